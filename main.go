@@ -1,0 +1,18 @@
+// Command improvement-tracker is the desktop register of inspection findings
+// for UK police forces. With no arguments it opens the window; with a
+// subcommand ("list", "sample", "import report", …) it runs from the
+// command line.
+package main
+
+import (
+	"os"
+
+	"improvementtracker/cli"
+)
+
+func main() {
+	if cli.HasCommand(os.Args[1:]) {
+		os.Exit(cli.Run(os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+	}
+	runGUI()
+}

@@ -1,0 +1,56 @@
+package model
+
+// Overdue reports whether a finding is overdue as at a date: its current
+// target is before that date and the force's work on it has not ended.
+// domain.md counts an item as overdue until it is closed, so a finding that is
+// complete but still awaiting sign-off or the inspectorate's agreement stays
+// overdue: that is exactly what a chief officer wants chased.
+func Overdue(f Finding, asAt Date) bool {
+	return f.Type.Tracked() && !f.Status.IsFinal() &&
+		!f.CurrentTarget.IsZero() && f.CurrentTarget.Before(asAt)
+}
+
+// DaysOverdue returns how many days a finding is overdue as at a date, or 0
+// when it is not.
+func DaysOverdue(f Finding, asAt Date) int {
+	if !Overdue(f, asAt) {
+		return 0
+	}
+	return f.CurrentTarget.DaysUntil(asAt)
+}
+
+// RevisionCount returns how many times a finding's target date had moved by
+// the end of a date.
+func RevisionCount(f Finding, asAt Date) int {
+	return countRevisions(f.TargetRevisions, asAt)
+}
+
+// MilestoneOverdue reports whether a milestone is overdue as at a date.
+func MilestoneOverdue(m Milestone, asAt Date) bool {
+	return m.Completed.IsZero() && !m.CurrentDue.IsZero() && m.CurrentDue.Before(asAt)
+}
+
+// MilestoneSlipped reports whether a milestone's due date had moved by the
+// as-at date, or it was overdue then: what a briefing calls slipped.
+func MilestoneSlipped(m Milestone, asAt Date) bool {
+	return countRevisions(m.Revisions, asAt) > 0 || MilestoneOverdue(m, asAt)
+}
+
+func countRevisions(revs []Revision, asAt Date) int {
+	n := 0
+	for _, r := range revs {
+		if r.At.IsZero() || !DateOf(r.At.Local()).After(asAt) {
+			n++
+		}
+	}
+	return n
+}
+
+// DueWithin reports whether an open finding's current target falls in the
+// days after asAt (inclusive of asAt itself).
+func DueWithin(f Finding, asAt Date, days int) bool {
+	if !f.Type.Tracked() || f.Status.IsFinal() || f.CurrentTarget.IsZero() {
+		return false
+	}
+	return !f.CurrentTarget.Before(asAt) && !f.CurrentTarget.After(asAt.AddDays(days))
+}
