@@ -100,14 +100,16 @@ func ParseDate(s string) (Date, error) {
 	if s == "" {
 		return Date{}, nil
 	}
-	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+	// Split keeping empty parts, so "-1/03/2026" or "1//2026" is refused
+	// rather than quietly read.
+	fields := strings.Split(strings.NewReplacer("-", "/", ".", "/").Replace(s), "/")
 	if len(fields) != 3 {
 		return Date{}, fmt.Errorf("%q is not a date: write it as dd/mm/yyyy, for example 31/03/2026", s)
 	}
 	nums := make([]int, 3)
 	for i, f := range fields {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || strings.TrimSpace(f) == "" || strings.ContainsAny(f, "+-") {
 			return Date{}, fmt.Errorf("%q is not a date: write it as dd/mm/yyyy, for example 31/03/2026", s)
 		}
 		nums[i] = n

@@ -274,6 +274,6 @@ func ParseMarking(s string) (Marking, error) {
 // spreadsheet matches the canonical word.
 func normalise(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.NewReplacer("–", "-", "—", "-", " - ", " ", "-", " ").Replace(s)
+	s = strings.NewReplacer("–", " ", "—", " ", "-", " ").Replace(s)
 	return strings.Join(strings.Fields(s), " ")
 }
