@@ -12,7 +12,7 @@ import (
 
 func main() {
 	if cli.HasCommand(os.Args[1:]) {
-		os.Exit(cli.Run(os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+		os.Exit(cli.Run(os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Version: appInfo()}))
 	}
 	runGUI()
 }

@@ -12,6 +12,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"improvementtracker/internal/version"
 )
 
 // Env is what a command runs with: its arguments (after the subcommand
@@ -24,6 +26,9 @@ type Env struct {
 	Stdin  io.Reader
 	// Getenv reads the environment; os.Getenv in the real binary.
 	Getenv func(string) string
+	// Version is the program's identity from FyneApp.toml, which only the
+	// root package can embed.
+	Version version.Info
 }
 
 // Command is one subcommand.
