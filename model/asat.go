@@ -1,0 +1,695 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Snapshot is the register as it stood at the end of a date: what a
+// quarterly return, a briefing or the dashboard shows "as at" that date.
+// It is computed from the update history and the audit trail, not from
+// today's values, so that last quarter's return can be regenerated cell for
+// cell after the register has moved on.
+//
+// TakeSnapshot applies these rules, with "after as-at" meaning after the last
+// instant of the as-at date in local time:
+//
+//   - A finding is included when its report was published on or before the
+//     as-at date or, when the report has no publication date, when the
+//     finding was created by then. (Registers are often typed up after the
+//     report came out, so creation time alone would lose real findings.)
+//   - Every record starts from its current values, and each audit
+//     FieldChange recorded after as-at is rolled back, newest first
+//     (RollBack). A record deleted after as-at is rebuilt from its delete
+//     event when the event holds its values.
+//   - Status and RAG are then taken from the latest progress update dated on
+//     or before as-at, when there is one: updates carry the status and RAG
+//     at their date. Updates dated after as-at are left out.
+//   - Target and due-date revisions recorded after as-at are removed, and the
+//     current target or due date goes back to what the first removed
+//     revision moved it from. A milestone completed after as-at is not
+//     complete; a closure proposed or agreed after as-at had not happened.
+//   - Evidence is included when it was effective on or before as-at (or,
+//     with no effective date, added by then).
+//   - People and reports are rolled back like findings, so that leads and
+//     titles read as they did.
+type Snapshot struct {
+	AsAt     Date
+	Settings Settings
+	// Findings are ordered by reference.
+	Findings []Finding
+	// Milestones of the included findings, ordered by finding reference and
+	// then current due date.
+	Milestones []Milestone
+	// Updates dated on or before AsAt, oldest first.
+	Updates []Update
+	// Evidence effective on or before AsAt.
+	Evidence []Evidence
+	People   map[ID]Person
+	Reports  map[ID]Report
+
+	byID         map[ID]int
+	milestonesOf map[ID][]Milestone
+	updatesOf    map[ID][]Update
+	evidenceOf   map[ID][]Evidence
+}
+
+// auditSincer is implemented by stores that can list only the audit events
+// recorded after an instant, which spares reading the whole trail for a
+// recent as-at date. It is optional: TakeSnapshot falls back to Audit(0).
+type auditSincer interface {
+	AuditSince(t time.Time) ([]AuditEvent, error)
+}
+
+// TakeSnapshot reads the register as it stood at the end of asAt, by the
+// rules on Snapshot.
+func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
+	if asAt.IsZero() {
+		return nil, fmt.Errorf("an as-at date is needed to read the register as it stood")
+	}
+	var d registerData
+	var err error
+	if d.settings, err = tx.Settings(); err != nil {
+		return nil, fmt.Errorf("reading the register settings: %w", err)
+	}
+	if as, ok := tx.(auditSincer); ok {
+		d.events, err = as.AuditSince(asAt.EndOfDay(time.Local))
+	} else {
+		d.events, err = tx.Audit(0)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the audit trail: %w", err)
+	}
+	if d.reports, err = tx.Reports(); err != nil {
+		return nil, fmt.Errorf("reading reports: %w", err)
+	}
+	if d.people, err = tx.People(); err != nil {
+		return nil, fmt.Errorf("reading people: %w", err)
+	}
+	if d.findings, err = tx.Findings(); err != nil {
+		return nil, fmt.Errorf("reading findings: %w", err)
+	}
+	if d.updates, err = tx.Updates(0); err != nil {
+		return nil, fmt.Errorf("reading progress updates: %w", err)
+	}
+	if d.milestones, err = tx.Milestones(0); err != nil {
+		return nil, fmt.Errorf("reading milestones: %w", err)
+	}
+	if d.evidence, err = tx.Evidence(0); err != nil {
+		return nil, fmt.Errorf("reading evidence: %w", err)
+	}
+	return snapshotOf(d, asAt, asAt.EndOfDay(time.Local))
+}
+
+// registerData is everything a snapshot is computed from, as read today.
+type registerData struct {
+	settings   Settings
+	events     []AuditEvent
+	reports    []Report
+	people     []Person
+	findings   []Finding
+	updates    []Update // oldest first
+	milestones []Milestone
+	evidence   []Evidence
+}
+
+// snapshotOf applies the rules on Snapshot to today's records; end is the
+// last instant of asAt.
+func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
+	s := &Snapshot{AsAt: asAt, Settings: d.settings, People: map[ID]Person{}, Reports: map[ID]Report{}}
+	later := laterChanges(d.events, end)
+	if err := later.rollBack(EntitySettings, 0, &s.Settings); err != nil {
+		return nil, err
+	}
+
+	reports := d.reports
+	if err := restoreDeleted(later, EntityReport, func(r Report) { reports = append(reports, r) }); err != nil {
+		return nil, err
+	}
+	for _, r := range reports {
+		if err := later.rollBack(EntityReport, r.ID, &r); err != nil {
+			return nil, err
+		}
+		s.Reports[r.ID] = r
+	}
+
+	people := d.people
+	if err := restoreDeleted(later, EntityPerson, func(p Person) { people = append(people, p) }); err != nil {
+		return nil, err
+	}
+	for _, p := range people {
+		if err := later.rollBack(EntityPerson, p.ID, &p); err != nil {
+			return nil, err
+		}
+		s.People[p.ID] = p
+	}
+
+	findings := d.findings
+	if err := restoreDeleted(later, EntityFinding, func(f Finding) { findings = append(findings, f) }); err != nil {
+		return nil, err
+	}
+	latest := map[ID]Update{}
+	for _, u := range d.updates {
+		if u.Date.After(asAt) {
+			continue
+		}
+		s.Updates = append(s.Updates, u)
+		latest[u.FindingID] = u // oldest first, so the last one wins
+	}
+
+	s.byID = map[ID]int{}
+	for _, f := range findings {
+		if err := later.rollBack(EntityFinding, f.ID, &f); err != nil {
+			return nil, err
+		}
+		if !s.includes(f, end) {
+			continue
+		}
+		f.CurrentTarget, f.TargetRevisions = trimRevisions(f.CurrentTarget, f.TargetRevisions, end)
+		if f.ClosureProposedDate.After(asAt) {
+			f.ClosureProposedDate = Date{}
+		}
+		if f.ClosedDate.After(asAt) {
+			f.ClosedDate = Date{}
+		}
+		if u, ok := latest[f.ID]; ok && u.Status != "" {
+			f.Status = u.Status
+			if u.RAG != "" {
+				f.RAG = u.RAG
+			}
+		}
+		s.Findings = append(s.Findings, f)
+	}
+	sort.SliceStable(s.Findings, func(i, j int) bool { return s.Findings[i].Ref < s.Findings[j].Ref })
+	for i, f := range s.Findings {
+		s.byID[f.ID] = i
+	}
+
+	// Updates belong to included findings only.
+	kept := s.Updates[:0]
+	for _, u := range s.Updates {
+		if _, ok := s.byID[u.FindingID]; ok {
+			kept = append(kept, u)
+		}
+	}
+	s.Updates = kept
+
+	milestones := d.milestones
+	if err := restoreDeleted(later, EntityMilestone, func(m Milestone) { milestones = append(milestones, m) }); err != nil {
+		return nil, err
+	}
+	for _, m := range milestones {
+		if err := later.rollBack(EntityMilestone, m.ID, &m); err != nil {
+			return nil, err
+		}
+		if _, ok := s.byID[m.FindingID]; !ok {
+			continue
+		}
+		m.CurrentDue, m.Revisions = trimRevisions(m.CurrentDue, m.Revisions, end)
+		if m.Completed.After(asAt) {
+			m.Completed = Date{}
+		}
+		s.Milestones = append(s.Milestones, m)
+	}
+	sort.SliceStable(s.Milestones, func(i, j int) bool {
+		a, b := s.Milestones[i], s.Milestones[j]
+		if a.FindingID != b.FindingID {
+			return s.byID[a.FindingID] < s.byID[b.FindingID]
+		}
+		if c := a.CurrentDue.Compare(b.CurrentDue); c != 0 {
+			// Undated milestones go last.
+			if a.CurrentDue.IsZero() || b.CurrentDue.IsZero() {
+				return b.CurrentDue.IsZero()
+			}
+			return c < 0
+		}
+		return a.ID < b.ID
+	})
+
+	evidence := d.evidence
+	if err := restoreDeleted(later, EntityEvidence, func(e Evidence) { evidence = append(evidence, e) }); err != nil {
+		return nil, err
+	}
+	for _, e := range evidence {
+		if err := later.rollBack(EntityEvidence, e.ID, &e); err != nil {
+			return nil, err
+		}
+		if _, ok := s.byID[e.FindingID]; !ok {
+			continue
+		}
+		if e.EffectiveDate.IsZero() {
+			if e.Added.After(end) {
+				continue
+			}
+		} else if e.EffectiveDate.After(asAt) {
+			continue
+		}
+		s.Evidence = append(s.Evidence, e)
+	}
+	sort.SliceStable(s.Evidence, func(i, j int) bool {
+		a, b := s.Evidence[i], s.Evidence[j]
+		if a.FindingID != b.FindingID {
+			return s.byID[a.FindingID] < s.byID[b.FindingID]
+		}
+		if c := a.EffectiveDate.Compare(b.EffectiveDate); c != 0 {
+			return c < 0
+		}
+		return a.ID < b.ID
+	})
+
+	s.index()
+	return s, nil
+}
+
+// includes applies the inclusion rule for a finding.
+func (s *Snapshot) includes(f Finding, end time.Time) bool {
+	if r, ok := s.Reports[f.ReportID]; ok && !r.Published.IsZero() {
+		return !r.Published.After(s.AsAt)
+	}
+	return f.Created.IsZero() || !f.Created.After(end)
+}
+
+func (s *Snapshot) index() {
+	s.milestonesOf = map[ID][]Milestone{}
+	s.updatesOf = map[ID][]Update{}
+	s.evidenceOf = map[ID][]Evidence{}
+	for _, m := range s.Milestones {
+		s.milestonesOf[m.FindingID] = append(s.milestonesOf[m.FindingID], m)
+	}
+	for _, u := range s.Updates {
+		s.updatesOf[u.FindingID] = append(s.updatesOf[u.FindingID], u)
+	}
+	for _, e := range s.Evidence {
+		s.evidenceOf[e.FindingID] = append(s.evidenceOf[e.FindingID], e)
+	}
+}
+
+// trimRevisions drops revisions recorded after end. The current date goes
+// back to where the first dropped revision moved it from.
+func trimRevisions(current Date, revs []Revision, end time.Time) (Date, []Revision) {
+	for i, r := range revs {
+		if !r.At.IsZero() && r.At.After(end) {
+			out := make([]Revision, 0, i)
+			out = append(out, revs[:i]...)
+			for _, later := range revs[i+1:] {
+				if later.At.IsZero() || !later.At.After(end) {
+					out = append(out, later)
+				}
+			}
+			if len(out) == 0 {
+				out = nil
+			}
+			return r.From, out
+		}
+	}
+	return current, revs
+}
+
+type entityKey struct {
+	entity Entity
+	id     ID
+}
+
+// changeLog holds the audit events recorded after the as-at instant, by
+// record, oldest first.
+type changeLog struct {
+	changes map[entityKey][][]FieldChange
+	deleted map[entityKey][]FieldChange
+	created map[entityKey]bool
+}
+
+func laterChanges(events []AuditEvent, end time.Time) changeLog {
+	l := changeLog{
+		changes: map[entityKey][][]FieldChange{},
+		deleted: map[entityKey][]FieldChange{},
+		created: map[entityKey]bool{},
+	}
+	for _, e := range events {
+		if !e.At.After(end) {
+			continue
+		}
+		k := entityKey{e.Entity, e.EntityID}
+		if e.Entity == EntitySettings {
+			k.id = 0 // there is one settings record, whatever ID the store gives it
+		}
+		switch e.Action {
+		case ActionChange:
+			if len(e.Changes) > 0 {
+				l.changes[k] = append(l.changes[k], e.Changes)
+			}
+		case ActionDelete:
+			// Only the first delete after as-at describes the record as it
+			// stood then; a later one would belong to a re-created ID,
+			// which the store never makes.
+			if _, seen := l.deleted[k]; !seen && !l.created[k] {
+				l.deleted[k] = e.Changes
+			}
+		case ActionCreate:
+			l.created[k] = true
+		}
+	}
+	return l
+}
+
+// rollBack undoes, newest first, the changes made to one record after
+// as-at.
+func (l changeLog) rollBack(entity Entity, id ID, record any) error {
+	events := l.changes[entityKey{entity, id}]
+	for i := len(events) - 1; i >= 0; i-- {
+		if err := RollBack(record, events[i]); err != nil {
+			return fmt.Errorf("reading the history of %s #%d: %w", entity, id, err)
+		}
+	}
+	return nil
+}
+
+// restoreDeleted rebuilds the records of a kind that were deleted after
+// as-at but existed then (not created after it), from the values their
+// delete events kept, as they stood at the delete. The caller then rolls
+// them back like any other record.
+func restoreDeleted[T any](l changeLog, entity Entity, add func(T)) error {
+	var keys []entityKey
+	for k, changes := range l.deleted {
+		if k.entity == entity && len(changes) > 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].id < keys[j].id })
+	for _, k := range keys {
+		if l.created[k] {
+			continue
+		}
+		var rec T
+		if err := rebuild(&rec, l.deleted[k]); err != nil {
+			return fmt.Errorf("reading the history of deleted %s #%d: %w", entity, k.id, err)
+		}
+		setID(&rec, k.id)
+		// Changes made after as-at but before the delete are undone by
+		// the caller's rollBack, which has them in order.
+		add(rec)
+	}
+	return nil
+}
+
+// rebuild sets rec from the before values of a delete event.
+func rebuild(rec any, changes []FieldChange) error {
+	m := map[string]json.RawMessage{}
+	for _, c := range changes {
+		if len(c.BeforeJSON) > 0 {
+			m[c.Field] = c.BeforeJSON
+		}
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, rec)
+}
+
+func setID(rec any, id ID) {
+	switch r := rec.(type) {
+	case *Finding:
+		r.ID = id
+	case *Milestone:
+		r.ID = id
+	case *Evidence:
+		r.ID = id
+	case *Person:
+		r.ID = id
+	case *Report:
+		r.ID = id
+	}
+}
+
+// The methods below are the questions the dashboard, the return and the
+// briefing all ask of a snapshot, answered once here so the three agree.
+
+// Finding returns an included finding by ID.
+func (s *Snapshot) Finding(id ID) (Finding, bool) {
+	i, ok := s.byID[id]
+	if !ok {
+		return Finding{}, false
+	}
+	return s.Findings[i], true
+}
+
+// MilestonesOf returns a finding's milestones by current due date.
+func (s *Snapshot) MilestonesOf(id ID) []Milestone { return s.milestonesOf[id] }
+
+// UpdatesOf returns a finding's updates dated on or before as-at, oldest
+// first.
+func (s *Snapshot) UpdatesOf(id ID) []Update { return s.updatesOf[id] }
+
+// EvidenceOf returns a finding's evidence effective on or before as-at.
+func (s *Snapshot) EvidenceOf(id ID) []Evidence { return s.evidenceOf[id] }
+
+// PersonLabel names a person as lists show them, or "" for no one.
+func (s *Snapshot) PersonLabel(id ID) string {
+	if id == 0 {
+		return ""
+	}
+	if p, ok := s.People[id]; ok {
+		return p.Label()
+	}
+	return fmt.Sprintf("person #%d", id)
+}
+
+// LatestUpdate returns the finding's newest update on or before as-at.
+func (s *Snapshot) LatestUpdate(id ID) (Update, bool) {
+	us := s.updatesOf[id]
+	if len(us) == 0 {
+		return Update{}, false
+	}
+	return us[len(us)-1], true
+}
+
+// UpdatesIn returns a finding's updates dated from first to last inclusive,
+// newest first: "progress this period".
+func (s *Snapshot) UpdatesIn(id ID, first, last Date) []Update {
+	var out []Update
+	us := s.updatesOf[id]
+	for i := len(us) - 1; i >= 0; i-- {
+		if !us[i].Date.Before(first) && !us[i].Date.After(last) {
+			out = append(out, us[i])
+		}
+	}
+	return out
+}
+
+// LatestReason explains where a finding stands: the narrative of its latest
+// update, or failing that the reason its target last moved.
+func (s *Snapshot) LatestReason(f Finding) string {
+	if u, ok := s.LatestUpdate(f.ID); ok && strings.TrimSpace(u.Narrative) != "" {
+		return strings.TrimSpace(u.Narrative)
+	}
+	if n := len(f.TargetRevisions); n > 0 {
+		return strings.TrimSpace(f.TargetRevisions[n-1].Reason)
+	}
+	return ""
+}
+
+// NextMilestone returns the finding's earliest incomplete milestone.
+func (s *Snapshot) NextMilestone(id ID) (Milestone, bool) {
+	for _, m := range s.milestonesOf[id] {
+		if m.Completed.IsZero() {
+			return m, true
+		}
+	}
+	return Milestone{}, false
+}
+
+// Filter returns a snapshot holding only the findings keep accepts, with
+// their milestones, updates and evidence; people and reports are shared.
+func (s *Snapshot) Filter(keep func(Finding) bool) *Snapshot {
+	out := &Snapshot{AsAt: s.AsAt, Settings: s.Settings, People: s.People, Reports: s.Reports, byID: map[ID]int{}}
+	for _, f := range s.Findings {
+		if keep(f) {
+			out.byID[f.ID] = len(out.Findings)
+			out.Findings = append(out.Findings, f)
+		}
+	}
+	for _, m := range s.Milestones {
+		if _, ok := out.byID[m.FindingID]; ok {
+			out.Milestones = append(out.Milestones, m)
+		}
+	}
+	for _, u := range s.Updates {
+		if _, ok := out.byID[u.FindingID]; ok {
+			out.Updates = append(out.Updates, u)
+		}
+	}
+	for _, e := range s.Evidence {
+		if _, ok := out.byID[e.FindingID]; ok {
+			out.Evidence = append(out.Evidence, e)
+		}
+	}
+	out.index()
+	return out
+}
+
+// Counts are the totals a summary shows. Every map counts each finding once,
+// so each map's values add up to Total.
+type Counts struct {
+	Total        int
+	ByStatus     map[Status]int
+	ByRAG        map[RAG]int // the empty RAG counts findings not yet rated
+	ByType       map[FindingType]int
+	ByArea       map[string]int
+	ByTypeStatus map[FindingType]map[Status]int
+	ByAreaRAG    map[string]map[RAG]int
+	Overdue      int
+}
+
+// Count totals the findings keep accepts (all when keep is nil).
+func (s *Snapshot) Count(keep func(Finding) bool) Counts {
+	c := Counts{
+		ByStatus:     map[Status]int{},
+		ByRAG:        map[RAG]int{},
+		ByType:       map[FindingType]int{},
+		ByArea:       map[string]int{},
+		ByTypeStatus: map[FindingType]map[Status]int{},
+		ByAreaRAG:    map[string]map[RAG]int{},
+	}
+	for _, f := range s.Findings {
+		if keep != nil && !keep(f) {
+			continue
+		}
+		c.Total++
+		c.ByStatus[f.Status]++
+		c.ByRAG[f.RAG]++
+		c.ByType[f.Type]++
+		area := AreaLabel(f.Area)
+		c.ByArea[area]++
+		if c.ByTypeStatus[f.Type] == nil {
+			c.ByTypeStatus[f.Type] = map[Status]int{}
+		}
+		c.ByTypeStatus[f.Type][f.Status]++
+		if c.ByAreaRAG[area] == nil {
+			c.ByAreaRAG[area] = map[RAG]int{}
+		}
+		c.ByAreaRAG[area][f.RAG]++
+		if Overdue(f, s.AsAt) {
+			c.Overdue++
+		}
+	}
+	return c
+}
+
+// Areas returns the area names of c in alphabetical order.
+func (c Counts) Areas() []string {
+	out := make([]string, 0, len(c.ByArea))
+	for a := range c.ByArea {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// AreaLabel is how a finding's area is shown, "(no area)" when blank.
+func AreaLabel(area string) string {
+	if a := strings.TrimSpace(area); a != "" {
+		return a
+	}
+	return "(no area)"
+}
+
+// OverdueItem is a finding overdue at the as-at date.
+type OverdueItem struct {
+	Finding     Finding
+	DaysOverdue int
+	Revisions   int // how many times its target had moved
+	Reason      string
+}
+
+// OverdueFindings lists overdue findings, most overdue first.
+func (s *Snapshot) OverdueFindings() []OverdueItem {
+	var out []OverdueItem
+	for _, f := range s.Findings {
+		if Overdue(f, s.AsAt) {
+			out = append(out, OverdueItem{
+				Finding:     f,
+				DaysOverdue: DaysOverdue(f, s.AsAt),
+				Revisions:   RevisionCount(f, s.AsAt),
+				Reason:      s.LatestReason(f),
+			})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
+	return out
+}
+
+// Exceptions lists the findings a chief officer must hear about first: those
+// rated Red or overdue at the as-at date, most overdue first, then the other
+// reds in reference order.
+func (s *Snapshot) Exceptions() []OverdueItem {
+	out := s.OverdueFindings()
+	for _, f := range s.Findings {
+		if f.RAG == Red && f.Type.Tracked() && !f.Status.IsFinal() && !Overdue(f, s.AsAt) {
+			out = append(out, OverdueItem{Finding: f, Revisions: RevisionCount(f, s.AsAt), Reason: s.LatestReason(f)})
+		}
+	}
+	return out
+}
+
+// SlippedMilestone is a milestone whose due date has moved, or which is
+// overdue, at the as-at date.
+type SlippedMilestone struct {
+	Milestone   Milestone
+	Finding     Finding
+	Revisions   int
+	DaysOverdue int
+	Reason      string // why it last moved
+}
+
+// SlippedMilestones lists the incomplete milestones that have slipped, of
+// findings still open, most overdue first.
+func (s *Snapshot) SlippedMilestones() []SlippedMilestone {
+	var out []SlippedMilestone
+	for _, m := range s.Milestones {
+		if !m.Completed.IsZero() || !MilestoneSlipped(m, s.AsAt) {
+			continue
+		}
+		f, _ := s.Finding(m.FindingID)
+		if f.Status.IsFinal() {
+			continue
+		}
+		sm := SlippedMilestone{Milestone: m, Finding: f, Revisions: countRevisions(m.Revisions, s.AsAt)}
+		if MilestoneOverdue(m, s.AsAt) {
+			sm.DaysOverdue = m.CurrentDue.DaysUntil(s.AsAt)
+		}
+		if n := len(m.Revisions); n > 0 {
+			sm.Reason = m.Revisions[n-1].Reason
+		}
+		out = append(out, sm)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
+	return out
+}
+
+// ProposedForClosure lists the findings in the two-stage closure: complete
+// and awaiting internal sign-off, or proposed to the inspectorate.
+func (s *Snapshot) ProposedForClosure() []Finding {
+	var out []Finding
+	for _, f := range s.Findings {
+		if f.Status == CompletePending || f.Status == ClosureProposed {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// DueWithin lists open findings whose current target falls within the next
+// days days of as-at, soonest first.
+func (s *Snapshot) DueWithin(days int) []Finding {
+	var out []Finding
+	for _, f := range s.Findings {
+		if DueWithin(f, s.AsAt, days) {
+			out = append(out, f)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CurrentTarget.Before(out[j].CurrentTarget) })
+	return out
+}
