@@ -1,0 +1,148 @@
+package storage
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"improvementtracker/model"
+)
+
+// inspect reads an existing file without taking it for writing and says
+// which schema version it has. It refuses a file from a newer version, and a
+// file that is damaged or is not a register, before anything writes to it.
+// When the file needs migrating, it first copies it to the backups folder.
+func inspect(path string, timeout time.Duration, now func() time.Time) (version int, err error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0, fmt.Errorf("cannot open the register %s: %w", path, err)
+	}
+	if info.Size() == 0 {
+		return 0, damagedError(path, "the file is empty")
+	}
+	err = guard(path, func() error {
+		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true, PreLoadFreelist: true})
+		if err != nil {
+			return openError(path, err)
+		}
+		defer db.Close()
+		return db.View(func(tx *bolt.Tx) error {
+			v, err := readVersion(path, tx, info.Size())
+			if err != nil || v == 0 {
+				return err
+			}
+			version = v
+			if problems := checkFile(tx); len(problems) > 0 {
+				return damagedError(path, problems[0])
+			}
+			if v < SchemaVersion {
+				// The copy keeps the file as the older version left it,
+				// in case the upgrade goes wrong or the older app is needed.
+				name := backupName(path, kindBeforeUpgrade, now(), v)
+				if _, err := writeBackup(tx, name); err != nil {
+					return fmt.Errorf("cannot upgrade the register %s: the copy made before upgrading could not be written: %w", path, err)
+				}
+			}
+			return nil
+		})
+	})
+	return version, err
+}
+
+// readVersion checks that tx is a register this version can open and
+// returns its schema version; 0 means a bbolt file with nothing in it yet (a
+// new register whose first write never happened).
+func readVersion(path string, tx *bolt.Tx, fileSize int64) (int, error) {
+	if tx.Size() > fileSize {
+		return 0, damagedError(path, fmt.Sprintf("the file is %d bytes but its contents need %d: it has been cut short", fileSize, tx.Size()))
+	}
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		if k, _ := tx.Cursor().First(); k != nil {
+			return 0, damagedError(path, "it is another program's database")
+		}
+		return 0, nil
+	}
+	if !bytes.Equal(meta.Get(keyApp), []byte(appMarker)) {
+		return 0, damagedError(path, "it is another program's database")
+	}
+	v := int(btoi(meta.Get(keySchema)))
+	if v <= 0 {
+		return 0, damagedError(path, "its schema version is missing")
+	}
+	if v > SchemaVersion {
+		return 0, fmt.Errorf("cannot open %s: %w (the file is version %d; this version of the app reads up to version %d). Open it with the newer version; the file has not been changed",
+			path, model.ErrNewerVersion, v, SchemaVersion)
+	}
+	return v, nil
+}
+
+// checkFile reads every page of the file and returns bbolt's consistency
+// problems in words. It reads every key and value itself first, in the
+// calling goroutine (where guard turns a fault into an error), because
+// tx.Check runs in a goroutine of its own where a fault on a damaged page
+// could not be caught.
+func checkFile(tx *bolt.Tx) []string {
+	var sum byte
+	var walk func(b *bolt.Bucket) error
+	walk = func(b *bolt.Bucket) error {
+		return b.ForEach(func(k, v []byte) error {
+			if v == nil {
+				if child := b.Bucket(k); child != nil {
+					return walk(child)
+				}
+				return nil
+			}
+			// Touching both ends faults if the value runs past the mapped
+			// file, the only way a damaged page can hurt a reader.
+			if len(v) > 0 {
+				sum += v[0] ^ v[len(v)-1]
+			}
+			return nil
+		})
+	}
+	var problems []string
+	err := tx.ForEach(func(name []byte, b *bolt.Bucket) error { return walk(b) })
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	runtime.KeepAlive(sum)
+	for err := range tx.Check() {
+		problems = append(problems, err.Error())
+	}
+	return problems
+}
+
+// damagedError says the file cannot be used, names it, and says what
+// backups there are to go back to.
+func damagedError(path, detail string) error {
+	msg := fmt.Sprintf("cannot open %s: %%w (%s). ", path, detail)
+	backups, _ := ListBackups(path)
+	var usable []BackupInfo
+	for _, b := range backups {
+		if b.Kind != KindBeforeRestore {
+			usable = append(usable, b)
+		}
+	}
+	if len(usable) == 0 {
+		usable = backups
+	}
+	dir := backupDir(path)
+	if len(usable) == 0 {
+		msg += fmt.Sprintf("No backups exist yet (they are kept in %s). Keep the damaged file: do not delete it", dir)
+	} else {
+		newest := usable[0]
+		when := newest.Time.Format("on 02/01/2006 at 15:04")
+		if newest.Kind == KindDaily {
+			when = newest.Time.Format("on 02/01/2006")
+		}
+		msg += fmt.Sprintf("Backups exist in %s: the newest is %s, made %s. Restore it with Restore backup in the app or \"improvement-tracker restore %s\"; the damaged file is kept",
+			dir, filepath.Base(newest.Path), when, newest.Path)
+	}
+	return fmt.Errorf(msg, model.ErrDamaged)
+}
