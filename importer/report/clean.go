@@ -1,0 +1,216 @@
+package report
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// para is one paragraph of the cleaned text: lines that belong together,
+// joined with single spaces.
+type para struct {
+	text string
+	line int // 1-based line of the source where it starts
+	// pageStart marks a paragraph that begins a page: after a form feed, a
+	// block of glossary links, or written with the leading space that PDF
+	// extraction puts on a page's first line.
+	pageStart bool
+	bullet    bool
+}
+
+var (
+	// urlLine is a line that holds nothing but a link: the glossary links
+	// that PDF extraction gathers at the foot of each page.
+	urlLine = regexp.MustCompile(`^\s*(?:https?://|www\.)\S*\s*$`)
+	// inlineURL is a link inside running text.
+	inlineURL = regexp.MustCompile(`\s*\(?(?:https?://|www\.)[^\s)]+\)?`)
+	// pageNumber is page furniture: "12", "Page 12", "Page 12 of 40".
+	pageNumber = regexp.MustCompile(`^\s*(?i:page\s+)?\d{1,3}(?:\s+(?i:of)\s+\d{1,3})?\s*$`)
+	// glossaryMark is the "(glossary)" or "[glossary link]" left where a
+	// web page linked a term.
+	glossaryMark = regexp.MustCompile(`\s*[\[(](?i:glossary(?: link)?|opens in a new window|external link)[\])]`)
+	bulletMark   = regexp.MustCompile(`^\s*(?:[•●▪■◦○·*–-]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+`)
+)
+
+// maxLineRunes caps one line; longer lines are cut so that no single line
+// can make the later passes slow. Real report lines are under 200
+// characters.
+const maxLineRunes = 20_000
+
+// paragraphs cleans the text and splits it into paragraphs: line endings
+// and invalid bytes are mended, links, glossary marks, page numbers and
+// running headers are dropped, and paragraphs broken across lines or
+// across pages are joined again.
+func paragraphs(text string) []para {
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	text = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u00a0", " ", "\u2028", "\n", "\u2029", "\n\n", "\ufeff", "").Replace(text)
+	raw, lineNo := splitHeadings(strings.Split(text, "\n"))
+	furniture := runningHeaders(raw)
+
+	var (
+		out       []para
+		cur       []string
+		curLine   int
+		curPage   bool
+		nextPage  bool
+		curBullet bool
+	)
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, para{text: strings.Join(cur, " "), line: curLine, pageStart: curPage, bullet: curBullet})
+		}
+		cur, curPage, curBullet = nil, false, false
+	}
+	for i, l := range raw {
+		if utf8.RuneCountInString(l) > maxLineRunes {
+			l = string([]rune(l)[:maxLineRunes])
+		}
+		if strings.Contains(l, "\f") {
+			// A form feed ends a page: what follows starts the next one.
+			flush()
+			nextPage = true
+			l = strings.ReplaceAll(l, "\f", "")
+		}
+		switch {
+		case urlLine.MatchString(l):
+			// Glossary links sit at the foot of a page.
+			flush()
+			nextPage = true
+			continue
+		case pageNumber.MatchString(l) && strings.TrimSpace(l) != "":
+			flush()
+			nextPage = true
+			continue
+		case furniture[strings.TrimSpace(l)]:
+			flush()
+			nextPage = true
+			continue
+		}
+		leading := strings.HasPrefix(l, " ") && strings.TrimSpace(l) != ""
+		l = glossaryMark.ReplaceAllString(inlineURL.ReplaceAllString(l, ""), "")
+		t := strings.Join(strings.Fields(l), " ")
+		if t == "" {
+			flush()
+			continue
+		}
+		isKeyword := keywordOf(t) != kwNone
+		isBullet := bulletMark.MatchString(t) && !isKeyword
+		// A structural heading or a bullet starts its own paragraph even
+		// when the text has no blank line before it; a heading also ends
+		// its paragraph.
+		if isBullet || isKeyword || (leading && len(cur) > 0 && endsSentence(cur[len(cur)-1])) {
+			flush()
+		}
+		if len(cur) == 0 {
+			curLine = lineNo[i]
+			curPage = nextPage || leading
+			curBullet = isBullet
+			nextPage = false
+		}
+		cur = append(cur, t)
+		if isKeyword {
+			flush()
+		}
+	}
+	flush()
+	return joinBroken(out)
+}
+
+// inlineHeading is a box heading with its wording on the same line:
+// "Area for improvement 1: The force should…".
+var inlineHeading = regexp.MustCompile(`^(\s*(?i:areas? for improvement(?:\s+\d{1,3})?|causes? of concern(?:\s+\d{1,3})?|innovative practice|recommendations?))\s*[:–—-]\s+(\S.*)$`)
+
+// splitHeadings puts a box heading written on the same line as its wording
+// on a line of its own, and returns each line's number in the source.
+func splitHeadings(lines []string) ([]string, []int) {
+	out := make([]string, 0, len(lines))
+	nums := make([]int, 0, len(lines))
+	for i, l := range lines {
+		if m := inlineHeading.FindStringSubmatch(l); m != nil && len(l) < 2000 {
+			out = append(out, m[1], m[2])
+			nums = append(nums, i+1, i+1)
+			continue
+		}
+		out = append(out, l)
+		nums = append(nums, i+1)
+	}
+	return out, nums
+}
+
+// runningHeaders finds lines repeated on many pages (a report's running
+// title or a footer) that are not headings the parser needs.
+func runningHeaders(lines []string) map[string]bool {
+	count := map[string]int{}
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" || len(t) > 200 {
+			continue
+		}
+		count[t]++
+	}
+	out := map[string]bool{}
+	for t, n := range count {
+		if n < 4 || keywordOf(t) != kwNone || gradeWord(t) != "" {
+			continue
+		}
+		if endsSentence(t) || isBulletText(t) {
+			continue // repeated sentences are content, not furniture
+		}
+		out[t] = true
+	}
+	return out
+}
+
+func isBulletText(t string) bool { return bulletMark.MatchString(t) }
+
+// joinBroken joins paragraphs that PDF extraction split: a title broken
+// over two lines with a blank line between, and a sentence cut by a page
+// break and the glossary links at its foot.
+func joinBroken(ps []para) []para {
+	var out []para
+	for _, p := range ps {
+		if n := len(out); n > 0 {
+			prev := &out[n-1]
+			if continues(prev.text, p.text) && keywordOf(prev.text) == kwNone && keywordOf(p.text) == kwNone && !p.bullet {
+				prev.text += " " + p.text
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// danglingWords cannot end a heading or a sentence; a line ending with one
+// runs on into the next.
+var danglingWords = map[string]bool{
+	"a": true, "an": true, "the": true, "and": true, "or": true, "of": true, "to": true,
+	"with": true, "in": true, "for": true, "on": true, "at": true, "by": true, "from": true,
+	"between": true, "its": true, "their": true, "that": true, "which": true, "is": true,
+	"are": true, "be": true, "as": true, "into": true, "but": true, "how": true, "who": true,
+}
+
+// continues reports whether next carries on the unfinished prev.
+func continues(prev, next string) bool {
+	if endsSentence(prev) || next == "" || gradeWord(prev) != "" || gradeWord(next) != "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(next)
+	if unicode.IsLower(r) || unicode.IsDigit(r) {
+		return true
+	}
+	words := strings.Fields(prev)
+	return len(words) > 0 && danglingWords[strings.ToLower(words[len(words)-1])]
+}
+
+// endsSentence reports whether s ends as a sentence or a lead-in does.
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, " ")
+	s = strings.TrimRight(s, "”’\"')")
+	if s == "" {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune(".!?:;", r)
+}

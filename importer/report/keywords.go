@@ -1,0 +1,158 @@
+package report
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"improvementtracker/model"
+)
+
+// keyword is a structural heading of an inspection report.
+type keyword int
+
+const (
+	kwNone keyword = iota
+	kwAFI          // "Area for improvement", "Area for improvement 3"
+	kwAFIs         // "Areas for improvement"
+	kwIP           // "Innovative practice"
+	kwCause        // "Cause of concern"
+	kwRecs         // "Recommendations"
+	kwMain         // "Main findings", "What we found": ends a box
+	kwSection      // other headings that end a box: "Summary", "Contents"
+)
+
+var (
+	kwAFIPattern   = regexp.MustCompile(`^(?i)areas? for improvement(?:\s+(\d{1,3}))?\s*:?$`)
+	kwIPPattern    = regexp.MustCompile(`^(?i)(?:innovative|promising|notable) practices?(?:\s*:\s*(.{1,200}))?$`)
+	kwCausePattern = regexp.MustCompile(`^(?i)causes? of concern(?:\s+(\d{1,3}))?\s*:?$`)
+	kwRecsPattern  = regexp.MustCompile(`^(?i)recommendations?(?:\s+(\d{1,3}))?\s*:?$`)
+)
+
+// keywordOf classifies a paragraph that is a structural heading.
+func keywordOf(t string) keyword {
+	t = strings.TrimSpace(t)
+	if len(t) > 220 {
+		return kwNone
+	}
+	switch {
+	case kwAFIPattern.MatchString(t):
+		if strings.HasPrefix(strings.ToLower(t), "areas") {
+			return kwAFIs
+		}
+		return kwAFI
+	case kwIPPattern.MatchString(t):
+		return kwIP
+	case kwCausePattern.MatchString(t):
+		return kwCause
+	case kwRecsPattern.MatchString(t):
+		return kwRecs
+	}
+	switch strings.ToLower(strings.TrimRight(t, " :")) {
+	case "main findings", "what we found", "our findings", "detailed findings":
+		return kwMain
+	case "summary", "contents", "overall summary", "our judgments", "our judgements",
+		"about the data", "data in this report", "force in numbers", "force in context":
+		return kwSection
+	}
+	return kwNone
+}
+
+// number returns the number of a numbered heading ("Area for improvement 3").
+func number(t string) int {
+	for _, re := range []*regexp.Regexp{kwAFIPattern, kwCausePattern, kwRecsPattern} {
+		if m := re.FindStringSubmatch(strings.TrimSpace(t)); m != nil && m[1] != "" {
+			n, _ := strconv.Atoi(m[1])
+			return n
+		}
+	}
+	return 0
+}
+
+// gradeWord returns the grade when t is nothing but a grade, as the 2018/19
+// and 2023–25 layouts set it under an area's heading.
+func gradeWord(t string) model.Grade {
+	t = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t), "."))
+	if len(t) > 40 {
+		return ""
+	}
+	switch strings.ToLower(t) {
+	case "outstanding":
+		return model.Outstanding
+	case "good":
+		return model.Good
+	case "adequate":
+		return model.Adequate
+	case "requires improvement", "require improvement":
+		return model.RequiresImprovement
+	case "inadequate":
+		return model.Inadequate
+	case "not graded", "ungraded", "not inspected":
+		return model.Ungraded
+	}
+	return ""
+}
+
+// gradeSentence is the 2021/22 way of giving an area's grade:
+// "Kent Police requires improvement at investigating crime."
+var gradeSentence = regexp.MustCompile(`^(?i)([A-Z][\pL&’'. -]{1,60}?)\s+(?:(?:is|are|was)\s+(outstanding|good|adequate|inadequate|requires? improvement)|(requires? improvement))\s+(?:at|in)\s+([^.]{3,200})\.`)
+
+// gradeIn reads a grade sentence at the start of t, returning who is
+// graded, the grade, and at what.
+func gradeIn(t string) (who string, g model.Grade, what string, ok bool) {
+	m := gradeSentence.FindStringSubmatch(t)
+	if m == nil {
+		return "", "", "", false
+	}
+	return strings.TrimSpace(m[1]), gradeWord(m[2] + m[3]), strings.TrimSpace(m[4]), true
+}
+
+// knownAreas are the headings of PEEL's areas in the 2018/19, 2021/22 and
+// 2023–25 frameworks, so that an area is known even where its grade is
+// given in a way the parser does not read, or not given at all.
+var knownAreas = func() map[string]bool {
+	m := map[string]bool{}
+	for _, a := range []string{
+		// 2021/22
+		"Providing a service to the victims of crime", "Crime data integrity",
+		"Engaging with and treating the public with fairness and respect",
+		"Preventing crime and anti-social behaviour", "Responding to the public",
+		"Investigating crime", "Protecting vulnerable people", "Managing offenders and suspects",
+		"Disrupting serious organised crime", "Building, supporting and protecting the workforce",
+		"Vetting and counter corruption", "Strategic planning, organisational management and value for money",
+		// 2023–25
+		"Providing a service to victims of crime", "Police powers and public treatment",
+		"Preventing crime", "Leadership and force management", "Recording data about crime",
+		"Developing a positive workplace", "Serious and organised crime",
+		// 2018/19
+		"Preventing crime and tackling anti-social behaviour", "Tackling serious and organised crime",
+		"Armed policing", "Meeting current demands and using resources", "Planning for the future",
+		"Treating the public fairly", "Ethical and lawful workforce behaviour",
+		"Treating the workforce fairly",
+	} {
+		m[foldArea(a)] = true
+	}
+	return m
+}()
+
+// foldArea folds an area heading for comparison.
+func foldArea(s string) string {
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	return strings.NewReplacer("’", "'", "–", "-", "—", "-").Replace(s)
+}
+
+// isVictimService reports whether a heading names the ungraded victim
+// service assessment.
+func isVictimService(t string) bool {
+	l := strings.ToLower(t)
+	return len(l) < 200 && (strings.Contains(l, "victim service assessment") || strings.Contains(l, "victim services assessment"))
+}
+
+// isQuestion reports whether a heading is one of the 2018/19 core
+// questions: "How effective is the force at keeping people safe and
+// reducing crime?"
+func isQuestion(t string) bool {
+	l := strings.ToLower(t)
+	return len(l) < 300 && strings.HasSuffix(l, "?") && strings.HasPrefix(l, "how ") &&
+		(strings.Contains(l, " the force ") || strings.Contains(l, " the constabulary "))
+}

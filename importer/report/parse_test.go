@@ -1,0 +1,206 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"improvementtracker/model"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files from the parser's output")
+
+// golden compares the parse of each fixture with its golden JSON. The
+// golden files were checked by hand against the reports' text; rewrite them
+// with -update only after checking the difference the same way.
+func TestGolden(t *testing.T) {
+	for _, name := range []string{"kent-peel-2021-22", "midshire-peel-2023-25", "westshire-peel-2018-19"} {
+		t.Run(name, func(t *testing.T) {
+			p := parseFile(t, filepath.Join("testdata", name+".txt"))
+			got, err := json.MarshalIndent(p, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", name+".golden.json")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run the test with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("parse of %s differs from %s:\n%s", name, path, firstDiff(string(want), string(got)))
+			}
+		})
+	}
+}
+
+func parseFile(t *testing.T, path string) *Parsed {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return "line " + strconv.Itoa(i+1) + ":\n want: " + a + "\n  got: " + b
+		}
+	}
+	return ""
+}
+
+
+// TestSeed spells out what the seed report must give, so that the golden
+// file cannot drift from it unnoticed.
+func TestSeed(t *testing.T) {
+	p := parseFile(t, filepath.Join("testdata", "kent-peel-2021-22.txt"))
+	if p.Force != "Kent Police" || p.Cycle != "2021/22" || p.Layout != Layout2021 {
+		t.Errorf("force, cycle, layout = %q, %q, %q", p.Force, p.Cycle, p.Layout)
+	}
+	type want struct {
+		typ   model.FindingType
+		area  string
+		grade model.Grade
+		title string // "" for a box whose wording is missing
+	}
+	const (
+		fair = "Engaging with and treating the public with fairness and respect"
+		prev = "Preventing crime and anti-social behaviour"
+		resp = "Responding to the public"
+		inv  = "Investigating crime"
+		pvp  = "Protecting vulnerable people"
+		mos  = "Managing offenders and suspects"
+		plan = "Strategic planning, organisational management and value for money"
+	)
+	wants := []want{
+		{model.AFI, "Crime data integrity", model.Outstanding, ""},
+		{model.AFI, fair, model.Good, "The force should improve the way it assesses public satisfaction with the service it provides"},
+		{model.InnovativePractice, fair, model.Good, "The force adopts a proactive approach to community engagement"},
+		{model.AFI, prev, model.Good, "The force needs to ensure that neighbourhood policing officers have access to structured training"},
+		{model.InnovativePractice, prev, model.Good, "The force has adopted a proactive approach to vulnerable repeat callers"},
+		{model.AFI, resp, model.RequiresImprovement, "The force needs to make sure that repeat callers and callers who are vulnerable are routinely identified"},
+		{model.AFI, resp, model.RequiresImprovement, "The force needs to make sure that call takers give appropriate advice on the preservation of evidence and crime prevention"},
+		{model.AFI, resp, model.RequiresImprovement, "The force needs to better manage its response to incidents"},
+		{model.AFI, inv, model.RequiresImprovement, "The force is failing to properly resource the teams that investigate domestic abuse"},
+		{model.AFI, inv, model.RequiresImprovement, "The force needs to make sure that crimes are allocated and investigated in a timely manner"},
+		{model.AFI, inv, model.RequiresImprovement, "Investigation plans should be created where applicable and properly supervised"},
+		{model.AFI, pvp, model.Adequate, "The force should make sure that orders protecting victims of domestic abuse are considered in all appropriate cases"},
+		{model.AFI, pvp, model.Adequate, "The force should maintain and improve the wellbeing of staff involved in protecting vulnerable people"},
+		{model.AFI, mos, model.RequiresImprovement, "The force needs to review its policy for people released on bail and while under investigation"},
+		{model.AFI, mos, model.RequiresImprovement, "The force needs to review whether its operating model is hampering its ability to effectively manage registered sex offenders"},
+		{model.AFI, plan, model.Good, ""},
+	}
+	if len(p.Findings) != len(wants) {
+		t.Fatalf("found %d findings, want %d", len(p.Findings), len(wants))
+	}
+	for i, w := range wants {
+		f := p.Findings[i]
+		if f.Type != w.typ || f.Area != w.area || f.Grade != w.grade {
+			t.Errorf("finding %d: %s | %s | %s, want %s | %s | %s", i+1, f.Type, f.Area, f.Grade, w.typ, w.area, w.grade)
+		}
+		if w.title == "" {
+			if !f.HasFlag(FlagWordingMissing) || f.Text != "" {
+				t.Errorf("finding %d (%s): want it flagged %q with no text, got flags %v and text %q", i+1, w.area, FlagWordingMissing, f.Flags, f.Text)
+			}
+			continue
+		}
+		if f.Title != w.title || f.HasFlag(FlagWordingMissing) {
+			t.Errorf("finding %d: title %q flags %v, want %q", i+1, f.Title, f.Flags, w.title)
+		}
+		if f.Text == "" || strings.Contains(f.Text, "http") || strings.Contains(f.Text, f.Title) {
+			t.Errorf("finding %d: text must be the wording without the title or links: %q", i+1, f.Text)
+		}
+	}
+	// The verbatim text is kept whole: the domestic abuse AFI's second
+	// paragraph is there, word for word.
+	if !strings.Contains(p.Findings[8].Text, "It has also appointed a dedicated chief superintendent for domestic abuse to oversee and deliver improvements.") {
+		t.Errorf("domestic abuse AFI text lost words: %q", p.Findings[8].Text)
+	}
+}
+
+// TestCleaning covers the repairs PDF text needs, one at a time.
+func TestCleaning(t *testing.T) {
+	tests := map[string]struct {
+		text      string
+		wantTitle string
+		wantText  string
+	}{
+		"title broken over a blank line": {
+			text:      "Investigating crime\n\nRequires improvement\n\nArea for improvement\n\nThe force needs to make sure that crimes are allocated in a \n\ntimely manner \n\nDelays are common.\n",
+			wantTitle: "The force needs to make sure that crimes are allocated in a timely manner",
+			wantText:  "Delays are common.",
+		},
+		"glossary links and page number inside a box": {
+			text:      "Investigating crime\n\nGood\n\nArea for improvement\n\nThe force should review bail\n\nBail is often used and suspects are \nhttps://example.org/glossary/bail/\n12\n released without checks.\n",
+			wantTitle: "The force should review bail",
+			wantText:  "Bail is often used and suspects are released without checks.",
+		},
+		"heading and wording on one line": {
+			text:      "Investigating crime\n\nGood\n\nArea for improvement 1: The force should record victims’ wishes.\n",
+			wantTitle: "The force should record victims’ wishes.",
+			wantText:  "The force should record victims’ wishes.",
+		},
+		"carriage returns and a form feed": {
+			text:      "Investigating crime\r\n\r\nGood\r\n\r\nArea for improvement\r\n\r\nThe force should plan\r\n\r\nPlans are \f\r\nmissing.\r\n",
+			wantTitle: "The force should plan",
+			wantText:  "Plans are missing.",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			p, err := Parse(tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Findings) != 1 {
+				t.Fatalf("got %d findings: %+v", len(p.Findings), p.Findings)
+			}
+			f := p.Findings[0]
+			if f.Title != tc.wantTitle || f.Text != tc.wantText || f.Area != "Investigating crime" {
+				t.Errorf("got title %q text %q area %q", f.Title, f.Text, f.Area)
+			}
+		})
+	}
+}
+
+func TestNothingFound(t *testing.T) {
+	p, err := Parse("Minutes of the board meeting.\n\nApologies were received.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Findings) != 0 || len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], "inspection report") {
+		t.Errorf("want no findings and a warning, got %+v", p)
+	}
+}
+
+func TestTooLarge(t *testing.T) {
+	_, err := Parse(strings.Repeat("a", MaxInputBytes+1))
+	if err == nil || !strings.Contains(err.Error(), "MB") {
+		t.Errorf("want a plain message about the size, got %v", err)
+	}
+}
