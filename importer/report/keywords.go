@@ -12,14 +12,14 @@ import (
 type keyword int
 
 const (
-	kwNone keyword = iota
-	kwAFI          // "Area for improvement", "Area for improvement 3"
-	kwAFIs         // "Areas for improvement"
-	kwIP           // "Innovative practice"
-	kwCause        // "Cause of concern"
-	kwRecs         // "Recommendations"
-	kwMain         // "Main findings", "What we found": ends a box
-	kwSection      // other headings that end a box: "Summary", "Contents"
+	kwNone    keyword = iota
+	kwAFI             // "Area for improvement", "Area for improvement 3"
+	kwAFIs            // "Areas for improvement"
+	kwIP              // "Innovative practice"
+	kwCause           // "Cause of concern"
+	kwRecs            // "Recommendations"
+	kwMain            // "Main findings", "What we found": ends a box
+	kwSection         // other headings that end a box: "Summary", "Contents"
 )
 
 var (

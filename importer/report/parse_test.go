@@ -74,7 +74,6 @@ func firstDiff(want, got string) string {
 	return ""
 }
 
-
 // TestSeed spells out what the seed report must give, so that the golden
 // file cannot drift from it unnoticed.
 func TestSeed(t *testing.T) {
