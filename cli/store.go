@@ -17,11 +17,17 @@ func dbFlag(fs *flag.FlagSet) *string {
 // file and what went wrong: locked by a window, damaged (with the backups to
 // restore), or from a newer version.
 func openStore(env *Env, db string) (*storage.Store, error) {
+	return openStoreWith(env, db, storage.Options{})
+}
+
+// openStoreWith is openStore with options, for commands that must not make
+// the daily backup (backup makes its own).
+func openStoreWith(env *Env, db string, opts storage.Options) (*storage.Store, error) {
 	path, err := storage.ResolvePath(db, env.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	s, err := storage.Open(path, storage.Options{})
+	s, err := storage.Open(path, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"improvementtracker/model"
+	"improvementtracker/storage"
+)
+
+func init() {
+	register(&Command{
+		Name:  "list",
+		Usage: "list [--db PATH] [--format table|csv]",
+		Short: "List the findings: reference, type, area, grade, status, RAG, lead, current target and title",
+		Run:   runList,
+	})
+	register(&Command{
+		Name:  "backup",
+		Usage: "backup [--db PATH]",
+		Short: "Write a backup copy of the register into the backups folder beside it",
+		Run:   runBackup,
+	})
+	register(&Command{
+		Name:  "restore",
+		Usage: "restore FILE [--db PATH]",
+		Short: "Replace the register with a backup, keeping the current file in the backups folder first",
+		Run:   runRestore,
+	})
+	register(&Command{
+		Name:  "check",
+		Usage: "check [--db PATH]",
+		Short: "Check the register file for damage and inconsistencies",
+		Run:   runCheck,
+	})
+}
+
+// listHeader is the column order of "list", in the table and in CSV.
+var listHeader = []string{"Ref", "Type", "Area", "Grade", "Status", "RAG", "Lead", "Current target", "Title"}
+
+func runList(env *Env) (err error) {
+	fs := newFlags(env, commands["list"])
+	db := dbFlag(fs)
+	format := fs.String("format", "table", "table (aligned text) or csv")
+	args, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usageError("list takes no arguments, got %q", args[0])
+	}
+	if *format != "table" && *format != "csv" {
+		return usageError("--format must be table or csv, not %q", *format)
+	}
+	s, err := openStore(env, *db)
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+
+	var rows [][]string
+	err = s.View(func(tx model.ReadTx) error {
+		findings, err := tx.Findings()
+		if err != nil {
+			return err
+		}
+		people, err := tx.People()
+		if err != nil {
+			return err
+		}
+		names := map[model.ID]string{}
+		for _, p := range people {
+			names[p.ID] = p.Label()
+		}
+		for _, f := range findings {
+			// The delivery lead does the work; without one, the chief
+			// officer answers for it.
+			lead := names[f.DeliveryLeadID]
+			if lead == "" {
+				lead = names[f.ChiefOfficerID]
+			}
+			rows = append(rows, []string{f.Ref, string(f.Type), f.Area, string(f.Grade), string(f.Status),
+				string(f.RAG), lead, f.CurrentTarget.String(), f.DisplayTitle()})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reading the findings of %s: %w", s.Path(), err)
+	}
+	if *format == "csv" {
+		w := csv.NewWriter(env.Stdout)
+		_ = w.Write(listHeader)
+		_ = w.WriteAll(rows) // WriteAll flushes
+		return w.Error()
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(env.Stdout, "The register %s has no findings yet.\n", s.Path())
+		return nil
+	}
+	return writeTable(env.Stdout, rows)
+}
+
+// Column widths for the text table: long areas and titles are cut with an
+// ellipsis so each finding stays on one line; --format csv gives them whole.
+var listWidths = []int{0, 0, 28, 0, 0, 0, 32, 0, 60}
+
+func writeTable(out io.Writer, rows [][]string) error {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(listHeader, "\t"))
+	for _, row := range rows {
+		cells := make([]string, len(row))
+		for i, c := range row {
+			c = strings.Join(strings.Fields(c), " ")
+			if i < len(listWidths) && listWidths[i] > 0 {
+				c = truncate(c, listWidths[i])
+			}
+			cells[i] = c
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
+}
+
+// truncate cuts s to n characters, ending with "…" when cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+func runBackup(env *Env) (err error) {
+	fs := newFlags(env, commands["backup"])
+	db := dbFlag(fs)
+	args, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usageError("backup takes no arguments, got %q", args[0])
+	}
+	s, err := openStoreWith(env, *db, storage.Options{NoBackup: true})
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	path, err := s.Backup()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Backup written: %s\n", path)
+	return nil
+}
+
+func runRestore(env *Env) error {
+	fs := newFlags(env, commands["restore"])
+	db := dbFlag(fs)
+	args, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	path, err := storage.ResolvePath(*db, env.Getenv)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		listBackups(env.Stderr, path)
+		return usageError("give the one backup file to restore")
+	}
+	backup, err := filepath.Abs(args[0])
+	if err != nil {
+		return err
+	}
+	if err := storage.Restore(path, backup, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Restored %s from %s.\n", path, backup)
+	if all, err := storage.ListBackups(path); err == nil {
+		for _, b := range all {
+			if b.Kind == storage.KindBeforeRestore {
+				fmt.Fprintf(env.Stdout, "The register as it was before is kept as %s.\n", b.Path)
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// listBackups prints the backups there are to restore, newest first.
+func listBackups(w io.Writer, dbPath string) {
+	all, err := storage.ListBackups(dbPath)
+	if err != nil || len(all) == 0 {
+		fmt.Fprintf(w, "There are no backups of %s yet.\n", dbPath)
+		return
+	}
+	fmt.Fprintf(w, "Backups of %s, newest first:\n", dbPath)
+	for _, b := range all {
+		when := b.Time.Format("02/01/2006 15:04")
+		if b.Kind == storage.KindDaily {
+			when = b.Time.Format("02/01/2006")
+		}
+		fmt.Fprintf(w, "  %s  (%s, %s)\n", b.Path, b.Kind, when)
+	}
+}
+
+func runCheck(env *Env) (err error) {
+	fs := newFlags(env, commands["check"])
+	db := dbFlag(fs)
+	args, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usageError("check takes no arguments, got %q", args[0])
+	}
+	s, err := openStore(env, *db)
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	problems, err := s.Check()
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintf(env.Stdout, "problem: %s\n", p)
+		}
+		return fmt.Errorf("%s has %d problem(s); restore a backup (see \"improvement-tracker restore\") or keep the file for inspection", s.Path(), len(problems))
+	}
+	var nf, nu int
+	_ = s.View(func(tx model.ReadTx) error {
+		fs, _ := tx.Findings()
+		us, _ := tx.Updates(0)
+		nf, nu = len(fs), len(us)
+		return nil
+	})
+	fmt.Fprintf(env.Stdout, "%s is sound: %d findings, %d progress updates, no problems found.\n", s.Path(), nf, nu)
+	return nil
+}
