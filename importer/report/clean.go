@@ -23,6 +23,9 @@ var (
 	// urlLine is a line that holds nothing but a link: the glossary links
 	// that PDF extraction gathers at the foot of each page.
 	urlLine = regexp.MustCompile(`^\s*(?:https?://|www\.)\S*\s*$`)
+	// urlTail is the rest of a link wrapped onto the next line: no spaces,
+	// and the slashes, dots or hyphens of a path.
+	urlTail = regexp.MustCompile(`^[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*[/#=.-][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*$`)
 	// inlineURL is a link inside running text.
 	inlineURL = regexp.MustCompile(`\s*\(?(?:https?://|www\.)[^\s)]+\)?`)
 	// pageNumber is page furniture: "12", "Page 12", "Page 12 of 40".
@@ -55,6 +58,7 @@ func paragraphs(text string) []para {
 		curPage   bool
 		nextPage  bool
 		curBullet bool
+		inURL     bool
 	)
 	flush := func() {
 		if len(cur) > 0 {
@@ -77,6 +81,10 @@ func paragraphs(text string) []para {
 			// Glossary links sit at the foot of a page.
 			flush()
 			nextPage = true
+			inURL = true
+			continue
+		case inURL && urlTail.MatchString(l):
+			// The rest of a link too long for its line.
 			continue
 		case pageNumber.MatchString(l) && strings.TrimSpace(l) != "":
 			flush()
@@ -87,6 +95,7 @@ func paragraphs(text string) []para {
 			nextPage = true
 			continue
 		}
+		inURL = false
 		leading := strings.HasPrefix(l, " ") && strings.TrimSpace(l) != ""
 		l = glossaryMark.ReplaceAllString(inlineURL.ReplaceAllString(l, ""), "")
 		t := strings.Join(strings.Fields(l), " ")
@@ -138,24 +147,34 @@ func splitHeadings(lines []string) ([]string, []int) {
 	return out, nums
 }
 
-// runningHeaders finds lines repeated on many pages (a report's running
-// title or a footer) that are not headings the parser needs.
+// runningHeaders finds a report's running title or footer: a line of a few
+// capitalised words that recurs beside the page numbers or page breaks.
+// Lines that merely repeat (a sentence wrapped the same way in two places)
+// are content and are kept.
 func runningHeaders(lines []string) map[string]bool {
+	nearPageEdge := func(i int) bool {
+		for j := max(0, i-2); j <= min(len(lines)-1, i+2); j++ {
+			if j != i && (strings.Contains(lines[j], "\f") || (pageNumber.MatchString(lines[j]) && strings.TrimSpace(lines[j]) != "")) {
+				return true
+			}
+		}
+		return strings.Contains(lines[i], "\f")
+	}
 	count := map[string]int{}
-	for _, l := range lines {
-		t := strings.TrimSpace(l)
-		if t == "" || len(t) > 200 {
+	for i, l := range lines {
+		t := strings.TrimSpace(strings.ReplaceAll(l, "\f", ""))
+		if t == "" || len(t) > 200 || !nearPageEdge(i) {
 			continue
 		}
 		count[t]++
 	}
 	out := map[string]bool{}
 	for t, n := range count {
-		if n < 4 || keywordOf(t) != kwNone || gradeWord(t) != "" {
+		if n < 3 || keywordOf(t) != kwNone || gradeWord(t) != "" || isBulletText(t) {
 			continue
 		}
-		if endsSentence(t) || isBulletText(t) {
-			continue // repeated sentences are content, not furniture
+		if r, _ := utf8.DecodeRuneInString(t); len(strings.Fields(t)) < 2 || !(unicode.IsUpper(r) || unicode.IsDigit(r)) {
+			continue
 		}
 		out[t] = true
 	}
