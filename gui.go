@@ -1,5 +1,145 @@
 package main
 
-// runGUI opens the desktop window. It is filled in by the app package's
-// entry point.
-func runGUI() {}
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/app"
+	"improvementtracker/model"
+	"improvementtracker/storage"
+)
+
+//go:embed icon.png
+var iconPNG []byte
+
+// screenEnv opens the window on a given screen ("register", "dashboard",
+// "reports", "people", "settings", "welcome" or "editor:REF"). `make
+// screenshots` uses it to photograph each screen; it changes nothing else.
+const screenEnv = "IMPROVEMENT_TRACKER_SCREEN"
+
+// runGUI opens the register in a small progress window, off the UI
+// goroutine, then shows the main window. If the register cannot be opened
+// the progress window says what happened and what to do.
+func runGUI() {
+	info := appInfo()
+	a := fyneapp.NewWithID(info.ID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", iconPNG))
+
+	w := a.NewWindow(info.Name)
+	w.Resize(fyne.NewSize(560, 220))
+	w.CenterOnScreen()
+
+	path, err := storage.ResolvePath("", os.Getenv)
+	if err != nil {
+		showOpenProblem(w, "", fmt.Errorf("cannot find where to keep the register: %w", err), nil)
+		w.ShowAndRun()
+		return
+	}
+	var open func()
+	open = func() {
+		w.SetContent(container.NewPadded(container.NewVBox(
+			widget.NewLabel("Opening the register…"),
+			widget.NewLabel(path),
+			widget.NewProgressBarInfinite())))
+		go func() {
+			store, err := storage.Open(path, storage.Options{})
+			fyne.Do(func() {
+				if err != nil {
+					showOpenProblem(w, path, err, open)
+					return
+				}
+				err := app.Show(a, app.Options{Store: store, Version: info.Version, Screen: os.Getenv(screenEnv)})
+				if err != nil {
+					_ = store.Close()
+					showOpenProblem(w, path, err, open)
+					return
+				}
+				w.Close()
+			})
+		}()
+	}
+	open()
+	w.ShowAndRun()
+}
+
+// showOpenProblem says in w why the register at path did not open and
+// what to do. retry opens it again; a damaged file offers its newest
+// backup.
+func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
+	title := widget.NewLabelWithStyle("The register could not be opened", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	msg := widget.NewLabel(err.Error())
+	msg.Wrapping = fyne.TextWrapWord
+	advice := widget.NewLabel("")
+	advice.Wrapping = fyne.TextWrapWord
+	quit := widget.NewButton("Quit", func() { fyne.CurrentApp().Quit() })
+	buttons := container.NewHBox()
+	switch {
+	case errors.Is(err, model.ErrLocked):
+		advice.SetText("Close the other Improvement Tracker window (it may be on another desktop), then try again.")
+	case errors.Is(err, model.ErrNewerVersion):
+		advice.SetText("Install the newer version of Improvement Tracker to open it. The file has not been changed.")
+	case errors.Is(err, model.ErrDamaged):
+		advice.SetText("The file has not been changed. You can put the newest backup in its place; the damaged file is kept beside it.")
+		if b, ok := newestBackup(path); ok {
+			restore := widget.NewButton("Restore the backup of "+b.Time.Local().Format("02/01/2006 15:04"), func() {
+				onRestore(w, path, b, retry)
+			})
+			restore.Importance = widget.HighImportance
+			buttons.Add(restore)
+		} else {
+			advice.SetText("The file has not been changed and no backup of it was found. Set " + storage.EnvDB +
+				" to open another register file, or move this one aside to start a new one.")
+		}
+	default:
+		advice.SetText("Check that the folder exists and that you may write to it, then try again.")
+	}
+	if retry != nil && !errors.Is(err, model.ErrNewerVersion) {
+		buttons.Add(widget.NewButton("Try again", retry))
+	}
+	buttons.Add(quit)
+	w.SetContent(container.NewPadded(container.NewBorder(title, buttons, nil, nil,
+		container.NewVScroll(container.NewVBox(msg, advice)))))
+	w.Resize(fyne.NewSize(640, 320))
+}
+
+func newestBackup(path string) (storage.BackupInfo, bool) {
+	if path == "" {
+		return storage.BackupInfo{}, false
+	}
+	bs, err := storage.ListBackups(path)
+	if err != nil || len(bs) == 0 {
+		return storage.BackupInfo{}, false
+	}
+	return bs[0], true
+}
+
+// onRestore puts backup b in place of the damaged file, after a warning,
+// then opens the register again.
+func onRestore(w fyne.Window, path string, b storage.BackupInfo, retry func()) {
+	d := dialog.NewConfirm("Restore the backup?",
+		"Changes made after "+b.Time.Local().Format("02/01/2006 15:04")+" are not in the backup.\nThe damaged file is kept beside the register.",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			if err := storage.Restore(path, b.Path, time.Now()); err != nil {
+				dialog.ShowError(fmt.Errorf("the backup was not restored: %w", err), w)
+				return
+			}
+			if retry != nil {
+				retry()
+			}
+		}, w)
+	d.SetConfirmText("Restore")
+	d.SetConfirmImportance(widget.WarningImportance)
+	d.Show()
+}

@@ -1,0 +1,414 @@
+// Package app is the desktop window of Improvement Tracker: the findings
+// register, the finding editor, people, reports, the briefing dashboard and
+// the register's settings. It works against model.Store only, never against
+// the file format underneath.
+//
+// # How screens hook in
+//
+// Each screen lives in its own file: an unexported struct holding its widgets
+// and the *ui it belongs to, a newXxx constructor and onXxx handlers. There is
+// no package state; everything hangs off the *ui built by New.
+//
+//   - Navigation: add a line to the tabs built in (*ui).buildTabs, giving a
+//     title, an icon and the screen's content. A screen that shows register
+//     data implements refresher so that it is reloaded after every change.
+//   - Menus: add items in (*ui).buildMenu, in the marked place of the File,
+//     Edit or Help menu. Items that need a shortcut use u.addShortcut so the
+//     shortcut is both shown in the menu and active in the window.
+//   - The welcome screen's "Import a report" button appears when u.importReport
+//     is set: assign it in New, at the marked place.
+//   - After a write, call u.changed() so every screen reloads.
+//   - Show errors with u.showError(err): err.Error() is shown as it is, so
+//     wrap errors with words a person understands.
+//   - Replacing the open register (File → Open register…) goes through
+//     u.replaceStore, which closes the old store and reloads every screen.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+
+	"improvementtracker/model"
+)
+
+// Options are what the window needs from the program that starts it.
+type Options struct {
+	// Store is the open register. The window closes it when it quits or
+	// opens another register.
+	Store model.Store
+	// Now is the clock; time.Now when nil. Tests inject a fixed clock.
+	Now func() time.Time
+	// Version is the program's version, shown in Help → About.
+	Version string
+	// Screen, when set, opens the window on that screen ("register",
+	// "dashboard", "reports", "people", "settings", "welcome" or
+	// "editor:REF") instead of the one last used. It exists so that
+	// documentation screenshots can be taken of each screen; it changes
+	// nothing else.
+	Screen string
+}
+
+// refresher is a screen that shows register data and reloads it after a
+// change.
+type refresher interface {
+	refresh()
+}
+
+// ui is the main window and what every screen shares.
+type ui struct {
+	app     fyne.App
+	win     fyne.Window
+	store   model.Store
+	now     func() time.Time
+	prefs   fyne.Preferences
+	version string
+
+	tabs      *container.AppTabs
+	body      *fyne.Container // holds either the welcome screen or the tabs
+	screens   []refresher
+	shortcuts []fyne.Shortcut
+
+	register  *registerScreen
+	dashboard *dashboardScreen
+	reports   *reportsScreen
+	people    *peopleScreen
+	welcome   *welcomeScreen
+
+	// pending counts work running off the UI goroutine, so that tests
+	// can wait for it instead of sleeping.
+	pending sync.WaitGroup
+
+	// importReport, when set, starts importing an inspection report; the
+	// welcome screen offers it only then.
+	importReport func()
+}
+
+// Run builds the main window for the register in opts and runs the app
+// until the window closes.
+func Run(a fyne.App, opts Options) error {
+	u, err := New(a, opts)
+	if err != nil {
+		return err
+	}
+	u.win.ShowAndRun()
+	return nil
+}
+
+// Show builds the main window for the register in opts and shows it; the
+// caller runs the app. It is for programs that already have a window open,
+// such as a progress window while the register opens.
+func Show(a fyne.App, opts Options) error {
+	u, err := New(a, opts)
+	if err != nil {
+		return err
+	}
+	u.win.Show()
+	return nil
+}
+
+// New builds the main window without showing it. Tests drive the screens of
+// the returned value; Run shows it.
+func New(a fyne.App, opts Options) (*ui, error) {
+	if opts.Store == nil {
+		return nil, errors.New("no register is open")
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	u := &ui{
+		app:     a,
+		store:   opts.Store,
+		now:     now,
+		prefs:   a.Preferences(),
+		version: opts.Version,
+	}
+	u.win = a.NewWindow("Improvement Tracker")
+	u.win.Resize(fyne.NewSize(1280, 800))
+
+	// Hook: other screens set optional actions here, e.g.
+	// u.importReport = u.onImportReport
+
+	u.register = newRegisterScreen(u)
+	u.dashboard = newDashboardScreen(u)
+	u.reports = newReportsScreen(u)
+	u.people = newPeopleScreen(u)
+	u.welcome = newWelcomeScreen(u)
+	u.screens = []refresher{u.register, u.dashboard, u.reports, u.people}
+
+	u.tabs = u.buildTabs()
+	u.body = container.NewStack()
+	u.win.SetContent(u.body)
+	u.win.SetMainMenu(u.buildMenu())
+	u.win.SetCloseIntercept(u.onClose)
+	u.updateTitle()
+
+	u.refreshAll()
+	u.showStart(opts.Screen)
+	return u, nil
+}
+
+// buildTabs is the navigation. Add a screen with one line.
+func (u *ui) buildTabs() *container.AppTabs {
+	tabs := container.NewAppTabs(
+		container.NewTabItemWithIcon("Register", theme.ListIcon(), u.register.content),
+		container.NewTabItemWithIcon("Dashboard", theme.GridIcon(), u.dashboard.content),
+		container.NewTabItemWithIcon("Reports", theme.DocumentIcon(), u.reports.content),
+		container.NewTabItemWithIcon("People", theme.AccountIcon(), u.people.content),
+		// Hook: further screens go here.
+	)
+	tabs.OnSelected = func(t *container.TabItem) {
+		u.prefs.SetString(prefTab, t.Text)
+	}
+	return tabs
+}
+
+// buildMenu is the main menu. Other screens add their items at the marked
+// places.
+func (u *ui) buildMenu() *fyne.MainMenu {
+	newFinding := u.addShortcut(fyne.NewMenuItem("New finding", u.onNewFinding),
+		&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault})
+	file := fyne.NewMenu("File",
+		newFinding,
+		fyne.NewMenuItem("New report…", func() { u.reports.onAdd() }),
+		fyne.NewMenuItemSeparator(),
+		// Hook: register file items (open, save a copy, backup, restore)
+		// and exports go here.
+	)
+	// Fyne adds Quit to the File menu itself.
+
+	search := u.addShortcut(fyne.NewMenuItem("Find…", u.onFind),
+		&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
+	save := u.addShortcut(fyne.NewMenuItem("Save finding", u.onSave),
+		&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
+	edit := fyne.NewMenu("Edit",
+		search,
+		save,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Settings…", u.onSettings),
+		// Hook: further Edit items go here.
+	)
+
+	help := &fyne.Menu{Label: "Help", Items: []*fyne.MenuItem{
+		// Hook: About and other help items go here.
+	}}
+
+	menus := []*fyne.Menu{file, edit}
+	if len(help.Items) > 0 {
+		menus = append(menus, help)
+	}
+	return fyne.NewMainMenu(menus...)
+}
+
+// addShortcut shows s beside the menu item and makes it work anywhere in the
+// window.
+func (u *ui) addShortcut(item *fyne.MenuItem, s fyne.Shortcut) *fyne.MenuItem {
+	item.Shortcut = s
+	action := item.Action
+	u.win.Canvas().AddShortcut(s, func(fyne.Shortcut) { action() })
+	u.shortcuts = append(u.shortcuts, s)
+	return item
+}
+
+// Preference keys. The filters and sort of the register are kept under
+// "register." keys in register.go.
+const prefTab = "ui.tab"
+
+// showStart shows the welcome screen on an empty register, otherwise the
+// screen asked for or the one used last.
+func (u *ui) showStart(screen string) {
+	if screen == "welcome" || (screen == "" && u.registerEmpty()) {
+		u.showWelcome()
+		return
+	}
+	u.showTabs()
+	switch {
+	case screen == "register":
+		u.selectTab("Register")
+	case screen == "dashboard":
+		u.selectTab("Dashboard")
+	case screen == "reports":
+		u.selectTab("Reports")
+	case screen == "people":
+		u.selectTab("People")
+	case screen == "settings":
+		u.onSettings()
+	case len(screen) > len("editor:") && screen[:len("editor:")] == "editor:":
+		u.selectTab("Register")
+		u.register.openRef(screen[len("editor:"):])
+	default:
+		u.selectTab(u.prefs.StringWithFallback(prefTab, "Register"))
+	}
+}
+
+func (u *ui) selectTab(title string) {
+	for _, t := range u.tabs.Items {
+		if t.Text == title {
+			u.tabs.Select(t)
+			return
+		}
+	}
+}
+
+func (u *ui) showWelcome() {
+	u.body.Objects = []fyne.CanvasObject{u.welcome.content}
+	u.body.Refresh()
+}
+
+func (u *ui) showTabs() {
+	u.body.Objects = []fyne.CanvasObject{u.tabs}
+	u.body.Refresh()
+}
+
+// registerEmpty reports whether the register has no findings and no
+// reports, which is when the welcome screen is offered.
+func (u *ui) registerEmpty() bool {
+	empty := false
+	err := u.store.View(func(tx model.ReadTx) error {
+		fs, err := tx.Findings()
+		if err != nil {
+			return err
+		}
+		rs, err := tx.Reports()
+		if err != nil {
+			return err
+		}
+		empty = len(fs) == 0 && len(rs) == 0
+		return nil
+	})
+	return err == nil && empty
+}
+
+// changed reloads every screen after a write.
+func (u *ui) changed() {
+	u.refreshAll()
+	if e := u.register.editor; e != nil {
+		e.refreshRelated()
+	}
+	u.updateTitle()
+}
+
+func (u *ui) refreshAll() {
+	for _, s := range u.screens {
+		s.refresh()
+	}
+}
+
+// updateTitle names the force in the title bar, so a person with two
+// registers knows which one is in front of them.
+func (u *ui) updateTitle() {
+	title := "Improvement Tracker"
+	if s, err := u.settings(); err == nil && s.ForceName != "" {
+		title = s.ForceName + " — " + title
+	}
+	u.win.SetTitle(title)
+}
+
+// settings reads the register's settings.
+func (u *ui) settings() (model.Settings, error) {
+	var s model.Settings
+	err := u.store.View(func(tx model.ReadTx) error {
+		var err error
+		s, err = tx.Settings()
+		return err
+	})
+	return s, err
+}
+
+// today is the local date by the injected clock.
+func (u *ui) today() model.Date { return model.Today(u.now()) }
+
+// actor is who is making changes: the author in Settings.
+func (u *ui) actor() model.Actor {
+	s, _ := u.settings()
+	return model.Actor{Who: s.Author}
+}
+
+// update runs fn in a write transaction as the settings' author.
+func (u *ui) update(fn func(tx model.Tx) error) error {
+	return u.store.Update(u.actor(), fn)
+}
+
+// showError shows err in a dialog. The message is err.Error(), so callers
+// wrap errors with words a person understands.
+func (u *ui) showError(err error) {
+	if err == nil {
+		return
+	}
+	dialog.ShowError(err, u.win)
+}
+
+// replaceStore closes the open register and shows s instead.
+func (u *ui) replaceStore(s model.Store) {
+	if u.register.editor != nil {
+		u.register.closeEditor()
+	}
+	old := u.store
+	u.store = s
+	if old != nil && old != s {
+		if err := old.Close(); err != nil {
+			u.showError(fmt.Errorf("closing the previous register: %w", err))
+		}
+	}
+	u.changed()
+	if u.registerEmpty() {
+		u.showWelcome()
+	} else {
+		u.showTabs()
+	}
+}
+
+// onClose asks before losing unsaved edits, then closes the register.
+func (u *ui) onClose() {
+	u.register.leaveEditor(func() {
+		if err := u.store.Close(); err != nil {
+			fyne.LogError("closing the register", err)
+		}
+		u.win.Close()
+	})
+}
+
+// onNewFinding opens the editor on a new finding.
+func (u *ui) onNewFinding() {
+	u.showTabs()
+	u.selectTab("Register")
+	u.register.onNew()
+}
+
+// onFind moves the keyboard to the register's search box.
+func (u *ui) onFind() {
+	u.showTabs()
+	u.selectTab("Register")
+	u.register.focusSearch()
+}
+
+// onSave saves the finding being edited, if any.
+func (u *ui) onSave() {
+	if e := u.register.editor; e != nil {
+		e.onSave()
+	}
+}
+
+// background runs work off the UI goroutine, then done on the UI goroutine
+// with work's error. Reading a large register takes long enough to freeze
+// the window otherwise.
+func (u *ui) background(work func() error, done func(error)) {
+	u.pending.Add(1)
+	go func() {
+		defer u.pending.Done()
+		err := work()
+		fyne.DoAndWait(func() { done(err) })
+	}()
+}
+
+// wait blocks until work started with background has finished and shown
+// its result.
+func (u *ui) wait() { u.pending.Wait() }

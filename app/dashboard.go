@@ -1,0 +1,400 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+// Choices meaning "no filter" on the dashboard.
+const (
+	allChiefs = "All chief officers"
+)
+
+// maxListed caps each exceptions list: a briefing is short, and the
+// register's own filters show the rest.
+const maxListed = 25
+
+// dashboardScreen is the briefing for chief officers: exceptions first,
+// then counts and a chart, as at a chosen date and for one portfolio.
+type dashboardScreen struct {
+	u       *ui
+	content fyne.CanvasObject
+
+	asAt    *dateEntry
+	asAtErr *widget.Label
+	chief   *widget.Select
+	report  *widget.Select
+	title   *widget.Label
+	body    *fyne.Container
+
+	// dash is the last dashboard built, kept for tests and for re-filtering.
+	dash       *dashboard
+	generation int
+}
+
+// dashboard is what the screen shows, computed from a snapshot off the UI
+// goroutine.
+type dashboard struct {
+	asAt       model.Date
+	counts     model.Counts
+	exceptions []model.OverdueItem
+	slipped    []model.SlippedMilestone
+	proposed   []model.Finding
+	due        []model.Finding
+	chiefs     []string
+	reports    []string
+	snap       *model.Snapshot
+}
+
+// buildDashboard reads the register as it stood at the end of asAt,
+// filtered to a chief officer's portfolio and a report ("" for all).
+func buildDashboard(tx model.ReadTx, asAt model.Date, chief, report string) (*dashboard, error) {
+	snap, err := model.TakeSnapshot(tx, asAt)
+	if err != nil {
+		return nil, fmt.Errorf("reading the register as at %s: %w", asAt, err)
+	}
+	d := &dashboard{asAt: asAt}
+	chiefs := map[string]bool{}
+	for _, f := range snap.Findings {
+		if l := snap.PersonLabel(f.ChiefOfficerID); l != "" {
+			chiefs[l] = true
+		}
+	}
+	for c := range chiefs {
+		d.chiefs = append(d.chiefs, c)
+	}
+	slices.Sort(d.chiefs)
+	for _, r := range snap.Reports {
+		d.reports = append(d.reports, reportLabel(r))
+	}
+	slices.Sort(d.reports)
+	snap = snap.Filter(func(f model.Finding) bool {
+		if !f.Type.Tracked() {
+			return false // innovative practice is recorded, not tracked
+		}
+		if chief != "" && snap.PersonLabel(f.ChiefOfficerID) != chief {
+			return false
+		}
+		if report != "" && reportLabel(snap.Reports[f.ReportID]) != report {
+			return false
+		}
+		return true
+	})
+	d.snap = snap
+	d.counts = snap.Count(nil)
+	d.exceptions = snap.Exceptions()
+	d.slipped = snap.SlippedMilestones()
+	d.proposed = snap.ProposedForClosure()
+	d.due = snap.DueWithin(30)
+	return d, nil
+}
+
+func newDashboardScreen(u *ui) *dashboardScreen {
+	s := &dashboardScreen{u: u}
+	s.asAt = newDateEntry()
+	s.asAt.SetDate(u.today())
+	s.asAtErr = newFieldError()
+	s.asAt.OnChanged = func(string) {
+		if _, err := s.asAt.Date(); err == nil {
+			setFieldError(s.asAtErr, "")
+			s.refresh()
+		}
+	}
+	s.asAt.OnSubmitted = func(string) {
+		if _, err := s.asAt.Date(); err != nil {
+			setFieldError(s.asAtErr, err.Error())
+		}
+	}
+	today := widget.NewButton("Today", func() { s.asAt.SetDate(s.u.today()) })
+	s.chief = widget.NewSelect([]string{allChiefs}, nil)
+	s.chief.SetSelected(allChiefs)
+	s.chief.OnChanged = func(string) { s.refresh() }
+	s.report = widget.NewSelect([]string{allReports}, nil)
+	s.report.SetSelected(allReports)
+	s.report.OnChanged = func(string) { s.refresh() }
+	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bar := container.NewHBox(widget.NewLabel("As at"), s.asAt, today,
+		widget.NewLabel("Portfolio"), s.chief, widget.NewLabel("Report"), s.report)
+	s.body = container.NewVBox()
+	s.content = container.NewBorder(container.NewVBox(bar, s.asAtErr, s.title), nil, nil, nil,
+		container.NewVScroll(container.NewPadded(s.body)))
+	return s
+}
+
+func filterValue(v, all string) string {
+	if v == all {
+		return ""
+	}
+	return v
+}
+
+// refresh rebuilds the dashboard off the UI goroutine.
+func (s *dashboardScreen) refresh() {
+	asAt, err := s.asAt.Date()
+	if err != nil || asAt.IsZero() {
+		return
+	}
+	chief := filterValue(s.chief.Selected, allChiefs)
+	report := filterValue(s.report.Selected, allReports)
+	s.generation++
+	gen := s.generation
+	store := s.u.store
+	var d *dashboard
+	s.u.background(func() error {
+		return store.View(func(tx model.ReadTx) error {
+			var err error
+			d, err = buildDashboard(tx, asAt, chief, report)
+			return err
+		})
+	}, func(err error) {
+		if gen != s.generation {
+			return // a newer request is on its way
+		}
+		if err != nil {
+			s.u.showError(err)
+			return
+		}
+		s.show(d)
+	})
+}
+
+// show puts d on screen. It runs on the UI goroutine.
+func (s *dashboardScreen) show(d *dashboard) {
+	s.dash = d
+	s.chief.Options = append([]string{allChiefs}, d.chiefs...)
+	s.report.Options = append([]string{allReports}, d.reports...)
+	title := "Briefing as at " + d.asAt.String()
+	if c := filterValue(s.chief.Selected, allChiefs); c != "" {
+		title += " — portfolio of " + c
+	}
+	if r := filterValue(s.report.Selected, allReports); r != "" {
+		title += " — " + r
+	}
+	s.title.SetText(title)
+
+	c := d.counts
+	tiles := container.NewGridWithColumns(5,
+		countTile("Open and closed findings", c.Total, widget.MediumImportance),
+		countTile("Overdue", c.Overdue, widget.DangerImportance),
+		countTile("Rated red", c.ByRAG[model.Red], widget.DangerImportance),
+		countTile("In closure", len(d.proposed), widget.SuccessImportance),
+		countTile("Due in the next 30 days", len(d.due), widget.WarningImportance),
+	)
+
+	left := container.NewVBox(
+		heading("Red and overdue"), s.exceptionsList(d),
+		heading("Milestones that slipped"), s.slippedList(d),
+		heading("Proposed for closure or awaiting sign-off"), s.findingList(d.proposed, func(f model.Finding) string {
+			return string(f.Status)
+		}),
+		heading("Due in the next 30 days"), s.findingList(d.due, func(f model.Finding) string {
+			return "due " + f.CurrentTarget.String()
+		}),
+	)
+	right := container.NewVBox(
+		heading("By status"), statusCounts(c),
+		heading("By RAG"), ragCounts(c),
+		heading("Findings by area and RAG"), areaChart(c),
+	)
+	s.body.Objects = []fyne.CanvasObject{tiles, container.NewGridWithColumns(2, left, right)}
+	s.body.Refresh()
+}
+
+func countTile(label string, n int, imp widget.Importance) fyne.CanvasObject {
+	num := widget.NewLabelWithStyle(fmt.Sprint(n), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	num.SizeName = theme.SizeNameHeadingText
+	if n > 0 {
+		num.Importance = imp
+	}
+	l := widget.NewLabelWithStyle(label, fyne.TextAlignCenter, fyne.TextStyle{})
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.InputRadiusSize() * 2
+	return container.NewStack(bg, container.NewVBox(num, l))
+}
+
+// linkLine is a finding in a list: tapping it opens the finding.
+func (s *dashboardScreen) linkLine(f model.Finding, text string) fyne.CanvasObject {
+	chip := newRAGChip()
+	chip.SetRAG(f.RAG)
+	b := widget.NewButton(f.Ref, func() {
+		s.u.selectTab("Register")
+		s.u.register.openFinding(f.ID)
+	})
+	b.Importance = widget.LowImportance
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, container.NewHBox(chip, b), nil, l)
+}
+
+func (s *dashboardScreen) exceptionsList(d *dashboard) fyne.CanvasObject {
+	if len(d.exceptions) == 0 {
+		return widget.NewLabel("Nothing is red or overdue.")
+	}
+	box := container.NewVBox()
+	for i, x := range d.exceptions {
+		if i == maxListed {
+			box.Add(moreLine(len(d.exceptions) - maxListed))
+			break
+		}
+		parts := []string{x.Finding.DisplayTitle()}
+		if x.DaysOverdue > 0 {
+			parts = append(parts, fmt.Sprintf("%d days overdue (target %s)", x.DaysOverdue, x.Finding.CurrentTarget))
+		}
+		if x.Revisions > 0 {
+			parts = append(parts, fmt.Sprintf("target moved %d time(s)", x.Revisions))
+		}
+		if x.Reason != "" {
+			parts = append(parts, "latest: "+shorten(x.Reason))
+		}
+		box.Add(s.linkLine(x.Finding, strings.Join(parts, " — ")))
+	}
+	return box
+}
+
+func (s *dashboardScreen) slippedList(d *dashboard) fyne.CanvasObject {
+	if len(d.slipped) == 0 {
+		return widget.NewLabel("No milestone has slipped.")
+	}
+	box := container.NewVBox()
+	for i, m := range d.slipped {
+		if i == maxListed {
+			box.Add(moreLine(len(d.slipped) - maxListed))
+			break
+		}
+		parts := []string{m.Milestone.Title, "due " + m.Milestone.CurrentDue.String()}
+		if m.DaysOverdue > 0 {
+			parts = append(parts, fmt.Sprintf("%d days overdue", m.DaysOverdue))
+		}
+		if m.Revisions > 0 {
+			parts = append(parts, fmt.Sprintf("moved %d time(s)", m.Revisions))
+		}
+		if m.Reason != "" {
+			parts = append(parts, "because: "+shorten(m.Reason))
+		}
+		box.Add(s.linkLine(m.Finding, strings.Join(parts, " — ")))
+	}
+	return box
+}
+
+func (s *dashboardScreen) findingList(fs []model.Finding, detail func(model.Finding) string) fyne.CanvasObject {
+	if len(fs) == 0 {
+		return widget.NewLabel("None.")
+	}
+	box := container.NewVBox()
+	for i, f := range fs {
+		if i == maxListed {
+			box.Add(moreLine(len(fs) - maxListed))
+			break
+		}
+		box.Add(s.linkLine(f, f.DisplayTitle()+" — "+detail(f)))
+	}
+	return box
+}
+
+func moreLine(n int) fyne.CanvasObject {
+	l := widget.NewLabel(fmt.Sprintf("…and %d more: use the register's filters to see them all.", n))
+	l.Importance = widget.LowImportance
+	return l
+}
+
+func statusCounts(c model.Counts) fyne.CanvasObject {
+	form := widget.NewForm()
+	for _, st := range model.Statuses {
+		form.Append(string(st), widget.NewLabel(fmt.Sprint(c.ByStatus[st])))
+	}
+	form.Append("Total", widget.NewLabelWithStyle(fmt.Sprint(c.Total), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	return form
+}
+
+func ragCounts(c model.Counts) fyne.CanvasObject {
+	row := container.NewHBox()
+	for _, r := range append(slices.Clone(model.RAGs), "") {
+		chip := newRAGChip()
+		chip.SetRAG(r)
+		row.Add(container.NewHBox(chip, widget.NewLabel(fmt.Sprint(c.ByRAG[r]))))
+	}
+	return row
+}
+
+// areaChart draws findings by area as bars split by RAG, with canvas
+// rectangles scaled to the largest area. Each segment carries its number,
+// so the chart reads without colour.
+func areaChart(c model.Counts) fyne.CanvasObject {
+	areas := c.Areas()
+	if len(areas) == 0 {
+		return widget.NewLabel("No findings.")
+	}
+	max := 0
+	for _, a := range areas {
+		max = maxInt(max, c.ByArea[a])
+	}
+	rows := container.NewVBox()
+	order := append(slices.Clone(model.RAGs), "")
+	for _, a := range areas {
+		var segs []fyne.CanvasObject
+		var weights []float32
+		for _, r := range order {
+			n := c.ByAreaRAG[a][r]
+			if n == 0 {
+				continue
+			}
+			bg, fg := ragColors(r)
+			rect := canvas.NewRectangle(bg)
+			txt := canvas.NewText(fmt.Sprint(n), fg)
+			txt.Alignment = fyne.TextAlignCenter
+			txt.TextSize = theme.CaptionTextSize()
+			segs = append(segs, container.NewStack(rect, container.NewCenter(txt)))
+			weights = append(weights, float32(n))
+		}
+		name := widget.NewLabel(a)
+		name.Truncation = fyne.TextTruncateEllipsis
+		bar := container.New(&barLayout{weights: weights, max: float32(max)}, segs...)
+		total := widget.NewLabel(fmt.Sprint(c.ByArea[a]))
+		rows.Add(container.NewBorder(nil, nil, nil, total,
+			container.NewGridWithColumns(2, name, bar)))
+	}
+	legend := container.NewHBox()
+	for _, r := range order {
+		chip := newRAGChip()
+		chip.SetRAG(r)
+		legend.Add(chip)
+	}
+	return container.NewVBox(rows, legend)
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// barLayout places its objects side by side, each as wide as its weight
+// relative to max.
+type barLayout struct {
+	weights []float32
+	max     float32
+}
+
+func (l *barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	x := float32(0)
+	for i, o := range objs {
+		w := size.Width * l.weights[i] / l.max
+		o.Move(fyne.NewPos(x, 2))
+		o.Resize(fyne.NewSize(w, size.Height-4))
+		x += w
+	}
+}
+
+func (l *barLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(120, theme.TextSize()+theme.Padding()*2)
+}

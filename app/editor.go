@@ -1,0 +1,754 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+const noneChoice = "(none)"
+
+// editorScreen edits one finding: its details (saved with Save), and its
+// milestones, evidence and progress updates (each stored as it is added).
+type editorScreen struct {
+	u       *ui
+	content fyne.CanvasObject
+
+	orig    model.Finding // as stored; ID 0 for a new finding
+	people  []model.Person
+	reports []model.Report
+	others  []model.Finding // every other finding, for parent and superseded-by
+
+	heading *widget.Label
+	problem *widget.Label // summary of validation problems
+	save    *widget.Button
+	tabs    *container.AppTabs
+
+	ref             *widget.Label
+	inspectorateRef *widget.Entry
+	report          *widget.Select
+	typ             *widget.Select
+	parent          *widget.Select
+	area            *widget.SelectEntry
+	grade           *widget.Select
+	title           *widget.Entry
+	verbatim        *widget.Entry
+	editWording     *widget.Button
+	wordingMissing  *widget.Check
+	interpretation  *widget.Entry
+	chief           *widget.Select
+	delivery        *widget.Select
+	board           *widget.Entry
+	classification  *widget.Select
+	descriptor      *widget.Entry
+	originalTarget  *dateEntry
+	currentTarget   *dateEntry
+	revisions       *widget.Label
+	status          *widget.Select
+	statusHelp      *widget.Label
+	rag             *widget.Select
+	ragChip         *ragChip
+	rationale       *widget.Entry
+	proposedDate    *dateEntry
+	closedDate      *dateEntry
+	supersededBy    *widget.Select
+	position        *widget.Entry
+
+	errs map[string]*widget.Label // problems shown beside fields, by JSON field name
+
+	milestones *milestonesTab
+	evidence   *evidenceTab
+	updates    *updatesTab
+	history    *historyTab
+}
+
+// newEditorScreen opens the finding with id, or a new finding when id is 0.
+func newEditorScreen(u *ui, id model.ID) (*editorScreen, error) {
+	e := &editorScreen{u: u, errs: map[string]*widget.Label{}}
+	err := u.store.View(func(tx model.ReadTx) error {
+		if id != 0 {
+			f, err := tx.Finding(id)
+			if err != nil {
+				return fmt.Errorf("opening the finding: %w", err)
+			}
+			e.orig = f
+		}
+		return e.loadRelated(tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if id == 0 {
+		e.orig = e.newFinding()
+	}
+	e.build()
+	e.setFields(e.orig)
+	return e, nil
+}
+
+// newFinding is a blank finding with the register's defaults.
+func (e *editorScreen) newFinding() model.Finding {
+	f := model.Finding{Type: model.AFI, Status: model.AwaitingAllocation}
+	if s, err := e.u.settings(); err == nil {
+		f.Marking = s.DefaultMarking
+	}
+	if f.Marking.Classification == "" {
+		f.Marking.Classification = model.Official
+	}
+	if len(e.reports) > 0 {
+		f.ReportID = e.reports[len(e.reports)-1].ID
+	}
+	return f
+}
+
+func (e *editorScreen) loadRelated(tx model.ReadTx) error {
+	var err error
+	if e.people, err = tx.People(); err != nil {
+		return fmt.Errorf("reading people: %w", err)
+	}
+	if e.reports, err = tx.Reports(); err != nil {
+		return fmt.Errorf("reading reports: %w", err)
+	}
+	all, err := tx.Findings()
+	if err != nil {
+		return fmt.Errorf("reading findings: %w", err)
+	}
+	e.others = e.others[:0]
+	for _, f := range all {
+		if f.ID != e.orig.ID {
+			e.others = append(e.others, f)
+		}
+	}
+	return nil
+}
+
+func (e *editorScreen) build() {
+	e.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	e.heading.Truncation = fyne.TextTruncateEllipsis
+	e.problem = newFieldError()
+	back := widget.NewButtonWithIcon("Register", theme.NavigateBackIcon(), e.onBack)
+	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.onSave)
+	e.save.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), e.onCancel)
+	header := container.NewBorder(nil, e.problem, back, container.NewHBox(cancel, e.save), e.heading)
+
+	e.milestones = newMilestonesTab(e)
+	e.evidence = newEvidenceTab(e)
+	e.updates = newUpdatesTab(e)
+	e.history = newHistoryTab(e)
+	e.tabs = container.NewAppTabs(
+		container.NewTabItem("Details", container.NewVScroll(e.buildDetails())),
+		container.NewTabItem("Milestones", e.milestones.content),
+		container.NewTabItem("Evidence", e.evidence.content),
+		container.NewTabItem("Progress updates", e.updates.content),
+		container.NewTabItem("History", e.history.content),
+	)
+	e.content = container.NewBorder(header, nil, nil, nil, e.tabs)
+	e.enableRecordTabs()
+}
+
+// enableRecordTabs allows milestones, evidence and updates only once the
+// finding is stored: they belong to it.
+func (e *editorScreen) enableRecordTabs() {
+	for _, t := range e.tabs.Items[1:] {
+		if e.orig.ID == 0 {
+			e.tabs.DisableItem(t)
+		} else {
+			e.tabs.EnableItem(t)
+		}
+	}
+}
+
+func (e *editorScreen) errLabel(field string) *widget.Label {
+	l := newFieldError()
+	e.errs[field] = l
+	return l
+}
+
+func (e *editorScreen) buildDetails() fyne.CanvasObject {
+	e.ref = widget.NewLabel("")
+	e.ref.TextStyle = fyne.TextStyle{Monospace: true}
+	e.inspectorateRef = widget.NewEntry()
+	e.report = widget.NewSelect(nil, func(string) {})
+	types := make([]string, len(model.FindingTypes))
+	for i, t := range model.FindingTypes {
+		types[i] = string(t)
+	}
+	e.typ = widget.NewSelect(types, func(v string) {
+		if e.parent != nil {
+			if v == string(model.Recommendation) {
+				e.parent.Enable()
+			} else {
+				e.parent.SetSelected(noneChoice)
+				e.parent.Disable()
+			}
+		}
+	})
+	e.parent = widget.NewSelect(nil, func(string) {})
+	e.area = widget.NewSelectEntry(nil)
+	grades := []string{noneChoice}
+	for _, g := range model.Grades {
+		grades = append(grades, string(g))
+	}
+	e.grade = widget.NewSelect(grades, func(string) {})
+	e.title = widget.NewEntry()
+	e.title.SetPlaceHolder("A short title; the first sentence of the wording is used when empty")
+
+	e.verbatim = widget.NewMultiLineEntry()
+	e.verbatim.Wrapping = fyne.TextWrapWord
+	e.verbatim.SetMinRowsVisible(5)
+	e.editWording = widget.NewButtonWithIcon("Edit wording…", theme.DocumentCreateIcon(), e.onEditWording)
+	e.wordingMissing = widget.NewCheck("Wording missing from the source text: check the published report", func(bool) {})
+	e.interpretation = widget.NewMultiLineEntry()
+	e.interpretation.Wrapping = fyne.TextWrapWord
+	e.interpretation.SetMinRowsVisible(4)
+	e.interpretation.SetPlaceHolder("What the force understands the finding to ask, in its own words")
+
+	e.chief = widget.NewSelect(nil, func(string) {})
+	e.delivery = widget.NewSelect(nil, func(string) {})
+	addChief := widget.NewButtonWithIcon("Add person…", theme.ContentAddIcon(), func() {
+		e.u.addPersonDialog(func(p model.Person) { e.refreshPeople(); e.chief.SetSelected(p.Label()) })
+	})
+	addDelivery := widget.NewButtonWithIcon("Add person…", theme.ContentAddIcon(), func() {
+		e.u.addPersonDialog(func(p model.Person) { e.refreshPeople(); e.delivery.SetSelected(p.Label()) })
+	})
+	e.board = widget.NewEntry()
+	e.board.SetPlaceHolder("e.g. Force improvement board")
+	classes := make([]string, len(model.Classifications))
+	for i, c := range model.Classifications {
+		classes[i] = string(c)
+	}
+	e.classification = widget.NewSelect(classes, func(string) {})
+	e.descriptor = widget.NewEntry()
+	e.descriptor.SetPlaceHolder("descriptor, e.g. PERSONAL (optional)")
+
+	e.originalTarget = newDateEntry()
+	e.currentTarget = newDateEntry()
+	e.revisions = widget.NewLabel("")
+	e.revisions.Wrapping = fyne.TextWrapWord
+
+	statuses := make([]string, len(model.Statuses))
+	for i, s := range model.Statuses {
+		statuses[i] = string(s)
+	}
+	e.statusHelp = widget.NewLabel("")
+	e.statusHelp.Wrapping = fyne.TextWrapWord
+	e.statusHelp.Importance = widget.LowImportance
+	e.status = widget.NewSelect(statuses, func(v string) { e.statusHelp.SetText(statusRule(model.Status(v))) })
+	rags := []string{noneChoice}
+	for _, r := range model.RAGs {
+		rags = append(rags, string(r))
+	}
+	e.ragChip = newRAGChip()
+	e.rag = widget.NewSelect(rags, func(v string) {
+		if v == noneChoice {
+			v = ""
+		}
+		e.ragChip.SetRAG(model.RAG(v))
+	})
+	e.rationale = widget.NewMultiLineEntry()
+	e.rationale.Wrapping = fyne.TextWrapWord
+	e.rationale.SetMinRowsVisible(3)
+	e.rationale.SetPlaceHolder("What was done and what evidence shows it (needed to propose closure or take no further action)")
+	e.proposedDate = newDateEntry()
+	e.closedDate = newDateEntry()
+	e.supersededBy = widget.NewSelect(nil, func(string) {})
+	e.position = widget.NewMultiLineEntry()
+	e.position.Wrapping = fyne.TextWrapWord
+	e.position.SetMinRowsVisible(2)
+
+	identity := widget.NewForm(
+		widget.NewFormItem("Reference", e.ref),
+		formRow("Inspectorate reference", e.inspectorateRef, e.errLabel("inspectorate_ref")),
+		formRow("Report", e.report, e.errLabel("report_id")),
+		formRow("Type", e.typ, e.errLabel("type")),
+		formRow("Parent cause of concern", e.parent, e.errLabel("parent_id")),
+		formRow("Area", e.area, e.errLabel("area")),
+		formRow("Grade", e.grade, e.errLabel("grade")),
+		formRow("Title", e.title, e.errLabel("title")),
+	)
+	wording := widget.NewForm(
+		formRow("Inspectorate wording", container.NewBorder(nil, container.NewHBox(e.editWording, e.wordingMissing), nil, nil, e.verbatim), e.errLabel("verbatim")),
+		formRow("Force's interpretation", e.interpretation, e.errLabel("interpretation")),
+	)
+	owners := widget.NewForm(
+		formRow("Chief officer lead", container.NewBorder(nil, nil, nil, addChief, e.chief), e.errLabel("chief_officer_id")),
+		formRow("Delivery lead", container.NewBorder(nil, nil, nil, addDelivery, e.delivery), e.errLabel("delivery_lead_id")),
+		formRow("Governance board", e.board, e.errLabel("governance_board")),
+		formRow("Protective marking", container.NewGridWithColumns(2, e.classification, e.descriptor), e.errLabel("marking")),
+	)
+	targets := widget.NewForm(
+		formRow("Original target", container.NewHBox(e.originalTarget), e.errLabel("original_target")),
+		formRow("Current target", container.NewHBox(e.currentTarget, widget.NewLabel("Changing it asks for the reason and who agreed.")), e.errLabel("current_target")),
+		formRow("Revisions", e.revisions, e.errLabel("target_revisions")),
+	)
+	progress := widget.NewForm(
+		formRow("Status", container.NewVBox(e.status, e.statusHelp), e.errLabel("status")),
+		formRow("RAG", container.NewHBox(e.rag, e.ragChip), e.errLabel("rag")),
+		formRow("Closure rationale", e.rationale, e.errLabel("closure_rationale")),
+		formRow("Closure proposed on", container.NewHBox(e.proposedDate), e.errLabel("closure_proposed_date")),
+		formRow("Inspectorate agreed closure on", container.NewHBox(e.closedDate), e.errLabel("closed_date")),
+		formRow("Superseded by", e.supersededBy, e.errLabel("superseded_by")),
+		formRow("Inspectorate position", e.position, e.errLabel("inspectorate_position")),
+	)
+	left := container.NewVBox(heading("The finding"), identity, heading("Wording"), wording)
+	right := container.NewVBox(heading("Ownership"), owners, heading("Targets"), targets, heading("Status and closure"), progress)
+	return container.NewPadded(container.NewGridWithColumns(2, left, right))
+}
+
+// statusRule says what a status means and what it needs before it can be
+// saved: the two-stage closure rules of model.Finding.Validate.
+func statusRule(s model.Status) string {
+	need := ""
+	switch s {
+	case model.ClosureProposed:
+		need = " Needs a closure rationale."
+	case model.Closed:
+		need = " Needs the date the inspectorate agreed closure."
+	case model.Superseded:
+		need = " Needs the finding that supersedes it."
+	case model.NoFurtherAction:
+		need = " Needs a rationale."
+	}
+	return model.StatusMeanings[s] + need
+}
+
+// setFields shows f in the form.
+func (e *editorScreen) setFields(f model.Finding) {
+	e.setHeading(f)
+	e.fillChoices()
+	e.ref.SetText(orText(f.Ref, "given when first saved"))
+	e.inspectorateRef.SetText(f.InspectorateRef)
+	e.report.SetSelected(e.reportChoice(f.ReportID))
+	e.typ.SetSelected(string(f.Type))
+	e.parent.SetSelected(e.findingChoice(f.ParentID))
+	if f.Type != model.Recommendation {
+		e.parent.Disable()
+	}
+	e.area.SetText(f.Area)
+	e.grade.SetSelected(orText(string(f.Grade), noneChoice))
+	e.title.SetText(f.Title)
+	e.verbatim.SetText(f.Verbatim)
+	// The inspectorate's wording is the record of what was said: once it is
+	// set it changes only through "Edit wording", which asks first.
+	if strings.TrimSpace(f.Verbatim) != "" {
+		e.verbatim.Disable()
+		e.editWording.Show()
+	} else {
+		e.verbatim.Enable()
+		e.editWording.Hide()
+	}
+	e.wordingMissing.SetChecked(f.WordingMissing)
+	e.interpretation.SetText(f.Interpretation)
+	e.chief.SetSelected(e.personChoice(f.ChiefOfficerID))
+	e.delivery.SetSelected(e.personChoice(f.DeliveryLeadID))
+	e.board.SetText(f.GovernanceBoard)
+	e.classification.SetSelected(string(orClass(f.Marking.Classification)))
+	e.descriptor.SetText(f.Marking.Descriptor)
+	e.originalTarget.SetDate(f.OriginalTarget)
+	e.currentTarget.SetDate(f.CurrentTarget)
+	e.revisions.SetText(revisionsText(f.TargetRevisions))
+	e.status.SetSelected(string(f.Status))
+	e.rag.SetSelected(orText(string(f.RAG), noneChoice))
+	e.ragChip.SetRAG(f.RAG)
+	e.rationale.SetText(f.ClosureRationale)
+	e.proposedDate.SetDate(f.ClosureProposedDate)
+	e.closedDate.SetDate(f.ClosedDate)
+	e.supersededBy.SetSelected(e.findingChoice(f.SupersededBy))
+	e.position.SetText(f.InspectoratePosition)
+	e.showProblems(nil)
+}
+
+func (e *editorScreen) setHeading(f model.Finding) {
+	if f.ID == 0 {
+		e.heading.SetText("New finding")
+		return
+	}
+	e.heading.SetText(f.Ref + " — " + f.DisplayTitle())
+}
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+func orClass(c model.Classification) model.Classification {
+	if c == "" {
+		return model.Official
+	}
+	return c
+}
+
+func revisionsText(revs []model.Revision) string {
+	if len(revs) == 0 {
+		return "The target has not moved."
+	}
+	lines := make([]string, len(revs))
+	for i, r := range revs {
+		lines[i] = fmt.Sprintf("%s → %s: %s (agreed by %s, recorded %s)",
+			orText(r.From.String(), "none"), r.To, r.Reason, r.AgreedBy, formatTime(r.At))
+	}
+	return fmt.Sprintf("Moved %d time(s):\n%s", len(revs), strings.Join(lines, "\n"))
+}
+
+// fillChoices sets the options of the pickers from the people, reports and
+// findings last read.
+func (e *editorScreen) fillChoices() {
+	reports := make([]string, len(e.reports))
+	for i, r := range e.reports {
+		reports[i] = reportLabel(r)
+	}
+	e.report.Options = reports
+	people := []string{noneChoice}
+	for _, p := range e.people {
+		if !p.Retired {
+			people = append(people, p.Label())
+		}
+	}
+	e.chief.Options = people
+	e.delivery.Options = people
+	parents := []string{noneChoice}
+	everyone := []string{noneChoice}
+	areas := map[string]bool{}
+	for _, f := range e.others {
+		if f.Type == model.CauseOfConcern {
+			parents = append(parents, findingLabel(f))
+		}
+		everyone = append(everyone, findingLabel(f))
+		if f.Area != "" {
+			areas[f.Area] = true
+		}
+	}
+	e.parent.Options = parents
+	e.supersededBy.Options = everyone
+	var as []string
+	for a := range areas {
+		as = append(as, a)
+	}
+	slices.Sort(as)
+	e.area.SetOptions(as)
+}
+
+func findingLabel(f model.Finding) string {
+	t := f.DisplayTitle()
+	if len([]rune(t)) > 60 {
+		t = string([]rune(t)[:59]) + "…"
+	}
+	return f.Ref + " " + t
+}
+
+func (e *editorScreen) reportChoice(id model.ID) string {
+	for _, r := range e.reports {
+		if r.ID == id {
+			return reportLabel(r)
+		}
+	}
+	return ""
+}
+
+func (e *editorScreen) personChoice(id model.ID) string {
+	for _, p := range e.people {
+		if p.ID == id {
+			// A retired owner still shows, so that the record reads true.
+			if p.Retired && !slices.Contains(e.chief.Options, p.Label()) {
+				e.chief.Options = append(e.chief.Options, p.Label())
+				e.delivery.Options = append(e.delivery.Options, p.Label())
+			}
+			return p.Label()
+		}
+	}
+	return noneChoice
+}
+
+func (e *editorScreen) findingChoice(id model.ID) string {
+	for _, f := range e.others {
+		if f.ID == id {
+			return findingLabel(f)
+		}
+	}
+	return noneChoice
+}
+
+func (e *editorScreen) personID(label string) model.ID {
+	for _, p := range e.people {
+		if p.Label() == label {
+			return p.ID
+		}
+	}
+	return 0
+}
+
+func (e *editorScreen) findingID(label string) model.ID {
+	for _, f := range e.others {
+		if findingLabel(f) == label {
+			return f.ID
+		}
+	}
+	return 0
+}
+
+// collect reads the form into a copy of the stored finding. Dates that are
+// not dates are reported beside their fields.
+func (e *editorScreen) collect() (model.Finding, model.ValidationErrors) {
+	f := e.orig
+	f.TargetRevisions = slices.Clone(e.orig.TargetRevisions)
+	var bad model.ValidationErrors
+	date := func(field string, d *dateEntry) model.Date {
+		v, err := d.Date()
+		if err != nil {
+			bad = append(bad, &model.ValidationError{Field: field, Label: model.FieldLabel(field), Problem: err.Error()})
+		}
+		return v
+	}
+	f.InspectorateRef = strings.TrimSpace(e.inspectorateRef.Text)
+	f.ReportID = 0
+	for _, r := range e.reports {
+		if reportLabel(r) == e.report.Selected {
+			f.ReportID = r.ID
+		}
+	}
+	f.Type = model.FindingType(e.typ.Selected)
+	f.ParentID = e.findingID(e.parent.Selected)
+	f.Area = strings.TrimSpace(e.area.Text)
+	f.Grade = model.Grade(e.grade.Selected)
+	if e.grade.Selected == noneChoice {
+		f.Grade = ""
+	}
+	f.Title = strings.TrimSpace(e.title.Text)
+	f.Verbatim = e.verbatim.Text
+	f.WordingMissing = e.wordingMissing.Checked
+	f.Interpretation = e.interpretation.Text
+	f.ChiefOfficerID = e.personID(e.chief.Selected)
+	f.DeliveryLeadID = e.personID(e.delivery.Selected)
+	f.GovernanceBoard = strings.TrimSpace(e.board.Text)
+	f.Marking = model.Marking{Classification: model.Classification(e.classification.Selected),
+		Descriptor: strings.ToUpper(strings.TrimSpace(e.descriptor.Text))}
+	f.OriginalTarget = date("original_target", e.originalTarget)
+	f.CurrentTarget = date("current_target", e.currentTarget)
+	f.Status = model.Status(e.status.Selected)
+	f.RAG = model.RAG(e.rag.Selected)
+	if e.rag.Selected == noneChoice {
+		f.RAG = ""
+	}
+	f.ClosureRationale = e.rationale.Text
+	f.ClosureProposedDate = date("closure_proposed_date", e.proposedDate)
+	f.ClosedDate = date("closed_date", e.closedDate)
+	f.SupersededBy = e.findingID(e.supersededBy.Selected)
+	f.InspectoratePosition = e.position.Text
+	return f, bad
+}
+
+// dirty reports whether the form differs from the stored finding.
+func (e *editorScreen) dirty() bool {
+	f, bad := e.collect()
+	if len(bad) > 0 {
+		return true
+	}
+	a, _ := json.Marshal(f)
+	b, _ := json.Marshal(e.orig)
+	return !bytes.Equal(a, b)
+}
+
+// showProblems puts each problem beside its field, and a summary at the top
+// for problems on fields that are not on screen.
+func (e *editorScreen) showProblems(problems model.ValidationErrors) {
+	for field, l := range e.errs {
+		setFieldError(l, problems.For(field))
+	}
+	if len(problems) == 0 {
+		setFieldError(e.problem, "")
+		return
+	}
+	msg := "The finding was not saved. Please correct:\n" + problems.Error()
+	setFieldError(e.problem, msg)
+}
+
+// onSave checks the finding and stores it. A changed current target first
+// asks for the reason and who agreed it.
+func (e *editorScreen) onSave() {
+	f, bad := e.collect()
+	if len(bad) > 0 {
+		e.showProblems(bad)
+		return
+	}
+	if f.ID == 0 && f.OriginalTarget.IsZero() {
+		// The first target given is the original one.
+		f.OriginalTarget = f.CurrentTarget
+	}
+	if err := f.Validate(); err != nil {
+		e.showProblems(model.AsValidation(err))
+		return
+	}
+	if f.ID != 0 && f.CurrentTarget != e.orig.CurrentTarget {
+		e.askRevision(f)
+		return
+	}
+	e.store(f, model.Actor{})
+}
+
+// askRevision asks why the current target moved and who agreed, then saves
+// with a new revision.
+func (e *editorScreen) askRevision(f model.Finding) {
+	reason := widget.NewMultiLineEntry()
+	reason.Wrapping = fyne.TextWrapWord
+	reason.SetMinRowsVisible(3)
+	agreed := widget.NewEntry()
+	agreed.SetPlaceHolder("e.g. Force improvement board, 12/03/2026")
+	problem := newFieldError()
+	msg := widget.NewLabel(fmt.Sprintf("The current target moves from %s to %s.",
+		orText(e.orig.CurrentTarget.String(), "none"), orText(f.CurrentTarget.String(), "none")))
+	msg.Wrapping = fyne.TextWrapWord
+	form := container.NewVBox(msg,
+		widget.NewForm(widget.NewFormItem("Reason", reason), widget.NewFormItem("Agreed by", agreed)),
+		problem)
+	e.u.formDialog("Record the new target date", "Save", form, problem, func() error {
+		rev := model.Revision{
+			From:     e.orig.CurrentTarget,
+			To:       f.CurrentTarget,
+			Reason:   strings.TrimSpace(reason.Text),
+			AgreedBy: strings.TrimSpace(agreed.Text),
+			At:       e.u.now(),
+			By:       e.u.actor().Who,
+		}
+		switch {
+		case rev.Reason == "":
+			return errors.New("give the reason the target moved")
+		case rev.AgreedBy == "":
+			return errors.New("say who agreed the new target")
+		}
+		if f.CurrentTarget.IsZero() {
+			return errors.New("a current target cannot be removed once set; give the new date")
+		}
+		g := f
+		g.TargetRevisions = append(slices.Clone(f.TargetRevisions), rev)
+		e.store(g, model.Actor{Note: "reason: " + rev.Reason + "; agreed by " + rev.AgreedBy})
+		return nil
+	})
+}
+
+// store writes f. On failure the form keeps everything typed and the error
+// says what to do.
+func (e *editorScreen) store(f model.Finding, by model.Actor) {
+	actor := e.u.actor()
+	actor.Note = by.Note
+	err := e.u.store.Update(actor, func(tx model.Tx) error {
+		return tx.SaveFinding(&f)
+	})
+	if err != nil {
+		if v := model.AsValidation(err); v != nil {
+			e.showProblems(v)
+			return
+		}
+		e.u.showError(fmt.Errorf("the finding was not saved: %w. What you typed is still in the form; try again, or use File → Save a copy to keep the register safe", err))
+		return
+	}
+	// Read back what the store kept (reference, timestamps).
+	_ = e.u.store.View(func(tx model.ReadTx) error {
+		if g, err := tx.Finding(f.ID); err == nil {
+			f = g
+		}
+		return nil
+	})
+	e.orig = f
+	e.setFields(f)
+	e.enableRecordTabs()
+	e.history.refresh()
+	e.u.changed()
+}
+
+// onEditWording unlocks the inspectorate's wording after a confirmation.
+func (e *editorScreen) onEditWording() {
+	d := dialog.NewConfirm("Edit the inspectorate's wording?",
+		"The wording is the inspectorate's own text, kept as published.\nChange it only to correct a mistake in how it was copied. The change is recorded in the history.",
+		func(ok bool) {
+			if ok {
+				e.verbatim.Enable()
+				e.editWording.Hide()
+				e.u.win.Canvas().Focus(e.verbatim)
+			}
+		}, e.u.win)
+	d.SetConfirmText("Edit wording")
+	d.SetConfirmImportance(widget.WarningImportance)
+	d.Show()
+}
+
+// confirmLeave runs then at once when nothing is unsaved; otherwise it asks
+// whether to discard the changes.
+func (e *editorScreen) confirmLeave(then func()) {
+	if !e.dirty() {
+		then()
+		return
+	}
+	d := dialog.NewConfirm("Discard unsaved changes?",
+		"This finding has changes that have not been saved.\nDiscard them, or go back and press Save.",
+		func(ok bool) {
+			if ok {
+				then()
+			}
+		}, e.u.win)
+	d.SetConfirmText("Discard changes")
+	d.SetDismissText("Keep editing")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+func (e *editorScreen) onBack() {
+	e.u.register.leaveEditor(func() {})
+}
+
+// onCancel puts the form back as stored, asking first if anything changed,
+// and returns to the register.
+func (e *editorScreen) onCancel() {
+	e.confirmLeave(func() { e.u.register.closeEditor() })
+}
+
+// refreshRelated reloads people, reports and findings for the pickers after
+// a change elsewhere, keeping what is typed.
+func (e *editorScreen) refreshRelated() {
+	err := e.u.store.View(e.loadRelated)
+	if err != nil {
+		e.u.showError(err)
+		return
+	}
+	keep := map[*widget.Select]string{}
+	for _, s := range []*widget.Select{e.report, e.parent, e.chief, e.delivery, e.supersededBy} {
+		keep[s] = s.Selected
+	}
+	e.fillChoices()
+	for s, v := range keep {
+		s.SetSelected(v)
+	}
+}
+
+func (e *editorScreen) refreshPeople() { e.refreshRelated() }
+
+// reloadFinding takes the stored status and RAG after an update changed
+// them, without losing other edits in the form.
+func (e *editorScreen) reloadFinding() {
+	var f model.Finding
+	err := e.u.store.View(func(tx model.ReadTx) error {
+		var err error
+		f, err = tx.Finding(e.orig.ID)
+		return err
+	})
+	if err != nil {
+		e.u.showError(err)
+		return
+	}
+	e.orig.Status, e.orig.RAG, e.orig.Modified = f.Status, f.RAG, f.Modified
+	e.status.SetSelected(string(f.Status))
+	e.rag.SetSelected(orText(string(f.RAG), noneChoice))
+}

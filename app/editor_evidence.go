@@ -1,0 +1,321 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+// evidenceTab lists what shows progress on a finding: mostly references to
+// documents on force systems, sometimes a small attached file.
+type evidenceTab struct {
+	e        *editorScreen
+	content  fyne.CanvasObject
+	list     *widget.List
+	items    []model.Evidence
+	selected int
+
+	open, digest, remove *widget.Button
+}
+
+func newEvidenceTab(e *editorScreen) *evidenceTab {
+	t := &evidenceTab{e: e, selected: -1}
+	t.list = widget.NewList(
+		func() int { return len(t.items) },
+		func() fyne.CanvasObject {
+			title := widget.NewLabel("")
+			title.TextStyle = fyne.TextStyle{Bold: true}
+			title.Truncation = fyne.TextTruncateEllipsis
+			detail := widget.NewLabel("")
+			detail.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(title, detail)
+		},
+		t.updateItem,
+	)
+	t.list.OnSelected = func(id widget.ListItemID) { t.selected = id; t.enableActions() }
+	t.list.OnUnselected = func(widget.ListItemID) { t.selected = -1; t.enableActions() }
+	ref := widget.NewButtonWithIcon("Add reference…", theme.ContentAddIcon(), t.onAddReference)
+	attach := widget.NewButtonWithIcon("Attach file…", theme.FileIcon(), t.onAttach)
+	t.open = widget.NewButtonWithIcon("Open", theme.FolderOpenIcon(), t.onOpen)
+	t.digest = widget.NewButtonWithIcon("Show SHA-256", theme.InfoIcon(), t.onDigest)
+	t.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), t.onRemove)
+	bar := container.NewHBox(ref, attach, t.open, t.digest, t.remove)
+	t.content = container.NewBorder(bar, nil, nil, nil, t.list)
+	t.refresh()
+	return t
+}
+
+func (t *evidenceTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(t.items) {
+		return
+	}
+	ev := t.items[id]
+	box := o.(*fyne.Container)
+	box.Objects[0].(*widget.Label).SetText(ev.Title)
+	var parts []string
+	if ev.HasFile() {
+		parts = append(parts, fmt.Sprintf("Attached file %s (%s)", ev.FileName, sizeText(ev.FileSize)))
+	}
+	if ev.Location != "" {
+		parts = append(parts, ev.Location)
+	}
+	parts = append(parts, "effective "+orText(ev.EffectiveDate.String(), "(no date)"))
+	if ev.Shared {
+		parts = append(parts, "shared with the inspectorate")
+	} else {
+		parts = append(parts, "not shared with the inspectorate")
+	}
+	box.Objects[1].(*widget.Label).SetText(strings.Join(parts, " · "))
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func (t *evidenceTab) refresh() {
+	t.items = nil
+	if t.e.orig.ID != 0 {
+		err := t.e.u.store.View(func(tx model.ReadTx) error {
+			var err error
+			t.items, err = tx.Evidence(t.e.orig.ID)
+			return err
+		})
+		if err != nil {
+			t.e.u.showError(fmt.Errorf("reading evidence: %w", err))
+		}
+	}
+	t.list.UnselectAll()
+	t.selected = -1
+	t.list.Refresh()
+	t.enableActions()
+}
+
+func (t *evidenceTab) enableActions() {
+	ev, ok := t.current()
+	for _, b := range []*widget.Button{t.open, t.digest, t.remove} {
+		b.Disable()
+	}
+	if !ok {
+		return
+	}
+	t.remove.Enable()
+	if ev.HasFile() {
+		t.open.Enable()
+		t.digest.Enable()
+	}
+}
+
+func (t *evidenceTab) current() (model.Evidence, bool) {
+	if t.selected < 0 || t.selected >= len(t.items) {
+		return model.Evidence{}, false
+	}
+	return t.items[t.selected], true
+}
+
+// detailsDialog asks for what the evidence shows, where it is, when it is
+// effective and whether the inspectorate has it; file is attached when not
+// nil.
+func (t *evidenceTab) detailsDialog(ev model.Evidence, file []byte) {
+	title := widget.NewEntry()
+	title.SetText(ev.Title)
+	title.SetPlaceHolder("What it shows")
+	location := widget.NewEntry()
+	location.SetText(ev.Location)
+	location.SetPlaceHolder("Path, link or document ID on force systems")
+	effective := newDateEntry()
+	effective.SetDate(ev.EffectiveDate)
+	shared := widget.NewCheck("Shared with the inspectorate", nil)
+	shared.SetChecked(ev.Shared)
+	problem := newFieldError()
+	items := []*widget.FormItem{widget.NewFormItem("Title", title)}
+	heading := "Add an evidence reference"
+	if file != nil {
+		heading = "Attach evidence file"
+		items = append(items, widget.NewFormItem("File", widget.NewLabel(fmt.Sprintf("%s (%s)", ev.FileName, sizeText(int64(len(file)))))))
+	}
+	items = append(items,
+		widget.NewFormItem("Location", location),
+		widget.NewFormItem("Effective from", container.NewHBox(effective)),
+		widget.NewFormItem("", shared))
+	t.e.u.formDialog(heading, "Save", container.NewVBox(widget.NewForm(items...), problem), problem, func() error {
+		d, err := effective.Date()
+		if err != nil {
+			return err
+		}
+		n := ev
+		n.FindingID = t.e.orig.ID
+		n.Title = strings.TrimSpace(title.Text)
+		n.Location = strings.TrimSpace(location.Text)
+		n.EffectiveDate = d
+		n.Shared = shared.Checked
+		n.AddedBy = t.e.u.actor().Who
+		return t.add(n, file)
+	})
+}
+
+// add stores new evidence, with its file when there is one.
+func (t *evidenceTab) add(ev model.Evidence, file []byte) error {
+	if len(file) > model.MaxAttachmentSize {
+		return fmt.Errorf("the file is %s; the limit is %s. Keep it on force systems and add a reference to it instead",
+			sizeText(int64(len(file))), sizeText(model.MaxAttachmentSize))
+	}
+	if err := ev.Validate(); err != nil {
+		return err
+	}
+	if err := t.e.u.update(func(tx model.Tx) error { return tx.AddEvidence(&ev, file) }); err != nil {
+		return fmt.Errorf("the evidence was not saved: %w", err)
+	}
+	t.refresh()
+	t.e.history.refresh()
+	t.e.u.changed()
+	return nil
+}
+
+func (t *evidenceTab) onAddReference() {
+	t.detailsDialog(model.Evidence{EffectiveDate: t.e.u.today()}, nil)
+}
+
+// onAttach picks a file with the file dialog, then asks for its details.
+func (t *evidenceTab) onAttach() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			t.e.u.showError(fmt.Errorf("opening the file: %w", err))
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		t.attachFrom(r.URI().Name(), r)
+	}, t.e.u.win)
+	d.Show()
+}
+
+// attachFrom reads a file to attach (closing r) and asks for its details.
+func (t *evidenceTab) attachFrom(name string, r io.ReadCloser) {
+	defer r.Close()
+	// Read one byte past the limit so an oversized file is refused
+	// without reading all of it.
+	data, err := io.ReadAll(io.LimitReader(r, model.MaxAttachmentSize+1))
+	if err != nil {
+		t.e.u.showError(fmt.Errorf("reading %s: %w", name, err))
+		return
+	}
+	if len(data) > model.MaxAttachmentSize {
+		t.e.u.showError(fmt.Errorf("%s is larger than %s, the most the register holds. Keep it on force systems and add a reference to it instead",
+			name, sizeText(model.MaxAttachmentSize)))
+		return
+	}
+	t.detailsDialog(model.Evidence{FileName: name, Title: strings.TrimSuffix(name, filepath.Ext(name)),
+		EffectiveDate: t.e.u.today()}, data)
+}
+
+// readFile returns an attached file's bytes; the store checks them against
+// the recorded SHA-256.
+func (t *evidenceTab) readFile(ev model.Evidence) ([]byte, error) {
+	var data []byte
+	err := t.e.u.store.View(func(tx model.ReadTx) error {
+		var err error
+		data, err = tx.EvidenceFile(ev.ID)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, model.ErrDigestMismatch) {
+			return nil, fmt.Errorf("%s cannot be opened: %w. Restore the register from a backup to get the original back", ev.FileName, err)
+		}
+		return nil, fmt.Errorf("reading %s: %w", ev.FileName, err)
+	}
+	return data, nil
+}
+
+// onOpen writes the attached file to a private temporary folder and asks
+// the system to open it with its default application.
+func (t *evidenceTab) onOpen() {
+	ev, ok := t.current()
+	if !ok || !ev.HasFile() {
+		return
+	}
+	data, err := t.readFile(ev)
+	if err != nil {
+		t.e.u.showError(err)
+		return
+	}
+	dir, err := os.MkdirTemp("", "improvement-tracker-evidence-")
+	if err != nil {
+		t.e.u.showError(fmt.Errorf("preparing %s to open: %w", ev.FileName, err))
+		return
+	}
+	path := filepath.Join(dir, filepath.Base(ev.FileName))
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.e.u.showError(fmt.Errorf("preparing %s to open: %w", ev.FileName, err))
+		return
+	}
+	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	if err := t.e.u.app.OpenURL(u); err != nil {
+		t.e.u.showError(fmt.Errorf("no application opened %s: %w. The copy is at %s", ev.FileName, err, path))
+	}
+}
+
+// onDigest checks the attached file and shows its SHA-256, for comparing
+// with the copy the inspectorate holds.
+func (t *evidenceTab) onDigest() {
+	ev, ok := t.current()
+	if !ok || !ev.HasFile() {
+		return
+	}
+	data, err := t.readFile(ev)
+	if err != nil {
+		t.e.u.showError(err)
+		return
+	}
+	sum := sha256.Sum256(data)
+	digest := hex.EncodeToString(sum[:])
+	l := widget.NewLabel(digest)
+	l.Selectable = true
+	l.TextStyle = fyne.TextStyle{Monospace: true}
+	note := widget.NewLabel("The file matches the digest recorded when it was attached.")
+	dialog.ShowCustom("SHA-256 of "+ev.FileName, "Close", container.NewVBox(l, note), t.e.u.win)
+}
+
+func (t *evidenceTab) onRemove() {
+	ev, ok := t.current()
+	if !ok {
+		return
+	}
+	d := dialog.NewConfirm("Remove evidence?",
+		"Remove \""+ev.Title+"\" from this finding?\nAn attached file is removed from the register too. The removal is recorded in the history.",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			if err := t.e.u.update(func(tx model.Tx) error { return tx.DeleteEvidence(ev.ID) }); err != nil {
+				t.e.u.showError(fmt.Errorf("the evidence was not removed: %w", err))
+				return
+			}
+			t.refresh()
+			t.e.history.refresh()
+			t.e.u.changed()
+		}, t.e.u.win)
+	d.SetConfirmText("Remove")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}

@@ -1,0 +1,123 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+// historyTab shows a finding's audit trail in plain words, newest first.
+type historyTab struct {
+	e       *editorScreen
+	content fyne.CanvasObject
+	list    *widget.List
+	lines   []string
+}
+
+func newHistoryTab(e *editorScreen) *historyTab {
+	t := &historyTab{e: e}
+	t.list = widget.NewList(
+		func() int { return len(t.lines) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(t.lines) {
+				return
+			}
+			o.(*widget.Label).SetText(t.lines[id])
+			t.list.SetItemHeight(id, o.MinSize().Height)
+		},
+	)
+	t.content = t.list
+	t.refresh()
+	return t
+}
+
+func (t *historyTab) refresh() {
+	t.lines = nil
+	if t.e.orig.ID != 0 {
+		var events []model.AuditEvent
+		err := t.e.u.store.View(func(tx model.ReadTx) error {
+			var err error
+			events, err = tx.Audit(t.e.orig.ID)
+			return err
+		})
+		if err != nil {
+			t.e.u.showError(fmt.Errorf("reading the history: %w", err))
+		}
+		for _, ev := range slices.Backward(events) {
+			t.lines = append(t.lines, describeEvent(ev))
+		}
+	}
+	t.list.Refresh()
+}
+
+// describeEvent writes one audit event as a sentence:
+// "12/03/2026 14:05 — current target changed from 31/03/2026 to 30/06/2026
+// (reason: …) — by J Smith".
+func describeEvent(ev model.AuditEvent) string {
+	var what []string
+	switch {
+	case ev.Action == model.ActionChange && len(ev.Changes) > 0:
+		moved := false
+		for _, c := range ev.Changes {
+			if c.Field == "current_target" || c.Field == "current_due" {
+				moved = true
+			}
+		}
+		prefix := ""
+		if ev.Entity != model.EntityFinding {
+			prefix = entityWord(ev.Entity) + " "
+		}
+		for _, c := range ev.Changes {
+			// The revision list only repeats the date change beside it.
+			if moved && (c.Field == "target_revisions" || c.Field == "revisions") {
+				continue
+			}
+			what = append(what, fmt.Sprintf("%s%s changed from %s to %s", prefix, c.Label, shorten(c.Before), shorten(c.After)))
+		}
+		if len(what) == 0 {
+			what = append(what, ev.Summary)
+		}
+	default:
+		what = append(what, ev.Summary)
+	}
+	s := formatTime(ev.At) + " — " + strings.Join(what, "; ")
+	if ev.Note != "" {
+		s += " (" + ev.Note + ")"
+	}
+	if ev.Who != "" {
+		s += " — by " + ev.Who
+	}
+	return s
+}
+
+func entityWord(e model.Entity) string {
+	switch e {
+	case model.EntityMilestone:
+		return "milestone"
+	case model.EntityEvidence:
+		return "evidence"
+	case model.EntityUpdate:
+		return "update"
+	}
+	return string(e)
+}
+
+// shorten keeps long texts (wording, narratives) to a readable length in
+// the history; the full text is in the record.
+func shorten(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 90 {
+		return string(r[:89]) + "…"
+	}
+	return s
+}

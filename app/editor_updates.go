@@ -1,0 +1,172 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+// updatesTab is the finding's progress timeline, newest first. Updates are
+// append-only: once saved they are shown as plain text with no way to edit
+// them, because last quarter's return must stay reproducible.
+type updatesTab struct {
+	e       *editorScreen
+	content fyne.CanvasObject
+	list    *widget.List
+	items   []model.Update // newest first
+}
+
+func newUpdatesTab(e *editorScreen) *updatesTab {
+	t := &updatesTab{e: e}
+	t.list = widget.NewList(
+		func() int { return len(t.items) },
+		func() fyne.CanvasObject {
+			head := widget.NewLabel("")
+			head.TextStyle = fyne.TextStyle{Bold: true}
+			chip := newRAGChip()
+			text := widget.NewLabel("")
+			text.Wrapping = fyne.TextWrapWord
+			return container.NewBorder(container.NewBorder(nil, nil, chip, nil, head), nil, nil, nil, text)
+		},
+		t.updateItem,
+	)
+	add := widget.NewButtonWithIcon("Add update…", theme.ContentAddIcon(), t.onAdd)
+	add.Importance = widget.HighImportance
+	note := widget.NewLabel("Updates are kept as written: add a new one to correct or follow up.")
+	note.Importance = widget.LowImportance
+	t.content = container.NewBorder(container.NewHBox(add, note), nil, nil, nil, t.list)
+	t.refresh()
+	return t
+}
+
+func (t *updatesTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(t.items) {
+		return
+	}
+	u := t.items[id]
+	box := o.(*fyne.Container)
+	var head *fyne.Container
+	var text *widget.Label
+	for _, obj := range box.Objects {
+		switch v := obj.(type) {
+		case *fyne.Container:
+			head = v
+		case *widget.Label:
+			text = v
+		}
+	}
+	for _, obj := range head.Objects {
+		switch v := obj.(type) {
+		case *ragChip:
+			v.SetRAG(u.RAG)
+		case *widget.Label:
+			line := fmt.Sprintf("%s — %s — %s", u.Date, u.Author, u.Status)
+			if u.Source != "" {
+				line += " — " + u.Source
+			}
+			v.SetText(line)
+		}
+	}
+	text.SetText(u.Narrative)
+	// Narratives vary in length: size each row to its text.
+	t.list.SetItemHeight(id, box.MinSize().Height)
+}
+
+func (t *updatesTab) refresh() {
+	t.items = nil
+	if t.e.orig.ID != 0 {
+		err := t.e.u.store.View(func(tx model.ReadTx) error {
+			var err error
+			t.items, err = tx.Updates(t.e.orig.ID)
+			return err
+		})
+		if err != nil {
+			t.e.u.showError(fmt.Errorf("reading progress updates: %w", err))
+		}
+	}
+	slices.Reverse(t.items)
+	t.list.Refresh()
+}
+
+// onAdd asks for a new update: dated today, prefilled with the finding's
+// status and RAG, written by the author in Settings.
+func (t *updatesTab) onAdd() {
+	date := newDateEntry()
+	date.SetDate(t.e.u.today())
+	narrative := widget.NewMultiLineEntry()
+	narrative.Wrapping = fyne.TextWrapWord
+	narrative.SetMinRowsVisible(6)
+	narrative.SetPlaceHolder("What has happened since the last update, and what comes next")
+	statuses := make([]string, len(model.Statuses))
+	for i, s := range model.Statuses {
+		statuses[i] = string(s)
+	}
+	status := widget.NewSelect(statuses, nil)
+	status.SetSelected(string(t.e.orig.Status))
+	rags := []string{noneChoice}
+	for _, r := range model.RAGs {
+		rags = append(rags, string(r))
+	}
+	rag := widget.NewSelect(rags, nil)
+	rag.SetSelected(orText(string(t.e.orig.RAG), noneChoice))
+	author := widget.NewEntry()
+	author.SetText(t.e.u.actor().Who)
+	problem := newFieldError()
+	form := widget.NewForm(
+		widget.NewFormItem("Date", container.NewHBox(date)),
+		widget.NewFormItem("Narrative", narrative),
+		widget.NewFormItem("Status", status),
+		widget.NewFormItem("RAG", rag),
+		widget.NewFormItem("Author", author),
+	)
+	help := widget.NewLabel("Saving also sets the finding's status and RAG to these. The update cannot be changed afterwards.")
+	help.Wrapping = fyne.TextWrapWord
+	help.Importance = widget.LowImportance
+	t.e.u.formDialog("Add a progress update", "Save update", container.NewVBox(form, help, problem), problem, func() error {
+		d, err := date.Date()
+		if err != nil {
+			return err
+		}
+		if d.After(t.e.u.today()) {
+			return errors.New("the update's date is in the future; date it today or earlier")
+		}
+		up := model.Update{
+			FindingID: t.e.orig.ID,
+			Date:      d,
+			Narrative: strings.TrimSpace(narrative.Text),
+			Status:    model.Status(status.Selected),
+			RAG:       model.RAG(rag.Selected),
+			Author:    strings.TrimSpace(author.Text),
+		}
+		if rag.Selected == noneChoice {
+			up.RAG = ""
+		}
+		if err := up.Validate(); err != nil {
+			return err
+		}
+		// The finding takes the update's status: check the closure rules
+		// against what is stored before writing.
+		f := t.e.orig
+		f.Status, f.RAG = up.Status, up.RAG
+		if err := f.Validate(); err != nil {
+			return fmt.Errorf("the finding cannot take that status yet: %s. Fill it in on the Details tab and save first", plainProblem(err))
+		}
+		actor := model.Actor{Who: up.Author}
+		if err := t.e.u.store.Update(actor, func(tx model.Tx) error { return tx.AppendUpdate(&up) }); err != nil {
+			return fmt.Errorf("the update was not saved: %w", err)
+		}
+		t.refresh()
+		t.e.reloadFinding()
+		t.e.history.refresh()
+		t.e.u.changed()
+		return nil
+	})
+}

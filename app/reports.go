@@ -1,0 +1,232 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+// pccWarnDays is how close the PCC's 56-day response deadline must be for
+// the reports list to flag it.
+const pccWarnDays = 14
+
+// reportsScreen lists the inspection reports with their statutory clock and
+// how their findings stand.
+type reportsScreen struct {
+	u       *ui
+	content fyne.CanvasObject
+	list    *widget.List
+	rows    []reportRow
+}
+
+type reportRow struct {
+	r      model.Report
+	counts map[model.Status]int
+	total  int
+}
+
+func newReportsScreen(u *ui) *reportsScreen {
+	s := &reportsScreen{u: u}
+	s.list = widget.NewList(
+		func() int { return len(s.rows) },
+		func() fyne.CanvasObject {
+			title := widget.NewLabel("")
+			title.TextStyle = fyne.TextStyle{Bold: true}
+			title.Truncation = fyne.TextTruncateEllipsis
+			dates := widget.NewLabel("")
+			pcc := widget.NewLabel("")
+			pcc.TextStyle = fyne.TextStyle{Bold: true}
+			counts := widget.NewLabel("")
+			counts.Wrapping = fyne.TextWrapWord
+			edit := widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), nil)
+			return container.NewBorder(nil, nil, nil, edit,
+				container.NewVBox(title, container.NewHBox(dates, pcc), counts))
+		},
+		s.updateItem,
+	)
+	add := widget.NewButtonWithIcon("Add report…", theme.ContentAddIcon(), s.onAdd)
+	add.Importance = widget.HighImportance
+	help := widget.NewLabel("The Police and Crime Commissioner must publish a response within 56 days of publication.")
+	help.Importance = widget.LowImportance
+	s.content = container.NewBorder(container.NewHBox(add, help), nil, nil, nil, s.list)
+	return s
+}
+
+func (s *reportsScreen) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(s.rows) {
+		return
+	}
+	row := s.rows[id]
+	border := o.(*fyne.Container)
+	var box *fyne.Container
+	var edit *widget.Button
+	for _, obj := range border.Objects {
+		switch v := obj.(type) {
+		case *fyne.Container:
+			box = v
+		case *widget.Button:
+			edit = v
+		}
+	}
+	r := row.r
+	edit.OnTapped = func() { s.editDialog(r) }
+	box.Objects[0].(*widget.Label).SetText(r.Title)
+	line := box.Objects[1].(*fyne.Container)
+	dates := line.Objects[0].(*widget.Label)
+	pcc := line.Objects[1].(*widget.Label)
+	kind := string(r.Type)
+	if r.Cycle != "" {
+		kind += " " + r.Cycle
+	}
+	dates.SetText(fmt.Sprintf("%s · published %s ·", kind, orText(r.Published.String(), "(no date)")))
+	due := r.PCCResponseDue()
+	today := s.u.today()
+	switch {
+	case due.IsZero():
+		pcc.SetText("PCC response due: set the publication date")
+		pcc.Importance = widget.LowImportance
+	case due.Before(today):
+		pcc.SetText(fmt.Sprintf("PCC response was due %s (%d days ago)", due, due.DaysUntil(today)))
+		pcc.Importance = widget.DangerImportance
+	case today.DaysUntil(due) <= pccWarnDays:
+		pcc.SetText(fmt.Sprintf("PCC response due %s (in %d days)", due, today.DaysUntil(due)))
+		pcc.Importance = widget.WarningImportance
+	default:
+		pcc.SetText("PCC response due " + due.String())
+		pcc.Importance = widget.MediumImportance
+	}
+	pcc.Refresh()
+	box.Objects[2].(*widget.Label).SetText(countsText(row))
+	s.list.SetItemHeight(id, border.MinSize().Height)
+}
+
+// countsText lists how many of a report's findings are at each status.
+func countsText(row reportRow) string {
+	if row.total == 0 {
+		return "No findings recorded."
+	}
+	var parts []string
+	for _, st := range model.Statuses {
+		if n := row.counts[st]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", st, n))
+		}
+	}
+	return fmt.Sprintf("%d findings: %s", row.total, strings.Join(parts, " · "))
+}
+
+func (s *reportsScreen) refresh() {
+	var rows []reportRow
+	err := s.u.store.View(func(tx model.ReadTx) error {
+		rs, err := tx.Reports()
+		if err != nil {
+			return fmt.Errorf("reading reports: %w", err)
+		}
+		fs, err := tx.Findings()
+		if err != nil {
+			return fmt.Errorf("reading findings: %w", err)
+		}
+		idx := map[model.ID]int{}
+		for _, r := range rs {
+			idx[r.ID] = len(rows)
+			rows = append(rows, reportRow{r: r, counts: map[model.Status]int{}})
+		}
+		for _, f := range fs {
+			if i, ok := idx[f.ReportID]; ok {
+				rows[i].counts[f.Status]++
+				rows[i].total++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.rows = rows
+	s.list.Refresh()
+}
+
+func (s *reportsScreen) onAdd() {
+	force := ""
+	if st, err := s.u.settings(); err == nil {
+		force = st.ForceName
+	}
+	s.editDialog(model.Report{Type: model.PEEL, Force: force})
+}
+
+// editDialog adds or edits a report by hand.
+func (s *reportsScreen) editDialog(r model.Report) {
+	title := widget.NewEntry()
+	title.SetText(r.Title)
+	force := widget.NewEntry()
+	force.SetText(r.Force)
+	types := make([]string, len(model.InspectionTypes))
+	for i, t := range model.InspectionTypes {
+		types[i] = string(t)
+	}
+	typ := widget.NewSelect(types, nil)
+	typ.SetSelected(string(r.Type))
+	cycle := widget.NewEntry()
+	cycle.SetText(r.Cycle)
+	cycle.SetPlaceHolder("e.g. 2021/22 or 2023–25")
+	published := newDateEntry()
+	published.SetDate(r.Published)
+	code := widget.NewEntry()
+	code.SetText(r.Code)
+	code.SetPlaceHolder("short code used in references, e.g. PEEL2122")
+	if r.ID != 0 {
+		// References already given use the code; changing it would
+		// make new references disagree with old ones.
+		code.Disable()
+	}
+	link := widget.NewEntry()
+	link.SetText(r.URL)
+	notes := widget.NewMultiLineEntry()
+	notes.Wrapping = fyne.TextWrapWord
+	notes.SetText(r.Notes)
+	problem := newFieldError()
+	form := widget.NewForm(
+		widget.NewFormItem("Title", title),
+		widget.NewFormItem("Force", force),
+		widget.NewFormItem("Inspection type", typ),
+		widget.NewFormItem("Cycle", cycle),
+		widget.NewFormItem("Published", container.NewHBox(published)),
+		widget.NewFormItem("Reference code", code),
+		widget.NewFormItem("Link", link),
+		widget.NewFormItem("Notes", notes),
+	)
+	heading := "Add a report"
+	if r.ID != 0 {
+		heading = "Edit report"
+	}
+	s.u.formDialog(heading, "Save", container.NewVBox(form, problem), problem, func() error {
+		d, err := published.Date()
+		if err != nil {
+			return err
+		}
+		n := r
+		n.Title = strings.TrimSpace(title.Text)
+		n.Force = strings.TrimSpace(force.Text)
+		n.Type = model.InspectionType(typ.Selected)
+		n.Cycle = strings.TrimSpace(cycle.Text)
+		n.Published = d
+		n.Code = strings.ToUpper(strings.TrimSpace(code.Text))
+		n.URL = strings.TrimSpace(link.Text)
+		n.Notes = notes.Text
+		if err := n.Validate(); err != nil {
+			return err
+		}
+		if err := s.u.update(func(tx model.Tx) error { return tx.SaveReport(&n) }); err != nil {
+			return fmt.Errorf("the report was not saved: %w", err)
+		}
+		s.u.showTabs()
+		s.u.changed()
+		return nil
+	})
+}

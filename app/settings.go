@@ -1,0 +1,73 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+// onSettings opens the register's settings.
+func (u *ui) onSettings() { u.settingsDialog(nil) }
+
+// settingsDialog edits the force name, the reference prefix, the default
+// protective marking and the author written on updates; done runs after a
+// successful save.
+func (u *ui) settingsDialog(done func()) {
+	cur, err := u.settings()
+	if err != nil {
+		u.showError(fmt.Errorf("reading the settings: %w", err))
+		return
+	}
+	force := widget.NewEntry()
+	force.SetText(cur.ForceName)
+	force.SetPlaceHolder("e.g. Kent Police")
+	prefix := widget.NewEntry()
+	prefix.SetText(cur.RefPrefix)
+	prefix.SetPlaceHolder("e.g. KEN")
+	classes := make([]string, len(model.Classifications))
+	for i, c := range model.Classifications {
+		classes[i] = string(c)
+	}
+	class := widget.NewSelect(classes, nil)
+	class.SetSelected(string(orClass(cur.DefaultMarking.Classification)))
+	descriptor := widget.NewEntry()
+	descriptor.SetText(cur.DefaultMarking.Descriptor)
+	descriptor.SetPlaceHolder("optional descriptor, e.g. PERSONAL")
+	author := widget.NewEntry()
+	author.SetText(cur.Author)
+	author.SetPlaceHolder("your name, written on updates and in the history")
+	problem := newFieldError()
+	form := widget.NewForm(
+		widget.NewFormItem("Force name", force),
+		widget.NewFormItem("Reference prefix", prefix),
+		widget.NewFormItem("Default marking", container.NewGridWithColumns(2, class, descriptor)),
+		widget.NewFormItem("Author", author),
+	)
+	help := widget.NewLabel("The prefix starts every local reference, e.g. KEN-PEEL2122-AFI-07. References already given do not change.")
+	help.Wrapping = fyne.TextWrapWord
+	help.Importance = widget.LowImportance
+	u.formDialog("Register settings", "Save", container.NewVBox(form, help, problem), problem, func() error {
+		s := cur
+		s.ForceName = strings.TrimSpace(force.Text)
+		s.RefPrefix = strings.ToUpper(strings.TrimSpace(prefix.Text))
+		s.DefaultMarking = model.Marking{Classification: model.Classification(class.Selected),
+			Descriptor: strings.ToUpper(strings.TrimSpace(descriptor.Text))}
+		s.Author = strings.TrimSpace(author.Text)
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		if err := u.store.Update(model.Actor{Who: s.Author}, func(tx model.Tx) error { return tx.SaveSettings(s) }); err != nil {
+			return fmt.Errorf("the settings were not saved: %w", err)
+		}
+		u.changed()
+		if done != nil {
+			done()
+		}
+		return nil
+	})
+}

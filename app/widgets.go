@@ -1,0 +1,248 @@
+package app
+
+import (
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+// dateEntry is a text field for a dd/mm/yyyy date with a calendar button.
+// Fyne's own DateEntry follows the machine's locale (an en_US laptop would
+// show 03/04/2026 for 4 March); forces date things the UK way on every
+// machine, so this one always reads and writes dd/mm/yyyy and explains a bad
+// date in words from model.ParseDate.
+type dateEntry struct {
+	widget.Entry
+	popUp *widget.PopUp
+}
+
+func newDateEntry() *dateEntry {
+	e := &dateEntry{}
+	e.ExtendBaseWidget(e)
+	e.PlaceHolder = "dd/mm/yyyy"
+	e.Validator = func(s string) error {
+		_, err := model.ParseDate(s)
+		return err
+	}
+	cal := widget.NewButtonWithIcon("", theme.CalendarIcon(), e.onCalendar)
+	cal.Importance = widget.LowImportance
+	e.ActionItem = cal
+	return e
+}
+
+// MinSize leaves room for a full date and the calendar button.
+func (e *dateEntry) MinSize() fyne.Size {
+	min := e.Entry.MinSize()
+	w := widget.NewLabel("00/00/00000").MinSize().Width + theme.IconInlineSize()*2 + theme.Padding()*4
+	if min.Width < w {
+		min.Width = w
+	}
+	return min
+}
+
+// Date returns the date typed, the zero date when empty, or the reason the
+// text is not a date.
+func (e *dateEntry) Date() (model.Date, error) { return model.ParseDate(e.Text) }
+
+// SetDate shows d, or clears the field for the zero date.
+func (e *dateEntry) SetDate(d model.Date) { e.SetText(d.String()) }
+
+func (e *dateEntry) onCalendar() {
+	start := time.Now()
+	if d, err := e.Date(); err == nil && !d.IsZero() {
+		start = d.Time()
+	}
+	c := fyne.CurrentApp().Driver().CanvasForObject(e)
+	if c == nil {
+		return
+	}
+	cal := widget.NewCalendar(start, func(t time.Time) {
+		e.SetDate(model.DateOf(t))
+		if e.popUp != nil {
+			e.popUp.Hide()
+		}
+	})
+	e.popUp = widget.NewPopUp(cal, c)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(e)
+	e.popUp.ShowAtPosition(pos.Add(fyne.NewPos(0, e.Size().Height)))
+}
+
+// RAG colours follow the common public-sector palette. The word is always
+// shown on the chip as well, so nobody depends on telling colours apart.
+func ragColors(r model.RAG) (bg, fg color.Color) {
+	white := color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	switch r {
+	case model.Red:
+		return color.NRGBA{0xc4, 0x2b, 0x1c, 0xff}, white
+	case model.Amber:
+		return color.NRGBA{0xf4, 0x9b, 0x1a, 0xff}, color.NRGBA{0x1b, 0x1b, 0x1b, 0xff}
+	case model.Green:
+		return color.NRGBA{0x00, 0x70, 0x3c, 0xff}, white
+	case model.Blue:
+		return color.NRGBA{0x1d, 0x70, 0xb8, 0xff}, white
+	}
+	return color.NRGBA{0x80, 0x80, 0x80, 0x40}, theme.Color(theme.ColorNameForeground)
+}
+
+// ragChip shows a RAG rating as a coloured, rounded chip with its word.
+type ragChip struct {
+	widget.BaseWidget
+	rag  model.RAG
+	bg   *canvas.Rectangle
+	text *canvas.Text
+}
+
+func newRAGChip() *ragChip {
+	c := &ragChip{
+		bg:   canvas.NewRectangle(color.Transparent),
+		text: canvas.NewText("", color.White),
+	}
+	c.bg.CornerRadius = theme.InputRadiusSize() * 2
+	c.text.TextStyle = fyne.TextStyle{Bold: true}
+	c.text.Alignment = fyne.TextAlignCenter
+	c.text.TextSize = theme.TextSize() * 0.9
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// SetRAG shows r; the empty rating shows "Not rated".
+func (c *ragChip) SetRAG(r model.RAG) {
+	c.rag = r
+	word := string(r)
+	if r == "" {
+		word = "Not rated"
+	}
+	bg, fg := ragColors(r)
+	c.bg.FillColor = bg
+	c.text.Color = fg
+	c.text.Text = word
+	c.Refresh()
+}
+
+func (c *ragChip) CreateRenderer() fyne.WidgetRenderer {
+	return &ragChipRenderer{c: c, objs: []fyne.CanvasObject{c.bg, c.text}}
+}
+
+type ragChipRenderer struct {
+	c    *ragChip
+	objs []fyne.CanvasObject
+}
+
+func (r *ragChipRenderer) Layout(size fyne.Size) {
+	min := r.MinSize()
+	h := min.Height
+	if h > size.Height {
+		h = size.Height
+	}
+	w := min.Width
+	if w > size.Width {
+		w = size.Width
+	}
+	y := (size.Height - h) / 2
+	r.c.bg.Move(fyne.NewPos(0, y))
+	r.c.bg.Resize(fyne.NewSize(w, h))
+	ts := r.c.text.MinSize()
+	r.c.text.Move(fyne.NewPos((w-ts.Width)/2, y+(h-ts.Height)/2))
+	r.c.text.Resize(ts)
+}
+
+func (r *ragChipRenderer) MinSize() fyne.Size {
+	// Wide enough for the longest word so chips line up in a column.
+	probe := canvas.NewText("Not rated", color.Black)
+	probe.TextSize = r.c.text.TextSize
+	probe.TextStyle = r.c.text.TextStyle
+	s := probe.MinSize()
+	return fyne.NewSize(s.Width+theme.Padding()*3, s.Height+theme.Padding())
+}
+
+func (r *ragChipRenderer) Refresh() {
+	r.c.bg.Refresh()
+	r.c.text.Refresh()
+	r.Layout(r.c.Size())
+}
+func (r *ragChipRenderer) Objects() []fyne.CanvasObject { return r.objs }
+func (r *ragChipRenderer) Destroy()                     {}
+
+// fieldError is the plain-words problem shown beside a form field; hidden
+// while there is none.
+func newFieldError() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+func setFieldError(l *widget.Label, msg string) {
+	l.SetText(msg)
+	if msg == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+// formRow lays out a label, a field and the field's error underneath.
+func formRow(label string, field fyne.CanvasObject, errLabel *widget.Label) *widget.FormItem {
+	if errLabel == nil {
+		return widget.NewFormItem(label, field)
+	}
+	return widget.NewFormItem(label, container.NewVBox(field, errLabel))
+}
+
+// heading is a bold section title.
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return l
+}
+
+// spacer pushes following objects to the far end of a box.
+func spacer() fyne.CanvasObject { return layout.NewSpacer() }
+
+// personLabel names a person for a list, or "" for no one.
+func personLabel(people map[model.ID]model.Person, id model.ID) string {
+	if id == 0 {
+		return ""
+	}
+	if p, ok := people[id]; ok {
+		return p.Label()
+	}
+	return ""
+}
+
+// personShort is the compact form for table cells: the name, or the role
+// when the person is known by a role title.
+func personShort(people map[model.ID]model.Person, id model.ID) string {
+	p, ok := people[id]
+	if !ok || id == 0 {
+		return ""
+	}
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.Role
+}
+
+func peopleByID(ps []model.Person) map[model.ID]model.Person {
+	m := make(map[model.ID]model.Person, len(ps))
+	for _, p := range ps {
+		m[p.ID] = p
+	}
+	return m
+}
+
+// formatTime shows an instant the UK way in local time: 12/03/2026 14:05.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("02/01/2006 15:04")
+}
