@@ -19,8 +19,9 @@ import (
 //
 //   - A finding is included when its report was published on or before the
 //     as-at date or, when the report has no publication date, when the
-//     finding was created by then. (Registers are often typed up after the
-//     report came out, so creation time alone would lose real findings.)
+//     finding was created by then or has a progress update dated on or
+//     before as-at. (Registers are often typed up after the report came
+//     out, so creation time alone would lose real findings.)
 //   - Every record starts from its current values, and each audit
 //     FieldChange recorded after as-at is rolled back, newest first
 //     (RollBack). A record deleted after as-at is rebuilt from its delete
@@ -165,7 +166,8 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		if err := later.rollBack(EntityFinding, f.ID, &f); err != nil {
 			return nil, err
 		}
-		if !s.includes(f, end) {
+		_, tracked := latest[f.ID]
+		if !s.includes(f, end, tracked) {
 			continue
 		}
 		f.CurrentTarget, f.TargetRevisions = trimRevisions(f.CurrentTarget, f.TargetRevisions, end)
@@ -264,12 +266,15 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	return s, nil
 }
 
-// includes applies the inclusion rule for a finding.
-func (s *Snapshot) includes(f Finding, end time.Time) bool {
+// includes applies the inclusion rule for a finding. tracked says whether
+// the finding has a progress update dated on or before as-at: with no
+// publication date to go by, that shows it was being worked on then even if
+// it was typed into this register later.
+func (s *Snapshot) includes(f Finding, end time.Time, tracked bool) bool {
 	if r, ok := s.Reports[f.ReportID]; ok && !r.Published.IsZero() {
 		return !r.Published.After(s.AsAt)
 	}
-	return f.Created.IsZero() || !f.Created.After(end)
+	return f.Created.IsZero() || !f.Created.After(end) || tracked
 }
 
 func (s *Snapshot) index() {
