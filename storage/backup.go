@@ -199,18 +199,27 @@ func (s *Store) Backup() (string, error) {
 	return name, nil
 }
 
+// backupDue reports whether no backup of the register has been made on
+// now's day, by Open or by hand.
+func backupDue(dbPath string, now time.Time) bool {
+	existing, err := ListBackups(dbPath)
+	if err != nil {
+		return true
+	}
+	for _, b := range existing {
+		if (b.Kind == KindDaily || b.Kind == KindManual) && sameDay(b.Time, now.Local()) {
+			return false
+		}
+	}
+	return true
+}
+
 // dailyBackup writes the day's backup unless one was made today (by Open or
 // by hand). It returns the new backup's path, or "" when none was needed.
 func (s *Store) dailyBackup() (string, error) {
 	now := s.now().Local()
-	existing, err := ListBackups(s.path)
-	if err != nil {
-		return "", err
-	}
-	for _, b := range existing {
-		if (b.Kind == KindDaily || b.Kind == KindManual) && sameDay(b.Time, now) {
-			return "", nil
-		}
+	if !backupDue(s.path, now) {
+		return "", nil
 	}
 	name := backupName(s.path, kindDaily, now, 0)
 	if err := s.guard(func() error {

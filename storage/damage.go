@@ -17,7 +17,14 @@ import (
 // which schema version it has. It refuses a file from a newer version, and a
 // file that is damaged or is not a register, before anything writes to it.
 // When the file needs migrating, it first copies it to the backups folder.
-func inspect(path string, timeout time.Duration, now func() time.Time) (version int, err error) {
+//
+// With full set it reads every page and runs bbolt's consistency check,
+// which takes a few hundred milliseconds on a very large register. Open asks
+// for it when the day's backup is due (so a damaged file is never copied
+// over good backups), when it makes no backups, and before a migration; on
+// other opens the header, size and version checks suffice, because every
+// later read is guarded and turns a damaged page into an error anyway.
+func inspect(path string, timeout time.Duration, now func() time.Time, full bool) (version int, err error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return 0, fmt.Errorf("cannot open the register %s: %w", path, err)
@@ -37,8 +44,10 @@ func inspect(path string, timeout time.Duration, now func() time.Time) (version 
 				return err
 			}
 			version = v
-			if problems := checkFile(tx); len(problems) > 0 {
-				return damagedError(path, problems[0])
+			if full || v < SchemaVersion {
+				if problems := checkFile(tx); len(problems) > 0 {
+					return damagedError(path, problems[0])
+				}
 			}
 			if v < SchemaVersion {
 				// The copy keeps the file as the older version left it,

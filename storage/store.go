@@ -86,7 +86,8 @@ func Open(path string, opts Options) (*Store, error) {
 		// Read the file without taking it for writing first: a file from a
 		// newer version must be left exactly as it is, and a damaged one
 		// must be found out before bbolt is asked to write to it.
-		version, err = inspect(path, opts.Timeout, opts.Now)
+		full := opts.NoBackup || backupDue(path, opts.Now())
+		version, err = inspect(path, opts.Timeout, opts.Now, full)
 		if err != nil {
 			return nil, err
 		}

@@ -47,8 +47,15 @@ func (w *writeTx) put(name []byte, id model.ID, v any) error {
 	if err != nil {
 		return err
 	}
+	// IDs only grow, so new records go at the end of the bucket: filling
+	// pages before splitting them (bbolt splits at half by default)
+	// nearly halves the file.
+	b.FillPercent = appendFill
 	return b.Put(itob(uint64(id)), raw)
 }
+
+// appendFill is the page fill for buckets whose keys are sequence numbers.
+const appendFill = 0.9
 
 // nextID takes the next ID of a record bucket.
 func (w *writeTx) nextID(name []byte) (model.ID, error) {
@@ -601,15 +608,9 @@ func (w *writeTx) AppendUpdate(u *model.Update) error {
 	} else if err != nil {
 		return err
 	}
-	latest := true
-	existing, err := w.Updates(u.FindingID)
+	latest, err := w.isLatest(u.FindingID, u.Date)
 	if err != nil {
 		return err
-	}
-	for _, e := range existing {
-		if e.Date.After(u.Date) {
-			latest = false
-		}
 	}
 	if u.ID, err = w.nextID(bucketUpdates); err != nil {
 		return err
@@ -656,6 +657,45 @@ func (w *writeTx) AppendUpdate(u *model.Update) error {
 	return w.audit(model.AuditEvent{Action: model.ActionChange, Entity: model.EntityFinding, EntityID: f.ID, FindingID: f.ID,
 		Summary: fmt.Sprintf("Finding %s changed by the progress update of %s: %s", f.Ref, u.Date, changedLabels(changes)), Changes: changes})
 }
+
+// isLatest reports whether no stored update of the finding is dated after
+// date. It reads only each update's date, which the encoder writes near the
+// start of the record, because a finding gains an update every quarter for
+// years and decoding every narrative on each append would add up.
+func (w *writeTx) isLatest(findingID model.ID, date model.Date) (bool, error) {
+	idx, err := w.bucket(bucketUpdatesByFinding)
+	if err != nil {
+		return false, err
+	}
+	updates, err := w.bucket(bucketUpdates)
+	if err != nil {
+		return false, err
+	}
+	after := []byte(date.ISO())
+	prefix := itob(uint64(findingID))
+	c := idx.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		raw := updates.Get(k[8:])
+		var d []byte
+		// Keys and string values are JSON-escaped, so an unescaped
+		// `"date":"` can only be the field itself.
+		if i := bytes.Index(raw, dateField); i >= 0 && len(raw) >= i+len(dateField)+10 {
+			d = raw[i+len(dateField) : i+len(dateField)+10]
+		} else {
+			var rec model.Update
+			if err := decode(bucketUpdates, k[8:], raw, &rec); err != nil {
+				return false, err
+			}
+			d = []byte(rec.Date.ISO())
+		}
+		if bytes.Compare(d, after) > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+var dateField = []byte(`"date":"`)
 
 // AddEvidence stores new evidence, and its attached file when there is one.
 func (w *writeTx) AddEvidence(e *model.Evidence, file []byte) error {

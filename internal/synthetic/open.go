@@ -1,0 +1,101 @@
+package synthetic
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"improvementtracker/storage"
+)
+
+// generatorVersion changes whenever Generate's output changes, so a cached
+// register from an older generator is not reused.
+const generatorVersion = 1
+
+var cache struct {
+	sync.Mutex
+	paths map[Size]string
+}
+
+// Path returns the file of a synthetic register of the given size, made on
+// first use and kept in the system's temporary folder for later runs (named
+// after the size, the generator and the schema version, and written under a
+// temporary name then renamed, so parallel test binaries never see half a
+// file). Treat it as read-only: Open gives a private copy to change.
+func Path(tb testing.TB, size Size) string {
+	tb.Helper()
+	cache.Lock()
+	defer cache.Unlock()
+	if p, ok := cache.paths[size]; ok {
+		return p
+	}
+	dir := filepath.Join(os.TempDir(), "improvement-tracker-synthetic")
+	name := fmt.Sprintf("register-g%d-s%d-%d-%d-%d-%d.db", generatorVersion, storage.SchemaVersion,
+		size.Findings, size.Milestones, size.Updates, size.Evidence)
+	path := filepath.Join(dir, name)
+	if _, err := os.Stat(path); err != nil {
+		if err := build(dir, path, size); err != nil {
+			tb.Fatalf("making the synthetic register: %v", err)
+		}
+	}
+	if cache.paths == nil {
+		cache.paths = map[Size]string{}
+	}
+	cache.paths[size] = path
+	return path
+}
+
+func build(dir, path string, size Size) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmpDir, err := os.MkdirTemp(dir, "building-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmpDir)
+	tmp := filepath.Join(tmpDir, "register.db")
+	s, err := storage.Open(tmp, storage.Options{Now: func() time.Time { return Clock }, NoBackup: true})
+	if err != nil {
+		return err
+	}
+	if err := Generate(s, size); err != nil {
+		s.Close()
+		return err
+	}
+	if err := s.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Open opens a private copy of the cached Default-sized synthetic register
+// in tb's temporary folder, closed when the test or benchmark ends. The
+// first call in a fresh temporary folder takes a minute or so to make it.
+func Open(tb testing.TB) *storage.Store {
+	tb.Helper()
+	return OpenSize(tb, Default)
+}
+
+// OpenSize is Open for a register of another size.
+func OpenSize(tb testing.TB, size Size) *storage.Store {
+	tb.Helper()
+	src := Path(tb, size)
+	dst := filepath.Join(tb.TempDir(), "register.db")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		tb.Fatalf("reading the synthetic register: %v", err)
+	}
+	if err := os.WriteFile(dst, data, 0o600); err != nil {
+		tb.Fatalf("copying the synthetic register: %v", err)
+	}
+	s, err := storage.Open(dst, storage.Options{Now: func() time.Time { return Clock }, NoBackup: true})
+	if err != nil {
+		tb.Fatalf("opening the synthetic register: %v", err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
