@@ -5,8 +5,11 @@ import "improvementtracker/model"
 // This file is the sample data: owners, targets, statuses, milestones,
 // progress updates and evidence made up to show the app working. None of it
 // comes from the report or from Kent Police. Every record is flagged Sample,
-// every piece of free text starts with samplePrefix, and owners are role
-// titles, never people's names.
+// every made-up text (narratives, milestone and evidence titles, reasons,
+// rationales, interpretations, the inspectorate's position) starts with
+// samplePrefix when loaded, and owners are role titles, never people's names.
+// A milestone is owned by its finding's delivery lead, and updates are
+// written in the delivery lead's name.
 //
 // The dates spread over 2025 and 2026 so that both the Q3 2025/26 return (as
 // at 31/12/2025) and a view as at late 2026 have something to show: updates

@@ -46,8 +46,7 @@ func Load(s model.Store) error {
 			return fmt.Errorf("reading the register: %w", err)
 		}
 		if n := len(existing); n > 0 {
-			return fmt.Errorf("the register already holds %d %s; the sample can only be loaded into an empty register: %w",
-				n, plural(n, "finding", "findings"), model.ErrNotEmpty)
+			return notEmptyError(n)
 		}
 		return load(tx)
 	})
@@ -263,6 +262,18 @@ func owner(owners map[string]model.ID, role string) (model.ID, error) {
 func date(s string) model.Date {
 	return model.MustDate(s)
 }
+
+// notEmptyError refuses a load into a register that holds n findings. It
+// wraps model.ErrNotEmpty but says it in its own words, without repeating
+// the sentinel's.
+type notEmptyError int
+
+func (n notEmptyError) Error() string {
+	return fmt.Sprintf("the register already holds %d %s; the sample can only be loaded into an empty register",
+		int(n), plural(int(n), "finding", "findings"))
+}
+
+func (n notEmptyError) Unwrap() error { return model.ErrNotEmpty }
 
 func plural(n int, one, many string) string {
 	if n == 1 {
