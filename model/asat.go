@@ -36,7 +36,9 @@ import (
 //   - Evidence is included when it was effective on or before as-at (or,
 //     with no effective date, added by then).
 //   - People and reports are rolled back like findings, so that leads and
-//     titles read as they did.
+//     titles read as they did. The register's settings (force name,
+//     author) are today's: they describe the register, not its history,
+//     and a register set up after the as-at date had none then.
 type Snapshot struct {
 	AsAt     Date
 	Settings Settings
@@ -122,9 +124,6 @@ type registerData struct {
 func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	s := &Snapshot{AsAt: asAt, Settings: d.settings, People: map[ID]Person{}, Reports: map[ID]Report{}}
 	later := laterChanges(d.events, end)
-	if err := later.rollBack(EntitySettings, 0, &s.Settings); err != nil {
-		return nil, err
-	}
 
 	reports := d.reports
 	if err := restoreDeleted(later, EntityReport, func(r Report) { reports = append(reports, r) }); err != nil {
@@ -337,9 +336,6 @@ func laterChanges(events []AuditEvent, end time.Time) changeLog {
 			continue
 		}
 		k := entityKey{e.Entity, e.EntityID}
-		if e.Entity == EntitySettings {
-			k.id = 0 // there is one settings record, whatever ID the store gives it
-		}
 		switch e.Action {
 		case ActionChange:
 			if len(e.Changes) > 0 {

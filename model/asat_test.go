@@ -156,10 +156,6 @@ func edit(h *history) {
 	e := Evidence{ID: 3, FindingID: 1, Title: "Recruitment tracker", EffectiveDate: MustDate("01/02/2026"), Added: when}
 	h.d.evidence = append(h.d.evidence, e)
 	h.event(when, ActionCreate, EntityEvidence, e.ID, Evidence{}, e)
-
-	before3 := h.d.settings
-	h.d.settings.ForceName = "Kent Police (renamed)"
-	h.event(when, ActionChange, EntitySettings, 1, before3, h.d.settings)
 }
 
 func TestSnapshotIgnoresLaterEdits(t *testing.T) {
@@ -182,9 +178,6 @@ func TestSnapshotIgnoresLaterEdits(t *testing.T) {
 	}
 	if !reflect.DeepEqual(before.People, after.People) {
 		t.Errorf("people changed:\nbefore %+v\nafter  %+v", before.People, after.People)
-	}
-	if before.Settings != after.Settings {
-		t.Errorf("settings changed: %+v, then %+v", before.Settings, after.Settings)
 	}
 }
 
@@ -227,9 +220,6 @@ func TestSnapshotValuesAsAt(t *testing.T) {
 	}
 	if len(s.MilestonesOf(2)) != 1 {
 		t.Errorf("the milestone deleted after as-at is missing: %+v", s.Milestones)
-	}
-	if s.Settings.ForceName != "Kent Police" {
-		t.Errorf("force name %q", s.Settings.ForceName)
 	}
 
 	over := s.OverdueFindings()

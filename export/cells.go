@@ -1,0 +1,81 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf16"
+)
+
+// MaxCellChars is Excel's limit on the text in one cell, in UTF-16 units.
+// Longer text makes Excel repair the file, so it is cut with TruncatedNote.
+const MaxCellChars = 32767
+
+// TruncatedNote ends text that was cut to fit a cell, so the reader knows
+// there is more.
+const TruncatedNote = "[truncated: full text in the app]"
+
+// formulaLead reports whether text starts with a character a spreadsheet
+// reads as the start of a formula (or, for tab and carriage return, that
+// some spreadsheets strip before reading one). Such text is written as a
+// text cell with Excel's quote prefix, so that it is shown, never run, even
+// after the reader edits the cell.
+func formulaLead(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
+}
+
+// fitCell cuts s to Excel's cell limit, ending it with TruncatedNote, and
+// reports whether it did.
+func fitCell(s string) (string, bool) {
+	// A UTF-8 string never has more UTF-16 units than bytes, so short
+	// strings need no counting.
+	if len(s) <= MaxCellChars || utf16Len(s) <= MaxCellChars {
+		return s, false
+	}
+	note := "\n" + TruncatedNote
+	budget := MaxCellChars - utf16Len(note)
+	n, cut := 0, 0
+	for i, r := range s {
+		w := utf16.RuneLen(r)
+		if n+w > budget {
+			cut = i
+			break
+		}
+		n += w
+	}
+	return strings.TrimRightFunc(s[:cut], func(r rune) bool { return r == ' ' || r == '\n' }) + note, true
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// warnings collects what the user should hear about after an export.
+type warnings struct {
+	list []string
+}
+
+func (w *warnings) add(format string, a ...any) {
+	w.list = append(w.list, fmt.Sprintf(format, a...))
+}
+
+// clean prepares text for a cell: it cuts it to the cell limit (with a
+// warning naming where) and reports whether it needs the quote prefix.
+func (w *warnings) clean(s, where string) (string, bool) {
+	s, cut := fitCell(s)
+	if cut {
+		w.add("%s was longer than a spreadsheet cell holds (%d characters); the workbook shows the start of it, ending %q.",
+			where, MaxCellChars, TruncatedNote)
+	}
+	return s, formulaLead(s)
+}

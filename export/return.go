@@ -1,0 +1,498 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"improvementtracker/model"
+)
+
+// Sheet names of the progress return.
+const (
+	SheetSummary      = "Summary"
+	SheetReturn       = "Return"
+	SheetMilestones   = "Milestones"
+	SheetChanges      = "Changes this period"
+	SheetSinceLast    = "Changes since last return"
+	SheetKey          = "Key"
+	SheetBriefing     = "Briefing"
+	wordingMissingMsg = "[wording missing from the source text: check the published report]"
+)
+
+// The columns of the Return sheet: every column domain.md lists, with
+// "Next milestone and due date" and "Last updated and by whom" each split
+// in two so that their dates are real date cells that sort and filter.
+const (
+	ColRef                  = "Ref"
+	ColInspectorateRef      = "Inspectorate ref"
+	ColType                 = "Type"
+	ColReport               = "Report"
+	ColPublished            = "Published"
+	ColArea                 = "Area"
+	ColGrade                = "Grade"
+	ColTitle                = "Title"
+	ColFinding              = "Finding (verbatim)"
+	ColChiefOfficer         = "Chief officer lead"
+	ColDeliveryLead         = "Delivery lead"
+	ColOriginalTarget       = "Original target"
+	ColCurrentTarget        = "Current target"
+	ColRevisions            = "Revisions"
+	ColStatus               = "Status"
+	ColRAG                  = "RAG"
+	ColDaysOverdue          = "Days overdue"
+	ColProgress             = "Progress this period"
+	ColNextMilestone        = "Next milestone"
+	ColNextMilestoneDue     = "Next milestone due"
+	ColEvidence             = "Evidence"
+	ColClosureProposed      = "Closure proposed"
+	ColInspectoratePosition = "Inspectorate position"
+	ColLastUpdated          = "Last updated"
+	ColLastUpdatedBy        = "Last updated by"
+)
+
+func statusList() []string {
+	out := make([]string, len(model.Statuses))
+	for i, s := range model.Statuses {
+		out[i] = string(s)
+	}
+	return out
+}
+
+func ragList() []string {
+	out := make([]string, len(model.RAGs))
+	for i, r := range model.RAGs {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// ReturnColumns are the Return sheet's columns in order.
+var returnColumns = []column{
+	{header: ColRef, kind: textCol, max: 26},
+	{header: ColInspectorateRef, kind: textCol, max: 16},
+	{header: ColType, kind: textCol, max: 18},
+	{header: ColReport, kind: wrapCol, max: 30},
+	{header: ColPublished, kind: dateCol},
+	{header: ColArea, kind: wrapCol, max: 28},
+	{header: ColGrade, kind: textCol, max: 22},
+	{header: ColTitle, kind: wrapCol, max: 40},
+	{header: ColFinding, kind: wrapCol, max: 60},
+	{header: ColChiefOfficer, kind: wrapCol, max: 28},
+	{header: ColDeliveryLead, kind: wrapCol, max: 28},
+	{header: ColOriginalTarget, kind: dateCol},
+	{header: ColCurrentTarget, kind: dateCol},
+	{header: ColRevisions, kind: numberCol},
+	{header: ColStatus, kind: wrapCol, max: 24, list: statusList()},
+	{header: ColRAG, kind: textCol, max: 8, list: ragList(), rag: true},
+	{header: ColDaysOverdue, kind: numberCol},
+	{header: ColProgress, kind: wrapCol, max: 60},
+	{header: ColNextMilestone, kind: wrapCol, max: 36},
+	{header: ColNextMilestoneDue, kind: dateCol},
+	{header: ColEvidence, kind: wrapCol, max: 40},
+	{header: ColClosureProposed, kind: dateCol},
+	{header: ColInspectoratePosition, kind: wrapCol, max: 40},
+	{header: ColLastUpdated, kind: dateCol},
+	{header: ColLastUpdatedBy, kind: textCol, max: 24},
+}
+
+// ReturnHeaders lists the Return sheet's column headers in order.
+func ReturnHeaders() []string {
+	out := make([]string, len(returnColumns))
+	for i, c := range returnColumns {
+		out[i] = c.header
+	}
+	return out
+}
+
+// compareIgnored are the Return columns left out of "Changes since last
+// return": they move every quarter by their nature, so listing them would
+// bury the changes that matter.
+var compareIgnored = map[string]bool{
+	ColProgress: true, ColDaysOverdue: true, ColLastUpdated: true, ColLastUpdatedBy: true,
+}
+
+// ReturnOptions say which return to build.
+type ReturnOptions struct {
+	Period model.Quarter
+	// AsAt is the date the return speaks for; zero means the period's last
+	// day.
+	AsAt    model.Date
+	Marking model.Marking
+	// Now dates the workbook's properties; zero means the store's clock.
+	Now time.Time
+	// Progress, when set, is told each step as the export reaches it.
+	Progress func(step string)
+}
+
+func (o ReturnOptions) step(s string) {
+	if o.Progress != nil {
+		o.Progress(s)
+	}
+}
+
+// ErrNoPeriod is returned when a return is asked for without a period.
+var ErrNoPeriod = errors.New("choose the quarter the return is for, like Q3 2025/26")
+
+// BuildReturn builds the quarterly progress return from the register as it
+// stood at the as-at date. The caller saves it and then closes it.
+func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
+	if opts.Period.IsZero() {
+		return nil, ErrNoPeriod
+	}
+	asAt := opts.AsAt
+	if asAt.IsZero() {
+		asAt = opts.Period.AsAt()
+	}
+	if asAt.Before(opts.Period.FirstDay()) {
+		return nil, fmt.Errorf("the as-at date %s is before %s begins (%s)", asAt, opts.Period, opts.Period.FirstDay())
+	}
+	if opts.Marking.Classification == "" {
+		opts.Marking.Classification = model.Official
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = s.Now()
+	}
+
+	opts.step("Reading the register as at " + asAt.String())
+	var snap *model.Snapshot
+	var last *model.Submission
+	err := s.View(func(tx model.ReadTx) error {
+		var err error
+		if snap, err = model.TakeSnapshot(tx, asAt); err != nil {
+			return err
+		}
+		subs, err := tx.Submissions()
+		if err != nil {
+			return fmt.Errorf("reading the submissions: %w", err)
+		}
+		last = lastSubmission(subs, model.SubmissionReturn, asAt, "")
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the register for the %s return: %w", opts.Period, err)
+	}
+
+	force := forceName(snap.Settings)
+	w := &Workbook{
+		Kind: model.SubmissionReturn, Period: opts.Period, AsAt: asAt, Marking: opts.Marking,
+		Force: force, cols: returnColumns,
+	}
+	first := opts.Period.FirstDay()
+
+	opts.step("Preparing the rows")
+	var inReturn []model.Finding
+	onReturn := map[model.ID]bool{}
+	for _, f := range snap.Findings {
+		if !f.Type.Tracked() {
+			continue
+		}
+		if f.Status.IsFinal() {
+			closed := closedOn(snap, f)
+			if closed.IsZero() || closed.Before(first) || closed.After(asAt) {
+				continue
+			}
+		}
+		inReturn = append(inReturn, f)
+		onReturn[f.ID] = true
+	}
+	keep := func(f model.Finding) bool { return onReturn[f.ID] }
+	w.rows = make([][]any, len(inReturn))
+	for i, f := range inReturn {
+		w.rows[i] = returnRow(snap, f, first, asAt)
+		w.refs = append(w.refs, f.Ref)
+	}
+	var msRows [][]any
+	var msRefs []string
+	for _, m := range snap.Milestones {
+		if !onReturn[m.FindingID] {
+			continue
+		}
+		f, _ := snap.Finding(m.FindingID)
+		msRows = append(msRows, milestoneRow(snap, f, m))
+		msRefs = append(msRefs, f.Ref)
+	}
+	changes := changesBetween(snap, first, asAt, keep)
+
+	opts.step("Writing the workbook")
+	w.book, err = newBook(opts.Marking, force+" – progress return", opts.Period.String()+" – as at "+asAt.String(), &w.warn)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			_ = w.Close()
+		}
+	}()
+	b := w.book
+	if err := writeSummary(b, snap, keep, changes, opts.Period, asAt, force); err != nil {
+		return nil, err
+	}
+	caption := fmt.Sprintf("%s – progress return %s, as at %s. One row per finding open at that date or closed within the period.", force, opts.Period, asAt)
+	if err := b.writeTable(table{sheet: SheetReturn, name: "ReturnTable", caption: caption, cols: returnColumns, rows: w.rows,
+		where: func(r int) string { return w.refs[r] }}); err != nil {
+		return nil, err
+	}
+	if err := b.writeTable(table{sheet: SheetMilestones, name: "MilestonesTable",
+		caption: fmt.Sprintf("Milestones of the findings on the Return sheet, as at %s.", asAt),
+		cols:    milestoneColumns, rows: msRows, where: func(r int) string { return msRefs[r] + " milestone" }}); err != nil {
+		return nil, err
+	}
+	if err := b.writeTable(table{sheet: SheetChanges, name: "ChangesTable",
+		caption: fmt.Sprintf("What changed from %s to %s: new findings, status and RAG changes, target revisions with reasons, closures.", first, asAt),
+		cols:    changeColumns, rows: changeRows(changes), where: func(r int) string { return changes[r].ref + " change" }}); err != nil {
+		return nil, err
+	}
+	opts.step("Comparing with the last return")
+	sinceCaption, sinceRows := w.sinceLast(last)
+	if err := b.writeTable(table{sheet: SheetSinceLast, name: "SinceLastTable", caption: sinceCaption,
+		cols: sinceColumns, rows: sinceRows}); err != nil {
+		return nil, err
+	}
+	if err := writeKey(b, fmt.Sprintf("%s, as at %s", opts.Period, asAt)); err != nil {
+		return nil, err
+	}
+	title := fmt.Sprintf("%s – progress return %s", force, opts.Period)
+	if err := b.setProps(title, "HMICFRS inspection findings: quarterly progress return, as at "+asAt.String(),
+		creator(snap.Settings), now, w.customProps()); err != nil {
+		return nil, err
+	}
+	b.f.SetActiveSheet(0)
+	w.Warnings = w.warn.list
+	ok = true
+	return w, nil
+}
+
+// forceName is the force as the settings name it.
+func forceName(s model.Settings) string {
+	if f := strings.TrimSpace(s.ForceName); f != "" {
+		return f
+	}
+	return "Police force"
+}
+
+func creator(s model.Settings) string {
+	if a := strings.TrimSpace(s.Author); a != "" {
+		return a
+	}
+	return "Improvement Tracker"
+}
+
+// closedOn returns when a finding's work ended: the date the inspectorate
+// agreed closure when recorded, otherwise the date of the update from
+// which its status has been final. Zero when neither is known.
+func closedOn(s *model.Snapshot, f model.Finding) model.Date {
+	if f.Status == model.Closed && !f.ClosedDate.IsZero() {
+		return f.ClosedDate
+	}
+	var since model.Date
+	for _, u := range s.UpdatesOf(f.ID) {
+		switch {
+		case u.Status.IsFinal() && since.IsZero():
+			since = u.Date
+		case !u.Status.IsFinal() && u.Status != "":
+			since = model.Date{}
+		}
+	}
+	if since.IsZero() && !f.ClosedDate.IsZero() {
+		return f.ClosedDate
+	}
+	return since
+}
+
+func returnRow(s *model.Snapshot, f model.Finding, first, asAt model.Date) []any {
+	report := s.Reports[f.ReportID]
+	verbatim := strings.TrimSpace(f.Verbatim)
+	if verbatim == "" || f.WordingMissing {
+		verbatim = wordingMissingMsg
+	}
+	var progress []string
+	for _, u := range s.UpdatesIn(f.ID, first, asAt) {
+		head := u.Date.String()
+		if u.Author != "" {
+			head += " – " + u.Author
+		}
+		progress = append(progress, head+": "+strings.TrimSpace(u.Narrative))
+	}
+	var nextTitle string
+	var nextDue model.Date
+	if m, ok := s.NextMilestone(f.ID); ok {
+		nextTitle, nextDue = m.Title, m.CurrentDue
+	}
+	var evidence []string
+	for _, e := range s.EvidenceOf(f.ID) {
+		line := e.Title
+		if e.Location != "" {
+			line += " – " + e.Location
+		} else if e.FileName != "" {
+			line += " – attached file " + e.FileName
+		}
+		var notes []string
+		if !e.EffectiveDate.IsZero() {
+			notes = append(notes, "from "+e.EffectiveDate.String())
+		}
+		if e.Shared {
+			notes = append(notes, "shared with the inspectorate")
+		}
+		if len(notes) > 0 {
+			line += " (" + strings.Join(notes, "; ") + ")"
+		}
+		evidence = append(evidence, line)
+	}
+	var lastDate model.Date
+	var lastBy string
+	if u, ok := s.LatestUpdate(f.ID); ok {
+		lastDate, lastBy = u.Date, u.Author
+	}
+	var days any
+	if d := model.DaysOverdue(f, asAt); d > 0 {
+		days = d
+	}
+	return []any{
+		f.Ref,
+		f.InspectorateRef,
+		string(f.Type),
+		report.Title,
+		report.Published,
+		f.Area,
+		string(f.Grade),
+		f.DisplayTitle(),
+		verbatim,
+		s.PersonLabel(f.ChiefOfficerID),
+		s.PersonLabel(f.DeliveryLeadID),
+		f.OriginalTarget,
+		f.CurrentTarget,
+		model.RevisionCount(f, asAt),
+		string(f.Status),
+		string(f.RAG),
+		days,
+		strings.Join(progress, "\n\n"),
+		nextTitle,
+		nextDue,
+		strings.Join(evidence, "\n"),
+		f.ClosureProposedDate,
+		f.InspectoratePosition,
+		lastDate,
+		lastBy,
+	}
+}
+
+var milestoneColumns = []column{
+	{header: "Finding ref", kind: textCol, max: 26},
+	{header: "Finding", kind: wrapCol, max: 36},
+	{header: "Milestone", kind: wrapCol, max: 45},
+	{header: "Owner", kind: wrapCol, max: 28},
+	{header: "Original due", kind: dateCol},
+	{header: "Current due", kind: dateCol},
+	{header: "Revisions", kind: numberCol},
+	{header: "Latest revision reason", kind: wrapCol, max: 45},
+	{header: "Completed", kind: dateCol},
+	{header: "State", kind: textCol, max: 20},
+	{header: "Days overdue", kind: numberCol},
+}
+
+func milestoneRow(s *model.Snapshot, f model.Finding, m model.Milestone) []any {
+	asAt := s.AsAt
+	state := "Not yet due"
+	switch {
+	case !m.Completed.IsZero():
+		state = "Complete"
+	case model.MilestoneOverdue(m, asAt):
+		state = "Overdue"
+	case m.CurrentDue.IsZero():
+		state = "No due date"
+	case !m.CurrentDue.After(asAt.AddDays(30)):
+		state = "Due within 30 days"
+	}
+	var reason string
+	if n := len(m.Revisions); n > 0 {
+		reason = revisionReason(m.Revisions[n-1])
+	}
+	var days any
+	if model.MilestoneOverdue(m, asAt) {
+		days = m.CurrentDue.DaysUntil(asAt)
+	}
+	return []any{
+		f.Ref, f.DisplayTitle(), m.Title, s.PersonLabel(m.OwnerID), m.OriginalDue, m.CurrentDue,
+		len(m.Revisions), reason, m.Completed, state, days,
+	}
+}
+
+// lastSubmission returns the newest recorded submission of a kind made for
+// an earlier as-at date (and, for briefings, the same filter), so that
+// regenerating a return that was itself recorded still compares with the one
+// before it.
+func lastSubmission(subs []model.Submission, kind model.SubmissionKind, asAt model.Date, filter string) *model.Submission {
+	var best *model.Submission
+	for i := range subs {
+		sub := &subs[i]
+		if sub.Kind != kind || !sub.AsAt.Before(asAt) || (kind == model.SubmissionBriefing && sub.Filter != filter) {
+			continue
+		}
+		if best == nil || sub.AsAt.After(best.AsAt) || (sub.AsAt == best.AsAt && sub.Recorded.After(best.Recorded)) {
+			best = sub
+		}
+	}
+	return best
+}
+
+var sinceColumns = []column{
+	{header: "Ref", kind: textCol, max: 26},
+	{header: "Title", kind: wrapCol, max: 40},
+	{header: "Change", kind: textCol, max: 26},
+	{header: "Column", kind: textCol, max: 24},
+	{header: "In the last return", kind: wrapCol, max: 45},
+	{header: "In this return", kind: wrapCol, max: 45},
+}
+
+// sinceLast compares this return's rows with those of the last return
+// recorded as submitted.
+func (w *Workbook) sinceLast(last *model.Submission) (string, [][]any) {
+	if last == nil {
+		return "No earlier return has been recorded as submitted, so there is nothing to compare with. " +
+			"Record a return as submitted when you send it, and the next return will list what changed since.", nil
+	}
+	caption := fmt.Sprintf("Compared with the %s return as at %s, recorded as submitted on %s", last.Period, last.AsAt, localDate(last.Recorded))
+	if last.By != "" {
+		caption += " by " + last.By
+	}
+	caption += "."
+	prev := map[string]map[string]string{}
+	var prevOrder []string
+	for _, r := range last.Rows {
+		prev[r.Ref] = r.Values
+		prevOrder = append(prevOrder, r.Ref)
+	}
+	var rows [][]any
+	seen := map[string]bool{}
+	for _, cur := range w.Rows() {
+		seen[cur.Ref] = true
+		old, ok := prev[cur.Ref]
+		title := cur.Values[ColTitle]
+		if !ok {
+			rows = append(rows, []any{cur.Ref, title, "Added to the return", "", "", cur.Values[ColStatus]})
+			continue
+		}
+		for _, c := range returnColumns {
+			if compareIgnored[c.header] || c.header == ColRef {
+				continue
+			}
+			if before, after := old[c.header], cur.Values[c.header]; before != after {
+				rows = append(rows, []any{cur.Ref, title, "Changed", c.header, before, after})
+			}
+		}
+	}
+	sort.Strings(prevOrder)
+	for _, ref := range prevOrder {
+		if seen[ref] {
+			continue
+		}
+		old := prev[ref]
+		rows = append(rows, []any{ref, old[ColTitle], "No longer in the return", "", old[ColStatus], ""})
+	}
+	return caption, rows
+}

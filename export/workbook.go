@@ -1,0 +1,251 @@
+package export
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"improvementtracker/model"
+)
+
+// Workbook is a built return or briefing, ready to be saved once.
+type Workbook struct {
+	Kind    model.SubmissionKind
+	Period  model.Quarter
+	AsAt    model.Date
+	Marking model.Marking
+	Force   string
+	// Filter is the chief officer a briefing is filtered to, if any.
+	Filter string
+	// Warnings are what the user should be told after saving: text cut to
+	// fit a cell, for example.
+	Warnings []string
+
+	book *book
+	warn warnings
+	// The rows of the main sheet, for the record of what was sent.
+	cols []column
+	rows [][]any
+	refs []string
+}
+
+// Rows returns the main sheet's rows as their cells read, column header to
+// text: the snapshot kept when the workbook is recorded as submitted.
+func (w *Workbook) Rows() []model.SnapshotRow {
+	out := make([]model.SnapshotRow, len(w.rows))
+	for i, row := range w.rows {
+		values := make(map[string]string, len(w.cols))
+		for j, c := range w.cols {
+			if t := text(row[j]); t != "" {
+				values[c.header] = t
+			}
+		}
+		out[i] = model.SnapshotRow{Ref: w.refs[i], Values: values}
+	}
+	return out
+}
+
+// Close releases the workbook's temporary files.
+func (w *Workbook) Close() error {
+	if w.book == nil {
+		return nil
+	}
+	err := w.book.f.Close()
+	w.book = nil
+	return err
+}
+
+// customProps are written into the file so the app can tell its own
+// workbooks, and what they are, when one is recorded as submitted later.
+func (w *Workbook) customProps() map[string]string {
+	p := map[string]string{
+		"Improvement Tracker workbook": string(w.Kind),
+		"Protective marking":           w.Marking.String(),
+		"Force":                        w.Force,
+		"As at":                        w.AsAt.ISO(),
+	}
+	if !w.Period.IsZero() {
+		p["Period"] = w.Period.String()
+	}
+	if w.Filter != "" {
+		p["Chief officer lead"] = w.Filter
+	}
+	return p
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// DefaultFileName is the name a save dialog offers: the marking first, so
+// that it shows in every file list and e-mail attachment, then the force
+// and what the workbook is. "OFFICIAL-SENSITIVE – Kent Police – progress
+// return Q3 2025-26.xlsx".
+func (w *Workbook) DefaultFileName() string {
+	var what string
+	switch w.Kind {
+	case model.SubmissionBriefing:
+		what = "chief officer briefing " + strings.ReplaceAll(w.AsAt.String(), "/", "-")
+		if w.Filter != "" {
+			what += " – " + w.Filter
+		}
+	default:
+		what = "progress return " + w.Period.FileLabel()
+	}
+	return safeFileName(w.Marking.String()+" – "+w.Force+" – "+what) + ".xlsx"
+}
+
+// safeFileName replaces the characters Windows and macOS refuse in file
+// names.
+func safeFileName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '/', '\\', ':', '*', '?', '"', '<', '>', '|':
+			return '-'
+		}
+		if r < 32 {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimRight(strings.TrimSpace(s), ".")
+}
+
+// Write writes the workbook to out, encrypted with password when it is not
+// empty, and returns the SHA-256 of the bytes written.
+func (w *Workbook) Write(out io.Writer, password string) (string, error) {
+	if w.book == nil {
+		return "", errors.New("the workbook has already been closed")
+	}
+	h := sha256.New()
+	opts := excelize.Options{Password: password}
+	if err := w.book.f.Write(io.MultiWriter(out, h), opts); err != nil {
+		return "", fmt.Errorf("writing the workbook: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ErrExists is returned by Save when the file exists and replacing it was
+// not asked for.
+var ErrExists = errors.New("a file with that name already exists")
+
+// SaveOptions say how to save.
+type SaveOptions struct {
+	// Password encrypts the workbook when not empty.
+	Password string
+	// Replace allows an existing file to be replaced: only after the user
+	// confirmed it (GUI) or gave --force (command line).
+	Replace bool
+}
+
+// Saved describes a saved workbook.
+type Saved struct {
+	Path   string
+	SHA256 string
+	Size   int64
+}
+
+// Save writes the workbook to path. It writes a temporary file in the same
+// folder and renames it into place, so the target is either the old file or
+// the whole new one, never half of one; on any failure the temporary file
+// is removed.
+func (w *Workbook) Save(path string, opts SaveOptions) (Saved, error) {
+	if strings.TrimSpace(path) == "" {
+		return Saved{}, errors.New("choose where to save the workbook")
+	}
+	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		path += ".xlsx"
+	}
+	if !opts.Replace {
+		if _, err := os.Stat(path); err == nil {
+			return Saved{}, fmt.Errorf("%s: %w; choose another name, or confirm that it should be replaced", path, ErrExists)
+		}
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return Saved{}, fmt.Errorf("cannot write in %s: %w", dir, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	sum, err := w.Write(tmp, opts.Password)
+	if err != nil {
+		return Saved{}, err
+	}
+	if err := tmp.Sync(); err != nil {
+		return Saved{}, fmt.Errorf("saving %s: %w", path, err)
+	}
+	info, err := tmp.Stat()
+	if err != nil {
+		return Saved{}, fmt.Errorf("saving %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return Saved{}, fmt.Errorf("saving %s: %w", path, err)
+	}
+	if !opts.Replace {
+		// Checked again: the file may have appeared while we wrote.
+		if _, err := os.Stat(path); err == nil {
+			return Saved{}, fmt.Errorf("%s: %w; choose another name, or confirm that it should be replaced", path, ErrExists)
+		}
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return Saved{}, fmt.Errorf("could not save %s (if it is open in Excel, close it and try again): %w", path, err)
+	}
+	done = true
+	return Saved{Path: path, SHA256: sum, Size: info.Size()}, nil
+}
+
+// Submission is the record of this workbook as sent: what, when for, which
+// marking, the file's SHA-256 and every row of its main sheet.
+func (w *Workbook) Submission(saved Saved, by string, now time.Time) model.Submission {
+	return model.Submission{
+		Kind:     w.Kind,
+		Period:   w.Period,
+		AsAt:     w.AsAt,
+		Marking:  w.Marking,
+		FileName: filepath.Base(saved.Path),
+		SHA256:   saved.SHA256,
+		Filter:   w.Filter,
+		Recorded: now,
+		By:       by,
+		Rows:     w.Rows(),
+	}
+}
+
+// RecordSubmission stores a submission, so that the next return (or
+// briefing) can show what changed since.
+func RecordSubmission(s model.Store, sub *model.Submission) error {
+	err := s.Update(model.Actor{Who: sub.By, Note: "recorded as submitted: " + sub.FileName}, func(tx model.Tx) error {
+		if sub.By == "" {
+			settings, err := tx.Settings()
+			if err != nil {
+				return err
+			}
+			sub.By = settings.Author
+		}
+		return tx.SaveSubmission(sub)
+	})
+	if err != nil {
+		return fmt.Errorf("recording %s as submitted: %w", sub.FileName, err)
+	}
+	return nil
+}
