@@ -310,7 +310,9 @@ func (p *parser) boxes(i int) int {
 		limit = -1
 	}
 	j, blocks := p.collect(i, limit)
-	if len(blocks) < len(queue) && j < len(p.ps) && keywordOf(p.ps[j].text) == kwMain {
+	atMain := j < len(p.ps) && keywordOf(p.ps[j].text) == kwMain
+	switch {
+	case len(blocks) < len(queue) && atMain:
 		// The box came out after the "Main findings" heading that follows
 		// it on the page.
 		need := len(queue) - len(blocks)
@@ -318,6 +320,10 @@ func (p *parser) boxes(i int) int {
 			need = -1
 		}
 		blocks = append(blocks, p.reordered(j+1, need)...)
+	case plural && len(blocks) > 0 && atMain && p.ps[j].pageStart:
+		// The box filled its page and ran over: the rest comes out at the
+		// end of the next page's text.
+		blocks = append(blocks, p.overflow(j+1)...)
 	}
 
 	// Share out: each singular heading takes one block; a plural heading
@@ -410,11 +416,74 @@ func (p *parser) collect(i, limit int) (int, []block) {
 // improve.
 var shouldTitle = regexp.MustCompile(`(?i)\b(?:should|must)\b`)
 
+// directiveTitle matches a heading that tells the force what to improve,
+// as box headings do; main findings mostly describe ("The force is good
+// at…").
+var directiveTitle = regexp.MustCompile(`(?i)\b(?:should|must|needs? to)\b`)
+
+// boxLike reports whether a block reads as a box's wording: a heading
+// telling the force what to improve, then a brief paragraph or two. The
+// narrative of the main findings runs longer.
+func boxLike(b block) bool {
+	words := 0
+	for _, p := range b.body {
+		words += len(strings.Fields(p))
+	}
+	return directiveTitle.MatchString(b.title) && len(b.body) >= 1 && len(b.body) <= 2 && words <= 120
+}
+
+// overflow finds the rest of a box that ran over its page: the box-like
+// blocks at the very end of the next page's text, after that page's main
+// findings. Anything less certain is left alone.
+func (p *parser) overflow(i int) []block {
+	end := i
+	for end < len(p.ps) && !p.ps[end].pageStart && !p.isStop(end) {
+		end++
+	}
+	// The blocks of the page, in order.
+	type span struct {
+		b          block
+		start, end int
+	}
+	var spans []span
+	for k := i; k < end; {
+		if !isTitle(p.ps[k]) || p.consumed[k] {
+			k++
+			continue
+		}
+		sp := span{b: block{title: p.ps[k].text, line: p.ps[k].line}, start: k}
+		k++
+		for k < end && !isTitle(p.ps[k]) {
+			sp.b.body = append(sp.b.body, p.ps[k].text)
+			k++
+		}
+		sp.end = k
+		spans = append(spans, sp)
+	}
+	first := len(spans)
+	for first > 0 && boxLike(spans[first-1].b) {
+		first--
+	}
+	if first == 0 {
+		// Nothing on the page but box-like blocks: that is a page of
+		// findings, not an overflow; leave it.
+		return nil
+	}
+	var out []block
+	for _, sp := range spans[first:] {
+		for k := sp.start; k < sp.end; k++ {
+			p.consumed[k] = true
+		}
+		out = append(out, sp.b)
+	}
+	return out
+}
+
 // reordered looks after a "Main findings" heading (and the sentence that
 // opens the section) for the wording of a box that PDF extraction moved
-// there. Only passages written as the inspectorate's direction to the
-// force ("The force should…") on the same page are taken: anything less
-// certain leaves the box flagged as missing rather than guessed.
+// there. Only box-like passages (see boxLike) straight after it on the same
+// page are taken: anything less certain leaves the box flagged as missing
+// rather than guessed.
 func (p *parser) reordered(i, need int) []block {
 	if i < len(p.ps) && !isTitle(p.ps[i]) && strings.HasPrefix(strings.ToLower(p.ps[i].text), "in this section") {
 		i++
@@ -422,16 +491,20 @@ func (p *parser) reordered(i, need int) []block {
 	var blocks []block
 	for i < len(p.ps) && (need < 0 || len(blocks) < need) {
 		pa := p.ps[i]
-		if !isTitle(pa) || pa.pageStart || p.isStop(i) || !shouldTitle.MatchString(pa.text) {
+		if !isTitle(pa) || pa.pageStart || p.isStop(i) {
 			break
 		}
 		b := block{title: pa.text, line: pa.line}
-		p.consumed[i] = true
-		i++
-		for i < len(p.ps) && !p.isStop(i) && !isTitle(p.ps[i]) && !p.ps[i].pageStart {
-			b.body = append(b.body, p.ps[i].text)
+		k := i + 1
+		for k < len(p.ps) && !p.isStop(k) && !isTitle(p.ps[k]) && !p.ps[k].pageStart {
+			b.body = append(b.body, p.ps[k].text)
+			k++
+		}
+		if !boxLike(b) {
+			break
+		}
+		for ; i < k; i++ {
 			p.consumed[i] = true
-			i++
 		}
 		blocks = append(blocks, b)
 	}
