@@ -1,0 +1,138 @@
+package storage_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"improvementtracker/model"
+	"improvementtracker/storage"
+)
+
+// clock is an injected clock tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2025, 11, 24, 10, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// openNew opens a new register in a temporary folder. When the test ends
+// the store is closed and bbolt's consistency check is run on the file.
+func openNew(t *testing.T, c *clock) *storage.Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "register.db")
+	s, err := storage.Open(path, storage.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = s.Close() // a test may have closed it already
+		checkFile(t, path)
+	})
+	return s
+}
+
+// checkFile runs bbolt's own consistency check on a closed register file.
+func checkFile(t *testing.T, path string) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Errorf("reopening %s for the consistency check: %v", path, err)
+		return
+	}
+	defer db.Close()
+	_ = db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			t.Errorf("consistency check of %s: %v", filepath.Base(path), err)
+		}
+		return nil
+	})
+}
+
+// seeded is a small register: settings, a PEEL report, two people and one
+// AFI, as a starting point.
+type seeded struct {
+	report       model.Report
+	acc, inspctr model.Person
+	finding      model.Finding
+}
+
+func seed(t *testing.T, s model.Store) seeded {
+	t.Helper()
+	var out seeded
+	err := s.Update(model.Actor{Who: "Test Lead"}, func(tx model.Tx) error {
+		if err := tx.SaveSettings(model.Settings{ForceName: "Kent Police", RefPrefix: "KEN",
+			DefaultMarking: model.Marking{Classification: model.Official}, Author: "Improvement Team"}); err != nil {
+			return err
+		}
+		out.report = model.Report{Title: "PEEL 2021/22: An inspection of Kent Police", Force: "Kent Police", Type: model.PEEL,
+			Cycle: "2021/22", Published: model.MustDate("17/03/2022")}
+		if err := tx.SaveReport(&out.report); err != nil {
+			return err
+		}
+		out.acc = model.Person{Name: "Assistant Chief Constable (Crime)", Role: "Assistant Chief Constable (Crime)"}
+		if err := tx.SavePerson(&out.acc); err != nil {
+			return err
+		}
+		out.inspctr = model.Person{Name: "Jo Bloggs", Role: "Detective Inspector", Email: "jo.bloggs@example.police.uk"}
+		if err := tx.SavePerson(&out.inspctr); err != nil {
+			return err
+		}
+		out.finding = model.Finding{ReportID: out.report.ID, Type: model.AFI, Area: "Investigating crime",
+			Grade: model.RequiresImprovement, Title: "Domestic abuse team resourcing",
+			Verbatim:       "The force should make sure it has enough capacity in its domestic abuse teams.",
+			ChiefOfficerID: out.acc.ID, DeliveryLeadID: out.inspctr.ID, CurrentTarget: model.MustDate("31/03/2026"),
+			Status: model.NotStarted}
+		return tx.SaveFinding(&out.finding)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// mustView runs fn in a read transaction, failing the test on error.
+func mustView(t *testing.T, s model.Store, fn func(tx model.ReadTx) error) {
+	t.Helper()
+	if err := s.View(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fileBytes reads a whole file.
+func fileBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// wantIs fails unless err wraps target.
+func wantIs(t *testing.T, err, target error) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Fatalf("got error %v, want one wrapping %q", err, target)
+	}
+}
+
+func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
