@@ -69,13 +69,19 @@ const PastedText = "pasted text"
 
 // NewPlan matches the parsed report to one in the register (by title, else
 // by force, type and cycle) and marks the findings it already holds.
-// reportTitle may be empty.
+// reportTitle may be empty; s may be nil when there is no register yet.
 func NewPlan(s model.Store, parsed *Parsed, source, reportTitle string) (*Plan, error) {
 	pl := &Plan{Source: source, Parsed: parsed}
 	for _, f := range parsed.Findings {
 		pl.Rows = append(pl.Rows, Row{Proposed: f, Include: true})
 	}
 	pl.Rows = cloneRows(pl.Rows)
+	if s == nil {
+		// No register to compare with (a dry run with no register file):
+		// the report would be new.
+		pl.Report, _ = matchReport(nil, parsed, source, reportTitle)
+		return pl, nil
+	}
 	err := s.View(func(tx model.ReadTx) error {
 		r, err := matchReport(tx, parsed, source, reportTitle)
 		if err != nil {
@@ -104,9 +110,12 @@ func matchReport(tx model.ReadTx, p *Parsed, source, title string) (model.Report
 	if title == "" {
 		title = DefaultTitle(p, source)
 	}
-	reports, err := tx.Reports()
-	if err != nil {
-		return model.Report{}, err
+	var reports []model.Report
+	if tx != nil {
+		var err error
+		if reports, err = tx.Reports(); err != nil {
+			return model.Report{}, err
+		}
 	}
 	for _, r := range reports {
 		if strings.EqualFold(strings.TrimSpace(r.Title), title) {

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const seedReport = "../importer/report/testdata/kent-peel-2021-22.txt"
+
+func TestImportReportDryRunJSON(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "register.db")
+	code, out, errOut := runCLI(t, "import", "report", seedReport, "--db", db, "--dry-run", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("a dry run created the register: %v", err)
+	}
+	var got reportJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if len(got.Findings) != 21 || got.Report.Title != "Kent Police PEEL 2021/22" || !got.DryRun {
+		t.Fatalf("got %d findings for %q", len(got.Findings), got.Report.Title)
+	}
+	missing, ips := 0, 0
+	for _, f := range got.Findings {
+		if f.Type == "" || f.Area == "" || f.Grade == "" || f.Title == "" {
+			t.Errorf("incomplete finding %+v", f)
+		}
+		for _, fl := range f.Flags {
+			if fl == "wording missing from the source text" {
+				missing++
+			}
+		}
+		if f.Type == "Innovative practice" {
+			ips++
+		}
+	}
+	if missing != 2 || ips != 2 {
+		t.Errorf("%d flagged missing, %d innovative practice; want 2 and 2", missing, ips)
+	}
+	if !strings.Contains(errOut, "2 headings have no wording") {
+		t.Errorf("stderr %q", errOut)
+	}
+}
+
+func TestImportReportThenDuplicates(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "register.db")
+	code, out, errOut := runCLI(t, "import", "report", seedReport, "--db", db)
+	if code != 0 || !strings.Contains(out, "Imported 21 findings into \"Kent Police PEEL 2021/22\"") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	// A dry run now shows every finding as already there.
+	code, out, _ = runCLI(t, "import", "report", seedReport, "--db", db, "--dry-run")
+	if code != 0 || !strings.Contains(out, "0 of 21 findings would be added") || !strings.Contains(out, "already in the register as KEN") && !strings.Contains(out, "already in the register as ") {
+		t.Errorf("dry run after import: %s", out)
+	}
+	code, _, errOut = runCLI(t, "import", "report", seedReport, "--db", db)
+	if code != 1 || !strings.Contains(errOut, "nothing to import") {
+		t.Errorf("second import: exit %d, %s", code, errOut)
+	}
+}
+
+func TestImportReportBadInput(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "register.db")
+	fake := filepath.Join(dir, "report.pdf")
+	os.WriteFile(fake, []byte("not a pdf"), 0o644)
+	for name, args := range map[string][]string{
+		"missing file": {"import", "report", filepath.Join(dir, "nope.txt"), "--db", db},
+		"fake pdf":     {"import", "report", fake, "--db", db},
+	} {
+		code, _, errOut := runCLI(t, args...)
+		if code != 1 || errOut == "" {
+			t.Errorf("%s: exit %d, %q", name, code, errOut)
+		}
+	}
+	if code, _, _ := runCLI(t, "import", "report", "--db", db); code != 2 {
+		t.Errorf("no file: exit %d, want 2", code)
+	}
+}
