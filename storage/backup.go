@@ -273,7 +273,6 @@ func Restore(dbPath, backupPath string, now time.Time) error {
 	if err := checkBackup(backupPath); err != nil {
 		return err
 	}
-	var kept string
 	if _, err := os.Stat(dbPath); err == nil {
 		// Hold a shared lock while copying, so that a window with the
 		// register open (which holds it exclusively) makes this fail
@@ -282,7 +281,7 @@ func Restore(dbPath, backupPath string, now time.Time) error {
 		if errors.Is(openErr, bolt.ErrTimeout) {
 			return fmt.Errorf("cannot restore: %w", lockedError(dbPath))
 		}
-		kept = backupName(dbPath, kindBeforeRestore, now, 0)
+		kept := backupName(dbPath, kindBeforeRestore, now, 0)
 		err := copyFile(dbPath, kept)
 		if db != nil {
 			_ = db.Close()
@@ -291,14 +290,10 @@ func Restore(dbPath, backupPath string, now time.Time) error {
 			return fmt.Errorf("cannot restore: the current register could not be kept first (%v); nothing was changed", err)
 		}
 	}
-	tmp := dbPath + ".restoring"
-	if err := copyFile(backupPath, tmp); err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("cannot restore from %s: %w; nothing was changed", backupPath, err)
-	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("cannot restore from %s: %w; nothing was changed", backupPath, err)
+	// copyFile renames a whole copy over the register, so a failure at any
+	// point leaves either the old file or the backup, never half of one.
+	if err := copyFile(backupPath, dbPath); err != nil {
+		return fmt.Errorf("cannot restore from %s: %w; the register was not changed", backupPath, err)
 	}
 	return nil
 }
@@ -334,8 +329,9 @@ func checkBackup(path string) error {
 	})
 }
 
-// copyFile copies src to dst byte for byte and syncs it, creating dst's
-// folder (readable by the user alone) if needed.
+// copyFile copies src to dst byte for byte, creating dst's folder (readable
+// by the user alone) if needed. It writes a temporary file, syncs it and
+// renames it into place, so dst is either whole or absent.
 func copyFile(src, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return err
@@ -345,17 +341,23 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	out, err := os.CreateTemp(filepath.Dir(dst), ".copying-*.tmp")
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
+	defer os.Remove(out.Name()) // fails harmlessly once renamed
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
 	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
+	if cerr := out.Close(); err == nil {
+		err = cerr
 	}
-	return out.Close()
+	if err == nil {
+		err = os.Chmod(out.Name(), 0o600)
+	}
+	if err == nil {
+		err = os.Rename(out.Name(), dst)
+	}
+	return err
 }

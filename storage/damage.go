@@ -53,7 +53,7 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 				// The copy keeps the file as the older version left it,
 				// in case the upgrade goes wrong or the older app is needed.
 				name := backupName(path, kindBeforeUpgrade, now(), v)
-				if _, err := writeBackup(tx, name); err != nil {
+				if err := copyFile(path, name); err != nil {
 					return fmt.Errorf("cannot upgrade the register %s: the copy made before upgrading could not be written: %w", path, err)
 				}
 			}
