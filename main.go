@@ -8,10 +8,14 @@ import (
 	"os"
 
 	"improvementtracker/cli"
+	"improvementtracker/internal/console"
 )
 
 func main() {
 	if cli.HasCommand(os.Args[1:]) {
+		// The Windows window build has no console of its own: borrow the
+		// prompt's, so that commands typed there print there.
+		console.AttachParent()
 		os.Exit(cli.Run(os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Version: appInfo()}))
 	}
 	runGUI()
