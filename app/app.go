@@ -85,6 +85,7 @@ type ui struct {
 	// pending counts work running off the UI goroutine, so that tests
 	// can wait for it instead of sleeping.
 	pending sync.WaitGroup
+	async   bool // run background work on goroutines (false in tests)
 
 	// importReport, when set, starts importing an inspection report; the
 	// welcome screen offers it only then.
@@ -114,9 +115,16 @@ func Show(a fyne.App, opts Options) error {
 	return nil
 }
 
-// New builds the main window without showing it. Tests drive the screens of
-// the returned value; Run shows it.
-func New(a fyne.App, opts Options) (*ui, error) {
+// New builds the main window without showing it; Run and Show show it.
+func New(a fyne.App, opts Options) (*ui, error) { return newUI(a, opts, true) }
+
+// newUI builds the window. With async, slow reads run off the UI goroutine
+// (see background); tests pass false, because Fyne's test driver runs
+// fyne.Do at once on whichever goroutine calls it, so results would reach
+// the widgets while the test itself is using them. The real driver's
+// threading is checked by `make screenshots`, which fails on Fyne's
+// thread warning.
+func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 	if opts.Store == nil {
 		return nil, errors.New("no register is open")
 	}
@@ -130,6 +138,7 @@ func New(a fyne.App, opts Options) (*ui, error) {
 		now:     now,
 		prefs:   a.Preferences(),
 		version: opts.Version,
+		async:   async,
 	}
 	u.win = a.NewWindow("Improvement Tracker")
 	u.win.Resize(fyne.NewSize(1280, 800))
@@ -401,6 +410,10 @@ func (u *ui) onSave() {
 // with work's error. Reading a large register takes long enough to freeze
 // the window otherwise.
 func (u *ui) background(work func() error, done func(error)) {
+	if !u.async {
+		done(work())
+		return
+	}
 	u.pending.Add(1)
 	go func() {
 		defer u.pending.Done()

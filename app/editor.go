@@ -634,7 +634,8 @@ func (e *editorScreen) askRevision(f model.Finding) {
 		}
 		g := f
 		g.TargetRevisions = append(slices.Clone(f.TargetRevisions), rev)
-		e.store(g, model.Actor{Note: "reason: " + rev.Reason + "; agreed by " + rev.AgreedBy})
+		// The store writes the reason and who agreed into the audit event.
+		e.store(g, model.Actor{})
 		return nil
 	})
 }

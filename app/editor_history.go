@@ -91,8 +91,16 @@ func describeEvent(ev model.AuditEvent) string {
 		what = append(what, ev.Summary)
 	}
 	s := formatTime(ev.At) + " — " + strings.Join(what, "; ")
-	if ev.Note != "" {
-		s += " (" + ev.Note + ")"
+	note := ev.Note
+	if moved := strings.Contains(s, "target changed from") || strings.Contains(s, "due date changed from"); moved {
+		// The store notes "date moved from A to B, reason: …"; the line
+		// already says from and to.
+		if i := strings.Index(note, ", reason: "); strings.HasPrefix(note, "date moved from ") && i > 0 {
+			note = note[i+2:]
+		}
+	}
+	if note != "" {
+		s += " (" + note + ")"
 	}
 	if ev.Who != "" {
 		s += " — by " + ev.Who

@@ -276,7 +276,7 @@ func (t *milestonesTab) onRevise() {
 			n.OriginalDue = m.CurrentDue
 		}
 		n.CurrentDue = d
-		return t.save(n, "reason: "+strings.TrimSpace(reason.Text)+"; agreed by "+strings.TrimSpace(agreed.Text))
+		return t.save(n, "")
 	})
 }
 

@@ -21,6 +21,7 @@ type welcomeScreen struct {
 	content fyne.CanvasObject
 
 	sample, empty, importBtn *widget.Button
+	importBox                *fyne.Container // hidden until something can import
 }
 
 func newWelcomeScreen(u *ui) *welcomeScreen {
@@ -43,9 +44,9 @@ func newWelcomeScreen(u *ui) *welcomeScreen {
 		}
 	})
 	importHelp := widget.NewLabel("Read the findings from the text of a published inspection report.")
-	importBox := container.NewVBox(s.importBtn, importHelp)
+	s.importBox = container.NewVBox(s.importBtn, importHelp)
 	if u.importReport == nil {
-		importBox.Hide()
+		s.importBox.Hide()
 	}
 	for _, l := range []*widget.Label{sampleHelp, emptyHelp, importHelp} {
 		l.Importance = widget.LowImportance
@@ -54,7 +55,7 @@ func newWelcomeScreen(u *ui) *welcomeScreen {
 	choices := container.NewVBox(
 		container.NewVBox(s.sample, sampleHelp),
 		container.NewVBox(s.empty, emptyHelp),
-		importBox,
+		s.importBox,
 	)
 	s.content = container.NewCenter(container.NewVBox(title, intro, widget.NewSeparator(), container.NewCenter(choices)))
 	return s
