@@ -1,0 +1,437 @@
+// Package returns reads back a progress return that Improvement Tracker
+// exported and a delivery lead edited in Excel or LibreOffice, works out what
+// they changed against the register, and applies the changes the person
+// ticks, in one transaction.
+//
+// People edit spreadsheets freely: they move, hide and delete columns,
+// re-sort and filter rows, and type dates and statuses their own way.
+// Columns are therefore found by their header and rows by their reference;
+// a value that cannot be read is listed against its row, never guessed.
+package returns
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"improvementtracker/model"
+)
+
+// MaxFileBytes caps the workbook read. A return of a few hundred findings
+// is well under a megabyte.
+const MaxFileBytes = 32 << 20
+
+// maxRows caps the rows read from one sheet: far more than any register,
+// and small enough that a damaged file cannot keep the app busy.
+const maxRows = 50_000
+
+// The headers the reader looks for. They are the export's column headers;
+// other spellings a person might type are accepted too.
+var (
+	hRef      = []string{"Ref", "Reference", "Local ref", "Finding ref"}
+	hStatus   = []string{"Status"}
+	hRAG      = []string{"RAG", "RAG rating"}
+	hTarget   = []string{"Current target", "Current target date", "Revised target"}
+	hReason   = []string{"Reason for new target", "Target change reason", "Reason for target change", "Revision reason", "Reason"}
+	hProgress = []string{"Progress this period", "Progress", "Update"}
+	// Milestones sheet.
+	hMsRef       = []string{"Finding ref", "Ref"}
+	hMsTitle     = []string{"Milestone"}
+	hMsCompleted = []string{"Completed", "Completed on", "Date completed"}
+	// Headers a return has besides Ref: a sheet with two of these is a
+	// return whose Ref column went missing.
+	returnHeaders = []string{"Inspectorate ref", "Type", "Report", "Area", "Grade", "Title", "Finding (verbatim)",
+		"Chief officer lead", "Delivery lead", "Original target", "Current target", "Status", "RAG", "Progress this period"}
+)
+
+// Problem is something in the file that could not be read: a whole-file
+// problem has no row.
+type Problem struct {
+	Sheet string `json:"sheet,omitempty"`
+	Row   int    `json:"row,omitempty"` // the spreadsheet's row number
+	Ref   string `json:"ref,omitempty"`
+	What  string `json:"problem"`
+}
+
+func (p Problem) String() string {
+	var where []string
+	if p.Sheet != "" {
+		where = append(where, p.Sheet)
+	}
+	if p.Row > 0 {
+		where = append(where, "row "+strconv.Itoa(p.Row))
+	}
+	if p.Ref != "" {
+		where = append(where, p.Ref)
+	}
+	if len(where) == 0 {
+		return p.What
+	}
+	return strings.Join(where, ", ") + ": " + p.What
+}
+
+// Row is one row of the Return sheet as the person left it. Fields are nil
+// when their column is not in the sheet (deleted), so that a deleted column
+// never reads as "cleared".
+type Row struct {
+	Line     int
+	Ref      string
+	Status   *model.Status
+	RAG      *model.RAG
+	Target   *model.Date
+	Reason   string
+	Progress *string
+}
+
+// MilestoneRow is one row of the Milestones sheet.
+type MilestoneRow struct {
+	Line      int
+	Ref       string
+	Title     string
+	Completed *model.Date
+}
+
+// Return is what was read from a returned workbook.
+type Return struct {
+	FileName string
+	// Exported is when the app wrote the workbook (its created property);
+	// zero when the file does not say.
+	Exported time.Time
+	// AsAt is the date the return speaks for, when the file says.
+	AsAt       model.Date
+	Rows       []Row
+	Milestones []MilestoneRow
+	// Problems are rows or cells that could not be read.
+	Problems []Problem
+}
+
+// Errors for a file that cannot be read as a return at all.
+var (
+	ErrNotReturn     = errors.New("this is not a progress return exported by Improvement Tracker: it has no Return sheet with a Ref column")
+	ErrNoRefColumn   = errors.New("the Return sheet has no Ref column, so its rows cannot be matched to findings; put the Ref column back (undo its deletion, or copy it from the exported file)")
+	ErrPassword      = errors.New("the file is protected with a password: give the password it was saved with")
+	ErrWrongPassword = errors.New("the password is not right for this file")
+)
+
+// ReadFile reads a returned workbook from disk.
+func ReadFile(path, password string) (*Return, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the return: %w", err)
+	}
+	if info.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("%s is %.0f MB, too large to be a progress return (%d MB at most)", filepath.Base(path), float64(info.Size())/(1<<20), MaxFileBytes>>20)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the return: %w", err)
+	}
+	return Read(filepath.Base(path), b, password)
+}
+
+// oleMagic starts a Compound File: how an encrypted .xlsx (and an old
+// .xls) is stored.
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// Read reads a returned workbook's bytes. name is the file's name, for
+// messages and the audit trail.
+func Read(name string, b []byte, password string) (ret *Return, err error) {
+	if len(b) > MaxFileBytes {
+		return nil, fmt.Errorf("%s is too large to be a progress return", name)
+	}
+	// A damaged file must give a message, never stop the app.
+	defer func() {
+		if p := recover(); p != nil {
+			ret, err = nil, fmt.Errorf("%s is damaged and cannot be read (%v)", name, p)
+		}
+	}()
+	encrypted := bytes.HasPrefix(b, oleMagic)
+	if encrypted && password == "" {
+		return nil, fmt.Errorf("%s: %w", name, ErrPassword)
+	}
+	if !encrypted && !bytes.HasPrefix(b, []byte("PK")) {
+		return nil, fmt.Errorf("%s: %w (it is not an Excel workbook)", name, ErrNotReturn)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: password})
+	if err != nil {
+		if encrypted {
+			if strings.Contains(strings.ToLower(err.Error()), "password") || errors.Is(err, excelize.ErrWorkbookFileFormat) {
+				return nil, fmt.Errorf("%s: %w", name, ErrWrongPassword)
+			}
+			return nil, fmt.Errorf("%s: %w (or it is an old .xls file: save it as .xlsx)", name, ErrWrongPassword)
+		}
+		return nil, fmt.Errorf("%s is damaged or is not an Excel workbook: %w", name, err)
+	}
+	defer f.Close()
+
+	ret = &Return{FileName: name}
+	if props, err := f.GetDocProps(); err == nil && props.Created != "" {
+		if t, err := time.Parse(time.RFC3339, props.Created); err == nil {
+			ret.Exported = t
+		}
+	}
+	if custom, err := f.GetCustomProps(); err == nil {
+		for _, c := range custom {
+			if c.Name == "As at" {
+				if s, ok := c.Value.(string); ok {
+					ret.AsAt, _ = model.ParseDate(s)
+				}
+			}
+		}
+	}
+
+	sheet, hi, head, rows, err := findReturnSheet(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	ret.readRows(sheet, hi, head, rows)
+	if ms := findSheet(f, "Milestones"); ms != "" {
+		ret.readMilestones(f, ms)
+	}
+	return ret, nil
+}
+
+// findReturnSheet finds the sheet with the return's rows and its header
+// row: the sheet named Return if it has one, else the first sheet whose
+// header row has a Ref column and other return columns.
+func findReturnSheet(f *excelize.File) (string, int, map[string]int, [][]string, error) {
+	sheets := f.GetSheetList()
+	order := []string{}
+	for _, s := range sheets {
+		if strings.EqualFold(strings.TrimSpace(s), "Return") {
+			order = append([]string{s}, order...)
+		} else {
+			order = append(order, s)
+		}
+	}
+	sawHeadersWithoutRef := false
+	for _, s := range order {
+		rows, err := readRows(f, s)
+		if err != nil {
+			continue
+		}
+		hi, head := headerRow(rows, hRef)
+		if hi >= 0 && countHeaders(head) >= 2 {
+			return s, hi, head, rows, nil
+		}
+		if _, head := headerRow(rows, returnHeaders); countHeaders(head) >= 3 {
+			if strings.EqualFold(strings.TrimSpace(s), "Return") {
+				return "", 0, nil, nil, ErrNoRefColumn
+			}
+			sawHeadersWithoutRef = true
+		}
+	}
+	if sawHeadersWithoutRef {
+		return "", 0, nil, nil, ErrNoRefColumn
+	}
+	return "", 0, nil, nil, ErrNotReturn
+}
+
+func findSheet(f *excelize.File, name string) string {
+	for _, s := range f.GetSheetList() {
+		if strings.EqualFold(strings.TrimSpace(s), name) {
+			return s
+		}
+	}
+	return ""
+}
+
+// readRows reads a sheet's cells as text, dates as their serial numbers so
+// that they can be read without the workbook's display format.
+func readRows(f *excelize.File, sheet string) ([][]string, error) {
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > maxRows {
+		rows = rows[:maxRows]
+	}
+	return rows, nil
+}
+
+// headerRow finds, in the first rows, the row holding one of the wanted
+// headers, and maps each header in it (folded) to its column.
+func headerRow(rows [][]string, want []string) (int, map[string]int) {
+	best := -1
+	var bestHead map[string]int
+	for i := 0; i < len(rows) && i < 12; i++ {
+		head := map[string]int{}
+		for c, v := range rows[i] {
+			k := foldHeader(v)
+			if _, dup := head[k]; k != "" && !dup {
+				head[k] = c
+			}
+		}
+		if _, ok := col(head, want); ok {
+			return i, head
+		}
+		if n := countHeaders(head); n > len(bestHead) && n >= 3 {
+			best, bestHead = i, head
+		}
+	}
+	if best >= 0 && len(want) > 0 && want[0] == returnHeaders[0] {
+		return best, bestHead
+	}
+	return -1, bestHead
+}
+
+func countHeaders(head map[string]int) int {
+	n := 0
+	for _, h := range returnHeaders {
+		if _, ok := head[foldHeader(h)]; ok {
+			n++
+		}
+	}
+	return n
+}
+
+func foldHeader(s string) string {
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	return strings.TrimRight(s, " :*")
+}
+
+// col returns the column of the first of names present in head.
+func col(head map[string]int, names []string) (int, bool) {
+	for _, n := range names {
+		if c, ok := head[foldHeader(n)]; ok {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+func cellAt(row []string, c int) string {
+	if c < len(row) {
+		return strings.TrimSpace(row[c])
+	}
+	return ""
+}
+
+// readRows reads the Return sheet's rows below its header row hi.
+func (ret *Return) readRows(sheet string, hi int, head map[string]int, rows [][]string) {
+	refCol, _ := col(head, hRef)
+	statusCol, hasStatus := col(head, hStatus)
+	ragCol, hasRAG := col(head, hRAG)
+	targetCol, hasTarget := col(head, hTarget)
+	reasonCol, hasReason := col(head, hReason)
+	progCol, hasProg := col(head, hProgress)
+	seen := map[string]int{}
+	for k := hi + 1; k < len(rows); k++ {
+		r, i := rows[k], k+1 // i is the spreadsheet's row number
+		ref := cellAt(r, refCol)
+		if ref == "" {
+			continue // a blank row, or a note below the table
+		}
+		row := Row{Line: i, Ref: ref}
+		bad := func(what string) {
+			ret.Problems = append(ret.Problems, Problem{Sheet: sheet, Row: i, Ref: ref, What: what})
+		}
+		if prev, dup := seen[strings.ToUpper(ref)]; dup {
+			bad(fmt.Sprintf("%s appears twice (also row %d); only the first is read", ref, prev))
+			continue
+		}
+		seen[strings.ToUpper(ref)] = i
+		if hasStatus {
+			if v := cellAt(r, statusCol); v != "" {
+				st, err := model.ParseStatus(v)
+				if err != nil {
+					bad("the status " + err.Error())
+				} else {
+					row.Status = &st
+				}
+			}
+		}
+		if hasRAG {
+			v := cellAt(r, ragCol)
+			rag, err := model.ParseRAG(v)
+			if err != nil {
+				bad(err.Error())
+			} else {
+				row.RAG = &rag
+			}
+		}
+		if hasTarget {
+			v := cellAt(r, targetCol)
+			d, err := cellDate(v)
+			if err != nil {
+				bad("the current target " + err.Error())
+			} else {
+				row.Target = &d
+			}
+		}
+		if hasReason {
+			row.Reason = cellAt(r, reasonCol)
+		}
+		if hasProg {
+			v := cellAt(r, progCol)
+			row.Progress = &v
+		}
+		ret.Rows = append(ret.Rows, row)
+	}
+}
+
+func (ret *Return) readMilestones(f *excelize.File, sheet string) {
+	rows, err := readRows(f, sheet)
+	if err != nil {
+		ret.Problems = append(ret.Problems, Problem{Sheet: sheet, What: "the sheet cannot be read: " + err.Error()})
+		return
+	}
+	hi, head := headerRow(rows, hMsRef)
+	if hi < 0 {
+		return
+	}
+	refCol, _ := col(head, hMsRef)
+	titleCol, okTitle := col(head, hMsTitle)
+	doneCol, okDone := col(head, hMsCompleted)
+	if !okTitle || !okDone {
+		return
+	}
+	for i, r := range rows[hi+1:] {
+		line := hi + i + 2
+		ref := cellAt(r, refCol)
+		if ref == "" {
+			continue
+		}
+		m := MilestoneRow{Line: line, Ref: ref, Title: cellAt(r, titleCol)}
+		d, err := cellDate(cellAt(r, doneCol))
+		if err != nil {
+			ret.Problems = append(ret.Problems, Problem{Sheet: sheet, Row: line, Ref: ref, What: "the completion date of “" + m.Title + "” " + err.Error()})
+			continue
+		}
+		m.Completed = &d
+		ret.Milestones = append(ret.Milestones, m)
+	}
+}
+
+// cellDate reads a date cell: a date serial number as Excel stores dates,
+// or text typed the UK way.
+func cellDate(v string) (model.Date, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return model.Date{}, nil
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil {
+		if n < 1 || n > 2958465 || math.IsNaN(n) {
+			return model.Date{}, fmt.Errorf("%q is not a date: write it as dd/mm/yyyy", v)
+		}
+		t, err := excelize.ExcelDateToTime(n, false)
+		if err != nil {
+			return model.Date{}, fmt.Errorf("%q is not a date: write it as dd/mm/yyyy", v)
+		}
+		return model.DateOf(t), nil
+	}
+	d, err := model.ParseDate(v)
+	if err != nil {
+		return model.Date{}, fmt.Errorf("cannot be read: %v", err)
+	}
+	return d, nil
+}
+
