@@ -321,7 +321,7 @@ func checkBackup(path string) error {
 			if v == 0 {
 				return fmt.Errorf("cannot restore from %s: %w (it is an empty database, not a register)", path, model.ErrDamaged)
 			}
-			if problems := checkFile(tx); len(problems) > 0 {
+			if problems := checkFile(path, tx); len(problems) > 0 {
 				return fmt.Errorf("cannot restore from %s: %w (%s)", path, model.ErrDamaged, problems[0])
 			}
 			return nil

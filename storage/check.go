@@ -22,7 +22,7 @@ func (s *Store) Check() ([]string, error) {
 			return err
 		}
 		defer tx.Rollback()
-		for _, p := range checkFile(tx) {
+		for _, p := range checkFile(s.path, tx) {
 			problems = append(problems, "file structure: "+p)
 		}
 		if len(problems) > 0 {

@@ -22,7 +22,7 @@ func TestRoundTrip(t *testing.T) {
 	coc := model.Finding{ReportID: base.report.ID, Type: model.CauseOfConcern, Area: "Protecting vulnerable people",
 		Grade: model.Inadequate, Title: "Safeguarding referrals", Verbatim: "The force is not managing referrals well.",
 		InspectorateRef: "CoC1", Interpretation: "Backlog in the MASH.", GovernanceBoard: "Force Improvement Board",
-		Marking: model.Marking{Classification: model.OfficialSensitive, Descriptor: "PERSONAL"},
+		Marking:        model.Marking{Classification: model.OfficialSensitive, Descriptor: "PERSONAL"},
 		OriginalTarget: model.MustDate("01/09/2025"), CurrentTarget: model.MustDate("01/12/2025"),
 		TargetRevisions: []model.Revision{{From: model.MustDate("01/09/2025"), To: model.MustDate("01/12/2025"),
 			Reason: "Recruitment delayed", AgreedBy: "DCC", At: c.Now(), By: "Test Lead"}},
