@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"improvementtracker/importer/report"
+	"improvementtracker/importer/returns"
 	"improvementtracker/model"
 	"improvementtracker/storage"
 )
@@ -204,4 +205,146 @@ func writeReportJSON(w io.Writer, pl *report.Plan, created []model.Finding, dry 
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
+}
+
+func init() {
+	register(&Command{
+		Name:  "import return",
+		Usage: "import return FILE [--db PATH] [--dry-run] [--json] [--apply-all] [--password P]",
+		Short: "Read a progress return a delivery lead edited, show what it changes, and apply the changes",
+		Run:   runImportReturn,
+	})
+}
+
+func runImportReturn(env *Env) (err error) {
+	fs := newFlags(env, commands["import return"])
+	db := dbFlag(fs)
+	dry := fs.Bool("dry-run", false, "list the changes and problems only; the register is not changed")
+	asJSON := fs.Bool("json", false, "print the changes and problems as JSON")
+	all := fs.Bool("apply-all", false, "also apply changes that conflict with edits made in the app since the export (the return's value wins)")
+	password := fs.String("password", "", "the password the workbook was saved with, if any")
+	args, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usageError("give one returned workbook (.xlsx)")
+	}
+	ret, err := returns.ReadFile(args[0], *password)
+	if err != nil {
+		return err
+	}
+	var s *storage.Store
+	if *dry {
+		path, err := storage.ResolvePath(*db, env.Getenv)
+		if err != nil {
+			return err
+		}
+		if _, statErr := os.Stat(path); statErr != nil {
+			return fmt.Errorf("there is no register at %s to compare the return with", path)
+		}
+		s, err = storage.Open(path, storage.Options{NoBackup: true})
+		if err != nil {
+			return err
+		}
+	} else if s, err = openStore(env, *db); err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	d, err := returns.Compare(s, ret)
+	if err != nil {
+		return err
+	}
+	if *all {
+		for i := range d.Findings {
+			for j := range d.Findings[i].Changes {
+				d.Findings[i].Changes[j].Apply = true
+			}
+		}
+	}
+	var applied *returns.Applied
+	_, ticked := d.Count()
+	if !*dry && ticked > 0 {
+		res, err := d.Apply(s, "")
+		if err != nil {
+			return err
+		}
+		applied = &res
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(struct {
+			*returns.Diff
+			DryRun  bool             `json:"dry_run"`
+			Applied *returns.Applied `json:"applied,omitempty"`
+		}{d, *dry, applied}); err != nil {
+			return err
+		}
+	} else {
+		writeReturnSummary(env.Stdout, d, *dry, applied)
+	}
+	if len(d.Problems) > 0 {
+		rest := "nothing was applied"
+		if applied != nil {
+			rest = "the other changes were applied"
+		}
+		return fmt.Errorf("%d %s in %s could not be read (listed above) and %s left out; %s", len(d.Problems),
+			plural(len(d.Problems), "row or cell", "rows or cells"), ret.FileName, plural(len(d.Problems), "was", "were"), rest)
+	}
+	return nil
+}
+
+func writeReturnSummary(w io.Writer, d *returns.Diff, dry bool, applied *returns.Applied) {
+	total, ticked := d.Count()
+	writeDiff(w, d)
+	switch {
+	case total == 0:
+		fmt.Fprintln(w, "\nThe return changes nothing in the register.")
+	case dry:
+		fmt.Fprintf(w, "\nDry run: %d of %d changes would be applied. Nothing was changed.\n", ticked, total)
+	case applied == nil:
+		fmt.Fprintf(w, "\nNothing was applied: every change conflicts with an edit made in the app since the export. Check them, then run again with --apply-all to let the return's values win.\n")
+	default:
+		fmt.Fprintf(w, "\nApplied %d of %d changes to %d findings: %d progress updates, %d target revisions, %d milestones completed.\n",
+			ticked, total, applied.Findings, applied.Updates, applied.Targets, applied.Milestones)
+		if ticked < total {
+			fmt.Fprintf(w, "%d conflicting changes were left alone; use --apply-all to apply them.\n", total-ticked)
+		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// writeDiff lists the changes per finding in plain words, conflicts side
+// by side, then the problems.
+func writeDiff(w io.Writer, d *returns.Diff) {
+	for _, w2 := range d.Warnings {
+		fmt.Fprintln(w, "Note: "+w2)
+	}
+	for _, fd := range d.Findings {
+		fmt.Fprintf(w, "%s  %s\n", fd.Ref, fd.Title)
+		for _, c := range fd.Changes {
+			mark := "[x]"
+			if !c.Apply {
+				mark = "[ ]"
+			}
+			fmt.Fprintf(w, "  %s %s\n", mark, c.Words)
+			if c.Conflict {
+				fmt.Fprintf(w, "      conflict: the return says %q; the app now says %q (changed since the export)\n", clip(c.To, 200), clip(c.AppNow, 200))
+			}
+		}
+	}
+	if len(d.Problems) > 0 {
+		fmt.Fprintln(w, "\nProblems (not imported):")
+		for _, p := range d.Problems {
+			fmt.Fprintln(w, "  "+p.String())
+		}
+	}
 }

@@ -6,6 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"improvementtracker/export"
+	"improvementtracker/model"
+	"improvementtracker/storage"
 )
 
 const seedReport = "../importer/report/testdata/kent-peel-2021-22.txt"
@@ -81,5 +87,81 @@ func TestImportReportBadInput(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "import", "report", "--db", db); code != 2 {
 		t.Errorf("no file: exit %d, want 2", code)
+	}
+}
+
+func TestImportReturn(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "register.db")
+	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	book := filepath.Join(dir, "return.xlsx")
+	func() {
+		s, err := storage.Open(db, storage.Options{NoBackup: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		w, err := export.BuildReturn(s, export.ReturnOptions{Period: model.Quarter{StartYear: 2026, Q: 3}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		if _, err := w.Save(book, export.SaveOptions{Password: "Pa55"}); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	// The delivery lead changes a status and types a bad date elsewhere.
+	f, err := excelize.OpenFile(book, excelize.Options{Password: "Pa55"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Return")
+	col := func(h string) string {
+		for i, v := range rows[2] {
+			if v == h {
+				n, _ := excelize.ColumnNumberToName(i + 1)
+				return n
+			}
+		}
+		t.Fatalf("no column %s", h)
+		return ""
+	}
+	f.SetCellValue("Return", col("Status")+"4", "Complete – pending internal sign-off")
+	f.SetCellValue("Return", col("Current target")+"5", "soon")
+	if err := f.SaveAs(book, excelize.Options{Password: "Pa55"}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	code, _, errOut := runCLI(t, "import", "return", book, "--db", db)
+	if code != 1 || !strings.Contains(errOut, "protected with a password") {
+		t.Errorf("no password: exit %d %s", code, errOut)
+	}
+	code, out, errOut := runCLI(t, "import", "return", book, "--db", db, "--password", "Pa55", "--dry-run")
+	if code != 1 || !strings.Contains(out, "[x] Status: ") || !strings.Contains(out, "row 5") || !strings.Contains(out, `"soon" is not a date`) ||
+		!strings.Contains(out, "Dry run: 1 of 1 changes would be applied") || !strings.Contains(errOut, "nothing was applied") {
+		t.Errorf("dry run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "import", "return", book, "--db", db, "--password", "Pa55", "--json")
+	var got struct {
+		Findings []struct {
+			Ref     string
+			Changes []struct{ Kind, To string }
+		}
+		Problems []struct{ Row int }
+		Applied  *struct{ Updates int }
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if code != 1 || len(got.Findings) != 1 || got.Findings[0].Changes[0].To != "Complete – pending internal sign-off" ||
+		len(got.Problems) != 1 || got.Applied == nil || got.Applied.Updates != 1 || !strings.Contains(errOut, "the other changes were applied") {
+		t.Errorf("apply: exit %d %+v\n%s", code, got, errOut)
+	}
+	code, out, _ = runCLI(t, "import", "return", book, "--db", db, "--password", "Pa55")
+	if !strings.Contains(out, "The return changes nothing in the register.") {
+		t.Errorf("second apply: exit %d %s", code, out)
 	}
 }

@@ -434,4 +434,3 @@ func cellDate(v string) (model.Date, error) {
 	}
 	return d, nil
 }
-
