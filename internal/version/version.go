@@ -86,7 +86,13 @@ func semver(v string) bool {
 // String is the one-line identity shown by the "version" command and in
 // Help → About: "Improvement Tracker 0.1.0 (build 1)".
 func (i Info) String() string {
-	return fmt.Sprintf("%s %s (build %d)", i.Name, i.Version, i.Build)
+	return i.Name + " " + i.Release()
+}
+
+// Release is the version with its build number, "0.1.0 (build 1)", as
+// Help → About shows it under the name.
+func (i Info) Release() string {
+	return fmt.Sprintf("%s (build %d)", i.Version, i.Build)
 }
 
 // Platform names the Go release and the operating system and processor the

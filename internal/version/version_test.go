@@ -91,6 +91,9 @@ func TestString(t *testing.T) {
 	if got, want := i.String(), "Improvement Tracker 0.1.0 (build 1)"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
+	if got, want := i.Release(), "0.1.0 (build 1)"; got != want {
+		t.Errorf("Release() = %q, want %q", got, want)
+	}
 	if p := version.Platform(); !strings.HasPrefix(p, "go") || !strings.Contains(p, "/") {
 		t.Errorf("Platform() = %q, want e.g. \"go1.26.8 linux/amd64\"", p)
 	}
