@@ -157,6 +157,17 @@ func hf(s string) string { return strings.ReplaceAll(s, "&", "&&") }
 // A4 fitted to one page wide (and tall pages across, unless tall is set), and
 // the rows repeated at the top of every printed page (0 for none).
 func (b *book) pageSetup(sheet string, titleRow int, pagesTall int) error {
+	return b.pageSetupOn(sheet, titleRow, pagesTall, paperA4)
+}
+
+// Paper sizes, as spreadsheet files number them.
+const (
+	paperA4 = 9
+	paperA3 = 8
+)
+
+// pageSetupOn is pageSetup on a given paper size.
+func (b *book) pageSetupOn(sheet string, titleRow, pagesTall, paper int) error {
 	mark := hf(b.marking.String())
 	trim := func(s string) string {
 		// Each header or footer is limited to 255 characters, codes
@@ -174,10 +185,10 @@ func (b *book) pageSetup(sheet string, titleRow int, pagesTall int) error {
 	if err := b.f.SetHeaderFooter(sheet, opts); err != nil {
 		return fmt.Errorf("setting the header and footer of %s: %w", sheet, err)
 	}
-	landscape, a4, wide := "landscape", 9, 1
+	landscape, wide := "landscape", 1
 	tall := pagesTall
 	if err := b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
-		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
+		Size: &paper, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
 	}); err != nil {
 		return fmt.Errorf("setting the page layout of %s: %w", sheet, err)
 	}
@@ -228,6 +239,9 @@ type table struct {
 	rows    [][]any // string, model.Date, int or nil per column
 	// where names a row for warnings: "KEN-PEEL2122-AFI-07".
 	where func(row int) string
+	// wide tables print on A3, where a page width of columns is still
+	// readable.
+	wide bool
 }
 
 const (
@@ -243,7 +257,11 @@ func (b *book) writeTable(t table) error {
 	if err := b.addSheet(t.sheet); err != nil {
 		return fmt.Errorf("adding the %s sheet: %w", t.sheet, err)
 	}
-	if err := b.pageSetup(t.sheet, headerRow, 0); err != nil {
+	paper := paperA4
+	if t.wide {
+		paper = paperA3
+	}
+	if err := b.pageSetupOn(t.sheet, headerRow, 0, paper); err != nil {
 		return err
 	}
 	last := firstData + max(len(t.rows), 1) - 1
@@ -280,10 +298,15 @@ func (b *book) writeTable(t table) error {
 	if err != nil {
 		return fmt.Errorf("writing the %s sheet: %w", t.sheet, err)
 	}
-	for i, w := range b.widths(t) {
+	widths := b.widths(t)
+	for i, w := range widths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
+	}
+	wrap := make([]bool, len(t.cols))
+	for i, c := range t.cols {
+		wrap[i] = c.kind == wrapCol
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: fmt.Sprintf("A%d", firstData), ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: fmt.Sprintf("A%d", firstData), ActiveCell: fmt.Sprintf("A%d", firstData), Pane: "bottomLeft"}}}); err != nil {
@@ -304,7 +327,16 @@ func (b *book) writeTable(t table) error {
 	for i, c := range t.cols {
 		head[i] = excelize.Cell{StyleID: b.styles.header, Value: c.header}
 	}
-	if err := sw.SetRow(fmt.Sprintf("A%d", headerRow), head); err != nil {
+	headText := make([]any, len(t.cols))
+	headWrap := make([]bool, len(t.cols))
+	for i, c := range t.cols {
+		headText[i], headWrap[i] = c.header, true
+	}
+	var headOpts []excelize.RowOpts
+	if h := rowHeight(headText, widths, headWrap); h > 0 {
+		headOpts = append(headOpts, excelize.RowOpts{Height: h})
+	}
+	if err := sw.SetRow(fmt.Sprintf("A%d", headerRow), head, headOpts...); err != nil {
 		return err
 	}
 	cells := make([]any, len(t.cols))
@@ -312,7 +344,11 @@ func (b *book) writeTable(t table) error {
 		for i, v := range row {
 			cells[i] = b.cell(t, r, i, v)
 		}
-		if err := sw.SetRow("A"+strconv.Itoa(firstData+r), cells); err != nil {
+		var opts []excelize.RowOpts
+		if h := rowHeight(row, widths, wrap); h > 0 {
+			opts = append(opts, excelize.RowOpts{Height: h})
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(firstData+r), cells, opts...); err != nil {
 			return fmt.Errorf("writing row %d of the %s sheet: %w", r+1, t.sheet, err)
 		}
 	}
@@ -399,6 +435,73 @@ func (b *book) widths(t table) []float64 {
 		out[i] = min(w, limit)
 	}
 	return out
+}
+
+// Row heights are set rather than left to the spreadsheet: neither Excel
+// nor LibreOffice reliably grows a row to fit wrapped text in a file it
+// opens, and text hidden below a row's edge would be missed in print.
+const (
+	lineHeight = 12.75 // points per line of 10-point Arial
+	maxHeight  = 409   // Excel's tallest row
+)
+
+// fitRow sets the height of a row written cell by cell to fit its wrapped
+// text.
+func (b *book) fitRow(sheet string, row int, values []any, widths []float64, wrap []bool) error {
+	if h := rowHeight(values, widths, wrap); h > 0 {
+		return b.f.SetRowHeight(sheet, row, h)
+	}
+	return nil
+}
+
+// rowHeight estimates the height a row needs for its wrapped text, or 0
+// when one line will do.
+func rowHeight(row []any, widths []float64, wrap []bool) float64 {
+	lines := 1
+	for i, v := range row {
+		s, ok := v.(string)
+		if !ok || i >= len(widths) || !wrap[i] {
+			continue
+		}
+		lines = max(lines, wrappedLines(s, widths[i]))
+	}
+	if lines == 1 {
+		return 0
+	}
+	return min(float64(lines)*lineHeight+3, maxHeight)
+}
+
+// wrappedLines estimates how many lines text takes in a column of the given
+// width, breaking at spaces as a spreadsheet does. A column width counts
+// the digits of the default font; the 10-point Arial of the cells is
+// narrower, so a line holds about 1.2 characters per unit of width.
+func wrappedLines(s string, width float64) int {
+	per := max(int(width*1.2), 4)
+	n := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		used := 0
+		n++
+		for _, w := range strings.Fields(line) {
+			l := utf8.RuneCountInString(w)
+			switch {
+			case used == 0:
+				used = l
+			case used+1+l <= per:
+				used += 1 + l
+			default:
+				n++
+				used = l
+			}
+			for used > per { // a word longer than the line
+				n++
+				used -= per
+			}
+		}
+		if n > 40 {
+			return n // taller than any row can be; no need to count on
+		}
+	}
+	return n
 }
 
 func longestLine(s string) int {

@@ -74,26 +74,26 @@ var returnColumns = []column{
 	{header: ColRef, kind: textCol, max: 26},
 	{header: ColInspectorateRef, kind: textCol, max: 16},
 	{header: ColType, kind: textCol, max: 18},
-	{header: ColReport, kind: wrapCol, max: 30},
+	{header: ColReport, kind: wrapCol, max: 22},
 	{header: ColPublished, kind: dateCol},
-	{header: ColArea, kind: wrapCol, max: 28},
-	{header: ColGrade, kind: textCol, max: 22},
-	{header: ColTitle, kind: wrapCol, max: 40},
-	{header: ColFinding, kind: wrapCol, max: 60},
-	{header: ColChiefOfficer, kind: wrapCol, max: 28},
-	{header: ColDeliveryLead, kind: wrapCol, max: 28},
+	{header: ColArea, kind: wrapCol, max: 22},
+	{header: ColGrade, kind: wrapCol, max: 14},
+	{header: ColTitle, kind: wrapCol, max: 32},
+	{header: ColFinding, kind: wrapCol, max: 50},
+	{header: ColChiefOfficer, kind: wrapCol, max: 22},
+	{header: ColDeliveryLead, kind: wrapCol, max: 22},
 	{header: ColOriginalTarget, kind: dateCol},
 	{header: ColCurrentTarget, kind: dateCol},
 	{header: ColRevisions, kind: numberCol},
-	{header: ColStatus, kind: wrapCol, max: 24, list: statusList()},
+	{header: ColStatus, kind: wrapCol, max: 20, list: statusList()},
 	{header: ColRAG, kind: textCol, max: 8, list: ragList(), rag: true},
 	{header: ColDaysOverdue, kind: numberCol},
-	{header: ColProgress, kind: wrapCol, max: 60},
-	{header: ColNextMilestone, kind: wrapCol, max: 36},
+	{header: ColProgress, kind: wrapCol, max: 50},
+	{header: ColNextMilestone, kind: wrapCol, max: 30},
 	{header: ColNextMilestoneDue, kind: dateCol},
-	{header: ColEvidence, kind: wrapCol, max: 40},
+	{header: ColEvidence, kind: wrapCol, max: 36},
 	{header: ColClosureProposed, kind: dateCol},
-	{header: ColInspectoratePosition, kind: wrapCol, max: 40},
+	{header: ColInspectoratePosition, kind: wrapCol, max: 30},
 	{header: ColLastUpdated, kind: dateCol},
 	{header: ColLastUpdatedBy, kind: textCol, max: 24},
 }
@@ -233,7 +233,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		return nil, err
 	}
 	caption := fmt.Sprintf("%s – progress return %s, as at %s. One row per finding open at that date or closed within the period.", force, opts.Period, asAt)
-	if err := b.writeTable(table{sheet: SheetReturn, name: "ReturnTable", caption: caption, cols: returnColumns, rows: w.rows,
+	if err := b.writeTable(table{sheet: SheetReturn, name: "ReturnTable", caption: caption, cols: returnColumns, rows: w.rows, wide: true,
 		where: func(r int) string { return w.refs[r] }}); err != nil {
 		return nil, err
 	}

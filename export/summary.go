@@ -20,7 +20,7 @@ const (
 	summaryTotal        = "Total"
 	summaryNotRated     = "Not rated"
 	summaryWidth        = 10
-	summaryFirstColWide = 36
+	summaryFirstColWide = 50
 )
 
 // writeSummary writes the counts of the findings on the Return sheet. Each
@@ -78,10 +78,18 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 		return nil
 	}
 	headerRow := func(cells ...string) error {
+		values := make([]any, len(cells))
+		widths := make([]float64, len(cells))
+		wrap := make([]bool, len(cells))
 		for i, h := range cells {
 			if err := b.put(sheet, i+1, row, h, b.styles.header, h); err != nil {
 				return err
 			}
+			values[i], widths[i], wrap[i] = h, 14, true
+		}
+		widths[0] = summaryFirstColWide
+		if err := b.fitRow(sheet, row, values, widths, wrap); err != nil {
+			return err
 		}
 		row++
 		return nil
@@ -156,9 +164,6 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 		}
 	}
 	if err := b.put(sheet, len(statuses)+2, row, c.Total, b.styles.totalNum, ""); err != nil {
-		return err
-	}
-	if err := b.f.SetRowHeight(sheet, row-len(model.FindingTypes), 42); err != nil {
 		return err
 	}
 	row += 2
@@ -311,7 +316,7 @@ func writeKey(b *book, asAtText string) error {
 		if err := b.f.MergeCell(sheet, cellName(1, row), cellName(2, row)); err != nil {
 			return err
 		}
-		if err := b.f.SetRowHeight(sheet, row, 28); err != nil {
+		if err := b.fitRow(sheet, row, []any{n}, []float64{138}, []bool{true}); err != nil {
 			return err
 		}
 		row++

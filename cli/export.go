@@ -1,0 +1,267 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"improvementtracker/export"
+	"improvementtracker/model"
+)
+
+func init() {
+	register(&Command{
+		Name: "export return",
+		Usage: "export return --quarter \"Q3 2025/26\" [--as-at dd/mm/yyyy] [--marking OFFICIAL-SENSITIVE] [--descriptor PERSONAL] " +
+			"[--password-file F] [--out FILE] [--force] [--record] [--db PATH]",
+		Short: "Write the quarterly progress return workbook for the inspectorate",
+		Run:   runExportReturn,
+	})
+	register(&Command{
+		Name: "export briefing",
+		Usage: "export briefing [--lead NAME] [--as-at dd/mm/yyyy] [--marking OFFICIAL] [--descriptor D] " +
+			"[--password-file F] [--out FILE] [--force] [--record] [--db PATH]",
+		Short: "Write the chief officer briefing workbook: exceptions first, with a chart",
+		Run:   runExportBriefing,
+	})
+	register(&Command{
+		Name:  "submissions",
+		Usage: "submissions [--db PATH]",
+		Short: "List the returns and briefings recorded as submitted",
+		Run:   runSubmissions,
+	})
+}
+
+// exportFlags are the options both exports share.
+type exportFlags struct {
+	db, asAt, marking, descriptor, passwordFile, password, out *string
+	force, record                                              *bool
+}
+
+func addExportFlags(fs *flag.FlagSet) *exportFlags {
+	return &exportFlags{
+		db:           dbFlag(fs),
+		asAt:         fs.String("as-at", "", "the date the workbook speaks for, dd/mm/yyyy (default: the quarter's last day; today for a briefing)"),
+		marking:      fs.String("marking", "", "OFFICIAL or OFFICIAL-SENSITIVE (default: the register's default marking)"),
+		descriptor:   fs.String("descriptor", "", "a descriptor after the marking, such as PERSONAL"),
+		passwordFile: fs.String("password-file", "", "encrypt the workbook with the password in this file (its first line; - reads standard input)"),
+		password:     fs.String("password", "", "encrypt the workbook with this password (others on this computer may see it; prefer --password-file)"),
+		out:          fs.String("out", "", "the file to write (default: the suggested name, in the current folder)"),
+		force:        fs.Bool("force", false, "replace the file if it exists"),
+		record:       fs.Bool("record", false, "record the workbook as submitted, so the next one shows what changed since"),
+	}
+}
+
+// settle reads the as-at date, marking and password the flags give.
+func (x *exportFlags) settle(env *Env, s model.Store) (asAt model.Date, marking model.Marking, password string, err error) {
+	if asAt, err = model.ParseDate(*x.asAt); err != nil {
+		return asAt, marking, "", usageError("--as-at: %s", err)
+	}
+	text := strings.TrimSpace(*x.marking + " " + *x.descriptor)
+	if strings.TrimSpace(*x.marking) == "" {
+		var settings model.Settings
+		if err := s.View(func(tx model.ReadTx) (err error) { settings, err = tx.Settings(); return }); err != nil {
+			return asAt, marking, "", err
+		}
+		def := settings.DefaultMarking
+		if def.Classification == "" {
+			def.Classification = model.Official
+		}
+		text = strings.TrimSpace(string(def.Classification) + " " + firstNonEmpty(*x.descriptor, def.Descriptor))
+	}
+	if marking, err = model.ParseMarking(text); err != nil {
+		return asAt, marking, "", usageError("--marking: %s", err)
+	}
+	password = *x.password
+	if *x.passwordFile != "" {
+		if password != "" {
+			return asAt, marking, "", usageError("give --password or --password-file, not both")
+		}
+		if password, err = readPassword(env, *x.passwordFile); err != nil {
+			return asAt, marking, "", err
+		}
+	}
+	return asAt, marking, password, nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if strings.TrimSpace(a) != "" {
+		return a
+	}
+	return b
+}
+
+// readPassword reads the first line of a file, or of standard input for -.
+func readPassword(env *Env, path string) (string, error) {
+	var b []byte
+	var err error
+	if path == "-" {
+		b, err = io.ReadAll(io.LimitReader(env.Stdin, 4096))
+	} else {
+		b, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	line = strings.TrimRight(line, "\r")
+	if line == "" {
+		return "", fmt.Errorf("the password file %s is empty", path)
+	}
+	return line, nil
+}
+
+// save writes the workbook, reports it and any warnings, and records it as
+// submitted when asked.
+func (x *exportFlags) save(env *Env, s model.Store, w *export.Workbook, password string) error {
+	path := *x.out
+	if path == "" {
+		path = w.DefaultFileName()
+	}
+	saved, err := w.Save(path, export.SaveOptions{Password: password, Replace: *x.force})
+	if errors.Is(err, export.ErrExists) {
+		return fmt.Errorf("%s already exists; give --force to replace it, or --out another name", path)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Saved %s\n  marking %s; %d rows; SHA-256 %s\n", saved.Path, w.Marking, len(w.Rows()), saved.SHA256)
+	if password != "" {
+		fmt.Fprintln(env.Stdout, "  encrypted: it opens only with the password")
+	}
+	for _, warning := range w.Warnings {
+		fmt.Fprintln(env.Stderr, "Warning: "+warning)
+	}
+	if *x.record {
+		sub := w.Submission(saved, "", s.Now())
+		if err := export.RecordSubmission(s, &sub); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Recorded as submitted (submission %d).\n", sub.ID)
+	}
+	return nil
+}
+
+func runExportReturn(env *Env) (err error) {
+	fs := newFlags(env, commands["export return"])
+	quarter := fs.String("quarter", "", "the financial quarter, like \"Q3 2025/26\"")
+	fs.StringVar(quarter, "period", "", "the same as --quarter")
+	x := addExportFlags(fs)
+	args, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usageError("export return takes no arguments, got %q", args[0])
+	}
+	if strings.TrimSpace(*quarter) == "" {
+		return usageError("say which quarter with --quarter, like --quarter \"Q3 2025/26\"")
+	}
+	q, err := model.ParseQuarter(*quarter)
+	if err != nil {
+		return usageError("--quarter: %s", err)
+	}
+	s, err := openStore(env, *x.db)
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	asAt, marking, password, err := x.settle(env, s)
+	if err != nil {
+		return err
+	}
+	w, err := export.BuildReturn(s, export.ReturnOptions{Period: q, AsAt: asAt, Marking: marking})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return x.save(env, s, w, password)
+}
+
+func runExportBriefing(env *Env) (err error) {
+	fs := newFlags(env, commands["export briefing"])
+	lead := fs.String("lead", "", "only the findings this chief officer leads (name or role; part of one will do)")
+	x := addExportFlags(fs)
+	args, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usageError("export briefing takes no arguments, got %q", args[0])
+	}
+	s, err := openStore(env, *x.db)
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	asAt, marking, password, err := x.settle(env, s)
+	if err != nil {
+		return err
+	}
+	var leadID model.ID
+	if strings.TrimSpace(*lead) != "" {
+		var leads []model.Person
+		if err := s.View(func(tx model.ReadTx) (err error) { leads, err = export.ChiefOfficers(tx); return }); err != nil {
+			return err
+		}
+		p, err := export.FindLead(leads, *lead)
+		if err != nil {
+			return usageError("--lead: %s", err)
+		}
+		leadID = p.ID
+	}
+	w, err := export.BuildBriefing(s, export.BriefingOptions{AsAt: asAt, LeadID: leadID, Marking: marking})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return x.save(env, s, w, password)
+}
+
+func runSubmissions(env *Env) (err error) {
+	fs := newFlags(env, commands["submissions"])
+	db := dbFlag(fs)
+	args, err := parse(fs, env.Args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return usageError("submissions takes no arguments, got %q", args[0])
+	}
+	s, err := openStore(env, *db)
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	var subs []model.Submission
+	if err := s.View(func(tx model.ReadTx) (err error) { subs, err = tx.Submissions(); return }); err != nil {
+		return err
+	}
+	if len(subs) == 0 {
+		fmt.Fprintln(env.Stdout, "No return or briefing has been recorded as submitted yet. Use --record when you export one.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tKind\tPeriod\tAs at\tMarking\tRecorded\tBy\tRows\tSHA-256\tFile")
+	for _, sub := range subs {
+		what := string(sub.Kind)
+		if sub.Filter != "" {
+			what += " (" + sub.Filter + ")"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", sub.ID, what, sub.Period, sub.AsAt, sub.Marking,
+			sub.Recorded.Local().Format("02/01/2006 15:04"), sub.By, len(sub.Rows), short(sub.SHA256), sub.FileName)
+	}
+	return tw.Flush()
+}
+
+// short abbreviates a digest for a table; the full one is in the record.
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12] + "…"
+	}
+	return sum
+}
