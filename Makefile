@@ -86,3 +86,19 @@ check-windows: dist-windows
 
 dist-macos: fyne-cli
 	GO=$(GO) FYNE=$(FYNE) scripts/dist-macos.sh
+
+# ---- Importers (report parser and return reader) -------------------------
+# fuzz runs each importer fuzz target for FUZZTIME (60 s by default), one
+# after another, and stops at the first input that panics, hangs or breaks
+# an invariant. Failing inputs are saved under testdata/fuzz for a test.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := ./importer/report:FuzzParse ./importer/report:FuzzDecode \
+                ./importer/returns:FuzzRead ./importer/returns:FuzzCellDate
+
+.PHONY: fuzz
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
+	  $(GO) test -tags ci -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done

@@ -1,0 +1,74 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzParse feeds the parser the fixtures and mutations of them. No input
+// may panic or hang, and every finding must be usable: a type, and either
+// wording or the missing-wording flag.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"kent-peel-2021-22.txt", "midshire-peel-2023-25.txt", "westshire-peel-2018-19.txt"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+		// A slice of each, so that short inputs are explored too.
+		f.Add(string(b[:len(b)/7]))
+	}
+	for _, tc := range []string{
+		"", "\f", "Area for improvement", "Areas for improvement\n\n• ", "Cause of concern\n\nRecommendations\n\n•",
+		"Investigating crime\n\nGood\n\nArea for improvement 1: x", strings.Repeat("Area for improvement\n", 50),
+		"Main findings\n\nIn this section\n\nThe force should\n\n", "https://a\n/b\n c",
+	} {
+		f.Add(tc)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		p, err := Parse(text)
+		if err != nil {
+			return
+		}
+		for i, fd := range p.Findings {
+			if fd.Type == "" {
+				t.Fatalf("finding %d has no type", i)
+			}
+			if strings.TrimSpace(fd.Text) == "" && !fd.HasFlag(FlagWordingMissing) {
+				t.Fatalf("finding %d has no wording and no flag: %+v", i, fd)
+			}
+			if fd.Title == "" {
+				t.Fatalf("finding %d has no title", i)
+			}
+			if fd.Parent < 0 || fd.Parent > len(p.Findings) {
+				t.Fatalf("finding %d has parent %d of %d", i, fd.Parent, len(p.Findings))
+			}
+			if !utf8.ValidString(fd.Text) || !utf8.ValidString(fd.Title) {
+				t.Fatalf("finding %d is not valid text", i)
+			}
+		}
+	})
+}
+
+// FuzzDecode covers the file reader: any bytes, named as a PDF or as
+// text, give text or a message, never a panic.
+func FuzzDecode(f *testing.F) {
+	b, err := os.ReadFile(filepath.Join("testdata", "kent-peel-2021-22.pdf"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("report.pdf", b[:min(len(b), 4096)])
+	f.Add("report.txt", []byte("Area for improvement\n\nThe force should\x92s"))
+	f.Add("report.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF"))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		text, err := Decode(name, data)
+		if err == nil {
+			if _, err := Parse(text); err != nil && len(text) <= MaxInputBytes {
+				t.Fatalf("decoded text could not be parsed: %v", err)
+			}
+		}
+	})
+}
