@@ -1,0 +1,262 @@
+package storage_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"improvementtracker/model"
+	"improvementtracker/storage"
+)
+
+// TestDailyBackups opens a register every day for three weeks (twice on
+// some days) and checks that one backup is made a day and the newest 14 are
+// kept.
+func TestDailyBackups(t *testing.T) {
+	c := newClock()
+	path := tempPath(t)
+	for day := range 21 {
+		for range 1 + day%2 {
+			s, err := storage.Open(path, storage.Options{Now: c.Now})
+			if err != nil {
+				t.Fatalf("day %d: %v", day, err)
+			}
+			seedOnce(t, s)
+			s.Close()
+		}
+		c.Advance(24 * time.Hour)
+	}
+	backups, err := storage.ListBackups(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(backups) != storage.KeepBackups {
+		t.Fatalf("%d backups kept, want %d: %+v", len(backups), storage.KeepBackups, backups)
+	}
+	last := c.Now().Add(-24 * time.Hour)
+	for i, b := range backups {
+		want := last.AddDate(0, 0, -i).Format("2006-01-02")
+		if b.Kind != storage.KindDaily || !strings.Contains(filepath.Base(b.Path), want) {
+			t.Errorf("backup %d is %s (%s), want the daily backup of %s", i, b.Path, b.Kind, want)
+		}
+		if info, err := os.Stat(b.Path); err != nil || (runtime.GOOS != "windows" && info.Mode().Perm() != 0o600) {
+			t.Errorf("backup %s: %v %v", b.Path, info.Mode(), err)
+		}
+	}
+	if info, err := os.Stat(filepath.Dir(backups[0].Path)); err != nil || (runtime.GOOS != "windows" && info.Mode().Perm() != 0o700) {
+		t.Errorf("the backups folder is not private: %v %v", info.Mode(), err)
+	}
+	// Each backup is a sound register.
+	checkFile(t, backups[0].Path)
+}
+
+// TestRestore backs up, changes the register, restores, and checks that the
+// data is back and the file it replaced was kept.
+func TestRestore(t *testing.T) {
+	c := newClock()
+	path := tempPath(t)
+	s, err := storage.Open(path, storage.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := seed(t, s)
+	c.Advance(time.Minute)
+	backup, err := s.Backup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := model.Finding{ReportID: base.report.ID, Type: model.AFI, Title: "Added after the backup", Verbatim: "x"}
+	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&later) }); err != nil {
+		t.Fatal(err)
+	}
+
+	// Not while the register is open.
+	err = storage.Restore(path, backup, c.Now())
+	wantIs(t, err, model.ErrLocked)
+	s.Close()
+
+	// Not from something that is not a register.
+	bogus := filepath.Join(t.TempDir(), "notes.db")
+	_ = writeFile(bogus, []byte("not a register at all, just some notes that happen to end in .db"))
+	before := fileBytes(t, path)
+	err = storage.Restore(path, bogus, c.Now())
+	wantIs(t, err, model.ErrDamaged)
+	if string(fileBytes(t, path)) != string(before) {
+		t.Fatal("a refused restore changed the register")
+	}
+
+	c.Advance(time.Minute)
+	if err := storage.Restore(path, backup, c.Now()); err != nil {
+		t.Fatal(err)
+	}
+	r, err := storage.Open(path, storage.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	mustView(t, r, func(tx model.ReadTx) error {
+		if _, err := tx.FindingByRef(base.finding.Ref); err != nil {
+			t.Errorf("the backed-up finding is not back: %v", err)
+		}
+		if _, err := tx.FindingByRef(later.Ref); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("the finding added after the backup is still there: %v", err)
+		}
+		return nil
+	})
+	all, _ := storage.ListBackups(path)
+	var kept string
+	for _, b := range all {
+		if b.Kind == storage.KindBeforeRestore {
+			kept = b.Path
+		}
+	}
+	if kept == "" {
+		t.Fatalf("the replaced register was not kept: %+v", all)
+	}
+	if string(fileBytes(t, kept)) != string(before) {
+		t.Error("the copy kept before restoring differs from the file it replaced")
+	}
+}
+
+// TestRestoreReplacesDamagedFile checks the usual reason to restore: the
+// register is damaged; the damaged file is kept anyway.
+func TestRestoreReplacesDamagedFile(t *testing.T) {
+	c := newClock()
+	s := openNew(t, c)
+	base := seed(t, s)
+	backup, err := s.Backup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := s.Path()
+	s.Close()
+	good := fileBytes(t, path)
+	damaged := good[:len(good)/3]
+	_ = writeFile(path, damaged)
+	if err := storage.Restore(path, backup, c.Now()); err != nil {
+		t.Fatal(err)
+	}
+	r, err := storage.Open(path, storage.Options{Now: c.Now, NoBackup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	mustView(t, r, func(tx model.ReadTx) error {
+		_, err := tx.FindingByRef(base.finding.Ref)
+		return err
+	})
+}
+
+// TestEvidenceFiles checks attached files: stored with their digest, too
+// large ones refused in words, and a changed file detected on read.
+func TestEvidenceFiles(t *testing.T) {
+	c := newClock()
+	s := openNew(t, c)
+	base := seed(t, s)
+	big := make([]byte, model.MaxAttachmentSize+1)
+	err := s.Update(model.Actor{}, func(tx model.Tx) error {
+		return tx.AddEvidence(&model.Evidence{FindingID: base.finding.ID, Title: "Body-worn video", FileName: "video.mp4",
+			EffectiveDate: model.MustDate("01/10/2025")}, big)
+	})
+	wantIs(t, err, model.ErrTooLarge)
+	if !strings.Contains(err.Error(), "video.mp4") || !strings.Contains(err.Error(), "25 MB") {
+		t.Errorf("the message does not say which file or the limit: %v", err)
+	}
+	exact := big[:model.MaxAttachmentSize]
+	e := model.Evidence{FindingID: base.finding.ID, Title: "Force policy", FileName: "policy.pdf", EffectiveDate: model.MustDate("01/10/2025")}
+	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.AddEvidence(&e, exact) }); err != nil {
+		t.Fatalf("a file at the limit was refused: %v", err)
+	}
+	if sum := sha256.Sum256(exact); e.SHA256 != hex.EncodeToString(sum[:]) || e.FileSize != model.MaxAttachmentSize {
+		t.Errorf("digest %q, size %d", e.SHA256, e.FileSize)
+	}
+	small := model.Evidence{FindingID: base.finding.ID, Title: "Minutes", FileName: "minutes.txt", EffectiveDate: model.MustDate("02/10/2025")}
+	content := []byte("Board minutes: the plan was approved.")
+	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.AddEvidence(&small, content) }); err != nil {
+		t.Fatal(err)
+	}
+	// Details can change; the file cannot be swapped.
+	small.Title = "Board minutes"
+	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveEvidence(&small) }); err != nil {
+		t.Fatal(err)
+	}
+	swapped := small
+	swapped.SHA256 = strings.Repeat("0", 64)
+	err = s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveEvidence(&swapped) })
+	if v := model.AsValidation(err); v.For("file_name") == "" {
+		t.Errorf("swapping the file gave %v", err)
+	}
+	path := s.Path()
+	s.Close()
+
+	// Alter the stored bytes behind the store's back.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		k := make([]byte, 8)
+		k[7] = byte(small.ID)
+		return tx.Bucket([]byte("evidence_files")).Put(k, []byte("Board minutes: the plan was rejected."))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := storage.Open(path, storage.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	err = r.View(func(tx model.ReadTx) error {
+		if got, err := tx.EvidenceFile(e.ID); err != nil || len(got) != model.MaxAttachmentSize {
+			t.Errorf("the untouched file: %d bytes, %v", len(got), err)
+		}
+		_, err := tx.EvidenceFile(small.ID)
+		return err
+	})
+	wantIs(t, err, model.ErrDigestMismatch)
+	if !strings.Contains(err.Error(), "minutes.txt") {
+		t.Errorf("the message does not name the file: %v", err)
+	}
+	problems, err := r.Check()
+	if err != nil || len(problems) != 1 || !strings.Contains(problems[0], "SHA-256") {
+		t.Errorf("check: %v %v", problems, err)
+	}
+}
+
+// TestCheckFindsBrokenIndex checks that Check reports, in words, an index
+// entry that no longer matches its record.
+func TestCheckFindsBrokenIndex(t *testing.T) {
+	c := newClock()
+	s := openNew(t, c)
+	base := seed(t, s)
+	if problems, err := s.Check(); err != nil || len(problems) > 0 {
+		t.Fatalf("a sound register: %v %v", problems, err)
+	}
+	path := s.Path()
+	s.Close()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("findings_by_ref")).Delete([]byte(base.finding.Ref)) })
+	db.Close()
+	r, err := storage.Open(path, storage.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	problems, err := r.Check()
+	if err != nil || len(problems) != 1 || !strings.Contains(problems[0], base.finding.Ref) {
+		t.Errorf("check: %v %v", problems, err)
+	}
+}
