@@ -26,9 +26,9 @@ var iconPNG []byte
 // screenshots` uses it to photograph each screen; it changes nothing else.
 const screenEnv = "IMPROVEMENT_TRACKER_SCREEN"
 
-// runGUI opens the register in a small progress window, off the UI
-// goroutine, then shows the main window. If the register cannot be opened
-// the progress window says what happened and what to do.
+// runGUI opens the register off the UI goroutine while the window says so,
+// then shows the register in the same window. If the register cannot be
+// opened the window says what happened and what to do.
 func runGUI() {
 	info := appInfo()
 	a := fyneapp.NewWithID(info.ID)
@@ -57,18 +57,31 @@ func runGUI() {
 					showOpenProblem(w, path, err, open)
 					return
 				}
-				err := app.Show(a, app.Options{Store: store, Version: info.Version, Screen: os.Getenv(screenEnv)})
+				err := app.Show(a, app.Options{
+					Store:     store,
+					Window:    w,
+					Version:   info.Version,
+					Screen:    os.Getenv(screenEnv),
+					OpenStore: openStore,
+				})
 				if err != nil {
 					_ = store.Close()
 					showOpenProblem(w, path, err, open)
-					return
 				}
-				w.Close()
 			})
 		}()
 	}
 	open()
 	w.ShowAndRun()
+}
+
+// openStore opens another register file for File → Open register….
+func openStore(path string) (model.Store, error) {
+	s, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		return nil, err // not a nil *Store inside the interface
+	}
+	return s, nil
 }
 
 // showOpenProblem says in w why the register at path did not open and

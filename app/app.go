@@ -27,6 +27,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,13 +47,19 @@ type Options struct {
 	Store model.Store
 	// Now is the clock; time.Now when nil. Tests inject a fixed clock.
 	Now func() time.Time
+	// Window, when set, is used as the main window instead of a new one:
+	// the program may already show it while the register opens.
+	Window fyne.Window
+	// OpenStore, when set, opens another register file for File → Open
+	// register…; the window then shows that register instead.
+	OpenStore func(path string) (model.Store, error)
 	// Version is the program's version, shown in Help → About.
 	Version string
 	// Screen, when set, opens the window on that screen ("register",
-	// "dashboard", "reports", "people", "settings", "welcome" or
-	// "editor:REF") instead of the one last used. It exists so that
-	// documentation screenshots can be taken of each screen; it changes
-	// nothing else.
+	// "dashboard", "reports", "people", "settings", "welcome",
+	// "editor:REF", or "editor:REF#Tab" for one of the editor's tabs)
+	// instead of the one last used. It exists so that documentation
+	// screenshots can be taken of each screen; it changes nothing else.
 	Screen string
 }
 
@@ -82,6 +89,10 @@ type ui struct {
 	people    *peopleScreen
 	welcome   *welcomeScreen
 
+	// openStore opens another register file (Options.OpenStore); nil
+	// when the program offers no way to.
+	openStore func(path string) (model.Store, error)
+
 	// pending counts work running off the UI goroutine, so that tests
 	// can wait for it instead of sleeping.
 	pending sync.WaitGroup
@@ -104,8 +115,8 @@ func Run(a fyne.App, opts Options) error {
 }
 
 // Show builds the main window for the register in opts and shows it; the
-// caller runs the app. It is for programs that already have a window open,
-// such as a progress window while the register opens.
+// caller runs the app. With opts.Window, the window the program already
+// shows (say, while the register opens) becomes the main window.
 func Show(a fyne.App, opts Options) error {
 	u, err := New(a, opts)
 	if err != nil {
@@ -139,9 +150,15 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 		prefs:   a.Preferences(),
 		version: opts.Version,
 		async:   async,
+
+		openStore: opts.OpenStore,
 	}
-	u.win = a.NewWindow("Improvement Tracker")
+	u.win = opts.Window
+	if u.win == nil {
+		u.win = a.NewWindow("Improvement Tracker")
+	}
 	u.win.Resize(fyne.NewSize(1280, 800))
+	u.win.CenterOnScreen()
 
 	// Hook: other screens set optional actions here, e.g.
 	// u.importReport = u.onImportReport
@@ -192,6 +209,7 @@ func (u *ui) buildMenu() *fyne.MainMenu {
 		// Hook: register file items (open, save a copy, backup, restore)
 		// and exports go here.
 	)
+	file.Items = append(file.Items, u.registerFileItems()...)
 	// Fyne adds Quit to the File menu itself.
 
 	search := u.addShortcut(fyne.NewMenuItem("Find…", u.onFind),
@@ -207,7 +225,8 @@ func (u *ui) buildMenu() *fyne.MainMenu {
 	)
 
 	help := &fyne.Menu{Label: "Help", Items: []*fyne.MenuItem{
-		// Hook: About and other help items go here.
+		u.aboutItem(),
+		// Hook: other help items go here.
 	}}
 
 	menus := []*fyne.Menu{file, edit}
@@ -250,9 +269,17 @@ func (u *ui) showStart(screen string) {
 		u.selectTab("People")
 	case screen == "settings":
 		u.onSettings()
-	case len(screen) > len("editor:") && screen[:len("editor:")] == "editor:":
+	case strings.HasPrefix(screen, "editor:"):
+		ref, tab, _ := strings.Cut(strings.TrimPrefix(screen, "editor:"), "#")
 		u.selectTab("Register")
-		u.register.openRef(screen[len("editor:"):])
+		u.register.openRef(ref)
+		if e := u.register.editor; e != nil && tab != "" {
+			for _, t := range e.tabs.Items {
+				if t.Text == tab {
+					e.tabs.Select(t)
+				}
+			}
+		}
 	default:
 		u.selectTab(u.prefs.StringWithFallback(prefTab, "Register"))
 	}

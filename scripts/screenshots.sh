@@ -1,0 +1,64 @@
+#!/bin/sh
+# Photographs each screen of the real app under a virtual X server, with the
+# Kent sample loaded into a register in a temporary folder, and writes the
+# PNGs to docs/screenshots/. It fails if Fyne reports a widget touched off
+# the UI goroutine ("Error in Fyne call thread"), which the headless test
+# driver cannot see.
+#
+# Usage: scripts/screenshots.sh [BINARY]   (run from the repository root;
+# `make screenshots` builds the binary and runs this under xvfb-run)
+set -eu
+
+bin=${1:-./improvement-tracker}
+out=docs/screenshots
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The register and Fyne's preferences live in the temporary folder, so the
+# pictures do not depend on (or change) the user's own register.
+export XDG_CONFIG_HOME="$work/config"
+export LANG=en_GB.UTF-8
+# Light theme for the documentation; the app follows the system otherwise.
+export FYNE_THEME=light
+export IMPROVEMENT_TRACKER_DB="$work/register.db"
+log="$work/app.log"
+: >"$log"
+mkdir -p "$out"
+
+# shot NAME SCREEN: start the app on SCREEN, wait for its window, and save
+# the whole screen as NAME.png.
+shot() {
+	IMPROVEMENT_TRACKER_SCREEN="$2" "$bin" >>"$log" 2>&1 &
+	pid=$!
+	if ! timeout 30 xdotool search --sync --onlyvisible --name "Improvement Tracker" >/dev/null; then
+		kill "$pid" 2>/dev/null || true
+		echo "screenshots: the window for $2 did not appear" >&2
+		cat "$log" >&2
+		exit 1
+	fi
+	# Let the register load and the first frames draw.
+	sleep 2
+	import -window root "$out/$1.png"
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+}
+
+shot 01-welcome welcome
+"$bin" sample --db "$IMPROVEMENT_TRACKER_DB" >>"$log" 2>&1
+shot 02-register register
+shot 03-finding-details "editor:KEN-PEEL2122-AFI-16#Details"
+shot 04-finding-milestones "editor:KEN-PEEL2122-AFI-16#Milestones"
+shot 05-finding-evidence "editor:KEN-PEEL2122-AFI-16#Evidence"
+shot 06-finding-updates "editor:KEN-PEEL2122-AFI-16#Progress updates"
+shot 07-finding-history "editor:KEN-PEEL2122-AFI-16#History"
+shot 08-dashboard dashboard
+shot 09-reports reports
+shot 10-people people
+shot 11-settings settings
+
+if grep -q "Error in Fyne call thread" "$log"; then
+	echo "screenshots: Fyne reported a widget update off the UI goroutine:" >&2
+	grep -A5 "Error in Fyne call thread" "$log" >&2
+	exit 1
+fi
+echo "screenshots: wrote $(ls "$out"/*.png | wc -l) PNGs to $out"
