@@ -190,8 +190,8 @@ func TestDamageByteFlips(t *testing.T) {
 		flips      int
 		mustDetect bool
 	}{
-		{"single byte", 100, 1, false},
-		{"heavy", 40, 64, true},
+		{"single byte", 60, 1, false},
+		{"heavy", 30, 64, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			detected := 0

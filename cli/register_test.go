@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"improvementtracker/model"
+	"improvementtracker/storage"
+)
+
+// run runs a command in-process and returns its exit code and output.
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Run(args, &Env{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }})
+	return code, out.String(), errOut.String()
+}
+
+// registerWith makes a register holding two findings, one with a long
+// title, and returns its path.
+func registerWith(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "register.db")
+	s, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+		if err := tx.SaveSettings(model.Settings{ForceName: "Kent Police", RefPrefix: "KEN"}); err != nil {
+			return err
+		}
+		r := model.Report{Title: "PEEL 2021/22", Type: model.PEEL, Cycle: "2021/22"}
+		if err := tx.SaveReport(&r); err != nil {
+			return err
+		}
+		lead := model.Person{Name: "Detective Superintendent (Public Protection)"}
+		if err := tx.SavePerson(&lead); err != nil {
+			return err
+		}
+		for _, f := range []model.Finding{
+			{ReportID: r.ID, Type: model.AFI, Area: "Investigating crime", Grade: model.RequiresImprovement, DeliveryLeadID: lead.ID,
+				Title: "Domestic abuse team resourcing, with, commas", Verbatim: "text", CurrentTarget: model.MustDate("31/03/2026"),
+				Status: model.InProgress, RAG: model.Amber},
+			{ReportID: r.ID, Type: model.AFI, Area: "Managing offenders and suspects", Grade: model.Adequate,
+				Verbatim: "The force should review its registered sex offender operating model so that it has enough staff to manage the risk posed by the growing number of offenders in the community. More words follow here."},
+		} {
+			if err := tx.SaveFinding(&f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestList(t *testing.T) {
+	path := registerWith(t)
+	code, out, errOut := run(t, "list", "--db", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("table has %d lines:\n%s", len(lines), out)
+	}
+	for _, h := range listHeader {
+		if !strings.Contains(lines[0], h) {
+			t.Errorf("header lacks %q: %s", h, lines[0])
+		}
+	}
+	// Aligned: the Title column starts at the same place on every line.
+	col := strings.Index(lines[0], "Title") // the header is plain ASCII
+	if !strings.HasPrefix(string([]rune(lines[1])[col:]), "Domestic abuse team resourcing") {
+		t.Errorf("columns not aligned:\n%s", out)
+	}
+	for _, want := range []string{"KEN-PEEL2122-AFI-01", "In progress", "Amber", "31/03/2026", "Detective Superintendent", "Requires improvement"} {
+		if !strings.Contains(lines[1], want) {
+			t.Errorf("row lacks %q: %s", want, lines[1])
+		}
+	}
+	if !strings.HasSuffix(lines[2], "…") || strings.Contains(lines[2], "More words") {
+		t.Errorf("a long title is not cut short: %s", lines[2])
+	}
+
+	code, out, _ = run(t, "list", "--db", path, "--format", "csv")
+	if code != 0 {
+		t.Fatalf("csv exit %d", code)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[1][8] != "Domestic abuse team resourcing, with, commas" || rows[1][0] != "KEN-PEEL2122-AFI-01" {
+		t.Errorf("csv rows: %q", rows)
+	}
+
+	if code, _, errOut := run(t, "list", "--db", path, "--format", "xml"); code != 2 || !strings.Contains(errOut, "--format") {
+		t.Errorf("a bad format gave exit %d: %s", code, errOut)
+	}
+	if code, out, _ := run(t, "list", "--help"); code != 0 || !strings.Contains(out, "--format") && !strings.Contains(out, "-format") {
+		t.Errorf("help: exit %d %s", code, out)
+	}
+}
+
+func TestBackupRestoreCheck(t *testing.T) {
+	path := registerWith(t)
+	code, out, errOut := run(t, "backup", "--db", path)
+	if code != 0 || !strings.Contains(out, "Backup written: ") {
+		t.Fatalf("backup: exit %d %s %s", code, out, errOut)
+	}
+	backup := strings.TrimSpace(strings.TrimPrefix(out, "Backup written: "))
+
+	// Change the register, then restore the backup.
+	s, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(model.Actor{}, func(tx model.Tx) error {
+		f, err := tx.FindingByRef("KEN-PEEL2122-AFI-01")
+		if err != nil {
+			return err
+		}
+		return tx.DeleteFinding(f.ID)
+	})
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, "restore", "--db", path); code != 2 || !strings.Contains(errOut, backup) {
+		t.Errorf("restore without a file should list the backups; exit %d: %s", code, errOut)
+	}
+	code, out, errOut = run(t, "restore", backup, "--db", path)
+	if code != 0 || !strings.Contains(out, "Restored") || !strings.Contains(out, "before-restore") {
+		t.Fatalf("restore: exit %d %s %s", code, out, errOut)
+	}
+	if _, out, _ := run(t, "list", "--db", path); !strings.Contains(out, "KEN-PEEL2122-AFI-01") {
+		t.Errorf("after restore the finding is not back:\n%s", out)
+	}
+
+	code, out, errOut = run(t, "check", "--db", path)
+	if code != 0 || !strings.Contains(out, "no problems") || !strings.Contains(out, "2 findings") {
+		t.Errorf("check: exit %d %s %s", code, out, errOut)
+	}
+
+	// A damaged register: non-zero exit, the message on stderr.
+	bad := filepath.Join(t.TempDir(), "bad.db")
+	if err := writeTestFile(bad, []byte("this is not a register")); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"check", "list", "backup"} {
+		code, out, errOut := run(t, cmd, "--db", bad)
+		if code != 1 || out != "" || !strings.Contains(errOut, "damaged") || !strings.Contains(errOut, bad) {
+			t.Errorf("%s on a damaged file: exit %d, stdout %q, stderr %q", cmd, code, out, errOut)
+		}
+	}
+	if code, _, errOut := run(t, "restore", bad, "--db", path); code != 1 || !strings.Contains(errOut, "damaged") {
+		t.Errorf("restoring from a damaged file: exit %d %s", code, errOut)
+	}
+	for _, cmd := range []string{"backup", "restore", "check"} {
+		if code, out, _ := run(t, cmd, "--help"); code != 0 || !strings.Contains(out, "Usage: improvement-tracker "+cmd) {
+			t.Errorf("%s --help: exit %d %s", cmd, code, out)
+		}
+	}
+}
+
+func writeTestFile(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
