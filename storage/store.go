@@ -144,6 +144,20 @@ func lockedError(path string) error {
 // file gets every bucket and the version; an older one is migrated.
 func (s *Store) prepare(fileVersion int) (err error) {
 	return s.guard(func() error {
+		// Most opens find the file up to date: check that in a read
+		// transaction, which costs no sync to disk.
+		current := false
+		_ = s.db.View(func(tx *bolt.Tx) error {
+			meta := tx.Bucket(bucketMeta)
+			current = meta != nil && btoi(meta.Get(keySchema)) == SchemaVersion
+			for _, name := range allBuckets {
+				current = current && tx.Bucket(name) != nil
+			}
+			return nil
+		})
+		if current {
+			return nil
+		}
 		return s.db.Update(func(tx *bolt.Tx) error {
 			meta := tx.Bucket(bucketMeta)
 			if meta == nil {

@@ -151,7 +151,8 @@ func (v *verifier) page(id uint64, want uint16) ([]byte, error) {
 	if id < 2 || id >= v.hwm {
 		return nil, fmt.Errorf("a page number (%d) is outside the file", id)
 	}
-	hdr := make([]byte, pageHeaderSize)
+	// Read one page; most pages have no overflow, so this is usually all.
+	hdr := make([]byte, v.pageSize)
 	if _, err := v.f.ReadAt(hdr, int64(id)*v.pageSize); err != nil {
 		return nil, fmt.Errorf("page %d cannot be read: %v", id, err)
 	}
@@ -171,6 +172,9 @@ func (v *verifier) page(id uint64, want uint16) ([]byte, error) {
 			return nil, fmt.Errorf("page %d is used twice", i)
 		}
 		v.state[i] = 1
+	}
+	if overflow == 0 {
+		return hdr, nil
 	}
 	buf := make([]byte, int64(overflow+1)*v.pageSize)
 	if _, err := v.f.ReadAt(buf, int64(id)*v.pageSize); err != nil {

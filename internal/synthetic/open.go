@@ -2,6 +2,7 @@ package synthetic
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -85,11 +86,7 @@ func OpenSize(tb testing.TB, size Size) *storage.Store {
 	tb.Helper()
 	src := Path(tb, size)
 	dst := filepath.Join(tb.TempDir(), "register.db")
-	data, err := os.ReadFile(src)
-	if err != nil {
-		tb.Fatalf("reading the synthetic register: %v", err)
-	}
-	if err := os.WriteFile(dst, data, 0o600); err != nil {
+	if err := copyFile(src, dst); err != nil {
 		tb.Fatalf("copying the synthetic register: %v", err)
 	}
 	s, err := storage.Open(dst, storage.Options{Now: func() time.Time { return Clock }, NoBackup: true})
@@ -98,4 +95,23 @@ func OpenSize(tb testing.TB, size Size) *storage.Store {
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
+}
+
+// copyFile streams src to dst: the Default register is hundreds of
+// megabytes, too much to hold in memory for a copy.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -1,0 +1,43 @@
+package storage
+
+import (
+	"slices"
+	"time"
+
+	"improvementtracker/model"
+)
+
+// auditClockSlack is how far back past the asked-for instant AuditSince
+// keeps reading. Events are keyed by a sequence that grows as they are
+// written, so their times grow too, unless the computer's clock was put
+// back; reading a day further than needed covers a clock corrected by up
+// to a day.
+const auditClockSlack = 24 * time.Hour
+
+// AuditSince lists the audit events recorded after t, oldest first. It
+// reads backwards from the newest event and stops once events are well
+// before t, so that "the register as it stood" at a recent date does not
+// decode the whole trail. model.TakeSnapshot uses it when the store has it.
+func (r *readTx) AuditSince(t time.Time) ([]model.AuditEvent, error) {
+	b, err := r.bucket(bucketAudit)
+	if err != nil {
+		return nil, err
+	}
+	stop := t.Add(-auditClockSlack)
+	var out []model.AuditEvent
+	c := b.Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		var ev model.AuditEvent
+		if err := decode(bucketAudit, k, v, &ev); err != nil {
+			return nil, err
+		}
+		if !ev.At.After(stop) {
+			break
+		}
+		if ev.At.After(t) {
+			out = append(out, ev)
+		}
+	}
+	slices.Reverse(out)
+	return out, nil
+}
