@@ -162,6 +162,7 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 
 	// Hook: other screens set optional actions here, e.g.
 	// u.importReport = u.onImportReport
+	u.importReport = u.onImportReport
 
 	u.register = newRegisterScreen(u)
 	u.dashboard = newDashboardScreen(u)
@@ -210,6 +211,7 @@ func (u *ui) buildMenu() *fyne.MainMenu {
 		// and exports go here.
 	)
 	file.Items = append(file.Items, u.registerFileItems()...)
+	file.Items = append(file.Items, u.importItems()...)
 	// Fyne adds Quit to the File menu itself.
 
 	search := u.addShortcut(fyne.NewMenuItem("Find…", u.onFind),

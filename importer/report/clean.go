@@ -188,16 +188,32 @@ func isBulletText(t string) bool { return bulletMark.MatchString(t) }
 // break and the glossary links at its foot.
 func joinBroken(ps []para) []para {
 	var out []para
-	for _, p := range ps {
-		if n := len(out); n > 0 {
-			prev := &out[n-1]
-			if continues(prev.text, p.text) && keywordOf(prev.text) == kwNone && keywordOf(p.text) == kwNone && !p.bullet {
-				prev.text += " " + p.text
-				continue
-			}
+	// Joined text is built up in a builder: adding to a string again and
+	// again would copy it each time, which a long run of fragments turns
+	// into minutes.
+	var b strings.Builder
+	flush := func() {
+		if n := len(out); n > 0 && b.Len() > 0 {
+			out[n-1].text = b.String()
 		}
-		out = append(out, p)
+		b.Reset()
 	}
+	last := ""
+	for _, p := range ps {
+		if len(out) > 0 && continues(last, p.text) && keywordOf(last) == kwNone && keywordOf(p.text) == kwNone && !p.bullet {
+			if b.Len() == 0 {
+				b.WriteString(out[len(out)-1].text)
+			}
+			b.WriteString(" ")
+			b.WriteString(p.text)
+			last = p.text
+			continue
+		}
+		flush()
+		out = append(out, p)
+		last = p.text
+	}
+	flush()
 	return out
 }
 

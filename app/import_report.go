@@ -1,0 +1,237 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/importer/report"
+	"improvementtracker/model"
+)
+
+// importReportScreen reads an inspection report (pasted text, or a .txt or
+// .pdf file) and previews the findings it found. The person corrects a
+// title, type, area or grade, unticks what they do not want, sees the
+// findings the register already holds marked and skipped, and imports.
+// Nothing is stored before they press Import.
+type importReportScreen struct {
+	u        *ui
+	dlg      dialog.Dialog
+	paste    *widget.Entry
+	title    *widget.Entry
+	summary  *widget.Label
+	rows     *fyne.Container
+	doImport *widget.Button
+
+	plan *report.Plan
+}
+
+// onImportReport opens the report import.
+func (u *ui) onImportReport() {
+	s := newImportReportScreen(u)
+	s.dlg.Show()
+}
+
+func newImportReportScreen(u *ui) *importReportScreen {
+	s := &importReportScreen{u: u}
+	s.paste = widget.NewMultiLineEntry()
+	s.paste.SetPlaceHolder("Paste the report's text here, or open a .txt or .pdf file")
+	s.paste.Wrapping = fyne.TextWrapWord
+	s.paste.SetMinRowsVisible(6)
+	s.title = widget.NewEntry()
+	s.title.SetPlaceHolder("Report title (from the text when left empty, e.g. Kent Police PEEL 2021/22)")
+	s.summary = widget.NewLabel("")
+	s.summary.Wrapping = fyne.TextWrapWord
+	s.rows = container.NewVBox()
+	s.doImport = widget.NewButton("Import", s.onImport)
+	s.doImport.Importance = widget.HighImportance
+	s.doImport.Disable()
+
+	source := container.NewBorder(nil,
+		container.NewHBox(widget.NewButton("Open a file…", s.onOpenFile), widget.NewButton("Read the pasted text", s.onReadPasted)),
+		nil, nil, s.paste)
+	top := container.NewVBox(heading("Import findings from an inspection report"), source, s.title, s.summary)
+	scroll := container.NewVScroll(s.rows)
+	scroll.SetMinSize(fyne.NewSize(1000, 380))
+	buttons := container.NewHBox(spacer(), widget.NewButton("Cancel", func() { s.dlg.Hide() }), s.doImport)
+	content := container.NewBorder(top, buttons, nil, nil, scroll)
+	s.dlg = dialog.NewCustomWithoutButtons("Import a report", content, u.win)
+	s.dlg.Resize(fyne.NewSize(1100, 760))
+	return s
+}
+
+func (s *importReportScreen) onReadPasted() {
+	if strings.TrimSpace(s.paste.Text) == "" {
+		s.u.showError(fmt.Errorf("paste the report's text first, or open a file"))
+		return
+	}
+	s.load(report.PastedText, s.paste.Text)
+}
+
+func (s *importReportScreen) onOpenFile() {
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.u.showError(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		defer r.Close()
+		b, err := io.ReadAll(io.LimitReader(r, report.MaxFileBytes+1))
+		if err != nil {
+			s.u.showError(fmt.Errorf("cannot read %s: %w", r.URI().Name(), err))
+			return
+		}
+		if len(b) > report.MaxFileBytes {
+			s.u.showError(fmt.Errorf("%s is larger than a report can be (%d MB at most)", r.URI().Name(), report.MaxFileBytes>>20))
+			return
+		}
+		text, err := report.Decode(r.URI().Name(), b)
+		if err != nil {
+			s.u.showError(err)
+			return
+		}
+		s.load(r.URI().Name(), text)
+	}, s.u.win)
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".pdf", ".TXT", ".PDF"}))
+	fd.Show()
+}
+
+// load parses the text and shows the preview.
+func (s *importReportScreen) load(source, text string) {
+	parsed, err := report.Parse(text)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	pl, err := report.NewPlan(s.u.store, parsed, source, s.title.Text)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.plan = pl
+	if s.title.Text == "" {
+		s.title.SetText(pl.Report.Title)
+	}
+	s.showRows()
+}
+
+func (s *importReportScreen) showRows() {
+	pl := s.plan
+	s.rows.RemoveAll()
+	types := make([]string, len(model.FindingTypes))
+	for i, t := range model.FindingTypes {
+		types[i] = string(t)
+	}
+	grades := []string{""}
+	for _, g := range model.Grades {
+		grades = append(grades, string(g))
+	}
+	for i := range pl.Rows {
+		row := &pl.Rows[i]
+		include := widget.NewCheck(fmt.Sprintf("%d", i+1), func(on bool) {
+			row.Include = on
+			s.updateSummary()
+		})
+		include.SetChecked(row.Include)
+		typ := widget.NewSelect(types, func(v string) { row.Type = model.FindingType(v) })
+		typ.SetSelected(string(row.Type))
+		grade := widget.NewSelect(grades, func(v string) { row.Grade = model.Grade(v) })
+		grade.SetSelected(string(row.Grade))
+		area := widget.NewEntry()
+		area.SetText(row.Area)
+		area.OnChanged = func(v string) { row.Area = v }
+		title := widget.NewEntry()
+		title.SetText(row.Title)
+		title.OnChanged = func(v string) { row.Title = v }
+		var notes []string
+		if row.Duplicate != "" {
+			notes = append(notes, "Already in the register as "+row.Duplicate+": skipped")
+			include.SetChecked(false)
+			include.Disable()
+		}
+		notes = append(notes, row.Flags...)
+		if row.Deadline != "" {
+			notes = append(notes, "Deadline: "+row.Deadline)
+		}
+		if row.Parent > 0 {
+			notes = append(notes, fmt.Sprintf("Recommendation under finding %d", row.Parent))
+		}
+		wording := model.FirstSentence(row.Text)
+		if wording == "" {
+			wording = "(no wording in the text)"
+		}
+		detail := widget.NewLabel(strings.Join(append([]string{wording}, notes...), "\n"))
+		detail.Wrapping = fyne.TextWrapWord
+		fields := container.NewGridWithColumns(3, typ, grade, area)
+		s.rows.Add(container.NewBorder(nil, nil, include, nil,
+			container.NewVBox(title, fields, detail, widget.NewSeparator())))
+	}
+	s.updateSummary()
+}
+
+func (s *importReportScreen) updateSummary() {
+	pl := s.plan
+	dups := 0
+	for _, r := range pl.Rows {
+		if r.Duplicate != "" {
+			dups++
+		}
+	}
+	where := "a new report"
+	if pl.Report.ID != 0 {
+		where = "a report already in the register"
+	}
+	text := fmt.Sprintf("Found %d findings (%s, layout %s) for %q, %s.", len(pl.Rows), pl.Parsed.Force, pl.Parsed.Layout, pl.Report.Title, where)
+	if dups > 0 {
+		text += fmt.Sprintf(" %d are already in the register and will be skipped.", dups)
+	}
+	if len(pl.Parsed.Warnings) > 0 {
+		text += "\n" + strings.Join(pl.Parsed.Warnings, "\n")
+	}
+	s.summary.SetText(text)
+	n := pl.Included()
+	s.doImport.SetText(fmt.Sprintf("Import %d findings", n))
+	if n == 0 {
+		s.doImport.Disable()
+	} else {
+		s.doImport.Enable()
+	}
+}
+
+func (s *importReportScreen) onImport() {
+	if s.plan == nil {
+		return
+	}
+	if t := strings.TrimSpace(s.title.Text); t != "" && s.plan.Report.ID == 0 {
+		s.plan.Report.Title = t
+	}
+	res, err := s.plan.Apply(s.u.store, s.u.actor().Who)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.dlg.Hide()
+	s.u.changed()
+	msg := fmt.Sprintf("Imported %d findings into %q.", len(res.Created), res.Report.Title)
+	if res.Skipped > 0 {
+		msg += fmt.Sprintf(" %d were skipped (unticked or already in the register).", res.Skipped)
+	}
+	dialog.ShowInformation("Report imported", msg, s.u.win)
+}
+
+// importItems are the File menu's import items.
+func (u *ui) importItems() []*fyne.MenuItem {
+	return []*fyne.MenuItem{
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Import a report…", u.onImportReport),
+		fyne.NewMenuItem("Import a returned spreadsheet…", u.onImportReturn),
+	}
+}

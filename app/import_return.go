@@ -1,0 +1,196 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/importer/returns"
+)
+
+// importReturnScreen reads a progress return a delivery lead edited and
+// lists what it changes, per finding, in plain words with a tick box each.
+// Changes that clash with edits made in the app since the export are shown
+// side by side and start unticked; rows that could not be read are listed.
+// Nothing changes until Apply, which stores every ticked change in one
+// transaction.
+type importReturnScreen struct {
+	u        *ui
+	dlg      dialog.Dialog
+	password *widget.Entry
+	summary  *widget.Label
+	list     *fyne.Container
+	apply    *widget.Button
+
+	name string
+	data []byte
+	diff *returns.Diff
+}
+
+// onImportReturn opens the return import.
+func (u *ui) onImportReturn() {
+	s := newImportReturnScreen(u)
+	s.dlg.Show()
+}
+
+func newImportReturnScreen(u *ui) *importReturnScreen {
+	s := &importReturnScreen{u: u}
+	s.password = widget.NewPasswordEntry()
+	s.password.SetPlaceHolder("Password, if the workbook was saved with one")
+	s.summary = widget.NewLabel("Open the return the delivery lead sent back (.xlsx).")
+	s.summary.Wrapping = fyne.TextWrapWord
+	s.list = container.NewVBox()
+	s.apply = widget.NewButton("Apply", s.onApply)
+	s.apply.Importance = widget.HighImportance
+	s.apply.Disable()
+	top := container.NewVBox(heading("Import a returned progress spreadsheet"),
+		container.NewBorder(nil, nil, widget.NewButton("Open a return…", s.onOpenFile), widget.NewButton("Read again with the password", s.onReread), s.password),
+		s.summary)
+	scroll := container.NewVScroll(s.list)
+	scroll.SetMinSize(fyne.NewSize(1000, 420))
+	buttons := container.NewHBox(spacer(), widget.NewButton("Cancel", func() { s.dlg.Hide() }), s.apply)
+	s.dlg = dialog.NewCustomWithoutButtons("Import a return", container.NewBorder(top, buttons, nil, nil, scroll), u.win)
+	s.dlg.Resize(fyne.NewSize(1100, 760))
+	return s
+}
+
+func (s *importReturnScreen) onOpenFile() {
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.u.showError(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		defer r.Close()
+		b, err := io.ReadAll(io.LimitReader(r, returns.MaxFileBytes+1))
+		if err != nil {
+			s.u.showError(fmt.Errorf("cannot read %s: %w", r.URI().Name(), err))
+			return
+		}
+		s.load(r.URI().Name(), b)
+	}, s.u.win)
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".XLSX"}))
+	fd.Show()
+}
+
+func (s *importReturnScreen) onReread() {
+	if s.data != nil {
+		s.load(s.name, s.data)
+	}
+}
+
+// load reads and compares the workbook, and lists the changes.
+func (s *importReturnScreen) load(name string, data []byte) {
+	s.name, s.data = name, data
+	s.diff = nil
+	s.list.RemoveAll()
+	ret, err := returns.Read(name, data, s.password.Text)
+	if err != nil {
+		if errors.Is(err, returns.ErrPassword) || errors.Is(err, returns.ErrWrongPassword) {
+			s.summary.SetText(err.Error() + ": type it above, then press “Read again with the password”.")
+			s.update()
+			return
+		}
+		s.summary.SetText(err.Error())
+		s.update()
+		return
+	}
+	d, err := returns.Compare(s.u.store, ret)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.diff = d
+	s.showChanges()
+}
+
+func (s *importReturnScreen) showChanges() {
+	d := s.diff
+	for _, w := range d.Warnings {
+		l := widget.NewLabel(w)
+		l.Wrapping = fyne.TextWrapWord
+		s.list.Add(l)
+	}
+	for i := range d.Findings {
+		fd := &d.Findings[i]
+		s.list.Add(heading(fd.Ref + "  " + fd.Title))
+		for j := range fd.Changes {
+			c := &fd.Changes[j]
+			check := widget.NewCheck(c.Words, func(on bool) {
+				c.Apply = on
+				s.update()
+			})
+			check.SetChecked(c.Apply)
+			s.list.Add(check)
+			if c.Conflict {
+				ret := widget.NewLabel("In the return:\n" + c.To)
+				ret.Wrapping = fyne.TextWrapWord
+				now := widget.NewLabel("In the app now (changed since the export):\n" + c.AppNow)
+				now.Wrapping = fyne.TextWrapWord
+				s.list.Add(container.NewGridWithColumns(2, ret, now))
+			}
+		}
+		if len(fd.ChangedInApp) > 0 {
+			l := widget.NewLabel("Changed in the app since the export: " + strings.Join(fd.ChangedInApp, "; "))
+			l.Wrapping = fyne.TextWrapWord
+			s.list.Add(l)
+		}
+		s.list.Add(widget.NewSeparator())
+	}
+	if len(d.Problems) > 0 {
+		s.list.Add(heading("Rows that could not be read (not imported)"))
+		for _, p := range d.Problems {
+			l := widget.NewLabel(p.String())
+			l.Wrapping = fyne.TextWrapWord
+			s.list.Add(l)
+		}
+	}
+	s.update()
+}
+
+func (s *importReturnScreen) update() {
+	if s.diff == nil {
+		s.apply.SetText("Apply")
+		s.apply.Disable()
+		return
+	}
+	total, ticked := s.diff.Count()
+	text := fmt.Sprintf("%s: %d changes to %d findings", s.diff.FileName, total, len(s.diff.Findings))
+	if len(s.diff.Problems) > 0 {
+		text += fmt.Sprintf("; %d rows or cells could not be read", len(s.diff.Problems))
+	}
+	if total == 0 {
+		text += ". The return changes nothing in the register."
+	}
+	s.summary.SetText(text)
+	s.apply.SetText(fmt.Sprintf("Apply %d changes", ticked))
+	if ticked == 0 {
+		s.apply.Disable()
+	} else {
+		s.apply.Enable()
+	}
+}
+
+func (s *importReturnScreen) onApply() {
+	if s.diff == nil {
+		return
+	}
+	res, err := s.diff.Apply(s.u.store, s.u.actor().Who)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.dlg.Hide()
+	s.u.changed()
+	dialog.ShowInformation("Return imported", fmt.Sprintf("Applied changes to %d findings: %d progress updates, %d target revisions, %d milestones completed.",
+		res.Findings, res.Updates, res.Targets, res.Milestones), s.u.win)
+}
