@@ -6,6 +6,10 @@
 // drawing is reproducible from this file alone:
 //
 //	go run ./scripts/icon/main.go -o icon.png
+//
+// The packaging scripts draw variants from it: a 256-pixel one for the
+// Windows icon resource, and one whose badge fits Apple's icon grid (824
+// of 1024 pixels) for macOS.
 package main
 
 import (
@@ -67,7 +71,14 @@ func cover(d, px float64) float64 { return math.Max(0, math.Min(1, 0.5-d/px)) }
 func main() {
 	out := flag.String("o", "icon.png", "output file")
 	size := flag.Int("size", 1024, "width and height in pixels")
+	badge := flag.Float64("badge", 928, "width of the blue badge on the 1024-unit square (824 fits Apple's icon grid)")
 	flag.Parse()
+	if *size < 16 || *badge < 100 || *badge > design {
+		log.Fatal("want -size of at least 16 and a -badge between 100 and 1024")
+	}
+	// k scales the whole drawing about the centre so that the badge,
+	// drawn 928 units wide, comes out -badge units wide.
+	k := *badge / 928
 
 	var (
 		blueTop    = hex(0x1C4FA3)
@@ -81,11 +92,12 @@ func main() {
 	)
 
 	n := *size
-	px := design / float64(n)
+	px := design / float64(n) / k // one output pixel, in drawing units
 	img := image.NewNRGBA(image.Rect(0, 0, n, n))
 	for j := 0; j < n; j++ {
 		for i := 0; i < n; i++ {
-			x, y := (float64(i)+0.5)*px, (float64(j)+0.5)*px
+			x := design/2 + ((float64(i)+0.5)*px*k-design/2)/k
+			y := design/2 + ((float64(j)+0.5)*px*k-design/2)/k
 			var c rgba
 
 			// Badge: a rounded square with a top-to-bottom gradient.
