@@ -115,3 +115,13 @@ func TestImportReturnScreen(t *testing.T) {
 		t.Errorf("%s status %q, want %q", ref, got.Status, want)
 	}
 }
+
+// TestWelcomeOffersImport: on an empty register the welcome screen's
+// "Import a report…" opens the report import.
+func TestWelcomeOffersImport(t *testing.T) {
+	h := newHarness(t, false)
+	h.tapIn(test.LaidOutObjects(h.u.win.Content()), "Import a report…")
+	if !h.dialogShows("Import findings from an inspection report") {
+		t.Error("the import did not open")
+	}
+}

@@ -153,10 +153,9 @@ func (p *parser) areaAt(i int) (int, bool) {
 			if isQuestion(t) {
 				p.question = true
 			}
-			return p.skip(i) + 1, true
+			return i + 2, true // the heading and its grade
 		}
-		if who, g, what, ok := gradeIn(next); ok && (knownAreas[foldArea(t)] || !isGeneric(who)) {
-			_ = what
+		if who, g, _, ok := gradeIn(next); ok && (knownAreas[foldArea(t)] || !isGeneric(who)) {
 			p.setArea(t, g)
 			p.noteForce(who)
 			// The grade sentence may run on into the section's first
@@ -213,8 +212,6 @@ func (p *parser) nextText(i int) string {
 	}
 	return ""
 }
-
-func (p *parser) skip(i int) int { return i + 1 }
 
 func isGeneric(who string) bool {
 	l := strings.ToLower(who)
@@ -693,11 +690,6 @@ func (p *parser) describe(text string) {
 			p.out.Published = model.DateOf(t)
 		} else if t, err := time.Parse("2 Jan 2006", strings.Join(strings.Fields(m[1]), " ")); err == nil {
 			p.out.Published = model.DateOf(t)
-		}
-	}
-	for _, f := range p.out.Findings {
-		if f.Type == model.CauseOfConcern || f.Type == model.Recommendation {
-			_ = f
 		}
 	}
 	switch {

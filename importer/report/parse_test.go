@@ -209,3 +209,26 @@ func TestTooLarge(t *testing.T) {
 		t.Errorf("want a plain message about the size, got %v", err)
 	}
 }
+
+// BenchmarkParseSeed measures reading the whole Kent report.
+func BenchmarkParseSeed(b *testing.B) {
+	text, err := os.ReadFile(filepath.Join("testdata", "kent-peel-2021-22.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if _, err := Parse(string(text)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPDFText measures extracting the text of the seed's PDF.
+func BenchmarkPDFText(b *testing.B) {
+	for b.Loop() {
+		if _, err := ReadFile(filepath.Join("testdata", "kent-peel-2021-22.pdf")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -435,3 +435,36 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 }
+
+// TestFailedApplyChangesNothing: one ticked change the register refuses
+// (closure proposed with no rationale) stops the whole apply, so the good
+// change beside it is not stored either.
+func TestFailedApplyChangesNothing(t *testing.T) {
+	s, _, path := setup(t, "")
+	edit(t, path, "", func(r, _ *sheet) {
+		ref := r.col("Ref")
+		r.set(r.col("Status"), r.row(ref, "KEN-PEEL2122-AFI-08"), "Closure proposed to the inspectorate")
+		r.set(r.col("RAG"), r.row(ref, "KEN-PEEL2122-AFI-16"), "Amber")
+	})
+	ret, err := returns.ReadFile(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := returns.Compare(s, ret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all, ticked := d.Count(); all != 2 || ticked != 2 {
+		t.Fatalf("%d changes, %d ticked: %+v", all, ticked, d.Findings)
+	}
+	before := auditCount(t, s)
+	rag := func() model.RAG { f, _ := finding(t, s, "KEN-PEEL2122-AFI-16"); return f.RAG }
+	ragBefore := rag()
+	_, err = d.Apply(s, "")
+	if err == nil || !strings.Contains(err.Error(), "nothing was applied") || !strings.Contains(err.Error(), "KEN-PEEL2122-AFI-08") {
+		t.Fatalf("want a refusal naming the finding, got %v", err)
+	}
+	if auditCount(t, s) != before || rag() != ragBefore {
+		t.Error("a failed apply changed the register")
+	}
+}
