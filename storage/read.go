@@ -54,6 +54,9 @@ func all[T any](r *readTx, name []byte) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b.Sequence() >= parallelFrom {
+		return allParallel[T](name, b)
+	}
 	out := make([]T, 0, min(b.Sequence(), 1<<20))
 	err = b.ForEach(func(k, v []byte) error {
 		var rec T

@@ -13,6 +13,7 @@
 package storage
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -202,13 +203,23 @@ func (s *Store) guard(fn func() error) (err error) {
 	return guard(s.path, fn)
 }
 
+//
+// A panic that is neither a memory fault nor raised inside bbolt is a bug in
+// the caller's code, not damage: it is passed on (after the transaction has
+// been rolled back), so it is not mistaken for a damaged file.
 func guard(path string, fn func() error) (err error) {
 	old := debug.SetPanicOnFault(true)
 	defer debug.SetPanicOnFault(old)
 	defer func() {
-		if r := recover(); r != nil {
-			err = damagedError(path, fmt.Sprint(r))
+		r := recover()
+		if r == nil {
+			return
 		}
+		_, fault := r.(interface{ Addr() uintptr })
+		if !fault && !bytes.Contains(debug.Stack(), []byte("go.etcd.io/bbolt.")) {
+			panic(r)
+		}
+		err = damagedError(path, fmt.Sprint(r))
 	}()
 	return fn()
 }

@@ -1,0 +1,56 @@
+package storage
+
+import (
+	"runtime"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// parallelFrom is the size of bucket (by its sequence, which is at least
+// its record count) from which all decodes the records on every core:
+// decoding JSON is most of the time it takes to read a large register, as
+// an export or the findings list does.
+const parallelFrom = 4096
+
+// allParallel is all for a large bucket. The cursor walks the bucket in
+// one goroutine; the values it yields stay valid until the transaction
+// ends, so they are decoded in place by one goroutine per core, each into
+// its own part of the result.
+func allParallel[T any](name []byte, b *bolt.Bucket) ([]T, error) {
+	var keys, vals [][]byte
+	if err := b.ForEach(func(k, v []byte) error {
+		keys, vals = append(keys, k), append(vals, v)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]T, len(vals))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(vals)/512))
+	chunk := (len(vals) + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, len(vals))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				if err := decode(name, keys[i], vals[i], &out[i]); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs { // the first damaged record in key order
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
