@@ -93,34 +93,51 @@ func (s *importReportScreen) onOpenFile() {
 			s.u.showError(fmt.Errorf("%s is larger than a report can be (%d MB at most)", r.URI().Name(), report.MaxFileBytes>>20))
 			return
 		}
-		text, err := report.Decode(r.URI().Name(), b)
-		if err != nil {
-			s.u.showError(err)
-			return
-		}
-		s.load(r.URI().Name(), text)
+		name := r.URI().Name()
+		var text string
+		s.summary.SetText("Reading " + name + "…")
+		s.u.background(func() error {
+			var err error
+			text, err = report.Decode(name, b)
+			return err
+		}, func(err error) {
+			if err != nil {
+				s.summary.SetText("")
+				s.u.showError(err)
+				return
+			}
+			s.load(name, text)
+		})
 	}, s.u.win)
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".pdf", ".TXT", ".PDF"}))
 	fd.Show()
 }
 
-// load parses the text and shows the preview.
+// load parses the text and shows the preview. Reading a long report
+// takes a moment, so it runs off the UI goroutine.
 func (s *importReportScreen) load(source, text string) {
-	parsed, err := report.Parse(text)
-	if err != nil {
-		s.u.showError(err)
-		return
-	}
-	pl, err := report.NewPlan(s.u.store, parsed, source, s.title.Text)
-	if err != nil {
-		s.u.showError(err)
-		return
-	}
-	s.plan = pl
-	if s.title.Text == "" {
-		s.title.SetText(pl.Report.Title)
-	}
-	s.showRows()
+	title := s.title.Text
+	var pl *report.Plan
+	s.summary.SetText("Reading " + source + "…")
+	s.u.background(func() error {
+		parsed, err := report.Parse(text)
+		if err != nil {
+			return err
+		}
+		pl, err = report.NewPlan(s.u.store, parsed, source, title)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.summary.SetText("")
+			s.u.showError(err)
+			return
+		}
+		s.plan = pl
+		if s.title.Text == "" {
+			s.title.SetText(pl.Report.Title)
+		}
+		s.showRows()
+	})
 }
 
 func (s *importReportScreen) showRows() {

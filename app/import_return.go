@@ -88,29 +88,36 @@ func (s *importReturnScreen) onReread() {
 	}
 }
 
-// load reads and compares the workbook, and lists the changes.
+// load reads and compares the workbook, off the UI goroutine, and lists
+// the changes.
 func (s *importReturnScreen) load(name string, data []byte) {
 	s.name, s.data = name, data
 	s.diff = nil
 	s.list.RemoveAll()
-	ret, err := returns.Read(name, data, s.password.Text)
-	if err != nil {
-		if errors.Is(err, returns.ErrPassword) || errors.Is(err, returns.ErrWrongPassword) {
+	password := s.password.Text
+	var d *returns.Diff
+	s.summary.SetText("Reading " + name + "…")
+	s.apply.Disable()
+	s.u.background(func() error {
+		ret, err := returns.Read(name, data, password)
+		if err != nil {
+			return err
+		}
+		d, err = returns.Compare(s.u.store, ret)
+		return err
+	}, func(err error) {
+		switch {
+		case errors.Is(err, returns.ErrPassword) || errors.Is(err, returns.ErrWrongPassword):
 			s.summary.SetText(err.Error() + ": type it above, then press “Read again with the password”.")
 			s.update()
-			return
+		case err != nil:
+			s.summary.SetText(err.Error())
+			s.update()
+		default:
+			s.diff = d
+			s.showChanges()
 		}
-		s.summary.SetText(err.Error())
-		s.update()
-		return
-	}
-	d, err := returns.Compare(s.u.store, ret)
-	if err != nil {
-		s.u.showError(err)
-		return
-	}
-	s.diff = d
-	s.showChanges()
+	})
 }
 
 func (s *importReturnScreen) showChanges() {
