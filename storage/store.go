@@ -203,7 +203,6 @@ func (s *Store) guard(fn func() error) (err error) {
 	return guard(s.path, fn)
 }
 
-//
 // A panic that is neither a memory fault nor raised inside bbolt is a bug in
 // the caller's code, not damage: it is passed on (after the transaction has
 // been rolled back), so it is not mistaken for a damaged file.
