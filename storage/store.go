@@ -196,13 +196,16 @@ func createBuckets(tx *bolt.Tx) error {
 	return nil
 }
 
-// guard runs fn so that a fault inside bbolt (which panics, or touches
-// memory past the end of a damaged file) becomes a model.ErrDamaged error
-// instead of ending the program.
+// guard is guard for the store's own file.
 func (s *Store) guard(fn func() error) (err error) {
 	return guard(s.path, fn)
 }
 
+// guard runs fn so that a fault while reading a damaged file (a bbolt
+// panic, or a read past the end of the memory map, which SetPanicOnFault
+// turns into a panic) becomes a model.ErrDamaged error naming path instead
+// of ending the program.
+//
 // A panic that is neither a memory fault nor raised inside bbolt is a bug in
 // the caller's code, not damage: it is passed on (after the transaction has
 // been rolled back), so it is not mistaken for a damaged file.
