@@ -202,11 +202,7 @@ func listBackups(w io.Writer, dbPath string) {
 	}
 	fmt.Fprintf(w, "Backups of %s, newest first:\n", dbPath)
 	for _, b := range all {
-		when := b.Time.Format("02/01/2006 15:04")
-		if b.Kind == storage.KindDaily {
-			when = b.Time.Format("02/01/2006")
-		}
-		fmt.Fprintf(w, "  %s  (%s, %s)\n", b.Path, b.Kind, when)
+		fmt.Fprintf(w, "  %s  (%s, %s)\n", b.Path, b.Kind, b.Time.Format("02/01/2006 15:04"))
 	}
 }
 

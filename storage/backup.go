@@ -37,12 +37,9 @@ const (
 	kindDaily         = "daily"
 )
 
-// Time layouts in backup names: sortable, and valid file names on Windows
-// (no colons).
-const (
-	dayLayout  = "2006-01-02"
-	timeLayout = "2006-01-02-150405"
-)
+// timeLayout is the time in backup names: sortable, and a valid file name
+// on Windows (no colons).
+const timeLayout = "2006-01-02-150405"
 
 // BackupInfo describes one backup copy of a register.
 type BackupInfo struct {
@@ -65,10 +62,11 @@ func stem(dbPath string) string {
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
-// backupName returns the path of a new backup:
+// backupName returns the path of a new backup. Names carry the time the
+// copy was made, so "changes since then are not in it" can be said exactly:
 //
-//	register-2025-11-24.db                               daily
-//	register-2025-11-24-153012.db                        made by hand
+//	register-2025-11-24-093012.db                        daily, made on opening
+//	register-manual-2025-11-24-153012.db                 made by hand
 //	register-before-restore-2025-11-24-153012.db         kept by Restore
 //	register-before-upgrade-v1-2025-11-24-153012.db      kept by a migration
 func backupName(dbPath, kind string, at time.Time, version int) string {
@@ -76,8 +74,6 @@ func backupName(dbPath, kind string, at time.Time, version int) string {
 	var name string
 	switch kind {
 	case kindDaily:
-		name = at.Format(dayLayout)
-	case kindManual:
 		name = at.Format(timeLayout)
 	case kindBeforeUpgrade:
 		name = fmt.Sprintf("%s-v%d-%s", kind, version, at.Format(timeLayout))
@@ -109,12 +105,12 @@ func parseBackupName(dbPath, file string) (kind string, at time.Time, ok bool) {
 		}
 		at, ok = parse(timeLayout, when)
 		return KindBeforeUpgrade, at, ok
-	case len(rest) == len(dayLayout):
-		at, ok = parse(dayLayout, rest)
-		return KindDaily, at, ok
+	case strings.HasPrefix(rest, kindManual+"-"):
+		at, ok = parse(timeLayout, strings.TrimPrefix(rest, kindManual+"-"))
+		return KindManual, at, ok
 	default:
 		at, ok = parse(timeLayout, rest)
-		return KindManual, at, ok
+		return KindDaily, at, ok
 	}
 }
 

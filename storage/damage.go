@@ -132,9 +132,6 @@ func damagedError(path, detail string) error {
 	} else {
 		newest := usable[0]
 		when := newest.Time.Format("on 02/01/2006 at 15:04")
-		if newest.Kind == KindDaily {
-			when = newest.Time.Format("on 02/01/2006")
-		}
 		msg += fmt.Sprintf("Backups exist in %s: the newest is %s, made %s. Restore it with Restore backup in the app or \"improvement-tracker restore %s\"; the damaged file is kept",
 			dir, filepath.Base(newest.Path), when, newest.Path)
 	}
