@@ -261,7 +261,6 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		creator(snap.Settings), now, w.customProps()); err != nil {
 		return nil, err
 	}
-	b.f.SetActiveSheet(0)
 	w.Warnings = w.warn.list
 	ok = true
 	return w, nil

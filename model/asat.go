@@ -148,16 +148,20 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	}
 
 	findings := d.findings
-	if err := restoreDeleted(later, EntityFinding, func(f Finding) { findings = append(findings, f) }); err != nil {
+	restored := 0
+	if err := restoreDeleted(later, EntityFinding, func(f Finding) { findings = append(findings, f); restored++ }); err != nil {
 		return nil, err
 	}
-	latest := map[ID]Update{}
+	// The updates are filtered in place: the slice is ours, and a large
+	// register holds hundreds of thousands of them.
+	latest := map[ID]int{}
+	s.Updates = d.updates[:0]
 	for _, u := range d.updates {
 		if u.Date.After(asAt) {
 			continue
 		}
+		latest[u.FindingID] = len(s.Updates) // oldest first, so the last one wins
 		s.Updates = append(s.Updates, u)
-		latest[u.FindingID] = u // oldest first, so the last one wins
 	}
 
 	s.byID = map[ID]int{}
@@ -176,7 +180,8 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		if f.ClosedDate.After(asAt) {
 			f.ClosedDate = Date{}
 		}
-		if u, ok := latest[f.ID]; ok && u.Status != "" {
+		if i, ok := latest[f.ID]; ok && s.Updates[i].Status != "" {
+			u := s.Updates[i]
 			f.Status = u.Status
 			if u.RAG != "" {
 				f.RAG = u.RAG
@@ -184,7 +189,11 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		}
 		s.Findings = append(s.Findings, f)
 	}
-	sort.SliceStable(s.Findings, func(i, j int) bool { return s.Findings[i].Ref < s.Findings[j].Ref })
+	if restored > 0 {
+		// The store lists findings in reference order; a finding
+		// rebuilt from its delete event goes back into its place.
+		sort.SliceStable(s.Findings, func(i, j int) bool { return refLess(s.Findings[i].Ref, s.Findings[j].Ref) })
+	}
 	for i, f := range s.Findings {
 		s.byID[f.ID] = i
 	}
@@ -276,19 +285,76 @@ func (s *Snapshot) includes(f Finding, end time.Time, tracked bool) bool {
 	return f.Created.IsZero() || !f.Created.After(end) || tracked
 }
 
+// refLess orders references as people read them, with runs of digits
+// compared as numbers: AFI-9 before AFI-10.
+func refLess(a, b string) bool {
+	for a != "" && b != "" {
+		if isDigit(a[0]) && isDigit(b[0]) {
+			i, j := digitRun(a), digitRun(b)
+			na, nb := strings.TrimLeft(a[:i], "0"), strings.TrimLeft(b[:j], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[i:], b[j:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func digitRun(s string) int {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
 func (s *Snapshot) index() {
-	s.milestonesOf = map[ID][]Milestone{}
-	s.updatesOf = map[ID][]Update{}
-	s.evidenceOf = map[ID][]Evidence{}
-	for _, m := range s.Milestones {
-		s.milestonesOf[m.FindingID] = append(s.milestonesOf[m.FindingID], m)
+	s.milestonesOf = groupBy(s.Milestones, func(m *Milestone) ID { return m.FindingID })
+	s.updatesOf = groupBy(s.Updates, func(u *Update) ID { return u.FindingID })
+	s.evidenceOf = groupBy(s.Evidence, func(e *Evidence) ID { return e.FindingID })
+}
+
+// groupBy groups items by key, keeping their order within each group. The
+// groups share one backing array, sized once, rather than growing a slice
+// per group.
+func groupBy[T any](items []T, key func(*T) ID) map[ID][]T {
+	counts := map[ID]int{}
+	for i := range items {
+		counts[key(&items[i])]++
 	}
-	for _, u := range s.Updates {
-		s.updatesOf[u.FindingID] = append(s.updatesOf[u.FindingID], u)
+	start := make(map[ID]int, len(counts))
+	off := 0
+	for i := range items {
+		k := key(&items[i])
+		if _, ok := start[k]; !ok {
+			start[k] = off
+			off += counts[k]
+		}
 	}
-	for _, e := range s.Evidence {
-		s.evidenceOf[e.FindingID] = append(s.evidenceOf[e.FindingID], e)
+	backing := make([]T, len(items))
+	next := make(map[ID]int, len(counts))
+	for i := range items {
+		k := key(&items[i])
+		backing[start[k]+next[k]] = items[i]
+		next[k]++
 	}
+	out := make(map[ID][]T, len(counts))
+	for k, st := range start {
+		end := st + counts[k]
+		out[k] = backing[st:end:end]
+	}
+	return out
 }
 
 // trimRevisions drops revisions recorded after end. The current date goes

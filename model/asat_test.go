@@ -307,3 +307,39 @@ func TestTrimRevisions(t *testing.T) {
 		t.Errorf("nothing to trim: got %s with %d", cur, len(kept))
 	}
 }
+
+func TestSnapshotRestoresFindingDeletedLater(t *testing.T) {
+	h := kent()
+	gone := h.d.findings[1]
+	h.d.findings = append(h.d.findings[:1], h.d.findings[2:]...)
+	h.event(at("05/01/2026"), ActionDelete, EntityFinding, gone.ID, gone, Finding{})
+	s := snap(t, h)
+	var refs []string
+	for _, f := range s.Findings {
+		refs = append(refs, f.Ref)
+	}
+	want := []string{"KEN-PEEL2122-AFI-01", "KEN-PEEL2122-AFI-02", "KEN-PEEL2122-AFI-03"}
+	if !reflect.DeepEqual(refs, want) {
+		t.Fatalf("findings %v, want %v: one deleted after as-at is back in its place", refs, want)
+	}
+	if f, ok := s.Finding(gone.ID); !ok || f.Title != gone.Title || f.Status != ClosureProposed {
+		t.Errorf("restored finding %+v", f)
+	}
+}
+
+func TestRefLess(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		less bool
+	}{
+		{"KEN-AFI-9", "KEN-AFI-10", true},
+		{"KEN-AFI-10", "KEN-AFI-9", false},
+		{"KEN-AFI-09", "KEN-AFI-10", true},
+		{"KEN-AFI-1", "KEN-COC-1", true},
+		{"KEN-AFI-1", "KEN-AFI-1", false},
+	} {
+		if got := refLess(c.a, c.b); got != c.less {
+			t.Errorf("refLess(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
