@@ -56,6 +56,7 @@ func TestDistWindows(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkDist(t, info, app, tt.subsystem)
+			t.Logf("subsystem %d, icons %v, version %v, DLLs %v", info.Subsystem, info.Icons, info.Version, info.DLLs)
 			if st, err := os.Stat(tt.path); err == nil {
 				t.Logf("%s: %.1f MB", filepath.Base(tt.path), float64(st.Size())/1e6)
 			}
