@@ -60,7 +60,7 @@ func runGUI() {
 				err := app.Show(a, app.Options{
 					Store:     store,
 					Window:    w,
-					Version:   info.Version,
+					Version:   info.Release(),
 					Screen:    os.Getenv(screenEnv),
 					OpenStore: openStore,
 				})
