@@ -12,8 +12,7 @@ import (
 	"improvementtracker/model"
 )
 
-// inspect reads an existing file without taking it for writing and says
-// which schema version it has. It refuses a file from a newer version, and a
+// inspect reads an existing file without taking it for writing. It refuses a file from a newer version, and a
 // file that is damaged or is not a register, before anything writes to it.
 // When the file needs migrating, it first copies it to the backups folder.
 //
@@ -23,15 +22,15 @@ import (
 // over good backups), when it makes no backups, and before a migration; on
 // other opens the header, size and version checks suffice, because every
 // later read is guarded and turns a damaged page into an error anyway.
-func inspect(path string, timeout time.Duration, now func() time.Time, full bool) (version int, err error) {
+func inspect(path string, timeout time.Duration, now func() time.Time, full bool) error {
 	info, err := os.Stat(path)
 	if err != nil {
-		return 0, fmt.Errorf("cannot open the register %s: %w", path, err)
+		return fmt.Errorf("cannot open the register %s: %w", path, err)
 	}
 	if info.Size() == 0 {
-		return 0, damagedError(path, "the file is empty")
+		return damagedError(path, "the file is empty")
 	}
-	err = guard(path, func() error {
+	return guard(path, func() error {
 		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true, PreLoadFreelist: true})
 		if err != nil {
 			return openError(path, err)
@@ -49,7 +48,6 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 			if err != nil || v == 0 {
 				return err
 			}
-			version = v
 			if !full && v < SchemaVersion {
 				if err := verifyFile(path); err != nil {
 					return damagedError(path, err.Error())
@@ -66,7 +64,6 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 			return nil
 		})
 	})
-	return version, err
 }
 
 // readVersion checks that tx is a register this version can open and

@@ -78,7 +78,6 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("cannot create the folder for the register %s: %w", path, err)
 	}
 
-	version := 0
 	info, statErr := os.Stat(path)
 	switch {
 	case statErr == nil && info.IsDir():
@@ -88,8 +87,7 @@ func Open(path string, opts Options) (*Store, error) {
 		// newer version must be left exactly as it is, and a damaged one
 		// must be found out before bbolt is asked to write to it.
 		full := opts.NoBackup || backupDue(path, opts.Now())
-		version, err = inspect(path, opts.Timeout, opts.Now, full)
-		if err != nil {
+		if err := inspect(path, opts.Timeout, opts.Now, full); err != nil {
 			return nil, err
 		}
 	case !errors.Is(statErr, os.ErrNotExist):
@@ -104,7 +102,7 @@ func Open(path string, opts Options) (*Store, error) {
 	// in from elsewhere may be readable by others.
 	_ = os.Chmod(path, 0o600)
 	s := &Store{db: db, path: path, now: opts.Now}
-	if err := s.prepare(version); err != nil {
+	if err := s.prepare(); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
@@ -143,7 +141,7 @@ func lockedError(path string) error {
 
 // prepare brings the file to the current schema in one transaction: a new
 // file gets every bucket and the version; an older one is migrated.
-func (s *Store) prepare(fileVersion int) (err error) {
+func (s *Store) prepare() error {
 	return s.guard(func() error {
 		// Most opens find the file up to date: check that in a read
 		// transaction, which costs no sync to disk.
@@ -164,13 +162,9 @@ func (s *Store) prepare(fileVersion int) (err error) {
 			if meta == nil {
 				return initialise(tx)
 			}
-			v := int(btoi(meta.Get(keySchema)))
-			if v != fileVersion && fileVersion != 0 {
-				// The file changed between the check and now; go by what
-				// it says now.
-				fileVersion = v
-			}
-			return migrate(tx, v)
+			// Go by the version the file holds now: inspect read it
+			// before the lock for writing was taken.
+			return migrate(tx, int(btoi(meta.Get(keySchema))))
 		})
 	})
 }

@@ -488,14 +488,12 @@ func (w *writeTx) DeleteFinding(id model.ID) error {
 			return err
 		}
 	}
-	for _, name := range [][]byte{bucketFindings} {
-		b, err := w.bucket(name)
-		if err != nil {
-			return err
-		}
-		if err := b.Delete(itob(uint64(id))); err != nil {
-			return err
-		}
+	findings, err := w.bucket(bucketFindings)
+	if err != nil {
+		return err
+	}
+	if err := findings.Delete(itob(uint64(id))); err != nil {
+		return err
 	}
 	refs, err := w.bucket(bucketFindingRefs)
 	if err != nil {
