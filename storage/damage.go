@@ -12,16 +12,18 @@ import (
 	"improvementtracker/model"
 )
 
-// inspect reads an existing file without taking it for writing. It refuses a file from a newer version, and a
-// file that is damaged or is not a register, before anything writes to it.
-// When the file needs migrating, it first copies it to the backups folder.
+// inspect reads an existing file without taking it for writing. It refuses
+// a file from a newer version, and a file that is damaged or is not a
+// register, before anything writes to it. When the file needs migrating, it
+// first copies it, byte for byte, to the backups folder.
 //
-// With full set it reads every page and runs bbolt's consistency check,
-// which takes a few hundred milliseconds on a very large register. Open asks
-// for it when the day's backup is due (so a damaged file is never copied
-// over good backups), when it makes no backups, and before a migration; on
-// other opens the header, size and version checks suffice, because every
-// later read is guarded and turns a damaged page into an error anyway.
+// With full set it checks every page of the file (verifyFile), which takes a
+// few hundred milliseconds on a very large register. Open asks for it when
+// the day's backup is due (so a damaged file is never copied over good
+// backups) and when it makes no backups; it is also done before any
+// migration. On other opens the header, size and version checks suffice,
+// because every later read is guarded and turns a damaged page into an
+// error anyway.
 func inspect(path string, timeout time.Duration, now func() time.Time, full bool) error {
 	info, err := os.Stat(path)
 	if err != nil {
