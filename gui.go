@@ -34,8 +34,10 @@ func runGUI() {
 	a := fyneapp.NewWithID(info.ID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", iconPNG))
 
+	// The window opens at the register's size: it becomes the main window
+	// once the register is open.
 	w := a.NewWindow(info.Name)
-	w.Resize(fyne.NewSize(560, 220))
+	w.Resize(fyne.NewSize(1280, 800))
 	w.CenterOnScreen()
 
 	path, err := storage.ResolvePath("", os.Getenv)
@@ -46,7 +48,7 @@ func runGUI() {
 	}
 	var open func()
 	open = func() {
-		w.SetContent(container.NewPadded(container.NewVBox(
+		w.SetContent(container.NewCenter(container.NewVBox(
 			widget.NewLabel("Opening the register…"),
 			widget.NewLabel(path),
 			widget.NewProgressBarInfinite())))
@@ -119,9 +121,8 @@ func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 		buttons.Add(widget.NewButton("Try again", retry))
 	}
 	buttons.Add(quit)
-	w.SetContent(container.NewPadded(container.NewBorder(title, buttons, nil, nil,
-		container.NewVScroll(container.NewVBox(msg, advice)))))
-	w.Resize(fyne.NewSize(640, 320))
+	panel := container.NewBorder(title, buttons, nil, nil, container.NewVBox(msg, advice))
+	w.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(640, 300), panel)))
 }
 
 func newestBackup(path string) (storage.BackupInfo, bool) {

@@ -123,7 +123,8 @@ func newDashboardScreen(u *ui) *dashboardScreen {
 	s.report.OnChanged = func(string) { s.refresh() }
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	bar := container.NewHBox(widget.NewLabel("As at"), s.asAt, today,
-		widget.NewLabel("Portfolio"), s.chief, widget.NewLabel("Report"), s.report)
+		widget.NewLabel("Portfolio"), container.NewGridWrap(fyne.NewSize(300, s.chief.MinSize().Height), s.chief),
+		widget.NewLabel("Report"), container.NewGridWrap(fyne.NewSize(260, s.report.MinSize().Height), s.report))
 	s.body = container.NewVBox()
 	s.content = container.NewBorder(container.NewVBox(bar, s.asAtErr, s.title), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(s.body)))
@@ -183,7 +184,7 @@ func (s *dashboardScreen) show(d *dashboard) {
 
 	c := d.counts
 	tiles := container.NewGridWithColumns(5,
-		countTile("Open and closed findings", c.Total, widget.MediumImportance),
+		countTile("Findings tracked", c.Total, widget.MediumImportance),
 		countTile("Overdue", c.Overdue, widget.DangerImportance),
 		countTile("Rated red", c.ByRAG[model.Red], widget.DangerImportance),
 		countTile("In closure", len(d.proposed), widget.SuccessImportance),
@@ -302,7 +303,7 @@ func (s *dashboardScreen) findingList(fs []model.Finding, detail func(model.Find
 
 func moreLine(n int) fyne.CanvasObject {
 	l := widget.NewLabel(fmt.Sprintf("…and %d more: use the register's filters to see them all.", n))
-	l.Importance = widget.LowImportance
+	l.TextStyle = fyne.TextStyle{Italic: true}
 	return l
 }
 

@@ -44,6 +44,7 @@ type editorScreen struct {
 	grade           *widget.Select
 	title           *widget.Entry
 	verbatim        *widget.Entry
+	verbatimView    *widget.Label // the wording as read-only text while locked
 	editWording     *widget.Button
 	wordingMissing  *widget.Check
 	interpretation  *widget.Entry
@@ -203,17 +204,20 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	}
 	e.grade = widget.NewSelect(grades, func(string) {})
 	e.title = widget.NewEntry()
-	e.title.SetPlaceHolder("A short title; the first sentence of the wording is used when empty")
+	e.title.SetPlaceHolder("short title (optional)")
 
 	e.verbatim = widget.NewMultiLineEntry()
 	e.verbatim.Wrapping = fyne.TextWrapWord
 	e.verbatim.SetMinRowsVisible(5)
+	e.verbatimView = widget.NewLabel("")
+	e.verbatimView.Wrapping = fyne.TextWrapWord
+	e.verbatimView.Selectable = true
 	e.editWording = widget.NewButtonWithIcon("Edit wording…", theme.DocumentCreateIcon(), e.onEditWording)
-	e.wordingMissing = widget.NewCheck("Wording missing from the source text: check the published report", func(bool) {})
+	e.wordingMissing = widget.NewCheck("Wording missing from the source", func(bool) {})
 	e.interpretation = widget.NewMultiLineEntry()
 	e.interpretation.Wrapping = fyne.TextWrapWord
 	e.interpretation.SetMinRowsVisible(4)
-	e.interpretation.SetPlaceHolder("What the force understands the finding to ask, in its own words")
+	e.interpretation.SetPlaceHolder("what the force takes the finding to ask")
 
 	e.chief = widget.NewSelect(nil, func(string) {})
 	e.delivery = widget.NewSelect(nil, func(string) {})
@@ -231,7 +235,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	}
 	e.classification = widget.NewSelect(classes, func(string) {})
 	e.descriptor = widget.NewEntry()
-	e.descriptor.SetPlaceHolder("descriptor, e.g. PERSONAL (optional)")
+	e.descriptor.SetPlaceHolder("e.g. PERSONAL")
 
 	e.originalTarget = newDateEntry()
 	e.currentTarget = newDateEntry()
@@ -244,7 +248,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	}
 	e.statusHelp = widget.NewLabel("")
 	e.statusHelp.Wrapping = fyne.TextWrapWord
-	e.statusHelp.Importance = widget.LowImportance
+	e.statusHelp.TextStyle = fyne.TextStyle{Italic: true}
 	e.status = widget.NewSelect(statuses, func(v string) { e.statusHelp.SetText(statusRule(model.Status(v))) })
 	rags := []string{noneChoice}
 	for _, r := range model.RAGs {
@@ -260,7 +264,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	e.rationale = widget.NewMultiLineEntry()
 	e.rationale.Wrapping = fyne.TextWrapWord
 	e.rationale.SetMinRowsVisible(3)
-	e.rationale.SetPlaceHolder("What was done and what evidence shows it (needed to propose closure or take no further action)")
+	e.rationale.SetPlaceHolder("what was done, and the evidence that shows it")
 	e.proposedDate = newDateEntry()
 	e.closedDate = newDateEntry()
 	e.supersededBy = widget.NewSelect(nil, func(string) {})
@@ -279,7 +283,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 		formRow("Title", e.title, e.errLabel("title")),
 	)
 	wording := widget.NewForm(
-		formRow("Inspectorate wording", container.NewBorder(nil, container.NewHBox(e.editWording, e.wordingMissing), nil, nil, e.verbatim), e.errLabel("verbatim")),
+		formRow("Inspectorate wording", container.NewVBox(e.verbatimView, e.verbatim, container.NewHBox(e.editWording, e.wordingMissing)), e.errLabel("verbatim")),
 		formRow("Force's interpretation", e.interpretation, e.errLabel("interpretation")),
 	)
 	owners := widget.NewForm(
@@ -290,7 +294,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	)
 	targets := widget.NewForm(
 		formRow("Original target", container.NewHBox(e.originalTarget), e.errLabel("original_target")),
-		formRow("Current target", container.NewHBox(e.currentTarget, widget.NewLabel("Changing it asks for the reason and who agreed.")), e.errLabel("current_target")),
+		formRow("Current target", container.NewVBox(container.NewHBox(e.currentTarget), hint("Changing it asks for the reason and who agreed.")), e.errLabel("current_target")),
 		formRow("Revisions", e.revisions, e.errLabel("target_revisions")),
 	)
 	progress := widget.NewForm(
@@ -340,13 +344,17 @@ func (e *editorScreen) setFields(f model.Finding) {
 	e.grade.SetSelected(orText(string(f.Grade), noneChoice))
 	e.title.SetText(f.Title)
 	e.verbatim.SetText(f.Verbatim)
+	e.verbatimView.SetText(f.Verbatim)
 	// The inspectorate's wording is the record of what was said: once it is
-	// set it changes only through "Edit wording", which asks first.
+	// set it is shown as text, and changes only through "Edit wording",
+	// which asks first.
 	if strings.TrimSpace(f.Verbatim) != "" {
-		e.verbatim.Disable()
+		e.verbatim.Hide()
+		e.verbatimView.Show()
 		e.editWording.Show()
 	} else {
-		e.verbatim.Enable()
+		e.verbatim.Show()
+		e.verbatimView.Hide()
 		e.editWording.Hide()
 	}
 	e.wordingMissing.SetChecked(f.WordingMissing)
@@ -676,7 +684,8 @@ func (e *editorScreen) onEditWording() {
 		"The wording is the inspectorate's own text, kept as published.\nChange it only to correct a mistake in how it was copied. The change is recorded in the history.",
 		func(ok bool) {
 			if ok {
-				e.verbatim.Enable()
+				e.verbatimView.Hide()
+				e.verbatim.Show()
 				e.editWording.Hide()
 				e.u.win.Canvas().Focus(e.verbatim)
 			}

@@ -41,7 +41,7 @@ func newUpdatesTab(e *editorScreen) *updatesTab {
 	add := widget.NewButtonWithIcon("Add update…", theme.ContentAddIcon(), t.onAdd)
 	add.Importance = widget.HighImportance
 	note := widget.NewLabel("Updates are kept as written: add a new one to correct or follow up.")
-	note.Importance = widget.LowImportance
+	note.TextStyle = fyne.TextStyle{Italic: true}
 	t.content = container.NewBorder(container.NewHBox(add, note), nil, nil, nil, t.list)
 	t.refresh()
 	return t
@@ -129,7 +129,7 @@ func (t *updatesTab) onAdd() {
 	)
 	help := widget.NewLabel("Saving also sets the finding's status and RAG to these. The update cannot be changed afterwards.")
 	help.Wrapping = fyne.TextWrapWord
-	help.Importance = widget.LowImportance
+	help.TextStyle = fyne.TextStyle{Italic: true}
 	t.e.u.formDialog("Add a progress update", "Save update", container.NewVBox(form, help, problem), problem, func() error {
 		d, err := date.Date()
 		if err != nil {

@@ -108,6 +108,14 @@ func (s *peopleScreen) refresh() {
 		}
 	}
 	s.list.Refresh()
+	if s.sel < 0 && len(ps) > 0 {
+		// Show someone rather than an empty panel.
+		s.list.Select(0)
+		return
+	}
+	if s.sel >= 0 {
+		s.list.Select(s.sel)
+	}
 	s.showSelected()
 }
 

@@ -37,9 +37,17 @@ const (
 var colTitles = [numCols]string{"Ref", "Type", "Area", "Grade", "Title", "Chief officer lead",
 	"Delivery lead", "Status", "RAG", "Current target", "Days overdue"}
 
-// Column widths chosen so the sample's references, areas and statuses read
-// in full at 1280 pixels; the title takes what is left.
-var colWidths = [numCols]float32{190, 120, 190, 150, 330, 190, 170, 210, 100, 115, 105}
+// colWidths are chosen so that the columns a person scans first read in
+// full in a 1280-pixel window; the rest are a scroll away.
+var colWidths = [numCols]float32{
+	colRef: 182, colType: 150, colArea: 210, colGrade: 170, colTitle: 250, colChief: 215,
+	colDelivery: 215, colStatus: 290, colRAG: 95, colTarget: 115, colOverdue: 110}
+
+// colOrder is the order columns appear in: what is late and who owns it
+// first, the classification of the finding after. The reference stays put
+// while the rest scroll.
+var colOrder = [numCols]int{colRef, colTitle, colStatus, colRAG, colTarget, colOverdue,
+	colChief, colDelivery, colArea, colType, colGrade}
 
 // Filter choices meaning "no filter".
 const (
@@ -372,8 +380,8 @@ func newRegisterScreen(u *ui) *registerScreen {
 	s.table.ShowHeaderRow = true
 	s.table.StickyColumnCount = 1
 	s.table.ExtendBaseWidget(s.table)
-	for i, w := range colWidths {
-		s.table.SetColumnWidth(i, w)
+	for i, col := range colOrder {
+		s.table.SetColumnWidth(i, colWidths[col])
 	}
 	s.empty = widget.NewLabel("")
 	s.empty.Alignment = fyne.TextAlignCenter
@@ -405,6 +413,7 @@ func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 		return
 	}
 	row := &s.data.rows[s.shown[id.Row]]
+	col := colOrder[id.Col]
 	stack := o.(*fyne.Container)
 	bg := stack.Objects[0].(*canvas.Rectangle)
 	l := stack.Objects[1].(*widget.Label)
@@ -422,7 +431,7 @@ func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	}
 	bg.Refresh()
 
-	if id.Col == colRAG {
+	if col == colRAG {
 		l.Hide()
 		chip.SetRAG(row.f.RAG)
 		chip.Show()
@@ -430,12 +439,12 @@ func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	}
 	chip.Hide()
 	l.Show()
-	l.TextStyle = fyne.TextStyle{Bold: id.Col == colRef || (id.Col == colOverdue && row.isOver)}
+	l.TextStyle = fyne.TextStyle{Bold: col == colRef || (col == colOverdue && row.isOver)}
 	l.Importance = widget.MediumImportance
-	if id.Col == colOverdue && row.isOver {
+	if col == colOverdue && row.isOver {
 		l.Importance = widget.DangerImportance
 	}
-	l.SetText(cellText(row, id.Col))
+	l.SetText(cellText(row, col))
 }
 
 func cellText(r *regRow, col int) string {
@@ -479,7 +488,7 @@ func (s *registerScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject
 	}
 	b.Importance = widget.LowImportance
 	b.Alignment = widget.ButtonAlignLeading
-	col := id.Col
+	col := colOrder[id.Col]
 	b.OnTapped = func() { s.onSort(col) }
 	b.SetIcon(nil)
 	if col == s.view.SortCol {

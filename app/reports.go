@@ -45,7 +45,7 @@ func newReportsScreen(u *ui) *reportsScreen {
 			counts := widget.NewLabel("")
 			counts.Wrapping = fyne.TextWrapWord
 			edit := widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), nil)
-			return container.NewBorder(nil, nil, nil, edit,
+			return container.NewBorder(nil, nil, nil, container.NewVBox(edit),
 				container.NewVBox(title, container.NewHBox(dates, pcc), counts))
 		},
 		s.updateItem,
@@ -53,7 +53,7 @@ func newReportsScreen(u *ui) *reportsScreen {
 	add := widget.NewButtonWithIcon("Add report…", theme.ContentAddIcon(), s.onAdd)
 	add.Importance = widget.HighImportance
 	help := widget.NewLabel("The Police and Crime Commissioner must publish a response within 56 days of publication.")
-	help.Importance = widget.LowImportance
+	help.TextStyle = fyne.TextStyle{Italic: true}
 	s.content = container.NewBorder(container.NewHBox(add, help), nil, nil, nil, s.list)
 	return s
 }
@@ -63,17 +63,11 @@ func (s *reportsScreen) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	row := s.rows[id]
+	// The row is a border: the details in the centre, then the Edit
+	// button in a box on the right.
 	border := o.(*fyne.Container)
-	var box *fyne.Container
-	var edit *widget.Button
-	for _, obj := range border.Objects {
-		switch v := obj.(type) {
-		case *fyne.Container:
-			box = v
-		case *widget.Button:
-			edit = v
-		}
-	}
+	box := border.Objects[0].(*fyne.Container)
+	edit := border.Objects[1].(*fyne.Container).Objects[0].(*widget.Button)
 	r := row.r
 	edit.OnTapped = func() { s.editDialog(r) }
 	box.Objects[0].(*widget.Label).SetText(r.Title)
@@ -90,7 +84,7 @@ func (s *reportsScreen) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	switch {
 	case due.IsZero():
 		pcc.SetText("PCC response due: set the publication date")
-		pcc.Importance = widget.LowImportance
+		pcc.Importance = widget.MediumImportance
 	case due.Before(today):
 		pcc.SetText(fmt.Sprintf("PCC response was due %s (%d days ago)", due, due.DaysUntil(today)))
 		pcc.Importance = widget.DangerImportance

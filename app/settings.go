@@ -37,10 +37,10 @@ func (u *ui) settingsDialog(done func()) {
 	class.SetSelected(string(orClass(cur.DefaultMarking.Classification)))
 	descriptor := widget.NewEntry()
 	descriptor.SetText(cur.DefaultMarking.Descriptor)
-	descriptor.SetPlaceHolder("optional descriptor, e.g. PERSONAL")
+	descriptor.SetPlaceHolder("e.g. PERSONAL")
 	author := widget.NewEntry()
 	author.SetText(cur.Author)
-	author.SetPlaceHolder("your name, written on updates and in the history")
+	author.SetPlaceHolder("your name, for updates and history")
 	problem := newFieldError()
 	form := widget.NewForm(
 		widget.NewFormItem("Force name", force),
@@ -50,7 +50,7 @@ func (u *ui) settingsDialog(done func()) {
 	)
 	help := widget.NewLabel("The prefix starts every local reference, e.g. KEN-PEEL2122-AFI-07. References already given do not change.")
 	help.Wrapping = fyne.TextWrapWord
-	help.Importance = widget.LowImportance
+	help.TextStyle = fyne.TextStyle{Italic: true}
 	u.formDialog("Register settings", "Save", container.NewVBox(form, help, problem), problem, func() error {
 		s := cur
 		s.ForceName = strings.TrimSpace(force.Text)

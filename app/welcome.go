@@ -49,7 +49,7 @@ func newWelcomeScreen(u *ui) *welcomeScreen {
 		s.importBox.Hide()
 	}
 	for _, l := range []*widget.Label{sampleHelp, emptyHelp, importHelp} {
-		l.Importance = widget.LowImportance
+		l.TextStyle = fyne.TextStyle{Italic: true}
 		l.Alignment = fyne.TextAlignCenter
 	}
 	choices := container.NewVBox(

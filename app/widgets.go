@@ -204,6 +204,15 @@ func heading(text string) *widget.Label {
 	return l
 }
 
+// hint is a line of guidance beside a field: italic rather than greyed,
+// because the theme's disabled grey is hard to read.
+func hint(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.TextStyle = fyne.TextStyle{Italic: true}
+	return l
+}
+
 // spacer pushes following objects to the far end of a box.
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }
 

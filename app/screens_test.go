@@ -1,0 +1,155 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+// A report added by hand is listed with its PCC response date, flagged
+// when it is near.
+func TestReportsAddByHand(t *testing.T) {
+	h := newHarness(t, true)
+	h.u.selectTab("Reports")
+	h.u.reports.onAdd()
+	entries := h.dialogEntries()
+	typeInto(entries[0], "Child protection inspection of Kent")
+	published := h.u.today().AddDays(-50)
+	for _, e := range entries {
+		if d, ok := e.(*dateEntry); ok {
+			typeInto(d, published.String())
+		}
+	}
+	for _, o := range h.overlay() {
+		if sel, ok := o.(*widget.Select); ok {
+			sel.SetSelected(string(model.ChildProtection))
+		}
+	}
+	h.tapDialog("Save")
+	h.noDialog()
+
+	var found *model.Report
+	for _, row := range h.u.reports.rows {
+		if row.r.Title == "Child protection inspection of Kent" {
+			r := row.r
+			found = &r
+		}
+	}
+	if found == nil || found.Type != model.ChildProtection || found.Published != published {
+		t.Fatalf("the report was not stored as typed: %+v", found)
+	}
+	want := "PCC response due " + published.AddDays(56).String() + " (in 6 days)"
+	var pcc *widget.Label
+	for _, o := range test.LaidOutObjects(h.u.reports.list) {
+		if l, ok := o.(*widget.Label); ok && l.Text == want {
+			pcc = l
+		}
+	}
+	if pcc == nil {
+		t.Fatalf("no line reads %q", want)
+	}
+	if pcc.Importance != widget.WarningImportance {
+		t.Errorf("a PCC response due in 6 days is not highlighted")
+	}
+}
+
+// Reassigning moves ownership and the finding's history says so.
+func TestPeopleReassign(t *testing.T) {
+	h := newHarness(t, true)
+	h.u.selectTab("People")
+	p := h.u.people
+	rui := h.finding("KEN-PEEL2122-AFI-16")
+	from := -1
+	for i, person := range p.people {
+		if person.ID == rui.ChiefOfficerID {
+			from = i
+		}
+	}
+	p.list.Select(from)
+	if !strings.Contains(p.owns.Text, "KEN-PEEL2122-AFI-16") {
+		t.Fatalf("what they own does not list the RUI finding: %q", p.owns.Text)
+	}
+	fromName := p.people[from].Label()
+	test.Tap(p.reassignBtn)
+	var sel *widget.Select
+	for _, o := range h.overlay() {
+		if s, ok := o.(*widget.Select); ok {
+			sel = s
+		}
+	}
+	to := "Deputy Chief Constable"
+	sel.SetSelected(to)
+	h.tapDialog("Reassign")
+	if !h.dialogShows("moved from " + fromName + " to " + to) {
+		t.Fatal("no confirmation of the reassignment")
+	}
+	h.tapDialog("OK")
+
+	after := h.finding("KEN-PEEL2122-AFI-16")
+	if got := p.people[p.sel].Label(); after.ChiefOfficerID == rui.ChiefOfficerID || got != fromName {
+		t.Fatalf("chief officer still %d; selected %q", after.ChiefOfficerID, got)
+	}
+	if strings.Contains(p.owns.Text, "KEN-PEEL2122-AFI-16") {
+		t.Error("the old owner still lists the finding")
+	}
+	h.u.selectTab("Register")
+	e := h.openRUI()
+	want := "chief officer lead changed from " + fromName + " to " + to + " (reassigned from " + fromName + " to " + to + ")"
+	if !strings.Contains(e.history.lines[0], want) {
+		t.Errorf("history reads %q, want %q", e.history.lines[0], want)
+	}
+}
+
+// The editor's lead pickers can add a person without leaving the finding.
+func TestEditorAddPersonInline(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	test.Tap(findButton(t, e.content, "Add person…"))
+	entries := h.dialogEntries()
+	typeInto(entries[0], "Jane Smith")
+	typeInto(entries[1], "Detective Superintendent")
+	typeInto(entries[3], "not an address")
+	h.tapDialog("Save")
+	if !h.dialogShows("is not an email address") {
+		t.Fatal("a bad email was not explained")
+	}
+	typeInto(h.dialogEntries()[3], "jane.smith@example.police.uk")
+	h.tapDialog("Save")
+	h.noDialog()
+	if e.chief.Selected != "Jane Smith (Detective Superintendent)" {
+		t.Errorf("the new person is not chosen: %q", e.chief.Selected)
+	}
+	if !e.dirty() {
+		t.Error("choosing a new lead should leave the finding to be saved")
+	}
+}
+
+// The welcome screen's "start empty" asks for the settings and then shows
+// the register; the window title names the force.
+func TestWelcomeStartEmpty(t *testing.T) {
+	h := newHarness(t, false)
+	test.Tap(h.u.welcome.empty)
+	entries := h.dialogEntries()
+	typeInto(entries[0], "Avon and Somerset Constabulary")
+	typeInto(entries[1], "A&S")
+	h.tapDialog("Save")
+	if !h.dialogShows("capital letters") {
+		t.Fatal("a prefix with a symbol was not explained")
+	}
+	typeInto(h.dialogEntries()[1], "ASC")
+	h.tapDialog("Save")
+	h.noDialog()
+	if h.u.body.Objects[0] != h.u.tabs {
+		t.Fatal("the register is not shown after starting empty")
+	}
+	if got := h.u.win.Title(); !strings.HasPrefix(got, "Avon and Somerset Constabulary") {
+		t.Errorf("window title %q", got)
+	}
+	if !h.u.register.empty.Visible() {
+		t.Error("the empty register does not say what to do")
+	}
+}
