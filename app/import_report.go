@@ -28,6 +28,7 @@ type importReportScreen struct {
 	summary  *widget.Label
 	rows     *fyne.Container
 	doImport *widget.Button
+	bar      *fyne.Container // the dialog's buttons, laid out again when a label changes
 
 	plan *report.Plan
 }
@@ -43,7 +44,7 @@ func newImportReportScreen(u *ui) *importReportScreen {
 	s.paste = widget.NewMultiLineEntry()
 	s.paste.SetPlaceHolder("Paste the report's text here, or open a .txt or .pdf file")
 	s.paste.Wrapping = fyne.TextWrapWord
-	s.paste.SetMinRowsVisible(6)
+	s.paste.SetMinRowsVisible(3)
 	s.title = widget.NewEntry()
 	s.title.SetPlaceHolder("Report title (from the text when left empty, e.g. Kent Police PEEL 2021/22)")
 	s.summary = widget.NewLabel("")
@@ -58,11 +59,11 @@ func newImportReportScreen(u *ui) *importReportScreen {
 		nil, nil, s.paste)
 	top := container.NewVBox(heading("Import findings from an inspection report"), source, s.title, s.summary)
 	scroll := container.NewVScroll(s.rows)
-	scroll.SetMinSize(fyne.NewSize(1000, 380))
-	buttons := container.NewHBox(spacer(), widget.NewButton("Cancel", func() { s.dlg.Hide() }), s.doImport)
-	content := container.NewBorder(top, buttons, nil, nil, scroll)
+	scroll.SetMinSize(fyne.NewSize(900, 260))
+	s.bar = container.NewHBox(spacer(), widget.NewButton("Cancel", func() { s.dlg.Hide() }), s.doImport)
+	content := container.NewBorder(top, s.bar, nil, nil, scroll)
 	s.dlg = dialog.NewCustomWithoutButtons("Import a report", content, u.win)
-	s.dlg.Resize(fyne.NewSize(1100, 760))
+	s.dlg.Resize(fyne.NewSize(1100, 720))
 	return s
 }
 
@@ -221,6 +222,7 @@ func (s *importReportScreen) updateSummary() {
 	} else {
 		s.doImport.Enable()
 	}
+	s.bar.Refresh()
 }
 
 func (s *importReportScreen) onImport() {

@@ -28,6 +28,7 @@ type importReturnScreen struct {
 	summary  *widget.Label
 	list     *fyne.Container
 	apply    *widget.Button
+	bar      *fyne.Container // the dialog's buttons, laid out again when a label changes
 
 	name string
 	data []byte
@@ -54,10 +55,10 @@ func newImportReturnScreen(u *ui) *importReturnScreen {
 		container.NewBorder(nil, nil, widget.NewButton("Open a return…", s.onOpenFile), widget.NewButton("Read again with the password", s.onReread), s.password),
 		s.summary)
 	scroll := container.NewVScroll(s.list)
-	scroll.SetMinSize(fyne.NewSize(1000, 420))
-	buttons := container.NewHBox(spacer(), widget.NewButton("Cancel", func() { s.dlg.Hide() }), s.apply)
-	s.dlg = dialog.NewCustomWithoutButtons("Import a return", container.NewBorder(top, buttons, nil, nil, scroll), u.win)
-	s.dlg.Resize(fyne.NewSize(1100, 760))
+	scroll.SetMinSize(fyne.NewSize(900, 320))
+	s.bar = container.NewHBox(spacer(), widget.NewButton("Cancel", func() { s.dlg.Hide() }), s.apply)
+	s.dlg = dialog.NewCustomWithoutButtons("Import a return", container.NewBorder(top, s.bar, nil, nil, scroll), u.win)
+	s.dlg.Resize(fyne.NewSize(1100, 720))
 	return s
 }
 
@@ -168,6 +169,7 @@ func (s *importReturnScreen) update() {
 	if s.diff == nil {
 		s.apply.SetText("Apply")
 		s.apply.Disable()
+		s.bar.Refresh()
 		return
 	}
 	total, ticked := s.diff.Count()
@@ -185,6 +187,7 @@ func (s *importReturnScreen) update() {
 	} else {
 		s.apply.Enable()
 	}
+	s.bar.Refresh()
 }
 
 func (s *importReturnScreen) onApply() {
