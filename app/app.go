@@ -176,6 +176,13 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 	u.win.SetContent(u.body)
 	u.win.SetMainMenu(u.buildMenu())
 	u.win.SetCloseIntercept(u.onClose)
+	// Escape is not a modifier shortcut, so it reaches the window as a key
+	// when no field has the keyboard.
+	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			u.onEscape()
+		}
+	})
 	u.updateTitle()
 
 	u.refreshAll()
@@ -218,9 +225,12 @@ func (u *ui) buildMenu() *fyne.MainMenu {
 		&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
 	save := u.addShortcut(fyne.NewMenuItem("Save finding", u.onSave),
 		&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
+	cancel := fyne.NewMenuItem("Cancel editing", u.onEscape)
+	cancel.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyEscape}
 	edit := fyne.NewMenu("Edit",
 		search,
 		save,
+		cancel,
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Settings…", u.onSettings),
 		// Hook: further Edit items go here.
@@ -426,6 +436,13 @@ func (u *ui) onFind() {
 	u.showTabs()
 	u.selectTab("Register")
 	u.register.focusSearch()
+}
+
+// onEscape cancels editing a finding (asking first if anything changed).
+func (u *ui) onEscape() {
+	if e := u.register.editor; e != nil && u.win.Canvas().Overlays().Top() == nil {
+		e.onCancel()
+	}
 }
 
 // onSave saves the finding being edited, if any.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -343,7 +344,12 @@ func TestFlowClosureRules(t *testing.T) {
 		t.Errorf("a bad date is explained as %q", l.Text)
 	}
 	typeInto(e.closedDate, "05/11/2026")
-	test.Tap(e.save)
+	// Save through the menu item that carries Ctrl/Cmd+S.
+	item := menuItemByLabel(t, h.u, "Save finding")
+	if sc, ok := item.Shortcut.(*desktop.CustomShortcut); !ok || sc.KeyName != fyne.KeyS {
+		t.Errorf("Save finding has shortcut %v", item.Shortcut)
+	}
+	item.Action()
 	h.noDialog()
 	if got := h.finding(e.orig.Ref); got.Status != model.Closed || got.ClosedDate != model.MustDate("05/11/2026") {
 		t.Errorf("complete closure stored as %s on %s", got.Status, got.ClosedDate)
@@ -390,6 +396,29 @@ func TestFlowUnsavedChangesPrompt(t *testing.T) {
 		t.Fatal("closing the window with unsaved changes did not ask")
 	}
 	h.tapDialog("Keep editing")
+	// Escape cancels, asking first.
+	h.u.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if !h.dialogShows("changes that have not been saved") {
+		t.Fatal("Escape with unsaved changes did not ask")
+	}
+	h.tapDialog("Discard changes")
+	if h.u.register.editor != nil {
+		t.Error("Escape and discard did not close the editor")
+	}
+}
+
+// menuItemByLabel finds an item of the main menu by its label.
+func menuItemByLabel(t *testing.T, u *ui, label string) *fyne.MenuItem {
+	t.Helper()
+	for _, m := range u.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Label == label {
+				return it
+			}
+		}
+	}
+	t.Fatalf("no menu item %q", label)
+	return nil
 }
 
 // Flow 8: the dashboard's counts match the register today and as at an
