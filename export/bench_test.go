@@ -1,12 +1,20 @@
 package export
 
 import (
+	"encoding/json"
+	"flag"
 	"io"
+	"os"
 	"testing"
 
 	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 )
+
+// peerOut, when given, is where BenchmarkReturn10k writes a description of
+// the workbook it built (sheets, columns, rows, styles, page set-up), for
+// the exceljs peer in bench/ to write the same workbook.
+var peerOut = flag.String("peer-out", "", "write the benchmark workbook's description to this JSON file")
 
 // BenchmarkReturn10k builds and writes the Q3 2025/26 return of the
 // 10,000-finding synthetic register: reading the store, the as-at
@@ -29,4 +37,26 @@ func BenchmarkReturn10k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows), "rows")
+	if *peerOut == "" {
+		return
+	}
+	b.StopTimer()
+	opts.record = &recording{}
+	w, err := BuildReturn(s, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	data, err := json.Marshal(struct {
+		*recording
+		Title   string `json:"title"`
+		Subject string `json:"subject"`
+		Creator string `json:"creator"`
+	}{opts.record, "Kent Police – progress return " + opts.Period.String(), "HMICFRS inspection findings: quarterly progress return", "Improvement Tracker"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(*peerOut, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
 }

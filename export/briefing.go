@@ -145,7 +145,7 @@ func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
 		creator(snap.Settings), now, w.customProps()); err != nil {
 		return nil, err
 	}
-	w.Warnings = w.warn.list
+	w.Warnings = w.warn.all()
 	ok = true
 	return w, nil
 }
@@ -178,8 +178,7 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 		return err
 	}
 	for i, width := range briefingWidths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := b.f.SetColWidth(sheetBriefing, col, col, width); err != nil {
+		if err := b.colWidth(sheetBriefing, i+1, i+1, width); err != nil {
 			return err
 		}
 	}

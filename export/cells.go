@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf16"
 )
 
@@ -60,13 +61,30 @@ func utf16Len(s string) int {
 	return n
 }
 
-// warnings collects what the user should hear about after an export.
+// warnings collects what the user should hear about after an export. Sheets
+// are written at the same time, so it takes a lock.
 type warnings struct {
+	mu   sync.Mutex
 	list []string
 }
 
 func (w *warnings) add(format string, a ...any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.list = append(w.list, fmt.Sprintf(format, a...))
+}
+
+// all returns the warnings so far.
+func (w *warnings) all() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.list...)
+}
+
+// truncated records that the text at where was cut to fit a cell.
+func (w *warnings) truncated(where string) {
+	w.add("%s was longer than a spreadsheet cell holds (%d characters); the workbook shows the start of it, ending %q.",
+		where, MaxCellChars, TruncatedNote)
 }
 
 // clean prepares text for a cell: it cuts it to the cell limit (with a
@@ -74,8 +92,7 @@ func (w *warnings) add(format string, a ...any) {
 func (w *warnings) clean(s, where string) (string, bool) {
 	s, cut := fitCell(s)
 	if cut {
-		w.add("%s was longer than a spreadsheet cell holds (%d characters); the workbook shows the start of it, ending %q.",
-			where, MaxCellChars, TruncatedNote)
+		w.truncated(where)
 	}
 	return s, formulaLead(s)
 }

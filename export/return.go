@@ -125,6 +125,10 @@ type ReturnOptions struct {
 	Now time.Time
 	// Progress, when set, is told each step as the export reaches it.
 	Progress func(step string)
+
+	// record, when set, receives a description of the workbook, for the
+	// export benchmark's peer.
+	record *recording
 }
 
 func (o ReturnOptions) step(s string) {
@@ -222,6 +226,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.book.rec = opts.record
 	ok := false
 	defer func() {
 		if !ok {
@@ -233,24 +238,19 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		return nil, err
 	}
 	caption := fmt.Sprintf("%s – progress return %s, as at %s. One row per finding open at that date or closed within the period.", force, opts.Period, asAt)
-	if err := b.writeTable(table{sheet: SheetReturn, name: "ReturnTable", caption: caption, cols: returnColumns, rows: w.rows, wide: true,
-		where: func(r int) string { return w.refs[r] }}); err != nil {
-		return nil, err
-	}
-	if err := b.writeTable(table{sheet: SheetMilestones, name: "MilestonesTable",
-		caption: fmt.Sprintf("Milestones of the findings on the Return sheet, as at %s.", asAt),
-		cols:    milestoneColumns, rows: msRows, where: func(r int) string { return msRefs[r] + " milestone" }}); err != nil {
-		return nil, err
-	}
-	if err := b.writeTable(table{sheet: SheetChanges, name: "ChangesTable",
-		caption: fmt.Sprintf("What changed from %s to %s: new findings, status and RAG changes, target revisions with reasons, closures.", first, asAt),
-		cols:    changeColumns, rows: changeRows(changes), where: func(r int) string { return changes[r].ref + " change" }}); err != nil {
-		return nil, err
-	}
 	opts.step("Comparing with the last return")
 	sinceCaption, sinceRows := w.sinceLast(last)
-	if err := b.writeTable(table{sheet: SheetSinceLast, name: "SinceLastTable", caption: sinceCaption,
-		cols: sinceColumns, rows: sinceRows}); err != nil {
+	if err := b.writeTables(
+		table{sheet: SheetReturn, name: "ReturnTable", caption: caption, cols: returnColumns, rows: w.rows, wide: true,
+			where: func(r int) string { return w.refs[r] }},
+		table{sheet: SheetMilestones, name: "MilestonesTable",
+			caption: fmt.Sprintf("Milestones of the findings on the Return sheet, as at %s.", asAt),
+			cols:    milestoneColumns, rows: msRows, where: func(r int) string { return msRefs[r] + " milestone" }},
+		table{sheet: SheetChanges, name: "ChangesTable",
+			caption: fmt.Sprintf("What changed from %s to %s: new findings, status and RAG changes, target revisions with reasons, closures.", first, asAt),
+			cols:    changeColumns, rows: changeRows(changes), where: func(r int) string { return changes[r].ref + " change" }},
+		table{sheet: SheetSinceLast, name: "SinceLastTable", caption: sinceCaption, cols: sinceColumns, rows: sinceRows},
+	); err != nil {
 		return nil, err
 	}
 	if err := writeKey(b, fmt.Sprintf("%s, as at %s", opts.Period, asAt)); err != nil {
@@ -261,7 +261,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		creator(snap.Settings), now, w.customProps()); err != nil {
 		return nil, err
 	}
-	w.Warnings = w.warn.list
+	w.Warnings = w.warn.all()
 	ok = true
 	return w, nil
 }

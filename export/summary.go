@@ -53,10 +53,10 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 	if err := b.writeMarking(sheet, summaryWidth); err != nil {
 		return err
 	}
-	if err := b.f.SetColWidth(sheet, "A", "A", summaryFirstColWide); err != nil {
+	if err := b.colWidth(sheet, 1, 1, summaryFirstColWide); err != nil {
 		return err
 	}
-	if err := b.f.SetColWidth(sheet, "B", "J", 14); err != nil {
+	if err := b.colWidth(sheet, 2, summaryWidth, 14); err != nil {
 		return err
 	}
 	row := 2
@@ -249,10 +249,10 @@ func writeKey(b *book, asAtText string) error {
 	if err := b.writeMarking(sheet, 2); err != nil {
 		return err
 	}
-	if err := b.f.SetColWidth(sheet, "A", "A", 38); err != nil {
+	if err := b.colWidth(sheet, 1, 1, 38); err != nil {
 		return err
 	}
-	if err := b.f.SetColWidth(sheet, "B", "B", 100); err != nil {
+	if err := b.colWidth(sheet, 2, 2, 100); err != nil {
 		return err
 	}
 	row := 2
@@ -313,7 +313,7 @@ func writeKey(b *book, asAtText string) error {
 		if err := b.put(sheet, 1, row, n, b.styles.wrap, ""); err != nil {
 			return err
 		}
-		if err := b.f.MergeCell(sheet, cellName(1, row), cellName(2, row)); err != nil {
+		if err := b.merge(sheet, cellName(1, row), cellName(2, row)); err != nil {
 			return err
 		}
 		if err := b.fitRow(sheet, row, []any{n}, []float64{138}, []bool{true}); err != nil {
