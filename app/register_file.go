@@ -56,10 +56,12 @@ func (u *ui) onSaveCopy() {
 			}
 			dialog.ShowInformation("Copy saved",
 				"A copy of the register was saved as\n"+saved+"\n\n"+
-					"Open it on another computer with File → Open register…. "+
-					"Keep it as safe as the register itself: it holds everything in it.", u.win)
+					"To use it on another computer, choose File → Open register… there. "+
+					"Keep the copy as safe as the register itself: it holds everything in it.", u.win)
 		})
 	}, u.win)
+	d.SetTitleText("Choose a folder for the copy of the register")
+	d.SetConfirmText("Save the copy here")
 	if home, err := os.UserHomeDir(); err == nil {
 		if l, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
 			d.SetLocation(l)
@@ -163,6 +165,8 @@ func (u *ui) onOpenRegister() {
 			_ = r.Close() // only the path is needed; the store opens the file itself
 			u.openRegisterAt(path)
 		}, u.win)
+		d.SetTitleText("Open a register file")
+		d.SetConfirmText("Open register")
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".db"}))
 		if dir := filepath.Dir(u.store.Path()); dir != "" {
 			if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
