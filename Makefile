@@ -69,7 +69,7 @@ clean:
 FYNE_VERSION := v1.7.4
 FYNE       := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/fyne
 
-.PHONY: fyne-cli deps-windows dist-windows check-windows dist-macos
+.PHONY: fyne-cli deps-windows dist-windows vet-windows check-windows dist-macos
 
 # fyne-cli installs the packaging command at the pinned version.
 fyne-cli:
@@ -81,7 +81,12 @@ deps-windows:
 dist-windows: deps-windows fyne-cli
 	GO=$(GO) FYNE=$(FYNE) scripts/dist-windows.sh
 
-check-windows: dist-windows
+# vet-windows type-checks the Windows-only code (console, file locking) and
+# its tests, which the Linux vet does not see.
+vet-windows:
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) vet -tags ci ./...
+
+check-windows: vet-windows dist-windows
 	IMPROVEMENT_TRACKER_REQUIRE_EXE=1 $(GO) test -count=1 -v -run 'TestDistWindows' ./internal/winexe/
 
 dist-macos: fyne-cli
