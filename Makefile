@@ -119,3 +119,24 @@ fuzz:
 bench-storage:
 	$(GO) test -tags ci -run '^$$' -bench 'OpenAndList' -benchtime 10x ./storage/
 	$(GO) test -tags ci -run '^$$' -bench 'SaveFinding|AppendUpdate' -benchtime 100x ./storage/
+
+# --- Exports: benchmark against exceljs, and a LibreOffice check -----------
+# bench-export times the progress return of the 10,000-finding synthetic
+# register against a peer writing the same workbook with exceljs on Node.js
+# (npm installs it into bench/ on first use), and prints both times, peak
+# memory and the ratio. verify-xlsx has LibreOffice open the sample's Q3
+# 2025/26 return and a briefing and convert them to PDF (and PNG pages to
+# look at) in bench/out/verify; it installs libreoffice-calc-nogui and
+# poppler-utils when missing. Both are slow, so neither is part of make test.
+.PHONY: bench-export verify-xlsx deps-node
+bench-export:
+	$(call apt_ensure,time)
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory deps-node
+	bench/bench-export.sh
+
+deps-node:
+	$(call apt_ensure,nodejs npm)
+
+verify-xlsx:
+	$(call apt_ensure,libreoffice-calc-nogui poppler-utils)
+	bench/verify-xlsx.sh

@@ -180,7 +180,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		return nil, fmt.Errorf("reading the register for the %s return: %w", opts.Period, err)
 	}
 
-	force := forceName(snap.Settings)
+	force, author := forceName(snap.Settings), creator(snap.Settings)
 	w := &Workbook{
 		Kind: model.SubmissionReturn, Period: opts.Period, AsAt: asAt, Marking: opts.Marking,
 		Force: force, cols: returnColumns,
@@ -237,6 +237,9 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	if err := writeSummary(b, snap, keep, changes, opts.Period, asAt, force); err != nil {
 		return nil, err
 	}
+	// The snapshot is not needed past this point: letting it go before the
+	// sheets are streamed keeps a large register's peak memory down.
+	snap = nil
 	caption := fmt.Sprintf("%s – progress return %s, as at %s. One row per finding open at that date or closed within the period.", force, opts.Period, asAt)
 	opts.step("Comparing with the last return")
 	sinceCaption, sinceRows := w.sinceLast(last)
@@ -258,7 +261,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	}
 	title := fmt.Sprintf("%s – progress return %s", force, opts.Period)
 	if err := b.setProps(title, "HMICFRS inspection findings: quarterly progress return, as at "+asAt.String(),
-		creator(snap.Settings), now, w.customProps()); err != nil {
+		author, now, w.customProps()); err != nil {
 		return nil, err
 	}
 	w.Warnings = w.warn.all()

@@ -47,7 +47,8 @@ type Snapshot struct {
 	// Milestones of the included findings, ordered by finding reference and
 	// then current due date.
 	Milestones []Milestone
-	// Updates dated on or before AsAt, oldest first.
+	// Updates dated on or before AsAt, grouped by finding in the order of
+	// Findings, each finding's oldest first.
 	Updates []Update
 	// Evidence effective on or before AsAt.
 	Evidence []Evidence
@@ -198,14 +199,26 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		s.byID[f.ID] = i
 	}
 
-	// Updates belong to included findings only.
-	kept := s.Updates[:0]
+	// Updates belong to included findings only, grouped by finding so
+	// that each finding's are one run of the slice (a counting sort: one
+	// copy, and the store's slice is let go).
+	counts := make([]int, len(s.Findings)+1)
 	for _, u := range s.Updates {
-		if _, ok := s.byID[u.FindingID]; ok {
-			kept = append(kept, u)
+		if i, ok := s.byID[u.FindingID]; ok {
+			counts[i+1]++
 		}
 	}
-	s.Updates = kept
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	grouped := make([]Update, counts[len(counts)-1])
+	for _, u := range s.Updates {
+		if i, ok := s.byID[u.FindingID]; ok {
+			grouped[counts[i]] = u
+			counts[i]++
+		}
+	}
+	s.Updates = grouped
 
 	milestones := d.milestones
 	if err := restoreDeleted(later, EntityMilestone, func(m Milestone) { milestones = append(milestones, m) }); err != nil {
@@ -320,39 +333,24 @@ func digitRun(s string) int {
 }
 
 func (s *Snapshot) index() {
-	s.milestonesOf = groupBy(s.Milestones, func(m *Milestone) ID { return m.FindingID })
-	s.updatesOf = groupBy(s.Updates, func(u *Update) ID { return u.FindingID })
-	s.evidenceOf = groupBy(s.Evidence, func(e *Evidence) ID { return e.FindingID })
+	s.milestonesOf = runs(s.Milestones, func(m *Milestone) ID { return m.FindingID })
+	s.updatesOf = runs(s.Updates, func(u *Update) ID { return u.FindingID })
+	s.evidenceOf = runs(s.Evidence, func(e *Evidence) ID { return e.FindingID })
 }
 
-// groupBy groups items by key, keeping their order within each group. The
-// groups share one backing array, sized once, rather than growing a slice
-// per group.
-func groupBy[T any](items []T, key func(*T) ID) map[ID][]T {
-	counts := map[ID]int{}
-	for i := range items {
-		counts[key(&items[i])]++
-	}
-	start := make(map[ID]int, len(counts))
-	off := 0
-	for i := range items {
+// runs maps each key to its run of items, which are grouped by key. The
+// runs are slices of items itself (capped, so appending to one copies), so
+// a large register's updates are held once.
+func runs[T any](items []T, key func(*T) ID) map[ID][]T {
+	out := map[ID][]T{}
+	for i := 0; i < len(items); {
 		k := key(&items[i])
-		if _, ok := start[k]; !ok {
-			start[k] = off
-			off += counts[k]
+		j := i + 1
+		for j < len(items) && key(&items[j]) == k {
+			j++
 		}
-	}
-	backing := make([]T, len(items))
-	next := make(map[ID]int, len(counts))
-	for i := range items {
-		k := key(&items[i])
-		backing[start[k]+next[k]] = items[i]
-		next[k]++
-	}
-	out := make(map[ID][]T, len(counts))
-	for k, st := range start {
-		end := st + counts[k]
-		out[k] = backing[st:end:end]
+		out[k] = items[i:j:j]
+		i = j
 	}
 	return out
 }
