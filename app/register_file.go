@@ -9,8 +9,10 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 
 	"improvementtracker/model"
 )
@@ -44,12 +46,18 @@ func (u *ui) onSaveCopy() {
 		if dir == nil {
 			return // cancelled
 		}
+		progress := dialog.NewCustomWithoutButtons("Saving a copy",
+			container.NewVBox(widget.NewLabel("Writing a copy of the register to "+dir.Path()+"…"),
+				widget.NewProgressBarInfinite()), u.win)
+		progress.Show()
+		store := u.store // read here: the UI goroutine is the one that replaces it
 		var saved string
 		u.background(func() error {
 			var err error
-			saved, err = u.saveCopyIn(dir.Path())
+			saved, err = u.saveCopyIn(store, dir.Path())
 			return err
 		}, func(err error) {
+			progress.Hide()
 			if err != nil {
 				u.showError(err)
 				return
@@ -70,20 +78,22 @@ func (u *ui) onSaveCopy() {
 	d.Show()
 }
 
-// saveCopyIn writes a consistent copy of the open register into dir, named
+// saveCopyIn writes a consistent copy of the register store into dir, named
 // after the force and today's date ("Kent Police register 2026-11-10.db",
 // then "… (2).db" and so on), and returns its path. The copy is written to
 // a temporary file first and renamed into place, so a failure (a full disk,
 // a stick pulled out) never leaves a half copy under the final name, and
 // no existing file is ever replaced.
-func (u *ui) saveCopyIn(dir string) (string, error) {
+func (u *ui) saveCopyIn(store model.Store, dir string) (string, error) {
 	if dir == "" {
 		return "", errors.New("no folder was chosen for the copy")
 	}
 	force := ""
-	if s, err := u.settings(); err == nil {
+	_ = store.View(func(tx model.ReadTx) error {
+		s, err := tx.Settings()
 		force = s.ForceName
-	}
+		return err
+	})
 	path, err := freeName(dir, copyBaseName(force, u.today().ISO()))
 	if err != nil {
 		return "", err
@@ -93,7 +103,7 @@ func (u *ui) saveCopyIn(dir string) (string, error) {
 		return "", fmt.Errorf("the copy could not be written in %s: %w", dir, err)
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename this finds nothing
-	if _, err := u.store.WriteCopy(tmp); err != nil {
+	if _, err := store.WriteCopy(tmp); err != nil {
 		tmp.Close()
 		return "", fmt.Errorf("the copy could not be written in %s: %w", dir, err)
 	}
@@ -185,12 +195,16 @@ func (u *ui) openRegisterAt(path string) {
 		dialog.ShowInformation("Already open", "That register is the one open in this window.", u.win)
 		return
 	}
+	progress := dialog.NewCustomWithoutButtons("Opening the register",
+		container.NewVBox(widget.NewLabel("Opening "+path+"…"), widget.NewProgressBarInfinite()), u.win)
+	progress.Show()
 	var s model.Store
 	u.background(func() error {
 		var err error
 		s, err = u.openStore(path)
 		return err
 	}, func(err error) {
+		progress.Hide()
 		if err != nil {
 			u.showError(fmt.Errorf("could not open %s. The register you had open stays open.\n\n%w",
 				filepath.Base(path), err))

@@ -47,7 +47,7 @@ func TestSaveCopy(t *testing.T) {
 	h := newHarness(t, true)
 	dir := t.TempDir()
 
-	path, err := h.u.saveCopyIn(dir)
+	path, err := h.u.saveCopyIn(h.u.store, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestSaveCopy(t *testing.T) {
 	}
 
 	// A second copy on the same day gets a new name; nothing is replaced.
-	again, err := h.u.saveCopyIn(dir)
+	again, err := h.u.saveCopyIn(h.u.store, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestSaveCopyWhileWriting(t *testing.T) {
 	}()
 	var paths []string
 	for range 3 {
-		p, err := h.u.saveCopyIn(dir)
+		p, err := h.u.saveCopyIn(h.u.store, dir)
 		if err != nil {
 			t.Error(err)
 			break
@@ -144,10 +144,10 @@ func TestSaveCopyWhileWriting(t *testing.T) {
 func TestSaveCopyProblems(t *testing.T) {
 	h := newHarness(t, false)
 	missing := filepath.Join(t.TempDir(), "no such folder")
-	if _, err := h.u.saveCopyIn(missing); err == nil || !strings.Contains(err.Error(), "the copy could not be written in") {
+	if _, err := h.u.saveCopyIn(h.u.store, missing); err == nil || !strings.Contains(err.Error(), "the copy could not be written in") {
 		t.Errorf("saving into a missing folder: error %v, want one saying the copy could not be written", err)
 	}
-	if _, err := h.u.saveCopyIn(""); err == nil {
+	if _, err := h.u.saveCopyIn(h.u.store, ""); err == nil {
 		t.Error("saving with no folder chosen gave no error")
 	}
 }
