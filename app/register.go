@@ -91,6 +91,11 @@ type regRow struct {
 	isOver   bool
 	due30    bool
 	search   string // lower-cased ref, title, wording, interpretation, updates
+
+	// Sort keys, worked out once per load.
+	refPrefix string
+	refNum    int
+	titleKey  string
 }
 
 // registerData is everything the table is built from.
@@ -99,6 +104,19 @@ type registerData struct {
 	reports []string
 	areas   []string
 	leads   []string
+
+	// sorted holds every row index in the order of sortCol and sortDesc,
+	// made once per sort so that a keystroke only filters.
+	sorted     []int
+	sortCol    int
+	sortDesc   bool
+	sortedOnce bool
+
+	// last is the previous call of apply and its result: when a person
+	// types one more letter, the new matches are among the last ones.
+	last     registerView
+	lastOut  []int
+	lastUsed bool
 }
 
 // loadRegister reads the register and prepares its rows as at today.
@@ -158,6 +176,8 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 			b.WriteString(n.String())
 		}
 		row.search = strings.ToLower(b.String())
+		row.refPrefix, row.refNum = splitRefNumber(f.Ref)
+		row.titleKey = strings.ToLower(f.DisplayTitle())
 		d.rows = append(d.rows, row)
 		if f.Area != "" {
 			areas[f.Area] = true
@@ -189,11 +209,36 @@ func reportLabel(r model.Report) string {
 }
 
 // apply returns the indexes of the rows v shows, in v's order. It runs on
-// every keystroke in the search box, so it only compares prepared strings.
+// every keystroke in the search box, so it only compares prepared strings,
+// walks rows already in order, and, when the search only grew, looks only
+// at the rows that matched before.
 func (d *registerData) apply(v registerView) []int {
+	if !d.sortedOnce || d.sortCol != v.SortCol || d.sortDesc != v.Desc {
+		d.sorted = make([]int, len(d.rows))
+		for i := range d.sorted {
+			d.sorted[i] = i
+		}
+		slices.SortStableFunc(d.sorted, func(a, b int) int {
+			c := compareRows(&d.rows[a], &d.rows[b], v.SortCol)
+			if v.Desc {
+				return -c
+			}
+			return c
+		})
+		d.sortCol, d.sortDesc, d.sortedOnce = v.SortCol, v.Desc, true
+		d.lastUsed = false
+	}
+	from := d.sorted
+	prev, next := d.last, v
+	prev.Search, next.Search = "", ""
+	if d.lastUsed && prev == next && strings.HasPrefix(strings.ToLower(v.Search), strings.ToLower(d.last.Search)) {
+		// Every term of the longer search contains the matching term of
+		// the shorter one, so its matches are among the earlier ones.
+		from = d.lastOut
+	}
 	terms := strings.Fields(strings.ToLower(v.Search))
-	out := make([]int, 0, len(d.rows))
-	for i := range d.rows {
+	out := make([]int, 0, len(from))
+	for _, i := range from {
 		r := &d.rows[i]
 		switch {
 		case v.Report != "" && r.report != v.Report,
@@ -217,13 +262,7 @@ func (d *registerData) apply(v registerView) []int {
 			out = append(out, i)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b int) int {
-		c := compareRows(&d.rows[a], &d.rows[b], v.SortCol)
-		if v.Desc {
-			return -c
-		}
-		return c
-	})
+	d.last, d.lastOut, d.lastUsed = v, out, true
 	return out
 }
 
@@ -236,7 +275,7 @@ func compareRows(a, b *regRow, col int) int {
 	case colGrade:
 		return cmp.Compare(gradeRank(a.f.Grade), gradeRank(b.f.Grade))
 	case colTitle:
-		return cmp.Compare(strings.ToLower(a.f.DisplayTitle()), strings.ToLower(b.f.DisplayTitle()))
+		return cmp.Compare(a.titleKey, b.titleKey)
 	case colChief:
 		return cmp.Compare(a.chief, b.chief)
 	case colDelivery:
@@ -250,20 +289,14 @@ func compareRows(a, b *regRow, col int) int {
 	case colOverdue:
 		return cmp.Compare(a.overdue, b.overdue)
 	}
-	return compareRefs(a.f.Ref, b.f.Ref)
-}
-
-// compareRefs orders references with their numbers as numbers, so AFI-2
-// comes before AFI-10.
-func compareRefs(a, b string) int {
-	ap, an := splitRefNumber(a)
-	bp, bn := splitRefNumber(b)
-	if c := cmp.Compare(ap, bp); c != 0 {
+	if c := cmp.Compare(a.refPrefix, b.refPrefix); c != 0 {
 		return c
 	}
-	return cmp.Compare(an, bn)
+	return cmp.Compare(a.refNum, b.refNum)
 }
 
+// splitRefNumber splits a reference into its prefix and number, so that
+// AFI-2 sorts before AFI-10.
 func splitRefNumber(ref string) (string, int) {
 	i := strings.LastIndexByte(ref, '-')
 	if i < 0 {
@@ -420,31 +453,40 @@ func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	chipBox := stack.Objects[2].(*fyne.Container)
 	chip := chipBox.Objects[0].(*ragChip)
 
+	// Each change below is made only when needed: shaping text is the
+	// dearest part of a keystroke, and most visible cells stay the same
+	// while a person types.
+	var fill color.Color = color.Transparent
 	if row.isOver {
 		// Overdue rows stand out with a tint as well as the bold day count,
 		// so they show in the whole row and not only in one column.
-		c := theme.Color(theme.ColorNameError)
-		r, g, b, _ := c.RGBA()
-		bg.FillColor = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0x30}
-	} else {
-		bg.FillColor = color.Transparent
+		r, g, b, _ := theme.Color(theme.ColorNameError).RGBA()
+		fill = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0x30}
 	}
-	bg.Refresh()
+	if bg.FillColor != fill {
+		bg.FillColor = fill
+		bg.Refresh()
+	}
 
 	if col == colRAG {
 		l.Hide()
-		chip.SetRAG(row.f.RAG)
+		if chip.rag != row.f.RAG || chip.text.Text == "" {
+			chip.SetRAG(row.f.RAG)
+		}
 		chip.Show()
 		return
 	}
 	chip.Hide()
 	l.Show()
-	l.TextStyle = fyne.TextStyle{Bold: col == colRef || (col == colOverdue && row.isOver)}
-	l.Importance = widget.MediumImportance
+	style := fyne.TextStyle{Bold: col == colRef || (col == colOverdue && row.isOver)}
+	imp := widget.MediumImportance
 	if col == colOverdue && row.isOver {
-		l.Importance = widget.DangerImportance
+		imp = widget.DangerImportance
 	}
-	l.SetText(cellText(row, col))
+	if text := cellText(row, col); text != l.Text || style != l.TextStyle || imp != l.Importance {
+		l.TextStyle, l.Importance = style, imp
+		l.SetText(text)
+	}
 }
 
 func cellText(r *regRow, col int) string {
