@@ -56,7 +56,7 @@ const (
 	allTypes    = "All types"
 	allStatuses = "All statuses"
 	allRAGs     = "All RAG"
-	allLeads    = "All leads"
+	anyLead     = "All leads"
 )
 
 // prefRegister keeps the filters and sort between runs.
@@ -385,7 +385,7 @@ func newRegisterScreen(u *ui) *registerScreen {
 	s.typ = pick(allTypes, func(v string) { s.view.Type = v })
 	s.status = pick(allStatuses, func(v string) { s.view.Status = v })
 	s.rag = pick(allRAGs, func(v string) { s.view.RAG = v })
-	s.lead = pick(allLeads, func(v string) { s.view.Lead = v })
+	s.lead = pick(anyLead, func(v string) { s.view.Lead = v })
 	s.overdue = widget.NewCheck("Overdue only", func(b bool) {
 		if !s.loading {
 			s.view.Overdue = b
@@ -617,7 +617,7 @@ func (s *registerScreen) setFilterWidgets() {
 		rags[i] = string(t)
 	}
 	set(s.rag, allRAGs, rags, s.view.RAG)
-	set(s.lead, allLeads, s.data.leads, s.view.Lead)
+	set(s.lead, anyLead, s.data.leads, s.view.Lead)
 	s.overdue.SetChecked(s.view.Overdue)
 	s.due30.SetChecked(s.view.Due30)
 }
