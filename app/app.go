@@ -56,7 +56,7 @@ type Options struct {
 	// Version is the program's version, shown in Help → About.
 	Version string
 	// Screen, when set, opens the window on that screen ("register",
-	// "dashboard", "reports", "people", "settings", "welcome",
+	// "dashboard", "reports", "people", "export", "submissions", "settings", "welcome",
 	// "editor:REF", or "editor:REF#Tab" for one of the editor's tabs)
 	// instead of the one last used. It exists so that documentation
 	// screenshots can be taken of each screen; it changes nothing else.
@@ -88,6 +88,9 @@ type ui struct {
 	reports   *reportsScreen
 	people    *peopleScreen
 	welcome   *welcomeScreen
+
+	exporter    *exportScreen
+	submissions *submissionsScreen
 
 	// openStore opens another register file (Options.OpenStore); nil
 	// when the program offers no way to.
@@ -169,7 +172,9 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 	u.reports = newReportsScreen(u)
 	u.people = newPeopleScreen(u)
 	u.welcome = newWelcomeScreen(u)
-	u.screens = []refresher{u.register, u.dashboard, u.reports, u.people}
+	u.exporter = newExportScreen(u)
+	u.submissions = newSubmissionsScreen(u)
+	u.screens = []refresher{u.register, u.dashboard, u.reports, u.people, u.exporter, u.submissions}
 
 	u.tabs = u.buildTabs()
 	u.body = container.NewStack()
@@ -197,6 +202,8 @@ func (u *ui) buildTabs() *container.AppTabs {
 		container.NewTabItemWithIcon("Dashboard", theme.GridIcon(), u.dashboard.content),
 		container.NewTabItemWithIcon("Reports", theme.DocumentIcon(), u.reports.content),
 		container.NewTabItemWithIcon("People", theme.AccountIcon(), u.people.content),
+		container.NewTabItemWithIcon("Export", theme.DownloadIcon(), u.exporter.content),
+		container.NewTabItemWithIcon("Submissions", theme.MailSendIcon(), u.submissions.content),
 		// Hook: further screens go here.
 	)
 	tabs.OnSelected = func(t *container.TabItem) {
@@ -218,6 +225,7 @@ func (u *ui) buildMenu() *fyne.MainMenu {
 		// and exports go here.
 	)
 	file.Items = append(file.Items, u.registerFileItems()...)
+	file.Items = append(file.Items, u.exportItems()...)
 	file.Items = append(file.Items, u.importItems()...)
 	// Fyne adds Quit to the File menu itself.
 
@@ -279,6 +287,10 @@ func (u *ui) showStart(screen string) {
 		u.selectTab("Reports")
 	case screen == "people":
 		u.selectTab("People")
+	case screen == "export":
+		u.selectTab("Export")
+	case screen == "submissions":
+		u.selectTab("Submissions")
 	case screen == "settings":
 		u.onSettings()
 	case strings.HasPrefix(screen, "editor:"):

@@ -96,17 +96,29 @@ func sortedKeys(m map[string]string) []string {
 // and what the workbook is. "OFFICIAL-SENSITIVE – Kent Police – progress
 // return Q3 2025-26.xlsx".
 func (w *Workbook) DefaultFileName() string {
-	var what string
-	switch w.Kind {
-	case model.SubmissionBriefing:
-		what = "chief officer briefing " + strings.ReplaceAll(w.AsAt.String(), "/", "-")
-		if w.Filter != "" {
-			what += " – " + w.Filter
-		}
-	default:
-		what = "progress return " + w.Period.FileLabel()
+	if w.Kind == model.SubmissionBriefing {
+		return BriefingFileName(w.Marking, w.Force, w.AsAt, w.Filter)
 	}
-	return safeFileName(w.Marking.String()+" – "+w.Force+" – "+what) + ".xlsx"
+	return ReturnFileName(w.Marking, w.Force, w.Period)
+}
+
+// ReturnFileName is the default file name of a progress return.
+func ReturnFileName(m model.Marking, force string, q model.Quarter) string {
+	return safeFileName(m.String()+" – "+forceOr(force)+" – progress return "+q.FileLabel()) + ".xlsx"
+}
+
+// BriefingFileName is the default file name of a chief officer briefing,
+// naming the chief officer when it is filtered to one.
+func BriefingFileName(m model.Marking, force string, asAt model.Date, lead string) string {
+	what := "chief officer briefing " + strings.ReplaceAll(asAt.String(), "/", "-")
+	if lead != "" {
+		what += " – " + lead
+	}
+	return safeFileName(m.String()+" – "+forceOr(force)+" – "+what) + ".xlsx"
+}
+
+func forceOr(force string) string {
+	return forceName(model.Settings{ForceName: force})
 }
 
 // safeFileName replaces the characters Windows and macOS refuse in file
