@@ -140,3 +140,17 @@ deps-node:
 verify-xlsx:
 	$(call apt_ensure,libreoffice-calc-nogui poppler-utils)
 	bench/verify-xlsx.sh
+
+# ---- GUI: screenshots and benchmarks ---------------------------------------
+# screenshots runs the real app under a virtual X server (1280x800) with the
+# Kent sample in a temporary register, saves a PNG of each screen into
+# docs/screenshots/, and fails if Fyne reports a widget touched off the UI
+# goroutine. bench-gui replays keystrokes in the search box and builds the
+# dashboard on the 10,000-finding synthetic register.
+.PHONY: screenshots bench-gui
+
+screenshots: deps-shot build
+	xvfb-run -a -s "-screen 0 1280x800x24" scripts/screenshots.sh ./$(BIN)
+
+bench-gui:
+	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime 66x ./app/

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -202,9 +203,9 @@ func (s *dashboardScreen) show(d *dashboard) {
 		}),
 	)
 	right := container.NewVBox(
-		heading("By status"), statusCounts(c),
 		heading("By RAG"), ragCounts(c),
 		heading("Findings by area and RAG"), areaChart(c),
+		heading("By status"), statusCounts(c),
 	)
 	s.body.Objects = []fyne.CanvasObject{tiles, container.NewGridWithColumns(2, left, right)}
 	s.body.Refresh()
@@ -307,13 +308,17 @@ func moreLine(n int) fyne.CanvasObject {
 	return l
 }
 
+// statusCounts lists the count at each status in the closing order, so
+// the two stages of closure read one after the other.
 func statusCounts(c model.Counts) fyne.CanvasObject {
-	form := widget.NewForm()
+	grid := container.New(layout.NewFormLayout())
 	for _, st := range model.Statuses {
-		form.Append(string(st), widget.NewLabel(fmt.Sprint(c.ByStatus[st])))
+		grid.Add(widget.NewLabelWithStyle(fmt.Sprint(c.ByStatus[st]), fyne.TextAlignTrailing, fyne.TextStyle{}))
+		grid.Add(widget.NewLabel(string(st)))
 	}
-	form.Append("Total", widget.NewLabelWithStyle(fmt.Sprint(c.Total), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	return form
+	grid.Add(widget.NewLabelWithStyle(fmt.Sprint(c.Total), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+	grid.Add(widget.NewLabelWithStyle("Total", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	return grid
 }
 
 func ragCounts(c model.Counts) fyne.CanvasObject {
