@@ -71,7 +71,9 @@ func newExportScreen(u *ui) *exportScreen {
 	s.quarter = widget.NewSelect(nil, func(string) { s.onOptionsChanged() })
 	s.asAt = newDateEntry()
 	s.asAt.OnChanged = func(string) { s.onOptionsChanged() }
-	s.asAtHint = hint("")
+	// Not hint(): a wrapping label beside a field is squeezed to one
+	// letter a line.
+	s.asAtHint = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	s.lead = widget.NewSelect(nil, func(string) { s.onOptionsChanged() })
 	var markings []string
 	for _, c := range model.Classifications {

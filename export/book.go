@@ -555,6 +555,11 @@ func (b *book) widths(t table) []float64 {
 		if limit == 0 {
 			limit = 40
 		}
+		if len(t.rows) == 0 && c.kind != dateCol && c.kind != numberCol {
+			// An empty table is laid out as it would be with rows in it,
+			// not squeezed to its headers.
+			w = limit
+		}
 		out[i] = min(w, limit)
 	}
 	return out
