@@ -104,17 +104,14 @@ func newDashboardScreen(u *ui) *dashboardScreen {
 	s.asAt = newDateEntry()
 	s.asAt.SetDate(u.today())
 	s.asAtErr = newFieldError()
-	s.asAt.OnChanged = func(string) {
-		if _, err := s.asAt.Date(); err == nil {
-			setFieldError(s.asAtErr, "")
-			s.refresh()
+	// A date is taken once it is complete (dd/mm/yyyy), or when Enter is
+	// pressed, so that a half-typed year is neither shown nor explained.
+	s.asAt.OnChanged = func(text string) {
+		if len(strings.TrimSpace(text)) >= len("01/01/2026") {
+			s.onAsAt()
 		}
 	}
-	s.asAt.OnSubmitted = func(string) {
-		if _, err := s.asAt.Date(); err != nil {
-			setFieldError(s.asAtErr, err.Error())
-		}
-	}
+	s.asAt.OnSubmitted = func(string) { s.onAsAt() }
 	today := widget.NewButton("Today", func() { s.asAt.SetDate(s.u.today()) })
 	s.chief = widget.NewSelect([]string{allChiefs}, nil)
 	s.chief.SetSelected(allChiefs)
@@ -132,6 +129,22 @@ func newDashboardScreen(u *ui) *dashboardScreen {
 	return s
 }
 
+// onAsAt shows the dashboard as at the date typed, or explains why it is
+// not a date.
+func (s *dashboardScreen) onAsAt() {
+	d, err := s.asAt.Date()
+	switch {
+	case err != nil:
+		setFieldError(s.asAtErr, err.Error())
+	case d.IsZero():
+		setFieldError(s.asAtErr, "Give the date to show the register as at, or press Today.")
+	default:
+		setFieldError(s.asAtErr, "")
+		s.refresh()
+	}
+}
+
+// filterValue is the filter a choice stands for: "" for all.
 func filterValue(v, all string) string {
 	if v == all {
 		return ""

@@ -480,7 +480,14 @@ func TestFlowDashboardCounts(t *testing.T) {
 	}
 
 	check("today after the change", d.dash, after)
+	typeInto(d.asAt, "31/11/2026")
+	if !d.asAtErr.Visible() || !strings.Contains(d.asAtErr.Text, "November has no day 31") {
+		t.Errorf("a bad as-at date is explained as %q", d.asAtErr.Text)
+	}
 	typeInto(d.asAt, "15/11/2026")
+	if d.asAtErr.Visible() {
+		t.Error("the explanation stays after the date is put right")
+	}
 	h.u.wait()
 	if d.dash.asAt != model.MustDate("15/11/2026") {
 		t.Fatalf("the dashboard is as at %s", d.dash.asAt)
