@@ -554,3 +554,43 @@ func TestSubmissionsAndChangesSinceLastReturn(t *testing.T) {
 		t.Errorf("no status or RAG changes among %v", kinds)
 	}
 }
+
+func TestExportsOfAnEmptyRegister(t *testing.T) {
+	s, _ := openStore(t)
+	_, path := buildReturn(t, s, export.ReturnOptions{})
+	f := openBook(t, path)
+	if _, data := table(t, f, export.SheetReturn); len(data) != 0 {
+		t.Errorf("an empty register's return has rows: %v", data)
+	}
+	if got := cell(t, f, export.SheetSummary, 1, 1); got != "OFFICIAL-SENSITIVE" {
+		t.Errorf("Summary!A1 = %q", got)
+	}
+	_, bpath := buildBriefing(t, s, export.BriefingOptions{AsAt: model.MustDate("31/12/2025")})
+	secs, _ := sections(t, bpath)
+	if len(secs["Red and overdue findings"]) != 1 || !strings.Contains(secs["Red and overdue findings"][0][0], "No open finding") {
+		t.Errorf("empty briefing: %v", secs["Red and overdue findings"])
+	}
+}
+
+func TestControlCharactersStayReadable(t *testing.T) {
+	s, _ := sampleStore(t)
+	err := s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+		f, err := tx.FindingByRef(firstRef(t, tx))
+		if err != nil {
+			return err
+		}
+		f.InspectoratePosition = "Pasted from a PDF\x01\x02 with a form feed\f and a bell\a."
+		return tx.SaveFinding(&f)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, path := buildReturn(t, s, export.ReturnOptions{Period: thisQuarter})
+	_, data := table(t, openBook(t, path), export.SheetReturn)
+	for _, r := range data {
+		if strings.HasPrefix(r["Inspectorate position"], "Pasted from a PDF") {
+			return
+		}
+	}
+	t.Error("the text with control characters is missing from the return")
+}
