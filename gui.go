@@ -65,6 +65,7 @@ func runGUI() {
 					Version:   info.Release(),
 					Screen:    os.Getenv(screenEnv),
 					OpenStore: openStore,
+					Backups:   backups(),
 				})
 				if err != nil {
 					_ = store.Close()
@@ -84,6 +85,32 @@ func openStore(path string) (model.Store, error) {
 		return nil, err // not a nil *Store inside the interface
 	}
 	return s, nil
+}
+
+// backups makes, lists and restores backups of register files for the
+// File menu.
+func backups() *app.Backups {
+	return &app.Backups{
+		Make: func(s model.Store) (string, error) {
+			st, ok := s.(*storage.Store)
+			if !ok {
+				return "", errors.New("this register cannot be backed up from here")
+			}
+			return st.Backup()
+		},
+		List: func(path string) ([]app.BackupFile, error) {
+			bs, err := storage.ListBackups(path)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]app.BackupFile, len(bs))
+			for i, b := range bs {
+				out[i] = app.BackupFile{Path: b.Path, Time: b.Time, Size: b.Size, Kind: b.Kind}
+			}
+			return out, nil
+		},
+		Restore: func(path, backup string) error { return storage.Restore(path, backup, time.Now()) },
+	}
 }
 
 // showOpenProblem says in w why the register at path did not open and

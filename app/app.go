@@ -53,6 +53,8 @@ type Options struct {
 	// OpenStore, when set, opens another register file for File → Open
 	// register…; the window then shows that register instead.
 	OpenStore func(path string) (model.Store, error)
+	// Backups, when set, offers File → Back up now and Restore a backup….
+	Backups *Backups
 	// Version is the program's version, shown in Help → About.
 	Version string
 	// Screen, when set, opens the window on that screen ("register",
@@ -95,6 +97,8 @@ type ui struct {
 	// openStore opens another register file (Options.OpenStore); nil
 	// when the program offers no way to.
 	openStore func(path string) (model.Store, error)
+	// backups makes and restores backups (Options.Backups); nil hides them.
+	backups *Backups
 
 	// pending counts work running off the UI goroutine, so that tests
 	// can wait for it instead of sleeping.
@@ -155,6 +159,7 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 		async:   async,
 
 		openStore: opts.OpenStore,
+		backups:   opts.Backups,
 	}
 	u.win = opts.Window
 	if u.win == nil {
@@ -225,6 +230,7 @@ func (u *ui) buildMenu() *fyne.MainMenu {
 		// and exports go here.
 	)
 	file.Items = append(file.Items, u.registerFileItems()...)
+	file.Items = append(file.Items, u.backupItems()...)
 	file.Items = append(file.Items, u.exportItems()...)
 	file.Items = append(file.Items, u.importItems()...)
 	// Fyne adds Quit to the File menu itself.

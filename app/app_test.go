@@ -61,7 +61,7 @@ type harness struct {
 // newHarness builds the window over a real store. With withSample the Kent
 // sample is loaded first, on the clock's first day; the clock then moves on
 // ten days, so that "as at" dates in between see the sample as loaded.
-func newHarness(t *testing.T, withSample bool) *harness {
+func newHarness(t *testing.T, withSample bool, with ...func(*Options)) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	c := newClock()
@@ -72,7 +72,11 @@ func newHarness(t *testing.T, withSample bool) *harness {
 		}
 		c.set(c.Now().AddDate(0, 0, 10))
 	}
-	u, err := newUI(a, Options{Store: s, Now: c.Now}, false)
+	opts := Options{Store: s, Now: c.Now}
+	for _, f := range with {
+		f(&opts)
+	}
+	u, err := newUI(a, opts, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,17 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"improvementtracker/model"
+	"improvementtracker/storage"
 )
 
 // A report added by hand is listed with its PCC response date, flagged
@@ -151,5 +155,106 @@ func TestWelcomeStartEmpty(t *testing.T) {
 	}
 	if !h.u.register.empty.Visible() {
 		t.Error("the empty register does not say what to do")
+	}
+}
+
+// storageBackups is what the program passes as Options.Backups, over the
+// storage package.
+func storageBackups(now func() time.Time) *Backups {
+	return &Backups{
+		Make: func(s model.Store) (string, error) { return s.(*storage.Store).Backup() },
+		List: func(path string) ([]BackupFile, error) {
+			bs, err := storage.ListBackups(path)
+			out := make([]BackupFile, len(bs))
+			for i, b := range bs {
+				out[i] = BackupFile{Path: b.Path, Time: b.Time, Size: b.Size, Kind: b.Kind}
+			}
+			return out, err
+		},
+		Restore: func(path, backup string) error { return storage.Restore(path, backup, now()) },
+	}
+}
+
+// Back up now, make a change, then restore the backup: the change is gone
+// and the window shows the restored register.
+func TestBackupAndRestore(t *testing.T) {
+	var now func() time.Time
+	h := newHarness(t, true, func(o *Options) {
+		now = o.Now
+		o.Backups = storageBackups(func() time.Time { return now() })
+		o.OpenStore = func(path string) (model.Store, error) {
+			s, err := storage.Open(path, storage.Options{Now: now, NoBackup: true})
+			if err != nil {
+				return nil, err
+			}
+			return s, nil
+		}
+	})
+	t.Cleanup(func() { _ = h.u.store.Close() })
+
+	menuItemByLabel(t, h.u, "Back up now").Action()
+	if !h.dialogShows("A copy of the register is kept at") {
+		t.Fatal("no confirmation of the backup")
+	}
+	h.tapDialog("OK")
+
+	h.clock.set(h.clock.Now().Add(time.Hour))
+	if err := h.u.update(func(tx model.Tx) error {
+		return tx.SavePerson(&model.Person{Name: "Added after the backup"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.u.changed()
+
+	menuItemByLabel(t, h.u, "Restore a backup…").Action()
+	if !h.dialogShows("Changes made since it was taken are not in it") {
+		t.Fatal("restoring does not warn what is lost")
+	}
+	h.tapDialog("Restore")
+	if !h.dialogShows("The register is now as it was on") {
+		t.Fatal("no confirmation of the restore")
+	}
+	h.tapDialog("OK")
+	for _, p := range h.u.people.people {
+		if p.Name == "Added after the backup" {
+			t.Error("the restored register still has the later change")
+		}
+	}
+	if len(h.u.register.data.rows) == 0 {
+		t.Error("the restored register shows no findings")
+	}
+}
+
+// File → New register… makes an empty register file and shows the welcome
+// screen; a name already taken is refused.
+func TestNewRegister(t *testing.T) {
+	h := newHarness(t, true, func(o *Options) {
+		o.OpenStore = func(path string) (model.Store, error) {
+			s, err := storage.Open(path, storage.Options{Now: o.Now, NoBackup: true})
+			if err != nil {
+				return nil, err
+			}
+			return s, nil
+		}
+	})
+	t.Cleanup(func() { _ = h.u.store.Close() })
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "taken.db"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.u.newRegisterIn(dir)
+	typeInto(h.dialogEntries()[0], "taken.db")
+	h.tapDialog("Create")
+	if !h.dialogShows("is there already") {
+		t.Fatal("an existing file name was not refused")
+	}
+	typeInto(h.dialogEntries()[0], "second register")
+	h.tapDialog("Create")
+	h.noDialog()
+	if got, want := h.u.store.Path(), filepath.Join(dir, "second register.db"); got != want {
+		t.Errorf("the window shows %s, want %s", got, want)
+	}
+	if h.u.body.Objects[0] != h.u.welcome.content {
+		t.Error("a new register does not open on the welcome screen")
 	}
 }
