@@ -137,6 +137,10 @@ func (o ReturnOptions) step(s string) {
 	}
 }
 
+// stepWriting is the progress step at which the rows are ready and the
+// workbook is written.
+const stepWriting = "Writing the workbook"
+
 // ErrNoPeriod is returned when a return is asked for without a period.
 var ErrNoPeriod = errors.New("choose the quarter the return is for, like Q3 2025/26")
 
@@ -221,7 +225,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	}
 	changes := changesBetween(snap, first, asAt, keep)
 
-	opts.step("Writing the workbook")
+	opts.step(stepWriting)
 	w.book, err = newBook(opts.Marking, force+" – progress return", opts.Period.String()+" – as at "+asAt.String(), &w.warn)
 	if err != nil {
 		return nil, err
