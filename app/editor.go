@@ -64,6 +64,7 @@ type editorScreen struct {
 	proposedDate    *dateEntry
 	closedDate      *dateEntry
 	supersededBy    *widget.Select
+	related         *widget.Entry // references of related findings, comma-separated
 	position        *widget.Entry
 
 	errs map[string]*widget.Label // problems shown beside fields, by JSON field name
@@ -268,6 +269,8 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	e.proposedDate = newDateEntry()
 	e.closedDate = newDateEntry()
 	e.supersededBy = widget.NewSelect(nil, func(string) {})
+	e.related = widget.NewEntry()
+	e.related.SetPlaceHolder("references, separated by commas")
 	e.position = widget.NewMultiLineEntry()
 	e.position.Wrapping = fyne.TextWrapWord
 	e.position.SetMinRowsVisible(2)
@@ -304,6 +307,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 		formRow("Closure proposed on", container.NewHBox(e.proposedDate), e.errLabel("closure_proposed_date")),
 		formRow("Inspectorate agreed closure on", container.NewHBox(e.closedDate), e.errLabel("closed_date")),
 		formRow("Superseded by", e.supersededBy, e.errLabel("superseded_by")),
+		formRow("Related findings", e.related, e.errLabel("related")),
 		formRow("Inspectorate position", e.position, e.errLabel("inspectorate_position")),
 	)
 	left := container.NewVBox(heading("The finding"), identity, heading("Wording"), wording)
@@ -375,6 +379,7 @@ func (e *editorScreen) setFields(f model.Finding) {
 	e.closedDate.SetDate(f.ClosedDate)
 	e.supersededBy.SetSelected(e.findingChoice(f.SupersededBy))
 	e.position.SetText(f.InspectoratePosition)
+	e.related.SetText(e.relatedText(f.Related))
 	e.showProblems(nil)
 }
 
@@ -556,7 +561,47 @@ func (e *editorScreen) collect() (model.Finding, model.ValidationErrors) {
 	f.ClosedDate = date("closed_date", e.closedDate)
 	f.SupersededBy = e.findingID(e.supersededBy.Selected)
 	f.InspectoratePosition = e.position.Text
+	related, err := e.parseRelated(e.related.Text)
+	if err != nil {
+		bad = append(bad, &model.ValidationError{Field: "related", Label: model.FieldLabel("related"), Problem: err.Error()})
+	}
+	f.Related = related
 	return f, bad
+}
+
+// relatedText writes related findings as their references.
+func (e *editorScreen) relatedText(ids []model.ID) string {
+	refs := make([]string, 0, len(ids))
+	for _, id := range ids {
+		for _, f := range e.others {
+			if f.ID == id {
+				refs = append(refs, f.Ref)
+			}
+		}
+	}
+	return strings.Join(refs, ", ")
+}
+
+// parseRelated reads references typed by a person, in any case, separated
+// by commas or spaces.
+func (e *editorScreen) parseRelated(text string) ([]model.ID, error) {
+	var ids []model.ID
+	for _, ref := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		found := false
+		for _, f := range e.others {
+			if strings.EqualFold(f.Ref, ref) {
+				if !slices.Contains(ids, f.ID) {
+					ids = append(ids, f.ID)
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%s is not another finding in this register", ref)
+		}
+	}
+	return ids, nil
 }
 
 // dirty reports whether the form differs from the stored finding.

@@ -258,3 +258,26 @@ func TestNewRegister(t *testing.T) {
 		t.Error("a new register does not open on the welcome screen")
 	}
 }
+
+// Related findings are typed as references and checked against the
+// register.
+func TestEditorRelatedFindings(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	typeInto(e.related, "KEN-PEEL2122-AFI-99")
+	test.Tap(e.save)
+	if l := e.errs["related"]; !l.Visible() || !strings.Contains(l.Text, "KEN-PEEL2122-AFI-99 is not another finding") {
+		t.Fatalf("an unknown reference is explained as %q", l.Text)
+	}
+	typeInto(e.related, "ken-peel2122-afi-08, KEN-PEEL2122-AFI-17")
+	test.Tap(e.save)
+	h.noDialog()
+	got := h.finding("KEN-PEEL2122-AFI-16").Related
+	want := []model.ID{h.finding("KEN-PEEL2122-AFI-08").ID, h.finding("KEN-PEEL2122-AFI-17").ID}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("related stored as %v, want %v", got, want)
+	}
+	if e.related.Text != "KEN-PEEL2122-AFI-08, KEN-PEEL2122-AFI-17" {
+		t.Errorf("related shown as %q after saving", e.related.Text)
+	}
+}
