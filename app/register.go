@@ -348,7 +348,8 @@ type registerScreen struct {
 	shown   []int // indexes into data.rows
 	loading bool  // true while the filter widgets are being set from the view
 
-	generation int // of the latest load, so a slow older one is dropped
+	generation int  // of the latest load, so a slow older one is dropped
+	loaded     bool // once the first load has arrived
 
 	editor *editorScreen
 }
@@ -427,6 +428,7 @@ func newRegisterScreen(u *ui) *registerScreen {
 		container.NewStack(s.table, container.NewCenter(s.empty)))
 	s.content = container.NewStack(s.list)
 	s.setFilterWidgets()
+	s.applyView() // "Reading the register…" until the first load arrives
 	return s
 }
 
@@ -583,6 +585,7 @@ func (s *registerScreen) refresh() {
 			return
 		}
 		s.data = d
+		s.loaded = true
 		s.setFilterWidgets()
 		s.applyView()
 	})
@@ -637,6 +640,12 @@ func (s *registerScreen) applyView() {
 	}
 	s.count.SetText(fmt.Sprintf("%d of %d %s", len(s.shown), total, word))
 	switch {
+	case !s.loaded:
+		// A large register takes a moment to read; say so rather than
+		// show it as empty.
+		s.count.SetText("Loading…")
+		s.empty.SetText("Reading the register…")
+		s.empty.Show()
 	case total == 0:
 		s.empty.SetText("The register has no findings yet. Use \"New finding\", or add a report first.")
 		s.empty.Show()
