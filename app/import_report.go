@@ -216,7 +216,7 @@ func (s *importReportScreen) updateSummary() {
 	}
 	s.summary.SetText(text)
 	n := pl.Included()
-	s.doImport.SetText(fmt.Sprintf("Import %d findings", n))
+	s.doImport.SetText("Import " + count(n, "finding", "findings"))
 	if n == 0 {
 		s.doImport.Disable()
 	} else {

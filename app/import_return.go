@@ -173,15 +173,15 @@ func (s *importReturnScreen) update() {
 		return
 	}
 	total, ticked := s.diff.Count()
-	text := fmt.Sprintf("%s: %d changes to %d findings", s.diff.FileName, total, len(s.diff.Findings))
-	if len(s.diff.Problems) > 0 {
-		text += fmt.Sprintf("; %d rows or cells could not be read", len(s.diff.Problems))
+	text := fmt.Sprintf("%s: %s to %s", s.diff.FileName, count(total, "change", "changes"), count(len(s.diff.Findings), "finding", "findings"))
+	if n := len(s.diff.Problems); n > 0 {
+		text += fmt.Sprintf("; %s could not be read", count(n, "row or cell", "rows or cells"))
 	}
 	if total == 0 {
 		text += ". The return changes nothing in the register."
 	}
 	s.summary.SetText(text)
-	s.apply.SetText(fmt.Sprintf("Apply %d changes", ticked))
+	s.apply.SetText("Apply " + count(ticked, "change", "changes"))
 	if ticked == 0 {
 		s.apply.Disable()
 	} else {
@@ -203,4 +203,12 @@ func (s *importReturnScreen) onApply() {
 	s.u.changed()
 	dialog.ShowInformation("Return imported", fmt.Sprintf("Applied changes to %d findings: %d progress updates, %d target revisions, %d milestones completed.",
 		res.Findings, res.Updates, res.Targets, res.Milestones), s.u.win)
+}
+
+// count writes a number with its noun: "1 change", "3 changes".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -57,7 +57,7 @@ func TestImportReportScreen(t *testing.T) {
 			dups++
 		}
 	}
-	if dups != 20 || again.doImport.Text != "Import 1 findings" || !strings.Contains(again.summary.Text, "20 are already in the register") {
+	if dups != 20 || again.doImport.Text != "Import 1 finding" || !strings.Contains(again.summary.Text, "20 are already in the register") {
 		t.Errorf("second preview: %d duplicates, button %q, summary %q", dups, again.doImport.Text, again.summary.Text)
 	}
 }
@@ -110,7 +110,7 @@ func TestImportReturnScreen(t *testing.T) {
 		t.Fatalf("diff %+v, summary %q", s.diff, s.summary.Text)
 	}
 	want := s.diff.Findings[0].Changes[0].To
-	h.tapDialog("Apply 1 changes")
+	h.tapDialog("Apply 1 change")
 	if got := h.finding(ref); string(got.Status) != want {
 		t.Errorf("%s status %q, want %q", ref, got.Status, want)
 	}
