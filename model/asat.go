@@ -33,6 +33,8 @@ import (
 //     current target or due date goes back to what the first removed
 //     revision moved it from. A milestone completed after as-at is not
 //     complete; a closure proposed or agreed after as-at had not happened.
+//   - A finding's Modified time is left zero: the audit trail does not keep
+//     it, and a save after as-at must not change the snapshot.
 //   - Evidence is included when it was effective on or before as-at (or,
 //     with no effective date, added by then).
 //   - People and reports are rolled back like findings, so that leads and
@@ -174,6 +176,10 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		if !s.includes(f, end, tracked) {
 			continue
 		}
+		// When a record was last saved is not a fact about the register
+		// as it stood, and the audit trail does not keep it: left out, so
+		// that a later save does not change the snapshot.
+		f.Modified = time.Time{}
 		f.CurrentTarget, f.TargetRevisions = trimRevisions(f.CurrentTarget, f.TargetRevisions, end)
 		if f.ClosureProposedDate.After(asAt) {
 			f.ClosureProposedDate = Date{}
@@ -386,14 +392,14 @@ type entityKey struct {
 type changeLog struct {
 	changes map[entityKey][][]FieldChange
 	deleted map[entityKey][]FieldChange
-	created map[entityKey]bool
+	created map[entityKey]time.Time // when records created after as-at were
 }
 
 func laterChanges(events []AuditEvent, end time.Time) changeLog {
 	l := changeLog{
 		changes: map[entityKey][][]FieldChange{},
 		deleted: map[entityKey][]FieldChange{},
-		created: map[entityKey]bool{},
+		created: map[entityKey]time.Time{},
 	}
 	for _, e := range events {
 		if !e.At.After(end) {
@@ -406,14 +412,12 @@ func laterChanges(events []AuditEvent, end time.Time) changeLog {
 				l.changes[k] = append(l.changes[k], e.Changes)
 			}
 		case ActionDelete:
-			// Only the first delete after as-at describes the record as it
-			// stood then; a later one would belong to a re-created ID,
-			// which the store never makes.
-			if _, seen := l.deleted[k]; !seen && !l.created[k] {
+			// The store never reuses an ID, so a record is deleted once.
+			if _, seen := l.deleted[k]; !seen {
 				l.deleted[k] = e.Changes
 			}
 		case ActionCreate:
-			l.created[k] = true
+			l.created[k] = e.At
 		}
 	}
 	return l
@@ -432,9 +436,11 @@ func (l changeLog) rollBack(entity Entity, id ID, record any) error {
 }
 
 // restoreDeleted rebuilds the records of a kind that were deleted after
-// as-at but existed then (not created after it), from the values their
-// delete events kept, as they stood at the delete. The caller then rolls
-// them back like any other record.
+// as-at, from the values their delete events kept, as they stood at the
+// delete. The caller then rolls them back and decides whether they belong
+// in the snapshot exactly as for records that still exist: a record typed
+// in after as-at (the sample, a register set up late) is judged by its
+// dates, not by when it was typed, whether or not it has since been deleted.
 func restoreDeleted[T any](l changeLog, entity Entity, add func(T)) error {
 	var keys []entityKey
 	for k, changes := range l.deleted {
@@ -444,14 +450,11 @@ func restoreDeleted[T any](l changeLog, entity Entity, add func(T)) error {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].id < keys[j].id })
 	for _, k := range keys {
-		if l.created[k] {
-			continue
-		}
 		var rec T
 		if err := rebuild(&rec, l.deleted[k]); err != nil {
 			return fmt.Errorf("reading the history of deleted %s #%d: %w", entity, k.id, err)
 		}
-		setID(&rec, k.id)
+		setID(&rec, k.id, l.created[k])
 		// Changes made after as-at but before the delete are undone by
 		// the caller's rollBack, which has them in order.
 		add(rec)
@@ -474,10 +477,12 @@ func rebuild(rec any, changes []FieldChange) error {
 	return json.Unmarshal(raw, rec)
 }
 
-func setID(rec any, id ID) {
+// setID gives a rebuilt record its ID and, for a finding typed in after
+// as-at, the time it was created; the delete event keeps neither.
+func setID(rec any, id ID, created time.Time) {
 	switch r := rec.(type) {
 	case *Finding:
-		r.ID = id
+		r.ID, r.Created = id, created
 	case *Milestone:
 		r.ID = id
 	case *Evidence:
