@@ -19,8 +19,8 @@ import (
 func init() {
 	register(&Command{
 		Name:  "import report",
-		Usage: "import report FILE [--db PATH] [--report-title T] [--dry-run] [--json]",
-		Short: "Read an inspection report (.txt or .pdf) and add its findings to the register",
+		Usage: "import report FILE|- [--db PATH] [--report-title T] [--dry-run] [--json]",
+		Short: "Read an inspection report (.txt or .pdf, or - for text piped in) and add its findings to the register",
 		Run:   runImportReport,
 	})
 }
@@ -64,11 +64,19 @@ func runImportReport(env *Env) (err error) {
 		return err
 	}
 	if len(args) != 1 {
-		return usageError("give one report file (.txt or .pdf)")
+		return usageError("give one report file (.txt or .pdf), or - to read the text piped in")
 	}
 	file := args[0]
-	text, err := report.ReadFile(file)
-	if err != nil {
+	var text string
+	if file == "-" {
+		// The text piped in, as when it is copied out of a PDF viewer.
+		b, err := io.ReadAll(io.LimitReader(env.Stdin, report.MaxInputBytes+1))
+		if err != nil {
+			return fmt.Errorf("reading the report's text: %w", err)
+		}
+		file = report.PastedText
+		text = string(b)
+	} else if text, err = report.ReadFile(file); err != nil {
 		return err
 	}
 	parsed, err := report.Parse(text)

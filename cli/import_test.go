@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -163,5 +164,20 @@ func TestImportReturn(t *testing.T) {
 	code, out, _ = runCLI(t, "import", "return", book, "--db", db, "--password", "Pa55")
 	if !strings.Contains(out, "The return changes nothing in the register.") {
 		t.Errorf("second apply: exit %d %s", code, out)
+	}
+}
+
+func TestImportReportFromStdin(t *testing.T) {
+	text, err := os.ReadFile("../importer/report/testdata/westshire-peel-2018-19.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	db := filepath.Join(t.TempDir(), "register.db")
+	code := Run([]string{"import", "report", "-", "--db", db, "--dry-run", "--json"},
+		&Env{Stdout: &out, Stderr: &errOut, Stdin: bytes.NewReader(text), Getenv: func(string) string { return "" }})
+	var got reportJSON
+	if code != 0 || json.Unmarshal(out.Bytes(), &got) != nil || len(got.Findings) != 10 || got.Report.Title != "Westshire Constabulary PEEL 2018/19" {
+		t.Errorf("exit %d, %d findings, title %q: %s", code, len(got.Findings), got.Report.Title, errOut.String())
 	}
 }
