@@ -83,6 +83,7 @@ type ui struct {
 	tabs      *container.AppTabs
 	body      *fyne.Container // holds either the welcome screen or the tabs
 	screens   []refresher
+	stale     map[refresher]bool // screens to refresh when next shown
 	shortcuts []fyne.Shortcut
 
 	register  *registerScreen
@@ -160,6 +161,7 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 
 		openStore: opts.OpenStore,
 		backups:   opts.Backups,
+		stale:     map[refresher]bool{},
 	}
 	u.win = opts.Window
 	if u.win == nil {
@@ -213,6 +215,7 @@ func (u *ui) buildTabs() *container.AppTabs {
 	)
 	tabs.OnSelected = func(t *container.TabItem) {
 		u.prefs.SetString(prefTab, t.Text)
+		u.refreshStale()
 	}
 	return tabs
 }
@@ -332,6 +335,7 @@ func (u *ui) showWelcome() {
 func (u *ui) showTabs() {
 	u.body.Objects = []fyne.CanvasObject{u.tabs}
 	u.body.Refresh()
+	u.refreshStale()
 }
 
 // registerEmpty reports whether the register has no findings and no
@@ -364,7 +368,42 @@ func (u *ui) changed() {
 
 func (u *ui) refreshAll() {
 	for _, s := range u.screens {
+		if u.deferRefresh(s) {
+			u.stale[s] = true
+			continue
+		}
+		delete(u.stale, s)
 		s.refresh()
+	}
+}
+
+// tabbed is a screen on a tab of its own, refreshed only while its tab is
+// in view: on a large register, a save would otherwise re-read the register
+// for every screen, most of them hidden.
+type tabbed interface {
+	refresher
+	tabContent() fyne.CanvasObject
+}
+
+// deferRefresh reports whether s is on a tab out of view, to be refreshed
+// when it is shown.
+func (u *ui) deferRefresh(s refresher) bool {
+	t, ok := s.(tabbed)
+	if !ok || u.tabs == nil {
+		return false
+	}
+	sel := u.tabs.Selected()
+	return len(u.body.Objects) == 0 || u.body.Objects[0] != u.tabs || sel == nil || sel.Content != t.tabContent()
+}
+
+// refreshStale refreshes the screens that changed while out of view and
+// are now shown.
+func (u *ui) refreshStale() {
+	for s := range u.stale {
+		if !u.deferRefresh(s) {
+			delete(u.stale, s)
+			s.refresh()
+		}
 	}
 }
 

@@ -417,3 +417,6 @@ func (l *barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func (l *barLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(120, theme.TextSize()+theme.Padding()*2)
 }
+
+// tabContent is the screen's tab, so that it is refreshed only in view.
+func (s *dashboardScreen) tabContent() fyne.CanvasObject { return s.content }

@@ -479,6 +479,7 @@ func TestFlowDashboardCounts(t *testing.T) {
 		t.Fatalf("the register did not take the change: %v", after)
 	}
 
+	h.u.selectTab("Dashboard")
 	check("today after the change", d.dash, after)
 	typeInto(d.asAt, "31/11/2026")
 	if !d.asAtErr.Visible() || !strings.Contains(d.asAtErr.Text, "November has no day 31") {

@@ -351,3 +351,6 @@ func (s *peopleScreen) reassign(from, to model.Person) (int, error) {
 	}
 	return n, nil
 }
+
+// tabContent is the screen's tab, so that it is refreshed only in view.
+func (s *peopleScreen) tabContent() fyne.CanvasObject { return s.content }

@@ -224,3 +224,6 @@ func (s *reportsScreen) editDialog(r model.Report) {
 		return nil
 	})
 }
+
+// tabContent is the screen's tab, so that it is refreshed only in view.
+func (s *reportsScreen) tabContent() fyne.CanvasObject { return s.content }

@@ -3,6 +3,7 @@ package app
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -205,6 +206,10 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.u.changed()
+	h.u.selectTab("People")
+	if !slices.ContainsFunc(h.u.people.people, func(p model.Person) bool { return p.Name == "Added after the backup" }) {
+		t.Fatal("the change made after the backup is not shown")
+	}
 
 	menuItemByLabel(t, h.u, "Restore a backup…").Action()
 	if !h.dialogShows("Changes made since it was taken are not in it") {
