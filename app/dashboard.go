@@ -163,6 +163,9 @@ func (s *dashboardScreen) refresh() {
 	s.generation++
 	gen := s.generation
 	store := s.u.store
+	// Reading a large register as at a date takes seconds: say so while
+	// the last dashboard stays on screen.
+	s.title.SetText("Working out the register as at " + asAt.String() + "…")
 	var d *dashboard
 	s.u.background(func() error {
 		return store.View(func(tx model.ReadTx) error {
@@ -175,6 +178,7 @@ func (s *dashboardScreen) refresh() {
 			return // a newer request is on its way
 		}
 		if err != nil {
+			s.title.SetText("The briefing could not be worked out as at " + asAt.String() + ".")
 			s.u.showError(err)
 			return
 		}
