@@ -153,4 +153,5 @@ screenshots: deps-shot build
 	xvfb-run -a -s "-screen 0 1280x800x24" scripts/screenshots.sh ./$(BIN)
 
 bench-gui:
-	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime 66x ./app/
+	$(GO) test -tags ci -run '^$$' -bench Keystroke -benchmem -benchtime 66x ./app/
+	$(GO) test -tags ci -run '^$$' -bench 'RegisterLoad|Dashboard' -benchmem -benchtime 3x ./app/
