@@ -286,3 +286,40 @@ func TestEditorRelatedFindings(t *testing.T) {
 		t.Errorf("related shown as %q after saving", e.related.Text)
 	}
 }
+
+// A new finding typed by hand gets the next local reference and appears in
+// the register.
+func TestNewFindingByHand(t *testing.T) {
+	h := newHarness(t, true)
+	menuItemByLabel(t, h.u, "New finding").Action()
+	e := h.u.register.editor
+	if e == nil || e.orig.ID != 0 {
+		t.Fatal("New finding did not open a blank editor")
+	}
+	if !e.tabs.Items[1].Disabled() {
+		t.Error("milestones are offered before the finding exists")
+	}
+	test.Tap(e.save)
+	if l := e.errs["verbatim"]; !l.Visible() {
+		t.Fatal("saving without the inspectorate's wording was not refused beside the field")
+	}
+	typeInto(e.verbatim, "The force should make sure its vetting backlog is cleared.")
+	e.area.SetText("Vetting")
+	typeInto(e.currentTarget, "31/03/2027")
+	test.Tap(e.save)
+	h.noDialog()
+	if e.orig.ID == 0 || e.orig.Ref != "KEN-PEEL2122-AFI-20" {
+		t.Fatalf("stored as %q (id %d)", e.orig.Ref, e.orig.ID)
+	}
+	if e.orig.OriginalTarget != model.MustDate("31/03/2027") {
+		t.Errorf("the first target is not kept as the original: %s", e.orig.OriginalTarget)
+	}
+	if e.tabs.Items[1].Disabled() {
+		t.Error("milestones are still closed to a stored finding")
+	}
+	test.Tap(findButton(t, e.content, "Register"))
+	h.search("vetting backlog")
+	if got := h.shownRefs(); len(got) != 1 || got[0] != "KEN-PEEL2122-AFI-20" {
+		t.Errorf("the register shows %v", got)
+	}
+}
