@@ -28,7 +28,9 @@ import (
 //     event when the event holds its values.
 //   - Status and RAG are then taken from the latest progress update dated on
 //     or before as-at, when there is one: updates carry the status and RAG
-//     at their date. Updates dated after as-at are left out.
+//     at their date. Updates dated after as-at are left out. A status or RAG
+//     set directly on the finding after that update was recorded (and by
+//     as-at) wins over it: the later decision is the one that stood.
 //   - Target and due-date revisions recorded after as-at are removed, and the
 //     current target or due date goes back to what the first removed
 //     revision moved it from. A milestone completed after as-at is not
@@ -107,6 +109,7 @@ func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
 	if d.evidence, err = tx.Evidence(0); err != nil {
 		return nil, fmt.Errorf("reading evidence: %w", err)
 	}
+	d.auditOf = tx.Audit
 	return snapshotOf(d, asAt, asAt.EndOfDay(time.Local))
 }
 
@@ -120,6 +123,10 @@ type registerData struct {
 	updates    []Update // oldest first
 	milestones []Milestone
 	evidence   []Evidence
+	// auditOf lists one finding's audit events, oldest first. It is only
+	// asked about findings whose status or RAG differs from their latest
+	// update's, which are few, so the whole trail need not be read.
+	auditOf func(ID) ([]AuditEvent, error)
 }
 
 // snapshotOf applies the rules on Snapshot to today's records; end is the
@@ -189,9 +196,17 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		}
 		if i, ok := latest[f.ID]; ok && s.Updates[i].Status != "" {
 			u := s.Updates[i]
-			f.Status = u.Status
-			if u.RAG != "" {
-				f.RAG = u.RAG
+			if f.Status != u.Status || (u.RAG != "" && f.RAG != u.RAG) {
+				direct, err := d.setDirectlyAfter(f.ID, u.Recorded, end)
+				if err != nil {
+					return nil, err
+				}
+				if !direct {
+					f.Status = u.Status
+					if u.RAG != "" {
+						f.RAG = u.RAG
+					}
+				}
 			}
 		}
 		s.Findings = append(s.Findings, f)
@@ -291,6 +306,30 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 
 	s.index()
 	return s, nil
+}
+
+// setDirectlyAfter reports whether the finding's status or RAG was changed
+// by a save of the finding itself (not by adding an update) after since and
+// by end.
+func (d registerData) setDirectlyAfter(id ID, since, end time.Time) (bool, error) {
+	if d.auditOf == nil {
+		return false, nil
+	}
+	events, err := d.auditOf(id)
+	if err != nil {
+		return false, fmt.Errorf("reading the history of a finding: %w", err)
+	}
+	for _, e := range events {
+		if e.Entity != EntityFinding || e.EntityID != id || !e.At.After(since) || e.At.After(end) {
+			continue
+		}
+		for _, c := range e.Changes {
+			if c.Field == "status" || c.Field == "rag" {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // includes applies the inclusion rule for a finding. tracked says whether

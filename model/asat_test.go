@@ -103,6 +103,15 @@ func snap(t *testing.T, h *history) *Snapshot {
 		milestones: stored(t, h.d.milestones),
 		evidence:   stored(t, h.d.evidence),
 	}
+	d.auditOf = func(id ID) ([]AuditEvent, error) {
+		var out []AuditEvent
+		for _, e := range d.events {
+			if e.FindingID == id || (e.Entity == EntityFinding && e.EntityID == id) {
+				out = append(out, e)
+			}
+		}
+		return out, nil
+	}
 	s, err := snapshotOf(d, asAt, asAt.EndOfDay(time.Local))
 	if err != nil {
 		t.Fatal(err)
@@ -341,5 +350,40 @@ func TestRefLess(t *testing.T) {
 		if got := refLess(c.a, c.b); got != c.less {
 			t.Errorf("refLess(%q, %q) = %v", c.a, c.b, got)
 		}
+	}
+}
+
+// A status set directly in the editor after the latest update was recorded
+// is the one that stood at the as-at date; one set after the as-at date is
+// not.
+func TestSnapshotDirectStatusChangeAfterUpdate(t *testing.T) {
+	h := kent()
+	for i := range h.d.updates {
+		h.d.updates[i].Recorded = at("20/11/2025")
+	}
+	f := h.d.findings[0]
+	before := f
+	f.Status, f.ClosureRationale, f.RAG = NoFurtherAction, "Superseded by the 2025 DA review", Blue
+	h.d.findings[0] = f
+	h.event(at("10/12/2025"), ActionChange, EntityFinding, f.ID, before, f)
+
+	got, _ := snap(t, h).Finding(1)
+	if got.Status != NoFurtherAction || got.RAG != Blue {
+		t.Fatalf("status as at %s = %s/%s, want the direct change No further action/Blue", asAt, got.Status, got.RAG)
+	}
+
+	// The same change made after the as-at date does not count.
+	h = kent()
+	for i := range h.d.updates {
+		h.d.updates[i].Recorded = at("20/11/2025")
+	}
+	f = h.d.findings[0]
+	before = f
+	f.Status, f.ClosureRationale, f.RAG = NoFurtherAction, "Superseded", Blue
+	h.d.findings[0] = f
+	h.event(at("10/01/2026"), ActionChange, EntityFinding, f.ID, before, f)
+	got, _ = snap(t, h).Finding(1)
+	if got.Status != InProgress || got.RAG != Red {
+		t.Fatalf("status as at %s = %s/%s, want the latest update's In progress/Red", asAt, got.Status, got.RAG)
 	}
 }
