@@ -130,7 +130,7 @@ func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 	case errors.Is(err, model.ErrNewerVersion):
 		advice.SetText("Install the newer version of Improvement Tracker to open it. The file has not been changed.")
 	case errors.Is(err, model.ErrDamaged):
-		advice.SetText("The file has not been changed. You can put the newest backup in its place; the damaged file is kept beside it.")
+		advice.SetText("The file has not been changed. You can put the newest backup in its place; the damaged file is then kept in the backups folder beside it.")
 		if b, ok := newestBackup(path); ok {
 			restore := widget.NewButton("Restore the backup of "+b.Time.Local().Format("02/01/2006 15:04"), func() {
 				onRestore(w, path, b, retry)
@@ -157,17 +157,25 @@ func newestBackup(path string) (storage.BackupInfo, bool) {
 		return storage.BackupInfo{}, false
 	}
 	bs, err := storage.ListBackups(path)
-	if err != nil || len(bs) == 0 {
+	if err != nil {
 		return storage.BackupInfo{}, false
 	}
-	return bs[0], true
+	// A "before restore" copy is whatever was in place when a backup was
+	// last restored, which may be this same damaged file: offer the newest
+	// real backup instead.
+	for _, b := range bs {
+		if b.Kind != storage.KindBeforeRestore {
+			return b, true
+		}
+	}
+	return storage.BackupInfo{}, false
 }
 
 // onRestore puts backup b in place of the damaged file, after a warning,
 // then opens the register again.
 func onRestore(w fyne.Window, path string, b storage.BackupInfo, retry func()) {
 	d := dialog.NewConfirm("Restore the backup?",
-		"Changes made after "+b.Time.Local().Format("02/01/2006 15:04")+" are not in the backup.\nThe damaged file is kept beside the register.",
+		"Changes made after "+b.Time.Local().Format("02/01/2006 15:04")+" are not in the backup.\nThe damaged file is kept in the backups folder beside the register.",
 		func(ok bool) {
 			if !ok {
 				return
