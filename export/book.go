@@ -54,8 +54,12 @@ type book struct {
 	styles struct {
 		marking, title, caption, header, text, wrap, date, number    int
 		quoted, quotedWrap, bold, sectionHead, total, totalNum, note int
-		rag                                                          map[model.RAG]int
-		ragFill                                                      map[model.RAG]int
+		// none is the italic line an empty table shows; numberMid a
+		// number centred in its cell, so that it does not run into the
+		// text of the next column.
+		none, numberMid int
+		rag             map[model.RAG]int
+		ragFill         map[model.RAG]int
 	}
 	tables int
 
@@ -116,6 +120,8 @@ func (b *book) makeStyles() error {
 		{&b.styles.total, "total", excelize.Style{Font: font(true, 10, ""), Border: []excelize.Border{{Type: "top", Color: "000000", Style: 1}}}},
 		{&b.styles.totalNum, "totalNum", excelize.Style{Font: font(true, 10, ""), NumFmt: 1, Border: []excelize.Border{{Type: "top", Color: "000000", Style: 1}}}},
 		{&b.styles.note, "note", excelize.Style{Font: &excelize.Font{Italic: true, Size: 10, Family: "Arial", Color: "404040"}, Alignment: wrapTop}},
+		{&b.styles.none, "none", excelize.Style{Font: &excelize.Font{Italic: true, Size: 10, Family: "Arial", Color: "404040"}, Alignment: top}},
+		{&b.styles.numberMid, "numberMid", excelize.Style{Font: font(false, 10, ""), Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "center"}, NumFmt: 1}},
 	}
 	b.styleNames = map[int]string{}
 	for _, sp := range specs {
@@ -194,18 +200,16 @@ const (
 // pageSetupOn is pageSetup on a given paper size.
 func (b *book) pageSetupOn(sheet string, titleRow, pagesTall, paper int) error {
 	mark := hf(b.marking.String())
-	trim := func(s string) string {
-		// Each header or footer is limited to 255 characters, codes
-		// included; the force and period are never that long, but a
-		// pasted force name could be.
-		if r := []rune(s); len(r) > 70 {
-			return string(r[:69]) + "…"
-		}
-		return s
-	}
+	centre := "&C&\"Arial,Bold\"&12" + mark
+	period := trimHF(hf(b.period), 60)
+	// Each header or footer is limited to 255 characters, codes included.
+	// The left part (the force, what the workbook is, and the chief
+	// officer a briefing is for) gets what the marking and the right part
+	// leave, so that it is only cut when it must be.
+	left := trimHF(hf(b.header), 255-len("&L&8")-len(centre)-len("&R&8")-len(period))
 	opts := &excelize.HeaderFooterOptions{
-		OddHeader: "&L&8" + trim(hf(b.header)) + "&C&\"Arial,Bold\"&12" + mark + "&R&8" + trim(hf(b.period)),
-		OddFooter: "&L&8" + trim(hf(b.header)) + "&C&\"Arial,Bold\"&12" + mark + "&R&8Page &P of &N",
+		OddHeader: "&L&8" + left + centre + "&R&8" + period,
+		OddFooter: "&L&8" + left + centre + "&R&8Page &P of &N",
 	}
 	if r := b.rec.sheet(sheet); r != nil {
 		r.Paper, r.Tall, r.Header, r.Footer, r.Marking = paper, pagesTall, opts.OddHeader, opts.OddFooter, b.marking.String()
@@ -242,6 +246,28 @@ func (b *book) pageSetupOn(sheet string, titleRow, pagesTall, paper int) error {
 	return nil
 }
 
+// trimHF cuts header or footer text to at most limit bytes, ending it with
+// an ellipsis, without splitting a character or an escaped "&&".
+func trimHF(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	const more = "…"
+	cut := 0
+	for i, r := range s {
+		if i+utf8.RuneLen(r)+len(more) > limit {
+			break
+		}
+		cut = i + utf8.RuneLen(r)
+	}
+	s = s[:cut]
+	// An odd run of & at the end would start a code: drop one.
+	if n := len(s) - len(strings.TrimRight(s, "&")); n%2 == 1 {
+		s = s[:len(s)-1]
+	}
+	return s + more
+}
+
 // quoteSheet quotes a sheet name for use in a reference.
 func quoteSheet(name string) string {
 	return "'" + strings.ReplaceAll(name, "'", "''") + "'"
@@ -270,6 +296,12 @@ type table struct {
 	// wide tables print on A3, where a page width of columns is still
 	// readable.
 	wide bool
+	// none is what the sheet says when it has no rows: "None: …", so that
+	// an empty sheet reads as checked rather than as missing. noneCol is
+	// the 0-based column it goes in; it is kept out of a reference
+	// column, which a spreadsheet read back in takes as a finding.
+	none    string
+	noneCol int
 }
 
 const (
@@ -428,6 +460,16 @@ func (b *book) openTable(t table) (*stream, error) {
 // several run at once.
 func (b *book) fillTable(st *stream) error {
 	t := st.t
+	if len(t.rows) == 0 && t.none != "" {
+		// Not wrapped, so that the line runs on across the empty cells
+		// beside it.
+		cells := make([]any, t.noneCol+1)
+		cells[t.noneCol] = excelize.Cell{StyleID: b.styles.none, Value: t.none}
+		if err := st.sw.SetRow("A"+strconv.Itoa(firstData), cells); err != nil {
+			return fmt.Errorf("writing the %s sheet: %w", t.sheet, err)
+		}
+		return nil
+	}
 	cells := make([]any, len(t.cols))
 	buf := make([]excelize.Cell, len(t.cols))
 	for r, row := range t.rows {

@@ -322,7 +322,10 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 		ref, _ := r[0].(string)
 		for i, v := range r {
 			style := 0
+			_, number := v.(int)
 			switch {
+			case number:
+				style = b.styles.numberMid
 			case i == ragCol:
 				if s, ok := b.styles.ragFill[model.RAG(fmt.Sprint(v))]; ok {
 					style = s
@@ -347,7 +350,10 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 // stacked bar chart of the latter.
 func (bw *briefingWriter) counts(c model.Counts) error {
 	b := bw.book
-	// The counts and chart start page 2, so the chart is never cut in two.
+	// A manual break before the counts and chart. Printing fitted to two
+	// pages tall, Excel and LibreOffice ignore it and break where the
+	// scale puts the page end; it takes effect when a reader prints at a
+	// set scale instead, and keeps the chart whole then.
 	if err := b.f.InsertPageBreak(sheetBriefing, cellName(1, bw.row)); err != nil {
 		return err
 	}
@@ -376,7 +382,7 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 		if err := b.fitRow(sheetBriefing, bw.row, []any{string(st)}, briefingWidths, allWrap); err != nil {
 			return err
 		}
-		if err := bw.put(sheetBriefing, 2, bw.row, c.ByStatus[st], b.styles.number, ""); err != nil {
+		if err := bw.put(sheetBriefing, 2, bw.row, c.ByStatus[st], b.styles.numberMid, ""); err != nil {
 			return err
 		}
 		bw.row++
@@ -414,7 +420,7 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 			return err
 		}
 		for i, r := range rags {
-			if err := bw.put(sheetBriefing, i+2, bw.row, c.ByAreaRAG[a][r], b.styles.number, ""); err != nil {
+			if err := bw.put(sheetBriefing, i+2, bw.row, c.ByAreaRAG[a][r], b.styles.numberMid, ""); err != nil {
 				return err
 			}
 		}

@@ -246,17 +246,20 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	snap = nil
 	caption := fmt.Sprintf("%s – progress return %s, as at %s. One row per finding open at that date or closed within the period.", force, opts.Period, asAt)
 	opts.step("Comparing with the last return")
-	sinceCaption, sinceRows := w.sinceLast(last)
+	sinceCaption, sinceRows, sinceNone := w.sinceLast(last)
 	if err := b.writeTables(
 		table{sheet: SheetReturn, name: "ReturnTable", caption: caption, cols: returnColumns, rows: w.rows, wide: true,
-			where: func(r int) string { return w.refs[r] }},
+			where: func(r int) string { return w.refs[r] },
+			none:  "None: no finding was open at " + asAt.String() + " or closed within the period.", noneCol: 1},
 		table{sheet: SheetMilestones, name: "MilestonesTable",
 			caption: fmt.Sprintf("Milestones of the findings on the Return sheet, as at %s.", asAt),
-			cols:    milestoneColumns, rows: msRows, where: func(r int) string { return msRefs[r] + " milestone" }},
+			cols:    milestoneColumns, rows: msRows, where: func(r int) string { return msRefs[r] + " milestone" },
+			none: "None: the findings on the Return sheet have no milestones.", noneCol: 1},
 		table{sheet: SheetChanges, name: "ChangesTable",
 			caption: fmt.Sprintf("What changed from %s to %s: new findings, status and RAG changes, target revisions with reasons, closures.", first, asAt),
-			cols:    changeColumns, rows: changeRows(changes), where: func(r int) string { return changes[r].ref + " change" }},
-		table{sheet: SheetSinceLast, name: "SinceLastTable", caption: sinceCaption, cols: sinceColumns, rows: sinceRows},
+			cols:    changeColumns, rows: changeRows(changes), where: func(r int) string { return changes[r].ref + " change" },
+			none: "None: nothing changed in the period."},
+		table{sheet: SheetSinceLast, name: "SinceLastTable", caption: sinceCaption, cols: sinceColumns, rows: sinceRows, none: sinceNone},
 	); err != nil {
 		return nil, err
 	}
@@ -456,11 +459,13 @@ var sinceColumns = []column{
 }
 
 // sinceLast compares this return's rows with those of the last return
-// recorded as submitted.
-func (w *Workbook) sinceLast(last *model.Submission) (string, [][]any) {
+// recorded as submitted. It returns the sheet's caption, its rows, and what
+// the sheet says when there are none.
+func (w *Workbook) sinceLast(last *model.Submission) (string, [][]any, string) {
 	if last == nil {
 		return "No earlier return has been recorded as submitted, so there is nothing to compare with. " +
-			"Record a return as submitted when you send it, and the next return will list what changed since.", nil
+				"Record a return as submitted when you send it, and the next return will list what changed since.", nil,
+			"None: no earlier return has been recorded as submitted."
 	}
 	caption := fmt.Sprintf("Compared with the %s return as at %s, recorded as submitted on %s", last.Period, last.AsAt, localDate(last.Recorded))
 	if last.By != "" {
@@ -500,5 +505,5 @@ func (w *Workbook) sinceLast(last *model.Submission) (string, [][]any) {
 		old := prev[ref]
 		rows = append(rows, []any{ref, old[ColTitle], "No longer in the return", "", old[ColStatus], ""})
 	}
-	return caption, rows
+	return caption, rows, "None: nothing has changed since the last return."
 }

@@ -519,8 +519,8 @@ func TestSubmissionsAndChangesSinceLastReturn(t *testing.T) {
 	q2 := model.Quarter{StartYear: 2025, Q: 2}
 	w, path := buildReturn(t, s, export.ReturnOptions{Period: q2})
 	_, data := table(t, openBook(t, path), export.SheetSinceLast)
-	if len(data) != 0 {
-		t.Errorf("with nothing recorded, the comparison lists %v", data)
+	if len(data) != 1 || data[0]["Ref"] != "None: no earlier return has been recorded as submitted." {
+		t.Errorf("with nothing recorded, the comparison lists %v; want only a line saying there is none", data)
 	}
 	saved := export.Saved{Path: path, SHA256: "ab12"}
 	sub := w.Submission(saved, "", c.now)
@@ -559,8 +559,25 @@ func TestExportsOfAnEmptyRegister(t *testing.T) {
 	s, _ := openStore(t)
 	_, path := buildReturn(t, s, export.ReturnOptions{})
 	f := openBook(t, path)
-	if _, data := table(t, f, export.SheetReturn); len(data) != 0 {
-		t.Errorf("an empty register's return has rows: %v", data)
+	// Each empty table says so in words rather than looking unfinished,
+	// and keeps its reference column empty, which a return read back in
+	// takes as a finding.
+	for sheet, none := range map[string]string{
+		export.SheetReturn:     "Inspectorate ref",
+		export.SheetMilestones: "Finding",
+		export.SheetChanges:    "Date",
+		export.SheetSinceLast:  "Ref",
+	} {
+		_, data := table(t, f, sheet)
+		if len(data) != 1 || !strings.HasPrefix(data[0][none], "None: ") {
+			t.Errorf("an empty register's %s sheet has rows %v; want one saying None in its %s column", sheet, data, none)
+			continue
+		}
+		for h, v := range data[0] {
+			if h != none && v != "" {
+				t.Errorf("%s: the None line also fills %s with %q", sheet, h, v)
+			}
+		}
 	}
 	if got := cell(t, f, export.SheetSummary, 1, 1); got != "OFFICIAL-SENSITIVE" {
 		t.Errorf("Summary!A1 = %q", got)

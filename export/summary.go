@@ -64,7 +64,7 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 		return err
 	}
 	row++
-	if err := b.put(sheet, 1, row, fmt.Sprintf("As at %s (the period runs from %s to %s). Status, RAG, targets and leads are as they stood on the as-at date.",
+	if err := b.put(sheet, 1, row, fmt.Sprintf("As at %s (the period runs from %s to %s). Status, RAG, targets and leads are as they stood on the as-at date. The Key sheet explains each type, status and RAG.",
 		asAt, period.FirstDay(), period.LastDay()), b.styles.caption, "caption"); err != nil {
 		return err
 	}
@@ -260,6 +260,23 @@ func writeKey(b *book, asAtText string) error {
 		return err
 	}
 	row += 2
+	if err := b.put(sheet, 1, row, "Type", b.styles.header, ""); err != nil {
+		return err
+	}
+	if err := b.put(sheet, 2, row, "Meaning", b.styles.header, ""); err != nil {
+		return err
+	}
+	row++
+	for _, t := range model.FindingTypes {
+		if err := b.put(sheet, 1, row, string(t), b.styles.bold, ""); err != nil {
+			return err
+		}
+		if err := b.put(sheet, 2, row, typeMeanings[t], b.styles.wrap, ""); err != nil {
+			return err
+		}
+		row++
+	}
+	row++
 	for _, h := range [][2]string{{"Status", "Meaning"}} {
 		if err := b.put(sheet, 1, row, h[0], b.styles.header, ""); err != nil {
 			return err
@@ -295,7 +312,13 @@ func writeKey(b *book, asAtText string) error {
 		}
 		row++
 	}
-	row++
+	if err := b.put(sheet, 1, row, ragText(""), b.styles.bold, ""); err != nil {
+		return err
+	}
+	if err := b.put(sheet, 2, row, "No RAG had been given by the as-at date.", b.styles.wrap, ""); err != nil {
+		return err
+	}
+	row += 2
 	if err := b.put(sheet, 1, row, "About this workbook", b.styles.sectionHead, ""); err != nil {
 		return err
 	}
@@ -322,6 +345,15 @@ func writeKey(b *book, asAtText string) error {
 		row++
 	}
 	return nil
+}
+
+// typeMeanings explains the kinds of finding on the Key sheet, for readers
+// who do not use the inspectorate's terms every day.
+var typeMeanings = map[model.FindingType]string{
+	model.AFI:                "Area for improvement: something the inspectorate found the force should do better. Tracked until the inspectorate agrees it is done.",
+	model.CauseOfConcern:     "A serious or critical shortcoming in the force's practice; the inspectorate recommends what the force must do about it.",
+	model.Recommendation:     "An action the inspectorate recommends, often with a date by which it should be done.",
+	model.InnovativePractice: "Practice the inspectorate found worth sharing. Recorded in the register, but not on the Return: nothing is owed on it.",
 }
 
 func cellName(col, row int) string {
