@@ -156,7 +156,15 @@ func (r *readTx) Person(id model.ID) (model.Person, error) {
 // numbers (AFI-100 after AFI-99).
 func (r *readTx) Findings() ([]model.Finding, error) {
 	fs, err := all[model.Finding](r, bucketFindings)
-	sort.SliceStable(fs, func(i, j int) bool { return naturalLess(fs[i].Ref, fs[j].Ref) })
+	sortStable(fs, func(a, b *model.Finding) int {
+		switch {
+		case naturalLess(a.Ref, b.Ref):
+			return -1
+		case naturalLess(b.Ref, a.Ref):
+			return 1
+		}
+		return 0
+	})
 	return fs, err
 }
 
@@ -181,12 +189,15 @@ func (r *readTx) FindingByRef(ref string) (model.Finding, error) {
 // Milestones lists milestones by current due date (undated ones last).
 func (r *readTx) Milestones(findingID model.ID) ([]model.Milestone, error) {
 	ms, err := byFinding[model.Milestone](r, bucketMilestonesByFinding, bucketMilestones, findingID)
-	sort.SliceStable(ms, func(i, j int) bool {
-		a, b := ms[i].CurrentDue, ms[j].CurrentDue
+	sortStable(ms, func(x, y *model.Milestone) int {
+		a, b := x.CurrentDue, y.CurrentDue
 		if a.IsZero() != b.IsZero() {
-			return b.IsZero()
+			if b.IsZero() {
+				return -1
+			}
+			return 1
 		}
-		return a.Before(b)
+		return a.Compare(b)
 	})
 	return ms, err
 }
@@ -194,7 +205,7 @@ func (r *readTx) Milestones(findingID model.ID) ([]model.Milestone, error) {
 // Updates lists updates by date, then in the order they were recorded.
 func (r *readTx) Updates(findingID model.ID) ([]model.Update, error) {
 	us, err := byFinding[model.Update](r, bucketUpdatesByFinding, bucketUpdates, findingID)
-	sort.SliceStable(us, func(i, j int) bool { return us[i].Date.Before(us[j].Date) })
+	sortStable(us, func(a, b *model.Update) int { return a.Date.Compare(b.Date) })
 	return us, err
 }
 
