@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -121,8 +122,14 @@ func forceOr(force string) string {
 	return forceName(model.Settings{ForceName: force})
 }
 
+// maxNameBytes caps a default file name's length before ".xlsx": file
+// systems refuse names over 255 bytes, and Windows paths over 260
+// characters, so a long force or chief officer name is cut rather than
+// making the save fail.
+const maxNameBytes = 120
+
 // safeFileName replaces the characters Windows and macOS refuse in file
-// names.
+// names, and cuts a long name at maxNameBytes.
 func safeFileName(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch r {
@@ -134,6 +141,16 @@ func safeFileName(s string) string {
 		}
 		return r
 	}, s)
+	if len(s) > maxNameBytes {
+		cut := 0
+		for i, r := range s {
+			if i+utf8.RuneLen(r) > maxNameBytes-len("…") {
+				break
+			}
+			cut = i + utf8.RuneLen(r)
+		}
+		s = strings.TrimSpace(s[:cut]) + "…"
+	}
 	return strings.TrimRight(strings.TrimSpace(s), ".")
 }
 
@@ -188,7 +205,9 @@ func (w *Workbook) Save(path string, opts SaveOptions) (Saved, error) {
 		}
 	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	// A short temporary name: the target's own name may already be near
+	// the file system's limit.
+	tmp, err := os.CreateTemp(dir, ".improvement-tracker-*.xlsx.tmp")
 	if err != nil {
 		return Saved{}, fmt.Errorf("cannot write in %s: %w", dir, err)
 	}
