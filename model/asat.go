@@ -72,6 +72,13 @@ type auditSincer interface {
 	AuditSince(t time.Time) ([]AuditEvent, error)
 }
 
+// auditBetweener is implemented by stores that can list a finding's audit
+// events recorded within a span without reading the rest of its history.
+// It is optional: TakeSnapshot falls back to Audit(findingID).
+type auditBetweener interface {
+	AuditBetween(findingID ID, after, until time.Time) ([]AuditEvent, error)
+}
+
 // TakeSnapshot reads the register as it stood at the end of asAt, by the
 // rules on Snapshot.
 func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
@@ -110,6 +117,9 @@ func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
 		return nil, fmt.Errorf("reading evidence: %w", err)
 	}
 	d.auditOf = tx.Audit
+	if ab, ok := tx.(auditBetweener); ok {
+		d.auditBetween = ab.AuditBetween
+	}
 	return snapshotOf(d, asAt, asAt.EndOfDay(time.Local))
 }
 
@@ -127,6 +137,10 @@ type registerData struct {
 	// asked about findings whose status or RAG differs from their latest
 	// update's, which are few, so the whole trail need not be read.
 	auditOf func(ID) ([]AuditEvent, error)
+	// auditBetween, when the store has it, lists one finding's audit
+	// events recorded after a time and by another, oldest first: the same
+	// question as auditOf, without reading the rest of the history.
+	auditBetween func(id ID, after, until time.Time) ([]AuditEvent, error)
 }
 
 // snapshotOf applies the rules on Snapshot to today's records; end is the
@@ -312,10 +326,16 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 // by a save of the finding itself (not by adding an update) after since and
 // by end.
 func (d registerData) setDirectlyAfter(id ID, since, end time.Time) (bool, error) {
-	if d.auditOf == nil {
+	var events []AuditEvent
+	var err error
+	switch {
+	case d.auditBetween != nil:
+		events, err = d.auditBetween(id, since, end)
+	case d.auditOf != nil:
+		events, err = d.auditOf(id)
+	default:
 		return false, nil
 	}
-	events, err := d.auditOf(id)
 	if err != nil {
 		return false, fmt.Errorf("reading the history of a finding: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"improvementtracker/model"
 )
@@ -65,7 +66,10 @@ var (
 	bucketEvidenceFiles     = []byte("evidence_files")
 
 	// bucketAudit: eventID -> AuditEvent; bucketAuditByFinding:
-	// findingID|eventID -> nothing, for events that belong to a finding.
+	// findingID|eventID -> the event's time (auditTime), for events that
+	// belong to a finding. The time is there from schema version 3, so
+	// that a span of a finding's history is found without reading the
+	// events outside it.
 	bucketAudit          = []byte("audit")
 	bucketAuditByFinding = []byte("audit_by_finding")
 
@@ -108,6 +112,24 @@ func pairKey(parent, child model.ID) []byte {
 	binary.BigEndian.PutUint64(b, uint64(parent))
 	binary.BigEndian.PutUint64(b[8:], uint64(child))
 	return b
+}
+
+// auditTime is the value of an audit index entry: the event's time as Unix
+// seconds (8 bytes big-endian, two's complement) and nanoseconds (4 bytes).
+func auditTime(t time.Time) []byte {
+	b := make([]byte, 12)
+	binary.BigEndian.PutUint64(b, uint64(t.Unix()))
+	binary.BigEndian.PutUint32(b[8:], uint32(t.Nanosecond()))
+	return b
+}
+
+// readAuditTime reads an audit index entry's value; ok is false when it
+// holds no time.
+func readAuditTime(v []byte) (t time.Time, ok bool) {
+	if len(v) != 12 {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint32(v[8:]))), true
 }
 
 // decode unmarshals a stored value. json.Unmarshal copies what it keeps, so

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -12,7 +13,7 @@ import (
 // SchemaVersion is the layout this version of the app writes. A file with a
 // higher version is refused untouched; a file with a lower one is copied to
 // the backups folder and then brought up to date by migrations.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migration brings a file from version To-1 to version To. Migrations run in
 // order, all in one transaction with the final version write, so a file is
@@ -27,6 +28,7 @@ type migration struct {
 // the list, never edit an entry that has shipped.
 var migrations = []migration{
 	{To: 2, What: "index progress updates by finding", Run: indexUpdatesByFinding},
+	{To: 3, What: "record when each event in a finding's history happened", Run: timeAuditIndex},
 }
 
 // migrate applies every migration above the file's version, then makes any
@@ -77,5 +79,32 @@ func indexUpdatesByFinding(tx *bolt.Tx) error {
 			return err
 		}
 		return idx.Put(pairKey(model.ID(u.FindingID), model.ID(btoi(k))), nil)
+	})
+}
+
+// timeAuditIndex (version 3) writes each event's time into the index of a
+// finding's history, so that reading the register as it stood at a date
+// looks only at the events of the span it asks about.
+func timeAuditIndex(tx *bolt.Tx) error {
+	idx, err := tx.CreateBucketIfNotExists(bucketAuditByFinding)
+	if err != nil {
+		return err
+	}
+	audit := tx.Bucket(bucketAudit)
+	if audit == nil {
+		return nil
+	}
+	return audit.ForEach(func(k, v []byte) error {
+		var ev struct {
+			At        time.Time `json:"at"`
+			FindingID uint64    `json:"finding_id"`
+		}
+		if err := decode(bucketAudit, k, v, &ev); err != nil {
+			return err
+		}
+		if ev.FindingID == 0 {
+			return nil
+		}
+		return idx.Put(pairKey(model.ID(ev.FindingID), model.ID(btoi(k))), auditTime(ev.At))
 	})
 }

@@ -99,7 +99,11 @@ func (w *writeTx) audit(ev model.AuditEvent, notes ...string) error {
 		return err
 	}
 	if ev.FindingID != 0 {
-		return w.index(bucketAuditByFinding, ev.FindingID, id, true)
+		idx, err := w.bucket(bucketAuditByFinding)
+		if err != nil {
+			return err
+		}
+		return idx.Put(pairKey(ev.FindingID, id), auditTime(ev.At))
 	}
 	return nil
 }
