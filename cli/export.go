@@ -129,7 +129,11 @@ func (x *exportFlags) save(env *Env, s model.Store, w *export.Workbook, password
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Saved %s\n  marking %s; %d rows; SHA-256 %s\n", saved.Path, w.Marking, len(w.Rows()), saved.SHA256)
+	rows := fmt.Sprintf("%d rows", len(w.Rows()))
+	if len(w.Rows()) == 1 {
+		rows = "1 row"
+	}
+	fmt.Fprintf(env.Stdout, "Saved %s\n  marking %s; %s; SHA-256 %s\n", saved.Path, w.Marking, rows, saved.SHA256)
 	if password != "" {
 		fmt.Fprintln(env.Stdout, "  encrypted: it opens only with the password")
 	}

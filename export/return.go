@@ -190,6 +190,14 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		Force: force, cols: returnColumns,
 	}
 	first := opts.Period.FirstDay()
+	today := model.Today(s.Now())
+	if asAt.After(today) {
+		// A return for the quarter under way defaults to its last day,
+		// which has not come yet: say so, or the reader takes targets
+		// that fall due before then for ones already missed.
+		w.warn.add("The as-at date %s has not come yet: the return shows the register as it stands today (%s), with days overdue counted to %s. Export it again on or after %s for the figures to send.",
+			asAt, today, asAt, asAt)
+	}
 
 	opts.step("Preparing the rows")
 	var inReturn []model.Finding
@@ -238,7 +246,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		}
 	}()
 	b := w.book
-	if err := writeSummary(b, snap, keep, changes, opts.Period, asAt, force); err != nil {
+	if err := writeSummary(b, snap, keep, changes, opts.Period, asAt, today, force); err != nil {
 		return nil, err
 	}
 	// The snapshot is not needed past this point: letting it go before the

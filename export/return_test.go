@@ -337,7 +337,7 @@ func TestReturnLongTextIsCutWithWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, path := buildReturn(t, s, export.ReturnOptions{Period: thisQuarter})
+	w, path := buildReturn(t, s, export.ReturnOptions{Period: thisQuarter, AsAt: model.MustDate("25/11/2026")})
 	if len(w.Warnings) != 1 || !strings.Contains(w.Warnings[0], ref) {
 		t.Errorf("warnings %v, want one naming %s", w.Warnings, ref)
 	}

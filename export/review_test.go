@@ -107,3 +107,29 @@ func TestKeyExplainsTypesStatusesAndRAG(t *testing.T) {
 		t.Errorf("the Key explains AFI as %q", got)
 	}
 }
+
+// TestReturnBeforeItsAsAtDateIsProvisional exports the quarter under way,
+// whose as-at date (its last day) has not come: the user is warned and the
+// Summary says the figures are provisional. A return as at today is not.
+func TestReturnBeforeItsAsAtDateIsProvisional(t *testing.T) {
+	s, _ := sampleStore(t)
+	w, path := buildReturn(t, s, export.ReturnOptions{Period: thisQuarter})
+	if len(w.Warnings) != 1 || !strings.Contains(w.Warnings[0], "31/12/2026 has not come yet") {
+		t.Errorf("warnings %q, want one saying the as-at date is still to come", w.Warnings)
+	}
+	f := openBook(t, path)
+	if got := cell(t, f, export.SheetSummary, 1, 4); !strings.HasPrefix(got, "Provisional: made on 25/11/2026, before the as-at date.") {
+		t.Errorf("Summary!A4 = %q, want the provisional note", got)
+	}
+	if row := findRow(t, f, export.SheetSummary, export.FigureOverdue); row == 0 {
+		t.Error("the Summary lost its key figures")
+	}
+
+	w, path = buildReturn(t, s, export.ReturnOptions{Period: thisQuarter, AsAt: model.MustDate("25/11/2026")})
+	if len(w.Warnings) != 0 {
+		t.Errorf("a return as at today warns %q", w.Warnings)
+	}
+	if got := cell(t, openBook(t, path), export.SheetSummary, 1, 4); got != "" {
+		t.Errorf("a return as at today says %q under its caption", got)
+	}
+}

@@ -25,7 +25,7 @@ const (
 
 // writeSummary writes the counts of the findings on the Return sheet. Each
 // block counts every finding once, so its total equals the Return's rows.
-func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, changes []change, period model.Quarter, asAt model.Date, force string) error {
+func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, changes []change, period model.Quarter, asAt, today model.Date, force string) error {
 	const sheet = SheetSummary
 	if err := b.addSheet(sheet); err != nil {
 		return err
@@ -68,7 +68,17 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 		asAt, period.FirstDay(), period.LastDay()), b.styles.caption, "caption"); err != nil {
 		return err
 	}
-	row += 2
+	row++
+	if asAt.After(today) {
+		// Made before its as-at date: the figures are provisional, and
+		// the reader must not take them for the return to send.
+		if err := b.put(sheet, 1, row, fmt.Sprintf("Provisional: made on %s, before the as-at date. Days overdue are counted to %s from the register as it stood on %s.",
+			today, asAt, today), b.styles.bold, "provisional"); err != nil {
+			return err
+		}
+		row++
+	}
+	row++
 
 	section := func(title string) error {
 		if err := b.put(sheet, 1, row, title, b.styles.sectionHead, title); err != nil {
