@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -118,7 +119,11 @@ func backups() *app.Backups {
 // backup.
 func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 	title := widget.NewLabelWithStyle("The register could not be opened", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	msg := widget.NewLabel(err.Error())
+	text := err.Error()
+	if text != "" {
+		text = strings.ToUpper(text[:1]) + text[1:]
+	}
+	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	advice := widget.NewLabel("")
 	advice.Wrapping = fyne.TextWrapWord
@@ -126,7 +131,9 @@ func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 	buttons := container.NewHBox()
 	switch {
 	case errors.Is(err, model.ErrLocked):
-		advice.SetText("Close the other Improvement Tracker window (it may be on another desktop), then try again.")
+		// The message already says to close the other window and try
+		// again; add only where that window may be hiding.
+		advice.SetText("The other window may be on another desktop, or minimised.")
 	case errors.Is(err, model.ErrNewerVersion):
 		advice.SetText("Install the newer version of Improvement Tracker to open it. The file has not been changed.")
 	case errors.Is(err, model.ErrDamaged):

@@ -210,7 +210,7 @@ func (s *dashboardScreen) show(d *dashboard) {
 	)
 
 	left := container.NewVBox(
-		heading("Red and overdue"), s.exceptionsList(d),
+		heading("Red or overdue"), s.exceptionsList(d),
 		heading("Milestones that slipped"), s.slippedList(d),
 		heading("Proposed for closure or awaiting sign-off"), s.findingList(d.proposed, func(f model.Finding) string {
 			return string(f.Status)
@@ -269,7 +269,7 @@ func (s *dashboardScreen) exceptionsList(d *dashboard) fyne.CanvasObject {
 			parts = append(parts, fmt.Sprintf("%d days overdue (target %s)", x.DaysOverdue, x.Finding.CurrentTarget))
 		}
 		if x.Revisions > 0 {
-			parts = append(parts, fmt.Sprintf("target moved %d time(s)", x.Revisions))
+			parts = append(parts, "target moved "+times(x.Revisions))
 		}
 		if x.Reason != "" {
 			parts = append(parts, "latest: "+shorten(x.Reason))
@@ -294,7 +294,7 @@ func (s *dashboardScreen) slippedList(d *dashboard) fyne.CanvasObject {
 			parts = append(parts, fmt.Sprintf("%d days overdue", m.DaysOverdue))
 		}
 		if m.Revisions > 0 {
-			parts = append(parts, fmt.Sprintf("moved %d time(s)", m.Revisions))
+			parts = append(parts, "moved "+times(m.Revisions))
 		}
 		if m.Reason != "" {
 			parts = append(parts, "because: "+shorten(m.Reason))

@@ -15,7 +15,25 @@ import (
 // formDialog shows content with a confirm button. submit runs on confirm;
 // when it fails, its message is shown in problem and the dialog comes back
 // with everything typed still in it, so nothing is lost to a mistake.
+// The keyboard starts in the first field, and Enter in a one-line field
+// confirms, as in any desktop dialog.
 func (u *ui) formDialog(title, confirm string, content fyne.CanvasObject, problem *widget.Label, submit func() error) {
+	fields := fieldsIn(content)
+	// last is the field Enter was pressed in; the keyboard goes back to
+	// it when the dialog returns with a problem.
+	var last fyne.Focusable
+	focus := func() {
+		if last != nil {
+			u.win.Canvas().Focus(last)
+			return
+		}
+		for _, f := range fields {
+			if !f.entry.Disabled() {
+				u.win.Canvas().Focus(f.focus)
+				return
+			}
+		}
+	}
 	var d *dialog.ConfirmDialog
 	d = dialog.NewCustomConfirm(title, confirm, "Cancel", content, func(ok bool) {
 		if !ok {
@@ -24,6 +42,7 @@ func (u *ui) formDialog(title, confirm string, content fyne.CanvasObject, proble
 		if err := submit(); err != nil {
 			setFieldError(problem, plainProblem(err))
 			d.Show()
+			focus()
 		}
 	}, u.win)
 	size := content.MinSize()
@@ -31,7 +50,51 @@ func (u *ui) formDialog(title, confirm string, content fyne.CanvasObject, proble
 		size.Width = 520
 	}
 	d.Resize(fyne.NewSize(size.Width+40, size.Height+120))
+	for _, f := range fields {
+		if !f.entry.MultiLine && f.entry.OnSubmitted == nil {
+			f := f
+			f.entry.OnSubmitted = func(string) {
+				last = f.focus
+				d.Confirm()
+			}
+		}
+	}
 	d.Show()
+	focus()
+}
+
+// field is a text field in a dialog: its Entry, and the widget that takes
+// the keyboard for it (a dateEntry rather than the Entry it embeds).
+type field struct {
+	entry *widget.Entry
+	focus fyne.Focusable
+}
+
+// fieldsIn lists the text fields in o in reading order, looking inside
+// forms, containers and scrolls.
+func fieldsIn(o fyne.CanvasObject) []field {
+	var out []field
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Entry:
+			out = append(out, field{v, v})
+		case *dateEntry:
+			out = append(out, field{&v.Entry, v})
+		case *widget.Form:
+			for _, it := range v.Items {
+				walk(it.Widget)
+			}
+		case *container.Scroll:
+			walk(v.Content)
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return out
 }
 
 // plainProblem turns validation errors into sentences; other errors are

@@ -414,7 +414,7 @@ func revisionsText(revs []model.Revision) string {
 		lines[i] = fmt.Sprintf("%s → %s: %s (agreed by %s, recorded %s)",
 			orText(r.From.String(), "none"), r.To, r.Reason, r.AgreedBy, formatTime(r.At))
 	}
-	return fmt.Sprintf("Moved %d time(s):\n%s", len(revs), strings.Join(lines, "\n"))
+	return "Moved " + times(len(revs)) + ":\n" + strings.Join(lines, "\n")
 }
 
 // fillChoices sets the options of the pickers from the people, reports and
@@ -637,15 +637,18 @@ func (e *editorScreen) onSave() {
 		e.showProblems(bad)
 		return
 	}
-	if f.ID == 0 && f.OriginalTarget.IsZero() {
-		// The first target given is the original one.
+	if e.orig.CurrentTarget.IsZero() && f.OriginalTarget.IsZero() {
+		// The first target given is the original one, whether the finding
+		// is new or was saved before without a target.
 		f.OriginalTarget = f.CurrentTarget
 	}
 	if err := f.Validate(); err != nil {
 		e.showProblems(model.AsValidation(err))
 		return
 	}
-	if f.ID != 0 && f.CurrentTarget != e.orig.CurrentTarget {
+	// Only moving a target already set is a revision: giving the first
+	// one has no reason to record and nobody to have agreed the move.
+	if f.ID != 0 && !e.orig.CurrentTarget.IsZero() && f.CurrentTarget != e.orig.CurrentTarget {
 		e.askRevision(f)
 		return
 	}

@@ -83,7 +83,7 @@ func (t *milestonesTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		parts = append(parts, "originally "+m.OriginalDue.String())
 	}
 	if n := len(m.Revisions); n > 0 {
-		parts = append(parts, fmt.Sprintf("moved %d time(s), last because: %s", n, m.Revisions[n-1].Reason))
+		parts = append(parts, "moved "+times(n)+", last because: "+m.Revisions[n-1].Reason)
 	}
 	detail.SetText(strings.Join(parts, " · "))
 }

@@ -201,8 +201,10 @@ func (s *importReturnScreen) onApply() {
 	}
 	s.dlg.Hide()
 	s.u.changed()
-	dialog.ShowInformation("Return imported", fmt.Sprintf("Applied changes to %d findings: %d progress updates, %d target revisions, %d milestones completed.",
-		res.Findings, res.Updates, res.Targets, res.Milestones), s.u.win)
+	dialog.ShowInformation("Return imported", "Applied changes to "+count(res.Findings, "finding", "findings")+": "+
+		count(res.Updates, "progress update", "progress updates")+", "+
+		count(res.Targets, "target revision", "target revisions")+", "+
+		count(res.Milestones, "milestone completed", "milestones completed")+".", s.u.win)
 }
 
 // count writes a number with its noun: "1 change", "3 changes".

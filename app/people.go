@@ -255,7 +255,7 @@ func (s *peopleScreen) onRetire() {
 	}
 	msg := "Retire " + p.Label() + "? They stay in the history but are no longer offered as an owner."
 	if h, err := s.holdingsOf(p.ID); err == nil && h.count() > 0 {
-		msg += fmt.Sprintf("\n\nThey still own %d item(s). Use Reassign first to hand them to someone else.", h.count())
+		msg += "\n\nThey still own " + count(h.count(), "item", "items") + ". Use Reassign first to hand them to someone else."
 	}
 	d := dialog.NewConfirm("Retire person?", msg, func(ok bool) {
 		if ok {
@@ -300,7 +300,7 @@ func (s *peopleScreen) onReassign() {
 			return err
 		}
 		s.u.changed()
-		dialog.ShowInformation("Reassigned", fmt.Sprintf("%d item(s) moved from %s to %s.", n, from.Label(), target.Label()), s.u.win)
+		dialog.ShowInformation("Reassigned", count(n, "item", "items")+" moved from "+from.Label()+" to "+target.Label()+".", s.u.win)
 		return nil
 	})
 }

@@ -1,12 +1,14 @@
 package app
 
 import (
+	"fmt"
 	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -32,16 +34,19 @@ func newDateEntry() *dateEntry {
 		_, err := model.ParseDate(s)
 		return err
 	}
-	cal := widget.NewButtonWithIcon("", theme.CalendarIcon(), e.onCalendar)
-	cal.Importance = widget.LowImportance
-	e.ActionItem = cal
+	e.ActionItem = newCalendarIcon(e.onCalendar)
 	return e
 }
 
 // MinSize leaves room for a full date and the calendar button.
 func (e *dateEntry) MinSize() fyne.Size {
 	min := e.Entry.MinSize()
-	w := widget.NewLabel("00/00/00000").MinSize().Width + theme.IconInlineSize()*2 + theme.Padding()*4
+	// The text, plus what the entry draws beside it: the calendar button,
+	// the validation icon and the inner padding either side. Less than
+	// this and Fyne scrolls the date sideways, hiding its year.
+	w := fyne.MeasureText("00/00/00000", theme.TextSize(), fyne.TextStyle{}).Width +
+		e.ActionItem.MinSize().Width + theme.IconInlineSize() +
+		theme.InnerPadding()*2 + theme.InputBorderSize()*2 + theme.Padding()*2
 	if min.Width < w {
 		min.Width = w
 	}
@@ -255,3 +260,48 @@ func formatTime(t time.Time) string {
 	}
 	return t.Local().Format("02/01/2006 15:04")
 }
+
+// times says how often something happened: "once", "twice", "3 times".
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
+}
+
+// calendarIcon is the calendar button of a dateEntry. It is an icon that
+// answers a click but never takes the keyboard: as a button it sat in the
+// Tab order between every date and the next field, so a person tabbing
+// through a form pressed it with the next space they typed.
+type calendarIcon struct {
+	widget.BaseWidget
+	onTap func()
+}
+
+func newCalendarIcon(onTap func()) *calendarIcon {
+	c := &calendarIcon{onTap: onTap}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *calendarIcon) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewCenter(widget.NewIcon(theme.CalendarIcon())))
+}
+
+// MinSize leaves the same room round the icon as a button would.
+func (c *calendarIcon) MinSize() fyne.Size {
+	return fyne.NewSquareSize(theme.IconInlineSize() + theme.InnerPadding())
+}
+
+// Tapped opens the calendar.
+func (c *calendarIcon) Tapped(*fyne.PointEvent) {
+	if c.onTap != nil {
+		c.onTap()
+	}
+}
+
+// Cursor shows the pointing hand, so the icon reads as clickable.
+func (c *calendarIcon) Cursor() desktop.Cursor { return desktop.PointerCursor }

@@ -1,0 +1,148 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+// pressEnter sends Enter to the field that has the keyboard.
+func (h *harness) pressEnter() {
+	h.t.Helper()
+	f := h.u.win.Canvas().Focused()
+	if f == nil {
+		h.t.Fatal("no field has the keyboard")
+	}
+	f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.u.wait()
+}
+
+// A dialog opens with the keyboard in its first field, and Enter there
+// confirms it: a person can fill in the settings without the mouse.
+func TestFormDialogStartsInFirstFieldAndEnterConfirms(t *testing.T) {
+	h := newHarness(t, false)
+	h.u.onSettings()
+	focused := h.u.win.Canvas().Focused()
+	if focused == nil {
+		t.Fatal("the settings dialog opened with no field taking the keyboard")
+	}
+	test.Type(focused, "Westshire Police")
+	h.pressEnter()
+	if !h.dialogShows("Reference prefix: is required") {
+		t.Fatal("Enter did not try to save the settings")
+	}
+	prefix := h.dialogEntries()[1]
+	h.u.win.Canvas().Focus(prefix)
+	test.Type(prefix, "wsp")
+	h.pressEnter()
+	h.noDialog()
+	s, err := h.u.settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ForceName != "Westshire Police" || s.RefPrefix != "WSP" {
+		t.Errorf("settings stored as %q, %q", s.ForceName, s.RefPrefix)
+	}
+}
+
+// A refused dialog comes back with the keyboard in the field where Enter
+// was pressed, so the mistake can be put right at once.
+func TestRefusedDialogKeepsTheKeyboard(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	e.tabs.SelectIndex(1)
+	e.milestones.onAdd()
+	entries := h.dialogEntries()
+	if h.u.win.Canvas().Focused() != entries[0] {
+		t.Fatal("the milestone dialog did not start in its first field")
+	}
+	test.Type(entries[0], "Review every RUI case over 90 days")
+	var due fyne.Focusable
+	for _, f := range entries {
+		if d, ok := f.(*dateEntry); ok {
+			due = d
+		}
+	}
+	if due == nil {
+		t.Fatal("the milestone dialog has no due date")
+	}
+	h.u.win.Canvas().Focus(due)
+	test.Type(due, "31/02/2027")
+	h.pressEnter()
+	if !h.dialogShows("February has no day 31") {
+		t.Fatal("a date that does not exist was not refused in words")
+	}
+	if got := h.u.win.Canvas().Focused(); got != due {
+		t.Fatalf("the refused dialog put the keyboard in %T, not back in the date", got)
+	}
+	typeInto(due, "28/02/2027")
+	h.pressEnter()
+	h.noDialog()
+}
+
+// The calendar beside a date answers a click but is not in the Tab order,
+// and the field is wide enough for a whole date beside it.
+func TestDateEntryCalendarOutOfTabOrder(t *testing.T) {
+	h := newHarness(t, false)
+	d := newDateEntry()
+	if _, ok := d.ActionItem.(fyne.Focusable); ok {
+		t.Error("the calendar button takes the keyboard, so Tab stops on it")
+	}
+	h.u.win.SetContent(d)
+	h.u.win.Resize(d.MinSize().Add(fyne.NewSquareSize(20)))
+	text := fyne.MeasureText("00/00/0000", 14, fyne.TextStyle{}).Width
+	if room := d.MinSize().Width - d.ActionItem.MinSize().Width; room < text {
+		t.Errorf("the date field leaves %.0f for a date %.0f wide", room, text)
+	}
+	test.Tap(d.ActionItem.(fyne.Tappable))
+	if top := h.u.win.Canvas().Overlays().Top(); top == nil {
+		t.Fatal("tapping the calendar did not open it")
+	} else if _, ok := top.(*widget.PopUp); !ok {
+		t.Fatalf("tapping the calendar showed %T", top)
+	}
+}
+
+// Giving a saved finding its first target is not a revision: it becomes
+// the original target without asking why it moved. Moving it afterwards
+// asks.
+func TestFirstTargetOnSavedFindingIsNotARevision(t *testing.T) {
+	h := newHarness(t, true)
+	menuItemByLabel(t, h.u, "New finding").Action()
+	e := h.u.register.editor
+	typeInto(e.verbatim, "The force should make sure its vetting backlog is cleared.")
+	e.area.SetText("Vetting")
+	test.Tap(e.save)
+	h.noDialog()
+	if e.orig.ID == 0 {
+		t.Fatal("the finding was not stored")
+	}
+
+	typeInto(e.currentTarget, "31/03/2027")
+	test.Tap(e.save)
+	h.noDialog()
+	f := h.finding(e.orig.Ref)
+	if f.CurrentTarget != model.MustDate("31/03/2027") || f.OriginalTarget != f.CurrentTarget {
+		t.Errorf("targets stored as original %s, current %s", f.OriginalTarget, f.CurrentTarget)
+	}
+	if len(f.TargetRevisions) != 0 {
+		t.Errorf("the first target was recorded as a revision: %+v", f.TargetRevisions)
+	}
+
+	typeInto(e.currentTarget, "30/06/2027")
+	test.Tap(e.save)
+	if !h.dialogShows("moves from 31/03/2027 to 30/06/2027") {
+		t.Fatal("moving a target already set did not ask why")
+	}
+}
+
+func TestTimesInWords(t *testing.T) {
+	for n, want := range map[int]string{1: "once", 2: "twice", 3: "3 times", 12: "12 times"} {
+		if got := times(n); got != want {
+			t.Errorf("times(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
