@@ -44,7 +44,7 @@ func newImportReportScreen(u *ui) *importReportScreen {
 	s.paste = widget.NewMultiLineEntry()
 	s.paste.SetPlaceHolder("Paste the report's text here, or open a .txt or .pdf file")
 	s.paste.Wrapping = fyne.TextWrapWord
-	s.paste.SetMinRowsVisible(3)
+	s.paste.SetMinRowsVisible(6)
 	s.title = widget.NewEntry()
 	s.title.SetPlaceHolder("Report title (from the text when left empty, e.g. Kent Police PEEL 2021/22)")
 	s.summary = widget.NewLabel("")
@@ -207,8 +207,24 @@ func (s *importReportScreen) updateSummary() {
 	if pl.Report.ID != 0 {
 		where = "a report already in the register"
 	}
-	text := fmt.Sprintf("Found %d findings (%s, layout %s) for %q, %s.", len(pl.Rows), pl.Parsed.Force, pl.Parsed.Layout, pl.Report.Title, where)
-	if dups > 0 {
+	// The force is left out when the text does not name one, rather
+	// than shown as an empty gap.
+	var about []string
+	if pl.Parsed.Force != "" {
+		about = append(about, pl.Parsed.Force)
+	}
+	if pl.Parsed.Layout != "" {
+		about = append(about, "layout "+pl.Parsed.Layout)
+	}
+	text := "Found " + count(len(pl.Rows), "finding", "findings")
+	if len(about) > 0 {
+		text += " (" + strings.Join(about, ", ") + ")"
+	}
+	text += fmt.Sprintf(" for %q, %s.", pl.Report.Title, where)
+	switch {
+	case dups == 1:
+		text += " 1 is already in the register and will be skipped."
+	case dups > 1:
 		text += fmt.Sprintf(" %d are already in the register and will be skipped.", dups)
 	}
 	if len(pl.Parsed.Warnings) > 0 {

@@ -77,6 +77,43 @@ shot 09-reports reports
 shot 10-people people
 shot 11-settings settings
 
+# Dialogs, driven as a person would. The window is 1280x800 at the top left
+# of the virtual screen, so the fields are at fixed places.
+# The target revision: move AFI-16's current target and give the reason.
+IMPROVEMENT_TRACKER_SCREEN="editor:KEN-PEEL2122-AFI-16" "$bin" >>"$log" 2>&1 &
+pid=$!
+win=$(timeout 30 xdotool search --sync --onlyvisible --name "Improvement Tracker" | head -1)
+sleep 2
+xdotool windowfocus --sync "$win"
+xdotool mousemove 820 447 click 1 key ctrl+a
+xdotool type "31/03/2027"
+xdotool key ctrl+s
+sleep 1
+xdotool type --delay 20 "The case management change moved to the spring release."
+sleep 0.5
+import -window root "$out/12-target-revision.png"
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+
+# The export: the quarterly return written into the temporary folder (the
+# export screen offers the home folder, which HOME points at here).
+HOME="$work" IMPROVEMENT_TRACKER_SCREEN=export "$bin" >>"$log" 2>&1 &
+pid=$!
+win=$(timeout 30 xdotool search --sync --onlyvisible --name "Improvement Tracker" | head -1)
+sleep 2
+import -window root "$out/13-export.png"
+xdotool windowfocus --sync "$win"
+xdotool mousemove 39 503 click 1
+sleep 3
+import -window root "$out/14-export-done.png"
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+if ! ls "$work"/*.xlsx >/dev/null 2>&1; then
+	echo "screenshots: the export screen did not write a workbook" >&2
+	cat "$log" >&2
+	exit 1
+fi
+
 if grep -q "Error in Fyne call thread" "$log"; then
 	echo "screenshots: Fyne reported a widget update off the UI goroutine:" >&2
 	grep -A5 "Error in Fyne call thread" "$log" >&2
