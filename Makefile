@@ -126,8 +126,10 @@ bench-storage:
 # (npm installs it into bench/ on first use), and prints both times, peak
 # memory and the ratio. verify-xlsx has LibreOffice open the sample's Q3
 # 2025/26 return and a briefing and convert them to PDF (and PNG pages to
-# look at) in bench/out/verify; it installs libreoffice-calc-nogui and
-# poppler-utils when missing. Both are slow, so neither is part of make test.
+# look at) in bench/out/verify; it installs libreoffice-calc-nogui,
+# poppler-utils and the fonts metric-compatible with Arial and Calibri
+# (without them LibreOffice lays text out wider than Excel does) when
+# missing. Both are slow, so neither is part of make test.
 .PHONY: bench-export verify-xlsx deps-node
 bench-export:
 	$(call apt_ensure,time)
@@ -138,7 +140,7 @@ deps-node:
 	$(call apt_ensure,nodejs npm)
 
 verify-xlsx:
-	$(call apt_ensure,libreoffice-calc-nogui poppler-utils)
+	$(call apt_ensure,libreoffice-calc-nogui poppler-utils fonts-liberation fonts-crosextra-carlito)
 	bench/verify-xlsx.sh
 
 # ---- GUI: screenshots and benchmarks ---------------------------------------

@@ -37,7 +37,7 @@ const DefaultBriefingLimit = 12
 const briefingWidth = 8
 
 var (
-	briefingWidths = []float64{24, 40, 24, 9, 12, 9, 9, 52}
+	briefingWidths = []float64{24, 40, 24, 11, 12, 9, 9, 52}
 	briefingWrap   = []bool{false, true, true, false, false, false, false, true}
 	allWrap        = []bool{true, true, true, true, true, true, true, true}
 )
@@ -133,8 +133,11 @@ func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
 			_ = w.Close()
 		}
 	}()
-	bw := &briefingWriter{book: w.book, snap: snap, limit: limit, row: 1}
+	bw := &briefingWriter{book: w.book, snap: snap, limit: limit, row: 1, heights: map[int]float64{1: 20}}
 	if err := bw.write(w, force, lead, sinceText, exceptions, changes); err != nil {
+		return nil, err
+	}
+	if err := bw.paginate(); err != nil {
 		return nil, err
 	}
 	title := "Chief officer briefing – " + force
@@ -165,6 +168,13 @@ type briefingWriter struct {
 	snap  *model.Snapshot
 	limit int
 	row   int
+	// heights are the heights set on the sheet's rows, in points; blocks
+	// the rows where a page may break (the top of each section); chart
+	// the height of the chart below the last row, in points. paginate
+	// lays the pages out from them.
+	heights map[int]float64
+	blocks  []int
+	chart   float64
 }
 
 const sheetBriefing = SheetBriefing
@@ -200,11 +210,24 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 	if lead != "" {
 		portfolio = "the portfolio of " + lead
 	}
-	if err := bw.line(fmt.Sprintf("As at %s, for %s: %d open findings, %d red, %d overdue, %d slipped milestones, %d in the closure process. Changes are listed %s.",
-		bw.snap.AsAt, portfolio, counts.Total, counts.ByRAG[model.Red], counts.Overdue, len(slipped), len(closing), sinceText), b.styles.caption); err != nil {
+	// The summary line is wrapped across the page's width, so that a long
+	// chief officer's title cannot push it past the printed edge.
+	summary := fmt.Sprintf("As at %s, for %s: %d open findings, %d red, %d overdue, %d slipped milestones, %d in the closure process. Changes are listed %s.",
+		bw.snap.AsAt, portfolio, counts.Total, counts.ByRAG[model.Red], counts.Overdue, len(slipped), len(closing), sinceText)
+	if err := bw.put(sheetBriefing, 1, bw.row, summary, b.styles.wrap, "briefing heading"); err != nil {
 		return err
 	}
-	bw.row++
+	if err := b.merge(sheetBriefing, cellName(1, bw.row), cellName(briefingWidth, bw.row)); err != nil {
+		return err
+	}
+	total := 0.0
+	for _, w := range briefingWidths {
+		total += w
+	}
+	if err := bw.fit(bw.row, []any{summary}, []float64{total}, []bool{true}); err != nil {
+		return err
+	}
+	bw.row += 2
 
 	// 1. Red and overdue.
 	var rows [][]any
@@ -277,6 +300,36 @@ func (bw *briefingWriter) line(text string, style int) error {
 	if err := bw.put(sheetBriefing, 1, bw.row, text, style, "briefing heading"); err != nil {
 		return err
 	}
+	if style == bw.styles.title {
+		bw.heights[bw.row] = titleRowHeight
+	}
+	bw.row++
+	return nil
+}
+
+// fit sets a row's height to fit its wrapped text, one line at least, and
+// keeps it for paginate.
+func (bw *briefingWriter) fit(row int, values []any, widths []float64, wrap []bool) error {
+	h := rowHeight(values, widths, wrap)
+	if h == 0 {
+		h = plainRowHeight
+	}
+	bw.heights[row] = h
+	return bw.f.SetRowHeight(sheetBriefing, row, h)
+}
+
+// heading writes a section heading, ruled across the page, where the page
+// may break.
+func (bw *briefingWriter) heading(title string) error {
+	b := bw.book
+	bw.blocks = append(bw.blocks, bw.row)
+	if err := bw.put(sheetBriefing, 1, bw.row, title, b.styles.sectionHead, title); err != nil {
+		return err
+	}
+	if err := b.f.SetCellStyle(sheetBriefing, cellName(2, bw.row), cellName(briefingWidth, bw.row), b.styles.sectionHead); err != nil {
+		return err
+	}
+	bw.heights[bw.row] = headingRowHeight
 	bw.row++
 	return nil
 }
@@ -285,15 +338,11 @@ func (bw *briefingWriter) line(text string, style int) error {
 // counting the rest. ragCol is the 0-based column coloured by RAG, or -1.
 func (bw *briefingWriter) section(title string, cols []column, rows [][]any, none string, ragCol int) error {
 	b := bw.book
-	if err := bw.put(sheetBriefing, 1, bw.row, title, b.styles.sectionHead, title); err != nil {
+	if err := bw.heading(title); err != nil {
 		return err
 	}
-	if err := b.f.SetCellStyle(sheetBriefing, cellName(2, bw.row), cellName(briefingWidth, bw.row), b.styles.sectionHead); err != nil {
-		return err
-	}
-	bw.row++
 	if len(rows) == 0 {
-		if err := bw.put(sheetBriefing, 1, bw.row, none, b.styles.note, ""); err != nil {
+		if err := bw.put(sheetBriefing, 1, bw.row, none, b.styles.none, ""); err != nil {
 			return err
 		}
 		bw.row += 2
@@ -306,14 +355,14 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 			return err
 		}
 	}
-	if err := b.fitRow(sheetBriefing, bw.row, head, briefingWidths, allWrap); err != nil {
+	if err := bw.fit(bw.row, head, briefingWidths, allWrap); err != nil {
 		return err
 	}
 	bw.row++
 	for n, r := range rows {
 		if n == bw.limit {
 			more := len(rows) - n
-			if err := bw.put(sheetBriefing, 1, bw.row, fmt.Sprintf("…and %d more: see the register.", more), b.styles.note, ""); err != nil {
+			if err := bw.put(sheetBriefing, 1, bw.row, fmt.Sprintf("…and %d more: see the register.", more), b.styles.none, ""); err != nil {
 				return err
 			}
 			bw.row++
@@ -337,7 +386,7 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 				return err
 			}
 		}
-		if err := b.fitRow(sheetBriefing, bw.row, r, briefingWidths, briefingWrap); err != nil {
+		if err := bw.fit(bw.row, r, briefingWidths, briefingWrap); err != nil {
 			return err
 		}
 		bw.row++
@@ -350,20 +399,9 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 // stacked bar chart of the latter.
 func (bw *briefingWriter) counts(c model.Counts) error {
 	b := bw.book
-	// A manual break before the counts and chart. Printing fitted to two
-	// pages tall, Excel and LibreOffice ignore it and break where the
-	// scale puts the page end; it takes effect when a reader prints at a
-	// set scale instead, and keeps the chart whole then.
-	if err := b.f.InsertPageBreak(sheetBriefing, cellName(1, bw.row)); err != nil {
+	if err := bw.heading("Open findings"); err != nil {
 		return err
 	}
-	if err := bw.put(sheetBriefing, 1, bw.row, "Open findings", b.styles.sectionHead, ""); err != nil {
-		return err
-	}
-	if err := b.f.SetCellStyle(sheetBriefing, cellName(2, bw.row), cellName(briefingWidth, bw.row), b.styles.sectionHead); err != nil {
-		return err
-	}
-	bw.row++
 	// By status, in two columns to save height.
 	if err := bw.put(sheetBriefing, 1, bw.row, "Status", b.styles.header, ""); err != nil {
 		return err
@@ -379,7 +417,7 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 		if err := bw.put(sheetBriefing, 1, bw.row, string(st), b.styles.wrap, ""); err != nil {
 			return err
 		}
-		if err := b.fitRow(sheetBriefing, bw.row, []any{string(st)}, briefingWidths, allWrap); err != nil {
+		if err := bw.fit(bw.row, []any{string(st)}, briefingWidths, allWrap); err != nil {
 			return err
 		}
 		if err := bw.put(sheetBriefing, 2, bw.row, c.ByStatus[st], b.styles.numberMid, ""); err != nil {
@@ -398,6 +436,7 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 	// By area and RAG: the chart's data.
 	rags := append(append([]model.RAG{}, model.RAGs...), "")
 	head := bw.row
+	bw.blocks = append(bw.blocks, head) // the chart's table and the chart go together
 	if err := bw.put(sheetBriefing, 1, head, "Area", b.styles.header, ""); err != nil {
 		return err
 	}
@@ -416,7 +455,7 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 		if err := bw.put(sheetBriefing, 1, bw.row, a, b.styles.wrap, "area "+a); err != nil {
 			return err
 		}
-		if err := b.fitRow(sheetBriefing, bw.row, []any{a}, briefingWidths, allWrap); err != nil {
+		if err := bw.fit(bw.row, []any{a}, briefingWidths, allWrap); err != nil {
 			return err
 		}
 		for i, r := range rags {
@@ -430,7 +469,7 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 		bw.row++
 	}
 	if len(areas) == 0 {
-		return bw.put(sheetBriefing, 1, bw.row, "There are no open findings to chart.", b.styles.note, "")
+		return bw.put(sheetBriefing, 1, bw.row, "There are no open findings to chart.", b.styles.none, "")
 	}
 	first, last := head+1, bw.row-1
 	bw.row++
@@ -450,14 +489,23 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}},
 		})
 	}
-	height := uint(120 + 28*len(areas))
+	height := max(uint(120+28*len(areas)), 260)
+	bw.chart = float64(height+chartOffsetY) * 0.75 // pixels to points
+	// The chart is anchored to the cells it covers, so its printed height
+	// is that of the rows under it: they are given a set height, or each
+	// spreadsheet would size them, and the chart, its own way.
+	for r := bw.row; float64(r-bw.row)*chartRowHeight < bw.chart+2*chartRowHeight; r++ {
+		if err := b.f.SetRowHeight(sheetBriefing, r, chartRowHeight); err != nil {
+			return err
+		}
+	}
 	if err := b.f.AddChart(sheetBriefing, cellName(1, bw.row), &excelize.Chart{
 		Type:      excelize.BarStacked,
 		Series:    series,
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Open findings by area and RAG"}}},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 900, Height: max(height, 260)},
-		Format:    excelize.GraphicOptions{OffsetX: 4, OffsetY: 4},
+		Dimension: excelize.ChartDimension{Width: 900, Height: height},
+		Format:    excelize.GraphicOptions{OffsetX: 4, OffsetY: chartOffsetY},
 		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040", Size: 9}},
 		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "000000", Size: 9}},
 	}); err != nil {
@@ -547,4 +595,105 @@ func leadWords(s string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// The briefing's page: A4 landscape inside half-inch margins, in points.
+const (
+	briefingPrintWidth  = 841.9 - 72
+	briefingPrintHeight = 595.3 - 72
+	// pointsPerWidth is the room one unit of column width takes in print
+	// at 100%, taken as LibreOffice lays it out (Excel takes a little
+	// less), so that the columns always fit the page's width.
+	pointsPerWidth = 5.625
+	// Row heights, in points, of the rows whose height is not set by
+	// their wrapped text.
+	plainRowHeight   = 14
+	headingRowHeight = 18
+	titleRowHeight   = 21
+	chartRowHeight   = 15
+	chartOffsetY     = 4
+)
+
+// paginate lays the briefing out on one or two pages. Printing "fitted to
+// two pages" would leave the page break to the spreadsheet, which puts it
+// wherever the scale falls: in the middle of a list, whose second half
+// then has no column headings, or through the chart. So every row is given
+// its height, the break is placed at the top of a section (the one that
+// shares the content most evenly between the pages), and the sheet prints
+// at the scale at which both pages hold their part. A spreadsheet honours a
+// manual break only at a set scale, never when fitting to pages.
+func (bw *briefingWriter) paginate() error {
+	last := bw.row
+	if bw.chart > 0 {
+		last-- // the chart hangs from the top of bw.row
+	}
+	for r := 1; r <= last; r++ {
+		h, ok := bw.heights[r]
+		if !ok {
+			h = plainRowHeight
+			if err := bw.f.SetRowHeight(sheetBriefing, r, h); err != nil {
+				return err
+			}
+			bw.heights[r] = h
+		}
+	}
+	scale, breakAt := briefingLayout(bw.heights, last, bw.blocks, bw.chart)
+	pct := uint(scale * 100)
+	fit := false
+	if err := bw.f.SetSheetProps(sheetBriefing, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return fmt.Errorf("setting the briefing's page layout: %w", err)
+	}
+	if err := bw.f.SetPageLayout(sheetBriefing, &excelize.PageLayoutOptions{AdjustTo: &pct}); err != nil {
+		return fmt.Errorf("setting the briefing's page layout: %w", err)
+	}
+	if breakAt > 0 {
+		if err := bw.f.InsertPageBreak(sheetBriefing, cellName(1, breakAt)); err != nil {
+			return fmt.Errorf("setting the briefing's page break: %w", err)
+		}
+	}
+	return nil
+}
+
+// briefingLayout chooses the print scale and the row before which page 2
+// starts (0 for a single page), from the rows' heights (rows 1 to last),
+// the rows where a page may break, and the height of the chart below the
+// last row. The first section always shares page 1 with the title.
+func briefingLayout(heights map[int]float64, last int, blocks []int, chart float64) (scale float64, breakAt int) {
+	width := 0.0
+	for _, w := range briefingWidths {
+		width += w
+	}
+	// A little room is kept on each side: the row heights are estimates.
+	scale = min(1, 0.97*briefingPrintWidth/(width*pointsPerWidth))
+	tall := 0.95 * briefingPrintHeight
+	starts := append([]int{1}, blocks...)
+	parts := make([]float64, len(starts)) // the height of each block
+	for i, from := range starts {
+		to := last
+		if i+1 < len(starts) {
+			to = starts[i+1] - 1
+		}
+		for r := from; r <= to; r++ {
+			parts[i] += heights[r]
+		}
+	}
+	parts[len(parts)-1] += chart
+	total := 0.0
+	for _, p := range parts {
+		total += p
+	}
+	if total*scale <= tall || len(parts) < 3 {
+		return max(min(scale, tall/total), 0.1), 0
+	}
+	best, above := total, 0.0
+	for k := 1; k < len(parts); k++ {
+		above += parts[k-1]
+		if k < 2 {
+			continue
+		}
+		if tallest := max(above, total-above); tallest < best {
+			best, breakAt = tallest, starts[k]
+		}
+	}
+	return max(min(scale, tall/best), 0.1), breakAt
 }

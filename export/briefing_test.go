@@ -107,9 +107,8 @@ func TestBriefingExceptionsFirstWithChart(t *testing.T) {
 	if !strings.Contains(hf.OddFooter, "OFFICIAL-SENSITIVE&R") || !strings.Contains(hf.OddFooter, "Page &P of &N") {
 		t.Errorf("footer %q", hf.OddFooter)
 	}
-	layout, _ := f.GetPageLayout(export.SheetBriefing)
-	if *layout.Orientation != "landscape" || *layout.FitToWidth != 1 || *layout.FitToHeight != 2 {
-		t.Errorf("page layout %s %dx%d, want landscape on one page wide and two tall", *layout.Orientation, *layout.FitToWidth, *layout.FitToHeight)
+	if pages := briefingPages(t, path); len(pages) < 1 || len(pages) > 2 {
+		t.Errorf("the briefing prints on %d pages, want one or two", len(pages))
 	}
 
 	// A native chart, of areas by RAG.

@@ -1,10 +1,15 @@
 package export_test
 
 import (
+	"archive/zip"
+	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
 
 	"improvementtracker/export"
 	"improvementtracker/model"
@@ -132,4 +137,124 @@ func TestReturnBeforeItsAsAtDateIsProvisional(t *testing.T) {
 	if got := cell(t, openBook(t, path), export.SheetSummary, 1, 4); got != "" {
 		t.Errorf("a return as at today says %q under its caption", got)
 	}
+}
+
+// briefingPages reads back how the briefing sheet prints: landscape A4 at a
+// set scale (a spreadsheet ignores manual page breaks when fitting to
+// pages), with at most one manual break, which must fall on a section
+// heading. It returns the height each page's content takes in print, in
+// points, the chart included, and checks that each fits the page and that
+// the columns fit its width.
+func briefingPages(t *testing.T, path string) []float64 {
+	t.Helper()
+	f := openBook(t, path)
+	const sheet = export.SheetBriefing
+	props, err := f.GetSheetProps(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if props.FitToPage != nil && *props.FitToPage {
+		t.Error("the briefing is fitted to pages, so its page break would be ignored")
+	}
+	layout, err := f.GetPageLayout(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *layout.Orientation != "landscape" || *layout.Size != 9 || layout.AdjustTo == nil || *layout.AdjustTo < 30 || *layout.AdjustTo > 100 {
+		t.Fatalf("page layout %s, paper %d, scale %v; want landscape A4 at a readable set scale", *layout.Orientation, *layout.Size, layout.AdjustTo)
+	}
+	scale := float64(*layout.AdjustTo) / 100
+
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	read := func(name string) string {
+		for _, zf := range z.File {
+			if zf.Name == name {
+				r, err := zf.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer r.Close()
+				b, err := io.ReadAll(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return string(b)
+			}
+		}
+		return ""
+	}
+	var breaks []int
+	for _, m := range regexp.MustCompile(`<brk id="(\d+)"`).FindAllStringSubmatch(read("xl/worksheets/sheet1.xml"), -1) {
+		breaks = append(breaks, atoi(t, m[1])+1) // the first row of the next page
+	}
+	if len(breaks) > 1 {
+		t.Fatalf("page breaks before rows %v; want two pages at most", breaks)
+	}
+	headings := map[string]bool{"Red and overdue findings": true, "Slipped milestones": true, "Proposed for closure": true,
+		"Changes since the last briefing": true, "Changes in the last 30 days": true, "Open findings": true, "Area": true}
+	for _, b := range breaks {
+		if a := cell(t, f, sheet, 1, b); !headings[a] {
+			t.Errorf("page 2 starts at row %d, %q, not at a section heading", b, a)
+		}
+	}
+
+	// The chart covers the rows between its anchor's rows (0-based).
+	chartFrom, chartTo := -1, -1
+	if m := regexp.MustCompile(`<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>.*<xdr:to><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>`).
+		FindStringSubmatch(read("xl/drawings/drawing1.xml")); m != nil {
+		chartFrom, chartTo = atoi(t, m[1])+1, atoi(t, m[2])+1
+	}
+	last := len(rows(t, f, sheet))
+	if chartTo > last {
+		last = chartTo
+	}
+	pages := []float64{0}
+	for r := 1; r <= last; r++ {
+		if len(breaks) > 0 && r == breaks[0] {
+			pages = append(pages, 0)
+		}
+		h, err := f.GetRowHeight(sheet, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r >= chartFrom && r <= chartTo {
+			h = 15 // the height excelize placed the chart's anchor by
+		}
+		pages[len(pages)-1] += h * scale
+	}
+	for i, h := range pages {
+		if h > 595.3-72 {
+			t.Errorf("page %d holds %.0f points of rows at %.0f%%; an A4 landscape page holds 523", i+1, h, scale*100)
+		}
+	}
+	width := 0.0
+	for c := 1; c <= 8; c++ {
+		name, _ := excelize.ColumnNumberToName(c)
+		w, err := f.GetColWidth(sheet, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		width += w
+	}
+	if width*5.625*scale > 841.9-72 {
+		t.Errorf("the columns take %.0f points at %.0f%%; the page is 770 wide", width*5.625*scale, scale*100)
+	}
+	return pages
+}
+
+// TestBriefingWithLongListsStaysOnTwoPages lists every exception of the
+// sample at today's date (no limit on the lists): the briefing still prints
+// on two pages, breaking at a section, at a smaller scale.
+func TestBriefingWithLongListsStaysOnTwoPages(t *testing.T) {
+	s, _ := sampleStore(t)
+	_, path := buildBriefing(t, s, export.BriefingOptions{AsAt: model.MustDate("25/11/2026"), Limit: 100})
+	if pages := briefingPages(t, path); len(pages) != 2 {
+		t.Errorf("the briefing prints on %d pages (%v), want two", len(pages), pages)
+	}
+	_, short := buildBriefing(t, s, export.BriefingOptions{AsAt: model.MustDate("25/11/2026"), Limit: 1})
+	briefingPages(t, short)
 }
