@@ -146,3 +146,45 @@ func TestTimesInWords(t *testing.T) {
 		}
 	}
 }
+
+// A retired person stays readable in the People list, selected or not:
+// set in italics with the word "retired", not in a disabled grey.
+func TestRetiredPersonReadable(t *testing.T) {
+	h := newHarness(t, true)
+	h.u.selectTab("People")
+	p := h.u.people
+	idx := -1
+	for i, person := range p.people {
+		if person.Label() == "Head of Wellbeing" {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		t.Fatal("the sample has no Head of Wellbeing")
+	}
+	p.list.Select(idx)
+	p.onRetire()
+	h.tapDialog("Retire")
+	h.noDialog()
+	idx = -1
+	for i, person := range p.people {
+		if person.Label() == "Head of Wellbeing" {
+			idx = i
+		}
+	}
+	if idx < 0 || !p.people[idx].Retired {
+		t.Fatal("Head of Wellbeing was not retired")
+	}
+	var l *widget.Label
+	for _, o := range test.LaidOutObjects(p.list) {
+		if v, ok := o.(*widget.Label); ok && v.Text == "Head of Wellbeing — retired" {
+			l = v
+		}
+	}
+	if l == nil {
+		t.Fatal("the list does not show Head of Wellbeing as retired")
+	}
+	if l.Importance == widget.LowImportance || !l.TextStyle.Italic {
+		t.Errorf("retired row drawn with importance %v, italic %v", l.Importance, l.TextStyle.Italic)
+	}
+}

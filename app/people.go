@@ -55,10 +55,11 @@ func newPeopleScreen(u *ui) *peopleScreen {
 			p := s.people[id]
 			l := o.(*widget.Label)
 			text := p.Label()
-			l.Importance = widget.MediumImportance
+			// A retired person is set in italics, not greyed out: the grey
+			// of a disabled label could not be read on the selected row.
+			l.TextStyle.Italic = p.Retired
 			if p.Retired {
 				text += " — retired"
-				l.Importance = widget.LowImportance
 			}
 			l.SetText(text)
 		},
