@@ -57,9 +57,9 @@ type book struct {
 		// none is the italic line an empty table shows; numberMid a
 		// number centred in its cell, so that it does not run into the
 		// text of the next column.
-		none, numberMid int
-		rag             map[model.RAG]int
-		ragFill         map[model.RAG]int
+		none, numberMid, totalMid int
+		rag                       map[model.RAG]int
+		ragFill                   map[model.RAG]int
 	}
 	tables int
 
@@ -121,6 +121,8 @@ func (b *book) makeStyles() error {
 		{&b.styles.totalNum, "totalNum", excelize.Style{Font: font(true, 10, ""), NumFmt: 1, Border: []excelize.Border{{Type: "top", Color: "000000", Style: 1}}}},
 		{&b.styles.note, "note", excelize.Style{Font: &excelize.Font{Italic: true, Size: 10, Family: "Arial", Color: "404040"}, Alignment: wrapTop}},
 		{&b.styles.none, "none", excelize.Style{Font: &excelize.Font{Italic: true, Size: 10, Family: "Arial", Color: "404040"}, Alignment: top}},
+		{&b.styles.totalMid, "totalMid", excelize.Style{Font: font(true, 10, ""), NumFmt: 1, Alignment: &excelize.Alignment{Horizontal: "center"},
+			Border: []excelize.Border{{Type: "top", Color: "000000", Style: 1}}}},
 		{&b.styles.numberMid, "numberMid", excelize.Style{Font: font(false, 10, ""), Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "center"}, NumFmt: 1}},
 	}
 	b.styleNames = map[int]string{}

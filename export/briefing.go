@@ -428,7 +428,7 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 	if err := bw.put(sheetBriefing, 1, bw.row, summaryTotal, b.styles.total, ""); err != nil {
 		return err
 	}
-	if err := bw.put(sheetBriefing, 2, bw.row, c.Total, b.styles.totalNum, ""); err != nil {
+	if err := bw.put(sheetBriefing, 2, bw.row, c.Total, b.styles.totalMid, ""); err != nil {
 		return err
 	}
 	bw.row += 2
@@ -500,14 +500,17 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 		}
 	}
 	if err := b.f.AddChart(sheetBriefing, cellName(1, bw.row), &excelize.Chart{
-		Type:      excelize.BarStacked,
-		Series:    series,
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Open findings by area and RAG"}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Type:   excelize.BarStacked,
+		Series: series,
+		// Larger than a spreadsheet's chart defaults: the briefing prints
+		// scaled down to fit its pages.
+		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Open findings by area and RAG",
+			Font: &excelize.Font{Bold: true, Size: 14, Color: "1F3864"}}}},
+		Legend:    excelize.ChartLegend{Position: "bottom", Font: &excelize.Font{Size: 11, Color: "000000"}},
 		Dimension: excelize.ChartDimension{Width: 900, Height: height},
 		Format:    excelize.GraphicOptions{OffsetX: 4, OffsetY: chartOffsetY},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040", Size: 9}},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "000000", Size: 9}},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040", Size: 10}},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "000000", Size: 11}},
 	}); err != nil {
 		return fmt.Errorf("adding the chart: %w", err)
 	}
