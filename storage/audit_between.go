@@ -49,3 +49,31 @@ func (r *readTx) AuditBetween(findingID model.ID, after, until time.Time) ([]mod
 	}
 	return out, nil
 }
+
+// eventPrefix is how the encoder starts every stored audit event: its ID
+// and then its time, the first two fields of model.AuditEvent.
+var eventPrefix = []byte(`{"id":`)
+
+// eventTime reads an audit event's time from the start of its stored
+// record without decoding the rest; ok is false when the record does not
+// start as the encoder writes it, and the caller decodes it in full.
+func eventTime(raw []byte) (t time.Time, ok bool) {
+	if !bytes.HasPrefix(raw, eventPrefix) {
+		return time.Time{}, false
+	}
+	rest := raw[len(eventPrefix):]
+	i := 0
+	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+		i++
+	}
+	rest, ok = bytes.CutPrefix(rest[i:], []byte(`,"at":"`))
+	if i == 0 || !ok {
+		return time.Time{}, false
+	}
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(rest[:end]))
+	return t, err == nil
+}
