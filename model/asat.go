@@ -449,14 +449,16 @@ type entityKey struct {
 // changeLog holds the audit events recorded after the as-at instant, by
 // record, oldest first.
 type changeLog struct {
-	changes map[entityKey][][]FieldChange
+	// changes holds each record's field changes, its events' one after
+	// the other, oldest event first.
+	changes map[entityKey][]FieldChange
 	deleted map[entityKey][]FieldChange
 	created map[entityKey]time.Time // when records created after as-at were
 }
 
 func laterChanges(events []AuditEvent, end time.Time) changeLog {
 	l := changeLog{
-		changes: map[entityKey][][]FieldChange{},
+		changes: map[entityKey][]FieldChange{},
 		deleted: map[entityKey][]FieldChange{},
 		created: map[entityKey]time.Time{},
 	}
@@ -468,7 +470,7 @@ func laterChanges(events []AuditEvent, end time.Time) changeLog {
 		switch e.Action {
 		case ActionChange:
 			if len(e.Changes) > 0 {
-				l.changes[k] = append(l.changes[k], e.Changes)
+				l.changes[k] = append(l.changes[k], e.Changes...)
 			}
 		case ActionDelete:
 			// The store never reuses an ID, so a record is deleted once.
@@ -483,13 +485,17 @@ func laterChanges(events []AuditEvent, end time.Time) changeLog {
 }
 
 // rollBack undoes, newest first, the changes made to one record after
-// as-at.
+// as-at. RollBack takes a field's Before value from the oldest change to
+// it, which is what undoing the events one at a time, newest first, comes
+// to; in one call, a record changed at every update of a large register is
+// encoded and decoded once rather than once per event.
 func (l changeLog) rollBack(entity Entity, id ID, record any) error {
-	events := l.changes[entityKey{entity, id}]
-	for i := len(events) - 1; i >= 0; i-- {
-		if err := RollBack(record, events[i]); err != nil {
-			return fmt.Errorf("reading the history of %s #%d: %w", entity, id, err)
-		}
+	changes := l.changes[entityKey{entity, id}]
+	if len(changes) == 0 {
+		return nil
+	}
+	if err := RollBack(record, changes); err != nil {
+		return fmt.Errorf("reading the history of %s #%d: %w", entity, id, err)
 	}
 	return nil
 }
