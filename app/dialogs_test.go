@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -186,5 +187,27 @@ func TestRetiredPersonReadable(t *testing.T) {
 	}
 	if l.Importance == widget.LowImportance || !l.TextStyle.Italic {
 		t.Errorf("retired row drawn with importance %v, italic %v", l.Importance, l.TextStyle.Italic)
+	}
+}
+
+// The Reports screen of a register without reports says how to add one,
+// and stops saying it once there is one.
+func TestReportsEmptySaysWhatToDo(t *testing.T) {
+	h := newHarness(t, false)
+	h.u.showTabs()
+	h.u.selectTab("Reports")
+	r := h.u.reports
+	if !r.empty.Visible() || !strings.Contains(r.empty.Text, "Add report") {
+		t.Fatalf("an empty Reports screen shows no advice (visible %v: %q)", r.empty.Visible(), r.empty.Text)
+	}
+	if err := h.u.update(func(tx model.Tx) error {
+		return tx.SaveReport(&model.Report{Title: "Westshire PEEL 2023–25", Force: "Westshire Police",
+			Type: model.PEEL, Cycle: "2023–25", Code: "PEEL2325", Published: model.MustDate("25/03/2026")})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.u.changed()
+	if r.empty.Visible() {
+		t.Error("the advice stays after a report was added")
 	}
 }

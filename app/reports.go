@@ -23,6 +23,7 @@ type reportsScreen struct {
 	content fyne.CanvasObject
 	list    *widget.List
 	rows    []reportRow
+	empty   *widget.Label // shown while there are no reports
 }
 
 type reportRow struct {
@@ -54,7 +55,11 @@ func newReportsScreen(u *ui) *reportsScreen {
 	add.Importance = widget.HighImportance
 	help := widget.NewLabel("The Police and Crime Commissioner must publish a response within 56 days of publication.")
 	help.TextStyle = fyne.TextStyle{Italic: true}
-	s.content = container.NewBorder(container.NewHBox(add, help), nil, nil, nil, s.list)
+	// An empty register says what to do rather than showing a blank page.
+	s.empty = widget.NewLabel("No reports yet. Add one by hand with \"Add report…\", or read one in with File → Import a report….")
+	s.empty.Wrapping = fyne.TextWrapWord
+	s.empty.Hide()
+	s.content = container.NewBorder(container.NewVBox(container.NewHBox(add, help), s.empty), nil, nil, nil, s.list)
 	return s
 }
 
@@ -143,6 +148,11 @@ func (s *reportsScreen) refresh() {
 		return
 	}
 	s.rows = rows
+	if len(rows) == 0 {
+		s.empty.Show()
+	} else {
+		s.empty.Hide()
+	}
 	s.list.Refresh()
 }
 
