@@ -211,3 +211,18 @@ func TestReportsEmptySaysWhatToDo(t *testing.T) {
 		t.Error("the advice stays after a report was added")
 	}
 }
+
+// When nothing matches, the register says so on a panel of its own over
+// the empty table, and the panel goes when rows come back.
+func TestRegisterNoMatchOnPanel(t *testing.T) {
+	h := newHarness(t, true)
+	r := h.u.register
+	h.search("zzzq")
+	if !r.empty.Visible() || !r.emptyBg.Visible() || !strings.Contains(r.empty.Text, "No findings match") {
+		t.Fatalf("no-match message visible %v, panel visible %v: %q", r.empty.Visible(), r.emptyBg.Visible(), r.empty.Text)
+	}
+	h.search("RUI")
+	if r.empty.Visible() || r.emptyBg.Visible() {
+		t.Error("the no-match panel stays over the rows")
+	}
+}

@@ -342,6 +342,7 @@ type registerScreen struct {
 	due30   *widget.Check
 	table   *widget.Table
 	empty   *widget.Label
+	emptyBg *canvas.Rectangle // the panel behind empty
 
 	data    *registerData
 	view    registerView
@@ -420,12 +421,17 @@ func newRegisterScreen(u *ui) *registerScreen {
 	s.empty = widget.NewLabel("")
 	s.empty.Alignment = fyne.TextAlignCenter
 	s.empty.Hide()
+	// The message sits on a plain panel: drawn straight over the table,
+	// the column lines ran through its words.
+	s.emptyBg = canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
+	s.emptyBg.CornerRadius = theme.InputRadiusSize()
+	s.emptyBg.Hide()
 
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.count, newBtn), s.search)
 	filters := container.NewGridWithColumns(6, s.report, s.area, s.typ, s.status, s.rag, s.lead)
 	checks := container.NewHBox(s.overdue, s.due30, spacer(), clear)
 	s.list = container.NewBorder(container.NewVBox(top, filters, checks), nil, nil, nil,
-		container.NewStack(s.table, container.NewCenter(s.empty)))
+		container.NewStack(s.table, container.NewCenter(container.NewStack(s.emptyBg, container.NewPadded(s.empty)))))
 	s.content = container.NewStack(s.list)
 	s.setFilterWidgets()
 	s.applyView() // "Reading the register…" until the first load arrives
@@ -644,18 +650,29 @@ func (s *registerScreen) applyView() {
 		// A large register takes a moment to read; say so rather than
 		// show it as empty.
 		s.count.SetText("Loading…")
-		s.empty.SetText("Reading the register…")
-		s.empty.Show()
+		s.setEmpty("Reading the register…")
 	case total == 0:
-		s.empty.SetText("The register has no findings yet. Use \"New finding\", or add a report first.")
-		s.empty.Show()
+		s.setEmpty("The register has no findings yet. Use \"New finding\", or add a report first.")
 	case len(s.shown) == 0:
-		s.empty.SetText("No findings match the search and filters. Clear the filters to see them all.")
-		s.empty.Show()
+		s.setEmpty("No findings match the search and filters. Clear the filters to see them all.")
 	default:
-		s.empty.Hide()
+		s.setEmpty("")
 	}
 	s.table.Refresh()
+}
+
+// setEmpty shows text in place of the rows, or hides it when text is "".
+func (s *registerScreen) setEmpty(text string) {
+	if text == "" {
+		s.empty.Hide()
+		s.emptyBg.Hide()
+		return
+	}
+	s.empty.SetText(text)
+	s.emptyBg.FillColor = theme.Color(theme.ColorNameBackground)
+	s.emptyBg.Show()
+	s.emptyBg.Refresh()
+	s.empty.Show()
 }
 
 func (s *registerScreen) onClearFilters() {
