@@ -226,3 +226,15 @@ func TestRegisterNoMatchOnPanel(t *testing.T) {
 		t.Error("the no-match panel stays over the rows")
 	}
 }
+
+// "Add update" starts in the narrative: the date is already today's.
+func TestAddUpdateStartsInNarrative(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	e.tabs.SelectIndex(3)
+	e.updates.onAdd()
+	got, ok := h.u.win.Canvas().Focused().(*widget.Entry)
+	if !ok || !got.MultiLine {
+		t.Fatalf("the update dialog starts in %T, not the narrative", h.u.win.Canvas().Focused())
+	}
+}
