@@ -24,26 +24,34 @@ func (r *readTx) AuditSince(t time.Time) ([]model.AuditEvent, error) {
 		return nil, err
 	}
 	stop := t.Add(-auditClockSlack)
-	var out []model.AuditEvent
+	// The events kept, newest first, are decoded together at the end, on
+	// every core: an as-at date before a register was typed in keeps the
+	// whole trail.
+	var keys, vals [][]byte
 	c := b.Cursor()
 	for k, v := c.Last(); k != nil; k, v = c.Prev() {
 		// Most events read here are passed over (a register typed in
 		// on one day has all of them within the slack): their time is
 		// read from the start of the record, and only those kept are
 		// decoded in full.
-		if at, ok := eventTime(v); ok && at.After(stop) && !at.After(t) {
-			continue
+		at, ok := eventTime(v)
+		if !ok {
+			var ev model.AuditEvent
+			if err := decode(bucketAudit, k, v, &ev); err != nil {
+				return nil, err
+			}
+			at = ev.At
 		}
-		var ev model.AuditEvent
-		if err := decode(bucketAudit, k, v, &ev); err != nil {
-			return nil, err
-		}
-		if !ev.At.After(stop) {
+		if !at.After(stop) {
 			break
 		}
-		if ev.At.After(t) {
-			out = append(out, ev)
+		if at.After(t) {
+			keys, vals = append(keys, k), append(vals, v)
 		}
+	}
+	out, err := decodeParallel[model.AuditEvent](bucketAudit, keys, vals)
+	if err != nil {
+		return nil, err
 	}
 	slices.Reverse(out)
 	return out, nil

@@ -25,6 +25,14 @@ func allParallel[T any](name []byte, b *bolt.Bucket) ([]T, error) {
 	}); err != nil {
 		return nil, err
 	}
+	return decodeParallel[T](name, keys, vals)
+}
+
+// decodeParallel decodes vals (bbolt values, valid until the transaction
+// ends; keys are their keys) into a slice in the same order, on every core
+// when there are enough of them. The first damaged record in that order
+// gives the error.
+func decodeParallel[T any](name []byte, keys, vals [][]byte) ([]T, error) {
 	out := make([]T, len(vals))
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(vals)/512))
 	chunk := (len(vals) + workers - 1) / workers
