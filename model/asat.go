@@ -646,20 +646,31 @@ func (s *Snapshot) Filter(keep func(Finding) bool) *Snapshot {
 			out.Findings = append(out.Findings, f)
 		}
 	}
-	for _, m := range s.Milestones {
-		if _, ok := out.byID[m.FindingID]; ok {
-			out.Milestones = append(out.Milestones, m)
-		}
+	// Milestones, updates and evidence are grouped by finding in the order
+	// of Findings, so each kept finding's run is copied whole, in order:
+	// a large register's updates are counted, then copied once.
+	var nm, nu, ne int
+	for _, f := range out.Findings {
+		nm += len(s.milestonesOf[f.ID])
+		nu += len(s.updatesOf[f.ID])
+		ne += len(s.evidenceOf[f.ID])
 	}
-	for _, u := range s.Updates {
-		if _, ok := out.byID[u.FindingID]; ok {
-			out.Updates = append(out.Updates, u)
-		}
+	out.Milestones = make([]Milestone, 0, nm)
+	out.Updates = make([]Update, 0, nu)
+	out.Evidence = make([]Evidence, 0, ne)
+	for _, f := range out.Findings {
+		out.Milestones = append(out.Milestones, s.milestonesOf[f.ID]...)
+		out.Updates = append(out.Updates, s.updatesOf[f.ID]...)
+		out.Evidence = append(out.Evidence, s.evidenceOf[f.ID]...)
 	}
-	for _, e := range s.Evidence {
-		if _, ok := out.byID[e.FindingID]; ok {
-			out.Evidence = append(out.Evidence, e)
-		}
+	if nm == 0 {
+		out.Milestones = nil
+	}
+	if nu == 0 {
+		out.Updates = nil
+	}
+	if ne == 0 {
+		out.Evidence = nil
 	}
 	out.index()
 	return out
