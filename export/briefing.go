@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -41,6 +42,25 @@ var (
 	briefingWrap   = []bool{false, true, true, false, false, false, false, true}
 	allWrap        = []bool{true, true, true, true, true, true, true, true}
 )
+
+// briefingChars caps the text of a briefing's columns (0: no cap). A
+// briefing is read in minutes: an update's whole narrative in the reason
+// column would make each row a paragraph, and the page print too small to
+// read. The full text stays in the register and the return.
+var briefingChars = []int{0, 100, 0, 0, 0, 0, 0, 240}
+
+// shorten cuts text to at most limit characters at a word, ending it with
+// "…".
+func shorten(s string, limit int) string {
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	r := []rune(s)[:limit-1]
+	if i := strings.LastIndexAny(string(r), " \n"); i > len(string(r))/2 {
+		return strings.TrimRight(string(r)[:i], " ,;:.–-\n") + "…"
+	}
+	return string(r) + "…"
+}
 
 // Headers of the briefing's exceptions list, which is also what a recorded
 // briefing keeps per row.
@@ -369,7 +389,12 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 			break
 		}
 		ref, _ := r[0].(string)
+		shown := make([]any, len(r))
 		for i, v := range r {
+			if text, ok := v.(string); ok && briefingChars[i] > 0 {
+				v = shorten(text, briefingChars[i])
+			}
+			shown[i] = v
 			style := 0
 			_, number := v.(int)
 			switch {
@@ -386,7 +411,7 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 				return err
 			}
 		}
-		if err := bw.fit(bw.row, r, briefingWidths, briefingWrap); err != nil {
+		if err := bw.fit(bw.row, shown, briefingWidths, briefingWrap); err != nil {
 			return err
 		}
 		bw.row++
@@ -634,10 +659,10 @@ func (bw *briefingWriter) paginate() error {
 		h, ok := bw.heights[r]
 		if !ok {
 			h = plainRowHeight
-			if err := bw.f.SetRowHeight(sheetBriefing, r, h); err != nil {
-				return err
-			}
 			bw.heights[r] = h
+		}
+		if err := bw.f.SetRowHeight(sheetBriefing, r, h); err != nil {
+			return err
 		}
 	}
 	scale, breakAt := briefingLayout(bw.heights, last, bw.blocks, bw.chart)

@@ -258,3 +258,46 @@ func TestBriefingWithLongListsStaysOnTwoPages(t *testing.T) {
 	_, short := buildBriefing(t, s, export.BriefingOptions{AsAt: model.MustDate("25/11/2026"), Limit: 1})
 	briefingPages(t, short)
 }
+
+// TestBriefingShortensLongReasons gives an overdue finding an update whose
+// narrative runs to pages: the briefing shows its start, cut at a word
+// with "…", so that the row stays a few lines and the page readable.
+func TestBriefingShortensLongReasons(t *testing.T) {
+	s, _ := sampleStore(t)
+	const ref = "KEN-PEEL2122-AFI-10"
+	long := strings.Repeat("The review board met again and asked for a further audit of supervision. ", 40)
+	err := s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+		f, err := tx.FindingByRef(ref)
+		if err != nil {
+			return err
+		}
+		return tx.AppendUpdate(&model.Update{FindingID: f.ID, Date: model.MustDate("20/11/2026"), Narrative: long,
+			Status: model.InProgress, RAG: model.Red, Author: "test"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, path := buildBriefing(t, s, export.BriefingOptions{AsAt: model.MustDate("25/11/2026")})
+	secs, _ := sections(t, path)
+	found := false
+	for _, r := range secs["Red and overdue findings"] {
+		if len(r) < 8 || r[0] != ref {
+			continue
+		}
+		found = true
+		start, cut := strings.CutSuffix(r[7], "…")
+		if n := utf8.RuneCountInString(r[7]); n > 240 || n < 150 || !cut || !strings.HasPrefix(long, start) || long[len(start)] != ' ' {
+			t.Errorf("the reason shown (%d characters) is %q; want the start of the text, cut at a word", n, r[7])
+		}
+	}
+	if !found {
+		t.Fatalf("%s is not among the red and overdue findings: %v", ref, secs["Red and overdue findings"])
+	}
+	// What is recorded when the briefing is submitted keeps the whole text.
+	for _, row := range w.Rows() {
+		if row.Ref == ref && row.Values["Latest reason"] != strings.TrimSpace(long) {
+			t.Errorf("the recorded row's reason is %d characters, want the whole %d", len(row.Values["Latest reason"]), len(strings.TrimSpace(long)))
+		}
+	}
+	briefingPages(t, path)
+}
