@@ -153,12 +153,32 @@ func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
 			_ = w.Close()
 		}
 	}()
-	bw := &briefingWriter{book: w.book, snap: snap, limit: limit, row: 1, heights: map[int]float64{1: 20}}
+	bw := &briefingWriter{book: w.book, snap: snap, limit: limit}
 	if err := bw.write(w, force, lead, sinceText, exceptions, changes); err != nil {
 		return nil, err
 	}
-	if err := bw.paginate(); err != nil {
+	split, err := bw.paginate()
+	if err != nil {
 		return nil, err
+	}
+	if split.section > 0 {
+		// Page 2 is best started inside a list: the sheet is written
+		// again with the list's column headings repeated there. It is a
+		// page or two of cells, so writing it twice costs little.
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+		w.warn.reset()
+		if w.book, err = newBook(opts.Marking, header, "As at "+asAt.String(), &w.warn); err != nil {
+			return nil, err
+		}
+		bw = &briefingWriter{book: w.book, snap: snap, limit: limit, split: split}
+		if err := bw.write(w, force, lead, sinceText, exceptions, changes); err != nil {
+			return nil, err
+		}
+		if _, err := bw.paginate(); err != nil {
+			return nil, err
+		}
 	}
 	title := "Chief officer briefing – " + force
 	if lead != "" {
@@ -193,8 +213,23 @@ type briefingWriter struct {
 	// the height of the chart below the last row, in points. paginate
 	// lays the pages out from them.
 	heights map[int]float64
-	blocks  []int
+	breaks  []pageBreak
 	chart   float64
+	// lists counts the lists written so far; split, when set, is where
+	// page 2 starts inside one, and splitRow the row its repeated column
+	// headings went in.
+	lists    int
+	split    pageBreak
+	splitRow int
+}
+
+// pageBreak is a row before which page 2 may start. Inside a list
+// (section > 0) the list's column headings are repeated at the top of the
+// page, taking extra points more.
+type pageBreak struct {
+	row            int
+	extra          float64
+	section, index int
 }
 
 const sheetBriefing = SheetBriefing
@@ -215,6 +250,7 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 	if err := b.writeMarking(sheetBriefing, briefingWidth); err != nil {
 		return err
 	}
+	bw.heights = map[int]float64{1: 20}
 	bw.row = 2
 	title := "Chief officer briefing – " + force
 	if lead != "" {
@@ -342,7 +378,7 @@ func (bw *briefingWriter) fit(row int, values []any, widths []float64, wrap []bo
 // may break.
 func (bw *briefingWriter) heading(title string) error {
 	b := bw.book
-	bw.blocks = append(bw.blocks, bw.row)
+	bw.breaks = append(bw.breaks, pageBreak{row: bw.row})
 	if err := bw.put(sheetBriefing, 1, bw.row, title, b.styles.sectionHead, title); err != nil {
 		return err
 	}
@@ -358,6 +394,7 @@ func (bw *briefingWriter) heading(title string) error {
 // counting the rest. ragCol is the 0-based column coloured by RAG, or -1.
 func (bw *briefingWriter) section(title string, cols []column, rows [][]any, none string, ragCol int) error {
 	b := bw.book
+	bw.lists++
 	if err := bw.heading(title); err != nil {
 		return err
 	}
@@ -371,15 +408,43 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 	head := make([]any, len(cols))
 	for i, c := range cols {
 		head[i] = c.header
-		if err := bw.put(sheetBriefing, i+1, bw.row, c.header, b.styles.header, ""); err != nil {
+	}
+	headings := func() error {
+		for i, c := range cols {
+			if err := bw.put(sheetBriefing, i+1, bw.row, c.header, b.styles.header, ""); err != nil {
+				return err
+			}
+		}
+		if err := bw.fit(bw.row, head, briefingWidths, allWrap); err != nil {
 			return err
 		}
+		bw.row++
+		return nil
 	}
-	if err := bw.fit(bw.row, head, briefingWidths, allWrap); err != nil {
+	if err := headings(); err != nil {
 		return err
 	}
-	bw.row++
+	headHeight := bw.heights[bw.row-1]
 	for n, r := range rows {
+		if n > 0 && n < bw.limit {
+			bw.breaks = append(bw.breaks, pageBreak{row: bw.row, extra: headingRowHeight + headHeight, section: bw.lists, index: n})
+		}
+		if bw.split.section == bw.lists && bw.split.index == n {
+			// Page 2 opens with the list's heading, marked as continued,
+			// and its column headings.
+			bw.splitRow = bw.row
+			if err := bw.put(sheetBriefing, 1, bw.row, title+" (continued)", b.styles.sectionHead, title); err != nil {
+				return err
+			}
+			if err := b.f.SetCellStyle(sheetBriefing, cellName(2, bw.row), cellName(briefingWidth, bw.row), b.styles.sectionHead); err != nil {
+				return err
+			}
+			bw.heights[bw.row] = headingRowHeight
+			bw.row++
+			if err := headings(); err != nil {
+				return err
+			}
+		}
 		if n == bw.limit {
 			more := len(rows) - n
 			if err := bw.put(sheetBriefing, 1, bw.row, fmt.Sprintf("…and %d more: see the register.", more), b.styles.none, ""); err != nil {
@@ -461,7 +526,7 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 	// By area and RAG: the chart's data.
 	rags := append(append([]model.RAG{}, model.RAGs...), "")
 	head := bw.row
-	bw.blocks = append(bw.blocks, head) // the chart's table and the chart go together
+	bw.breaks = append(bw.breaks, pageBreak{row: head}) // the chart's table and the chart go together
 	if err := bw.put(sheetBriefing, 1, head, "Area", b.styles.header, ""); err != nil {
 		return err
 	}
@@ -650,7 +715,7 @@ const (
 // shares the content most evenly between the pages), and the sheet prints
 // at the scale at which both pages hold their part. A spreadsheet honours a
 // manual break only at a set scale, never when fitting to pages.
-func (bw *briefingWriter) paginate() error {
+func (bw *briefingWriter) paginate() (split pageBreak, err error) {
 	last := bw.row
 	if bw.chart > 0 {
 		last-- // the chart hangs from the top of bw.row
@@ -662,66 +727,66 @@ func (bw *briefingWriter) paginate() error {
 			bw.heights[r] = h
 		}
 		if err := bw.f.SetRowHeight(sheetBriefing, r, h); err != nil {
-			return err
+			return pageBreak{}, err
 		}
 	}
-	scale, breakAt := briefingLayout(bw.heights, last, bw.blocks, bw.chart)
+	breaks := bw.breaks
+	if bw.splitRow > 0 {
+		// Written again to start page 2 here: the only break now
+		// (section -1: neither a heading nor a row to split before).
+		breaks = []pageBreak{{row: bw.splitRow, section: -1}}
+	}
+	scale, at := briefingLayout(bw.heights, last, breaks, bw.chart)
+	if at.section > 0 {
+		return at, nil
+	}
 	pct := uint(scale * 100)
 	fit := false
 	if err := bw.f.SetSheetProps(sheetBriefing, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return fmt.Errorf("setting the briefing's page layout: %w", err)
+		return pageBreak{}, fmt.Errorf("setting the briefing's page layout: %w", err)
 	}
 	if err := bw.f.SetPageLayout(sheetBriefing, &excelize.PageLayoutOptions{AdjustTo: &pct}); err != nil {
-		return fmt.Errorf("setting the briefing's page layout: %w", err)
+		return pageBreak{}, fmt.Errorf("setting the briefing's page layout: %w", err)
 	}
-	if breakAt > 0 {
-		if err := bw.f.InsertPageBreak(sheetBriefing, cellName(1, breakAt)); err != nil {
-			return fmt.Errorf("setting the briefing's page break: %w", err)
+	if at.row > 0 {
+		if err := bw.f.InsertPageBreak(sheetBriefing, cellName(1, at.row)); err != nil {
+			return pageBreak{}, fmt.Errorf("setting the briefing's page break: %w", err)
 		}
 	}
-	return nil
+	return pageBreak{}, nil
 }
 
-// briefingLayout chooses the print scale and the row before which page 2
-// starts (0 for a single page), from the rows' heights (rows 1 to last),
-// the rows where a page may break, and the height of the chart below the
-// last row. The first section always shares page 1 with the title.
-func briefingLayout(heights map[int]float64, last int, blocks []int, chart float64) (scale float64, breakAt int) {
+// briefingLayout chooses the print scale and where page 2 starts (a zero
+// pageBreak for a single page), from the rows' heights (rows 1 to last),
+// the places a page may break, and the height of the chart below the last
+// row. It takes the break that shares the content most evenly between the
+// two pages; the title and the first section's heading stay on page 1.
+func briefingLayout(heights map[int]float64, last int, breaks []pageBreak, chart float64) (float64, pageBreak) {
 	width := 0.0
 	for _, w := range briefingWidths {
 		width += w
 	}
 	// A little room is kept on each side: the row heights are estimates.
-	scale = min(1, 0.97*briefingPrintWidth/(width*pointsPerWidth))
-	tall := 0.95 * briefingPrintHeight
-	starts := append([]int{1}, blocks...)
-	parts := make([]float64, len(starts)) // the height of each block
-	for i, from := range starts {
-		to := last
-		if i+1 < len(starts) {
-			to = starts[i+1] - 1
-		}
-		for r := from; r <= to; r++ {
-			parts[i] += heights[r]
-		}
-	}
-	parts[len(parts)-1] += chart
+	scale := min(1, 0.97*briefingPrintWidth/(width*pointsPerWidth))
+	tall := 0.97 * briefingPrintHeight
+	above := make(map[int]float64, last+1) // the height of the rows before each row
 	total := 0.0
-	for _, p := range parts {
-		total += p
+	for r := 1; r <= last; r++ {
+		above[r] = total
+		total += heights[r]
 	}
-	if total*scale <= tall || len(parts) < 3 {
-		return max(min(scale, tall/total), 0.1), 0
+	total += chart
+	if total*scale <= tall {
+		return scale, pageBreak{}
 	}
-	best, above := total, 0.0
-	for k := 1; k < len(parts); k++ {
-		above += parts[k-1]
-		if k < 2 {
-			continue
+	best, at := total, pageBreak{}
+	for i, b := range breaks {
+		if i == 0 && b.section == 0 {
+			continue // the first section stays with the title
 		}
-		if tallest := max(above, total-above); tallest < best {
-			best, breakAt = tallest, starts[k]
+		if tallest := max(above[b.row], total-above[b.row]+b.extra); tallest < best {
+			best, at = tallest, b
 		}
 	}
-	return max(min(scale, tall/best), 0.1), breakAt
+	return max(min(scale, tall/best), 0.1), at
 }

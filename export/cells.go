@@ -74,6 +74,13 @@ func (w *warnings) add(format string, a ...any) {
 	w.list = append(w.list, fmt.Sprintf(format, a...))
 }
 
+// reset forgets the warnings so far, for a workbook written again.
+func (w *warnings) reset() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.list = nil
+}
+
 // all returns the warnings so far.
 func (w *warnings) all() []string {
 	w.mu.Lock()

@@ -160,8 +160,11 @@ func briefingPages(t *testing.T, path string) []float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *layout.Orientation != "landscape" || *layout.Size != 9 || layout.AdjustTo == nil || *layout.AdjustTo < 30 || *layout.AdjustTo > 100 {
-		t.Fatalf("page layout %s, paper %d, scale %v; want landscape A4 at a readable set scale", *layout.Orientation, *layout.Size, layout.AdjustTo)
+	if layout.AdjustTo == nil {
+		t.Fatal("the briefing has no set print scale")
+	}
+	if *layout.Orientation != "landscape" || *layout.Size != 9 || *layout.AdjustTo < 30 || *layout.AdjustTo > 100 {
+		t.Fatalf("page layout %s, paper %d, scale %d%%; want landscape A4 at a readable set scale", *layout.Orientation, *layout.Size, *layout.AdjustTo)
 	}
 	scale := float64(*layout.AdjustTo) / 100
 
@@ -197,16 +200,24 @@ func briefingPages(t *testing.T, path string) []float64 {
 	headings := map[string]bool{"Red and overdue findings": true, "Slipped milestones": true, "Proposed for closure": true,
 		"Changes since the last briefing": true, "Changes in the last 30 days": true, "Open findings": true, "Area": true}
 	for _, b := range breaks {
-		if a := cell(t, f, sheet, 1, b); !headings[a] {
+		// Page 2 starts at a section's heading, or inside a list with the
+		// list's heading, marked as continued, and its column headings.
+		a := cell(t, f, sheet, 1, b)
+		if title, continued := strings.CutSuffix(a, " (continued)"); continued {
+			if !headings[title] || cell(t, f, sheet, 1, b+1) != "Ref" || cell(t, f, sheet, 1, b-1) == "" {
+				t.Errorf("page 2 starts at row %d, %q, without the list's column headings below or inside the list", b, a)
+			}
+		} else if !headings[a] {
 			t.Errorf("page 2 starts at row %d, %q, not at a section heading", b, a)
 		}
 	}
 
-	// The chart covers the rows between its anchor's rows (0-based).
-	chartFrom, chartTo := -1, -1
-	if m := regexp.MustCompile(`<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>.*<xdr:to><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>`).
+	// The chart covers the rows from its anchor's first row (0-based in
+	// the file) down to an offset (in EMU) into its last.
+	chartTo, chartEnd := -1, 0.0
+	if m := regexp.MustCompile(`<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>.*<xdr:to><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row><xdr:rowOff>(\d+)</xdr:rowOff>`).
 		FindStringSubmatch(read("xl/drawings/drawing1.xml")); m != nil {
-		chartFrom, chartTo = atoi(t, m[1])+1, atoi(t, m[2])+1
+		chartTo, chartEnd = atoi(t, m[2])+1, float64(atoi(t, m[3]))/12700
 	}
 	last := len(rows(t, f, sheet))
 	if chartTo > last {
@@ -221,8 +232,8 @@ func briefingPages(t *testing.T, path string) []float64 {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r >= chartFrom && r <= chartTo {
-			h = 15 // the height excelize placed the chart's anchor by
+		if r == chartTo {
+			h = chartEnd // the chart's foot; the rest of its row is blank
 		}
 		pages[len(pages)-1] += h * scale
 	}
