@@ -181,7 +181,7 @@ var changeColumns = []column{
 	{header: "From", kind: wrapCol, max: 28},
 	{header: "To", kind: wrapCol, max: 28},
 	{header: "Detail", kind: wrapCol, max: 70},
-	{header: "By", kind: textCol, max: 24},
+	{header: "By", kind: wrapCol, max: 24},
 }
 
 func changeRows(cs []change) [][]any {

@@ -72,7 +72,7 @@ func ragList() []string {
 // ReturnColumns are the Return sheet's columns in order.
 var returnColumns = []column{
 	{header: ColRef, kind: textCol, max: 26},
-	{header: ColInspectorateRef, kind: textCol, max: 16},
+	{header: ColInspectorateRef, kind: wrapCol, max: 16},
 	{header: ColType, kind: textCol, max: 18},
 	{header: ColReport, kind: wrapCol, max: 22},
 	{header: ColPublished, kind: dateCol},
@@ -95,7 +95,7 @@ var returnColumns = []column{
 	{header: ColClosureProposed, kind: dateCol},
 	{header: ColInspectoratePosition, kind: wrapCol, max: 30},
 	{header: ColLastUpdated, kind: dateCol},
-	{header: ColLastUpdatedBy, kind: textCol, max: 24},
+	{header: ColLastUpdatedBy, kind: wrapCol, max: 24},
 }
 
 // ReturnHeaders lists the Return sheet's column headers in order.

@@ -312,3 +312,43 @@ func TestBriefingShortensLongReasons(t *testing.T) {
 	}
 	briefingPages(t, path)
 }
+
+// TestReturnTextIsNeverClipped reads every table sheet of the sample's
+// return: text in a cell that does not wrap must fit its column, or the
+// spreadsheet cuts it off at the next cell (or the page's edge) and the
+// reader never sees the rest.
+func TestReturnTextIsNeverClipped(t *testing.T) {
+	s, _ := sampleStore(t)
+	_, path := buildReturn(t, s, export.ReturnOptions{})
+	f := openBook(t, path)
+	for _, sheet := range []string{export.SheetReturn, export.SheetMilestones, export.SheetChanges} {
+		all := rows(t, f, sheet)
+		for r := 3; r < len(all); r++ { // the header row and the data
+			for c, v := range all[r] {
+				if v == "" {
+					continue
+				}
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				id, err := f.GetCellStyle(sheet, ref)
+				if err != nil {
+					t.Fatal(err)
+				}
+				style, err := f.GetStyle(id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if style.Alignment != nil && style.Alignment.WrapText {
+					continue
+				}
+				name, _ := excelize.ColumnNumberToName(c + 1)
+				width, err := f.GetColWidth(sheet, name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := utf8.RuneCountInString(v); float64(n) > width {
+					t.Errorf("%s!%s %q (%d characters) does not wrap and is wider than its column (%.0f)", sheet, ref, v, n, width)
+				}
+			}
+		}
+	}
+}
