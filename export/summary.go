@@ -193,7 +193,11 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 	}
 	ragTotals := make([]int, len(rags))
 	for _, area := range c.Areas() {
-		if err := b.put(sheet, 1, row, area, b.styles.text, "area "+area); err != nil {
+		if err := b.put(sheet, 1, row, area, b.styles.wrap, "area "+area); err != nil {
+			return err
+		}
+		// A long area name wraps rather than being cut off by the counts.
+		if err := b.fitRow(sheet, row, []any{area}, []float64{summaryFirstColWide}, []bool{true}); err != nil {
 			return err
 		}
 		for i, r := range rags {
