@@ -238,3 +238,25 @@ func TestAddUpdateStartsInNarrative(t *testing.T) {
 		t.Fatalf("the update dialog starts in %T, not the narrative", h.u.win.Canvas().Focused())
 	}
 }
+
+// A huge paste into the interpretation is refused beside the field in
+// words, and what was pasted stays in the form to be cut down.
+func TestHugeInterpretationRefusedInWords(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	// About 105,000 characters in paragraphs, as pasted from a document.
+	huge := strings.Repeat(strings.Repeat("The force will review every case. ", 18)+"\n\n", 172)
+	e.interpretation.SetText(huge)
+	test.Tap(e.save)
+	h.noDialog()
+	l := e.errs["interpretation"]
+	if l == nil || !l.Visible() || !strings.Contains(l.Text, "the limit is 100000") {
+		t.Fatalf("the long interpretation was not refused beside the field: %+v", l)
+	}
+	if e.interpretation.Text != huge {
+		t.Error("the pasted text was lost")
+	}
+	if got := h.finding(e.orig.Ref).Interpretation; got == huge {
+		t.Error("the over-long interpretation was stored")
+	}
+}
