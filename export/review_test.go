@@ -108,8 +108,13 @@ func TestKeyExplainsTypesStatusesAndRAG(t *testing.T) {
 			t.Errorf("the Key explains %q as %q", term, meaning)
 		}
 	}
-	if got := cell(t, f, export.SheetKey, 2, findRow(t, f, export.SheetKey, "AFI")); !strings.HasPrefix(got, "Area for improvement") {
+	afi := findRow(t, f, export.SheetKey, "AFI")
+	if got := cell(t, f, export.SheetKey, 2, afi); !strings.HasPrefix(got, "Area for improvement") {
 		t.Errorf("the Key explains AFI as %q", got)
+	}
+	// Its meaning takes two lines: the row is tall enough to show both.
+	if h, err := f.GetRowHeight(export.SheetKey, afi); err != nil || h < 25 {
+		t.Errorf("the Key's AFI row is %.1f points tall (%v); its meaning needs two lines", h, err)
 	}
 }
 

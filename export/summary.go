@@ -263,10 +263,10 @@ func writeKey(b *book, asAtText string) error {
 	if err := b.writeMarking(sheet, 2); err != nil {
 		return err
 	}
-	if err := b.colWidth(sheet, 1, 1, 38); err != nil {
+	if err := b.colWidth(sheet, 1, 1, keyWidths[0]); err != nil {
 		return err
 	}
-	if err := b.colWidth(sheet, 2, 2, 100); err != nil {
+	if err := b.colWidth(sheet, 2, 2, keyWidths[1]); err != nil {
 		return err
 	}
 	row := 2
@@ -288,6 +288,9 @@ func writeKey(b *book, asAtText string) error {
 		if err := b.put(sheet, 2, row, typeMeanings[t], b.styles.wrap, ""); err != nil {
 			return err
 		}
+		if err := b.fitRow(sheet, row, []any{"", typeMeanings[t]}, keyWidths, keyWrap); err != nil {
+			return err
+		}
 		row++
 	}
 	row++
@@ -307,6 +310,9 @@ func writeKey(b *book, asAtText string) error {
 		if err := b.put(sheet, 2, row, model.StatusMeanings[st], b.styles.wrap, ""); err != nil {
 			return err
 		}
+		if err := b.fitRow(sheet, row, []any{"", model.StatusMeanings[st]}, keyWidths, keyWrap); err != nil {
+			return err
+		}
 		row++
 	}
 	row++
@@ -322,6 +328,9 @@ func writeKey(b *book, asAtText string) error {
 			return err
 		}
 		if err := b.put(sheet, 2, row, model.RAGMeanings[r], b.styles.wrap, ""); err != nil {
+			return err
+		}
+		if err := b.fitRow(sheet, row, []any{"", model.RAGMeanings[r]}, keyWidths, keyWrap); err != nil {
 			return err
 		}
 		row++
@@ -360,6 +369,13 @@ func writeKey(b *book, asAtText string) error {
 	}
 	return nil
 }
+
+// The Key's two columns: the term, and its meaning, which wraps (a row's
+// height is set to fit it, as spreadsheets do not grow rows they open).
+var (
+	keyWidths = []float64{38, 100}
+	keyWrap   = []bool{false, true}
+)
 
 // typeMeanings explains the kinds of finding on the Key sheet, for readers
 // who do not use the inspectorate's terms every day.
