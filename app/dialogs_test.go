@@ -260,3 +260,18 @@ func TestHugeInterpretationRefusedInWords(t *testing.T) {
 		t.Error("the over-long interpretation was stored")
 	}
 }
+
+// A report pasted as one enormous line (as text copied from some PDFs
+// comes) goes into the import box without Fyne wrapping it word by word,
+// which took seconds per 10,000 characters.
+func TestImportPasteBoxDoesNotWrap(t *testing.T) {
+	h := newHarness(t, false)
+	s := newImportReportScreen(h.u)
+	if s.paste.Wrapping != fyne.TextWrapOff {
+		t.Fatalf("the paste box wraps (%v)", s.paste.Wrapping)
+	}
+	s.paste.SetText(strings.Repeat("The force should improve how it supervises investigations. ", 600))
+	if len(s.paste.Text) < 30000 {
+		t.Fatal("the long line was not kept")
+	}
+}

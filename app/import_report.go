@@ -43,7 +43,11 @@ func newImportReportScreen(u *ui) *importReportScreen {
 	s := &importReportScreen{u: u}
 	s.paste = widget.NewMultiLineEntry()
 	s.paste.SetPlaceHolder("Paste the report's text here, or open a .txt or .pdf file")
-	s.paste.Wrapping = fyne.TextWrapWord
+	// No word wrap: text pasted from a web page or PDF can come as one
+	// line of tens of thousands of characters, which Fyne takes seconds
+	// to wrap (34,000 characters: 10 s wrapped, 0.04 s not). The text is
+	// only read by the importer, so scrolling sideways costs nothing.
+	s.paste.Wrapping = fyne.TextWrapOff
 	s.paste.SetMinRowsVisible(6)
 	s.title = widget.NewEntry()
 	s.title.SetPlaceHolder("Report title (from the text when left empty, e.g. Kent Police PEEL 2021/22)")
