@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # make verify-xlsx: LibreOffice, as a user's spreadsheet would, opens the
-# Kent sample's Q3 2025/26 progress return and a chief officer briefing
-# made by the command line, and converts them to PDF. It fails when the
-# conversion fails or complains, when a printed page lacks the protective
-# marking at its top and bottom, or when the briefing takes more than two
-# pages. The pages are also rendered as PNG files to look at.
+# Kent sample's Q3 2025/26 progress return and two chief officer briefings
+# (the whole force, and one chief officer's portfolio) made by the command
+# line, and converts them to PDF. It fails when the conversion fails or
+# complains, when a printed page lacks the protective marking at its top
+# and bottom, or when a briefing takes more than two pages. The pages are
+# also rendered as PNG files to look at.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/verify
@@ -20,6 +21,8 @@ db="$out/kent.db"
 "$it" sample --db "$db" >/dev/null
 "$it" export return --db "$db" --quarter "Q3 2025/26" --marking OFFICIAL-SENSITIVE --out "$out/return.xlsx" >/dev/null
 "$it" export briefing --db "$db" --as-at 31/12/2025 --marking OFFICIAL --descriptor "" --out "$out/briefing.xlsx" >/dev/null
+"$it" export briefing --db "$db" --as-at 31/12/2025 --lead "ACC Crime" --marking OFFICIAL-SENSITIVE --descriptor PERSONAL \
+  --out "$out/briefing-lead.xlsx" >/dev/null
 
 check() { # check NAME MARKING MAXPAGES
   local name=$1 marking=$2 maxpages=$3
@@ -46,4 +49,5 @@ check() { # check NAME MARKING MAXPAGES
 }
 check return OFFICIAL-SENSITIVE 0
 check briefing OFFICIAL 2
+check briefing-lead "OFFICIAL-SENSITIVE PERSONAL" 2
 echo "verify-xlsx: passed"
