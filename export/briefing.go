@@ -779,14 +779,35 @@ func briefingLayout(heights map[int]float64, last int, breaks []pageBreak, chart
 	if total*scale <= tall {
 		return scale, pageBreak{}
 	}
+	// When some break lets both pages print at the full scale, the one
+	// that fills page 1 most is taken, a section's heading before a
+	// place inside a list; otherwise the one that needs the least
+	// shrinking, sharing the content most evenly.
 	best, at := total, pageBreak{}
+	fits := func(b pageBreak) bool {
+		return max(above[b.row], total-above[b.row]+b.extra)*scale <= tall
+	}
+	var whole, inside *pageBreak
 	for i, b := range breaks {
 		if i == 0 && b.section == 0 {
 			continue // the first section stays with the title
 		}
+		if fits(b) {
+			if b.section <= 0 {
+				whole = &breaks[i]
+			} else {
+				inside = &breaks[i]
+			}
+		}
 		if tallest := max(above[b.row], total-above[b.row]+b.extra); tallest < best {
 			best, at = tallest, b
 		}
+	}
+	switch {
+	case whole != nil:
+		return scale, *whole
+	case inside != nil:
+		return scale, *inside
 	}
 	return max(min(scale, tall/best), 0.1), at
 }

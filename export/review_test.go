@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"archive/zip"
+	"fmt"
 	"io"
 	"path/filepath"
 	"regexp"
@@ -173,28 +174,7 @@ func briefingPages(t *testing.T, path string) []float64 {
 	}
 	scale := float64(*layout.AdjustTo) / 100
 
-	z, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer z.Close()
-	read := func(name string) string {
-		for _, zf := range z.File {
-			if zf.Name == name {
-				r, err := zf.Open()
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer r.Close()
-				b, err := io.ReadAll(r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return string(b)
-			}
-		}
-		return ""
-	}
+	read := func(name string) string { return unzipped(t, path, name) }
 	var breaks []int
 	for _, m := range regexp.MustCompile(`<brk id="(\d+)"`).FindAllStringSubmatch(read("xl/worksheets/sheet1.xml"), -1) {
 		breaks = append(breaks, atoi(t, m[1])+1) // the first row of the next page
@@ -356,4 +336,60 @@ func TestReturnTextIsNeverClipped(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBriefingKeepsListsWholeWhenTheyFit builds one chief officer's
+// briefing, whose lists fit page 1 at full size: page 2 starts with the
+// counts and chart, no list is split, and nothing is shrunk below the
+// scale the page's width sets.
+func TestBriefingKeepsListsWholeWhenTheyFit(t *testing.T) {
+	s, _ := sampleStore(t)
+	var lead model.ID
+	if err := s.View(func(tx model.ReadTx) error {
+		leads, err := export.ChiefOfficers(tx)
+		if err != nil {
+			return err
+		}
+		p, err := export.FindLead(leads, "ACC Crime")
+		lead = p.ID
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, path := buildBriefing(t, s, export.BriefingOptions{AsAt: model.MustDate("31/12/2025"), LeadID: lead})
+	if pages := briefingPages(t, path); len(pages) != 2 {
+		t.Fatalf("%d pages, want two", len(pages))
+	}
+	f := openBook(t, path)
+	if row := findRow(t, f, export.SheetBriefing, "Open findings"); row == 0 || !strings.Contains(unzipped(t, path, "xl/worksheets/sheet1.xml"), fmt.Sprintf(`<brk id="%d"`, row-1)) {
+		t.Errorf("page 2 does not start at Open findings (row %d)", row)
+	}
+	if layout, _ := f.GetPageLayout(export.SheetBriefing); *layout.AdjustTo < 70 {
+		t.Errorf("printed at %d%%, smaller than the page's width needs", *layout.AdjustTo)
+	}
+}
+
+// unzipped returns one part of a workbook's file, or "" when it has none.
+func unzipped(t *testing.T, path, name string) string {
+	t.Helper()
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	for _, zf := range z.File {
+		if zf.Name == name {
+			r, err := zf.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			b, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+	}
+	return "" // a briefing with nothing to chart has no drawing
 }
