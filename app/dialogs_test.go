@@ -275,3 +275,18 @@ func TestImportPasteBoxDoesNotWrap(t *testing.T) {
 		t.Fatal("the long line was not kept")
 	}
 }
+
+// Saving a finding says so beside the Save button, with the time.
+func TestEditorSaysSaved(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	if e.saved.Text != "" {
+		t.Fatalf("a finding just opened already says %q", e.saved.Text)
+	}
+	typeInto(e.board, "Crime and Justice Board")
+	test.Tap(e.save)
+	h.noDialog()
+	if want := "Saved at " + h.clock.Now().Format("15:04"); e.saved.Text != want {
+		t.Errorf("after saving the editor says %q, want %q", e.saved.Text, want)
+	}
+}

@@ -33,6 +33,7 @@ type editorScreen struct {
 	heading *widget.Label
 	problem *widget.Label // summary of validation problems
 	save    *widget.Button
+	saved   *widget.Label // when the finding was last saved from this editor
 	tabs    *container.AppTabs
 
 	ref             *widget.Label
@@ -143,7 +144,11 @@ func (e *editorScreen) build() {
 	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.onSave)
 	e.save.Importance = widget.HighImportance
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), e.onCancel)
-	header := container.NewBorder(nil, e.problem, back, container.NewHBox(cancel, e.save), e.heading)
+	// Saving changes nothing else on screen when all is well, so the
+	// editor says it happened.
+	e.saved = widget.NewLabel("")
+	e.saved.TextStyle = fyne.TextStyle{Italic: true}
+	header := container.NewBorder(nil, e.problem, back, container.NewHBox(e.saved, cancel, e.save), e.heading)
 
 	e.milestones = newMilestonesTab(e)
 	e.evidence = newEvidenceTab(e)
@@ -723,6 +728,7 @@ func (e *editorScreen) store(f model.Finding, by model.Actor) {
 	e.setFields(f)
 	e.enableRecordTabs()
 	e.history.refresh()
+	e.saved.SetText("Saved at " + e.u.now().Format("15:04"))
 	e.u.changed()
 }
 
