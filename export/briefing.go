@@ -85,6 +85,9 @@ func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
 	if opts.Marking.Classification == "" {
 		opts.Marking.Classification = model.Official
 	}
+	if err := checkMarking(opts.Marking); err != nil {
+		return nil, err
+	}
 	limit := opts.Limit
 	if limit <= 0 {
 		limit = DefaultBriefingLimit

@@ -160,6 +160,9 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	if opts.Marking.Classification == "" {
 		opts.Marking.Classification = model.Official
 	}
+	if err := checkMarking(opts.Marking); err != nil {
+		return nil, err
+	}
 	now := opts.Now
 	if now.IsZero() {
 		now = s.Now()

@@ -393,3 +393,23 @@ func unzipped(t *testing.T, path, name string) string {
 	}
 	return "" // a briefing with nothing to chart has no drawing
 }
+
+// TestLongDescriptorIsRefusedInPlainWords: a descriptor too long for the
+// page header is refused before anything is written, saying how long it may
+// be; the longest allowed, ampersands and all, prints within the limit.
+func TestLongDescriptorIsRefusedInPlainWords(t *testing.T) {
+	s, _ := sampleStore(t)
+	long := model.Marking{Classification: model.OfficialSensitive, Descriptor: strings.Repeat("P", export.MaxDescriptor+1)}
+	if _, err := export.BuildReturn(s, export.ReturnOptions{Period: q3, Marking: long}); err == nil || !strings.Contains(err.Error(), "60 or fewer") {
+		t.Errorf("return with a %d-character descriptor: %v", export.MaxDescriptor+1, err)
+	}
+	if _, err := export.BuildBriefing(s, export.BriefingOptions{AsAt: model.MustDate("31/12/2025"), Marking: long}); err == nil || !strings.Contains(err.Error(), "descriptor") {
+		t.Errorf("briefing with a %d-character descriptor: %v", export.MaxDescriptor+1, err)
+	}
+	longest := model.Marking{Classification: model.OfficialSensitive, Descriptor: strings.Repeat("&", export.MaxDescriptor)}
+	_, path := buildBriefing(t, s, export.BriefingOptions{AsAt: model.MustDate("31/12/2025"), Marking: longest})
+	hf, err := openBook(t, path).GetHeaderFooter(export.SheetBriefing)
+	if err != nil || !strings.Contains(hf.OddHeader, strings.Repeat("&", 2*export.MaxDescriptor)) {
+		t.Errorf("header %q (%v) lacks the whole marking", hf.OddHeader, err)
+	}
+}

@@ -92,6 +92,19 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
+// MaxDescriptor is the longest descriptor a marking may carry, in
+// characters: the marking is printed in the centre of every page's header
+// and footer, which hold 255 characters each with the force and period.
+const MaxDescriptor = 60
+
+// checkMarking refuses a marking too long to print on every page.
+func checkMarking(m model.Marking) error {
+	if n := utf8.RuneCountInString(strings.TrimSpace(m.Descriptor)); n > MaxDescriptor {
+		return fmt.Errorf("the descriptor after the marking is %d characters long; keep it to %d or fewer, like PERSONAL or COMMERCIAL", n, MaxDescriptor)
+	}
+	return nil
+}
+
 // DefaultFileName is the name a save dialog offers: the marking first, so
 // that it shows in every file list and e-mail attachment, then the force
 // and what the workbook is. "OFFICIAL-SENSITIVE – Kent Police – progress
