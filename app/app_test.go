@@ -154,6 +154,8 @@ func (h *harness) dialogEntries() []fyne.Focusable {
 		switch v := o.(type) {
 		case *dateEntry:
 			out = append(out, v)
+		case *textArea:
+			out = append(out, v)
 		case *widget.Entry:
 			out = append(out, v)
 		}
@@ -166,6 +168,8 @@ func (h *harness) dialogEntries() []fyne.Focusable {
 func typeInto(e fyne.Focusable, text string) {
 	switch v := e.(type) {
 	case *dateEntry:
+		v.SetText("")
+	case *textArea:
 		v.SetText("")
 	case *widget.Entry:
 		v.SetText("")

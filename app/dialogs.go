@@ -94,6 +94,8 @@ func fieldsIn(o fyne.CanvasObject) []field {
 			out = append(out, field{v, v})
 		case *dateEntry:
 			out = append(out, field{&v.Entry, v})
+		case *textArea:
+			out = append(out, field{&v.Entry, v})
 		case *widget.Form:
 			for _, it := range v.Items {
 				walk(it.Widget)

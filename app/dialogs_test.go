@@ -233,8 +233,7 @@ func TestAddUpdateStartsInNarrative(t *testing.T) {
 	e := h.openRUI()
 	e.tabs.SelectIndex(3)
 	e.updates.onAdd()
-	got, ok := h.u.win.Canvas().Focused().(*widget.Entry)
-	if !ok || !got.MultiLine {
+	if _, ok := h.u.win.Canvas().Focused().(*textArea); !ok {
 		t.Fatalf("the update dialog starts in %T, not the narrative", h.u.win.Canvas().Focused())
 	}
 }
@@ -288,5 +287,31 @@ func TestEditorSaysSaved(t *testing.T) {
 	h.noDialog()
 	if want := "Saved at " + h.clock.Now().Format("15:04"); e.saved.Text != want {
 		t.Errorf("after saving the editor says %q, want %q", e.saved.Text, want)
+	}
+}
+
+// Tab in a multi-line field moves to the next field instead of typing a
+// tab: the revision dialog's reason, then who agreed.
+func TestTabLeavesTextArea(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	typeInto(e.currentTarget, "31/12/2026")
+	test.Tap(e.save)
+	entries := h.dialogEntries()
+	reason, ok := entries[0].(*textArea)
+	if !ok {
+		t.Fatalf("the reason is a %T", entries[0])
+	}
+	if reason.AcceptsTab() {
+		t.Fatal("Tab types into the reason instead of moving on")
+	}
+	c := h.u.win.Canvas()
+	if c.Focused() != reason {
+		t.Fatalf("the revision dialog starts in %T, not the reason", c.Focused())
+	}
+	test.Type(reason, "Waiting for the new case system")
+	c.FocusNext()
+	if c.Focused() != entries[1] {
+		t.Fatalf("Tab from the reason went to %T, not Agreed by", c.Focused())
 	}
 }

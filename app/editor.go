@@ -44,11 +44,11 @@ type editorScreen struct {
 	area            *widget.SelectEntry
 	grade           *widget.Select
 	title           *widget.Entry
-	verbatim        *widget.Entry
+	verbatim        *textArea
 	verbatimView    *widget.Label // the wording as read-only text while locked
 	editWording     *widget.Button
 	wordingMissing  *widget.Check
-	interpretation  *widget.Entry
+	interpretation  *textArea
 	chief           *widget.Select
 	delivery        *widget.Select
 	board           *widget.Entry
@@ -61,12 +61,12 @@ type editorScreen struct {
 	statusHelp      *widget.Label
 	rag             *widget.Select
 	ragChip         *ragChip
-	rationale       *widget.Entry
+	rationale       *textArea
 	proposedDate    *dateEntry
 	closedDate      *dateEntry
 	supersededBy    *widget.Select
 	related         *widget.Entry // references of related findings, comma-separated
-	position        *widget.Entry
+	position        *textArea
 
 	errs map[string]*widget.Label // problems shown beside fields, by JSON field name
 
@@ -212,7 +212,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	e.title = widget.NewEntry()
 	e.title.SetPlaceHolder("short title (optional)")
 
-	e.verbatim = widget.NewMultiLineEntry()
+	e.verbatim = newTextArea()
 	e.verbatim.Wrapping = fyne.TextWrapWord
 	e.verbatim.SetMinRowsVisible(5)
 	e.verbatimView = widget.NewLabel("")
@@ -220,7 +220,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	e.verbatimView.Selectable = true
 	e.editWording = widget.NewButtonWithIcon("Edit wording…", theme.DocumentCreateIcon(), e.onEditWording)
 	e.wordingMissing = widget.NewCheck("Wording missing from the source", func(bool) {})
-	e.interpretation = widget.NewMultiLineEntry()
+	e.interpretation = newTextArea()
 	e.interpretation.Wrapping = fyne.TextWrapWord
 	e.interpretation.SetMinRowsVisible(4)
 	e.interpretation.SetPlaceHolder("what the force takes the finding to ask")
@@ -267,7 +267,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 		}
 		e.ragChip.SetRAG(model.RAG(v))
 	})
-	e.rationale = widget.NewMultiLineEntry()
+	e.rationale = newTextArea()
 	e.rationale.Wrapping = fyne.TextWrapWord
 	e.rationale.SetMinRowsVisible(3)
 	e.rationale.SetPlaceHolder("what was done, and the evidence that shows it")
@@ -276,7 +276,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	e.supersededBy = widget.NewSelect(nil, func(string) {})
 	e.related = widget.NewEntry()
 	e.related.SetPlaceHolder("references, separated by commas")
-	e.position = widget.NewMultiLineEntry()
+	e.position = newTextArea()
 	e.position.Wrapping = fyne.TextWrapWord
 	e.position.SetMinRowsVisible(2)
 
@@ -663,7 +663,7 @@ func (e *editorScreen) onSave() {
 // askRevision asks why the current target moved and who agreed, then saves
 // with a new revision.
 func (e *editorScreen) askRevision(f model.Finding) {
-	reason := widget.NewMultiLineEntry()
+	reason := newTextArea()
 	reason.Wrapping = fyne.TextWrapWord
 	reason.SetMinRowsVisible(3)
 	agreed := widget.NewEntry()

@@ -168,7 +168,7 @@ func (t *milestonesTab) editDialog(m model.Milestone) {
 	owner := t.ownerSelect(m.OwnerID)
 	due := newDateEntry()
 	due.SetDate(m.CurrentDue)
-	notes := widget.NewMultiLineEntry()
+	notes := newTextArea()
 	notes.Wrapping = fyne.TextWrapWord
 	notes.SetText(m.Notes)
 	problem := newFieldError()
@@ -241,7 +241,7 @@ func (t *milestonesTab) onRevise() {
 	}
 	due := newDateEntry()
 	due.SetDate(m.CurrentDue)
-	reason := widget.NewMultiLineEntry()
+	reason := newTextArea()
 	reason.Wrapping = fyne.TextWrapWord
 	agreed := widget.NewEntry()
 	problem := newFieldError()

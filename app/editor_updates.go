@@ -101,7 +101,7 @@ func (t *updatesTab) refresh() {
 func (t *updatesTab) onAdd() {
 	date := newDateEntry()
 	date.SetDate(t.e.u.today())
-	narrative := widget.NewMultiLineEntry()
+	narrative := newTextArea()
 	narrative.Wrapping = fyne.TextWrapWord
 	narrative.SetMinRowsVisible(6)
 	narrative.SetPlaceHolder("What has happened since the last update, and what comes next")

@@ -23,7 +23,7 @@ import (
 type importReportScreen struct {
 	u        *ui
 	dlg      dialog.Dialog
-	paste    *widget.Entry
+	paste    *textArea
 	title    *widget.Entry
 	summary  *widget.Label
 	rows     *fyne.Container
@@ -41,7 +41,7 @@ func (u *ui) onImportReport() {
 
 func newImportReportScreen(u *ui) *importReportScreen {
 	s := &importReportScreen{u: u}
-	s.paste = widget.NewMultiLineEntry()
+	s.paste = newTextArea()
 	s.paste.SetPlaceHolder("Paste the report's text here, or open a .txt or .pdf file")
 	// No word wrap: text pasted from a web page or PDF can come as one
 	// line of tens of thousands of characters, which Fyne takes seconds

@@ -191,7 +191,7 @@ func (s *reportsScreen) editDialog(r model.Report) {
 	}
 	link := widget.NewEntry()
 	link.SetText(r.URL)
-	notes := widget.NewMultiLineEntry()
+	notes := newTextArea()
 	notes.Wrapping = fyne.TextWrapWord
 	notes.SetText(r.Notes)
 	problem := newFieldError()

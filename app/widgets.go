@@ -305,3 +305,23 @@ func (c *calendarIcon) Tapped(*fyne.PointEvent) {
 
 // Cursor shows the pointing hand, so the icon reads as clickable.
 func (c *calendarIcon) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// textArea is a multi-line text field in which Tab moves on to the next
+// field, as in a form, rather than typing a tab character: people fill in
+// a reason and then Tab to "Agreed by", and a tab in a narrative means
+// nothing in the return.
+type textArea struct {
+	widget.Entry
+}
+
+func newTextArea() *textArea {
+	t := &textArea{}
+	t.MultiLine = true
+	t.Wrapping = fyne.TextWrapWord
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// AcceptsTab reports false, so that Tab moves the keyboard to the next
+// field.
+func (t *textArea) AcceptsTab() bool { return false }
