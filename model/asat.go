@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -234,26 +235,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		s.byID[f.ID] = i
 	}
 
-	// Updates belong to included findings only, grouped by finding so
-	// that each finding's are one run of the slice (a counting sort: one
-	// copy, and the store's slice is let go).
-	counts := make([]int, len(s.Findings)+1)
-	for _, u := range s.Updates {
-		if i, ok := s.byID[u.FindingID]; ok {
-			counts[i+1]++
-		}
-	}
-	for i := 1; i < len(counts); i++ {
-		counts[i] += counts[i-1]
-	}
-	grouped := make([]Update, counts[len(counts)-1])
-	for _, u := range s.Updates {
-		if i, ok := s.byID[u.FindingID]; ok {
-			grouped[counts[i]] = u
-			counts[i]++
-		}
-	}
-	s.Updates = grouped
+	s.Updates = groupUpdates(s.Updates, d.updates[len(s.Updates):], s.byID, len(s.Findings))
 
 	milestones := d.milestones
 	if err := restoreDeleted(later, EntityMilestone, func(m Milestone) { milestones = append(milestones, m) }); err != nil {
@@ -320,6 +302,49 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 
 	s.index()
 	return s, nil
+}
+
+// groupUpdates keeps the updates of included findings (byID gives each
+// one's place among n findings) and groups them by finding in that order,
+// each finding's in the order they came: a counting sort, done in place so
+// that a large register's updates are never held twice. dropped is the
+// rest of the store's slice, past the updates kept so far; it is cleared so
+// that the narratives of updates left out can be let go.
+func groupUpdates(us, dropped []Update, byID map[ID]int, n int) []Update {
+	clear(dropped)
+	counts := make([]int, n+1)
+	dest := make([]int32, 0, len(us))
+	kept := 0
+	for _, u := range us {
+		if i, ok := byID[u.FindingID]; ok {
+			counts[i+1]++
+			us[kept] = u
+			dest = append(dest, int32(i))
+			kept++
+		}
+	}
+	clear(us[kept:])
+	us = us[:kept:kept]
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	for p, i := range dest {
+		dest[p] = int32(counts[i])
+		counts[i]++
+	}
+	// Each swap puts one update in its final place.
+	for p := range us {
+		for int(dest[p]) != p {
+			q := dest[p]
+			us[p], us[q] = us[q], us[p]
+			dest[p], dest[q] = dest[q], dest[p]
+		}
+	}
+	if kept < cap(us)/2 {
+		// Few kept (an as-at date long ago): hold only what is needed.
+		us = slices.Clone(us)
+	}
+	return us
 }
 
 // setDirectlyAfter reports whether the finding's status or RAG was changed
