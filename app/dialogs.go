@@ -15,10 +15,10 @@ import (
 // formDialog shows content with a confirm button. submit runs on confirm;
 // when it fails, its message is shown in problem and the dialog comes back
 // with everything typed still in it, so nothing is lost to a mistake.
-// The keyboard starts in the first empty field (the first field when all
-// are filled in), and Enter in a one-line field confirms, as in any desktop
-// dialog.
-func (u *ui) formDialog(title, confirm string, content fyne.CanvasObject, problem *widget.Label, submit func() error) {
+// The keyboard starts in the first field, or in start when given (a field
+// after one filled in for the person, such as today's date), and Enter in
+// a one-line field confirms, as in any desktop dialog.
+func (u *ui) formDialog(title, confirm string, content fyne.CanvasObject, problem *widget.Label, submit func() error, start ...fyne.Focusable) {
 	fields := fieldsIn(content)
 	// last is the field Enter was pressed in; the keyboard goes back to
 	// it when the dialog returns with a problem.
@@ -28,23 +28,15 @@ func (u *ui) formDialog(title, confirm string, content fyne.CanvasObject, proble
 			u.win.Canvas().Focus(last)
 			return
 		}
-		// The first empty field: a date filled in with today is usually
-		// right, and the narrative after it is what is to be typed.
-		var first fyne.Focusable
+		if len(start) > 0 {
+			u.win.Canvas().Focus(start[0])
+			return
+		}
 		for _, f := range fields {
-			if f.entry.Disabled() {
-				continue
-			}
-			if f.entry.Text == "" {
+			if !f.entry.Disabled() {
 				u.win.Canvas().Focus(f.focus)
 				return
 			}
-			if first == nil {
-				first = f.focus
-			}
-		}
-		if first != nil {
-			u.win.Canvas().Focus(first)
 		}
 	}
 	var d *dialog.ConfirmDialog

@@ -168,5 +168,5 @@ func (t *updatesTab) onAdd() {
 		t.e.history.refresh()
 		t.e.u.changed()
 		return nil
-	})
+	}, narrative) // the date is today's already; the narrative is what is to be typed
 }
