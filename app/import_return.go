@@ -28,6 +28,7 @@ type importReturnScreen struct {
 	summary  *widget.Label
 	list     *fyne.Container
 	apply    *widget.Button
+	reread   *widget.Button  // reads the open workbook again with the password
 	bar      *fyne.Container // the dialog's buttons, laid out again when a label changes
 
 	name string
@@ -51,8 +52,12 @@ func newImportReturnScreen(u *ui) *importReturnScreen {
 	s.apply = widget.NewButton("Apply", s.onApply)
 	s.apply.Importance = widget.HighImportance
 	s.apply.Disable()
+	// Reading again needs a workbook to read: until one is open the
+	// button would do nothing, so it is not offered.
+	s.reread = widget.NewButton("Read again with the password", s.onReread)
+	s.reread.Disable()
 	top := container.NewVBox(heading("Import a returned progress spreadsheet"),
-		container.NewBorder(nil, nil, widget.NewButton("Open a return…", s.onOpenFile), widget.NewButton("Read again with the password", s.onReread), s.password),
+		container.NewBorder(nil, nil, widget.NewButton("Open a return…", s.onOpenFile), s.reread, s.password),
 		s.summary)
 	scroll := container.NewVScroll(s.list)
 	scroll.SetMinSize(fyne.NewSize(900, 320))
@@ -93,6 +98,7 @@ func (s *importReturnScreen) onReread() {
 // the changes.
 func (s *importReturnScreen) load(name string, data []byte) {
 	s.name, s.data = name, data
+	s.reread.Enable()
 	s.diff = nil
 	s.list.RemoveAll()
 	password := s.password.Text

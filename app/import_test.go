@@ -100,6 +100,9 @@ func TestImportReturnScreen(t *testing.T) {
 
 	s := newImportReturnScreen(h.u)
 	s.dlg.Show()
+	if !s.reread.Disabled() {
+		t.Error("reading again is offered before a return is open")
+	}
 	s.load("return.xlsx", data)
 	if s.diff != nil || !strings.Contains(s.summary.Text, "password") {
 		t.Fatalf("without the password: %q", s.summary.Text)
