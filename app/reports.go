@@ -56,7 +56,7 @@ func newReportsScreen(u *ui) *reportsScreen {
 	help := widget.NewLabel("The Police and Crime Commissioner must publish a response within 56 days of publication.")
 	help.TextStyle = fyne.TextStyle{Italic: true}
 	// An empty register says what to do rather than showing a blank page.
-	s.empty = widget.NewLabel("No reports yet. Add one by hand with \"Add report…\", or read one in with File → Import a report….")
+	s.empty = widget.NewLabel("No reports yet. Add one by hand with \"Add report…\", or read one in with File → Import a report.")
 	s.empty.Wrapping = fyne.TextWrapWord
 	s.empty.Hide()
 	s.content = container.NewBorder(container.NewVBox(container.NewHBox(add, help), s.empty), nil, nil, nil, s.list)
