@@ -89,9 +89,7 @@ func newExportScreen(u *ui) *exportScreen {
 	s.repeat.SetPlaceHolder("Type the password again")
 	s.folder = widget.NewEntry()
 	s.folder.SetPlaceHolder("The folder to save in")
-	if home, err := os.UserHomeDir(); err == nil {
-		s.folder.SetText(home)
-	}
+	s.folder.SetText(shortPath(defaultExportFolder()))
 	s.name = widget.NewEntry()
 	s.problem = newFieldError()
 	s.run = widget.NewButton("Export", s.onExport)
@@ -275,7 +273,7 @@ func (s *exportScreen) read() (choices, error) {
 		return c, errors.New("the two passwords differ: type the same password in both boxes")
 	}
 	c.password = s.password.Text
-	folder := strings.TrimSpace(s.folder.Text)
+	folder := expandPath(strings.TrimSpace(s.folder.Text))
 	if info, err := os.Stat(folder); folder == "" || err != nil || !info.IsDir() {
 		return c, fmt.Errorf("choose a folder to save in: %q is not a folder on this computer", folder)
 	}
@@ -297,12 +295,12 @@ func (s *exportScreen) onChooseFolder() {
 			return
 		}
 		if dir != nil {
-			s.folder.SetText(dir.Path())
+			s.folder.SetText(shortPath(dir.Path()))
 		}
 	}, s.u.win)
 	d.SetTitleText("Choose the folder to save the workbook in")
 	d.SetConfirmText("Save here")
-	if l, err := storage.ListerForURI(storage.NewFileURI(s.folder.Text)); err == nil {
+	if l, err := storage.ListerForURI(storage.NewFileURI(expandPath(s.folder.Text))); err == nil {
 		d.SetLocation(l)
 	}
 	d.Show()
@@ -381,7 +379,7 @@ func (s *exportScreen) start(c choices, replace bool) {
 // done shows what was saved, any warnings, and what can be done next.
 func (s *exportScreen) done(w *export.Workbook, saved export.Saved, encrypted bool) {
 	s.last, s.lastSaved = w, saved
-	text := fmt.Sprintf("Saved %s\nin %s\nMarked %s; SHA-256 %s.", filepath.Base(saved.Path), filepath.Dir(saved.Path), w.Marking, saved.SHA256)
+	text := fmt.Sprintf("Saved %s\nin %s\nMarked %s; SHA-256 %s.", filepath.Base(saved.Path), shortPath(filepath.Dir(saved.Path)), w.Marking, saved.SHA256)
 	if encrypted {
 		text += "\nIt opens only with the password: keep the password apart from the file."
 	}

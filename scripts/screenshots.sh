@@ -96,7 +96,9 @@ kill "$pid"
 wait "$pid" 2>/dev/null || true
 
 # The export: the quarterly return written into the temporary folder (the
-# export screen offers the home folder, which HOME points at here).
+# export screen offers the Documents folder under HOME, shown as
+# ~/Documents, so the picture names no folder of this computer).
+mkdir -p "$work/Documents"
 HOME="$work" IMPROVEMENT_TRACKER_SCREEN=export "$bin" >>"$log" 2>&1 &
 pid=$!
 win=$(timeout 30 xdotool search --sync --onlyvisible --name "Improvement Tracker" | head -1)
@@ -108,7 +110,7 @@ sleep 3
 import -window root "$out/14-export-done.png"
 kill "$pid"
 wait "$pid" 2>/dev/null || true
-if ! ls "$work"/*.xlsx >/dev/null 2>&1; then
+if ! ls "$work"/Documents/*.xlsx >/dev/null 2>&1; then
 	echo "screenshots: the export screen did not write a workbook" >&2
 	cat "$log" >&2
 	exit 1
