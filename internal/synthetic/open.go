@@ -14,7 +14,7 @@ import (
 
 // generatorVersion changes whenever Generate's output changes, so a cached
 // register from an older generator is not reused.
-const generatorVersion = 1
+const generatorVersion = 2
 
 var cache struct {
 	sync.Mutex

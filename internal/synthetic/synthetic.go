@@ -161,8 +161,9 @@ func (g *gen) findings(tx model.Tx, start, end int) error {
 		target := r.Published.AddDays(180 + g.rnd.IntN(720))
 		subject := g.pick(subjects)
 		final := finals[g.rnd.IntN(len(finals))]
+		verb := g.pick(verbs)
 		f := model.Finding{ReportID: r.ID, Type: typ, Area: g.pick(areas), Grade: model.Grades[g.rnd.IntN(len(model.Grades))],
-			Title:          fmt.Sprintf("%s %s", strings.ToUpper(g.pick(verbs)[:1])+g.pick(verbs)[1:], subject),
+			Title:          fmt.Sprintf("%s %s", strings.ToUpper(verb[:1])+verb[1:], subject),
 			Verbatim:       fmt.Sprintf("The force should %s %s. %s %s", g.pick(verbs), subject, g.sentence(25), g.sentence(20)),
 			ChiefOfficerID: g.people[g.rnd.IntN(12)], DeliveryLeadID: g.people[g.rnd.IntN(len(g.people))],
 			GovernanceBoard: "Force Improvement Board", CurrentTarget: target, Status: model.NotStarted}
