@@ -41,10 +41,11 @@ build: deps-build
 run: build
 	./$(BIN)
 
-# test is what CI runs: formatting, vet and the race-checked suite on the
+# test is what CI runs: the build packages first (the race detector needs gcc),
+# then formatting, vet and the race-checked suite on the
 # headless driver (the ci tag), then a real build of the GUI binary so that
 # a broken GLFW build is caught too.
-test: vet unit build
+test: deps-build vet unit build
 	@echo "make test: all checks passed"
 
 vet:
