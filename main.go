@@ -9,6 +9,7 @@ import (
 
 	"improvementtracker/cli"
 	"improvementtracker/internal/console"
+	"improvementtracker/internal/locale"
 )
 
 func main() {
@@ -16,6 +17,7 @@ func main() {
 		// The Windows window build has no console of its own: borrow the
 		// prompt's, so that commands typed there print there.
 		console.AttachParent()
+		locale.Restore()
 		os.Exit(cli.Run(os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Version: appInfo()}))
 	}
 	runGUI()
