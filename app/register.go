@@ -38,9 +38,10 @@ var colTitles = [numCols]string{"Ref", "Type", "Area", "Grade", "Title", "Chief 
 	"Delivery lead", "Status", "RAG", "Current target", "Days overdue"}
 
 // colWidths are chosen so that the columns a person scans first read in
-// full in a 1280-pixel window; the rest are a scroll away.
+// full in a 1280-pixel window; the rest are a scroll away. The chief
+// officer column is narrow because ranks are abbreviated there (ACC, DCC).
 var colWidths = [numCols]float32{
-	colRef: 182, colType: 150, colArea: 210, colGrade: 170, colTitle: 250, colChief: 215,
+	colRef: 182, colType: 150, colArea: 210, colGrade: 170, colTitle: 295, colChief: 170,
 	colDelivery: 215, colStatus: 290, colRAG: 95, colTarget: 115, colOverdue: 110}
 
 // colOrder is the order columns appear in: what is late and who owns it

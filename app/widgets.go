@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -240,10 +241,30 @@ func personShort(people map[model.ID]model.Person, id model.ID) string {
 		return ""
 	}
 	if p.Name != "" {
-		return p.Name
+		return abbreviateRanks(p.Name)
 	}
-	return p.Role
+	return abbreviateRanks(p.Role)
 }
+
+// rankAbbreviations are the short forms forces use in tables and minutes,
+// longest first so that "Deputy Chief Constable" is not read as "Chief
+// Constable". In a narrow column the part that tells two leads apart ("ACC
+// (Crime)", "ACC (Local Policing)") then stays in view.
+var rankAbbreviations = strings.NewReplacer(
+	"Detective Chief Superintendent", "Det Ch Supt",
+	"Assistant Chief Constable", "ACC",
+	"Deputy Chief Constable", "DCC",
+	"Assistant Chief Officer", "ACO",
+	"Chief Superintendent", "Ch Supt",
+	"Detective Superintendent", "Det Supt",
+	"Detective Chief Inspector", "DCI",
+	"Chief Constable", "CC",
+	"Superintendent", "Supt",
+	"Chief Inspector", "Ch Insp",
+	"Detective Inspector", "DI",
+)
+
+func abbreviateRanks(s string) string { return rankAbbreviations.Replace(s) }
 
 func peopleByID(ps []model.Person) map[model.ID]model.Person {
 	m := make(map[model.ID]model.Person, len(ps))
