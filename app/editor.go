@@ -816,3 +816,24 @@ func (e *editorScreen) reloadFinding() {
 	e.status.SetSelected(string(f.Status))
 	e.rag.SetSelected(orText(string(f.RAG), noneChoice))
 }
+
+// findingItems reads one of the open finding's lists (milestones, evidence,
+// progress updates, history) for the editor's tabs. A finding not yet saved
+// has none. A failed read is shown, naming what was being read, and gives
+// an empty list.
+func findingItems[T any](e *editorScreen, what string, read func(model.ReadTx, model.ID) ([]T, error)) []T {
+	if e.orig.ID == 0 {
+		return nil
+	}
+	var items []T
+	err := e.u.store.View(func(tx model.ReadTx) error {
+		var err error
+		items, err = read(tx, e.orig.ID)
+		return err
+	})
+	if err != nil {
+		e.u.showError(fmt.Errorf("reading %s: %w", what, err))
+		return nil
+	}
+	return items
+}

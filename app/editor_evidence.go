@@ -93,17 +93,7 @@ func sizeText(n int64) string {
 }
 
 func (t *evidenceTab) refresh() {
-	t.items = nil
-	if t.e.orig.ID != 0 {
-		err := t.e.u.store.View(func(tx model.ReadTx) error {
-			var err error
-			t.items, err = tx.Evidence(t.e.orig.ID)
-			return err
-		})
-		if err != nil {
-			t.e.u.showError(fmt.Errorf("reading evidence: %w", err))
-		}
-	}
+	t.items = findingItems(t.e, "evidence", model.ReadTx.Evidence)
 	t.list.UnselectAll()
 	t.selected = -1
 	t.list.Refresh()

@@ -43,19 +43,8 @@ func newHistoryTab(e *editorScreen) *historyTab {
 
 func (t *historyTab) refresh() {
 	t.lines = nil
-	if t.e.orig.ID != 0 {
-		var events []model.AuditEvent
-		err := t.e.u.store.View(func(tx model.ReadTx) error {
-			var err error
-			events, err = tx.Audit(t.e.orig.ID)
-			return err
-		})
-		if err != nil {
-			t.e.u.showError(fmt.Errorf("reading the history: %w", err))
-		}
-		for _, ev := range slices.Backward(events) {
-			t.lines = append(t.lines, describeEvent(ev))
-		}
+	for _, ev := range slices.Backward(findingItems(t.e, "the history", model.ReadTx.Audit)) {
+		t.lines = append(t.lines, describeEvent(ev))
 	}
 	t.list.Refresh()
 }

@@ -89,17 +89,7 @@ func (t *milestonesTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 }
 
 func (t *milestonesTab) refresh() {
-	t.items = nil
-	if t.e.orig.ID != 0 {
-		err := t.e.u.store.View(func(tx model.ReadTx) error {
-			var err error
-			t.items, err = tx.Milestones(t.e.orig.ID)
-			return err
-		})
-		if err != nil {
-			t.e.u.showError(fmt.Errorf("reading milestones: %w", err))
-		}
-	}
+	t.items = findingItems(t.e, "milestones", model.ReadTx.Milestones)
 	t.list.UnselectAll()
 	t.selected = -1
 	t.list.Refresh()

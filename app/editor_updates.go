@@ -81,17 +81,7 @@ func (t *updatesTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 }
 
 func (t *updatesTab) refresh() {
-	t.items = nil
-	if t.e.orig.ID != 0 {
-		err := t.e.u.store.View(func(tx model.ReadTx) error {
-			var err error
-			t.items, err = tx.Updates(t.e.orig.ID)
-			return err
-		})
-		if err != nil {
-			t.e.u.showError(fmt.Errorf("reading progress updates: %w", err))
-		}
-	}
+	t.items = findingItems(t.e, "progress updates", model.ReadTx.Updates)
 	slices.Reverse(t.items)
 	t.list.Refresh()
 }
