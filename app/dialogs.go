@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -187,4 +188,13 @@ func (u *ui) editPersonDialog(p model.Person, done func(model.Person)) {
 
 func wrapWithProblem(o fyne.CanvasObject, problem *widget.Label) fyne.CanvasObject {
 	return container.NewVBox(o, problem)
+}
+
+// readCapped reads a file the user picked, and closes it. It reads one byte
+// past limit, so that an oversized file is found without reading all of
+// it; over reports that, and data then holds limit+1 bytes.
+func readCapped(r io.ReadCloser, limit int) (data []byte, over bool, err error) {
+	defer r.Close()
+	data, err = io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	return data, len(data) > limit, err
 }

@@ -202,15 +202,12 @@ func (t *evidenceTab) onAttach() {
 
 // attachFrom reads a file to attach (closing r) and asks for its details.
 func (t *evidenceTab) attachFrom(name string, r io.ReadCloser) {
-	defer r.Close()
-	// Read one byte past the limit so an oversized file is refused
-	// without reading all of it.
-	data, err := io.ReadAll(io.LimitReader(r, model.MaxAttachmentSize+1))
+	data, over, err := readCapped(r, model.MaxAttachmentSize)
 	if err != nil {
 		t.e.u.showError(fmt.Errorf("reading %s: %w", name, err))
 		return
 	}
-	if len(data) > model.MaxAttachmentSize {
+	if over {
 		t.e.u.showError(fmt.Errorf("%s is larger than %s, the most the register holds. Keep it on force systems and add a reference to it instead",
 			name, sizeText(model.MaxAttachmentSize)))
 		return

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -88,13 +87,12 @@ func (s *importReportScreen) onOpenFile() {
 		if r == nil {
 			return
 		}
-		defer r.Close()
-		b, err := io.ReadAll(io.LimitReader(r, report.MaxFileBytes+1))
+		b, over, err := readCapped(r, report.MaxFileBytes)
 		if err != nil {
 			s.u.showError(fmt.Errorf("cannot read %s: %w", r.URI().Name(), err))
 			return
 		}
-		if len(b) > report.MaxFileBytes {
+		if over {
 			s.u.showError(fmt.Errorf("%s is larger than a report can be (%d MB at most)", r.URI().Name(), report.MaxFileBytes>>20))
 			return
 		}

@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -76,8 +75,8 @@ func (s *importReturnScreen) onOpenFile() {
 		if r == nil {
 			return
 		}
-		defer r.Close()
-		b, err := io.ReadAll(io.LimitReader(r, returns.MaxFileBytes+1))
+		// An oversized workbook is refused by the reader, in its words.
+		b, _, err := readCapped(r, returns.MaxFileBytes)
 		if err != nil {
 			s.u.showError(fmt.Errorf("cannot read %s: %w", r.URI().Name(), err))
 			return
