@@ -93,11 +93,11 @@ func openStore(path string) (model.Store, error) {
 func backups() *app.Backups {
 	return &app.Backups{
 		Make: func(s model.Store) (string, error) {
-			st, ok := s.(*storage.Store)
+			b, ok := s.(model.Backuper)
 			if !ok {
-				return "", errors.New("this register cannot be backed up from here")
+				return "", errors.New("this register keeps no backups of its own: its server's backups cover it")
 			}
-			return st.Backup()
+			return b.Backup()
 		},
 		List: func(path string) ([]app.BackupFile, error) {
 			bs, err := storage.ListBackups(path)

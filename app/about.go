@@ -26,7 +26,7 @@ func (u *ui) aboutText() []string {
 	return []string{
 		"Version " + v,
 		"Built with " + version.Platform(),
-		"Register file: " + u.store.Path(),
+		"Register file: " + storePath(u.store),
 		"The register is kept only in that file on this computer, readable by your user account alone. " +
 			"Improvement Tracker sends nothing over the network; backups are kept in the \"backups\" folder beside the file.",
 	}

@@ -25,6 +25,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -342,7 +343,7 @@ func (u *ui) showTabs() {
 // reports, which is when the welcome screen is offered.
 func (u *ui) registerEmpty() bool {
 	empty := false
-	err := u.store.View(func(tx model.ReadTx) error {
+	err := u.store.View(context.Background(), func(tx model.ReadTx) error {
 		fs, err := tx.Findings()
 		if err != nil {
 			return err
@@ -420,7 +421,7 @@ func (u *ui) updateTitle() {
 // settings reads the register's settings.
 func (u *ui) settings() (model.Settings, error) {
 	var s model.Settings
-	err := u.store.View(func(tx model.ReadTx) error {
+	err := u.store.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		s, err = tx.Settings()
 		return err
@@ -439,7 +440,7 @@ func (u *ui) actor() model.Actor {
 
 // update runs fn in a write transaction as the settings' author.
 func (u *ui) update(fn func(tx model.Tx) error) error {
-	return u.store.Update(u.actor(), fn)
+	return u.store.Update(context.Background(), u.actor(), fn)
 }
 
 // showError shows err in a dialog. The message is err.Error(), so callers

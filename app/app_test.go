@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -181,7 +182,7 @@ func typeInto(e fyne.Focusable, text string) {
 func (h *harness) finding(ref string) model.Finding {
 	h.t.Helper()
 	var f model.Finding
-	err := h.store.View(func(tx model.ReadTx) error {
+	err := h.store.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		f, err = tx.FindingByRef(ref)
 		return err

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -69,7 +70,7 @@ func BenchmarkRegisterLoad(b *testing.B) {
 	s := synthetic.Open(b)
 	today := model.Today(s.Now())
 	for b.Loop() {
-		err := s.View(func(tx model.ReadTx) error {
+		err := s.View(context.Background(), func(tx model.ReadTx) error {
 			_, err := loadRegister(tx, today)
 			return err
 		})
@@ -91,7 +92,7 @@ func BenchmarkDashboard(b *testing.B) {
 		// The snapshot alone, to tell its share from the dashboard's own.
 		b.Run(c.name+"/snapshot-only", func(b *testing.B) {
 			for b.Loop() {
-				err := s.View(func(tx model.ReadTx) error {
+				err := s.View(context.Background(), func(tx model.ReadTx) error {
 					_, err := model.TakeSnapshot(tx, c.asAt)
 					return err
 				})
@@ -102,7 +103,7 @@ func BenchmarkDashboard(b *testing.B) {
 		})
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				err := s.View(func(tx model.ReadTx) error {
+				err := s.View(context.Background(), func(tx model.ReadTx) error {
 					_, err := buildDashboard(tx, c.asAt, "", "")
 					return err
 				})

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -168,7 +169,7 @@ func (s *dashboardScreen) refresh() {
 	s.title.SetText("Working out the register as at " + asAt.String() + "…")
 	var d *dashboard
 	s.u.background(func() error {
-		return store.View(func(tx model.ReadTx) error {
+		return store.View(context.Background(), func(tx model.ReadTx) error {
 			var err error
 			d, err = buildDashboard(tx, asAt, chief, report)
 			return err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -79,7 +80,7 @@ type editorScreen struct {
 // newEditorScreen opens the finding with id, or a new finding when id is 0.
 func newEditorScreen(u *ui, id model.ID) (*editorScreen, error) {
 	e := &editorScreen{u: u, errs: map[string]*widget.Label{}}
-	err := u.store.View(func(tx model.ReadTx) error {
+	err := u.store.View(context.Background(), func(tx model.ReadTx) error {
 		if id != 0 {
 			f, err := tx.Finding(id)
 			if err != nil {
@@ -706,7 +707,7 @@ func (e *editorScreen) askRevision(f model.Finding) {
 func (e *editorScreen) store(f model.Finding, by model.Actor) {
 	actor := e.u.actor()
 	actor.Note = by.Note
-	err := e.u.store.Update(actor, func(tx model.Tx) error {
+	err := e.u.store.Update(context.Background(), actor, func(tx model.Tx) error {
 		return tx.SaveFinding(&f)
 	})
 	if err != nil {
@@ -718,7 +719,7 @@ func (e *editorScreen) store(f model.Finding, by model.Actor) {
 		return
 	}
 	// Read back what the store kept (reference, timestamps).
-	_ = e.u.store.View(func(tx model.ReadTx) error {
+	_ = e.u.store.View(context.Background(), func(tx model.ReadTx) error {
 		if g, err := tx.Finding(f.ID); err == nil {
 			f = g
 		}
@@ -782,7 +783,7 @@ func (e *editorScreen) onCancel() {
 // refreshRelated reloads people, reports and findings for the pickers after
 // a change elsewhere, keeping what is typed.
 func (e *editorScreen) refreshRelated() {
-	err := e.u.store.View(e.loadRelated)
+	err := e.u.store.View(context.Background(), e.loadRelated)
 	if err != nil {
 		e.u.showError(err)
 		return
@@ -803,7 +804,7 @@ func (e *editorScreen) refreshPeople() { e.refreshRelated() }
 // them, without losing other edits in the form.
 func (e *editorScreen) reloadFinding() {
 	var f model.Finding
-	err := e.u.store.View(func(tx model.ReadTx) error {
+	err := e.u.store.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		f, err = tx.Finding(e.orig.ID)
 		return err
@@ -826,7 +827,7 @@ func findingItems[T any](e *editorScreen, what string, read func(model.ReadTx, m
 		return nil
 	}
 	var items []T
-	err := e.u.store.View(func(tx model.ReadTx) error {
+	err := e.u.store.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		items, err = read(tx, e.orig.ID)
 		return err

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -220,7 +221,7 @@ func (t *evidenceTab) attachFrom(name string, r io.ReadCloser) {
 // the recorded SHA-256.
 func (t *evidenceTab) readFile(ev model.Evidence) ([]byte, error) {
 	var data []byte
-	err := t.e.u.store.View(func(tx model.ReadTx) error {
+	err := t.e.u.store.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		data, err = tx.EvidenceFile(ev.ID)
 		return err

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -120,7 +121,7 @@ func (t *milestonesTab) save(m model.Milestone, note string) error {
 	}
 	actor := t.e.u.actor()
 	actor.Note = note
-	if err := t.e.u.store.Update(actor, func(tx model.Tx) error { return tx.SaveMilestone(&m) }); err != nil {
+	if err := t.e.u.store.Update(context.Background(), actor, func(tx model.Tx) error { return tx.SaveMilestone(&m) }); err != nil {
 		return fmt.Errorf("the milestone was not saved: %w", err)
 	}
 	t.refresh()

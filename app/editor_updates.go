@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -150,7 +151,7 @@ func (t *updatesTab) onAdd() {
 			return fmt.Errorf("the finding cannot take that status yet: %s. Fill it in on the Details tab and save first", plainProblem(err))
 		}
 		actor := model.Actor{Who: up.Author}
-		if err := t.e.u.store.Update(actor, func(tx model.Tx) error { return tx.AppendUpdate(&up) }); err != nil {
+		if err := t.e.u.store.Update(context.Background(), actor, func(tx model.Tx) error { return tx.AppendUpdate(&up) }); err != nil {
 			return fmt.Errorf("the update was not saved: %w", err)
 		}
 		t.refresh()

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -138,7 +139,7 @@ func (s *exportScreen) refresh() {
 	}
 	var leads []model.Person
 	var settings model.Settings
-	err := s.u.store.View(func(tx model.ReadTx) error {
+	err := s.u.store.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		if settings, err = tx.Settings(); err != nil {
 			return err

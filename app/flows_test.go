@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -106,7 +107,7 @@ func TestFlowTargetRevision(t *testing.T) {
 		t.Errorf("stored revision %+v", rev)
 	}
 	var events []model.AuditEvent
-	if err := h.store.View(func(tx model.ReadTx) error {
+	if err := h.store.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		events, err = tx.Audit(after.ID)
 		return err
@@ -203,7 +204,7 @@ func TestFlowMilestoneAndUpdate(t *testing.T) {
 	}
 	changed := newest
 	changed.Narrative = "rewritten"
-	err := h.store.Update(model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&changed) })
+	err := h.store.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&changed) })
 	if !errors.Is(err, model.ErrAppendOnly) {
 		t.Errorf("changing a saved update gave %v, want ErrAppendOnly", err)
 	}

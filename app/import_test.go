@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,7 @@ func TestImportReportScreen(t *testing.T) {
 	}
 	h.tapDialog("Import 20 findings")
 	var fs []model.Finding
-	h.store.View(func(tx model.ReadTx) error { fs, _ = tx.Findings(); return nil })
+	h.store.View(context.Background(), func(tx model.ReadTx) error { fs, _ = tx.Findings(); return nil })
 	if len(fs) != 20 {
 		t.Fatalf("stored %d findings, want 20", len(fs))
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -88,7 +89,7 @@ func newPeopleScreen(u *ui) *peopleScreen {
 
 func (s *peopleScreen) refresh() {
 	var ps []model.Person
-	err := s.u.store.View(func(tx model.ReadTx) error {
+	err := s.u.store.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		ps, err = tx.People()
 		return err
@@ -130,7 +131,7 @@ func (s *peopleScreen) current() (model.Person, bool) {
 // holdingsOf reads what a person owns.
 func (s *peopleScreen) holdingsOf(id model.ID) (holdings, error) {
 	var h holdings
-	err := s.u.store.View(func(tx model.ReadTx) error {
+	err := s.u.store.View(context.Background(), func(tx model.ReadTx) error {
 		fs, err := tx.Findings()
 		if err != nil {
 			return err
@@ -312,7 +313,7 @@ func (s *peopleScreen) reassign(from, to model.Person) (int, error) {
 	actor := s.u.actor()
 	actor.Note = "reassigned from " + from.Label() + " to " + to.Label()
 	n := 0
-	err := s.u.store.Update(actor, func(tx model.Tx) error {
+	err := s.u.store.Update(context.Background(), actor, func(tx model.Tx) error {
 		fs, err := tx.Findings()
 		if err != nil {
 			return err

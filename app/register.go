@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"image/color"
@@ -578,7 +579,7 @@ func (s *registerScreen) refresh() {
 	today := s.u.today()
 	var d *registerData
 	s.u.background(func() error {
-		return store.View(func(tx model.ReadTx) error {
+		return store.View(context.Background(), func(tx model.ReadTx) error {
 			var err error
 			d, err = loadRegister(tx, today)
 			return err
@@ -724,7 +725,7 @@ func (s *registerScreen) openFinding(id model.ID) {
 // openRef opens the finding with a reference, if there is one.
 func (s *registerScreen) openRef(ref string) {
 	var id model.ID
-	err := s.u.store.View(func(tx model.ReadTx) error {
+	err := s.u.store.View(context.Background(), func(tx model.ReadTx) error {
 		f, err := tx.FindingByRef(ref)
 		id = f.ID
 		return err

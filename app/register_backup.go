@@ -80,7 +80,7 @@ func (u *ui) onBackup() {
 // onRestore lists the register's backups and puts the chosen one in place,
 // after a warning.
 func (u *ui) onRestore() {
-	path := u.store.Path()
+	path := storePath(u.store)
 	list, err := u.backups.List(path)
 	if err != nil {
 		u.showError(fmt.Errorf("the backups could not be listed: %w", err))

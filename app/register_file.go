@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -89,7 +90,7 @@ func (u *ui) saveCopyIn(store model.Store, dir string) (string, error) {
 		return "", errors.New("no folder was chosen for the copy")
 	}
 	force := ""
-	_ = store.View(func(tx model.ReadTx) error {
+	_ = store.View(context.Background(), func(tx model.ReadTx) error {
 		s, err := tx.Settings()
 		force = s.ForceName
 		return err
@@ -103,7 +104,12 @@ func (u *ui) saveCopyIn(store model.Store, dir string) (string, error) {
 		return "", fmt.Errorf("the copy could not be written in %s: %w", dir, err)
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename this finds nothing
-	if _, err := store.WriteCopy(tmp); err != nil {
+	fs, ok := store.(model.FileStore)
+	if !ok {
+		tmp.Close()
+		return "", errors.New("this register is not kept in a file, so it cannot be copied from here")
+	}
+	if _, err := fs.WriteCopy(tmp); err != nil {
 		tmp.Close()
 		return "", fmt.Errorf("the copy could not be written in %s: %w", dir, err)
 	}
@@ -178,7 +184,7 @@ func (u *ui) onOpenRegister() {
 		d.SetTitleText("Open a register file")
 		d.SetConfirmText("Open register")
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".db"}))
-		if dir := filepath.Dir(u.store.Path()); dir != "" {
+		if dir := filepath.Dir(storePath(u.store)); dir != "" {
 			if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
 				d.SetLocation(l)
 			}
@@ -191,7 +197,7 @@ func (u *ui) onOpenRegister() {
 // open one. The open register is closed only once the new one has opened,
 // so a file that cannot be opened leaves everything as it was.
 func (u *ui) openRegisterAt(path string) {
-	if sameFile(path, u.store.Path()) {
+	if sameFile(path, storePath(u.store)) {
 		dialog.ShowInformation("Already open", "That register is the one open in this window.", u.win)
 		return
 	}
@@ -224,4 +230,13 @@ func sameFile(a, b string) bool {
 		return os.SameFile(ai, bi)
 	}
 	return filepath.Clean(a) == filepath.Clean(b)
+}
+
+// storePath is the open register's file, or "" for a register that is not
+// kept in a file on this computer.
+func storePath(s model.Store) string {
+	if fs, ok := s.(model.FileStore); ok {
+		return fs.Path()
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -21,7 +22,7 @@ import (
 func findingCount(t *testing.T, s model.Store) int {
 	t.Helper()
 	n := 0
-	err := s.View(func(tx model.ReadTx) error {
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
 		fs, err := tx.Findings()
 		n = len(fs)
 		return err
@@ -111,7 +112,7 @@ func TestSaveCopyWhileWriting(t *testing.T) {
 				return
 			default:
 			}
-			err := h.store.Update(model.Actor{Who: "Test"}, func(tx model.Tx) error {
+			err := h.store.Update(context.Background(), model.Actor{Who: "Test"}, func(tx model.Tx) error {
 				p := model.Person{Name: "Person " + strings.Repeat("x", i%7+1)}
 				return tx.SavePerson(&p)
 			})
@@ -178,7 +179,7 @@ func newOtherRegister(t *testing.T, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.Update(model.Actor{Who: "Test"}, func(tx model.Tx) error {
+	err = s.Update(context.Background(), model.Actor{Who: "Test"}, func(tx model.Tx) error {
 		set, err := tx.Settings()
 		if err != nil {
 			return err
@@ -217,8 +218,8 @@ func TestOpenRegister(t *testing.T) {
 	h.u.openRegisterAt(other)
 	h.u.wait()
 	h.noDialog()
-	if h.u.store.Path() != other {
-		t.Fatalf("the window shows %s, want %s", h.u.store.Path(), other)
+	if storePath(h.u.store) != other {
+		t.Fatalf("the window shows %s, want %s", storePath(h.u.store), other)
 	}
 	if title := h.u.win.Title(); !strings.Contains(title, "Example Constabulary") {
 		t.Errorf("title %q does not name the register's force", title)
@@ -228,7 +229,7 @@ func TestOpenRegister(t *testing.T) {
 		t.Error("the empty register did not bring up the welcome screen")
 	}
 	// The first register was closed, so that another window can open it.
-	if err := h.store.View(func(model.ReadTx) error { return nil }); err == nil {
+	if err := h.store.View(context.Background(), func(model.ReadTx) error { return nil }); err == nil {
 		t.Error("the previous register is still open")
 	}
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -121,7 +122,7 @@ func countsText(row reportRow) string {
 
 func (s *reportsScreen) refresh() {
 	var rows []reportRow
-	err := s.u.store.View(func(tx model.ReadTx) error {
+	err := s.u.store.View(context.Background(), func(tx model.ReadTx) error {
 		rs, err := tx.Reports()
 		if err != nil {
 			return fmt.Errorf("reading reports: %w", err)

@@ -256,7 +256,7 @@ func TestNewRegister(t *testing.T) {
 	typeInto(h.dialogEntries()[0], "second register")
 	h.tapDialog("Create")
 	h.noDialog()
-	if got, want := h.u.store.Path(), filepath.Join(dir, "second register.db"); got != want {
+	if got, want := storePath(h.u.store), filepath.Join(dir, "second register.db"); got != want {
 		t.Errorf("the window shows %s, want %s", got, want)
 	}
 	if h.u.body.Objects[0] != h.u.welcome.content {

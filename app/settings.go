@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -61,7 +62,7 @@ func (u *ui) settingsDialog(done func()) {
 		if err := s.Validate(); err != nil {
 			return err
 		}
-		if err := u.store.Update(model.Actor{Who: s.Author}, func(tx model.Tx) error { return tx.SaveSettings(s) }); err != nil {
+		if err := u.store.Update(context.Background(), model.Actor{Who: s.Author}, func(tx model.Tx) error { return tx.SaveSettings(s) }); err != nil {
 			return fmt.Errorf("the settings were not saved: %w", err)
 		}
 		u.changed()

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -59,7 +60,7 @@ func newSubmissionsScreen(u *ui) *submissionsScreen {
 // refresh reloads the list.
 func (s *submissionsScreen) refresh() {
 	var subs []model.Submission
-	err := s.u.store.View(func(tx model.ReadTx) (err error) {
+	err := s.u.store.View(context.Background(), func(tx model.ReadTx) (err error) {
 		subs, err = tx.Submissions()
 		return err
 	})

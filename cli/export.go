@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -64,7 +65,7 @@ func (x *exportFlags) settle(env *Env, s model.Store) (asAt model.Date, marking 
 	text := strings.TrimSpace(*x.marking + " " + *x.descriptor)
 	if strings.TrimSpace(*x.marking) == "" {
 		var settings model.Settings
-		if err := s.View(func(tx model.ReadTx) (err error) { settings, err = tx.Settings(); return }); err != nil {
+		if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { settings, err = tx.Settings(); return }); err != nil {
 			return asAt, marking, "", err
 		}
 		def := settings.DefaultMarking
@@ -209,7 +210,7 @@ func runExportBriefing(env *Env) (err error) {
 	var leadID model.ID
 	if strings.TrimSpace(*lead) != "" {
 		var leads []model.Person
-		if err := s.View(func(tx model.ReadTx) (err error) { leads, err = export.ChiefOfficers(tx); return }); err != nil {
+		if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { leads, err = export.ChiefOfficers(tx); return }); err != nil {
 			return err
 		}
 		p, err := export.FindLead(leads, *lead)
@@ -242,7 +243,7 @@ func runSubmissions(env *Env) (err error) {
 	}
 	defer closeStore(s, &err)
 	var subs []model.Submission
-	if err := s.View(func(tx model.ReadTx) (err error) { subs, err = tx.Submissions(); return }); err != nil {
+	if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { subs, err = tx.Submissions(); return }); err != nil {
 		return err
 	}
 	if len(subs) == 0 {

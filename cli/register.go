@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -65,7 +66,7 @@ func runList(env *Env) (err error) {
 	defer closeStore(s, &err)
 
 	var rows [][]string
-	err = s.View(func(tx model.ReadTx) error {
+	err = s.View(context.Background(), func(tx model.ReadTx) error {
 		findings, err := tx.Findings()
 		if err != nil {
 			return err
@@ -232,7 +233,7 @@ func runCheck(env *Env) (err error) {
 		return fmt.Errorf("%s has %d problem(s); restore a backup (see \"improvement-tracker restore\") or keep the file for inspection", s.Path(), len(problems))
 	}
 	var nf, nu int
-	_ = s.View(func(tx model.ReadTx) error {
+	_ = s.View(context.Background(), func(tx model.ReadTx) error {
 		fs, _ := tx.Findings()
 		us, _ := tx.Updates(0)
 		nf, nu = len(fs), len(us)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -30,7 +31,7 @@ func registerWith(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	err = s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+	err = s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
 		if err := tx.SaveSettings(model.Settings{ForceName: "Kent Police", RefPrefix: "KEN"}); err != nil {
 			return err
 		}
@@ -123,7 +124,7 @@ func TestBackupRestoreCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.Update(model.Actor{}, func(tx model.Tx) error {
+	err = s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		f, err := tx.FindingByRef("KEN-PEEL2122-AFI-01")
 		if err != nil {
 			return err

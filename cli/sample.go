@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"improvementtracker/model"
@@ -39,7 +40,7 @@ func runSample(env *Env) (err error) {
 		return fmt.Errorf("%s: %w", s.Path(), err)
 	}
 	var findings, updates, milestones int
-	err = s.View(func(tx model.ReadTx) error {
+	err = s.View(context.Background(), func(tx model.ReadTx) error {
 		all, err := tx.Findings()
 		if err != nil {
 			return err

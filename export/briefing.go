@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -101,7 +102,7 @@ func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
 	step("Reading the register as at " + asAt.String())
 	var snap *model.Snapshot
 	var subs []model.Submission
-	err := s.View(func(tx model.ReadTx) error {
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		if snap, err = model.TakeSnapshot(tx, asAt); err != nil {
 			return err

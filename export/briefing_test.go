@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"archive/zip"
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,7 +69,7 @@ func TestBriefingExceptionsFirstWithChart(t *testing.T) {
 	// Every red or overdue finding of the snapshot is listed with its
 	// latest reason.
 	var snap *model.Snapshot
-	if err := s.View(func(tx model.ReadTx) (err error) { snap, err = model.TakeSnapshot(tx, asAt); return }); err != nil {
+	if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { snap, err = model.TakeSnapshot(tx, asAt); return }); err != nil {
 		t.Fatal(err)
 	}
 	exceptions := snap.Exceptions()
@@ -131,7 +132,7 @@ func TestBriefingExceptionsFirstWithChart(t *testing.T) {
 func TestBriefingFilterAndChangesSinceLast(t *testing.T) {
 	s, c := sampleStore(t)
 	var lead model.Person
-	err := s.View(func(tx model.ReadTx) error {
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
 		leads, err := export.ChiefOfficers(tx)
 		if err != nil {
 			return err
@@ -148,7 +149,7 @@ func TestBriefingFilterAndChangesSinceLast(t *testing.T) {
 		t.Errorf("filter %q, file %q", w.Filter, filepath.Base(path))
 	}
 	var mine map[string]bool
-	err = s.View(func(tx model.ReadTx) error {
+	err = s.View(context.Background(), func(tx model.ReadTx) error {
 		fs, err := tx.Findings()
 		mine = map[string]bool{}
 		for _, f := range fs {

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -171,7 +172,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	opts.step("Reading the register as at " + asAt.String())
 	var snap *model.Snapshot
 	var last *model.Submission
-	err := s.View(func(tx model.ReadTx) error {
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		if snap, err = model.TakeSnapshot(tx, asAt); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -258,7 +259,7 @@ func TestReturnTotalsAddUp(t *testing.T) {
 func TestReturnFormulaInjectionIsText(t *testing.T) {
 	s, _ := sampleStore(t)
 	evil := `=HYPERLINK("http://x","y")`
-	err := s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
 		f, err := tx.FindingByRef(firstRef(t, tx))
 		if err != nil {
 			return err
@@ -324,7 +325,7 @@ func TestReturnLongTextIsCutWithWarning(t *testing.T) {
 	s, _ := sampleStore(t)
 	long := strings.Repeat("The force will review every case. ", 1500) // about 51,000 characters
 	var ref string
-	err := s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
 		ref = firstRef(t, tx)
 		f, err := tx.FindingByRef(ref)
 		if err != nil {
@@ -367,7 +368,7 @@ func TestReturnReproducible(t *testing.T) {
 	_, before := buildReturn(t, s, export.ReturnOptions{})
 
 	c.now = c.now.AddDate(0, 0, 1)
-	err := s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
 		fs, err := tx.Findings()
 		if err != nil {
 			return err
@@ -528,7 +529,7 @@ func TestSubmissionsAndChangesSinceLastReturn(t *testing.T) {
 		t.Fatal(err)
 	}
 	var subs []model.Submission
-	if err := s.View(func(tx model.ReadTx) (err error) { subs, err = tx.Submissions(); return }); err != nil {
+	if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { subs, err = tx.Submissions(); return }); err != nil {
 		t.Fatal(err)
 	}
 	if len(subs) != 1 || subs[0].Period != q2 || subs[0].AsAt != q2.LastDay() || subs[0].Marking != sensitive ||
@@ -591,7 +592,7 @@ func TestExportsOfAnEmptyRegister(t *testing.T) {
 
 func TestControlCharactersStayReadable(t *testing.T) {
 	s, _ := sampleStore(t)
-	err := s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
 		f, err := tx.FindingByRef(firstRef(t, tx))
 		if err != nil {
 			return err

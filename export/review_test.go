@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"archive/zip"
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -24,7 +25,7 @@ import (
 func TestHeaderKeepsLongNamesWithinTheLimit(t *testing.T) {
 	s, _ := sampleStore(t)
 	force := "The Police Service of Northern Shires, Eastern Marches & Western Isles (Joint Collaboration Unit for Protective Services and Regional Organised Crime)"
-	err := s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
 		st, err := tx.Settings()
 		if err != nil {
 			return err
@@ -37,7 +38,7 @@ func TestHeaderKeepsLongNamesWithinTheLimit(t *testing.T) {
 	}
 	marking := model.Marking{Classification: model.OfficialSensitive, Descriptor: "PERSONAL"}
 	var lead model.ID
-	if err := s.View(func(tx model.ReadTx) error {
+	if err := s.View(context.Background(), func(tx model.ReadTx) error {
 		leads, err := export.ChiefOfficers(tx)
 		if err != nil || len(leads) == 0 {
 			t.Fatalf("no chief officers: %v", err)
@@ -262,7 +263,7 @@ func TestBriefingShortensLongReasons(t *testing.T) {
 	s, _ := sampleStore(t)
 	const ref = "KEN-PEEL2122-AFI-10"
 	long := strings.Repeat("The review board met again and asked for a further audit of supervision. ", 40)
-	err := s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
 		f, err := tx.FindingByRef(ref)
 		if err != nil {
 			return err
@@ -345,7 +346,7 @@ func TestReturnTextIsNeverClipped(t *testing.T) {
 func TestBriefingKeepsListsWholeWhenTheyFit(t *testing.T) {
 	s, _ := sampleStore(t)
 	var lead model.ID
-	if err := s.View(func(tx model.ReadTx) error {
+	if err := s.View(context.Background(), func(tx model.ReadTx) error {
 		leads, err := export.ChiefOfficers(tx)
 		if err != nil {
 			return err

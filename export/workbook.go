@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -278,7 +279,7 @@ func (w *Workbook) Submission(saved Saved, by string, now time.Time) model.Submi
 // RecordSubmission stores a submission, so that the next return (or
 // briefing) can show what changed since.
 func RecordSubmission(s model.Store, sub *model.Submission) error {
-	err := s.Update(model.Actor{Who: sub.By, Note: "recorded as submitted: " + sub.FileName}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: sub.By, Note: "recorded as submitted: " + sub.FileName}, func(tx model.Tx) error {
 		if sub.By == "" {
 			settings, err := tx.Settings()
 			if err != nil {

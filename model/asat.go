@@ -66,20 +66,6 @@ type Snapshot struct {
 	evidenceOf   map[ID][]Evidence
 }
 
-// auditSincer is implemented by stores that can list only the audit events
-// recorded after an instant, which spares reading the whole trail for a
-// recent as-at date. It is optional: TakeSnapshot falls back to Audit(0).
-type auditSincer interface {
-	AuditSince(t time.Time) ([]AuditEvent, error)
-}
-
-// auditBetweener is implemented by stores that can list a finding's audit
-// events recorded within a span without reading the rest of its history.
-// It is optional: TakeSnapshot falls back to Audit(findingID).
-type auditBetweener interface {
-	AuditBetween(findingID ID, after, until time.Time) ([]AuditEvent, error)
-}
-
 // TakeSnapshot reads the register as it stood at the end of asAt, by the
 // rules on Snapshot.
 func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
@@ -91,7 +77,7 @@ func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
 	if d.settings, err = tx.Settings(); err != nil {
 		return nil, fmt.Errorf("reading the register settings: %w", err)
 	}
-	if as, ok := tx.(auditSincer); ok {
+	if as, ok := tx.(AuditSincer); ok {
 		d.events, err = as.AuditSince(asAt.EndOfDay(time.Local))
 	} else {
 		d.events, err = tx.Audit(0)
@@ -118,7 +104,7 @@ func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
 		return nil, fmt.Errorf("reading evidence: %w", err)
 	}
 	d.auditOf = tx.Audit
-	if ab, ok := tx.(auditBetweener); ok {
+	if ab, ok := tx.(AuditBetweener); ok {
 		d.auditBetween = ab.AuditBetween
 	}
 	return snapshotOf(d, asAt, asAt.EndOfDay(time.Local))
@@ -229,7 +215,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	if restored > 0 {
 		// The store lists findings in reference order; a finding
 		// rebuilt from its delete event goes back into its place.
-		sort.SliceStable(s.Findings, func(i, j int) bool { return refLess(s.Findings[i].Ref, s.Findings[j].Ref) })
+		sort.SliceStable(s.Findings, func(i, j int) bool { return CompareRefs(s.Findings[i].Ref, s.Findings[j].Ref) < 0 })
 	}
 	for i, f := range s.Findings {
 		s.byID[f.ID] = i
@@ -386,40 +372,6 @@ func (s *Snapshot) includes(f Finding, end time.Time, tracked bool) bool {
 		return !r.Published.After(s.AsAt)
 	}
 	return f.Created.IsZero() || !f.Created.After(end) || tracked
-}
-
-// refLess orders references as people read them, with runs of digits
-// compared as numbers: AFI-9 before AFI-10.
-func refLess(a, b string) bool {
-	for a != "" && b != "" {
-		if isDigit(a[0]) && isDigit(b[0]) {
-			i, j := digitRun(a), digitRun(b)
-			na, nb := strings.TrimLeft(a[:i], "0"), strings.TrimLeft(b[:j], "0")
-			if len(na) != len(nb) {
-				return len(na) < len(nb)
-			}
-			if na != nb {
-				return na < nb
-			}
-			a, b = a[i:], b[j:]
-			continue
-		}
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) < len(b)
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func digitRun(s string) int {
-	i := 0
-	for i < len(s) && isDigit(s[i]) {
-		i++
-	}
-	return i
 }
 
 func (s *Snapshot) index() {

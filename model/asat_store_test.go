@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"context"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -28,7 +29,7 @@ func TestSnapshotOfARealRegister(t *testing.T) {
 	asAt := model.MustDate("31/12/2025")
 	take := func() *model.Snapshot {
 		var snap *model.Snapshot
-		if err := s.View(func(tx model.ReadTx) (err error) { snap, err = model.TakeSnapshot(tx, asAt); return }); err != nil {
+		if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { snap, err = model.TakeSnapshot(tx, asAt); return }); err != nil {
 			t.Fatal(err)
 		}
 		return snap
@@ -39,7 +40,7 @@ func TestSnapshotOfARealRegister(t *testing.T) {
 	}
 
 	now = now.AddDate(0, 0, 1)
-	err = s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+	err = s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
 		for _, f := range before.Findings {
 			cur, err := tx.Finding(f.ID)
 			if err != nil {

@@ -347,8 +347,8 @@ func TestRefLess(t *testing.T) {
 		{"KEN-AFI-1", "KEN-COC-1", true},
 		{"KEN-AFI-1", "KEN-AFI-1", false},
 	} {
-		if got := refLess(c.a, c.b); got != c.less {
-			t.Errorf("refLess(%q, %q) = %v", c.a, c.b, got)
+		if got := CompareRefs(c.a, c.b) < 0; got != c.less {
+			t.Errorf("CompareRefs(%q, %q) < 0 = %v", c.a, c.b, got)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"errors"
 	"io"
 	"time"
@@ -32,6 +33,9 @@ var (
 	// ErrInUse: a record is still referred to (a person who owns findings,
 	// a finding with progress updates).
 	ErrInUse = errors.New("still in use")
+	// ErrProgram: the app itself went wrong (a bug), as opposed to the
+	// register being damaged. Nothing was saved; the register is as it was.
+	ErrProgram = errors.New("Improvement Tracker met a program error (a fault in the app, not damage to the register); nothing was saved. Please report it with the app's log")
 )
 
 // Actor says who is making a change and why. The store writes both into the
@@ -117,14 +121,29 @@ type Tx interface {
 }
 
 // Store is the register. The storage package implements it over a bbolt
-// file; the GUI, exports and importers depend only on this interface.
+// file and internal/memstore in memory; the GUI, exports and importers
+// depend only on this interface, and ask for the abilities only some stores
+// have (a file's path, copies, backups) through the interfaces below.
+//
+// Every store gets the register's rules from this package (NewReader,
+// NewWriter): a store only keeps records (the Records and RecordWriter
+// interfaces), so that the rules and their messages exist once.
 type Store interface {
-	// View runs fn in a read-only transaction.
-	View(fn func(tx ReadTx) error) error
+	// View runs fn in a read-only transaction. The store begins and rolls
+	// back the transaction itself. ctx is checked before the transaction
+	// begins: a server-backed store also gives up waiting on it.
+	View(ctx context.Context, fn func(tx ReadTx) error) error
 	// Update runs fn in a read-write transaction, committed when fn
 	// returns nil and rolled back otherwise.
-	Update(by Actor, fn func(tx Tx) error) error
+	Update(ctx context.Context, by Actor, fn func(tx Tx) error) error
+	// Now is the store's clock, injected for tests.
+	Now() time.Time
+	Close() error
+}
 
+// FileStore is a register kept in one file on this computer.
+type FileStore interface {
+	Store
 	// Path is the register file's location.
 	Path() string
 	// WriteCopy writes a consistent copy of the register to w while it
@@ -133,7 +152,26 @@ type Store interface {
 	// Check runs the file's consistency check and returns the problems
 	// found, in words; none means the file is sound.
 	Check() ([]string, error)
-	// Now is the store's clock, injected for tests.
-	Now() time.Time
-	Close() error
+}
+
+// Backuper is a store that keeps backups of itself.
+type Backuper interface {
+	// Backup writes a checked backup now and returns where it went.
+	Backup() (string, error)
+}
+
+// AuditSincer is a ReadTx that can list only the audit events recorded after
+// an instant, which spares reading the whole trail for a recent as-at date.
+// TakeSnapshot uses it when the transaction has it and falls back to
+// Audit(0).
+type AuditSincer interface {
+	AuditSince(t time.Time) ([]AuditEvent, error)
+}
+
+// AuditBetweener is a ReadTx that can list a finding's audit events recorded
+// within a span (after after, by until) without reading the rest of its
+// history. TakeSnapshot uses it when the transaction has it and falls back to
+// Audit(findingID).
+type AuditBetweener interface {
+	AuditBetween(findingID ID, after, until time.Time) ([]AuditEvent, error)
 }

@@ -9,6 +9,7 @@
 package sample
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -40,7 +41,7 @@ const updateSource = "Kent PEEL 2021/22 sample"
 // model.ErrNotEmpty, when the register already holds findings, so that a
 // real register is never mixed with made-up data.
 func Load(s model.Store) error {
-	return s.Update(Actor, func(tx model.Tx) error {
+	return s.Update(context.Background(), Actor, func(tx model.Tx) error {
 		existing, err := tx.Findings()
 		if err != nil {
 			return fmt.Errorf("reading the register: %w", err)

@@ -1,6 +1,7 @@
 package sample_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -71,7 +72,7 @@ type register struct {
 func read(t *testing.T, s model.Store) register {
 	t.Helper()
 	var r register
-	err := s.View(func(tx model.ReadTx) error {
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		if r.settings, err = tx.Settings(); err != nil {
 			return err
@@ -374,7 +375,7 @@ func TestLoadRefusesANonEmptyRegister(t *testing.T) {
 
 func TestLoadRefusesARegisterWithOneFinding(t *testing.T) {
 	s := openStore(t)
-	err := s.Update(model.Actor{Who: "Tester"}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: "Tester"}, func(tx model.Tx) error {
 		if err := tx.SaveSettings(model.Settings{ForceName: "Essex Police", RefPrefix: "ESX"}); err != nil {
 			return err
 		}
@@ -402,7 +403,7 @@ func TestLoadRefusesARegisterWithOneFinding(t *testing.T) {
 // Q3 2025/26.
 func TestSnapshotTodayHasExceptions(t *testing.T) {
 	s := loaded(t)
-	err := s.View(func(tx model.ReadTx) error {
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
 		snap, err := model.TakeSnapshot(tx, model.DateOf(now))
 		if err != nil {
 			return err

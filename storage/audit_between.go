@@ -15,7 +15,7 @@ import (
 // the store has it, to ask whether a finding's status was set by hand after
 // its latest progress update: on a large register that question, asked of
 // thousands of findings, otherwise reads most of the audit trail.
-func (r *readTx) AuditBetween(findingID model.ID, after, until time.Time) ([]model.AuditEvent, error) {
+func (r *records) AuditBetween(findingID model.ID, after, until time.Time) ([]model.AuditEvent, error) {
 	idx, err := r.bucket(bucketAuditByFinding)
 	if err != nil {
 		return nil, err

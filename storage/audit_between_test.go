@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -26,14 +27,14 @@ func TestAuditBetween(t *testing.T) {
 	for _, st := range []model.Status{model.InProgress, model.CompletePending} {
 		c.Advance(24 * time.Hour)
 		u := model.Update{FindingID: sd.finding.ID, Date: model.DateOf(c.Now()), Narrative: "Moved on.", Status: st, RAG: model.Green}
-		if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
+		if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
 			t.Fatal(err)
 		}
 	}
 	c.Advance(24 * time.Hour)
 	f := sd.finding
 	f.RAG = model.Amber
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) }); err != nil {
 		t.Fatal(err)
 	}
 	mustView(t, s, func(tx model.ReadTx) error {

@@ -18,7 +18,7 @@ const auditClockSlack = 24 * time.Hour
 // reads backwards from the newest event and stops once events are well
 // before t, so that "the register as it stood" at a recent date does not
 // decode the whole trail. model.TakeSnapshot uses it when the store has it.
-func (r *readTx) AuditSince(t time.Time) ([]model.AuditEvent, error) {
+func (r *records) AuditSince(t time.Time) ([]model.AuditEvent, error) {
 	b, err := r.bucket(bucketAudit)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -19,14 +20,14 @@ func TestAuditSince(t *testing.T) {
 	// One person saved on each of five days.
 	for i := range 5 {
 		now = now.AddDate(0, 0, 1)
-		if err := s.Update(model.Actor{Who: "test"}, func(tx model.Tx) error {
+		if err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
 			return tx.SavePerson(&model.Person{Name: "Person " + string(rune('A'+i))})
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	cut := time.Date(2025, 10, 3, 12, 0, 0, 0, time.UTC) // after the 2nd save
-	err = s.View(func(tx model.ReadTx) error {
+	err = s.View(context.Background(), func(tx model.ReadTx) error {
 		since, ok := tx.(interface {
 			AuditSince(time.Time) ([]model.AuditEvent, error)
 		})

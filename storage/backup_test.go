@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -74,7 +75,7 @@ func TestRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := model.Finding{ReportID: base.report.ID, Type: model.AFI, Title: "Added after the backup", Verbatim: "x"}
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&later) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&later) }); err != nil {
 		t.Fatal(err)
 	}
 
@@ -162,7 +163,7 @@ func TestEvidenceFiles(t *testing.T) {
 	s := openNew(t, c)
 	base := seed(t, s)
 	big := make([]byte, model.MaxAttachmentSize+1)
-	err := s.Update(model.Actor{}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		return tx.AddEvidence(&model.Evidence{FindingID: base.finding.ID, Title: "Body-worn video", FileName: "video.mp4",
 			EffectiveDate: model.MustDate("01/10/2025")}, big)
 	})
@@ -172,7 +173,7 @@ func TestEvidenceFiles(t *testing.T) {
 	}
 	exact := big[:model.MaxAttachmentSize]
 	e := model.Evidence{FindingID: base.finding.ID, Title: "Force policy", FileName: "policy.pdf", EffectiveDate: model.MustDate("01/10/2025")}
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.AddEvidence(&e, exact) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.AddEvidence(&e, exact) }); err != nil {
 		t.Fatalf("a file at the limit was refused: %v", err)
 	}
 	if sum := sha256.Sum256(exact); e.SHA256 != hex.EncodeToString(sum[:]) || e.FileSize != model.MaxAttachmentSize {
@@ -180,17 +181,17 @@ func TestEvidenceFiles(t *testing.T) {
 	}
 	small := model.Evidence{FindingID: base.finding.ID, Title: "Minutes", FileName: "minutes.txt", EffectiveDate: model.MustDate("02/10/2025")}
 	content := []byte("Board minutes: the plan was approved.")
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.AddEvidence(&small, content) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.AddEvidence(&small, content) }); err != nil {
 		t.Fatal(err)
 	}
 	// Details can change; the file cannot be swapped.
 	small.Title = "Board minutes"
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveEvidence(&small) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveEvidence(&small) }); err != nil {
 		t.Fatal(err)
 	}
 	swapped := small
 	swapped.SHA256 = strings.Repeat("0", 64)
-	err = s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveEvidence(&swapped) })
+	err = s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveEvidence(&swapped) })
 	if v := model.AsValidation(err); v.For("file_name") == "" {
 		t.Errorf("swapping the file gave %v", err)
 	}
@@ -216,7 +217,7 @@ func TestEvidenceFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	err = r.View(func(tx model.ReadTx) error {
+	err = r.View(context.Background(), func(tx model.ReadTx) error {
 		if got, err := tx.EvidenceFile(e.ID); err != nil || len(got) != model.MaxAttachmentSize {
 			t.Errorf("the untouched file: %d bytes, %v", len(got), err)
 		}

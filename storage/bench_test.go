@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -45,7 +46,7 @@ func benchOpenAndList(b *testing.B, path string, opts storage.Options) {
 			b.Fatal(err)
 		}
 		var n int
-		err = s.View(func(tx model.ReadTx) error {
+		err = s.View(context.Background(), func(tx model.ReadTx) error {
 			fs, err := tx.Findings()
 			n = len(fs)
 			return err
@@ -65,7 +66,7 @@ func BenchmarkSaveFinding(b *testing.B) {
 	for b.Loop() {
 		i++
 		id := model.ID(i%synthetic.Default.Findings + 1)
-		err := s.Update(model.Actor{Who: "bench"}, func(tx model.Tx) error {
+		err := s.Update(context.Background(), model.Actor{Who: "bench"}, func(tx model.Tx) error {
 			f, err := tx.Finding(id)
 			if err != nil {
 				return err
@@ -88,7 +89,7 @@ func BenchmarkAppendUpdate(b *testing.B) {
 		i++
 		u := model.Update{FindingID: model.ID(i%synthetic.Default.Findings + 1), Date: model.MustDate("01/12/2025"),
 			Narrative: "Recruitment complete; training under way.", Status: model.InProgress, RAG: model.Amber}
-		if err := s.Update(model.Actor{Who: "bench"}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
+		if err := s.Update(context.Background(), model.Actor{Who: "bench"}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	bolt "go.etcd.io/bbolt"
+
 	"improvementtracker/model"
 )
 
@@ -29,7 +31,7 @@ func (s *Store) Check() ([]string, error) {
 			// The records cannot be trusted on a damaged structure.
 			return nil
 		}
-		problems = append(problems, checkRecords(&readTx{tx: tx, s: s})...)
+		problems = append(problems, checkRecords(tx, model.NewReader(&records{tx: tx, s: s}))...)
 		return nil
 	})
 	if err != nil {
@@ -39,15 +41,15 @@ func (s *Store) Check() ([]string, error) {
 }
 
 // checkRecords is the register's own consistency check.
-func checkRecords(r *readTx) []string {
+func checkRecords(tx *bolt.Tx, r model.ReadTx) []string {
 	var out []string
 	add := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 
-	if meta := r.tx.Bucket(bucketMeta); meta == nil || btoi(meta.Get(keySchema)) != SchemaVersion {
+	if meta := tx.Bucket(bucketMeta); meta == nil || btoi(meta.Get(keySchema)) != SchemaVersion {
 		add("the schema version is not %d", SchemaVersion)
 	}
 	for _, name := range allBuckets {
-		if r.tx.Bucket(name) == nil {
+		if tx.Bucket(name) == nil {
 			add("the %s section is missing", name)
 		}
 	}
@@ -79,7 +81,7 @@ func checkRecords(r *readTx) []string {
 	for _, f := range fs {
 		findings[f.ID] = f
 	}
-	refs := r.tx.Bucket(bucketFindingRefs)
+	refs := tx.Bucket(bucketFindingRefs)
 	for _, f := range fs {
 		if got := btoi(refs.Get([]byte(f.Ref))); model.ID(got) != f.ID {
 			add("finding %s (#%d): the reference index does not point to it", f.Ref, f.ID)
@@ -121,7 +123,7 @@ func checkRecords(r *readTx) []string {
 		{"progress update", bucketUpdates, bucketUpdatesByFinding},
 		{"evidence", bucketEvidence, bucketEvidenceByFinding},
 	} {
-		records, idx := r.tx.Bucket(c.bucket), r.tx.Bucket(c.index)
+		records, idx := tx.Bucket(c.bucket), tx.Bucket(c.index)
 		owner := map[uint64]model.ID{}
 		_ = records.ForEach(func(k, v []byte) error {
 			var rec struct {
@@ -153,7 +155,7 @@ func checkRecords(r *readTx) []string {
 	}
 
 	// Attached files against their digests.
-	files := r.tx.Bucket(bucketEvidenceFiles)
+	files := tx.Bucket(bucketEvidenceFiles)
 	es, err := r.Evidence(0)
 	if err != nil {
 		add("evidence: %v", err)
@@ -182,8 +184,8 @@ func checkRecords(r *readTx) []string {
 	})
 
 	// Audit index entries name real events.
-	audit := r.tx.Bucket(bucketAudit)
-	_ = r.tx.Bucket(bucketAuditByFinding).ForEach(func(k, _ []byte) error {
+	audit := tx.Bucket(bucketAudit)
+	_ = tx.Bucket(bucketAuditByFinding).ForEach(func(k, _ []byte) error {
 		if len(k) != 16 || audit.Get(k[8:]) == nil {
 			add("the audit index names event #%d, which does not exist", btoi(k[min(8, len(k)):]))
 		}

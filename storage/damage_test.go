@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -30,7 +31,7 @@ func goodFile(t *testing.T) (string, []byte) {
 	if err := synthetic.Generate(s, synthetic.Size{Findings: 40, Milestones: 120, Updates: 400, Evidence: 80}); err != nil {
 		t.Fatal(err)
 	}
-	err = s.Update(model.Actor{}, func(tx model.Tx) error {
+	err = s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		return tx.AddEvidence(&model.Evidence{FindingID: 1, Title: "Attached", EffectiveDate: model.MustDate("01/01/2025"), FileName: "a.txt"},
 			[]byte(strings.Repeat("attached evidence ", 500)))
 	})
@@ -49,7 +50,7 @@ func useAll(path string) error {
 		return err
 	}
 	defer s.Close()
-	err = s.View(func(tx model.ReadTx) error {
+	err = s.View(context.Background(), func(tx model.ReadTx) error {
 		if _, err := tx.Settings(); err != nil {
 			return err
 		}
@@ -96,7 +97,7 @@ func useAll(path string) error {
 		// reported, in words.
 		return fmt.Errorf("%w: %s %v", model.ErrDamaged, strings.Join(problems, "; "), err)
 	}
-	return s.Update(model.Actor{}, func(tx model.Tx) error {
+	return s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		return tx.AppendUpdate(&model.Update{FindingID: 1, Date: model.MustDate("01/01/2026"), Narrative: "after damage", Status: model.InProgress})
 	})
 }

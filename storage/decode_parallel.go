@@ -1,10 +1,13 @@
 package storage
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
+
+	"improvementtracker/model"
 )
 
 // parallelFrom is the size of bucket (by its sequence, which is at least
@@ -46,6 +49,18 @@ func decodeParallel[T any](name []byte, keys, vals [][]byte) ([]T, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A worker has no guard of its own above it: a panic here
+			// would end the program. Damage and bugs become errors as
+			// they do in Store.View.
+			defer func() {
+				if r := recover(); r != nil {
+					if isDamage(r) {
+						errs[w] = fmt.Errorf("%w: the %s section cannot be read (%v)", model.ErrDamaged, name, r)
+					} else {
+						errs[w] = programError(string(name), r)
+					}
+				}
+			}()
 			for i := lo; i < hi; i++ {
 				if err := decode(name, keys[i], vals[i], &out[i]); err != nil {
 					errs[w] = err

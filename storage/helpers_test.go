@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -78,7 +79,7 @@ type seeded struct {
 func seed(t *testing.T, s model.Store) seeded {
 	t.Helper()
 	var out seeded
-	err := s.Update(model.Actor{Who: "Test Lead"}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: "Test Lead"}, func(tx model.Tx) error {
 		if err := tx.SaveSettings(model.Settings{ForceName: "Kent Police", RefPrefix: "KEN",
 			DefaultMarking: model.Marking{Classification: model.Official}, Author: "Improvement Team"}); err != nil {
 			return err
@@ -112,7 +113,7 @@ func seed(t *testing.T, s model.Store) seeded {
 // mustView runs fn in a read transaction, failing the test on error.
 func mustView(t *testing.T, s model.Store, fn func(tx model.ReadTx) error) {
 	t.Helper()
-	if err := s.View(fn); err != nil {
+	if err := s.View(context.Background(), fn); err != nil {
 		t.Fatal(err)
 	}
 }

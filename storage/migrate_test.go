@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"flag"
@@ -133,7 +134,7 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 	// Writing works on the upgraded file and uses the new index.
 	u := model.Update{FindingID: 1, Date: model.MustDate("01/10/2024"), Narrative: "Twelve in post.", Status: model.CompletePending, RAG: model.Blue}
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
 		t.Fatal(err)
 	}
 	// A second open does not migrate again.

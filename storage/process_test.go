@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -48,7 +49,7 @@ func crashWriter(path string) {
 		os.Exit(1)
 	}
 	var reportID model.ID
-	_ = s.View(func(tx model.ReadTx) error {
+	_ = s.View(context.Background(), func(tx model.ReadTx) error {
 		rs, err := tx.Reports()
 		if len(rs) > 0 {
 			reportID = rs[0].ID
@@ -60,7 +61,7 @@ func crashWriter(path string) {
 		f := model.Finding{ReportID: reportID, Type: model.AFI, Title: fmt.Sprintf("Crash test %d", i),
 			Verbatim: strings.Repeat("The force should keep writing. ", 20)}
 		u := model.Update{Date: model.MustDate("01/10/2025"), Narrative: strings.Repeat("Progress. ", 30), Status: model.InProgress, RAG: model.Green}
-		err := s.Update(model.Actor{Who: "crash test"}, func(tx model.Tx) error {
+		err := s.Update(context.Background(), model.Actor{Who: "crash test"}, func(tx model.Tx) error {
 			if err := tx.SaveFinding(&f); err != nil {
 				return err
 			}
@@ -132,7 +133,7 @@ func TestCrashSafety(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run %d: reopening after the kill: %v", run, err)
 		}
-		err = r.View(func(tx model.ReadTx) error {
+		err = r.View(context.Background(), func(tx model.ReadTx) error {
 			for _, a := range acked {
 				if _, err := tx.Finding(a[0]); err != nil {
 					return fmt.Errorf("acknowledged finding #%d is missing: %w", a[0], err)

@@ -13,13 +13,16 @@
 package storage
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -52,7 +55,10 @@ type Store struct {
 	now  func() time.Time
 }
 
-var _ model.Store = (*Store)(nil)
+var (
+	_ model.FileStore = (*Store)(nil)
+	_ model.Backuper  = (*Store)(nil)
+)
 
 // Open opens the register at path, creating it (and its folder, readable by
 // the user alone) when it does not exist. It fails within about
@@ -198,26 +204,74 @@ func (s *Store) guard(fn func() error) (err error) {
 // guard runs fn so that a fault while reading a damaged file (a bbolt
 // panic, or a read past the end of the memory map, which SetPanicOnFault
 // turns into a panic) becomes a model.ErrDamaged error naming path instead
-// of ending the program.
-//
-// A panic that is neither a memory fault nor raised inside bbolt is a bug in
-// the caller's code, not damage: it is passed on (after the transaction has
-// been rolled back), so it is not mistaken for a damaged file.
+// of ending the program, and any other panic (a bug in the app) becomes a
+// model.ErrProgram error, with the details in the log. Either way the
+// transaction has been rolled back by the deferred calls that ran first.
 func guard(path string, fn func() error) (err error) {
 	old := debug.SetPanicOnFault(true)
 	defer debug.SetPanicOnFault(old)
 	defer func() {
-		r := recover()
-		if r == nil {
-			return
+		if r := recover(); r != nil {
+			err = panicError(path, r)
 		}
-		_, fault := r.(interface{ Addr() uintptr })
-		if !fault && !bytes.Contains(debug.Stack(), []byte("go.etcd.io/bbolt.")) {
-			panic(r)
-		}
-		err = damagedError(path, fmt.Sprint(r))
 	}()
 	return fn()
+}
+
+// panicError classifies a recovered panic. Only two things mean damage: a
+// memory fault (the file is shorter than its pages say, or the mapping went
+// away), and a panic raised by bbolt itself while it walked pages. A panic
+// raised anywhere else, for example a nil map or an index out of range in
+// a View callback, is a program error, even though bbolt's code is below
+// it on the stack.
+// It must be called from the deferred function that recovers.
+func panicError(path string, r any) error {
+	if isDamage(r) {
+		return damagedError(path, fmt.Sprint(r))
+	}
+	return programError(path, r)
+}
+
+// isDamage tells damage from a bug; it must be called from the deferred
+// function that recovers r.
+func isDamage(r any) bool {
+	_, fault := r.(interface{ Addr() uintptr })
+	return fault || raisedIn(bboltPackage)
+}
+
+// programError logs a bug with its stack and says, in words, that it was
+// the app's fault and that nothing was saved.
+func programError(path string, r any) error {
+	log.Printf("program error while using the register %s: %v\n%s", path, r, debug.Stack())
+	return fmt.Errorf("%w (%v)", model.ErrProgram, r)
+}
+
+// bboltPackage is the import path of bbolt; its internal packages (the
+// freelist, page decoding) are below it.
+const bboltPackage = "go.etcd.io/bbolt"
+
+// raisedIn reports whether the panic being recovered was raised by code in
+// pkg: the first frame below the runtime's panic machinery belongs to it.
+func raisedIn(pkg string) bool {
+	pcs := make([]uintptr, 64)
+	n := runtime.Callers(2, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	panicking := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			panicking = true
+		case panicking && strings.HasPrefix(f.Function, "runtime."):
+			// panicmem, panicIndex, sigpanic…: still the runtime's.
+		case panicking:
+			rest, ok := strings.CutPrefix(f.Function, pkg)
+			return ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "/"))
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // Path is the register file's location.
@@ -249,19 +303,30 @@ func (s *Store) WriteCopy(w io.Writer) (n int64, err error) {
 	return n, nil
 }
 
-// View runs fn in a read-only transaction.
-func (s *Store) View(fn func(tx model.ReadTx) error) error {
+// View runs fn in a read-only transaction, which it begins and rolls back
+// itself: the callback runs on this function's stack, not inside bbolt's,
+// so a panic in it is told apart from damage found by bbolt.
+func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return s.guard(func() error {
-		return s.db.View(func(btx *bolt.Tx) error {
-			return fn(&readTx{tx: btx, s: s})
-		})
+		btx, err := s.db.Begin(false)
+		if err != nil {
+			return fmt.Errorf("cannot read the register %s: %w", s.path, err)
+		}
+		defer func() { _ = btx.Rollback() }()
+		return fn(model.NewReader(&records{tx: btx, s: s}))
 	})
 }
 
 // Update runs fn in a read-write transaction. Every change fn makes is
 // stored with its audit events when fn returns nil; nothing is stored when
 // it returns an error (or panics).
-func (s *Store) Update(by model.Actor, fn func(tx model.Tx) error) error {
+func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return s.guard(func() error {
 		btx, err := s.db.Begin(true)
 		if err != nil {
@@ -273,8 +338,7 @@ func (s *Store) Update(by model.Actor, fn func(tx model.Tx) error) error {
 				_ = btx.Rollback()
 			}
 		}()
-		w := &writeTx{readTx: readTx{tx: btx, s: s}, by: by, at: s.now()}
-		if err := fn(w); err != nil {
+		if err := fn(model.NewWriter(&records{tx: btx, s: s}, by, s.now())); err != nil {
 			return err
 		}
 		if err := btx.Commit(); err != nil {

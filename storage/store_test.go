@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -41,7 +42,7 @@ func TestRoundTrip(t *testing.T) {
 		Rows: []model.SnapshotRow{{Ref: "KEN-PEEL2122-AFI-01", Values: map[string]string{"Status": "In progress"}}}}
 	settings := model.Settings{ForceName: "Kent Police", RefPrefix: "KEN", Author: "Improvement Team",
 		DefaultMarking: model.Marking{Classification: model.OfficialSensitive}}
-	err := s.Update(model.Actor{}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		if err := tx.SaveSettings(settings); err != nil {
 			return err
 		}
@@ -153,7 +154,7 @@ func TestAuditSameTransaction(t *testing.T) {
 	}
 	f0, e0 := count()
 	failure := errors.New("the user pressed cancel")
-	err := s.Update(model.Actor{}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		f := model.Finding{ReportID: base.report.ID, Type: model.AFI, Title: "x", Verbatim: "y"}
 		if err := tx.SaveFinding(&f); err != nil {
 			return err
@@ -175,7 +176,7 @@ func TestAuditSameTransaction(t *testing.T) {
 	f.DeliveryLeadID = base.acc.ID
 	f.CurrentTarget = model.MustDate("30/06/2026")
 	f.TargetRevisions = append(f.TargetRevisions, model.Revision{To: f.CurrentTarget, Reason: "Awaiting new IT system", AgreedBy: "Force Improvement Board"})
-	if err := s.Update(model.Actor{Who: "Sam Analyst", Note: "after the March board"}, func(tx model.Tx) error {
+	if err := s.Update(context.Background(), model.Actor{Who: "Sam Analyst", Note: "after the March board"}, func(tx model.Tx) error {
 		return tx.SaveFinding(&f)
 	}); err != nil {
 		t.Fatal(err)
@@ -222,17 +223,17 @@ func TestMovedDatesNeedRevision(t *testing.T) {
 	base := seed(t, s)
 	f := base.finding
 	f.CurrentTarget = model.MustDate("30/09/2026")
-	err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) })
+	err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) })
 	if v := model.AsValidation(err); v.For("current_target") == "" {
 		t.Fatalf("moving the target without a revision gave %v", err)
 	}
 	f.TargetRevisions = []model.Revision{{To: f.CurrentTarget, Reason: "slipped"}}
-	err = s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) })
+	err = s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) })
 	if v := model.AsValidation(err); !strings.Contains(v.For("target_revisions"), "who agreed") {
 		t.Fatalf("a revision without who agreed gave %v", err)
 	}
 	f.TargetRevisions[0].AgreedBy = "ACC Crime"
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) }); err != nil {
 		t.Fatal(err)
 	}
 	if r := f.TargetRevisions[0]; r.From != base.finding.CurrentTarget || !r.At.Equal(c.Now()) || r.By != "Improvement Team" {
@@ -241,31 +242,31 @@ func TestMovedDatesNeedRevision(t *testing.T) {
 	// Recorded revisions cannot be rewritten or dropped.
 	g := f
 	g.TargetRevisions = nil
-	err = s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&g) })
+	err = s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&g) })
 	if v := model.AsValidation(err); v.For("target_revisions") == "" {
 		t.Errorf("dropping a revision gave %v", err)
 	}
 	g = f
 	g.OriginalTarget = model.MustDate("01/01/2030")
-	err = s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&g) })
+	err = s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&g) })
 	if v := model.AsValidation(err); v.For("original_target") == "" {
 		t.Errorf("changing the original target gave %v", err)
 	}
 
 	m := model.Milestone{FindingID: f.ID, Title: "Business case", CurrentDue: model.MustDate("01/02/2026")}
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveMilestone(&m) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveMilestone(&m) }); err != nil {
 		t.Fatal(err)
 	}
 	if m.OriginalDue != m.CurrentDue {
 		t.Errorf("original due not set from current: %+v", m)
 	}
 	m.CurrentDue = model.MustDate("01/03/2026")
-	err = s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveMilestone(&m) })
+	err = s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveMilestone(&m) })
 	if v := model.AsValidation(err); v.For("current_due") == "" {
 		t.Fatalf("moving a due date without a revision gave %v", err)
 	}
 	m.Revisions = []model.Revision{{To: m.CurrentDue, Reason: "finance panel moved", AgreedBy: "DCC"}}
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveMilestone(&m) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveMilestone(&m) }); err != nil {
 		t.Fatal(err)
 	}
 	mustView(t, s, func(tx model.ReadTx) error {
@@ -285,7 +286,7 @@ func TestUpdatesAppendOnly(t *testing.T) {
 	base := seed(t, s)
 	u := model.Update{FindingID: base.finding.ID, Date: model.MustDate("01/10/2025"), Narrative: "Started.",
 		Status: model.InProgress, RAG: model.Green}
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
 		t.Fatal(err)
 	}
 	if u.Author != "Improvement Team" {
@@ -293,7 +294,7 @@ func TestUpdatesAppendOnly(t *testing.T) {
 	}
 	edited := u
 	edited.Narrative = "Rewritten history."
-	err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&edited) })
+	err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&edited) })
 	wantIs(t, err, model.ErrAppendOnly)
 
 	// The contract offers no way to change or delete an update.
@@ -305,7 +306,7 @@ func TestUpdatesAppendOnly(t *testing.T) {
 		}
 	}
 	// Nor can the finding they belong to be deleted.
-	err = s.Update(model.Actor{}, func(tx model.Tx) error { return tx.DeleteFinding(base.finding.ID) })
+	err = s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.DeleteFinding(base.finding.ID) })
 	wantIs(t, err, model.ErrInUse)
 
 	mustView(t, s, func(tx model.ReadTx) error {
@@ -325,7 +326,7 @@ func TestUpdatesAppendOnly(t *testing.T) {
 		Status: model.NotStarted, RAG: model.Red}
 	later := model.Update{FindingID: base.finding.ID, Date: model.MustDate("01/01/2026"), Narrative: "Done, awaiting closure.",
 		Status: model.Closed, RAG: model.Blue}
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		if err := tx.AppendUpdate(&old); err != nil {
 			return err
 		}
@@ -361,7 +362,7 @@ func TestReferences(t *testing.T) {
 	s := openNew(t, c)
 	base := seed(t, s)
 	var made []model.Finding
-	err := s.Update(model.Actor{}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		for i := range 101 {
 			f := model.Finding{ReportID: base.report.ID, Type: model.AFI, Title: fmt.Sprintf("AFI %d", i+2), Verbatim: "text"}
 			if err := tx.SaveFinding(&f); err != nil {
@@ -390,13 +391,13 @@ func TestReferences(t *testing.T) {
 	}
 	f := made[5]
 	f.Ref = "KEN-OTHER-01"
-	err = s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) })
+	err = s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) })
 	if v := model.AsValidation(err); v.For("ref") == "" {
 		t.Errorf("changing a reference gave %v", err)
 	}
 	// Deleting the newest finding does not free its number.
 	last := made[100]
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		if err := tx.DeleteFinding(last.ID); err != nil {
 			return err
 		}
@@ -445,19 +446,19 @@ func TestLinksChecked(t *testing.T) {
 		t.Run(c.field, func(t *testing.T) {
 			f := model.Finding{ReportID: base.report.ID, Type: model.AFI, Title: "t", Verbatim: "v"}
 			c.edit(&f)
-			err := s.Update(model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) })
+			err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) })
 			if v := model.AsValidation(err); v.For(c.field) == "" {
 				t.Errorf("got %v, want a problem with %s", err, c.field)
 			}
 		})
 	}
-	err := s.Update(model.Actor{}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		return tx.SaveMilestone(&model.Milestone{FindingID: 99, Title: "x"})
 	})
 	if v := model.AsValidation(err); v.For("finding_id") == "" {
 		t.Errorf("a milestone of a missing finding gave %v", err)
 	}
-	err = s.Update(model.Actor{}, func(tx model.Tx) error {
+	err = s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		return tx.AppendUpdate(&model.Update{FindingID: base.finding.ID, Date: model.MustDate("01/01/2026"), Status: model.InProgress})
 	})
 	if v := model.AsValidation(err); v.For("narrative") == "" {

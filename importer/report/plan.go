@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -82,7 +83,7 @@ func NewPlan(s model.Store, parsed *Parsed, source, reportTitle string) (*Plan, 
 		pl.Report, _ = matchReport(nil, parsed, source, reportTitle)
 		return pl, nil
 	}
-	err := s.View(func(tx model.ReadTx) error {
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
 		r, err := matchReport(tx, parsed, source, reportTitle)
 		if err != nil {
 			return err
@@ -226,7 +227,7 @@ func (pl *Plan) Apply(s model.Store, who string) (Result, error) {
 	if pl.Included() == 0 {
 		return res, ErrNothingToImport
 	}
-	err := s.Update(model.Actor{Who: who, Note: "imported from " + pl.Source}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: who, Note: "imported from " + pl.Source}, func(tx model.Tx) error {
 		res = Result{}
 		report := pl.Report
 		if report.ID == 0 {

@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,7 @@ func openStore(t *testing.T) *storage.Store {
 		}
 		s.Close()
 	})
-	if err := s.Update(model.Actor{}, func(tx model.Tx) error {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
 		return tx.SaveSettings(model.Settings{ForceName: "Kent Police", RefPrefix: "KEN", Author: "Test Lead"})
 	}); err != nil {
 		t.Fatal(err)
@@ -54,7 +55,7 @@ func plan(t *testing.T, s model.Store, fixture, title string) *report.Plan {
 func findings(t *testing.T, s model.Store) []model.Finding {
 	t.Helper()
 	var fs []model.Finding
-	if err := s.View(func(tx model.ReadTx) error {
+	if err := s.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		fs, err = tx.Findings()
 		return err
@@ -93,7 +94,7 @@ func TestImportSeedThenAgain(t *testing.T) {
 		t.Errorf("%d findings flagged wording missing, want 2", missing)
 	}
 	var audit []model.AuditEvent
-	s.View(func(tx model.ReadTx) error { audit, _ = tx.Audit(0); return nil })
+	s.View(context.Background(), func(tx model.ReadTx) error { audit, _ = tx.Audit(0); return nil })
 	imported := 0
 	for _, e := range audit {
 		if e.Note == "imported from kent-peel-2021-22.txt" {
@@ -200,7 +201,7 @@ func TestFailedApplyStoresNothing(t *testing.T) {
 		t.Fatalf("want a failure, got %v", err)
 	}
 	var reports []model.Report
-	s.View(func(tx model.ReadTx) error { reports, _ = tx.Reports(); return nil })
+	s.View(context.Background(), func(tx model.ReadTx) error { reports, _ = tx.Reports(); return nil })
 	if len(reports) != 0 || len(findings(t, s)) != 0 {
 		t.Errorf("a failed import stored %d reports and %d findings", len(reports), len(findings(t, s)))
 	}

@@ -1,6 +1,7 @@
 package returns
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -92,7 +93,7 @@ func Compare(s model.Store, ret *Return) (*Diff, error) {
 	if ret.Exported.IsZero() {
 		d.Warnings = append(d.Warnings, "The file does not say when it was exported, so changes made in the app since then cannot be told apart from the return's: check each change before applying it.")
 	}
-	err := s.View(func(tx model.ReadTx) error {
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
 		// What the export wrote: the register as it stood at the return's
 		// as-at date, which is what the person saw and edited.
 		var snap *model.Snapshot
@@ -408,7 +409,7 @@ func (d *Diff) Apply(s model.Store, who string) (Applied, error) {
 		return res, ErrNothingTicked
 	}
 	source := "imported from " + d.FileName
-	err := s.Update(model.Actor{Who: who, Note: source}, func(tx model.Tx) error {
+	err := s.Update(context.Background(), model.Actor{Who: who, Note: source}, func(tx model.Tx) error {
 		res = Applied{}
 		settings, err := tx.Settings()
 		if err != nil {

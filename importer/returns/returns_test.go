@@ -1,6 +1,7 @@
 package returns_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -123,7 +124,7 @@ func (s *sheet) set(col string, row int, v any) {
 
 func auditCount(t *testing.T, s model.Store) int {
 	var n int
-	s.View(func(tx model.ReadTx) error {
+	s.View(context.Background(), func(tx model.ReadTx) error {
 		ev, err := tx.Audit(0)
 		n = len(ev)
 		return err
@@ -135,7 +136,7 @@ func finding(t *testing.T, s model.Store, ref string) (model.Finding, []model.Up
 	t.Helper()
 	var f model.Finding
 	var us []model.Update
-	if err := s.View(func(tx model.ReadTx) error {
+	if err := s.View(context.Background(), func(tx model.ReadTx) error {
 		var err error
 		if f, err = tx.FindingByRef(ref); err != nil {
 			return err
@@ -163,7 +164,7 @@ func TestRoundTrip(t *testing.T) {
 	if conflictBefore.RAG == model.Red {
 		appRAG = model.Amber
 	}
-	if err := s.Update(model.Actor{Who: "Improvement Lead"}, func(tx model.Tx) error {
+	if err := s.Update(context.Background(), model.Actor{Who: "Improvement Lead"}, func(tx model.Tx) error {
 		return tx.AppendUpdate(&model.Update{FindingID: conflictBefore.ID, Date: model.NewDate(2026, 11, 25),
 			Narrative: "Reviewed at the board.", Status: conflictBefore.Status, RAG: appRAG})
 	}); err != nil {
@@ -303,7 +304,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("the unticked conflict was applied: RAG %q", f.RAG)
 	}
 	var done bool
-	s.View(func(tx model.ReadTx) error {
+	s.View(context.Background(), func(tx model.ReadTx) error {
 		sf, _ := tx.FindingByRef(statusRef)
 		ms, _ := tx.Milestones(sf.ID)
 		for _, m := range ms {

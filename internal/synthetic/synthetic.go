@@ -4,6 +4,7 @@
 package synthetic
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -59,7 +60,7 @@ across every district with governance through the improvement board and regular 
 // few large transactions. It refuses a register that already has findings.
 func Generate(s model.Store, size Size) error {
 	var existing int
-	if err := s.View(func(tx model.ReadTx) error {
+	if err := s.View(context.Background(), func(tx model.ReadTx) error {
 		fs, err := tx.Findings()
 		existing = len(fs)
 		return err
@@ -71,12 +72,12 @@ func Generate(s model.Store, size Size) error {
 	}
 	g := &gen{rnd: rand.New(rand.NewPCG(2021, 22)), size: size}
 	by := model.Actor{Who: "Synthetic data generator", Note: "synthetic register for benchmarks"}
-	if err := s.Update(by, g.setup); err != nil {
+	if err := s.Update(context.Background(), by, g.setup); err != nil {
 		return fmt.Errorf("making the synthetic register: %w", err)
 	}
 	for start := 0; start < size.Findings; start += findingsPerTx {
 		end := min(start+findingsPerTx, size.Findings)
-		if err := s.Update(by, func(tx model.Tx) error { return g.findings(tx, start, end) }); err != nil {
+		if err := s.Update(context.Background(), by, func(tx model.Tx) error { return g.findings(tx, start, end) }); err != nil {
 			return fmt.Errorf("making synthetic findings %d to %d: %w", start+1, end, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package synthetic_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestGenerate(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out []string
-		err = s.View(func(tx model.ReadTx) error {
+		err = s.View(context.Background(), func(tx model.ReadTx) error {
 			fs, err := tx.Findings()
 			if err != nil {
 				return err

@@ -1,0 +1,205 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// nextRef gives the next free local reference for a report and type:
+// PREFIX-REPORTCODE-TYPECODE-NN. Numbers are never reused, even after a
+// finding entered in error is deleted, so a reference means one thing for
+// ever.
+func (w *writer) nextRef(f *Finding, report Report) (string, error) {
+	s, err := w.Settings()
+	if err != nil {
+		return "", err
+	}
+	n, err := w.rec.RefCounter(report.ID, f.Type.Code())
+	if err != nil {
+		return "", err
+	}
+	base := report.RefCode() + "-" + f.Type.Code()
+	if p := strings.TrimSpace(s.RefPrefix); p != "" {
+		base = p + "-" + base
+	}
+	for {
+		n++
+		ref := fmt.Sprintf("%s-%02d", base, n)
+		_, err := w.rec.FindingIDByRef(ref)
+		if errors.Is(err, ErrNotFound) {
+			return ref, w.rec.SetRefCounter(report.ID, f.Type.Code(), n)
+		} else if err != nil {
+			return "", err
+		}
+	}
+}
+
+// checkLinks checks that every record a finding refers to exists and fits.
+func (w *writer) checkLinks(f *Finding) (Report, error) {
+	report, err := w.Report(f.ReportID)
+	if errors.Is(err, ErrNotFound) {
+		return report, invalid("report_id", fmt.Sprintf("report #%d does not exist", f.ReportID))
+	} else if err != nil {
+		return report, err
+	}
+	for _, p := range []struct {
+		field string
+		id    ID
+	}{{"chief_officer_id", f.ChiefOfficerID}, {"delivery_lead_id", f.DeliveryLeadID}} {
+		if err := mustExist[Person](w, KindPerson, p.field, p.id, "person"); err != nil {
+			return report, err
+		}
+	}
+	if f.ParentID != 0 {
+		parent, err := w.Finding(f.ParentID)
+		if errors.Is(err, ErrNotFound) {
+			return report, invalid("parent_id", fmt.Sprintf("finding #%d does not exist", f.ParentID))
+		} else if err != nil {
+			return report, err
+		}
+		if parent.Type != CauseOfConcern {
+			return report, invalid("parent_id", fmt.Sprintf("%s is a %s, not a cause of concern", parent.Ref, strings.ToLower(string(parent.Type))))
+		}
+	}
+	if f.SupersededBy != 0 {
+		if f.SupersededBy == f.ID {
+			return report, invalid("superseded_by", "a finding cannot supersede itself")
+		}
+		if err := mustExist[Finding](w, KindFinding, "superseded_by", f.SupersededBy, "finding"); err != nil {
+			return report, err
+		}
+	}
+	for _, id := range f.Related {
+		if err := mustExist[Finding](w, KindFinding, "related", id, "finding"); err != nil {
+			return report, err
+		}
+	}
+	return report, nil
+}
+
+// SaveFinding adds or replaces a finding; see Tx.
+func (w *writer) SaveFinding(f *Finding) error {
+	var old Finding
+	creating := f.ID == 0
+	if !creating {
+		var err error
+		if old, err = w.Finding(f.ID); err != nil {
+			return err
+		}
+		if f.Ref == "" {
+			f.Ref = old.Ref
+		}
+		if f.Ref != old.Ref {
+			return invalid("ref", fmt.Sprintf("a reference never changes once given: this finding is %s", old.Ref))
+		}
+		f.Created = old.Created
+	} else {
+		if f.Status == "" {
+			f.Status = AwaitingAllocation
+		}
+		if f.Marking.Classification == "" {
+			s, err := w.Settings()
+			if err != nil {
+				return err
+			}
+			f.Marking = s.DefaultMarking
+		}
+		f.Created = w.at
+	}
+	if f.OriginalTarget.IsZero() {
+		f.OriginalTarget = f.CurrentTarget
+	} else if !old.OriginalTarget.IsZero() && f.OriginalTarget != old.OriginalTarget {
+		return invalid("original_target", fmt.Sprintf("the original target (%s) cannot change; move the current target instead, with a reason", old.OriginalTarget))
+	}
+	notes, err := w.checkRevisions("current_target", "target_revisions", old.CurrentTarget, f.CurrentTarget, old.TargetRevisions, f.TargetRevisions)
+	if err != nil {
+		return err
+	}
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	report, err := w.checkLinks(f)
+	if err != nil {
+		return err
+	}
+	f.Modified = w.at
+	if creating {
+		if f.Ref == "" {
+			if f.Ref, err = w.nextRef(f, report); err != nil {
+				return err
+			}
+		} else if _, err := w.rec.FindingIDByRef(f.Ref); err == nil {
+			return invalid("ref", fmt.Sprintf("%s is already the reference of another finding", f.Ref))
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if f.ID, err = w.rec.NextID(KindFinding); err != nil {
+			return err
+		}
+	}
+	changes := Diff(old, *f, w.names)
+	if !creating && len(changes) == 0 {
+		f.Modified = old.Modified
+		return nil
+	}
+	if err := w.rec.Put(KindFinding, f.ID, f); err != nil {
+		return err
+	}
+	ev := AuditEvent{Action: ActionCreate, Entity: EntityFinding, EntityID: f.ID, FindingID: f.ID,
+		Summary: fmt.Sprintf("Finding %s added", f.Ref), Changes: changes}
+	if !creating {
+		ev.Action = ActionChange
+		ev.Summary = fmt.Sprintf("Finding %s changed: %s", f.Ref, changedLabels(changes))
+	}
+	return w.audit(ev, notes...)
+}
+
+// DeleteFinding removes a finding entered in error, with its milestones and
+// evidence. Its audit trail stays, so the deletion itself is on record.
+func (w *writer) DeleteFinding(id ID) error {
+	f, err := w.Finding(id)
+	if err != nil {
+		return err
+	}
+	n, err := w.rec.CountByFinding(KindUpdate, id)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%s has %d progress update(s), so it cannot be deleted: %w. Set its status to No further action instead", f.Ref, n, ErrInUse)
+	}
+	others, err := loadAll[Finding](&w.reader, KindFinding, 0)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.ID != id && (o.ParentID == id || o.SupersededBy == id || slices.Contains(o.Related, id)) {
+			return fmt.Errorf("%s cannot be deleted because %s refers to it: %w", f.Ref, o.Ref, ErrInUse)
+		}
+	}
+	ms, err := w.Milestones(id)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := w.DeleteMilestone(m.ID); err != nil {
+			return err
+		}
+	}
+	es, err := w.Evidence(id)
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
+		if err := w.DeleteEvidence(e.ID); err != nil {
+			return err
+		}
+	}
+	if err := w.rec.Delete(KindFinding, id); err != nil {
+		return err
+	}
+	return w.audit(AuditEvent{Action: ActionDelete, Entity: EntityFinding, EntityID: id, FindingID: id,
+		Summary: fmt.Sprintf("Finding %s deleted", f.Ref), Changes: Diff(f, Finding{}, w.names)})
+}
