@@ -3,11 +3,20 @@ package model
 import (
 	"bytes"
 	"fmt"
+	"slices"
 )
 
 // SaveMilestone adds or replaces a milestone. A moved due date needs a
-// revision, as a finding's target does.
+// revision, as a finding's target does. checkRevisions fills in the new
+// revisions in place, so the copy has its own.
 func (w *writer) SaveMilestone(m *Milestone) error {
+	return onCopy(m, func(m Milestone) Milestone {
+		m.Revisions = slices.Clone(m.Revisions)
+		return m
+	}, w.saveMilestone)
+}
+
+func (w *writer) saveMilestone(m *Milestone) error {
 	var old Milestone
 	creating := m.ID == 0
 	if !creating {
@@ -76,7 +85,9 @@ func (w *writer) DeleteMilestone(id ID) error {
 // update exists already, sets the finding's status and RAG to the update's.
 // A back-dated update (an old return typed in late) is history, and must
 // not overwrite where the finding stands now.
-func (w *writer) AppendUpdate(u *Update) error {
+func (w *writer) AppendUpdate(u *Update) error { return onCopy(u, shallow, w.appendUpdate) }
+
+func (w *writer) appendUpdate(u *Update) error {
 	if u.ID != 0 {
 		return fmt.Errorf("update #%d is already stored: %w", u.ID, ErrAppendOnly)
 	}
@@ -96,6 +107,29 @@ func (w *writer) AppendUpdate(u *Update) error {
 		return err
 	}
 	latest := len(earlier) == 0 || !earlier[len(earlier)-1].Date.After(u.Date)
+	// Work out what the update does to the finding, and refuse it, before
+	// anything is written: the check used to come after the update and its
+	// event were stored, so a caller that carried on after the error and
+	// committed kept an update its finding had refused.
+	before := f
+	moves := latest && (f.Status != u.Status || f.RAG != u.RAG)
+	if moves {
+		f.Status, f.RAG = u.Status, u.RAG
+		switch u.Status {
+		case Closed:
+			if f.ClosedDate.IsZero() {
+				f.ClosedDate = u.Date
+			}
+		case ClosureProposed:
+			if f.ClosureProposedDate.IsZero() {
+				f.ClosureProposedDate = u.Date
+			}
+		}
+		if err := f.Validate(); err != nil {
+			return fmt.Errorf("the update sets %s to %q, but the finding is not ready for it: %w", f.Ref, u.Status, err)
+		}
+		f.Modified = w.at
+	}
 	if u.ID, err = w.rec.NextID(KindUpdate); err != nil {
 		return err
 	}
@@ -112,25 +146,9 @@ func (w *writer) AppendUpdate(u *Update) error {
 		Summary: fmt.Sprintf("Progress update of %s added to %s: %s, %s", u.Date, f.Ref, u.Status, rag)}, u.Source); err != nil {
 		return err
 	}
-	if !latest || (f.Status == u.Status && f.RAG == u.RAG) {
+	if !moves {
 		return nil
 	}
-	before := f
-	f.Status, f.RAG = u.Status, u.RAG
-	switch u.Status {
-	case Closed:
-		if f.ClosedDate.IsZero() {
-			f.ClosedDate = u.Date
-		}
-	case ClosureProposed:
-		if f.ClosureProposedDate.IsZero() {
-			f.ClosureProposedDate = u.Date
-		}
-	}
-	if err := f.Validate(); err != nil {
-		return fmt.Errorf("the update sets %s to %q, but the finding is not ready for it: %w", f.Ref, u.Status, err)
-	}
-	f.Modified = w.at
 	if err := w.rec.Put(KindFinding, f.ID, &f); err != nil {
 		return err
 	}
@@ -141,6 +159,10 @@ func (w *writer) AppendUpdate(u *Update) error {
 
 // AddEvidence stores new evidence, and its attached file when there is one.
 func (w *writer) AddEvidence(e *Evidence, file []byte) error {
+	return onCopy(e, shallow, func(e *Evidence) error { return w.addEvidence(e, file) })
+}
+
+func (w *writer) addEvidence(e *Evidence, file []byte) error {
 	if e.ID != 0 {
 		return fmt.Errorf("evidence #%d is already stored; change its details instead", e.ID)
 	}
@@ -193,7 +215,9 @@ func (w *writer) AddEvidence(e *Evidence, file []byte) error {
 
 // SaveEvidence changes evidence details. The attached file stays as it was:
 // replacing it would break the link between what was shared and its digest.
-func (w *writer) SaveEvidence(e *Evidence) error {
+func (w *writer) SaveEvidence(e *Evidence) error { return onCopy(e, shallow, w.saveEvidence) }
+
+func (w *writer) saveEvidence(e *Evidence) error {
 	old, err := load[Evidence](&w.reader, KindEvidence, e.ID, "evidence")
 	if err != nil {
 		return err

@@ -79,8 +79,16 @@ func (w *writer) checkLinks(f *Finding) (Report, error) {
 	return report, nil
 }
 
-// SaveFinding adds or replaces a finding; see Tx.
+// SaveFinding adds or replaces a finding; see Tx. checkRevisions fills in
+// the new revisions in place, so the copy has its own.
 func (w *writer) SaveFinding(f *Finding) error {
+	return onCopy(f, func(f Finding) Finding {
+		f.TargetRevisions = slices.Clone(f.TargetRevisions)
+		return f
+	}, w.saveFinding)
+}
+
+func (w *writer) saveFinding(f *Finding) error {
 	var old Finding
 	creating := f.ID == 0
 	if !creating {
