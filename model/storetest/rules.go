@@ -12,13 +12,13 @@ import (
 	"improvementtracker/model"
 )
 
-// WriteOneOfEach stores one of every kind of record in s, on a register
-// Seed has filled, and checks what the store filled in. It returns a check
+// WriteOneOfEach stores one of every kind of record in s, a new register,
+// and checks what the store filled in. It returns a check
 // that reads every record back, field by field, from s or from the same
 // register opened again (a file store's test reopens the file with it).
 func WriteOneOfEach(t *testing.T, s model.Store, c *Clock) (check func(t *testing.T, s model.Store)) {
 	t.Helper()
-	base := Seed(t, s)
+	base := seed(t, s)
 	coc := model.Finding{ReportID: base.Report.ID, Type: model.CauseOfConcern, Area: "Protecting vulnerable people",
 		Grade: model.Inadequate, Title: "Safeguarding referrals", Verbatim: "The force is not managing referrals well.",
 		InspectorateRef: "CoC1", Interpretation: "Backlog in the MASH.", GovernanceBoard: "Force Improvement Board",
@@ -149,7 +149,7 @@ func testRoundTrip(t *testing.T, s model.Store, c *Clock) {
 // testAuditSameTransaction checks that a change and its audit event are
 // stored together or not at all, and what the event says.
 func testAuditSameTransaction(t *testing.T, s model.Store, c *Clock) {
-	base := Seed(t, s)
+	base := seed(t, s)
 	before := countAll(t, s)
 	failure := errors.New("the user pressed cancel")
 	err := update(s, func(tx model.Tx) error {
@@ -230,7 +230,7 @@ func testAuditSameTransaction(t *testing.T, s model.Store, c *Clock) {
 // testMovedDatesNeedRevision checks that a finding's target and a
 // milestone's due date move only with a recorded reason and agreement.
 func testMovedDatesNeedRevision(t *testing.T, s model.Store, c *Clock) {
-	base := Seed(t, s)
+	base := seed(t, s)
 	f := base.Finding
 	f.CurrentTarget = model.MustDate("30/09/2026")
 	err := update(s, func(tx model.Tx) error { return tx.SaveFinding(&f) })
@@ -297,7 +297,7 @@ func testMovedDatesNeedRevision(t *testing.T, s model.Store, c *Clock) {
 // testUpdatesAppendOnly checks that updates cannot be changed or deleted,
 // and that an update sets the finding's status and RAG.
 func testUpdatesAppendOnly(t *testing.T, s model.Store, c *Clock) {
-	base := Seed(t, s)
+	base := seed(t, s)
 	u := model.Update{FindingID: base.Finding.ID, Date: model.MustDate("01/10/2025"), Narrative: "Started.",
 		Status: model.InProgress, RAG: model.Green}
 	mustUpdate(t, s, func(tx model.Tx) error { return tx.AppendUpdate(&u) })
@@ -368,7 +368,7 @@ func testUpdatesAppendOnly(t *testing.T, s model.Store, c *Clock) {
 // testReferences checks local references: generated in sequence per report
 // and type, unique, never changed, never reused, and ordered as numbers.
 func testReferences(t *testing.T, s model.Store, _ *Clock) {
-	base := Seed(t, s)
+	base := seed(t, s)
 	var made []model.Finding
 	mustUpdate(t, s, func(tx model.Tx) error {
 		for i := range 101 {
@@ -445,7 +445,7 @@ func testReferences(t *testing.T, s model.Store, _ *Clock) {
 // testLinksChecked checks that a record cannot point at something that does
 // not exist, or at the wrong kind of finding.
 func testLinksChecked(t *testing.T, s model.Store, _ *Clock) {
-	base := Seed(t, s)
+	base := seed(t, s)
 	for _, c := range []struct {
 		field string
 		edit  func(f *model.Finding)
@@ -485,7 +485,7 @@ func testLinksChecked(t *testing.T, s model.Store, _ *Clock) {
 	if v := model.AsValidation(err); v.For("narrative") == "" {
 		t.Errorf("an update without a narrative gave %v", err)
 	}
-	if n := countAll(t, s); n.Findings != 1 || n.Milestones != 0 || n.Updates != 0 || n.Audit != base.SeededEvent {
+	if n := countAll(t, s); n.Findings != 1 || n.Milestones != 0 || n.Updates != 0 || n.Audit != base.seedEvents {
 		t.Errorf("refused records left %+v behind", n)
 	}
 }
@@ -493,7 +493,7 @@ func testLinksChecked(t *testing.T, s model.Store, _ *Clock) {
 // testSubmissions checks that a recorded submission comes back as it was
 // sent, rows and all, and that recording and correcting it are audited.
 func testSubmissions(t *testing.T, s model.Store, c *Clock) {
-	Seed(t, s)
+	seed(t, s)
 	sub := model.Submission{Kind: model.SubmissionBriefing, Period: model.Quarter{StartYear: 2025, Q: 2}, AsAt: model.MustDate("30/09/2025"),
 		Marking: model.Marking{Classification: model.OfficialSensitive}, FileName: "Q2 briefing.xlsx", SHA256: strings.Repeat("cd", 32),
 		Filter: "ACC Crime",

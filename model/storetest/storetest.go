@@ -88,20 +88,20 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) model.Store
 	}
 }
 
-// Seeded is a small register: settings, a PEEL report, two people and one
+// seeded is a small register: settings, a PEEL report, two people and one
 // area for improvement, as a starting point.
-type Seeded struct {
-	Report      model.Report
-	ACC, Jo     model.Person
-	Finding     model.Finding
-	SeededEvent int // audit events the seed wrote
+type seeded struct {
+	Report     model.Report
+	ACC, Jo    model.Person
+	Finding    model.Finding
+	seedEvents int // audit events the seed wrote
 }
 
-// Seed writes the small register Seeded describes, in one transaction, as
+// seed writes the small register seeded describes, in one transaction, as
 // "Test Lead". The register's Author setting is "Improvement Team".
-func Seed(t *testing.T, s model.Store) Seeded {
+func seed(t *testing.T, s model.Store) seeded {
 	t.Helper()
-	var out Seeded
+	var out seeded
 	err := s.Update(context.Background(), model.Actor{Who: "Test Lead"}, func(tx model.Tx) error {
 		if err := tx.SaveSettings(model.Settings{ForceName: "Kent Police", RefPrefix: "KEN",
 			DefaultMarking: model.Marking{Classification: model.Official}, Author: "Improvement Team"}); err != nil {
@@ -130,7 +130,7 @@ func Seed(t *testing.T, s model.Store) Seeded {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out.SeededEvent = 5 // settings, report, two people, finding
+	out.seedEvents = 5 // settings, report, two people, finding
 	return out
 }
 
