@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -176,9 +177,11 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 
 	s.byID = map[ID]int{}
 	for _, f := range findings {
+		cur := f
 		if err := later.rollBack(EntityFinding, f.ID, &f); err != nil {
 			return nil, err
 		}
+		effectiveFinding(&f, cur, asAt)
 		_, tracked := latest[f.ID]
 		if !s.includes(f, end, tracked) {
 			continue
@@ -187,12 +190,19 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		// as it stood, and the audit trail does not keep it: left out, so
 		// that a later save does not change the snapshot.
 		f.Modified = time.Time{}
-		f.CurrentTarget, f.TargetRevisions = trimRevisions(f.CurrentTarget, f.TargetRevisions, end)
+		f.CurrentTarget, f.TargetRevisions = trimRevisions(f.CurrentTarget, f.TargetRevisions, asAt)
 		if f.ClosureProposedDate.After(asAt) {
 			f.ClosureProposedDate = Date{}
 		}
 		if f.ClosedDate.After(asAt) {
 			f.ClosedDate = Date{}
+		}
+		if !f.InspectoratePositionDate.IsZero() && f.InspectoratePositionDate.After(asAt) {
+			f.InspectoratePosition, f.InspectoratePositionDate = "", Date{}
+		}
+		f.Reopenings = slices.DeleteFunc(slices.Clone(f.Reopenings), func(r Reopening) bool { return r.Date.After(asAt) })
+		if len(f.Reopenings) == 0 {
+			f.Reopenings = nil
 		}
 		if i, ok := latest[f.ID]; ok && s.Updates[i].Status != "" {
 			u := s.Updates[i]
@@ -209,6 +219,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 				}
 			}
 		}
+		settleStatus(&f, s.Settings)
 		s.Findings = append(s.Findings, f)
 	}
 	if restored > 0 {
@@ -227,15 +238,17 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		return nil, err
 	}
 	for _, m := range milestones {
+		cur := m
 		if err := later.rollBack(EntityMilestone, m.ID, &m); err != nil {
 			return nil, err
 		}
+		effectiveMilestone(&m, cur)
 		if _, ok := s.byID[m.FindingID]; !ok {
 			continue
 		}
-		m.CurrentDue, m.Revisions = trimRevisions(m.CurrentDue, m.Revisions, end)
+		m.CurrentDue, m.Revisions = trimRevisions(m.CurrentDue, m.Revisions, asAt)
 		if m.Completed.After(asAt) {
-			m.Completed = Date{}
+			m.Completed, m.Outcome, m.CarriedTo = Date{}, "", 0
 		}
 		s.Milestones = append(s.Milestones, m)
 	}
@@ -332,6 +345,76 @@ func groupUpdates(us, dropped []Update, byID map[ID]int, n int) []Update {
 	return us
 }
 
+// effectiveFinding puts back the fields of a finding that carry the date
+// they took effect, where rolling back by the time each change was recorded
+// took away something typed in after the fact. The rollback (f) knows what
+// a field held on a date only if it was typed by then; the record as it is
+// now (cur) knows every dated event, and the snapshot then leaves out those
+// dated after the as-at date:
+//
+//   - target revisions are kept for ever, so today's list is the whole
+//     history, trimmed by the date each was agreed;
+//   - reopenings likewise, by the date each took effect;
+//   - a closure date, the rationale and the inspectorate's position typed in
+//     late are taken from today's record when the rollback has none; a
+//     reopening after the as-at date keeps the closure it undid, and that
+//     closure is the one that stood.
+func effectiveFinding(f *Finding, cur Finding, asAt Date) {
+	f.OriginalTarget, f.CurrentTarget, f.TargetRevisions = cur.OriginalTarget, cur.CurrentTarget, cur.TargetRevisions
+	f.Reopenings = cur.Reopenings
+	// A reopening after the as-at date had not happened: the closure it
+	// undid still stood.
+	for _, r := range cur.Reopenings {
+		if r.Date.After(asAt) {
+			cur.ClosureProposedDate, cur.ClosedDate, cur.ClosureRationale = r.ProposedOn, r.ClosedOn, r.Rationale
+			break
+		}
+	}
+	if f.ClosureProposedDate.IsZero() {
+		f.ClosureProposedDate = cur.ClosureProposedDate
+	}
+	if f.ClosedDate.IsZero() {
+		f.ClosedDate = cur.ClosedDate
+	}
+	if strings.TrimSpace(f.ClosureRationale) == "" {
+		f.ClosureRationale = cur.ClosureRationale
+	}
+	if f.InspectoratePosition == "" && !cur.InspectoratePositionDate.IsZero() {
+		f.InspectoratePosition, f.InspectoratePositionDate = cur.InspectoratePosition, cur.InspectoratePositionDate
+	}
+	if f.Raised.IsZero() {
+		f.Raised = cur.Raised
+	}
+}
+
+// effectiveMilestone is effectiveFinding for a milestone: due-date
+// revisions by the date they were agreed, and a completion typed in late.
+func effectiveMilestone(m *Milestone, cur Milestone) {
+	m.OriginalDue, m.CurrentDue, m.Revisions = cur.OriginalDue, cur.CurrentDue, cur.Revisions
+	if m.Completed.IsZero() {
+		m.Completed, m.Outcome, m.CarriedTo = cur.Completed, cur.Outcome, cur.CarriedTo
+	}
+}
+
+// settleStatus keeps a finding's status as at a date consistent with its
+// dates as at then. A closure agreed or proposed after the as-at date had
+// not happened, so a finding recorded as closed (typed in after the fact,
+// with no progress update to say where it stood) is shown at the stage its
+// dates support, and a finding in or past the closure process shows the
+// closed RAG, never Red, Amber or Green.
+func settleStatus(f *Finding, settings Settings) {
+	if f.Status == Closed && f.ClosedDate.IsZero() {
+		f.Status, f.RAG = ClosureProposed, ""
+	}
+	if f.Status == ClosureProposed && f.ClosureProposedDate.IsZero() {
+		// Where it stood before is not on record: in progress, not rated.
+		f.Status, f.RAG = InProgress, ""
+	}
+	if f.Status.InClosure() || f.Status.IsFinal() {
+		f.RAG = settings.ClosedRAG()
+	}
+}
+
 // setDirectlyAfter reports whether the finding's status or RAG was changed
 // by a save of the finding itself (not by adding an update) after since and
 // by end.
@@ -367,6 +450,9 @@ func (d registerData) setDirectlyAfter(id ID, since, end time.Time) (bool, error
 // publication date to go by, that shows it was being worked on then even if
 // it was typed into this register later.
 func (s *Snapshot) includes(f Finding, end time.Time, tracked bool) bool {
+	if !f.Raised.IsZero() {
+		return !f.Raised.After(s.AsAt)
+	}
 	if r, ok := s.Reports[f.ReportID]; ok && !r.Published.IsZero() {
 		return !r.Published.After(s.AsAt)
 	}
@@ -398,13 +484,13 @@ func runs[T any](items []T, key func(*T) ID) map[ID][]T {
 
 // trimRevisions drops revisions recorded after end. The current date goes
 // back to where the first dropped revision moved it from.
-func trimRevisions(current Date, revs []Revision, end time.Time) (Date, []Revision) {
+func trimRevisions(current Date, revs []Revision, asAt Date) (Date, []Revision) {
 	for i, r := range revs {
-		if !r.At.IsZero() && r.At.After(end) {
+		if r.Effective().After(asAt) {
 			out := make([]Revision, 0, i)
 			out = append(out, revs[:i]...)
 			for _, later := range revs[i+1:] {
-				if later.At.IsZero() || !later.At.After(end) {
+				if !later.Effective().After(asAt) {
 					out = append(out, later)
 				}
 			}

@@ -26,15 +26,24 @@ func TestAuditBetween(t *testing.T) {
 	start := c.Now()
 	for _, st := range []model.Status{model.InProgress, model.CompletePending} {
 		c.Advance(24 * time.Hour)
-		u := model.Update{FindingID: sd.finding.ID, Date: model.DateOf(c.Now()), Narrative: "Moved on.", Status: st, RAG: model.Green}
+		rag := model.Green
+		if st.InClosure() {
+			rag = model.Blue // Blue means complete
+		}
+		u := model.Update{FindingID: sd.finding.ID, Date: model.DateOf(c.Now()), Narrative: "Moved on.", Status: st, RAG: rag}
 		if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
 			t.Fatal(err)
 		}
 	}
 	c.Advance(24 * time.Hour)
-	f := sd.finding
-	f.RAG = model.Amber
-	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) }); err != nil {
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
+		f, err := tx.Finding(sd.finding.ID)
+		if err != nil {
+			return err
+		}
+		f.GovernanceBoard = "Chief Officer Group"
+		return tx.SaveFinding(&f)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	mustView(t, s, func(tx model.ReadTx) error {

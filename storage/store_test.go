@@ -334,6 +334,12 @@ func TestUpdatesAppendOnly(t *testing.T) {
 		if f.Status != model.InProgress {
 			t.Errorf("a back-dated update changed the status to %s", f.Status)
 		}
+		// Closing is two-stage: proposed, then agreed.
+		proposed := model.Update{FindingID: base.finding.ID, Date: model.MustDate("31/12/2025"), Narrative: "Done; evidence shared.",
+			Status: model.ClosureProposed, RAG: model.Blue}
+		if err := tx.AppendUpdate(&proposed); err != nil {
+			return err
+		}
 		return tx.AppendUpdate(&later)
 	}); err != nil {
 		t.Fatal(err)
@@ -348,7 +354,7 @@ func TestUpdatesAppendOnly(t *testing.T) {
 		for _, u := range us {
 			dates = append(dates, u.Date.String())
 		}
-		if strings.Join(dates, " ") != "01/07/2025 01/10/2025 01/01/2026" {
+		if strings.Join(dates, " ") != "01/07/2025 01/10/2025 31/12/2025 01/01/2026" {
 			t.Errorf("updates not in date order: %v", dates)
 		}
 		return nil
