@@ -61,17 +61,27 @@ func changesBetween(s *model.Snapshot, first, last model.Date, keep func(model.F
 		title := f.DisplayTitle()
 		base := change{ref: f.Ref, title: title}
 
+		// A finding is new in the period it was raised (its report's
+		// publication, unless raised later), not when it was typed in.
 		published := model.Date{}
 		if r, ok := s.Reports[f.ReportID]; ok {
 			published = r.Published
 		}
-		switch {
-		case within(published, first, last):
+		switch raised := f.Raised; {
+		case !raised.IsZero() && within(raised, first, last):
+			c := base
+			c.date, c.what, c.to = raised, changeNew, string(f.Type)
+			c.detail = "Raised in " + s.Reports[f.ReportID].Title
+			if raised == published {
+				c.detail = "Published in " + s.Reports[f.ReportID].Title
+			}
+			add(c)
+		case raised.IsZero() && within(published, first, last):
 			c := base
 			c.date, c.what, c.to = published, changeNew, string(f.Type)
 			c.detail = "Published in " + s.Reports[f.ReportID].Title
 			add(c)
-		case published.IsZero() && within(localDate(f.Created), first, last):
+		case raised.IsZero() && published.IsZero() && within(localDate(f.Created), first, last):
 			c := base
 			c.date, c.what, c.to = localDate(f.Created), changeNew, string(f.Type)
 			c.detail = "Added to the register"
@@ -116,7 +126,7 @@ func changesBetween(s *model.Snapshot, first, last model.Date, keep func(model.F
 			add(c)
 		}
 		for _, r := range f.TargetRevisions {
-			if d := localDate(r.At); within(d, first, last) {
+			if d := r.Effective(); within(d, first, last) {
 				c := base
 				c.date, c.what, c.from, c.to = d, changeTarget, r.From.String(), r.To.String()
 				c.detail = revisionReason(r)
@@ -126,7 +136,7 @@ func changesBetween(s *model.Snapshot, first, last model.Date, keep func(model.F
 		}
 		for _, m := range s.MilestonesOf(f.ID) {
 			for _, r := range m.Revisions {
-				if d := localDate(r.At); within(d, first, last) {
+				if d := r.Effective(); within(d, first, last) {
 					c := base
 					c.date, c.what, c.from, c.to = d, changeMilestoneDue, r.From.String(), r.To.String()
 					c.detail = m.Title + ": " + revisionReason(r)

@@ -177,9 +177,11 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 
 	s.byID = map[ID]int{}
 	for _, f := range findings {
+		cur := f
 		if err := later.rollBack(EntityFinding, f.ID, &f); err != nil {
 			return nil, err
 		}
+		effectiveFinding(&f, cur, asAt)
 		_, tracked := latest[f.ID]
 		if !s.includes(f, end, tracked) {
 			continue
@@ -188,12 +190,19 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		// as it stood, and the audit trail does not keep it: left out, so
 		// that a later save does not change the snapshot.
 		f.Modified = time.Time{}
-		f.CurrentTarget, f.TargetRevisions = trimRevisions(f.CurrentTarget, f.TargetRevisions, end)
+		f.CurrentTarget, f.TargetRevisions = trimRevisions(f.CurrentTarget, f.TargetRevisions, asAt)
 		if f.ClosureProposedDate.After(asAt) {
 			f.ClosureProposedDate = Date{}
 		}
 		if f.ClosedDate.After(asAt) {
 			f.ClosedDate = Date{}
+		}
+		if !f.InspectoratePositionDate.IsZero() && f.InspectoratePositionDate.After(asAt) {
+			f.InspectoratePosition, f.InspectoratePositionDate = "", Date{}
+		}
+		f.Reopenings = slices.DeleteFunc(slices.Clone(f.Reopenings), func(r Reopening) bool { return r.Date.After(asAt) })
+		if len(f.Reopenings) == 0 {
+			f.Reopenings = nil
 		}
 		if i, ok := latest[f.ID]; ok && s.Updates[i].Status != "" {
 			u := s.Updates[i]
@@ -210,6 +219,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 				}
 			}
 		}
+		settleStatus(&f, s.Settings)
 		s.Findings = append(s.Findings, f)
 	}
 	if restored > 0 {
@@ -228,15 +238,17 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		return nil, err
 	}
 	for _, m := range milestones {
+		cur := m
 		if err := later.rollBack(EntityMilestone, m.ID, &m); err != nil {
 			return nil, err
 		}
+		effectiveMilestone(&m, cur)
 		if _, ok := s.byID[m.FindingID]; !ok {
 			continue
 		}
-		m.CurrentDue, m.Revisions = trimRevisions(m.CurrentDue, m.Revisions, end)
+		m.CurrentDue, m.Revisions = trimRevisions(m.CurrentDue, m.Revisions, asAt)
 		if m.Completed.After(asAt) {
-			m.Completed = Date{}
+			m.Completed, m.Outcome, m.CarriedTo = Date{}, "", 0
 		}
 		s.Milestones = append(s.Milestones, m)
 	}
@@ -333,6 +345,76 @@ func groupUpdates(us, dropped []Update, byID map[ID]int, n int) []Update {
 	return us
 }
 
+// effectiveFinding puts back the fields of a finding that carry the date
+// they took effect, where rolling back by the time each change was recorded
+// took away something typed in after the fact. The rollback (f) knows what
+// a field held on a date only if it was typed by then; the record as it is
+// now (cur) knows every dated event, and the snapshot then leaves out those
+// dated after the as-at date:
+//
+//   - target revisions are kept for ever, so today's list is the whole
+//     history, trimmed by the date each was agreed;
+//   - reopenings likewise, by the date each took effect;
+//   - a closure date, the rationale and the inspectorate's position typed in
+//     late are taken from today's record when the rollback has none; a
+//     reopening after the as-at date keeps the closure it undid, and that
+//     closure is the one that stood.
+func effectiveFinding(f *Finding, cur Finding, asAt Date) {
+	f.OriginalTarget, f.CurrentTarget, f.TargetRevisions = cur.OriginalTarget, cur.CurrentTarget, cur.TargetRevisions
+	f.Reopenings = cur.Reopenings
+	// A reopening after the as-at date had not happened: the closure it
+	// undid still stood.
+	for _, r := range cur.Reopenings {
+		if r.Date.After(asAt) {
+			cur.ClosureProposedDate, cur.ClosedDate, cur.ClosureRationale = r.ProposedOn, r.ClosedOn, r.Rationale
+			break
+		}
+	}
+	if f.ClosureProposedDate.IsZero() {
+		f.ClosureProposedDate = cur.ClosureProposedDate
+	}
+	if f.ClosedDate.IsZero() {
+		f.ClosedDate = cur.ClosedDate
+	}
+	if strings.TrimSpace(f.ClosureRationale) == "" {
+		f.ClosureRationale = cur.ClosureRationale
+	}
+	if f.InspectoratePosition == "" && !cur.InspectoratePositionDate.IsZero() {
+		f.InspectoratePosition, f.InspectoratePositionDate = cur.InspectoratePosition, cur.InspectoratePositionDate
+	}
+	if f.Raised.IsZero() {
+		f.Raised = cur.Raised
+	}
+}
+
+// effectiveMilestone is effectiveFinding for a milestone: due-date
+// revisions by the date they were agreed, and a completion typed in late.
+func effectiveMilestone(m *Milestone, cur Milestone) {
+	m.OriginalDue, m.CurrentDue, m.Revisions = cur.OriginalDue, cur.CurrentDue, cur.Revisions
+	if m.Completed.IsZero() {
+		m.Completed, m.Outcome, m.CarriedTo = cur.Completed, cur.Outcome, cur.CarriedTo
+	}
+}
+
+// settleStatus keeps a finding's status as at a date consistent with its
+// dates as at then. A closure agreed or proposed after the as-at date had
+// not happened, so a finding recorded as closed (typed in after the fact,
+// with no progress update to say where it stood) is shown at the stage its
+// dates support, and a finding in or past the closure process shows the
+// closed RAG, never Red, Amber or Green.
+func settleStatus(f *Finding, settings Settings) {
+	if f.Status == Closed && f.ClosedDate.IsZero() {
+		f.Status, f.RAG = ClosureProposed, ""
+	}
+	if f.Status == ClosureProposed && f.ClosureProposedDate.IsZero() {
+		// Where it stood before is not on record: in progress, not rated.
+		f.Status, f.RAG = InProgress, ""
+	}
+	if f.Status.InClosure() || f.Status.IsFinal() {
+		f.RAG = settings.ClosedRAG()
+	}
+}
+
 // setDirectlyAfter reports whether the finding's status or RAG was changed
 // by a save of the finding itself (not by adding an update) after since and
 // by end.
@@ -368,6 +450,9 @@ func (d registerData) setDirectlyAfter(id ID, since, end time.Time) (bool, error
 // publication date to go by, that shows it was being worked on then even if
 // it was typed into this register later.
 func (s *Snapshot) includes(f Finding, end time.Time, tracked bool) bool {
+	if !f.Raised.IsZero() {
+		return !f.Raised.After(s.AsAt)
+	}
 	if r, ok := s.Reports[f.ReportID]; ok && !r.Published.IsZero() {
 		return !r.Published.After(s.AsAt)
 	}
@@ -399,13 +484,13 @@ func runs[T any](items []T, key func(*T) ID) map[ID][]T {
 
 // trimRevisions drops revisions recorded after end. The current date goes
 // back to where the first dropped revision moved it from.
-func trimRevisions(current Date, revs []Revision, end time.Time) (Date, []Revision) {
+func trimRevisions(current Date, revs []Revision, asAt Date) (Date, []Revision) {
 	for i, r := range revs {
-		if !r.At.IsZero() && r.At.After(end) {
+		if r.Effective().After(asAt) {
 			out := make([]Revision, 0, i)
 			out = append(out, revs[:i]...)
 			for _, later := range revs[i+1:] {
-				if later.At.IsZero() || !later.At.After(end) {
+				if !later.Effective().After(asAt) {
 					out = append(out, later)
 				}
 			}
@@ -534,285 +619,4 @@ func setID(rec any, id ID, created time.Time) {
 	case *Report:
 		r.ID = id
 	}
-}
-
-// The methods below are the questions the dashboard, the return and the
-// briefing all ask of a snapshot, answered once here so the three agree.
-
-// Finding returns an included finding by ID.
-func (s *Snapshot) Finding(id ID) (Finding, bool) {
-	i, ok := s.byID[id]
-	if !ok {
-		return Finding{}, false
-	}
-	return s.Findings[i], true
-}
-
-// MilestonesOf returns a finding's milestones by current due date.
-func (s *Snapshot) MilestonesOf(id ID) []Milestone { return s.milestonesOf[id] }
-
-// UpdatesOf returns a finding's updates dated on or before as-at, oldest
-// first.
-func (s *Snapshot) UpdatesOf(id ID) []Update { return s.updatesOf[id] }
-
-// EvidenceOf returns a finding's evidence effective on or before as-at.
-func (s *Snapshot) EvidenceOf(id ID) []Evidence { return s.evidenceOf[id] }
-
-// PersonLabel names a person as lists show them, or "" for no one.
-func (s *Snapshot) PersonLabel(id ID) string {
-	if id == 0 {
-		return ""
-	}
-	if p, ok := s.People[id]; ok {
-		return p.Label()
-	}
-	return fmt.Sprintf("person #%d", id)
-}
-
-// LatestUpdate returns the finding's newest update on or before as-at.
-func (s *Snapshot) LatestUpdate(id ID) (Update, bool) {
-	us := s.updatesOf[id]
-	if len(us) == 0 {
-		return Update{}, false
-	}
-	return us[len(us)-1], true
-}
-
-// UpdatesIn returns a finding's updates dated from first to last inclusive,
-// newest first: "progress this period".
-func (s *Snapshot) UpdatesIn(id ID, first, last Date) []Update {
-	var out []Update
-	us := s.updatesOf[id]
-	for i := len(us) - 1; i >= 0; i-- {
-		if !us[i].Date.Before(first) && !us[i].Date.After(last) {
-			out = append(out, us[i])
-		}
-	}
-	return out
-}
-
-// LatestReason explains where a finding stands: the narrative of its latest
-// update, or failing that the reason its target last moved.
-func (s *Snapshot) LatestReason(f Finding) string {
-	if u, ok := s.LatestUpdate(f.ID); ok && strings.TrimSpace(u.Narrative) != "" {
-		return strings.TrimSpace(u.Narrative)
-	}
-	if n := len(f.TargetRevisions); n > 0 {
-		return strings.TrimSpace(f.TargetRevisions[n-1].Reason)
-	}
-	return ""
-}
-
-// NextMilestone returns the finding's earliest incomplete milestone.
-func (s *Snapshot) NextMilestone(id ID) (Milestone, bool) {
-	for _, m := range s.milestonesOf[id] {
-		if m.Completed.IsZero() {
-			return m, true
-		}
-	}
-	return Milestone{}, false
-}
-
-// Filter returns a snapshot holding only the findings keep accepts, with
-// their milestones, updates and evidence; people and reports are shared.
-func (s *Snapshot) Filter(keep func(Finding) bool) *Snapshot {
-	out := &Snapshot{AsAt: s.AsAt, Settings: s.Settings, People: s.People, Reports: s.Reports, byID: map[ID]int{}}
-	for _, f := range s.Findings {
-		if keep(f) {
-			out.byID[f.ID] = len(out.Findings)
-			out.Findings = append(out.Findings, f)
-		}
-	}
-	// Milestones, updates and evidence are grouped by finding in the order
-	// of Findings, so each kept finding's run is copied whole, in order:
-	// a large register's updates are counted, then copied once.
-	var nm, nu, ne int
-	for _, f := range out.Findings {
-		nm += len(s.milestonesOf[f.ID])
-		nu += len(s.updatesOf[f.ID])
-		ne += len(s.evidenceOf[f.ID])
-	}
-	out.Milestones = make([]Milestone, 0, nm)
-	out.Updates = make([]Update, 0, nu)
-	out.Evidence = make([]Evidence, 0, ne)
-	for _, f := range out.Findings {
-		out.Milestones = append(out.Milestones, s.milestonesOf[f.ID]...)
-		out.Updates = append(out.Updates, s.updatesOf[f.ID]...)
-		out.Evidence = append(out.Evidence, s.evidenceOf[f.ID]...)
-	}
-	if nm == 0 {
-		out.Milestones = nil
-	}
-	if nu == 0 {
-		out.Updates = nil
-	}
-	if ne == 0 {
-		out.Evidence = nil
-	}
-	out.index()
-	return out
-}
-
-// Counts are the totals a summary shows. Every map counts each finding once,
-// so each map's values add up to Total.
-type Counts struct {
-	Total        int
-	ByStatus     map[Status]int
-	ByRAG        map[RAG]int // the empty RAG counts findings not yet rated
-	ByType       map[FindingType]int
-	ByArea       map[string]int
-	ByTypeStatus map[FindingType]map[Status]int
-	ByAreaRAG    map[string]map[RAG]int
-	Overdue      int
-}
-
-// Count totals the findings keep accepts (all when keep is nil).
-func (s *Snapshot) Count(keep func(Finding) bool) Counts {
-	c := Counts{
-		ByStatus:     map[Status]int{},
-		ByRAG:        map[RAG]int{},
-		ByType:       map[FindingType]int{},
-		ByArea:       map[string]int{},
-		ByTypeStatus: map[FindingType]map[Status]int{},
-		ByAreaRAG:    map[string]map[RAG]int{},
-	}
-	for _, f := range s.Findings {
-		if keep != nil && !keep(f) {
-			continue
-		}
-		c.Total++
-		c.ByStatus[f.Status]++
-		c.ByRAG[f.RAG]++
-		c.ByType[f.Type]++
-		area := AreaLabel(f.Area)
-		c.ByArea[area]++
-		if c.ByTypeStatus[f.Type] == nil {
-			c.ByTypeStatus[f.Type] = map[Status]int{}
-		}
-		c.ByTypeStatus[f.Type][f.Status]++
-		if c.ByAreaRAG[area] == nil {
-			c.ByAreaRAG[area] = map[RAG]int{}
-		}
-		c.ByAreaRAG[area][f.RAG]++
-		if Overdue(f, s.AsAt) {
-			c.Overdue++
-		}
-	}
-	return c
-}
-
-// Areas returns the area names of c in alphabetical order.
-func (c Counts) Areas() []string {
-	out := make([]string, 0, len(c.ByArea))
-	for a := range c.ByArea {
-		out = append(out, a)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// AreaLabel is how a finding's area is shown, "(no area)" when blank.
-func AreaLabel(area string) string {
-	if a := strings.TrimSpace(area); a != "" {
-		return a
-	}
-	return "(no area)"
-}
-
-// OverdueItem is a finding overdue at the as-at date.
-type OverdueItem struct {
-	Finding     Finding
-	DaysOverdue int
-	Revisions   int // how many times its target had moved
-	Reason      string
-}
-
-// OverdueFindings lists overdue findings, most overdue first.
-func (s *Snapshot) OverdueFindings() []OverdueItem {
-	var out []OverdueItem
-	for _, f := range s.Findings {
-		if Overdue(f, s.AsAt) {
-			out = append(out, OverdueItem{
-				Finding:     f,
-				DaysOverdue: DaysOverdue(f, s.AsAt),
-				Revisions:   RevisionCount(f, s.AsAt),
-				Reason:      s.LatestReason(f),
-			})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
-	return out
-}
-
-// Exceptions lists the findings a chief officer must hear about first: those
-// rated Red or overdue at the as-at date, most overdue first, then the other
-// reds in reference order.
-func (s *Snapshot) Exceptions() []OverdueItem {
-	out := s.OverdueFindings()
-	for _, f := range s.Findings {
-		if f.RAG == Red && f.Type.Tracked() && !f.Status.IsFinal() && !Overdue(f, s.AsAt) {
-			out = append(out, OverdueItem{Finding: f, Revisions: RevisionCount(f, s.AsAt), Reason: s.LatestReason(f)})
-		}
-	}
-	return out
-}
-
-// SlippedMilestone is a milestone whose due date has moved, or which is
-// overdue, at the as-at date.
-type SlippedMilestone struct {
-	Milestone   Milestone
-	Finding     Finding
-	Revisions   int
-	DaysOverdue int
-	Reason      string // why it last moved
-}
-
-// SlippedMilestones lists the incomplete milestones that have slipped, of
-// findings still open, most overdue first.
-func (s *Snapshot) SlippedMilestones() []SlippedMilestone {
-	var out []SlippedMilestone
-	for _, m := range s.Milestones {
-		if !m.Completed.IsZero() || !MilestoneSlipped(m, s.AsAt) {
-			continue
-		}
-		f, _ := s.Finding(m.FindingID)
-		if f.Status.IsFinal() {
-			continue
-		}
-		sm := SlippedMilestone{Milestone: m, Finding: f, Revisions: countRevisions(m.Revisions, s.AsAt)}
-		if MilestoneOverdue(m, s.AsAt) {
-			sm.DaysOverdue = m.CurrentDue.DaysUntil(s.AsAt)
-		}
-		if n := len(m.Revisions); n > 0 {
-			sm.Reason = m.Revisions[n-1].Reason
-		}
-		out = append(out, sm)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
-	return out
-}
-
-// ProposedForClosure lists the findings in the two-stage closure: complete
-// and awaiting internal sign-off, or proposed to the inspectorate.
-func (s *Snapshot) ProposedForClosure() []Finding {
-	var out []Finding
-	for _, f := range s.Findings {
-		if f.Status == CompletePending || f.Status == ClosureProposed {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// DueWithin lists open findings whose current target falls within the next
-// days days of as-at, soonest first.
-func (s *Snapshot) DueWithin(days int) []Finding {
-	var out []Finding
-	for _, f := range s.Findings {
-		if DueWithin(f, s.AsAt, days) {
-			out = append(out, f)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].CurrentTarget.Before(out[j].CurrentTarget) })
-	return out
 }

@@ -242,8 +242,10 @@ func TestSnapshotValuesAsAt(t *testing.T) {
 	if p := s.ProposedForClosure(); len(p) != 1 || p[0].ID != 2 {
 		t.Errorf("proposed for closure = %+v", p)
 	}
-	if d := s.DueWithin(90); len(d) != 1 || d[0].ID != 2 {
-		t.Errorf("due within 90 days = %+v", d)
+	// Finding 2's target falls within 90 days, but its closure has been
+	// proposed: its work is done, so it is not listed as coming due.
+	if d := s.DueWithin(90); len(d) != 0 {
+		t.Errorf("due within 90 days = %+v, want none", d)
 	}
 	if n, ok := s.NextMilestone(1); !ok || n.ID != 1 {
 		t.Errorf("next milestone = %+v", n)
@@ -301,19 +303,27 @@ func TestSnapshotCountsAddUp(t *testing.T) {
 }
 
 func TestTrimRevisions(t *testing.T) {
-	end := asAt.EndOfDay(time.Local)
 	revs := []Revision{
 		{From: MustDate("30/09/2025"), To: MustDate("31/12/2025"), At: at("01/09/2025")},
 		{From: MustDate("31/12/2025"), To: MustDate("31/03/2026"), At: at("05/01/2026")},
 		{From: MustDate("31/03/2026"), To: MustDate("30/06/2026"), At: at("05/03/2026")},
 	}
-	cur, kept := trimRevisions(MustDate("30/06/2026"), revs, end)
+	cur, kept := trimRevisions(MustDate("30/06/2026"), revs, asAt)
 	if cur != MustDate("31/12/2025") || len(kept) != 1 {
 		t.Errorf("got %s with %d revisions, want 31/12/2025 with 1", cur, len(kept))
 	}
-	cur, kept = trimRevisions(MustDate("31/12/2025"), revs[:1], end)
+	cur, kept = trimRevisions(MustDate("31/12/2025"), revs[:1], asAt)
 	if cur != MustDate("31/12/2025") || len(kept) != 1 {
 		t.Errorf("nothing to trim: got %s with %d", cur, len(kept))
+	}
+	// A revision typed in late goes by the date it was agreed, not the
+	// day it was recorded.
+	late := []Revision{{From: MustDate("30/09/2025"), To: MustDate("31/12/2025"), Agreed: MustDate("15/09/2025"), At: at("05/03/2026")}}
+	if cur, kept := trimRevisions(MustDate("31/12/2025"), late, asAt); cur != MustDate("31/12/2025") || len(kept) != 1 {
+		t.Errorf("a revision agreed before as-at but recorded after: got %s with %d, want it kept", cur, len(kept))
+	}
+	if cur, kept := trimRevisions(MustDate("31/12/2025"), late, MustDate("14/09/2025")); cur != MustDate("30/09/2025") || len(kept) != 0 {
+		t.Errorf("as at the day before it was agreed: got %s with %d, want 30/09/2025 and none", cur, len(kept))
 	}
 }
 

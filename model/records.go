@@ -90,12 +90,25 @@ func (p Person) Label() string {
 // Revisions are kept for ever: how often a date has moved is a question
 // chief officers and inspectors ask.
 type Revision struct {
-	From     Date      `json:"from"`
-	To       Date      `json:"to"`
-	Reason   string    `json:"reason"`
-	AgreedBy string    `json:"agreed_by"`
-	At       time.Time `json:"at"` // when it was recorded
-	By       string    `json:"by,omitempty"`
+	From     Date   `json:"from"`
+	To       Date   `json:"to"`
+	Reason   string `json:"reason"`
+	AgreedBy string `json:"agreed_by"`
+	// Agreed is the date the move was agreed: the date it took effect,
+	// which a revision typed in late carries. Zero means the day it was
+	// recorded.
+	Agreed Date      `json:"agreed,omitempty"`
+	At     time.Time `json:"at"` // when it was recorded
+	By     string    `json:"by,omitempty"`
+}
+
+// Effective is the date a revision took effect: when it was agreed, else
+// the day it was recorded.
+func (r Revision) Effective() Date {
+	if !r.Agreed.IsZero() || r.At.IsZero() {
+		return r.Agreed
+	}
+	return DateOf(r.At.Local())
 }
 
 // Finding is one thing the inspectorate asked the force to improve (or, for
@@ -108,6 +121,11 @@ type Finding struct {
 	InspectorateRef string      `json:"inspectorate_ref,omitempty"`
 	ReportID        ID          `json:"report_id"`
 	Type            FindingType `json:"type"`
+	// Raised is the date the finding was raised: the report's publication
+	// date unless the finding came later (a recommendation added at a
+	// revisit). Period figures ("new this period") go by it, not by the
+	// day the finding was typed in.
+	Raised Date `json:"raised,omitempty"`
 	// ParentID links a recommendation to its cause of concern.
 	ParentID ID     `json:"parent_id,omitempty"`
 	Area     string `json:"area"`
@@ -139,9 +157,15 @@ type Finding struct {
 	ClosedDate Date `json:"closed_date,omitempty"`
 	// SupersededBy names the finding that replaces or carries this one forward.
 	SupersededBy ID `json:"superseded_by,omitempty"`
-	// InspectoratePosition is the inspectorate's latest view, as told to the force.
-	InspectoratePosition string `json:"inspectorate_position,omitempty"`
-	Related              []ID   `json:"related,omitempty"`
+	// InspectoratePosition is the inspectorate's latest view, as told to
+	// the force on InspectoratePositionDate: a return as at an earlier date
+	// does not show it.
+	InspectoratePosition     string `json:"inspectorate_position,omitempty"`
+	InspectoratePositionDate Date   `json:"inspectorate_position_date,omitempty"`
+	// Reopenings records each time the finding was reopened after it had
+	// ended, with the reason. Kept for ever.
+	Reopenings []Reopening `json:"reopenings,omitempty"`
+	Related    []ID        `json:"related,omitempty"`
 
 	Sample   bool      `json:"sample,omitempty"`
 	Created  time.Time `json:"created"`
@@ -179,9 +203,17 @@ type Milestone struct {
 	OriginalDue Date       `json:"original_due"`
 	CurrentDue  Date       `json:"current_due"`
 	Revisions   []Revision `json:"revisions,omitempty"`
-	Completed   Date       `json:"completed,omitempty"`
-	Notes       string     `json:"notes,omitempty"`
-	Sample      bool       `json:"sample,omitempty"`
+	// Completed is the date the milestone stopped being open: completed,
+	// or set aside as Outcome says.
+	Completed Date `json:"completed,omitempty"`
+	// Outcome says how it ended; empty with a Completed date means it was
+	// completed (as earlier versions recorded every milestone).
+	Outcome MilestoneOutcome `json:"outcome,omitempty"`
+	// CarriedTo is the finding the work was carried into, for
+	// OutcomeCarried.
+	CarriedTo ID     `json:"carried_to,omitempty"`
+	Notes     string `json:"notes,omitempty"`
+	Sample    bool   `json:"sample,omitempty"`
 }
 
 // Update is a dated progress narrative. Updates are append-only: last
@@ -295,6 +327,10 @@ type Settings struct {
 	DefaultMarking Marking `json:"default_marking"`
 	// Author is the name written on updates and in the audit trail.
 	Author string `json:"author"`
+	// ClosedNotRated leaves findings that are complete or ended without a
+	// RAG rating, for forces that do not use Blue; by default they are
+	// Blue.
+	ClosedNotRated bool `json:"closed_not_rated,omitempty"`
 }
 
 // SubmissionKind says what was sent.

@@ -1,12 +1,13 @@
 package model
 
-// Overdue reports whether a finding is overdue as at a date: its current
-// target is before that date and the force's work on it has not ended.
-// domain.md counts an item as overdue until it is closed, so a finding that is
-// complete but still awaiting sign-off or the inspectorate's agreement stays
-// overdue: that is exactly what a chief officer wants chased.
+// Overdue reports whether a finding is overdue as at a date: it is open
+// (awaiting allocation, not started or in progress) and its current target
+// is before that date. A finding whose work is done (complete pending
+// sign-off, closure proposed) or has ended is never overdue: a reader
+// seeing "Blue, 365 days overdue" is told two contradictory things. Those
+// findings show their closure dates instead.
 func Overdue(f Finding, asAt Date) bool {
-	return f.Type.Tracked() && !f.Status.IsFinal() &&
+	return f.Type.Tracked() && f.Status.IsOpen() &&
 		!f.CurrentTarget.IsZero() && f.CurrentTarget.Before(asAt)
 }
 
@@ -36,10 +37,11 @@ func MilestoneSlipped(m Milestone, asAt Date) bool {
 	return countRevisions(m.Revisions, asAt) > 0 || MilestoneOverdue(m, asAt)
 }
 
+// countRevisions counts the revisions that had taken effect by asAt.
 func countRevisions(revs []Revision, asAt Date) int {
 	n := 0
 	for _, r := range revs {
-		if r.At.IsZero() || !DateOf(r.At.Local()).After(asAt) {
+		if !r.Effective().After(asAt) {
 			n++
 		}
 	}
@@ -49,7 +51,7 @@ func countRevisions(revs []Revision, asAt Date) int {
 // DueWithin reports whether an open finding's current target falls in the
 // days after asAt (inclusive of asAt itself).
 func DueWithin(f Finding, asAt Date, days int) bool {
-	if !f.Type.Tracked() || f.Status.IsFinal() || f.CurrentTarget.IsZero() {
+	if !f.Type.Tracked() || !f.Status.IsOpen() || f.CurrentTarget.IsZero() {
 		return false
 	}
 	return !f.CurrentTarget.Before(asAt) && !f.CurrentTarget.After(asAt.AddDays(days))

@@ -22,7 +22,9 @@ func TestOverdue(t *testing.T) {
 		"closed":                 {model.Closed, model.AFI, "30/11/2025", -1},
 		"superseded":             {model.Superseded, model.AFI, "30/11/2025", -1},
 		"no further action":      {model.NoFurtherAction, model.AFI, "30/11/2025", -1},
-		"closure proposed":       {model.ClosureProposed, model.AFI, "30/12/2025", 1},
+		"closure proposed":       {model.ClosureProposed, model.AFI, "30/12/2025", -1},
+		"complete pending":       {model.CompletePending, model.AFI, "30/12/2024", -1},
+		"awaiting allocation":    {model.AwaitingAllocation, model.AFI, "30/12/2025", 1},
 		"innovative practice":    {model.InProgress, model.InnovativePractice, "30/11/2025", -1},
 		"recommendation overdue": {model.NotStarted, model.Recommendation, "31/12/2024", 365},
 	}

@@ -180,6 +180,15 @@ func (f Finding) Validate() error {
 		if f.ClosedDate.IsZero() {
 			c.add("closed_date", "give the date the inspectorate agreed closure")
 		}
+		// Two-stage closure: what was proposed, and when, stays on record.
+		if f.ClosureProposedDate.IsZero() {
+			c.add("closure_proposed_date", "a closed finding needs the date its closure was proposed to the inspectorate")
+		} else if f.ClosedDate.Before(f.ClosureProposedDate) {
+			c.add("closed_date", fmt.Sprintf("the inspectorate cannot agree closure (%s) before it was proposed (%s)", f.ClosedDate, f.ClosureProposedDate))
+		}
+		if strings.TrimSpace(f.ClosureRationale) == "" {
+			c.add("closure_rationale", "a closed finding needs the rationale its closure was proposed with")
+		}
 	case Superseded:
 		if f.SupersededBy == 0 {
 			c.add("superseded_by", "choose the finding that supersedes or carries this one forward")
@@ -224,6 +233,23 @@ func (m Milestone) Validate() error {
 	c.length("notes", m.Notes, MaxLongText)
 	if !m.OriginalDue.IsZero() && m.CurrentDue.IsZero() {
 		c.add("current_due", "is required once an original due date is set")
+	}
+	switch m.Outcome {
+	case "", OutcomeCompleted, OutcomeNotNeeded:
+	case OutcomeCarried:
+		if m.CarriedTo == 0 {
+			c.add("carried_to", "choose the finding the work is carried into")
+		} else if m.CarriedTo == m.FindingID {
+			c.add("carried_to", "the work cannot be carried into the milestone's own finding")
+		}
+	default:
+		c.add("outcome", fmt.Sprintf("%q is not a milestone outcome", m.Outcome))
+	}
+	if m.Outcome != "" && m.Completed.IsZero() {
+		c.add("completed", "give the date the milestone ended")
+	}
+	if m.Outcome != OutcomeCarried && m.CarriedTo != 0 {
+		c.add("carried_to", "only a milestone carried into a successor names one")
 	}
 	for i, r := range m.Revisions {
 		if err := r.validate(); err != "" {

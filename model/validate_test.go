@@ -40,8 +40,22 @@ func TestFindingValidation(t *testing.T) {
 			change:    func(f *model.Finding) { f.Status = model.Closed },
 			wantField: "closed_date", wantWords: "date the inspectorate agreed",
 		},
-		"closed with date": {
-			change: func(f *model.Finding) { f.Status = model.Closed; f.ClosedDate = model.MustDate("01/04/2026") },
+		"closed with date but never proposed": {
+			change:    func(f *model.Finding) { f.Status = model.Closed; f.ClosedDate = model.MustDate("01/04/2026") },
+			wantField: "closure_proposed_date", wantWords: "proposed to the inspectorate",
+		},
+		"closed before it was proposed": {
+			change: func(f *model.Finding) {
+				f.Status, f.ClosureRationale = model.Closed, "Done."
+				f.ClosureProposedDate, f.ClosedDate = model.MustDate("02/04/2026"), model.MustDate("01/04/2026")
+			},
+			wantField: "closed_date", wantWords: "before it was proposed",
+		},
+		"closed after proposal with rationale": {
+			change: func(f *model.Finding) {
+				f.Status, f.ClosureRationale = model.Closed, "Done."
+				f.ClosureProposedDate, f.ClosedDate = model.MustDate("01/03/2026"), model.MustDate("01/04/2026")
+			},
 		},
 		"superseded needs link": {
 			change:    func(f *model.Finding) { f.Status = model.Superseded },

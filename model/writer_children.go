@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // SaveMilestone adds or replaces a milestone. A moved due date needs a
@@ -35,6 +36,13 @@ func (w *writer) saveMilestone(m *Milestone) error {
 	}
 	notes, err := w.checkRevisions("current_due", "revisions", old.CurrentDue, m.CurrentDue, old.Revisions, m.Revisions)
 	if err != nil {
+		return err
+	}
+	today := DateOf(w.at.Local())
+	if m.Outcome != "" && m.Completed.IsZero() {
+		m.Completed = today
+	}
+	if err := mustExist[Finding](w, KindFinding, "carried_to", m.CarriedTo, "finding"); err != nil {
 		return err
 	}
 	if err := m.Validate(); err != nil {
@@ -107,28 +115,45 @@ func (w *writer) appendUpdate(u *Update) error {
 		return err
 	}
 	latest := len(earlier) == 0 || !earlier[len(earlier)-1].Date.After(u.Date)
-	// Work out what the update does to the finding, and refuse it, before
-	// anything is written: the check used to come after the update and its
-	// event were stored, so a caller that carried on after the error and
-	// committed kept an update its finding had refused.
-	before := f
-	moves := latest && (f.Status != u.Status || f.RAG != u.RAG)
-	if moves {
-		f.Status, f.RAG = u.Status, u.RAG
-		switch u.Status {
-		case Closed:
-			if f.ClosedDate.IsZero() {
-				f.ClosedDate = u.Date
-			}
-		case ClosureProposed:
-			if f.ClosureProposedDate.IsZero() {
-				f.ClosureProposedDate = u.Date
-			}
+	if p := RAGFits(u.Status, u.RAG); p != "" {
+		return invalid("rag", p)
+	}
+	// The finding as the update leaves it, checked against the lifecycle
+	// before anything is stored. A back-dated update (an old return typed
+	// in late) is history, and does not change where the finding stands
+	// now.
+	after := f
+	changed := latest && (f.Status != u.Status || (u.RAG != "" && f.RAG != u.RAG))
+	if changed {
+		settings, err := w.Settings()
+		if err != nil {
+			return err
 		}
-		if err := f.Validate(); err != nil {
+		after.Status = u.Status
+		if u.RAG != "" {
+			after.RAG = u.RAG
+		}
+		if (u.Status == ClosureProposed || u.Status == NoFurtherAction) && strings.TrimSpace(after.ClosureRationale) == "" {
+			// The update says why closure is proposed, or why no more
+			// will be done.
+			after.ClosureRationale = u.Narrative
+		}
+		if u.Status == ClosureProposed && f.Status != ClosureProposed {
+			after.ClosureProposedDate = u.Date
+		}
+		if u.Status == Closed && f.Status != Closed {
+			after.ClosedDate = u.Date
+		}
+		if GoesBack(f.Status, u.Status) {
+			// The update's narrative says why.
+			after.Reopenings = append(slices.Clone(f.Reopenings), Reopening{Date: u.Date, Reason: u.Narrative})
+		}
+		if _, err := w.applyLifecycle(&f, &after, u.Date, settings); err != nil {
+			return err
+		}
+		if err := after.Validate(); err != nil {
 			return fmt.Errorf("the update sets %s to %q, but the finding is not ready for it: %w", f.Ref, u.Status, err)
 		}
-		f.Modified = w.at
 	}
 	if u.ID, err = w.rec.NextID(KindUpdate); err != nil {
 		return err
@@ -136,23 +161,20 @@ func (w *writer) appendUpdate(u *Update) error {
 	if err := w.rec.Put(KindUpdate, u.ID, u); err != nil {
 		return err
 	}
-	rag := string(u.RAG)
-	if rag == "" {
-		rag = "not rated"
-	}
 	// The update is never changed, so it is its own record of what was
 	// written: the event says that it was added, without copying the text.
 	if err := w.audit(AuditEvent{Action: ActionCreate, Entity: EntityUpdate, EntityID: u.ID, FindingID: u.FindingID,
-		Summary: fmt.Sprintf("Progress update of %s added to %s: %s, %s", u.Date, f.Ref, u.Status, rag)}, u.Source); err != nil {
+		Summary: fmt.Sprintf("Progress update of %s added to %s: %s, %s", u.Date, f.Ref, u.Status, ragWords(u.RAG))}, u.Source); err != nil {
 		return err
 	}
-	if !moves {
+	if !changed {
 		return nil
 	}
-	if err := w.rec.Put(KindFinding, f.ID, &f); err != nil {
+	after.Modified = w.at
+	if err := w.rec.Put(KindFinding, f.ID, &after); err != nil {
 		return err
 	}
-	changes := Diff(before, f, w.names)
+	changes := Diff(f, after, w.names)
 	return w.audit(AuditEvent{Action: ActionChange, Entity: EntityFinding, EntityID: f.ID, FindingID: f.ID,
 		Summary: fmt.Sprintf("Finding %s changed by the progress update of %s: %s", f.Ref, u.Date, changedLabels(changes)), Changes: changes})
 }

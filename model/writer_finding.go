@@ -79,11 +79,13 @@ func (w *writer) checkLinks(f *Finding) (Report, error) {
 	return report, nil
 }
 
-// SaveFinding adds or replaces a finding; see Tx. checkRevisions fills in
-// the new revisions in place, so the copy has its own.
+// SaveFinding adds or replaces a finding; see Tx. checkRevisions and
+// applyLifecycle fill in the new revisions and reopening in place, so the
+// copy has its own.
 func (w *writer) SaveFinding(f *Finding) error {
 	return onCopy(f, func(f Finding) Finding {
 		f.TargetRevisions = slices.Clone(f.TargetRevisions)
+		f.Reopenings = slices.Clone(f.Reopenings)
 		return f
 	}, w.saveFinding)
 }
@@ -115,6 +117,29 @@ func (w *writer) saveFinding(f *Finding) error {
 			f.Marking = s.DefaultMarking
 		}
 		f.Created = w.at
+	}
+	settings, err := w.Settings()
+	if err != nil {
+		return err
+	}
+	today := DateOf(w.at.Local())
+	if creating && f.Raised.IsZero() {
+		f.Raised = today
+		if r, err := w.Report(f.ReportID); err == nil && !r.Published.IsZero() {
+			f.Raised = r.Published
+		}
+	}
+	on := statusChangeDate(old, *f, today)
+	sentence, err := w.applyLifecycle(&old, f, on, settings)
+	if err != nil {
+		return err
+	}
+	if !creating && sentence == "" && f.RAG != old.RAG {
+		sentence = fmt.Sprintf("RAG changed from %s to %s.", ragWords(old.RAG), ragWords(f.RAG))
+	}
+	if err := notAfter(today, map[string]Date{"closed_date": f.ClosedDate, "closure_proposed_date": f.ClosureProposedDate,
+		"raised": f.Raised}); err != nil {
+		return err
 	}
 	if f.OriginalTarget.IsZero() {
 		f.OriginalTarget = f.CurrentTarget
@@ -161,7 +186,43 @@ func (w *writer) saveFinding(f *Finding) error {
 		ev.Action = ActionChange
 		ev.Summary = fmt.Sprintf("Finding %s changed: %s", f.Ref, changedLabels(changes))
 	}
-	return w.audit(ev, notes...)
+	if err := w.audit(ev, notes...); err != nil {
+		return err
+	}
+	if creating || sentence == "" {
+		return nil
+	}
+	return w.recordStatusChange(f, on, sentence)
+}
+
+// statusChangeDate is the date a change of status made on the finding
+// itself takes effect: the closure dates for closing, the reopening's date
+// for reopening, and otherwise the day it is recorded.
+func statusChangeDate(old, f Finding, today Date) Date {
+	var d Date
+	switch {
+	case f.Status == Closed && old.Status != Closed:
+		d = f.ClosedDate
+	case f.Status == ClosureProposed && old.Status != ClosureProposed:
+		d = f.ClosureProposedDate
+	case len(f.Reopenings) > len(old.Reopenings):
+		d = f.Reopenings[len(f.Reopenings)-1].Date
+	}
+	if d.IsZero() {
+		return today
+	}
+	return d
+}
+
+// notAfter refuses dates of things that have happened when they fall after
+// today: a closure agreed tomorrow has not been agreed.
+func notAfter(today Date, dates map[string]Date) error {
+	for _, field := range []string{"raised", "closure_proposed_date", "closed_date"} {
+		if d := dates[field]; !d.IsZero() && d.After(today) {
+			return invalid(field, fmt.Sprintf("%s is after today (%s): record it on or after the day it happens", d, today))
+		}
+	}
+	return nil
 }
 
 // DeleteFinding removes a finding entered in error, with its milestones and

@@ -32,6 +32,11 @@ var Settings = model.Settings{
 	Author:         "Improvement lead",
 }
 
+// published is the report's publication date, as the Kent Police and Crime
+// Commissioner's list of inspection reports and responses gives it: the
+// report's own text does not state it. Every finding was raised on it.
+const published = "28/04/2022"
+
 // updateSource is written on every sample update, saying where it came from.
 const updateSource = "Kent PEEL 2021/22 sample"
 
@@ -106,16 +111,17 @@ func Report() model.Report {
 		fmt.Fprintf(&notes, "• %s: %s\n", a.Name, a.Judgment)
 	}
 	notes.WriteString("Signed by " + hmInspector + ".\n")
-	notes.WriteString("Publication date: not stated in the text extracted from the report, so it is left empty. Enter it from the published report; the PCC's 56-day response is due from it.")
+	notes.WriteString("Publication date: the text extracted from the report does not state it; " + published + " is the date the Kent Police and Crime Commissioner's list of inspection reports gives for it. The PCC's 56-day response is due from it.")
 	return model.Report{
-		Title:  reportTitle,
-		Force:  Settings.ForceName,
-		Type:   model.PEEL,
-		Cycle:  "2021/22",
-		Code:   "PEEL2122",
-		URL:    reportURL,
-		Notes:  notes.String(),
-		Sample: true,
+		Published: date(published),
+		Title:     reportTitle,
+		Force:     Settings.ForceName,
+		Type:      model.PEEL,
+		Cycle:     "2021/22",
+		Code:      "PEEL2122",
+		URL:       reportURL,
+		Notes:     notes.String(),
+		Sample:    true,
 	}
 }
 
@@ -157,10 +163,12 @@ func findingRecord(f finding, p plan, reportID model.ID, owners, ids map[string]
 	} else if p.ClosureRationale != "" {
 		rec.ClosureRationale = samplePrefix + p.ClosureRationale
 	}
-	rec.ClosureProposedDate = date(p.ClosureProposed)
-	rec.ClosedDate = date(p.Closed)
+	// The closure dates are not set here: the progress updates that
+	// propose and close the finding set them, on their dates, as they
+	// would in the app.
 	if p.InspectoratePosition != "" {
 		rec.InspectoratePosition = samplePrefix + p.InspectoratePosition
+		rec.InspectoratePositionDate = positionDate(p)
 	}
 	for _, key := range p.Related {
 		id, ok := ids[key]
@@ -170,6 +178,23 @@ func findingRecord(f finding, p plan, reportID model.ID, owners, ids map[string]
 		rec.Related = append(rec.Related, id)
 	}
 	return rec, nil
+}
+
+// positionDate is when the inspectorate gave its position: the day it
+// agreed closure, else the day closure was proposed, else the latest update.
+func positionDate(p plan) model.Date {
+	for _, d := range []string{p.Closed, p.ClosureProposed} {
+		if d != "" {
+			return date(d)
+		}
+	}
+	var latest model.Date
+	for _, u := range p.Updates {
+		if d := date(u.Date); d.After(latest) {
+			latest = d
+		}
+	}
+	return latest
 }
 
 // loadProgress stores a finding's sample milestones, updates (oldest first,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -149,7 +150,11 @@ func Compare(s model.Store, ret *Return) (*Diff, error) {
 			}
 		}
 		for _, ref := range order {
-			if fd := byRef[ref]; len(fd.Changes) > 0 {
+			fd := byRef[ref]
+			if err := checkLifecycle(tx, d, fd); err != nil {
+				return fmt.Errorf("%s: %w", ref, err)
+			}
+			if len(fd.Changes) > 0 {
 				d.Findings = append(d.Findings, *fd)
 			}
 		}
@@ -165,6 +170,89 @@ func Compare(s model.Store, ret *Return) (*Diff, error) {
 		return d.Problems[i].Row < d.Problems[j].Row
 	})
 	return d, nil
+}
+
+// checkLifecycle holds a finding's status and RAG changes to the rules the
+// app obeys (model's lifecycle), so that a returned spreadsheet cannot do
+// what the finding editor refuses. A change the lifecycle forbids, a RAG
+// that contradicts the status, and closing with milestones still open are
+// listed as problems in words and not imported; the rest of the row is.
+// Where the person changed the status and left the RAG as exported, the RAG
+// follows the status as it does in the app: complete means Blue.
+func checkLifecycle(tx model.ReadTx, d *Diff, fd *FindingDiff) error {
+	f, err := tx.Finding(fd.FindingID)
+	if err != nil {
+		return err
+	}
+	var status, rag *Change
+	completing := map[model.ID]bool{}
+	for i := range fd.Changes {
+		switch c := &fd.Changes[i]; c.Kind {
+		case KindStatus:
+			status = c
+		case KindRAG:
+			rag = c
+		case KindMilestone:
+			if c.Apply {
+				completing[c.milestone] = true
+			}
+		}
+	}
+	if status == nil && rag == nil {
+		return nil
+	}
+	to, toRAG := f.Status, f.RAG
+	if status != nil {
+		to = status.status
+	}
+	if rag != nil {
+		toRAG = rag.rag
+	}
+	refuse := func(what string) {
+		d.Problems = append(d.Problems, Problem{Sheet: "Return", Row: fd.Row, Ref: fd.Ref, What: what + " (the status and RAG are not imported)"})
+		fd.Changes = slices.DeleteFunc(fd.Changes, func(c Change) bool { return c.Kind == KindStatus || c.Kind == KindRAG })
+	}
+	if status != nil && !model.CanMove(f.Status, to) {
+		refuse(model.TransitionError(f.Ref, f.Status, to).(*model.ValidationError).Problem)
+		return nil
+	}
+	if status != nil && f.Status.IsFinal() && !to.IsFinal() {
+		refuse(fmt.Sprintf("%s was %s; reopening it needs a reason, recorded in the app", f.Ref, strings.ToLower(string(f.Status))))
+		return nil
+	}
+	if to.InClosure() || to.IsFinal() {
+		if rag == nil {
+			settings, err := tx.Settings()
+			if err != nil {
+				return err
+			}
+			toRAG = settings.ClosedRAG()
+		}
+	}
+	if p := model.RAGFits(to, toRAG); p != "" {
+		refuse(fmt.Sprintf("the status and RAG contradict each other: %s", p))
+		return nil
+	}
+	if status != nil {
+		status.rag = toRAG
+	}
+	if status != nil && (to.InClosure() || to.IsFinal()) && !f.Status.InClosure() {
+		ms, err := tx.Milestones(f.ID)
+		if err != nil {
+			return err
+		}
+		var open []string
+		for _, m := range ms {
+			if m.Open() && !completing[m.ID] {
+				open = append(open, "“"+m.Title+"”")
+			}
+		}
+		if len(open) > 0 {
+			refuse(fmt.Sprintf("%s cannot become %q while milestones are open: %s. Complete them in the Milestones sheet, or record in the app whether each is no longer needed or carried into a successor",
+				f.Ref, to, strings.Join(open, ", ")))
+		}
+	}
+	return nil
 }
 
 // since returns the audit events of a finding after the export, oldest
@@ -253,14 +341,15 @@ func compareRow(tx model.ReadTx, ret *Return, snap *model.Snapshot, d *Diff, fd 
 	if row.Target != nil && *row.Target != base.CurrentTarget && *row.Target != f.CurrentTarget {
 		if row.Target.IsZero() {
 			d.Problems = append(d.Problems, Problem{Sheet: "Return", Row: row.Line, Ref: row.Ref, What: "the current target was cleared; a target date cannot be removed, only moved (the change is not imported)"})
+		} else if strings.TrimSpace(row.Reason) == "" {
+			// The app asks for the reason a target moved and who agreed
+			// it; a return is held to the same rule.
+			d.Problems = append(d.Problems, Problem{Sheet: "Return", Row: row.Line, Ref: row.Ref,
+				What: fmt.Sprintf("the current target moved from %s to %s with no reason; add a “%s” column with the reason it moved and who agreed it, or move it in the app (the change is not imported)",
+					words(base.CurrentTarget.String()), row.Target, hReason[0])})
 		} else {
 			reason := strings.TrimSpace(row.Reason)
-			w := fmt.Sprintf("Current target: %s → %s", words(base.CurrentTarget.String()), row.Target)
-			if reason != "" {
-				w += " (reason: " + reason + ")"
-			} else {
-				w += " (no reason given in the return)"
-			}
+			w := fmt.Sprintf("Current target: %s → %s (reason: %s)", words(base.CurrentTarget.String()), row.Target, reason)
 			add(Change{Kind: KindTarget, From: base.CurrentTarget.String(), To: row.Target.String(), AppNow: f.CurrentTarget.String(),
 				Words: w, target: *row.Target, reason: reason, current: f.CurrentTarget.String()}, f.CurrentTarget != then.CurrentTarget)
 		}
@@ -453,12 +542,8 @@ func (d *Diff) Apply(s model.Store, who string) (Applied, error) {
 				}
 				switch c.Kind {
 				case KindTarget:
-					reason := c.reason
-					if reason == "" {
-						reason = "Changed in the returned spreadsheet " + d.FileName + "; no reason was given in it"
-					}
 					f.TargetRevisions = append(f.TargetRevisions, model.Revision{From: f.CurrentTarget, To: c.target,
-						Reason: reason, AgreedBy: author, At: now, By: author})
+						Reason: c.reason, AgreedBy: author, Agreed: day, At: now, By: author})
 					f.CurrentTarget = c.target
 					if err := tx.SaveFinding(&f); err != nil {
 						return fmt.Errorf("%s: %w", fd.Ref, err)
@@ -487,6 +572,11 @@ func (d *Diff) Apply(s model.Store, who string) (Applied, error) {
 						u.Narrative = c.progress
 					case KindStatus:
 						u.Status = c.status
+						if c.rag != "" {
+							// The RAG that goes with the new status
+							// (checkLifecycle): complete means Blue.
+							u.RAG = c.rag
+						}
 					case KindRAG:
 						u.RAG = c.rag
 					}

@@ -438,13 +438,13 @@ func TestBadInput(t *testing.T) {
 }
 
 // TestFailedApplyChangesNothing: one ticked change the register refuses
-// (closure proposed with no rationale) stops the whole apply, so the good
-// change beside it is not stored either.
+// when it is applied (its finding changed in the app after the comparison)
+// stops the whole apply, so the good change beside it is not stored either.
 func TestFailedApplyChangesNothing(t *testing.T) {
 	s, _, path := setup(t, "")
 	edit(t, path, "", func(r, _ *sheet) {
 		ref := r.col("Ref")
-		r.set(r.col("Status"), r.row(ref, "KEN-PEEL2122-AFI-08"), "Closure proposed to the inspectorate")
+		r.set(r.col("RAG"), r.row(ref, "KEN-PEEL2122-AFI-13"), "Amber")
 		r.set(r.col("RAG"), r.row(ref, "KEN-PEEL2122-AFI-16"), "Amber")
 	})
 	ret, err := returns.ReadFile(path, "")
@@ -458,11 +458,18 @@ func TestFailedApplyChangesNothing(t *testing.T) {
 	if all, ticked := d.Count(); all != 2 || ticked != 2 {
 		t.Fatalf("%d changes, %d ticked: %+v", all, ticked, d.Findings)
 	}
+	// Someone changes AFI-16 in the app before the import is applied.
+	f16, _ := finding(t, s, "KEN-PEEL2122-AFI-16")
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
+		return tx.AppendUpdate(&model.Update{FindingID: f16.ID, Date: model.MustDate("25/11/2026"), Narrative: "Reviewed at the board.", Status: model.InProgress, RAG: model.Green})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	before := auditCount(t, s)
-	rag := func() model.RAG { f, _ := finding(t, s, "KEN-PEEL2122-AFI-16"); return f.RAG }
+	rag := func() model.RAG { f, _ := finding(t, s, "KEN-PEEL2122-AFI-13"); return f.RAG }
 	ragBefore := rag()
 	_, err = d.Apply(s, "")
-	if err == nil || !strings.Contains(err.Error(), "nothing was applied") || !strings.Contains(err.Error(), "KEN-PEEL2122-AFI-08") {
+	if err == nil || !strings.Contains(err.Error(), "nothing was applied") || !strings.Contains(err.Error(), "KEN-PEEL2122-AFI-16") {
 		t.Fatalf("want a refusal naming the finding, got %v", err)
 	}
 	if auditCount(t, s) != before || rag() != ragBefore {

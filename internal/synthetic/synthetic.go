@@ -186,7 +186,9 @@ func (g *gen) findings(tx model.Tx, start, end int) error {
 			due := r.Published.AddDays(60 + m*90)
 			ms := model.Milestone{FindingID: f.ID, Title: fmt.Sprintf("Step %d: %s %s", m+1, g.pick(verbs), subject),
 				OwnerID: g.people[g.rnd.IntN(len(g.people))], CurrentDue: due}
-			if m < nm/2 {
+			// A finding in or past the closure process has no open
+			// milestones: the lifecycle asks for each to be settled first.
+			if m < nm/2 || final.InClosure() || final.IsFinal() {
 				ms.Completed = due.AddDays(g.rnd.IntN(30))
 			}
 			if err := tx.SaveMilestone(&ms); err != nil {
@@ -199,8 +201,15 @@ func (g *gen) findings(tx model.Tx, start, end int) error {
 			if g.rnd.IntN(5) == 0 {
 				rag = model.Amber
 			}
+			if u == nu-2 && final == model.Closed {
+				// Closing is two-stage: proposed first, then agreed.
+				status, rag = model.ClosureProposed, model.Blue
+			}
 			if u == nu-1 {
 				status = final
+				if final == model.Closed && nu == 1 {
+					status = model.ClosureProposed
+				}
 				switch final {
 				case model.Closed, model.CompletePending, model.ClosureProposed:
 					rag = model.Blue

@@ -154,15 +154,19 @@ func testAuditBetween(t *testing.T, s model.Store, c *Clock) {
 	mustUpdate(t, s, func(tx model.Tx) error { return tx.SaveFinding(&other) })
 	for _, st := range []model.Status{model.InProgress, model.CompletePending} {
 		c.Advance(24 * time.Hour)
+		rag := model.Green
+		if st.InClosure() {
+			rag = model.Blue // Blue means complete
+		}
 		for _, id := range []model.ID{sd.Finding.ID, other.ID} {
-			u := model.Update{FindingID: id, Date: model.DateOf(c.Now()), Narrative: "Moved on.", Status: st, RAG: model.Green}
+			u := model.Update{FindingID: id, Date: model.DateOf(c.Now()), Narrative: "Moved on.", Status: st, RAG: rag}
 			mustUpdate(t, s, func(tx model.Tx) error { return tx.AppendUpdate(&u) })
 		}
 	}
 	c.Advance(24 * time.Hour)
 	f := sd.Finding
 	mustView(t, s, func(tx model.ReadTx) error { f = must(tx.Finding(f.ID)); return nil })
-	f.RAG = model.Amber
+	f.GovernanceBoard = "Chief Officer Group"
 	mustUpdate(t, s, func(tx model.Tx) error { return tx.SaveFinding(&f) })
 	mustView(t, s, func(tx model.ReadTx) error {
 		ab, ok := tx.(model.AuditBetweener)
@@ -170,7 +174,7 @@ func testAuditBetween(t *testing.T, s model.Store, c *Clock) {
 			t.Fatal("the store's read transaction has no AuditBetween")
 		}
 		all := must(tx.Audit(sd.Finding.ID))
-		if len(all) != 6 { // created; two updates, each changing the finding; RAG
+		if len(all) != 6 { // created; two updates, each changing the finding; the board
 			t.Fatalf("the finding's history has %d events, want 6: %+v", len(all), all)
 		}
 		for _, span := range [][2]time.Time{

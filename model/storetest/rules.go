@@ -346,6 +346,12 @@ func testUpdatesAppendOnly(t *testing.T, s model.Store, c *Clock) {
 		if f.Status != model.InProgress {
 			t.Errorf("a back-dated update changed the status to %s", f.Status)
 		}
+		// Closing is two-stage: proposed, then agreed.
+		proposed := model.Update{FindingID: base.Finding.ID, Date: model.MustDate("31/12/2025"), Narrative: "Done; evidence shared.",
+			Status: model.ClosureProposed, RAG: model.Blue}
+		if err := tx.AppendUpdate(&proposed); err != nil {
+			return err
+		}
 		return tx.AppendUpdate(&later)
 	})
 	mustView(t, s, func(tx model.ReadTx) error {
@@ -358,7 +364,7 @@ func testUpdatesAppendOnly(t *testing.T, s model.Store, c *Clock) {
 		for _, u := range us {
 			dates = append(dates, u.Date.String())
 		}
-		if strings.Join(dates, " ") != "01/07/2025 01/10/2025 01/01/2026" {
+		if strings.Join(dates, " ") != "01/07/2025 01/10/2025 31/12/2025 01/01/2026" {
 			t.Errorf("updates not in date order: %v", dates)
 		}
 		return nil

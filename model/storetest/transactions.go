@@ -216,6 +216,9 @@ func testFailedSaveLeavesRecord(t *testing.T, s model.Store, _ *Clock) {
 		stored = model.Evidence{FindingID: base.Finding.ID, Title: "Policy", FileName: "policy.txt", EffectiveDate: model.MustDate("01/10/2025")}
 		return tx.AddEvidence(&stored, []byte("policy"))
 	})
+	// An open milestone keeps the finding from being marked complete.
+	open := model.Milestone{FindingID: base.Finding.ID, Title: "Recruit investigators"}
+	mustUpdate(t, s, func(tx model.Tx) error { return tx.SaveMilestone(&open) })
 	var submission model.Submission
 	mustUpdate(t, s, func(tx model.Tx) error {
 		submission = model.Submission{Kind: model.SubmissionReturn, Period: model.Quarter{StartYear: 2025, Q: 3}, FileName: "Q3.xlsx"}
@@ -239,8 +242,8 @@ func testFailedSaveLeavesRecord(t *testing.T, s model.Store, _ *Clock) {
 	newMilestone := &model.Milestone{FindingID: 99, Title: "Orphan", CurrentDue: target}
 	badOwner := &model.Milestone{FindingID: base.Finding.ID, Title: "Owned", OwnerID: 99, CurrentDue: target,
 		Revisions: []model.Revision{{To: target, Reason: "r", AgreedBy: "a"}}}
-	closing := &model.Update{FindingID: base.Finding.ID, Date: model.MustDate("01/11/2025"), Narrative: "Ready to close.",
-		Status: model.ClosureProposed} // the finding has no closure rationale
+	complete := &model.Update{FindingID: base.Finding.ID, Date: model.MustDate("01/11/2025"), Narrative: "All done.",
+		Status: model.CompletePending, RAG: model.Blue} // a milestone is still open
 	orphanUpdate := &model.Update{FindingID: 99, Date: model.MustDate("01/11/2025"), Narrative: "Lost.", Status: model.InProgress}
 	orphanEvidence := &model.Evidence{FindingID: 99, Title: "Lost", FileName: "lost.txt", EffectiveDate: model.MustDate("01/11/2025")}
 	tooBig := &model.Evidence{FindingID: base.Finding.ID, Title: "Video", FileName: "video.mp4", FileSize: 3, SHA256: "stale",
@@ -260,7 +263,7 @@ func testFailedSaveLeavesRecord(t *testing.T, s model.Store, _ *Clock) {
 		{"SaveFinding change, no wording", &changed, func(tx model.Tx) error { return tx.SaveFinding(&changed) }, "verbatim", nil},
 		{"SaveMilestone new, no such finding", newMilestone, func(tx model.Tx) error { return tx.SaveMilestone(newMilestone) }, "finding_id", nil},
 		{"SaveMilestone new, no such owner", badOwner, func(tx model.Tx) error { return tx.SaveMilestone(badOwner) }, "owner_id", nil},
-		{"AppendUpdate, finding not ready", closing, func(tx model.Tx) error { return tx.AppendUpdate(closing) }, "closure_rationale", nil},
+		{"AppendUpdate, finding not ready", complete, func(tx model.Tx) error { return tx.AppendUpdate(complete) }, "milestones", nil},
 		{"AppendUpdate, no such finding", orphanUpdate, func(tx model.Tx) error { return tx.AppendUpdate(orphanUpdate) }, "finding_id", nil},
 		{"AddEvidence, no such finding", orphanEvidence, func(tx model.Tx) error { return tx.AddEvidence(orphanEvidence, []byte("x")) }, "finding_id", nil},
 		{"AddEvidence, too large", tooBig, func(tx model.Tx) error { return tx.AddEvidence(tooBig, make([]byte, model.MaxAttachmentSize+1)) }, "", model.ErrTooLarge},
@@ -295,16 +298,15 @@ func testFailedSaveLeavesRecord(t *testing.T, s model.Store, _ *Clock) {
 
 	// The failed update, saved again once the finding is ready, is stored.
 	mustUpdate(t, s, func(tx model.Tx) error {
-		f := must(tx.Finding(base.Finding.ID))
-		f.ClosureRationale = "Teams at full strength since October."
-		if err := tx.SaveFinding(&f); err != nil {
+		open.Completed = model.MustDate("31/10/2025")
+		if err := tx.SaveMilestone(&open); err != nil {
 			return err
 		}
-		return tx.AppendUpdate(closing)
+		return tx.AppendUpdate(complete)
 	})
 	mustView(t, s, func(tx model.ReadTx) error {
-		if f := must(tx.Finding(base.Finding.ID)); f.Status != model.ClosureProposed || f.ClosureProposedDate != closing.Date {
-			t.Errorf("the update saved again did not propose closure: %s %s", f.Status, f.ClosureProposedDate)
+		if f := must(tx.Finding(base.Finding.ID)); f.Status != model.CompletePending || f.RAG != model.Blue {
+			t.Errorf("the update saved again did not mark the finding complete: %s %s", f.Status, f.RAG)
 		}
 		return nil
 	})
