@@ -39,6 +39,9 @@ const (
 	FlagNoArea = "area not found in the text"
 	// FlagTitleShortened marks a title cut from a heading too long for one.
 	FlagTitleShortened = "title shortened from a long heading"
+	// FlagMoved marks wording taken from later in its section, where the
+	// PDF's text put the box.
+	FlagMoved = "wording found later in the section, where the PDF put the box: check it against the report"
 )
 
 // MaxInputBytes caps the text read. A long PEEL report's text is under
@@ -82,8 +85,21 @@ type Parsed struct {
 	Layout    string     `json:"layout"`
 	Published model.Date `json:"published,omitempty"`
 	Findings  []Proposed `json:"findings"`
+	// Headings counts the box headings read and the findings made from
+	// them, so that a gap shows.
+	Headings []HeadingCount `json:"headings,omitempty"`
 	// Warnings are things the person should know, in plain words.
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// HeadingCount is how many headings of one kind the text has and how many
+// findings were made from them.
+type HeadingCount struct {
+	Heading  string `json:"heading"`
+	Seen     int    `json:"seen"`
+	Findings int    `json:"findings"`
+	// Worded counts the findings with wording (not flagged missing).
+	Worded int `json:"with_wording"`
 }
 
 // The layouts the parser tells apart.
@@ -100,8 +116,15 @@ func Parse(text string) (*Parsed, error) {
 	if len(text) > MaxInputBytes {
 		return nil, fmt.Errorf("the text is %.1f MB, more than the %d MB a report's text can be: check that this is the text of one inspection report", float64(len(text))/(1<<20), MaxInputBytes>>20)
 	}
-	ps := paragraphs(text)
-	p := &parser{ps: ps, consumed: make([]bool, len(ps)), out: &Parsed{}}
+	ps, notes := dropNotes(paragraphs(text))
+	p := &parser{ps: ps, consumed: make([]bool, len(ps)), out: &Parsed{}, seen: map[keyword]int{}, notes: notes}
+	pages := 0
+	for _, pa := range ps {
+		if pa.pageStart {
+			pages++
+		}
+	}
+	p.paged = pages >= 3
 	p.run()
 	p.describe(text)
 	return p.out, nil
@@ -115,6 +138,15 @@ type parser struct {
 	out      *Parsed
 	numbered bool // saw "Area for improvement 1"
 	question bool // saw a 2018/19 core question
+	// paged is whether the text shows its page breaks (form feeds,
+	// glossary links at a page's foot, page numbers).
+	paged bool
+	// seen counts the box headings read, to compare with the findings
+	// made from them.
+	seen map[keyword]int
+	// notes are warnings found on the way: bracketed notes left out, a
+	// grade with no area.
+	notes []string
 }
 
 func (p *parser) run() {
@@ -132,8 +164,15 @@ func (p *parser) run() {
 			i = p.boxes(i)
 			continue
 		case kwRecs:
+			p.seen[kwRecs]++
 			i = p.recommendations(i+1, 0)
 			continue
+		}
+		if g := gradeWord(p.ps[i].text); g != "" {
+			// A grade under no heading read as an area: the findings after
+			// it are not given the area before it.
+			p.notes = append(p.notes, fmt.Sprintf("Line %d gives the grade %q under no heading that could be read as an area: the findings after it have no area.", p.ps[i].line, g))
+			p.area, p.grade = "", g
 		}
 		i++
 	}
@@ -193,6 +232,49 @@ func (p *parser) areaAt(i int) (int, bool) {
 		p.noteForce(who)
 	}
 	return 0, false
+}
+
+var (
+	// bracketNote is a paragraph wholly in square brackets: an editor's
+	// note ("[This section has been updated]", "[Image: chart]"), never
+	// the inspectorate's finding.
+	bracketNote = regexp.MustCompile(`^\[[^\[\]]*\]\.?$`)
+	// elided is a gap the text marks as left out: "[...]", "[…]", "(...)".
+	elided = regexp.MustCompile(`[\[(]\s*(?:\.\s?\.\s?\.|…)\s*[\])]`)
+)
+
+// dropNotes leaves bracketed editorial notes out of the paragraphs and
+// says so.
+func dropNotes(ps []para) ([]para, []string) {
+	out := ps[:0:0]
+	var notes []string
+	for _, pa := range ps {
+		if bracketNote.MatchString(pa.text) && !elided.MatchString(pa.text) {
+			notes = append(notes, fmt.Sprintf("Line %d is a bracketed note, left out: %s", pa.line, clipRunes(pa.text, 80)))
+			continue
+		}
+		out = append(out, pa)
+	}
+	return out, notes
+}
+
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// markElided flags a finding whose wording the text marks as partly left
+// out.
+func (p *parser) markElided(f *Proposed) {
+	if elided.MatchString(f.Text) || elided.MatchString(f.Title) {
+		if !f.HasFlag(FlagWordingMissing) {
+			f.Flags = append(f.Flags, FlagWordingMissing)
+		}
+		p.notes = append(p.notes, fmt.Sprintf("Line %d: the text leaves part of the wording out ([…]): copy it from the published report.", f.Line))
+	}
 }
 
 // areaJustSet reports whether the paragraph before i set the area.
@@ -259,40 +341,51 @@ func (p *parser) isStop(i int) bool {
 
 // block is the wording of one box: an optional title and its text.
 type block struct {
-	title string
-	body  []string
-	line  int
+	title  string
+	body   []string
+	line   int
+	start  int // the paragraph it starts at
+	bullet bool
 }
 
 // boxes reads a run of box headings starting at i ("Area for
 // improvement", then perhaps "Innovative practice" with nothing between,
 // as PDF extraction leaves side-by-side boxes) and the wording after them,
 // and shares the wording out between the headings in order.
+//
+// The number of boxes is read from the text, not from the heading: a
+// report that says "Area for improvement" over three boxes has three, and
+// one that says "Areas for improvement" over one has one. The heading only
+// says where to look.
 func (p *parser) boxes(i int) int {
 	type heading struct {
 		kw   keyword
 		line int
 	}
 	var queue []heading
+	numbered := false
 	for i < len(p.ps) {
 		kw := keywordOf(p.ps[i].text)
 		if kw != kwAFI && kw != kwAFIs && kw != kwIP && kw != kwCause {
 			break
 		}
-		numbered := number(p.ps[i].text) > 0
-		if numbered && len(queue) > 0 {
+		n := number(p.ps[i].text) > 0
+		if n && len(queue) > 0 {
 			// "Area for improvement 1" starts its own box; a plural
 			// heading just before it is only the section's title.
 			if len(queue) == 1 && queue[0].kw == kwAFIs {
 				queue = queue[:0]
+				p.seen[kwAFIs]--
 			} else {
 				break
 			}
 		}
 		queue = append(queue, heading{kw, p.ps[i].line})
+		p.seen[kw]++
 		i++
-		if numbered {
+		if n {
 			p.numbered = true
+			numbered = true
 			break
 		}
 	}
@@ -302,56 +395,75 @@ func (p *parser) boxes(i int) int {
 			plural = true
 		}
 	}
-	limit := len(queue)
-	if plural {
-		limit = -1
+	limit := -1
+	if numbered {
+		limit = 1
 	}
 	j, blocks := p.collect(i, limit)
-	atMain := j < len(p.ps) && keywordOf(p.ps[j].text) == kwMain
-	switch {
-	case len(blocks) < len(queue) && atMain:
-		// The box came out after the "Main findings" heading that follows
-		// it on the page.
-		need := len(queue) - len(blocks)
-		if plural {
-			need = -1
+	end := ""
+	if j < len(p.ps) {
+		end = p.ps[j].text
+	}
+	atMain := keywordOf(end) == kwMain
+	if !numbered && !atMain && end != boxEnd && keywordOf(end) == kwNone {
+		// Nothing marks where the boxes end (no "Main findings" heading
+		// after them): beyond one block per heading, only blocks that read
+		// as boxes are taken, so the narrative after them is not.
+		keep := len(queue)
+		for keep < len(blocks) && (blocks[keep].bullet || boxLike(blocks[keep])) {
+			keep++
 		}
-		blocks = append(blocks, p.reordered(j+1, need)...)
-	case plural && len(blocks) > 0 && atMain && p.ps[j].pageStart:
-		// The box filled its page and ran over: the rest comes out at the
-		// end of the next page's text.
-		blocks = append(blocks, p.overflow(j+1)...)
+		if keep < len(blocks) {
+			j = blocks[keep].start
+			blocks = blocks[:keep]
+		}
+	}
+	moved := 0
+	if atMain && !numbered && (len(blocks) != len(queue) || plural) {
+		// Fewer boxes than headings, or a heading that allows more: the
+		// PDF may have put the box's wording after the "Main findings"
+		// heading.
+		extra := p.moved(j, len(blocks))
+		moved = len(extra)
+		blocks = append(blocks, extra...)
 	}
 
-	// Share out: each singular heading takes one block; a plural heading
-	// takes what is left over once later headings have had theirs.
+	// Share out: each heading takes one block in order, and the first
+	// area-for-improvement heading takes any left over.
+	absorber := 0
+	for qi, h := range queue {
+		if h.kw == kwAFI || h.kw == kwAFIs {
+			absorber = qi
+			break
+		}
+	}
 	k := 0
 	var causeIndex int
 	for qi, h := range queue {
 		take := 1
-		if h.kw == kwAFIs {
-			take = len(blocks) - k - (len(queue) - qi - 1)
-		}
-		if take < 1 {
-			take = 1
+		if qi == absorber {
+			take = max(1, len(blocks)-(len(queue)-1))
 		}
 		for n := 0; n < take; n++ {
 			typ := findingType(h.kw)
+			var idx int
 			if k < len(blocks) {
-				idx := p.emit(typ, blocks[k], 0)
-				if typ == model.CauseOfConcern {
-					causeIndex = idx
+				idx = p.emit(typ, blocks[k], 0)
+				if k >= len(blocks)-moved {
+					f := &p.out.Findings[idx-1]
+					f.Flags = append(f.Flags, FlagMoved)
 				}
 				k++
-				continue
+			} else {
+				idx = p.emitMissing(typ, h.line)
 			}
-			idx := p.emitMissing(typ, h.line)
 			if typ == model.CauseOfConcern {
 				causeIndex = idx
 			}
 		}
 	}
 	if causeIndex > 0 && j < len(p.ps) && keywordOf(p.ps[j].text) == kwRecs {
+		p.seen[kwRecs]++
 		j = p.recommendations(j+1, causeIndex)
 	}
 	return j
@@ -383,7 +495,7 @@ func (p *parser) collect(i, limit int) (int, []block) {
 		pa := p.ps[i]
 		if pa.bullet {
 			// A bulleted list: each bullet is a finding.
-			blocks = append(blocks, block{body: []string{stripBullet(pa.text)}, line: pa.line})
+			blocks = append(blocks, block{body: []string{stripBullet(pa.text)}, line: pa.line, start: i, bullet: true})
 			bulleted = true
 			i++
 			continue
@@ -391,7 +503,7 @@ func (p *parser) collect(i, limit int) (int, []block) {
 		if bulleted {
 			break // the list has ended
 		}
-		b := block{line: pa.line}
+		b := block{line: pa.line, start: i}
 		if isTitle(pa) {
 			b.title = pa.text
 			i++
@@ -400,6 +512,9 @@ func (p *parser) collect(i, limit int) (int, []block) {
 			if p.consumed[i] {
 				i++
 				continue
+			}
+			if p.ps[i].bullet && len(b.body) > 0 && !strings.HasSuffix(b.body[len(b.body)-1], ":") {
+				break // a list after the box's wording starts new boxes
 			}
 			b.body = append(b.body, p.ps[i].text)
 			i++
@@ -414,98 +529,133 @@ func (p *parser) collect(i, limit int) (int, []block) {
 var shouldTitle = regexp.MustCompile(`(?i)\b(?:should|must)\b`)
 
 // directiveTitle matches a heading that tells the force what to improve,
-// as box headings do; main findings mostly describe ("The force is good
-// at…").
-var directiveTitle = regexp.MustCompile(`(?i)\b(?:should|must|needs? to)\b`)
+// as box headings do, with the "should" or "needs to" among its first
+// words ("The force needs to…", "Investigation plans should…"). Main
+// findings mostly describe ("The workforce understands why and how it
+// should…").
+var directiveTitle = regexp.MustCompile(`(?i)^(?:[\pL\pN’'&-]+\s+){0,4}(?:should|must|needs?\s+to)\b`)
 
 // boxLike reports whether a block reads as a box's wording: a heading
 // telling the force what to improve, then a brief paragraph or two. The
 // narrative of the main findings runs longer.
 func boxLike(b block) bool {
-	words := 0
-	for _, p := range b.body {
-		words += len(strings.Fields(p))
-	}
-	return directiveTitle.MatchString(b.title) && len(b.body) >= 1 && len(b.body) <= 2 && words <= 120
+	return directiveTitle.MatchString(b.title) && len(b.body) >= 1 && len(b.body) <= 2 && words(b) <= 120
 }
 
-// overflow finds the rest of a box that ran over its page: the box-like
-// blocks at the very end of the next page's text, after that page's main
-// findings. Anything less certain is left alone.
-func (p *parser) overflow(i int) []block {
-	end := i
-	for end < len(p.ps) && !p.ps[end].pageStart && !p.isStop(end) {
-		end++
+// boxLikeLoose is boxLike for the one block that must be a box (its
+// heading is empty and it is alone at the place the box's wording would
+// be): up to four paragraphs.
+func boxLikeLoose(b block) bool {
+	return directiveTitle.MatchString(b.title) && len(b.body) >= 1 && len(b.body) <= 4 && words(b) <= 300
+}
+
+func words(b block) int {
+	n := 0
+	for _, p := range b.body {
+		n += len(strings.Fields(p))
 	}
-	// The blocks of the page, in order.
-	type span struct {
-		b          block
-		start, end int
-	}
-	var spans []span
-	for k := i; k < end; {
+	return n
+}
+
+// span is a titled block of a section with where it lies.
+type span struct {
+	b          block
+	start, end int  // paragraphs [start, end)
+	page       int  // pages after the first, counted from the start
+	endsPage   bool // the block is the last on its page
+}
+
+// spans reads the titled blocks from i to the end of the section.
+func (p *parser) spans(i int) []span {
+	var out []span
+	page := 0
+	for k := i; k < len(p.ps) && !p.isStop(k); {
+		if p.ps[k].pageStart && k > i {
+			page++
+		}
 		if !isTitle(p.ps[k]) || p.consumed[k] {
 			k++
 			continue
 		}
-		sp := span{b: block{title: p.ps[k].text, line: p.ps[k].line}, start: k}
+		sp := span{b: block{title: p.ps[k].text, line: p.ps[k].line, start: k}, start: k, page: page}
 		k++
-		for k < end && !isTitle(p.ps[k]) {
+		// A page break inside a block's wording does not end the block.
+		for k < len(p.ps) && !p.isStop(k) && !isTitle(p.ps[k]) && !p.consumed[k] {
+			if p.ps[k].pageStart {
+				page++
+			}
 			sp.b.body = append(sp.b.body, p.ps[k].text)
 			k++
 		}
 		sp.end = k
-		spans = append(spans, sp)
+		sp.endsPage = k >= len(p.ps) || p.ps[k].pageStart || p.isStop(k)
+		out = append(out, sp)
 	}
-	first := len(spans)
-	for first > 0 && boxLike(spans[first-1].b) {
-		first--
+	return out
+}
+
+// moved finds the wording of boxes that PDF extraction put after the "Main
+// findings" heading at main; found boxes were in place.
+//
+// Where the text shows its pages, the box's wording is at the end of a
+// page: the box-like blocks at the end of the heading's page when "Main
+// findings" is on that page, or, when the box filled its page and "Main
+// findings" starts the next, at the end of that next page. Where it does
+// not (text pasted without page breaks), the first run of box-like blocks
+// of the section is taken. A heading still without wording is flagged
+// missing rather than guessed.
+func (p *parser) moved(main, found int) []block {
+	start := main + 1
+	if start < len(p.ps) && !isTitle(p.ps[start]) && strings.HasPrefix(strings.ToLower(p.ps[start].text), "in this section") {
+		start++
 	}
-	if first == 0 {
-		// Nothing on the page but box-like blocks: that is a page of
-		// findings, not an overflow; leave it.
-		return nil
+	all := p.spans(start)
+	var pick []span
+	if p.paged {
+		var page []span
+		for _, sp := range all {
+			if sp.page == 0 {
+				page = append(page, sp)
+			}
+		}
+		first := len(page)
+		if first > 0 && page[first-1].endsPage {
+			for first > 0 && boxLike(page[first-1].b) {
+				first--
+			}
+		}
+		switch {
+		case first < len(page) && (first > 0 || !p.ps[main].pageStart):
+			// A page of nothing but box-like blocks after a "Main
+			// findings" heading that starts it is a page of findings,
+			// not a box that ran over.
+			pick = page[first:]
+		case found == 0 && len(page) > 0 && page[len(page)-1].endsPage && boxLikeLoose(page[len(page)-1].b) && !p.ps[main].pageStart:
+			pick = page[len(page)-1:]
+		}
+	}
+	if len(pick) == 0 {
+		// No page showed the box, or the text shows only some of its
+		// page breaks (links kept, the page's leading space lost).
+		k := 0
+		for k < len(all) && !boxLike(all[k].b) {
+			k++
+		}
+		for ; k < len(all) && boxLike(all[k].b); k++ {
+			pick = append(pick, all[k])
+		}
+		if len(pick) == 0 && found == 0 && len(all) > 0 && all[0].start == start && boxLikeLoose(all[0].b) {
+			pick = all[:1]
+		}
 	}
 	var out []block
-	for _, sp := range spans[first:] {
+	for _, sp := range pick {
 		for k := sp.start; k < sp.end; k++ {
 			p.consumed[k] = true
 		}
 		out = append(out, sp.b)
 	}
 	return out
-}
-
-// reordered looks after a "Main findings" heading (and the sentence that
-// opens the section) for the wording of a box that PDF extraction moved
-// there. Only box-like passages (see boxLike) straight after it on the same
-// page are taken: anything less certain leaves the box flagged as missing
-// rather than guessed.
-func (p *parser) reordered(i, need int) []block {
-	if i < len(p.ps) && !isTitle(p.ps[i]) && strings.HasPrefix(strings.ToLower(p.ps[i].text), "in this section") {
-		i++
-	}
-	var blocks []block
-	for i < len(p.ps) && (need < 0 || len(blocks) < need) {
-		pa := p.ps[i]
-		if !isTitle(pa) || pa.pageStart || p.isStop(i) {
-			break
-		}
-		b := block{title: pa.text, line: pa.line}
-		k := i + 1
-		for k < len(p.ps) && !p.isStop(k) && !isTitle(p.ps[k]) && !p.ps[k].pageStart {
-			b.body = append(b.body, p.ps[k].text)
-			k++
-		}
-		if !boxLike(b) {
-			break
-		}
-		for ; i < k; i++ {
-			p.consumed[i] = true
-		}
-		blocks = append(blocks, b)
-	}
-	return blocks
 }
 
 // deadlinePattern finds the time the inspectorate gave for a
@@ -569,6 +719,7 @@ func (p *parser) emitRec(text, item, stem string, line, parent int) {
 	if m := deadlinePattern.FindString(stem + " " + item); m != "" {
 		f.Deadline = strings.ToLower(m[:1]) + m[1:]
 	}
+	p.markElided(&f)
 	p.out.Findings = append(p.out.Findings, f)
 }
 
@@ -599,6 +750,7 @@ func (p *parser) emit(t model.FindingType, b block, parent int) int {
 		f.Text = body
 		f.Title = model.FirstSentence(body)
 	}
+	p.markElided(&f)
 	p.out.Findings = append(p.out.Findings, f)
 	return len(p.out.Findings)
 }
@@ -703,16 +855,99 @@ func (p *parser) describe(text string) {
 	if len(p.out.Findings) == 0 {
 		p.out.Warnings = append(p.out.Warnings, "No areas for improvement, causes of concern, recommendations or innovative practice were found. Check that this is the text of an inspection report.")
 	}
-	missing := 0
+	p.countHeadings()
+	p.out.Warnings = append(p.out.Warnings, p.notes...)
+	missing, moved, noArea := 0, 0, 0
 	for _, f := range p.out.Findings {
 		if f.HasFlag(FlagWordingMissing) {
 			missing++
 		}
+		if f.HasFlag(FlagMoved) {
+			moved++
+		}
+		if f.HasFlag(FlagNoArea) {
+			noArea++
+		}
 	}
 	if missing > 0 {
-		p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d %s no wording in the text (the box came out empty). Copy the wording from the published report before you rely on %s.",
+		p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d %s no wording in the text (the box came out empty, or the text leaves part of it out). Copy the wording from the published report before you rely on %s.",
 			missing, plural(missing, "heading has", "headings have"), plural(missing, "it", "them")))
 	}
+	if moved > 0 {
+		p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d %s was found later in their section, where the PDF put the box, not under the heading: check %s against the report.",
+			moved, plural(moved, "finding's wording", "findings' wording"), plural(moved, "it", "them")))
+	}
+	if noArea > 0 {
+		p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d %s before any heading the parser could read as an area: give %s an area.",
+			noArea, plural(noArea, "finding comes", "findings come"), plural(noArea, "it", "them")))
+	}
+}
+
+// countHeadings fills in the headings seen against the findings made, and
+// warns where they disagree.
+func (p *parser) countHeadings() {
+	kinds := []struct {
+		label string
+		kws   []keyword
+		typ   model.FindingType
+	}{
+		{"Area for improvement", []keyword{kwAFI, kwAFIs}, model.AFI},
+		{"Cause of concern", []keyword{kwCause}, model.CauseOfConcern},
+		{"Recommendation", []keyword{kwRecs}, model.Recommendation},
+		{"Innovative practice", []keyword{kwIP}, model.InnovativePractice},
+	}
+	for _, k := range kinds {
+		c := HeadingCount{Heading: k.label}
+		for _, kw := range k.kws {
+			c.Seen += p.seen[kw]
+		}
+		for _, f := range p.out.Findings {
+			if f.Type == k.typ {
+				c.Findings++
+				if !f.HasFlag(FlagWordingMissing) {
+					c.Worded++
+				}
+			}
+		}
+		if c.Seen == 0 && c.Findings == 0 {
+			continue
+		}
+		p.out.Headings = append(p.out.Headings, c)
+		if c.Worded < c.Seen && k.typ != model.Recommendation {
+			p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d ‘%s’ %s, %d %s with wording.",
+				c.Seen, k.label, plural(c.Seen, "heading", "headings"), c.Worded, plural(c.Worded, "finding", "findings")))
+		}
+	}
+	if gaps := p.numberGaps(); gaps != "" {
+		p.out.Warnings = append(p.out.Warnings, gaps)
+	}
+}
+
+// numberGaps names numbered headings the text skips ("Area for
+// improvement 2" between 1 and 3), which PDF extraction can lose.
+func (p *parser) numberGaps() string {
+	var missing []string
+	last := 0
+	for _, pa := range p.ps {
+		if kw := keywordOf(pa.text); kw == kwAFI {
+			n := number(pa.text)
+			if n == 0 {
+				continue
+			}
+			if n == 1 {
+				last = 0
+			}
+			for g := last + 1; g < n && g-last < 20; g++ {
+				missing = append(missing, fmt.Sprint(g))
+			}
+			last = n
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("The numbered areas for improvement skip %s %s: check the report for %s.",
+		plural(len(missing), "number", "numbers"), strings.Join(missing, ", "), plural(len(missing), "it", "them"))
 }
 
 func hasNumbered(ps []para) bool {
