@@ -35,6 +35,9 @@ func keywordOf(t string) keyword {
 	if len(t) > 220 {
 		return kwNone
 	}
+	if t == boxEnd {
+		return kwSection
+	}
 	switch {
 	case kwAFIPattern.MatchString(t):
 		if strings.HasPrefix(strings.ToLower(t), "areas") {

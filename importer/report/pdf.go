@@ -21,7 +21,8 @@ import (
 const MaxFileBytes = 64 << 20
 
 // ReadFile returns the text of a report file: a .txt file as it is, a .pdf
-// file with its text extracted. Other files are refused with a plain
+// file with its text extracted, a saved web page (.html, .htm) read through
+// an HTML parser. Other files are refused with a plain
 // message.
 func ReadFile(path string) (string, error) {
 	info, err := os.Stat(path)
@@ -54,8 +55,17 @@ func Decode(name string, b []byte) (string, error) {
 		return text, nil
 	case ext == ".pdf":
 		return "", fmt.Errorf("%s is named as a PDF but is not one", name)
+	case ext == ".html" || ext == ".htm" || ext == ".xhtml" || isHTML(b):
+		text, err := HTMLText(b)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+		if len(text) > MaxInputBytes {
+			return "", fmt.Errorf("%s holds more text than a report can (over %d MB)", name, MaxInputBytes>>20)
+		}
+		return text, nil
 	case ext == ".docx" || ext == ".doc" || ext == ".odt" || ext == ".xlsx" || bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		return "", fmt.Errorf("%s is a word-processor or spreadsheet file; save the report as plain text (.txt) or PDF, or copy its text and paste it", name)
+		return "", fmt.Errorf("%s is a word-processor or spreadsheet file; save the report as plain text (.txt), PDF or a web page (.html), or copy its text and paste it", name)
 	}
 	if len(b) > MaxInputBytes {
 		return "", fmt.Errorf("%s is %.1f MB, more than the %d MB a report's text can be", name, float64(len(b))/(1<<20), MaxInputBytes>>20)

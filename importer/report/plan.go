@@ -73,7 +73,9 @@ const PastedText = "pasted text"
 func NewPlan(s model.Store, parsed *Parsed, source, reportTitle string) (*Plan, error) {
 	pl := &Plan{Source: source, Parsed: parsed}
 	for _, f := range parsed.Findings {
-		pl.Rows = append(pl.Rows, Row{Proposed: f, Include: true})
+		// A recommendation addressed to others is listed for the record
+		// but not ticked: the force does not own it.
+		pl.Rows = append(pl.Rows, Row{Proposed: f, Include: !f.NotForForce})
 	}
 	pl.Rows = cloneRows(pl.Rows)
 	if s == nil {
