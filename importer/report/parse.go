@@ -85,6 +85,8 @@ func (p Proposed) HasFlag(flag string) bool {
 
 // Parsed is what the parser found in a report's text.
 type Parsed struct {
+	// Title is a national report's title, which names no force or cycle.
+	Title     string     `json:"title,omitempty"`
 	Force     string     `json:"force,omitempty"`
 	Cycle     string     `json:"cycle,omitempty"`
 	Layout    string     `json:"layout"`
@@ -112,6 +114,9 @@ const (
 	Layout2018 = "PEEL 2018/19"
 	Layout2021 = "PEEL 2021/22"
 	Layout2023 = "PEEL 2023–25"
+	// LayoutThematic is a national report on one subject, whose
+	// recommendations are addressed to chief constables and others.
+	LayoutThematic = "Thematic inspection"
 )
 
 // Parse reads a report's text and proposes its findings. It fails only
@@ -248,12 +253,24 @@ var (
 	elided = regexp.MustCompile(`[\[(]\s*(?:\.\s?\.\s?\.|…)\s*[\])]`)
 )
 
-// dropNotes leaves bracketed editorial notes out of the paragraphs and
-// says so.
+// contentsEntry is a line of a contents list: a heading and its page.
+var contentsEntry = regexp.MustCompile(`^\S.{1,150}?\s\d{1,3}$`)
+
+// dropNotes leaves bracketed editorial notes and the contents list out of
+// the paragraphs, and says so of the notes.
 func dropNotes(ps []para) ([]para, []string) {
 	out := ps[:0:0]
 	var notes []string
+	inContents := false
 	for _, pa := range ps {
+		if strings.EqualFold(strings.TrimSpace(pa.text), "contents") {
+			inContents = true
+			continue
+		}
+		if inContents && contentsEntry.MatchString(pa.text) {
+			continue
+		}
+		inContents = false
 		if bracketNote.MatchString(pa.text) && !elided.MatchString(pa.text) {
 			notes = append(notes, fmt.Sprintf("Line %d is a bracketed note, left out: %s", pa.line, clipRunes(pa.text, 80)))
 			continue
@@ -289,6 +306,9 @@ func (p *parser) areaJustSet(i int) bool {
 
 func (p *parser) setArea(name string, g model.Grade) {
 	p.area = strings.TrimRight(strings.TrimSpace(name), " :")
+	if a := questionArea(p.area); a != "" {
+		p.area = a
+	}
 	p.grade = g
 }
 
@@ -730,7 +750,9 @@ func (p *parser) recommendations(i, parent int) int {
 		}
 		i++
 	}
-	if found == 0 {
+	if found == 0 && (i >= len(p.ps) || keywordOf(p.ps[i].text) != kwRecs) {
+		// (A heading "Recommendations" over numbered ones, "Recommendation
+		// 1", has none of its own.)
 		p.missingRec(i, parent)
 	}
 	return i
@@ -883,12 +905,78 @@ func upperFirst(s string) string {
 }
 
 var (
-	cyclePattern     = regexp.MustCompile(`(?i)\bPEEL\b[^.\n]{0,60}?\b(20\d\d)\s?([/–-])\s?(\d\d)\b`)
-	cycleBefore      = regexp.MustCompile(`(?i)\b(20\d\d)\s?([/–-])\s?(\d\d)\b[^.\n]{0,20}\bPEEL\b`)
-	inspectionOf     = regexp.MustCompile(`(?im)^\s*An inspection of ([A-Z][\pL&’'. -]{2,60}?)\s*$`)
+	cyclePattern     = regexp.MustCompile(`(?i)\bPEEL\b[^.\n]{0,60}?\b(20\d\d)\s?[/–—-]\s?(?:20)?(\d\d)\b`)
+	cycleBefore      = regexp.MustCompile(`(?i)\b(20\d\d)\s?[/–—-]\s?(?:20)?(\d\d)\b[^.\n]{0,20}\bPEEL\b`)
+	inspectionOf     = regexp.MustCompile(`\b[Aa]n inspection of ((?:the )?[A-Z][\pL&’'. -]{2,60}?(?:Police|Constabulary|Police Service(?: of [A-Z][\pL ]{2,30})?))\b`)
 	howGood          = regexp.MustCompile(`\bhow good ([A-Z][\pL&’'. -]{2,60}?) is\b`)
+	forceName        = regexp.MustCompile(`\b((?:[A-Z][\pL’'-]+|and|&|of)(?: (?:[A-Z][\pL’'-]+|and|&|of)){0,4} (?:Police|Constabulary))\b`)
 	publishedPattern = regexp.MustCompile(`(?i)\bpublished:?\s+(?:on\s+)?(\d{1,2}\s+[A-Z][a-z]{2,8}\s+20\d\d)\b`)
 )
+
+// Cycle returns a PEEL cycle written the inspectorate's way, whatever the
+// text or web address said: one year apart is an annual cycle ("2021/22"),
+// more is a multi-year one ("2023–25"). ok is false for years that make no
+// cycle.
+func Cycle(first, second string) (string, bool) {
+	if len(first) != 4 || len(second) != 2 {
+		return "", false
+	}
+	y := int(first[2]-'0')*10 + int(first[3]-'0')
+	z := int(second[0]-'0')*10 + int(second[1]-'0')
+	switch d := (z - y + 100) % 100; {
+	case d == 1:
+		return first + "/" + second, true
+	case d >= 2 && d <= 4:
+		return first + "–" + second, true
+	}
+	return "", false
+}
+
+// findForce names the force a report is about: from its title ("An
+// inspection of Kent Police"), else the force named most often, else the
+// subject of a grade sentence read on the way.
+func findForce(head, fromGrades string) string {
+	if m := inspectionOf.FindStringSubmatch(head); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	count := map[string]int{}
+	total := 0
+	best := ""
+	for _, m := range forceName.FindAllStringSubmatch(head, 2000) {
+		name := strings.TrimPrefix(strings.TrimPrefix(m[1], "and "), "of ")
+		if strings.HasPrefix(name, "The ") || strings.HasPrefix(name, "&") {
+			continue
+		}
+		count[name]++
+		total++
+		if count[name] > count[best] {
+			best = name
+		}
+	}
+	// A report about one force names it far more than any other; a
+	// national report names many.
+	if best != "" && count[best] >= 3 && count[best]*5 >= total*3 {
+		return best
+	}
+	if m := howGood.FindStringSubmatch(head); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	return fromGrades
+}
+
+var peelWord = regexp.MustCompile(`\bPEEL\b`)
+
+// reportTitle is a national report's title: its first heading, as long as
+// a title can be.
+func reportTitle(ps []para) string {
+	for _, pa := range ps[:min(len(ps), 5)] {
+		t := strings.TrimSpace(pa.text)
+		if keywordOf(t) == kwNone && gradeWord(t) == "" && utf8.RuneCountInString(t) >= 10 && utf8.RuneCountInString(t) <= 200 && !endsSentence(t) {
+			return t
+		}
+	}
+	return ""
+}
 
 // describe fills in the force, cycle, layout and publication date, and
 // warns when nothing was found.
@@ -897,21 +985,16 @@ func (p *parser) describe(text string) {
 	if len(head) > 200_000 {
 		head = head[:200_000]
 	}
-	if m := inspectionOf.FindStringSubmatch(head); m != nil {
-		p.out.Force = strings.TrimSpace(m[1])
-	} else if m := howGood.FindStringSubmatch(head); m != nil && p.out.Force == "" {
-		p.out.Force = strings.TrimSpace(m[1])
-	}
+	head = strings.ReplaceAll(head, "\u00a0", " ")
+	p.out.Force = findForce(head, p.out.Force)
 	m := cyclePattern.FindStringSubmatch(head)
 	if m == nil {
 		m = cycleBefore.FindStringSubmatch(head)
 	}
 	if m != nil {
-		sep := "/"
-		if m[2] != "/" {
-			sep = "–" // multi-year cycles are written 2023–25
+		if c, ok := Cycle(m[1], m[2]); ok {
+			p.out.Cycle = c
 		}
-		p.out.Cycle = m[1] + sep + m[3]
 	}
 	if m := publishedPattern.FindStringSubmatch(head); m != nil {
 		if t, err := time.Parse("2 January 2006", strings.Join(strings.Fields(m[1]), " ")); err == nil {
@@ -921,6 +1004,23 @@ func (p *parser) describe(text string) {
 		}
 	}
 	switch {
+	case p.out.Cycle == "" && p.out.Force == "" && !peelWord.MatchString(head):
+		p.out.Layout = LayoutThematic
+		p.out.Title = reportTitle(p.ps)
+		// A national report has no areas: the flag would only be noise.
+		for i := range p.out.Findings {
+			f := &p.out.Findings[i]
+			kept := f.Flags[:0]
+			for _, fl := range f.Flags {
+				if fl != FlagNoArea {
+					kept = append(kept, fl)
+				}
+			}
+			f.Flags = kept
+			if len(f.Flags) == 0 {
+				f.Flags = nil
+			}
+		}
 	case p.question || p.out.Cycle == "2018/19" || p.out.Cycle == "2017/18":
 		p.out.Layout = Layout2018
 	case hasNumbered(p.ps) || strings.HasPrefix(p.out.Cycle, "2023") || strings.HasPrefix(p.out.Cycle, "2025"):

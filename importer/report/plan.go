@@ -57,6 +57,9 @@ func DefaultTitle(p *Parsed, source string) string {
 	if len(parts) > 0 {
 		return strings.Join(parts, " ")
 	}
+	if p.Title != "" {
+		return p.Title
+	}
 	base := strings.TrimSuffix(filepath.Base(source), filepath.Ext(source))
 	if base == "" || base == "." || source == PastedText {
 		return "Imported report"
@@ -125,8 +128,11 @@ func matchReport(tx model.ReadTx, p *Parsed, source, title string) (model.Report
 		}
 	}
 	typ := model.OtherInspection
-	if p.Cycle != "" || strings.HasPrefix(p.Layout, "PEEL") && p.Force != "" {
+	switch {
+	case p.Cycle != "" || strings.HasPrefix(p.Layout, "PEEL") && p.Force != "":
 		typ = model.PEEL
+	case p.Layout == LayoutThematic:
+		typ = model.Thematic
 	}
 	if p.Force != "" && p.Cycle != "" {
 		for _, r := range reports {
@@ -138,9 +144,20 @@ func matchReport(tx model.ReadTx, p *Parsed, source, title string) (model.Report
 	return model.Report{Title: title, Force: p.Force, Type: typ, Cycle: p.Cycle, Published: p.Published}, nil
 }
 
+// foldCycle folds a cycle for comparison: "2021/22", "2021–22",
+// "2021-2022" are one cycle.
 func foldCycle(c string) string {
-	return strings.NewReplacer("–", "-", "—", "-", "/", "-", " ", "").Replace(c)
+	m := cycleParts.FindStringSubmatch(c)
+	if m == nil {
+		return strings.NewReplacer("–", "-", "—", "-", "/", "-", " ", "").Replace(c)
+	}
+	if n, ok := Cycle(m[1], m[2]); ok {
+		return n
+	}
+	return m[1] + "-" + m[2]
 }
+
+var cycleParts = regexp.MustCompile(`(20\d\d)\s*[/–—-]\s*(?:20)?(\d\d)`)
 
 // markDuplicates sets Duplicate (and clears Include) on rows whose wording
 // the report already has in the register.
