@@ -163,7 +163,13 @@ func paragraphs(text string) []para {
 			curBullet = isBullet
 			nextPage = false
 		}
-		cur = append(cur, t)
+		if n := len(cur); n > 0 && brokenAtHyphen(cur[n-1], t) {
+			// A hyphenated word broken at its hyphen: "risk-" and
+			// "mitigation" are one word.
+			cur[n-1] += t
+		} else {
+			cur = append(cur, t)
+		}
 		if isKeyword || isGrade || (strings.HasSuffix(t, "?") && questionStart.MatchString(cur[0])) || (len(cur) <= 2 && knownAreas[foldArea(strings.Join(cur, " "))]) {
 			flush()
 		}
@@ -206,6 +212,17 @@ func lineShape(lines []string) (unbroken bool, width int) {
 		return unbroken, 0
 	}
 	return unbroken, w
+}
+
+// brokenAtHyphen reports whether a line ends with a word broken at its
+// hyphen, which the next line finishes: "risk-" then "mitigation plans".
+func brokenAtHyphen(prev, next string) bool {
+	if len(prev) < 2 || !strings.HasSuffix(prev, "-") {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(prev[:len(prev)-1])
+	first, _ := utf8.DecodeRuneInString(next)
+	return unicode.IsLetter(before) && unicode.IsLower(first)
 }
 
 // pageMarked reports whether the text shows where its pages break: form

@@ -82,6 +82,7 @@ aside.box--ip { border-color: #3a7d44; background: #eef6ef; }
 	w("</ol></nav>\n")
 
 	open := false // a section is open
+	area := ""
 	inList := false
 	closeList := func() {
 		if inList {
@@ -95,7 +96,13 @@ aside.box--ip { border-color: #3a7d44; background: #eef6ef; }
 		kw := keywordOf(t)
 		switch {
 		case kw == kwAFI || kw == kwAFIs || kw == kwIP:
-			// The boxes are written from the findings, once per area.
+			// The boxes are written from the findings, once per area,
+			// where the area's first box heading is.
+			if i > 0 && keywordOf(ps[i-1].text) == kwNone {
+				closeList()
+				writeBox(&out, byArea[area], "AFI", "Area for improvement", "Areas for improvement", "box box--afi")
+				writeBox(&out, byArea[area], "Innovative practice", "Innovative practice", "Innovative practice", "box box--ip")
+			}
 			continue
 		case inBox[foldWording(t)]:
 			continue
@@ -106,19 +113,13 @@ aside.box--ip { border-color: #3a7d44; background: #eef6ef; }
 			}
 			w("<section id=\"%s\">\n<h2>%s</h2>\n", anchor(t), esc(t))
 			open = true
-			fs := byArea[t]
-			if len(fs) == 0 {
-				continue
-			}
-			// The grade sentence comes before the boxes.
+			area = t
+			// The grade, as the page shows it under the heading.
 			if i+1 < len(ps) {
 				if _, g, _, ok := gradeIn(ps[i+1].text); ok {
-					w("<p class=\"grade\">%s</p>\n<p>%s</p>\n", esc(string(g)), esc(ps[i+1].text))
-					ps[i+1].text = ""
+					w("<p class=\"grade\">%s</p>\n", esc(string(g)))
 				}
 			}
-			writeBox(&out, fs, "AFI", "Area for improvement", "Areas for improvement", "box box--afi")
-			writeBox(&out, fs, "Innovative practice", "Innovative practice", "Innovative practice", "box box--ip")
 		case t == "":
 			continue
 		case kw == kwMain:
@@ -199,4 +200,157 @@ func anchor(s string) string {
 		}
 		return '-'
 	}, s), "-")
+}
+
+// TestMakePrintSources writes, from the web page fixture, the two sources
+// that testdata/pdf/make.sh prints to PDF the way the inspectorate lays
+// out its reports: a print page for Chromium (a two-column cover, a
+// running title at the top of every page and the web address at the foot,
+// boxes drawn as boxes, notes at the end of a section, each area on a new
+// page) and a flat OpenDocument file for LibreOffice (a two-column cover,
+// running header, footer with page numbers, bordered boxes, and real
+// footnotes at the foot of the page).
+func TestMakePrintSources(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "kent-peel-2021-22.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	dir := os.Getenv("PRINT_DIR")
+	if dir == "" {
+		t.Skip("set PRINT_DIR to the folder to write to (make.sh does)")
+	}
+
+	// Chromium: print styles, a cover and notes added to the page.
+	cover := `<div class="cover"><div class="cover-left"><p class="cover-kicker">PEEL 2021/22</p><p class="cover-title">Police effectiveness, efficiency and legitimacy</p><p class="cover-force">An inspection of Kent Police</p></div><div class="cover-right"><p>Contents</p><p>Overall summary 1</p><p>Crime data integrity 7</p><p>Investigating crime 16</p><p>Protecting vulnerable people 20</p></div></div>`
+	print := `<style media="print">
+@page { size: A4; margin: 22mm 18mm 20mm 18mm; }
+.running-head { position: fixed; top: -14mm; left: 0; right: 0; font-size: 8pt; color: #555; }
+.running-foot { position: fixed; bottom: -12mm; left: 0; right: 0; font-size: 8pt; color: #555; }
+section { break-before: page; }
+.cover { columns: 2; column-gap: 12mm; height: 240mm; break-after: page; }
+.cover-title { font-size: 22pt; } .cover-kicker, .cover-force { font-size: 16pt; }
+aside.box { break-inside: avoid; }
+.note { font-size: 8pt; border-top: 1px solid #999; }
+nav.contents, .site-header, .site-footer, .breadcrumbs, .cookie-banner, .skip-link { display: none; }
+</style>
+</head>`
+	running := `<div class="running-head">PEEL 2021/22 – An inspection of Kent Police</div><div class="running-foot">www.justiceinspectorates.gov.uk/hmicfrs</div>` + cover
+	out := strings.Replace(page, "</head>", print, 1)
+	out = strings.Replace(out, `<main id="main-content">`, `<main id="main-content">`+running, 1)
+	// Notes at the end of three sections, as footnotes print.
+	n := 0
+	out = replaceEach(out, `<p class="back-to-top">`, func() string {
+		n++
+		if n%4 != 1 {
+			return `<p class="back-to-top">`
+		}
+		return fmt.Sprintf(`<p class="note"><sup>%d</sup> Figures are those the force gave us during the inspection.</p><p class="back-to-top">`, n/4+1)
+	})
+	if err := os.WriteFile(filepath.Join(dir, "kent-print.html"), []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// LibreOffice: a flat OpenDocument text built from the page's text.
+	text, err := HTMLText(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "kent.fodt"), []byte(fodt(text)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func replaceEach(s, old string, with func() string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, old)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(with())
+		s = s[i+len(old):]
+	}
+}
+
+// fodt lays the report's paragraphs out as a flat OpenDocument text.
+func fodt(text string) string {
+	esc := html.EscapeString
+	var body strings.Builder
+	body.WriteString(`<text:section text:style-name="Cover" text:name="Cover">` +
+		`<text:p text:style-name="CoverTitle">PEEL 2021/22</text:p>` +
+		`<text:p text:style-name="CoverTitle">Police effectiveness, efficiency and legitimacy</text:p>` +
+		`<text:p text:style-name="CoverTitle">An inspection of Kent Police</text:p>` +
+		`<text:p text:style-name="P">Contents</text:p><text:p text:style-name="P">Overall summary 1</text:p>` +
+		`<text:p text:style-name="P">Crime data integrity 7</text:p><text:p text:style-name="P">Investigating crime 16</text:p>` +
+		`</text:section>`)
+	inBox := false
+	notes := 0
+	paras := strings.Split(text, "\n\n")
+	for i, p := range paras {
+		p = strings.TrimSpace(p)
+		if p == "" || i == 0 {
+			continue // the page's title is on the cover
+		}
+		kw := keywordOf(p)
+		style := "P"
+		switch {
+		case p == boxEnd:
+			inBox = false
+			continue
+		case knownAreas[foldArea(p)] || isVictimService(p) || p == "Overall summary" || p == "Reducing crime assessment":
+			style = "H2"
+		case kw == kwAFI || kw == kwAFIs || kw == kwIP || kw == kwCause:
+			inBox = true
+			style = "BoxHead"
+		case kw == kwMain:
+			style = "H3"
+		case inBox && isTitle(para{text: p}):
+			style = "BoxTitle"
+		case inBox:
+			style = "Box"
+		case isTitle(para{text: p}):
+			style = "H4"
+		}
+		content := esc(p)
+		if strings.HasPrefix(p, "• ") {
+			content = esc(strings.TrimPrefix(p, "• "))
+			body.WriteString(`<text:list text:style-name="L"><text:list-item><text:p text:style-name="` + style + `">` + content + `</text:p></text:list-item></text:list>`)
+			continue
+		}
+		if style == "P" && strings.Contains(p, "percent") && notes < 6 {
+			// A footnote, as the report gives its sources.
+			notes++
+			content += fmt.Sprintf(`<text:note text:id="n%d" text:note-class="footnote"><text:note-citation>%d</text:note-citation><text:note-body><text:p text:style-name="Footnote">Figures are those the force gave us during the inspection.</text:p></text:note-body></text:note>`, notes, notes)
+		}
+		body.WriteString(`<text:p text:style-name="` + style + `">` + content + `</text:p>`)
+	}
+	return `<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:font-face-decls><style:font-face style:name="Liberation Sans" svg:font-family="'Liberation Sans'" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"/></office:font-face-decls>
+<office:styles>
+<style:style style:name="Standard" style:family="paragraph"><style:text-properties style:font-name="Liberation Sans" fo:font-size="11pt"/></style:style>
+<style:style style:name="P" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties fo:margin-bottom="0.25cm"/></style:style>
+<style:style style:name="H2" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties fo:break-before="page" fo:margin-bottom="0.4cm"/><style:text-properties fo:font-size="18pt" fo:font-weight="bold"/></style:style>
+<style:style style:name="H3" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties fo:margin-top="0.4cm" fo:margin-bottom="0.3cm"/><style:text-properties fo:font-size="14pt" fo:font-weight="bold"/></style:style>
+<style:style style:name="H4" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties fo:margin-top="0.3cm" fo:margin-bottom="0.2cm"/><style:text-properties fo:font-weight="bold"/></style:style>
+<style:style style:name="BoxHead" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties fo:background-color="#dde6ef" fo:border-left="0.2cm solid #1d3b5a" fo:padding="0.2cm" fo:margin-top="0.3cm"/><style:text-properties fo:font-size="13pt" fo:font-weight="bold"/></style:style>
+<style:style style:name="BoxTitle" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties fo:background-color="#eef2f6" fo:border-left="0.2cm solid #1d3b5a" fo:padding="0.2cm"/><style:text-properties fo:font-weight="bold"/></style:style>
+<style:style style:name="Box" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties fo:background-color="#eef2f6" fo:border-left="0.2cm solid #1d3b5a" fo:padding="0.2cm" fo:margin-left="0cm" fo:margin-right="1.5cm"/><style:text-properties fo:font-size="10pt"/></style:style>
+<style:style style:name="CoverTitle" style:family="paragraph" style:parent-style-name="Standard"><style:text-properties fo:font-size="22pt" fo:font-weight="bold"/></style:style>
+<style:style style:name="Footnote" style:family="paragraph" style:parent-style-name="Standard"><style:text-properties fo:font-size="8pt"/></style:style>
+<style:style style:name="Header" style:family="paragraph" style:parent-style-name="Standard"><style:text-properties fo:font-size="8pt"/></style:style>
+</office:styles>
+<office:automatic-styles>
+<style:style style:name="Cover" style:family="section"><style:section-properties><style:columns fo:column-count="2" fo:column-gap="1cm"/></style:section-properties></style:style>
+<style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="1.5cm" fo:margin-bottom="1.5cm" fo:margin-left="2cm" fo:margin-right="2cm"/><style:header-style><style:header-footer-properties fo:min-height="0.8cm" fo:margin-bottom="0.4cm"/></style:header-style><style:footer-style><style:header-footer-properties fo:min-height="0.8cm" fo:margin-top="0.4cm"/></style:footer-style></style:page-layout>
+</office:automatic-styles>
+<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1">
+<style:header><text:p text:style-name="Header">PEEL 2021/22 – An inspection of Kent Police</text:p></style:header>
+<style:footer><text:p text:style-name="Header"><text:page-number text:select-page="current">1</text:page-number></text:p></style:footer>
+</style:master-page></office:master-styles>
+<office:body><office:text>` + body.String() + `</office:text></office:body></office:document>
+`
 }

@@ -224,8 +224,36 @@ func writePage(out *strings.Builder, texts []pdf.Text) {
 		}
 		var b strings.Builder
 		end := math.NaN()
+		runX, runN := math.NaN(), 0
 		for _, c := range l.chars {
-			if !math.IsNaN(end) && c.X-end > 0.2*math.Max(c.FontSize, 1) && !strings.HasSuffix(b.String(), " ") && c.S != " " {
+			size := math.Max(c.FontSize, 1)
+			gap := c.X - end
+			if c.W == 0 {
+				// The library gives no widths for some fonts (the CID
+				// fonts Chromium writes): every character of a run then
+				// has the run's position. A run is taken to reach at most
+				// one font size per character, so that only a real gap
+				// (a column, a table cell) makes a space: the words' own
+				// spaces are characters of the run.
+				if c.X == runX {
+					runN++
+					b.WriteString(c.S)
+					continue
+				}
+				gap = c.X - (runX + float64(runN)*size)
+				if math.IsNaN(runX) {
+					gap = 0
+				}
+				runX, runN = c.X, 1
+				if gap > 0.5*size && !strings.HasSuffix(b.String(), " ") && c.S != " " {
+					b.WriteString(" ")
+				}
+				b.WriteString(c.S)
+				end = math.NaN()
+				continue
+			}
+			runX, runN = math.NaN(), 0
+			if !math.IsNaN(end) && gap > 0.2*size && !strings.HasSuffix(b.String(), " ") && c.S != " " {
 				b.WriteString(" ")
 			}
 			b.WriteString(c.S)

@@ -287,7 +287,9 @@ func (pl *Plan) Apply(s model.Store, who string) (Result, error) {
 				Grade:          row.Grade,
 				Title:          strings.TrimSpace(row.Title),
 				Verbatim:       row.Text,
-				WordingMissing: row.HasFlag(FlagWordingMissing) && strings.TrimSpace(row.Text) == "",
+				// Wording partly elided ("[...]") is kept, flagged, for the
+				// person to complete from the report.
+				WordingMissing: row.HasFlag(FlagWordingMissing),
 				Status:         model.AwaitingAllocation,
 			}
 			if row.Parent > 0 && row.Parent <= len(ids) && f.Type == model.Recommendation {
