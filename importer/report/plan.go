@@ -281,12 +281,12 @@ func (pl *Plan) Apply(s model.Store, who string) (Result, error) {
 				continue
 			}
 			f := model.Finding{
-				ReportID:       report.ID,
-				Type:           row.Type,
-				Area:           strings.TrimSpace(row.Area),
-				Grade:          row.Grade,
-				Title:          strings.TrimSpace(row.Title),
-				Verbatim:       row.Text,
+				ReportID: report.ID,
+				Type:     row.Type,
+				Area:     strings.TrimSpace(row.Area),
+				Grade:    row.Grade,
+				Title:    strings.TrimSpace(row.Title),
+				Verbatim: row.Text,
 				// Wording partly elided ("[...]") is kept, flagged, for the
 				// person to complete from the report.
 				WordingMissing: row.HasFlag(FlagWordingMissing),
