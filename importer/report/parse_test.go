@@ -242,3 +242,48 @@ func BenchmarkPDFText(b *testing.B) {
 		}
 	}
 }
+
+// TestWarnings covers what the parser says when something may be missing.
+func TestWarnings(t *testing.T) {
+	tests := map[string]struct {
+		text string
+		want string
+	}{
+		"a grade under no area": {
+			text: "Summary\n\nThe force did well.\n\nGood\n\nArea for improvement\n\nThe force should plan.\n",
+			want: "Line 5 gives the grade \"Good\" under no heading that could be read as an area",
+		},
+		"numbered boxes with a gap": {
+			text: "Investigating crime\n\nGood\n\nArea for improvement 1\n\nThe force should plan.\n\nArea for improvement 3\n\nThe force should record.\n",
+			want: "The numbered areas for improvement skip number 2",
+		},
+		"an empty box": {
+			text: "Investigating crime\n\nGood\n\nArea for improvement 1\n\nArea for improvement 2\n\nThe force should record.\n",
+			want: "2 ‘Area for improvement’ headings, 1 finding with wording.",
+		},
+		"a bracketed note": {
+			text: "Investigating crime\n\nGood\n\n[This section was corrected on 1 May 2024.]\n\nArea for improvement\n\nThe force should plan.\n",
+			want: "Line 5 is a bracketed note, left out",
+		},
+		"elided wording": {
+			text: "Investigating crime\n\nGood\n\nArea for improvement\n\nThe force should […] plan.\n",
+			want: "the text leaves part of the wording out",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			p, err := Parse(tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(strings.Join(p.Warnings, "\n"), tc.want) {
+				t.Errorf("warnings %q, want one saying %q", p.Warnings, tc.want)
+			}
+			for _, f := range p.Findings {
+				if strings.Contains(f.Text, "This section was corrected") {
+					t.Errorf("a bracketed note became wording: %+v", f)
+				}
+			}
+		})
+	}
+}
