@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,7 +42,7 @@ func TestImportReportWebPageThenText(t *testing.T) {
 	}
 	h.tapDialog("Import 21 findings")
 	var fs []model.Finding
-	h.store.View(func(tx model.ReadTx) error { fs, _ = tx.Findings(); return nil })
+	h.store.View(context.Background(), func(tx model.ReadTx) error { fs, _ = tx.Findings(); return nil })
 	if len(fs) != 21 {
 		t.Fatalf("stored %d findings, want 21", len(fs))
 	}
