@@ -66,7 +66,12 @@ func TestImportReportScreen(t *testing.T) {
 // it as a delivery lead would, and applies it from the screen.
 func TestImportReturnScreen(t *testing.T) {
 	h := newHarness(t, true)
-	w, err := export.BuildReturn(h.store, export.ReturnOptions{Period: model.QuarterOf(h.u.today())})
+	opts := export.ReturnOptions{Period: model.QuarterOf(h.u.today()), Now: h.store.Now()}
+	var src export.Source
+	if err := h.store.View(func(tx model.ReadTx) (err error) { src, err = export.ReadSource(tx, opts.AsAtDate()); return }); err != nil {
+		t.Fatal(err)
+	}
+	w, err := export.BuildReturn(src, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func BenchmarkReturn10k(b *testing.B) {
 	debug.FreeOSMemory()
 	peak := sampleMemory()
 	for b.Loop() {
-		w, err := BuildReturn(s, opts)
+		w, err := readAndBuild(s, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func BenchmarkReturn10k(b *testing.B) {
 	}
 	b.StopTimer()
 	opts.record = &recording{}
-	w, err := BuildReturn(s, opts)
+	w, err := readAndBuild(s, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,6 +79,17 @@ func BenchmarkReturn10k(b *testing.B) {
 	if err := os.WriteFile(*peerOut, data, 0o600); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// readAndBuild reads the register as at the return's date and builds it,
+// as the command line does.
+func readAndBuild(s model.Store, opts ReturnOptions) (*Workbook, error) {
+	opts.Now = s.Now()
+	var src Source
+	if err := s.View(func(tx model.ReadTx) (err error) { src, err = ReadSource(tx, opts.AsAtDate()); return }); err != nil {
+		return nil, err
+	}
+	return BuildReturn(src, opts)
 }
 
 // sampleMemory watches the memory the Go runtime holds (mapped and not

@@ -15,13 +15,14 @@ import (
 // BriefingOptions say which briefing to build.
 type BriefingOptions struct {
 	// AsAt is the date the briefing speaks for; zero means today by the
-	// store's clock.
+	// clock.
 	AsAt model.Date
 	// LeadID limits the briefing to one chief officer's portfolio; zero
 	// means every finding.
 	LeadID  model.ID
 	Marking model.Marking
-	// Now dates the workbook's properties; zero means the store's clock.
+	// Now is the clock: it dates the workbook's properties, and gives the
+	// as-at date when AsAt is zero. Zero means the computer's clock.
 	Now time.Time
 	// Limit caps the rows of each list, so that the briefing stays short
 	// (one or two pages); the rest is counted in a closing line. Zero
@@ -69,24 +70,31 @@ var briefingColumns = []column{
 	{header: "Current target"}, {header: "Days overdue"}, {header: "Revisions"}, {header: "Latest reason"},
 }
 
+// AsAtDate is the date the briefing speaks for: AsAt, or today by the
+// clock. The source the briefing is built from is read as at this date.
+func (o BriefingOptions) AsAtDate() model.Date {
+	if !o.AsAt.IsZero() {
+		return o.AsAt
+	}
+	return model.Today(clock(o.Now))
+}
+
 // BuildBriefing builds the chief officer briefing: exceptions first (red
 // and overdue findings with the latest reason, slipped milestones, findings
 // in the closure process, what changed since the last briefing), then the
-// counts and a chart of open findings by area and RAG.
-func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
-	now := opts.Now
-	if now.IsZero() {
-		now = s.Now()
-	}
-	asAt := opts.AsAt
-	if asAt.IsZero() {
-		asAt = model.Today(s.Now())
-	}
+// counts and a chart of open findings by area and RAG. src is read as at
+// opts.AsAtDate().
+func BuildBriefing(src Source, opts BriefingOptions) (*Workbook, error) {
+	now := clock(opts.Now)
+	asAt := opts.AsAtDate()
 	if opts.Marking.Classification == "" {
 		opts.Marking.Classification = model.Official
 	}
 	if err := checkMarking(opts.Marking); err != nil {
 		return nil, err
+	}
+	if err := src.check(asAt); err != nil {
+		return nil, fmt.Errorf("the briefing: %w", err)
 	}
 	limit := opts.Limit
 	if limit <= 0 {
@@ -97,21 +105,8 @@ func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
 			opts.Progress(s)
 		}
 	}
-
-	step("Reading the register as at " + asAt.String())
-	var snap *model.Snapshot
-	var subs []model.Submission
-	err := s.View(func(tx model.ReadTx) error {
-		var err error
-		if snap, err = model.TakeSnapshot(tx, asAt); err != nil {
-			return err
-		}
-		subs, err = tx.Submissions()
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reading the register for the briefing: %w", err)
-	}
+	snap, subs := src.Snapshot, src.Submissions
+	var err error
 	lead := ""
 	if opts.LeadID != 0 {
 		p, ok := snap.People[opts.LeadID]
@@ -608,89 +603,6 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 		return fmt.Errorf("adding the chart: %w", err)
 	}
 	return nil
-}
-
-// ChiefOfficers lists the people who lead at least one finding as chief
-// officer, for the briefing's filter.
-func ChiefOfficers(tx model.ReadTx) ([]model.Person, error) {
-	fs, err := tx.Findings()
-	if err != nil {
-		return nil, err
-	}
-	leads := map[model.ID]bool{}
-	for _, f := range fs {
-		if f.ChiefOfficerID != 0 {
-			leads[f.ChiefOfficerID] = true
-		}
-	}
-	people, err := tx.People()
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Person
-	for _, p := range people {
-		if leads[p.ID] {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
-// FindLead picks the chief officer a person typed: by name, role or label,
-// in any case, or by a unique part of one. The usual abbreviations of
-// chief officer ranks are understood: "ACC Crime" finds "Assistant Chief
-// Constable (Crime)".
-func FindLead(leads []model.Person, name string) (model.Person, error) {
-	want := leadWords(name)
-	var partial []model.Person
-	for _, p := range leads {
-		for _, s := range []string{p.Name, p.Role, p.Label()} {
-			if want != "" && leadWords(s) == want {
-				return p, nil
-			}
-		}
-		if want != "" && strings.Contains(leadWords(p.Label()), want) {
-			partial = append(partial, p)
-		}
-	}
-	if len(partial) == 1 {
-		return partial[0], nil
-	}
-	var names []string
-	for _, p := range leads {
-		names = append(names, p.Label())
-	}
-	if len(partial) > 1 {
-		return model.Person{}, fmt.Errorf("%q matches more than one chief officer; choose one of: %s", name, strings.Join(names, "; "))
-	}
-	return model.Person{}, fmt.Errorf("%q does not lead any finding; chief officer leads are: %s", name, strings.Join(names, "; "))
-}
-
-// rankWords expands the abbreviations of chief officer ranks.
-var rankWords = map[string]string{
-	"acc":   "assistant chief constable",
-	"dcc":   "deputy chief constable",
-	"cc":    "chief constable",
-	"t/acc": "temporary assistant chief constable",
-}
-
-// leadWords folds a name for matching: lower case, punctuation dropped,
-// ranks spelt out.
-func leadWords(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '(', ')', ',', '.', ':':
-			return ' '
-		}
-		return r
-	}, strings.ToLower(s))
-	words := strings.Fields(s)
-	for i, w := range words {
-		if full, ok := rankWords[w]; ok {
-			words[i] = full
-		}
-	}
-	return strings.Join(words, " ")
 }
 
 // The briefing's page: A4 landscape inside half-inch margins, in points.

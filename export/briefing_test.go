@@ -12,7 +12,7 @@ import (
 
 func buildBriefing(t *testing.T, s model.Store, opts export.BriefingOptions) (*export.Workbook, string) {
 	t.Helper()
-	w, err := export.BuildBriefing(s, opts)
+	w, err := newBriefing(s, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,11 +132,11 @@ func TestBriefingFilterAndChangesSinceLast(t *testing.T) {
 	s, c := sampleStore(t)
 	var lead model.Person
 	err := s.View(func(tx model.ReadTx) error {
-		leads, err := export.ChiefOfficers(tx)
+		leads, err := model.ChiefOfficers(tx)
 		if err != nil {
 			return err
 		}
-		lead, err = export.FindLead(leads, "acc crime")
+		lead, err = model.FindLead(leads, "acc crime")
 		return err
 	})
 	if err != nil {

@@ -121,7 +121,8 @@ type ReturnOptions struct {
 	// day.
 	AsAt    model.Date
 	Marking model.Marking
-	// Now dates the workbook's properties; zero means the store's clock.
+	// Now is the clock: it dates the workbook's properties and tells
+	// whether the as-at date has come yet. Zero means the computer's clock.
 	Now time.Time
 	// Progress, when set, is told each step as the export reaches it.
 	Progress func(step string)
@@ -137,6 +138,15 @@ func (o ReturnOptions) step(s string) {
 	}
 }
 
+// AsAtDate is the date the return speaks for: AsAt, or the period's last
+// day. The source the return is built from is read as at this date.
+func (o ReturnOptions) AsAtDate() model.Date {
+	if !o.AsAt.IsZero() || o.Period.IsZero() {
+		return o.AsAt
+	}
+	return o.Period.AsAt()
+}
+
 // stepWriting is the progress step at which the rows are ready and the
 // workbook is written.
 const stepWriting = "Writing the workbook"
@@ -145,15 +155,13 @@ const stepWriting = "Writing the workbook"
 var ErrNoPeriod = errors.New("choose the quarter the return is for, like Q3 2025/26")
 
 // BuildReturn builds the quarterly progress return from the register as it
-// stood at the as-at date. The caller saves it and then closes it.
-func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
+// stood at the as-at date: src is read as at opts.AsAtDate(). The caller
+// saves it and then closes it.
+func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 	if opts.Period.IsZero() {
 		return nil, ErrNoPeriod
 	}
-	asAt := opts.AsAt
-	if asAt.IsZero() {
-		asAt = opts.Period.AsAt()
-	}
+	asAt := opts.AsAtDate()
 	if asAt.Before(opts.Period.FirstDay()) {
 		return nil, fmt.Errorf("the as-at date %s is before %s begins (%s)", asAt, opts.Period, opts.Period.FirstDay())
 	}
@@ -163,29 +171,13 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	if err := checkMarking(opts.Marking); err != nil {
 		return nil, err
 	}
-	now := opts.Now
-	if now.IsZero() {
-		now = s.Now()
+	if err := src.check(asAt); err != nil {
+		return nil, fmt.Errorf("the %s return: %w", opts.Period, err)
 	}
-
-	opts.step("Reading the register as at " + asAt.String())
-	var snap *model.Snapshot
-	var last *model.Submission
-	err := s.View(func(tx model.ReadTx) error {
-		var err error
-		if snap, err = model.TakeSnapshot(tx, asAt); err != nil {
-			return err
-		}
-		subs, err := tx.Submissions()
-		if err != nil {
-			return fmt.Errorf("reading the submissions: %w", err)
-		}
-		last = lastSubmission(subs, model.SubmissionReturn, asAt, "")
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reading the register for the %s return: %w", opts.Period, err)
-	}
+	now := clock(opts.Now)
+	snap := src.Snapshot
+	last := lastSubmission(src.Submissions, model.SubmissionReturn, asAt, "")
+	var err error
 
 	force, author := forceName(snap.Settings), creator(snap.Settings)
 	w := &Workbook{
@@ -193,7 +185,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		Force: force, cols: returnColumns,
 	}
 	first := opts.Period.FirstDay()
-	today := model.Today(s.Now())
+	today := model.Today(now)
 	if asAt.After(today) {
 		// A return for the quarter under way defaults to its last day,
 		// which has not come yet: say so, or the reader takes targets

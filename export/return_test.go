@@ -454,7 +454,7 @@ func TestReturnReproducible(t *testing.T) {
 
 func TestSavePasswordAndReplace(t *testing.T) {
 	s, _ := sampleStore(t)
-	w, err := export.BuildReturn(s, export.ReturnOptions{Period: q3, Marking: sensitive})
+	w, err := newReturn(s, export.ReturnOptions{Period: q3, Marking: sensitive})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -495,7 +495,7 @@ func TestSavePasswordAndReplace(t *testing.T) {
 
 func TestSaveFailureLeavesNoFile(t *testing.T) {
 	s, _ := sampleStore(t)
-	w, err := export.BuildReturn(s, export.ReturnOptions{Period: q3, Marking: sensitive})
+	w, err := newReturn(s, export.ReturnOptions{Period: q3, Marking: sensitive})
 	if err != nil {
 		t.Fatal(err)
 	}

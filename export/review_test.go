@@ -38,7 +38,7 @@ func TestHeaderKeepsLongNamesWithinTheLimit(t *testing.T) {
 	marking := model.Marking{Classification: model.OfficialSensitive, Descriptor: "PERSONAL"}
 	var lead model.ID
 	if err := s.View(func(tx model.ReadTx) error {
-		leads, err := export.ChiefOfficers(tx)
+		leads, err := model.ChiefOfficers(tx)
 		if err != nil || len(leads) == 0 {
 			t.Fatalf("no chief officers: %v", err)
 		}
@@ -346,11 +346,11 @@ func TestBriefingKeepsListsWholeWhenTheyFit(t *testing.T) {
 	s, _ := sampleStore(t)
 	var lead model.ID
 	if err := s.View(func(tx model.ReadTx) error {
-		leads, err := export.ChiefOfficers(tx)
+		leads, err := model.ChiefOfficers(tx)
 		if err != nil {
 			return err
 		}
-		p, err := export.FindLead(leads, "ACC Crime")
+		p, err := model.FindLead(leads, "ACC Crime")
 		lead = p.ID
 		return err
 	}); err != nil {
@@ -400,10 +400,10 @@ func unzipped(t *testing.T, path, name string) string {
 func TestLongDescriptorIsRefusedInPlainWords(t *testing.T) {
 	s, _ := sampleStore(t)
 	long := model.Marking{Classification: model.OfficialSensitive, Descriptor: strings.Repeat("P", export.MaxDescriptor+1)}
-	if _, err := export.BuildReturn(s, export.ReturnOptions{Period: q3, Marking: long}); err == nil || !strings.Contains(err.Error(), "60 or fewer") {
+	if _, err := newReturn(s, export.ReturnOptions{Period: q3, Marking: long}); err == nil || !strings.Contains(err.Error(), "60 or fewer") {
 		t.Errorf("return with a %d-character descriptor: %v", export.MaxDescriptor+1, err)
 	}
-	if _, err := export.BuildBriefing(s, export.BriefingOptions{AsAt: model.MustDate("31/12/2025"), Marking: long}); err == nil || !strings.Contains(err.Error(), "descriptor") {
+	if _, err := newBriefing(s, export.BriefingOptions{AsAt: model.MustDate("31/12/2025"), Marking: long}); err == nil || !strings.Contains(err.Error(), "descriptor") {
 		t.Errorf("briefing with a %d-character descriptor: %v", export.MaxDescriptor+1, err)
 	}
 	longest := model.Marking{Classification: model.OfficialSensitive, Descriptor: strings.Repeat("&", export.MaxDescriptor)}
