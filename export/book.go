@@ -1,11 +1,8 @@
 package export
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,6 +60,10 @@ type book struct {
 	}
 	tables int
 
+	// used is the bottom-right cell written on each sheet written cell by
+	// cell, for the range the sheet declares.
+	used map[string][2]int
+
 	// rec, when set, records the workbook for the export benchmark.
 	rec        *recording
 	styleNames map[int]string
@@ -79,8 +80,8 @@ var ragColours = map[model.RAG][2]string{
 }
 
 func newBook(marking model.Marking, header, period string, warn *warnings) (*book, error) {
-	b := &book{f: excelize.NewFile(), marking: marking, header: header, period: period, warn: warn}
-	b.f.ZipWriter = fastZip
+	b := &book{f: excelize.NewFile(), marking: marking, header: header, period: period, warn: warn, used: map[string][2]int{}}
+	b.f.ZipWriter = newOrderedZip
 	if err := b.makeStyles(); err != nil {
 		_ = b.f.Close()
 		return nil, err
@@ -147,7 +148,10 @@ func (b *book) makeStyles() error {
 	}
 	b.styles.rag = map[model.RAG]int{}
 	b.styles.ragFill = map[model.RAG]int{}
-	for rag, c := range ragColours {
+	// In a set order, so that two exports of the same register are the
+	// same file.
+	for _, rag := range model.RAGs {
+		c := ragColours[rag]
 		id, err := b.f.NewConditionalStyle(&excelize.Style{
 			Font: &excelize.Font{Bold: true, Color: c[1]},
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}, Shading: 0},
@@ -170,17 +174,6 @@ func (b *book) makeStyles() error {
 		b.styleNames[id] = "rag" + string(rag)
 	}
 	return nil
-}
-
-// fastZip compresses the workbook at deflate's fastest level: a large
-// return is tens of megabytes of XML, and the fastest level writes it
-// several times faster for a file about a third larger.
-func fastZip(w io.Writer) excelize.ZipWriter {
-	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
-	})
-	return zw
 }
 
 // hf escapes text for a header or footer, where & starts a code.
@@ -409,6 +402,12 @@ func (b *book) openTable(t table) (*stream, error) {
 		}
 	}
 
+	// The range the sheet declares, which readers that stream a sheet
+	// (openpyxl's read-only mode, for one) take as its size. The stream
+	// writer would leave it at A1.
+	if err := b.f.SetSheetDimension(t.sheet, fmt.Sprintf("A1:%s%d", st.lastCol, st.last)); err != nil {
+		return nil, fmt.Errorf("writing the %s sheet: %w", t.sheet, err)
+	}
 	sw, err := b.f.NewStreamWriter(t.sheet)
 	if err != nil {
 		return nil, fmt.Errorf("writing the %s sheet: %w", t.sheet, err)
@@ -758,6 +757,7 @@ func (b *book) writeMarking(sheet string, width int) error {
 		return err
 	}
 	b.recCell(sheet, 1, 1, b.marking.String(), b.styles.marking)
+	b.use(sheet, width, 1)
 	if err := b.merge(sheet, "A1", lastCol+"1"); err != nil {
 		return err
 	}
@@ -813,6 +813,7 @@ func (b *book) put(sheet string, col, row int, v any, style int, where string) e
 		return fmt.Errorf("cannot write %T to a cell", v)
 	}
 	b.recCell(sheet, col, row, v, style)
+	b.use(sheet, col, row)
 	return b.f.SetCellStyle(sheet, ref, ref, style)
 }
 
@@ -837,4 +838,22 @@ func (b *book) merge(sheet, from, to string) error {
 		r.Merges = append(r.Merges, [2]string{from, to})
 	}
 	return b.f.MergeCell(sheet, from, to)
+}
+
+// use notes that a sheet written cell by cell has a cell at col, row.
+func (b *book) use(sheet string, col, row int) {
+	u := b.used[sheet]
+	b.used[sheet] = [2]int{max(u[0], col), max(u[1], row)}
+}
+
+// setDimensions makes each sheet written cell by cell declare the range
+// it uses: the spreadsheet library leaves it at A1, and a reader that
+// trusts it sees one cell.
+func (b *book) setDimensions() error {
+	for sheet, u := range b.used {
+		if err := b.f.SetSheetDimension(sheet, "A1:"+cellName(u[0], u[1])); err != nil {
+			return fmt.Errorf("setting the range of the %s sheet: %w", sheet, err)
+		}
+	}
+	return nil
 }

@@ -383,6 +383,7 @@ func (bw *briefingWriter) heading(title string) error {
 	if err := b.f.SetCellStyle(sheetBriefing, cellName(2, bw.row), cellName(briefingWidth, bw.row), b.styles.sectionHead); err != nil {
 		return err
 	}
+	b.use(sheetBriefing, briefingWidth, bw.row)
 	bw.heights[bw.row] = headingRowHeight
 	bw.row++
 	return nil
@@ -437,6 +438,7 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 			if err := b.f.SetCellStyle(sheetBriefing, cellName(2, bw.row), cellName(briefingWidth, bw.row), b.styles.sectionHead); err != nil {
 				return err
 			}
+			b.use(sheetBriefing, briefingWidth, bw.row)
 			bw.heights[bw.row] = headingRowHeight
 			bw.row++
 			if err := headings(); err != nil {
@@ -601,6 +603,12 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "000000", Size: 11}},
 	}); err != nil {
 		return fmt.Errorf("adding the chart: %w", err)
+	}
+	// Adding a chart declares the image types in an order that changes
+	// from run to run; sorted, two exports of the same register are the
+	// same file.
+	if ct := b.f.ContentTypes; ct != nil {
+		sort.Slice(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
 	}
 	return nil
 }

@@ -173,6 +173,9 @@ func (w *Workbook) Write(out io.Writer, password string) (string, error) {
 	if w.book == nil {
 		return "", errors.New("the workbook has already been closed")
 	}
+	if err := w.book.setDimensions(); err != nil {
+		return "", err
+	}
 	h := sha256.New()
 	opts := excelize.Options{Password: password}
 	if err := w.book.f.Write(io.MultiWriter(out, h), opts); err != nil {
