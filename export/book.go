@@ -445,7 +445,7 @@ func (b *book) openTable(t table) (*stream, error) {
 		headText[i], headWrap[i] = c.header, true
 	}
 	var headOpts []excelize.RowOpts
-	if h := rowHeight(headText, st.widths, headWrap); h > 0 {
+	if h := rowHeight(headText, boldWidths(st.widths), headWrap); h > 0 {
 		headOpts = append(headOpts, excelize.RowOpts{Height: h})
 	}
 	if err := sw.SetRow(fmt.Sprintf("A%d", headerRow), head, headOpts...); err != nil {
@@ -626,6 +626,17 @@ func (b *book) fitRow(sheet string, row int, values []any, widths []float64, wra
 		return b.f.SetRowHeight(sheet, row, h)
 	}
 	return nil
+}
+
+// boldWidths are column widths as bold text sees them: bold Arial is about
+// a tenth wider, so a header estimated as plain text would be given too
+// few lines and clipped ("Next milestone due" in a date column).
+func boldWidths(widths []float64) []float64 {
+	out := make([]float64, len(widths))
+	for i, w := range widths {
+		out[i] = w * 0.88
+	}
+	return out
 }
 
 // rowHeight estimates the height a row needs for its wrapped text, or 0

@@ -414,7 +414,7 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 				return err
 			}
 		}
-		if err := bw.fit(bw.row, head, briefingWidths, allWrap); err != nil {
+		if err := bw.fit(bw.row, head, boldWidths(briefingWidths), allWrap); err != nil {
 			return err
 		}
 		bw.row++
@@ -567,6 +567,11 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 	sheet := quoteSheet(sheetBriefing)
 	var series []excelize.ChartSeries
 	for i, r := range rags {
+		if r == "" && ragTotal(c, r) == 0 {
+			// A legend entry for findings that are all rated would
+			// only puzzle the reader.
+			continue
+		}
 		col, _ := excelize.ColumnNumberToName(i + 2)
 		colour := "A6A6A6" // not rated
 		if c, ok := ragColours[r]; ok {
@@ -611,6 +616,15 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 		sort.Slice(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
 	}
 	return nil
+}
+
+// ragTotal counts the open findings of one RAG across every area.
+func ragTotal(c model.Counts, r model.RAG) int {
+	n := 0
+	for _, byRAG := range c.ByAreaRAG {
+		n += byRAG[r]
+	}
+	return n
 }
 
 // The briefing's page: A4 landscape inside half-inch margins, in points.

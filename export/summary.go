@@ -98,7 +98,7 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 			values[i], widths[i], wrap[i] = h, 14, true
 		}
 		widths[0] = summaryFirstColWide
-		if err := b.fitRow(sheet, row, values, widths, wrap); err != nil {
+		if err := b.fitRow(sheet, row, values, boldWidths(widths), wrap); err != nil {
 			return err
 		}
 		row++
