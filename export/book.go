@@ -50,6 +50,7 @@ type book struct {
 
 	styles struct {
 		marking, title, caption, header, text, wrap, date, number    int
+		captionWrap, boldWrap                                        int
 		quoted, quotedWrap, bold, sectionHead, total, totalNum, note int
 		// none is the italic line an empty table shows; numberMid a
 		// number centred in its cell, so that it does not run into the
@@ -108,6 +109,7 @@ func (b *book) makeStyles() error {
 		{&b.styles.marking, "marking", excelize.Style{Font: font(true, 12, "000000"), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
 		{&b.styles.title, "title", excelize.Style{Font: font(true, 14, "1F3864")}},
 		{&b.styles.caption, "caption", excelize.Style{Font: font(false, 10, "404040"), Alignment: &excelize.Alignment{Vertical: "top", WrapText: false}}},
+		{&b.styles.captionWrap, "captionWrap", excelize.Style{Font: font(false, 10, "404040"), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 		{&b.styles.header, "header", excelize.Style{Font: font(true, 10, "FFFFFF"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3864"}},
 			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: thin}},
 		{&b.styles.text, "text", excelize.Style{Font: font(false, 10, ""), Alignment: top}},
@@ -116,6 +118,7 @@ func (b *book) makeStyles() error {
 		{&b.styles.number, "number", excelize.Style{Font: font(false, 10, ""), Alignment: top, NumFmt: 1}},
 		{&b.styles.quoted, "quoted", excelize.Style{Font: font(false, 10, ""), Alignment: top, NumFmt: 49}},
 		{&b.styles.quotedWrap, "quotedWrap", excelize.Style{Font: font(false, 10, ""), Alignment: wrapTop, NumFmt: 49}},
+		{&b.styles.boldWrap, "boldWrap", excelize.Style{Font: font(true, 10, ""), Alignment: wrapTop}},
 		{&b.styles.bold, "bold", excelize.Style{Font: font(true, 10, ""), Alignment: top}},
 		{&b.styles.sectionHead, "sectionHead", excelize.Style{Font: font(true, 12, "1F3864"), Border: []excelize.Border{{Type: "bottom", Color: "1F3864", Style: 2}}}},
 		{&b.styles.total, "total", excelize.Style{Font: font(true, 10, ""), Border: []excelize.Border{{Type: "top", Color: "000000", Style: 1}}}},
@@ -181,30 +184,25 @@ func hf(s string) string { return strings.ReplaceAll(s, "&", "&&") }
 
 // pageSetup gives a sheet its marking in the header and footer, landscape
 // A4 fitted to one page wide (and tall pages across, unless tall is set), and
-// the rows repeated at the top of every printed page (0 for none).
-func (b *book) pageSetup(sheet string, titleRow int, pagesTall int) error {
-	return b.pageSetupOn(sheet, titleRow, pagesTall, paperA4)
-}
-
-// Paper sizes, as spreadsheet files number them.
-const (
-	paperA4 = 9
-	paperA3 = 8
-)
-
-// pageSetupOn is pageSetup on a given paper size.
-func (b *book) pageSetupOn(sheet string, titleRow, pagesTall, paper int) error {
+// the rows repeated at the top of every printed page (0 for none). Every
+// sheet is laid out so that fitting it to the page's width leaves its text
+// at 8 points or more: see printWidth.
+func (b *book) pageSetup(sheet string, titleRow, pagesTall int) error {
+	paper := paperA4
 	mark := hf(b.marking.String())
 	centre := "&C&\"Arial,Bold\"&12" + mark
 	period := trimHF(hf(b.period), 60)
 	// Each header or footer is limited to 255 characters, codes included.
+	// Its text is 9 points: it shrinks with the sheet when the sheet is
+	// fitted to the page, and must still print at 8 or more. The footer
+	// names the sheet, so that a loose page says where it belongs.
 	// The left part (the force, what the workbook is, and the chief
 	// officer a briefing is for) gets what the marking and the right part
 	// leave, so that it is only cut when it must be.
-	left := trimHF(hf(b.header), 255-len("&L&8")-len(centre)-len("&R&8")-len(period))
+	left := trimHF(hf(b.header), 255-len("&L&9")-len(centre)-len("&R&9")-len(period))
 	opts := &excelize.HeaderFooterOptions{
-		OddHeader: "&L&8" + left + centre + "&R&8" + period,
-		OddFooter: "&L&8" + left + centre + "&R&8Page &P of &N",
+		OddHeader: "&L&9" + left + centre + "&R&9" + period,
+		OddFooter: "&L&9" + left + centre + "&R&9&A – Page &P of &N",
 	}
 	if r := b.rec.sheet(sheet); r != nil {
 		r.Paper, r.Tall, r.Header, r.Footer, r.Marking = paper, pagesTall, opts.OddHeader, opts.OddFooter, b.marking.String()
@@ -223,7 +221,7 @@ func (b *book) pageSetupOn(sheet string, titleRow, pagesTall, paper int) error {
 	if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return fmt.Errorf("setting the page layout of %s: %w", sheet, err)
 	}
-	margin, edge := 0.5, 0.3
+	margin, edge := pageMargin, 0.3
 	if err := b.f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
 		Left: &margin, Right: &margin, Top: &margin, Bottom: &margin, Header: &edge, Footer: &edge,
 	}); err != nil {
@@ -240,6 +238,24 @@ func (b *book) pageSetupOn(sheet string, titleRow, pagesTall, paper int) error {
 	}
 	return nil
 }
+
+// The printed page: A4 landscape inside margins of pageMargin inches, in
+// points, and the room one unit of column width takes in print at 100%,
+// as LibreOffice lays it out (Excel takes a little less), so that a sheet
+// whose columns add up to printWidth units prints at full size.
+const (
+	paperA4         = 9 // as spreadsheet files number paper sizes
+	pageMargin      = 0.5
+	pagePrintWidth  = 841.9 - 2*72*pageMargin
+	pagePrintHeight = 595.3 - 2*72*pageMargin
+	pointsPerWidth  = 5.625
+	// printWidth is the width, in units, of the columns a page holds at
+	// 100%; minPrintScale is the least a sheet may be shrunk to fit, so
+	// that 10-point text prints at 9 points and the 9-point header and
+	// footer at 8.
+	printWidth    = pagePrintWidth / pointsPerWidth
+	minPrintScale = 0.9
+)
 
 // trimHF cuts header or footer text to at most limit bytes, ending it with
 // an ellipsis, without splitting a character or an escaped "&&".
@@ -288,9 +304,12 @@ type table struct {
 	rows    [][]any // string, model.Date, int or nil per column
 	// where names a row for warnings: "KEN-PEEL2122-AFI-07".
 	where func(row int) string
-	// wide tables print on A3, where a page width of columns is still
-	// readable.
-	wide bool
+	// print, when set, is how many columns, from the first, are printed:
+	// the rest are for the screen, and their text is printed elsewhere.
+	print int
+	// breaks are the data rows (0-based) before which a printed page
+	// breaks.
+	breaks []int
 	// none is what the sheet says when it has no rows: "None: …", so that
 	// an empty sheet reads as checked rather than as missing. noneCol is
 	// the 0-based column it goes in; it is kept out of a reference
@@ -364,15 +383,21 @@ func (b *book) openTable(t table) (*stream, error) {
 	if err := b.addSheet(t.sheet); err != nil {
 		return nil, fmt.Errorf("adding the %s sheet: %w", t.sheet, err)
 	}
-	paper := paperA4
-	if t.wide {
-		paper = paperA3
-	}
-	if err := b.pageSetupOn(t.sheet, headerRow, 0, paper); err != nil {
+	if err := b.pageSetup(t.sheet, headerRow, 0); err != nil {
 		return nil, err
 	}
 	st := &stream{t: t, last: firstData + max(len(t.rows), 1) - 1}
 	st.lastCol, _ = excelize.ColumnNumberToName(len(t.cols))
+	if t.print > 0 && t.print < len(t.cols) {
+		printCol, _ := excelize.ColumnNumberToName(t.print)
+		if err := b.f.SetDefinedName(&excelize.DefinedName{
+			Name:     "_xlnm.Print_Area",
+			RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quoteSheet(t.sheet), printCol, st.last),
+			Scope:    t.sheet,
+		}); err != nil {
+			return nil, fmt.Errorf("setting the printed columns of %s: %w", t.sheet, err)
+		}
+	}
 	for i, c := range t.cols {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		ref := fmt.Sprintf("%s%d:%s%d", col, firstData, col, st.last)
@@ -402,6 +427,11 @@ func (b *book) openTable(t table) (*stream, error) {
 		}
 	}
 
+	for _, r := range t.breaks {
+		if err := b.f.InsertPageBreak(t.sheet, fmt.Sprintf("A%d", firstData+r)); err != nil {
+			return nil, fmt.Errorf("setting the page breaks of %s: %w", t.sheet, err)
+		}
+	}
 	// The range the sheet declares, which readers that stream a sheet
 	// (openpyxl's read-only mode, for one) take as its size. The stream
 	// writer would leave it at A1.
@@ -433,8 +463,26 @@ func (b *book) openTable(t table) (*stream, error) {
 	if err := sw.MergeCell("A1", st.lastCol+"1"); err != nil {
 		return nil, err
 	}
+	// The caption wraps across the printed columns, so that none of it
+	// is lost past the page's edge.
 	caption, _ := b.warn.clean(t.caption, t.sheet+" caption")
-	if err := sw.SetRow(fmt.Sprintf("A%d", captionRow), []any{excelize.Cell{StyleID: b.styles.caption, Value: caption}}); err != nil {
+	printed := len(t.cols)
+	if t.print > 0 && t.print < printed {
+		printed = t.print
+	}
+	across := 0.0
+	for _, w := range st.widths[:printed] {
+		across += w
+	}
+	var captionOpts []excelize.RowOpts
+	if h := rowHeight([]any{caption}, []float64{across}, []bool{true}); h > 0 {
+		captionOpts = append(captionOpts, excelize.RowOpts{Height: h})
+	}
+	if err := sw.SetRow(fmt.Sprintf("A%d", captionRow), []any{excelize.Cell{StyleID: b.styles.captionWrap, Value: caption}}, captionOpts...); err != nil {
+		return nil, err
+	}
+	printCol, _ := excelize.ColumnNumberToName(printed)
+	if err := sw.MergeCell(fmt.Sprintf("A%d", captionRow), fmt.Sprintf("%s%d", printCol, captionRow)); err != nil {
 		return nil, err
 	}
 	head := make([]any, len(t.cols))
@@ -481,7 +529,7 @@ func (b *book) fillTable(st *stream) error {
 			}
 		}
 		var opts []excelize.RowOpts
-		if h := rowHeight(row, st.widths, st.wrap); h > 0 {
+		if h := st.height(row); h > 0 {
 			opts = append(opts, excelize.RowOpts{Height: h})
 			if st.heights != nil {
 				st.heights[r] = h
@@ -492,6 +540,23 @@ func (b *book) fillTable(st *stream) error {
 		}
 	}
 	return nil
+}
+
+// screenLines is the most lines a row grows by for the text of columns
+// that are not printed: on paper the row would be that much empty space
+// under the printed columns. Such text is printed whole elsewhere.
+const screenLines = 4
+
+// height is the height a data row needs, or 0 for one line: what its
+// printed columns need, and at most screenLines for the others.
+func (st *stream) height(row []any) float64 {
+	p := st.t.print
+	if p <= 0 || p >= len(row) {
+		return rowHeight(row, st.widths, st.wrap)
+	}
+	printed := rowHeight(row[:p], st.widths[:p], st.wrap[:p])
+	rest := min(rowHeight(row[p:], st.widths[p:], st.wrap[p:]), screenLines*lineHeight+3)
+	return max(printed, rest)
 }
 
 // closeTable makes the rows an Excel table and ends the stream.
@@ -572,13 +637,12 @@ func (b *book) cell(c *excelize.Cell, t table, row, col int, v any) bool {
 func (b *book) widths(t table) []float64 {
 	out := make([]float64, len(t.cols))
 	for i, c := range t.cols {
-		w := float64(longestWord(c.header)) + 2
-		if w < 8 {
-			w = 8
-		}
+		// Headers are bold, a tenth wider than the cells' text, and wrap
+		// at spaces: the longest word must fit.
+		w := max(float64(longestWord(c.header))*1.1+1, 7)
 		switch c.kind {
 		case dateCol:
-			w = max(w, 11)
+			w = max(w, 10.5)
 		case numberCol:
 			w = max(w, 7)
 		}

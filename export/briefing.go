@@ -39,7 +39,9 @@ const DefaultBriefingLimit = 12
 const briefingWidth = 8
 
 var (
-	briefingWidths = []float64{24, 40, 24, 11, 12, 9, 9, 52}
+	// They add up to a page's width at full size (printWidth), so that
+	// the briefing prints at 9 points or more.
+	briefingWidths = []float64{20, 28, 17, 7, 10.5, 8.5, 9.5, 33.5}
 	briefingWrap   = []bool{false, true, true, false, false, false, false, true}
 	allWrap        = []bool{true, true, true, true, true, true, true, true}
 )
@@ -627,14 +629,10 @@ func ragTotal(c model.Counts, r model.RAG) int {
 	return n
 }
 
-// The briefing's page: A4 landscape inside half-inch margins, in points.
+// The briefing's page, in points, and its rows' heights.
 const (
-	briefingPrintWidth  = 841.9 - 72
-	briefingPrintHeight = 595.3 - 72
-	// pointsPerWidth is the room one unit of column width takes in print
-	// at 100%, taken as LibreOffice lays it out (Excel takes a little
-	// less), so that the columns always fit the page's width.
-	pointsPerWidth = 5.625
+	briefingPrintWidth  = pagePrintWidth
+	briefingPrintHeight = pagePrintHeight
 	// Row heights, in points, of the rows whose height is not set by
 	// their wrapped text.
 	plainRowHeight   = 14

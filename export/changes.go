@@ -180,13 +180,13 @@ func ragText(r model.RAG) string {
 // changeColumns are the columns of a sheet of changes.
 var changeColumns = []column{
 	{header: "Date", kind: dateCol},
-	{header: "Ref", kind: textCol, max: 26},
-	{header: "Title", kind: wrapCol, max: 45},
-	{header: "Change", kind: textCol, max: 26},
-	{header: "From", kind: wrapCol, max: 28},
-	{header: "To", kind: wrapCol, max: 28},
-	{header: "Detail", kind: wrapCol, max: 70},
-	{header: "By", kind: wrapCol, max: 24},
+	{header: "Ref", kind: textCol, max: 22},
+	{header: "Title", kind: wrapCol, max: 20},
+	{header: "Change", kind: wrapCol, max: 14},
+	{header: "From", kind: wrapCol, max: 12},
+	{header: "To", kind: wrapCol, max: 12},
+	{header: "Detail", kind: wrapCol, max: 40},
+	{header: "By", kind: wrapCol, max: 14},
 }
 
 func changeRows(cs []change) [][]any {

@@ -15,7 +15,7 @@ import (
 	"improvementtracker/model"
 )
 
-var returnSheets = []string{export.SheetSummary, export.SheetReturn, export.SheetMilestones,
+var returnSheets = []string{export.SheetSummary, export.SheetReturn, export.SheetDetails, export.SheetMilestones,
 	export.SheetChanges, export.SheetSinceLast, export.SheetKey}
 
 func TestReturnSheetsColumnsAndMarking(t *testing.T) {
@@ -563,8 +563,8 @@ func TestExportsOfAnEmptyRegister(t *testing.T) {
 	// and keeps its reference column empty, which a return read back in
 	// takes as a finding.
 	for sheet, none := range map[string]string{
-		export.SheetReturn:     "Inspectorate ref",
-		export.SheetMilestones: "Finding",
+		export.SheetReturn:     "Title",
+		export.SheetMilestones: "Milestone",
 		export.SheetChanges:    "Date",
 		export.SheetSinceLast:  "Ref",
 	} {

@@ -69,7 +69,7 @@ func TestHeaderKeepsLongNamesWithinTheLimit(t *testing.T) {
 				if !strings.Contains(text, "&C&\"Arial,Bold\"&12OFFICIAL-SENSITIVE PERSONAL&R") {
 					t.Errorf("%s %s lacks the whole marking in the centre: %q", sheet, what, text)
 				}
-				left := text[strings.Index(text, "&L&8")+4 : strings.Index(text, "&C")]
+				left := text[strings.Index(text, "&L&9")+4 : strings.Index(text, "&C")]
 				if !strings.HasPrefix(left, "The Police Service of Northern Shires, Eastern Marches && Western Isles") {
 					t.Errorf("%s %s cuts the force's name too short: %q", sheet, what, left)
 				}
