@@ -61,6 +61,9 @@ type book struct {
 	}
 	tables int
 
+	// hfSize is the size, in points, of the header and footer's side
+	// text.
+	hfSize int
 	// used is the bottom-right cell written on each sheet written cell by
 	// cell, for the range the sheet declares.
 	used map[string][2]int
@@ -81,7 +84,7 @@ var ragColours = map[model.RAG][2]string{
 }
 
 func newBook(marking model.Marking, header, period string, warn *warnings) (*book, error) {
-	b := &book{f: excelize.NewFile(), marking: marking, header: header, period: period, warn: warn, used: map[string][2]int{}}
+	b := &book{f: excelize.NewFile(), marking: marking, header: header, period: period, warn: warn, used: map[string][2]int{}, hfSize: 9}
 	b.f.ZipWriter = newOrderedZip
 	if err := b.makeStyles(); err != nil {
 		_ = b.f.Close()
@@ -199,10 +202,11 @@ func (b *book) pageSetup(sheet string, titleRow, pagesTall int) error {
 	// The left part (the force, what the workbook is, and the chief
 	// officer a briefing is for) gets what the marking and the right part
 	// leave, so that it is only cut when it must be.
-	left := trimHF(hf(b.header), 255-len("&L&9")-len(centre)-len("&R&9")-len(period))
+	size := "&" + strconv.Itoa(b.hfSize)
+	left := trimHF(hf(b.header), 255-len("&L"+size)-len(centre)-len("&R"+size)-len(period))
 	opts := &excelize.HeaderFooterOptions{
-		OddHeader: "&L&9" + left + centre + "&R&9" + period,
-		OddFooter: "&L&9" + left + centre + "&R&9&A – Page &P of &N",
+		OddHeader: "&L" + size + left + centre + "&R" + size + period,
+		OddFooter: "&L" + size + left + centre + "&R" + size + "&A – Page &P of &N",
 	}
 	if r := b.rec.sheet(sheet); r != nil {
 		r.Paper, r.Tall, r.Header, r.Footer, r.Marking = paper, pagesTall, opts.OddHeader, opts.OddFooter, b.marking.String()
@@ -723,9 +727,11 @@ func rowHeight(row []any, widths []float64, wrap []bool) float64 {
 // wrappedLines estimates how many lines text takes in a column of the given
 // width, breaking at spaces as a spreadsheet does. A column width counts
 // the digits of the default font; the 10-point Arial of the cells is
-// narrower, so a line holds about 1.2 characters per unit of width.
+// narrower, so a line holds about 1.15 characters per unit of width (a
+// little less than it might, as LibreOffice lays text out wider than
+// Excel).
 func wrappedLines(s string, width float64) int {
-	per := max(int(width*1.2), 4)
+	per := max(int(width*1.15), 4)
 	n, used, word := 1, 0, 0
 	place := func() { // puts the word just read on the current line or the next
 		switch {

@@ -31,7 +31,7 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 	if err := b.addSheet(sheet); err != nil {
 		return err
 	}
-	if err := b.pageSetup(sheet, 0, 1); err != nil {
+	if err := b.pageSetup(sheet, 0, 0); err != nil {
 		return err
 	}
 	c := s.Count(keep)
@@ -271,7 +271,7 @@ func writeKey(b *book, asAtText string) error {
 	if err := b.addSheet(sheet); err != nil {
 		return err
 	}
-	if err := b.pageSetup(sheet, 0, 1); err != nil {
+	if err := b.pageSetup(sheet, 0, 0); err != nil {
 		return err
 	}
 	if err := b.writeMarking(sheet, 2); err != nil {
