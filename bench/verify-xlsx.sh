@@ -99,4 +99,29 @@ if [ "$n" -lt 1 ]; then
   echo "verify-xlsx: the injected title is missing from LibreOffice's import of list.csv"; exit 1
 fi
 echo "list.csv: LibreOffice imported it with formulas evaluated and found none; the injected text shows as typed"
+
+# Encryption: the return saved with a password is decrypted by
+# msoffcrypto-tool (password verifier and integrity HMAC checked); it must
+# be Agile Encryption, and its sheets those of the return saved without.
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+if ! "$py" -c 'import msoffcrypto' 2>/dev/null; then
+  echo "verify-xlsx: msoffcrypto-tool is missing (apt-get install python3-msoffcrypto-tool)"; exit 1
+fi
+printf 'Corr3ct – horse ✓\n' >"$out/password.txt"
+"$it" export return --db "$db" --quarter "Q3 2025/26" --marking OFFICIAL-SENSITIVE --password-file "$out/password.txt" \
+  --out "$out/return-encrypted.xlsx" >/dev/null
+kind=$("$py" bench/decrypt.py "$out/return-encrypted.xlsx" 'Corr3ct – horse ✓' "$out/return-decrypted.xlsx")
+if [ "$kind" != "agile" ] || ! grep -qa 'keyBits="256"' "$out/return-encrypted.xlsx" || ! grep -qa 'hashAlgorithm="SHA512"' "$out/return-encrypted.xlsx"; then
+  echo "verify-xlsx: return-encrypted.xlsx is not Agile Encryption with AES-256 and SHA-512"; exit 1
+fi
+for part in xl/workbook.xml xl/worksheets/sheet2.xml xl/sharedStrings.xml xl/styles.xml; do
+  if ! cmp -s <(unzip -p "$out/return.xlsx" "$part") <(unzip -p "$out/return-decrypted.xlsx" "$part"); then
+    echo "verify-xlsx: $part of the decrypted return differs from the return saved without a password"; exit 1
+  fi
+done
+if "$py" bench/decrypt.py "$out/return-encrypted.xlsx" wrong "$out/wrong.xlsx" >/dev/null 2>&1; then
+  echo "verify-xlsx: return-encrypted.xlsx opened with a wrong password"; exit 1
+fi
+echo "return-encrypted.xlsx: msoffcrypto-tool decrypted it (Agile, AES-256, SHA-512; password and integrity checked) to the same sheets; a wrong password is refused"
 echo "verify-xlsx: passed"
