@@ -87,14 +87,16 @@ func TestImportReturnScreen(t *testing.T) {
 	}
 	rows, _ := f.GetRows("Return")
 	var statusCol string
+	statusIdx := 0
 	for i, v := range rows[2] {
 		if v == "Status" {
 			statusCol, _ = excelize.ColumnNumberToName(i + 1)
+			statusIdx = i
 		}
 	}
 	ref := rows[3][0]
 	f.SetCellValue("Return", statusCol+"4", "Not started")
-	if rows[3][14] == "Not started" {
+	if rows[3][statusIdx] == "Not started" {
 		f.SetCellValue("Return", statusCol+"4", "In progress")
 	}
 	if err := f.SaveAs(path, excelize.Options{Password: "Pa55"}); err != nil {
