@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -90,6 +91,37 @@ func readAndBuild(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		return nil, err
 	}
 	return BuildReturn(src, opts)
+}
+
+// BenchmarkReturnSizes builds and writes the Q3 2025/26 return of
+// synthetic registers of 1,000, 10,000 and 50,000 findings (made on first
+// use and cached, the largest in several minutes), so that the cost of a
+// growing register is seen: time per return and the Go runtime's peak.
+func BenchmarkReturnSizes(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 50_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			s := synthetic.OpenSize(b, synthetic.Scaled(n))
+			opts := ReturnOptions{Period: model.Quarter{StartYear: 2025, Q: 3}, Marking: model.Marking{Classification: model.OfficialSensitive}}
+			debug.FreeOSMemory()
+			peak := sampleMemory()
+			var rows int
+			for b.Loop() {
+				w, err := readAndBuild(s, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := w.Write(io.Discard, ""); err != nil {
+					b.Fatal(err)
+				}
+				rows = len(w.rows)
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(rows), "rows")
+			b.ReportMetric(float64(peak()>>20), "peak-heap-MB")
+		})
+	}
 }
 
 // sampleMemory watches the memory the Go runtime holds (mapped and not
