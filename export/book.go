@@ -464,16 +464,19 @@ func (b *book) openTable(t table) (*stream, error) {
 	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: b.styles.marking, Value: b.marking.String()}}, excelize.RowOpts{Height: 20}); err != nil {
 		return nil, err
 	}
-	if err := sw.MergeCell("A1", st.lastCol+"1"); err != nil {
+	// The marking is centred over the printed columns, so that it shows
+	// on paper as on screen.
+	printed := len(t.cols)
+	if t.print > 0 && t.print < printed {
+		printed = t.print
+	}
+	printCol, _ := excelize.ColumnNumberToName(printed)
+	if err := sw.MergeCell("A1", printCol+"1"); err != nil {
 		return nil, err
 	}
 	// The caption wraps across the printed columns, so that none of it
 	// is lost past the page's edge.
 	caption, _ := b.warn.clean(t.caption, t.sheet+" caption")
-	printed := len(t.cols)
-	if t.print > 0 && t.print < printed {
-		printed = t.print
-	}
 	across := 0.0
 	for _, w := range st.widths[:printed] {
 		across += w
@@ -485,7 +488,6 @@ func (b *book) openTable(t table) (*stream, error) {
 	if err := sw.SetRow(fmt.Sprintf("A%d", captionRow), []any{excelize.Cell{StyleID: b.styles.captionWrap, Value: caption}}, captionOpts...); err != nil {
 		return nil, err
 	}
-	printCol, _ := excelize.ColumnNumberToName(printed)
 	if err := sw.MergeCell(fmt.Sprintf("A%d", captionRow), fmt.Sprintf("%s%d", printCol, captionRow)); err != nil {
 		return nil, err
 	}
