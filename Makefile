@@ -127,10 +127,13 @@ bench-storage:
 # (npm installs it into bench/ on first use), and prints both times, peak
 # memory and the ratio. verify-xlsx has LibreOffice open the sample's Q3
 # 2025/26 return and a briefing and convert them to PDF (and PNG pages to
-# look at) in bench/out/verify; it installs libreoffice-calc-nogui,
-# poppler-utils and the fonts metric-compatible with Arial and Calibri
-# (without them LibreOffice lays text out wider than Excel does) when
-# missing. Both are slow, so neither is part of make test.
+# look at) in bench/out/verify, reports the smallest printed text of each
+# sheet (failing under 8 points), checks list --format csv in LibreOffice
+# and has msoffcrypto-tool decrypt a password-protected return; it installs
+# libreoffice-calc-nogui, poppler-utils, python3-msoffcrypto-tool and the
+# fonts metric-compatible with Arial and Calibri (without them LibreOffice
+# lays text out wider than Excel does) when missing. Both are slow, so
+# neither is part of make test.
 .PHONY: bench-export verify-xlsx deps-node
 bench-export:
 	$(call apt_ensure,time)
@@ -141,7 +144,7 @@ deps-node:
 	$(call apt_ensure,nodejs npm)
 
 verify-xlsx:
-	$(call apt_ensure,libreoffice-calc-nogui poppler-utils fonts-liberation fonts-crosextra-carlito)
+	$(call apt_ensure,libreoffice-calc-nogui poppler-utils fonts-liberation fonts-crosextra-carlito python3-msoffcrypto-tool)
 	bench/verify-xlsx.sh
 
 # ---- GUI: screenshots and benchmarks ---------------------------------------

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"improvementtracker/export"
 	"improvementtracker/model"
 	"improvementtracker/storage"
 )
@@ -95,16 +96,33 @@ func runList(env *Env) (err error) {
 		return fmt.Errorf("reading the findings of %s: %w", s.Path(), err)
 	}
 	if *format == "csv" {
-		w := csv.NewWriter(env.Stdout)
-		_ = w.Write(listHeader)
-		_ = w.WriteAll(rows) // WriteAll flushes
-		return w.Error()
+		return writeCSV(env.Stdout, rows)
 	}
 	if len(rows) == 0 {
 		fmt.Fprintf(env.Stdout, "The register %s has no findings yet.\n", s.Path())
 		return nil
 	}
 	return writeTable(env.Stdout, rows)
+}
+
+// writeCSV writes the list as CSV for a spreadsheet: a byte-order mark so
+// that Excel reads it as UTF-8, and every cell that a spreadsheet could
+// take for a formula neutralised as the workbooks' cells are.
+func writeCSV(out io.Writer, rows [][]string) error {
+	if _, err := io.WriteString(out, export.CSVByteOrderMark); err != nil {
+		return err
+	}
+	w := csv.NewWriter(out)
+	_ = w.Write(listHeader)
+	for _, row := range rows {
+		cells := make([]string, len(row))
+		for i, c := range row {
+			cells[i] = export.CSVCell(c)
+		}
+		_ = w.Write(cells)
+	}
+	w.Flush()
+	return w.Error()
 }
 
 // Column widths for the text table: long areas and titles are cut with an
