@@ -111,6 +111,8 @@ func details(rows [][]any) ([][]any, []string, []int) {
 			add(ColEvidence, e)
 		}
 		add(ColClosureProposed, date(row, ColClosureProposed))
+		add(ColClosureRationale, str(row, ColClosureRationale))
+		add(ColClosed, date(row, ColClosed))
 		add(ColInspectoratePosition, str(row, ColInspectoratePosition))
 		if d := date(row, ColLastUpdated); !d.IsZero() {
 			add(ColLastUpdated, strings.TrimSpace(d.String()+" "+labelled("by", str(row, ColLastUpdatedBy))))

@@ -48,6 +48,8 @@ const (
 	ColNextMilestoneDue     = "Next milestone due"
 	ColEvidence             = "Evidence"
 	ColClosureProposed      = "Closure proposed"
+	ColClosureRationale     = "Closure rationale"
+	ColClosed               = "Closure agreed"
 	ColInspectoratePosition = "Inspectorate position"
 	ColLastUpdated          = "Last updated"
 	ColLastUpdatedBy        = "Last updated by"
@@ -98,6 +100,8 @@ var returnColumns = []column{
 	{header: ColProgress, kind: wrapCol, max: 50},
 	{header: ColEvidence, kind: wrapCol, max: 36},
 	{header: ColClosureProposed, kind: dateCol},
+	{header: ColClosureRationale, kind: wrapCol, max: 40},
+	{header: ColClosed, kind: dateCol},
 	{header: ColInspectoratePosition, kind: wrapCol, max: 30},
 	{header: ColLastUpdated, kind: dateCol},
 	{header: ColLastUpdatedBy, kind: wrapCol, max: 24},
@@ -348,6 +352,11 @@ func returnRow(s *model.Snapshot, f model.Finding, first, asAt model.Date) []any
 	var nextDue model.Date
 	if m, ok := s.NextMilestone(f.ID); ok {
 		nextTitle, nextDue = m.Title, m.CurrentDue
+	} else if stage := closureStage(f); stage != "" {
+		// A finding whose work is done has no milestone to come and is
+		// never overdue: the printed columns say where its closure
+		// stands instead.
+		nextTitle = stage
 	}
 	var evidence []string
 	for _, e := range s.EvidenceOf(f.ID) {
@@ -403,10 +412,30 @@ func returnRow(s *model.Snapshot, f model.Finding, first, asAt model.Date) []any
 		strings.Join(progress, "\n\n"),
 		strings.Join(evidence, "\n"),
 		f.ClosureProposedDate,
+		strings.TrimSpace(f.ClosureRationale),
+		f.ClosedDate,
 		f.InspectoratePosition,
 		lastDate,
 		lastBy,
 	}
+}
+
+// closureStage says in words where a finding's closure stands, with its
+// dates, or "" for a finding still being worked on.
+func closureStage(f model.Finding) string {
+	switch f.Status {
+	case model.CompletePending:
+		return "Complete: awaiting internal sign-off"
+	case model.ClosureProposed:
+		return "Closure proposed on " + f.ClosureProposedDate.String()
+	case model.Closed:
+		return fmt.Sprintf("Closure proposed on %s, agreed on %s", f.ClosureProposedDate, f.ClosedDate)
+	case model.Superseded:
+		return "Superseded"
+	case model.NoFurtherAction:
+		return "No further action"
+	}
+	return ""
 }
 
 // milestoneColumns are the Milestones sheet's columns; the first
