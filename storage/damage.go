@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,9 +33,20 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 	if info.Size() == 0 {
 		return damagedError(path, "the file is empty")
 	}
+	// bbolt opens the older state without a word when the newest header
+	// page is damaged: read both first.
+	if err := checkMetas(path); err != nil {
+		return err
+	}
 	return guard(path, func() error {
 		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true, PreLoadFreelist: true})
 		if err != nil {
+			if !errors.Is(err, bolt.ErrTimeout) && !errors.Is(err, os.ErrPermission) {
+				// Say what is wrong in the app's words, not bbolt's.
+				if verr := verifyFile(path); verr != nil {
+					return damagedError(path, verr.Error())
+				}
+			}
 			return openError(path, err)
 		}
 		defer db.Close()
@@ -111,28 +123,19 @@ func checkFile(path string, tx *bolt.Tx) []string {
 	return problems
 }
 
-// damagedError says the file cannot be used, names it, and says what
-// backups there are to go back to.
+// damagedError says the file cannot be used, names it, and offers the
+// newest backup that checks clean.
 func damagedError(path, detail string) error {
-	msg := fmt.Sprintf("cannot open %s: %%w (%s). ", path, detail)
-	backups, _ := ListBackups(path)
-	var usable []BackupInfo
-	for _, b := range backups {
-		if b.Kind != KindBeforeRestore {
-			usable = append(usable, b)
-		}
-	}
-	if len(usable) == 0 {
-		usable = backups
-	}
+	msg := ""
 	dir := backupDir(path)
-	if len(usable) == 0 {
-		msg += fmt.Sprintf("No backups exist yet (they are kept in %s). Keep the damaged file: do not delete it", dir)
+	if b, ok := newestCleanBackup(path); ok {
+		when := b.Time.Local().Format("on 02/01/2006 at 15:04")
+		msg += fmt.Sprintf("The newest backup that checks clean is %s in %s, made %s. Restore it with Restore backup in the app or \"improvement-tracker restore %s\"; the damaged file is kept",
+			filepath.Base(b.Path), dir, when, b.Path)
+	} else if backups, _ := ListBackups(path); len(backups) > 0 {
+		msg += fmt.Sprintf("No backup in %s checks clean. Keep the damaged file: do not delete it", dir)
 	} else {
-		newest := usable[0]
-		when := newest.Time.Format("on 02/01/2006 at 15:04")
-		msg += fmt.Sprintf("Backups exist in %s: the newest is %s, made %s. Restore it with Restore backup in the app or \"improvement-tracker restore %s\"; the damaged file is kept",
-			dir, filepath.Base(newest.Path), when, newest.Path)
+		msg += fmt.Sprintf("No backups exist yet (they are kept in %s). Keep the damaged file: do not delete it", dir)
 	}
-	return fmt.Errorf(msg, model.ErrDamaged)
+	return fmt.Errorf("cannot open %s: %w (%s). %s", path, model.ErrDamaged, detail, msg)
 }
