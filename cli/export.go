@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"improvementtracker/export"
 	"improvementtracker/model"
+	"improvementtracker/storage"
 )
 
 func init() {
@@ -122,7 +124,12 @@ func (x *exportFlags) save(env *Env, s model.Store, w *export.Workbook, password
 	path := *x.out
 	if path == "" {
 		path = w.DefaultFileName()
+	} else if info, err := os.Stat(path); (err == nil && info.IsDir()) || strings.HasSuffix(path, string(os.PathSeparator)) {
+		// --out FOLDER: the suggested name, in that folder.
+		path = filepath.Join(path, w.DefaultFileName())
 	}
+	// A copy killed half way leaves its temporary file beside the output.
+	storage.CleanTempFiles(filepath.Dir(path))
 	saved, err := w.Save(path, export.SaveOptions{Password: password, Replace: *x.force})
 	if errors.Is(err, export.ErrExists) {
 		return fmt.Errorf("%s already exists; give --force to replace it, or --out another name", path)
@@ -170,7 +177,7 @@ func runExportReturn(env *Env) (err error) {
 	if err != nil {
 		return usageError("--quarter: %s", err)
 	}
-	s, err := openStore(env, *x.db)
+	s, err := openExisting(env, *x.db)
 	if err != nil {
 		return err
 	}
@@ -198,7 +205,7 @@ func runExportBriefing(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("export briefing takes no arguments, got %q", args[0])
 	}
-	s, err := openStore(env, *x.db)
+	s, err := openExisting(env, *x.db)
 	if err != nil {
 		return err
 	}
@@ -237,7 +244,7 @@ func runSubmissions(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("submissions takes no arguments, got %q", args[0])
 	}
-	s, err := openStore(env, *db)
+	s, err := openExisting(env, *db)
 	if err != nil {
 		return err
 	}

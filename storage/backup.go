@@ -330,8 +330,8 @@ func (s *Store) rollback() string {
 			})
 		})
 		if theirs > ours {
-			return fmt.Sprintf("%s holds %d saves, fewer than its backup %s made %s (%d): it has been put back to an older copy, or saves have been lost. Run \"improvement-tracker check\", or restore the backup",
-				s.path, ours, b.Path, b.Time.Local().Format("on 02/01/2006 at 15:04"), theirs)
+			return fmt.Sprintf("%s holds %s, fewer than its backup %s made %s (%s): it has been put back to an older copy, or saves have been lost. Run \"improvement-tracker check\", or restore the backup",
+				s.path, saves(ours), b.Path, b.Time.Local().Format("on 02/01/2006 at 15:04"), saves(theirs))
 		}
 		return ""
 	}

@@ -93,8 +93,8 @@ func (s *Store) CheckReport() ([]ProblemGroup, error) {
 		if len(rep) == 0 {
 			if b, ok := s.cleanBackup(); ok {
 				if n, err := backupCommits(b.Path); err == nil && n > commits(tx) {
-					rep.add(groupSaves, "the register holds %d saves, fewer than its backup %s made %s (%d): it has been put back to an older copy, or saves have been lost",
-						commits(tx), b.Path, b.Time.Local().Format("on 02/01/2006 at 15:04"), n)
+					rep.add(groupSaves, "the register holds %s, fewer than its backup %s made %s (%s): it has been put back to an older copy, or saves have been lost",
+						saves(commits(tx)), b.Path, b.Time.Local().Format("on 02/01/2006 at 15:04"), saves(n))
 				}
 			}
 		}
@@ -437,4 +437,12 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 // eventName names an audit event in words.
 func eventName(ev model.AuditEvent) string {
 	return fmt.Sprintf("the history entry of %s (%q)", ev.At.Local().Format("02/01/2006 15:04"), ev.Summary)
+}
+
+// saves counts saves in words: "1 save", "4 saves".
+func saves(n uint64) string {
+	if n == 1 {
+		return "1 save"
+	}
+	return fmt.Sprintf("%d saves", n)
 }
