@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,23 +34,22 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 	if info.Size() == 0 {
 		return damagedError(path, "the file is empty")
 	}
-	// bbolt opens the older state without a word when the newest header
-	// page is damaged: read both first.
-	if err := checkMetas(path); err != nil {
-		return err
-	}
-	return guard(path, func() error {
+	err = guard(path, func() error {
 		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true, PreLoadFreelist: true})
 		if err != nil {
 			if !errors.Is(err, bolt.ErrTimeout) && !errors.Is(err, os.ErrPermission) {
-				// Say what is wrong in the app's words, not bbolt's.
-				if verr := verifyFile(path); verr != nil {
-					return damagedError(path, verr.Error())
-				}
+				return whyDamaged(path, openError(path, err))
 			}
 			return openError(path, err)
 		}
 		defer db.Close()
+		// bbolt opens the older state without a word when the newest
+		// header page is damaged: read both, now that the shared lock
+		// keeps writers out (a header read while another window saves
+		// could be caught half written).
+		if err := checkMetas(path); err != nil {
+			return err
+		}
 		return db.View(func(tx *bolt.Tx) error {
 			// With the shared lock held, nobody writes while the pages
 			// are read; they are checked before bbolt walks them.
@@ -72,12 +72,28 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 				// in case the upgrade goes wrong or the older app is needed.
 				name := backupName(path, kindBeforeUpgrade, now(), v)
 				if err := copyFile(path, name); err != nil {
-					return fmt.Errorf("cannot upgrade the register %s: the copy made before upgrading could not be written: %w", path, err)
+					return fmt.Errorf("cannot upgrade the register %s: the copy made before upgrading could not be written (%s)", path, plainOSError(err))
 				}
 			}
 			return nil
 		})
 	})
+	if err != nil && strings.Contains(err.Error(), pageUnreadable) {
+		return whyDamaged(path, err)
+	}
+	return err
+}
+
+// whyDamaged replaces an error that only says a file is damaged with one
+// that says how, when the header pages or the page check can tell.
+func whyDamaged(path string, err error) error {
+	if merr := checkMetas(path); merr != nil {
+		return merr
+	}
+	if verr := verifyFile(path); verr != nil {
+		return damagedError(path, verr.Error())
+	}
+	return err
 }
 
 // readVersion checks that tx is a register this version can open and

@@ -305,13 +305,17 @@ func guard(path string, fn func() error) (err error) {
 // It must be called from the deferred function that recovers.
 func panicError(path string, r any) error {
 	if isDamage(r) {
-		// The panic's text is bbolt's or the runtime's: it goes to the
-		// log, and the person reads what it means.
-		log.Printf("damage found while reading the register %s: %v", path, r)
-		return damagedError(path, "a page of the file cannot be read: the file is damaged")
+		// The panic's text is bbolt's or the runtime's, which means
+		// nothing to a person (and the command line's log is the
+		// terminal): say what it means.
+		return damagedError(path, pageUnreadable)
 	}
 	return programError(path, r)
 }
+
+// pageUnreadable is the detail of a damaged-file error raised by a fault
+// while reading pages.
+const pageUnreadable = "a page of the file cannot be read: the file is damaged"
 
 // isDamage tells damage from a bug; it must be called from the deferred
 // function that recovers r.
@@ -438,21 +442,38 @@ func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx)
 
 // saveProblem says in words why a commit failed.
 func saveProblem(err error) string {
-	switch {
-	case errors.Is(err, syscall.ENOSPC):
-		return "the disk is full. Make room and save again"
-	case errors.Is(err, syscall.EROFS), errors.Is(err, os.ErrPermission):
-		return "the file cannot be written here (read-only media, or you may not change it)"
-	case errors.Is(err, syscall.EDQUOT):
-		return "your disk quota is used up. Make room and save again"
+	if p := diskProblem(err); p != "" {
+		return p + ". Make room, or put it right, and save again"
 	}
 	return "the file could not be written (" + plainOSError(err) + ")"
+}
+
+// diskProblem names, in words, a full disk, read-only media or a missing
+// permission behind err; "" for anything else. bbolt passes some of these
+// on as text only ("meta 0 copy: write …: no space left on device"), so
+// the text is looked at too.
+func diskProblem(err error) string {
+	text := err.Error()
+	switch {
+	case errors.Is(err, syscall.ENOSPC) || strings.Contains(text, "no space left on device"):
+		return "the disk is full"
+	case errors.Is(err, syscall.EDQUOT) || strings.Contains(text, "disk quota exceeded"):
+		return "your disk quota is used up"
+	case errors.Is(err, syscall.EROFS) || strings.Contains(text, "read-only file system"):
+		return "the disk is read-only"
+	case errors.Is(err, os.ErrPermission) || strings.Contains(text, "permission denied"):
+		return "you may not write there"
+	}
+	return ""
 }
 
 // plainOSError is an operating system error without the Go call that met
 // it ("write /path: no space left on device" gives "no space left on
 // device").
 func plainOSError(err error) string {
+	if p := diskProblem(err); p != "" {
+		return p
+	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		return pe.Err.Error()

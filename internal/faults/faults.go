@@ -48,6 +48,9 @@ type Config struct {
 	Seed   uint64
 	// BombSize overrides the size of the zip bombs (0: the corpus's own).
 	BombSize int64
+	// NoMounts skips the faults that need a small filesystem mounted (a
+	// full disk, read-only media): the short campaign in the tests.
+	NoMounts bool
 	Log      io.Writer // progress, or nil
 }
 
@@ -89,11 +92,20 @@ func (r result) panicked() bool {
 
 // child runs the campaign's binary as a child in mode with args.
 func child(timeout time.Duration, mode string, args ...string) result {
+	return childIn("", timeout, mode, args...)
+}
+
+// childIn is child with tmp as the child's temporary folder ("" for the
+// usual one), so that what it leaves there can be counted.
+func childIn(tmp string, timeout time.Duration, mode string, args ...string) result {
 	self, _ := os.Executable()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, self, args...)
 	cmd.Env = append(os.Environ(), ChildEnv+"="+mode, "LANG=en_GB.UTF-8")
+	if tmp != "" {
+		cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
@@ -299,14 +311,37 @@ func (c *campaign) kill() Row {
 		self, _ := os.Executable()
 		cmd := exec.Command(self, path, "0")
 		cmd.Env = append(os.Environ(), ChildEnv+"=write")
-		var out bytes.Buffer
-		cmd.Stdout = &out
-		if err := cmd.Start(); err != nil {
+		pipe, err := cmd.StdoutPipe()
+		if err == nil {
+			err = cmd.Start()
+		}
+		if err != nil {
 			row.Note = err.Error()
 			break
 		}
-		time.Sleep(time.Duration(50+c.rnd.IntN(250)) * time.Millisecond)
+		// Kill at a random moment once the writes are under way.
+		var out bytes.Buffer
+		lines := bufio.NewScanner(pipe)
+		started := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			first := true
+			for lines.Scan() {
+				out.WriteString(lines.Text() + "\n")
+				if first {
+					close(started)
+					first = false
+				}
+			}
+			if first {
+				close(started)
+			}
+		}()
+		<-started
+		time.Sleep(time.Duration(c.rnd.IntN(300)) * time.Millisecond)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
+		<-done
 		_ = cmd.Wait()
 		row.Trials++
 		ack := acked(out.String())
@@ -413,6 +448,10 @@ func (c *campaign) truncate() Row {
 // next day (when a backup is due and cannot be written) must still work.
 func (c *campaign) diskFull() Row {
 	row := Row{Fault: "disk full"}
+	if c.cfg.NoMounts {
+		row.Note = "skipped: no filesystems are mounted in the short campaign"
+		return row
+	}
 	mnt := filepath.Join(c.cfg.Dir, "full")
 	_ = os.MkdirAll(mnt, 0o700)
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
@@ -457,6 +496,10 @@ func (c *campaign) diskFull() Row {
 // checked, and never called damaged.
 func (c *campaign) readOnly() Row {
 	row := Row{Fault: "read-only filesystem"}
+	if c.cfg.NoMounts {
+		row.Note = "skipped: no filesystems are mounted in the short campaign"
+		return row
+	}
 	mnt := filepath.Join(c.cfg.Dir, "ro")
 	_ = os.MkdirAll(mnt, 0o700)
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt).CombinedOutput(); err != nil {
@@ -528,16 +571,18 @@ func (c *campaign) bombs() Row {
 			continue
 		}
 		row.Trials++
-		tmpBefore := tempFiles()
-		r := child(30*time.Second, "cli", "import", "return", file, "--db", reg, "--dry-run")
+		tmp := filepath.Join(c.cfg.Dir, "tmp-"+strings.ReplaceAll(string(b.Kind), " ", "-"))
+		_ = os.MkdirAll(tmp, 0o700)
+		r := childIn(tmp, 30*time.Second, "cli", "import", "return", file, "--db", reg, "--dry-run")
 		tally(&row, r)
 		worstTime, worstRSS = max(worstTime, r.elapsed), max(worstRSS, r.maxRSS)
-		leftover := tempFiles() - tmpBefore
+		left, _ := os.ReadDir(tmp)
+		leftover := len(left)
+		// Refused (or, for a bad cell, its problem listed and nothing
+		// applied: exit 1 either way), in words, in time, in memory.
 		ok := !r.killed && r.code == 1 && r.elapsed < bombTime && r.maxRSS < bombMemory && leftover == 0
-		if row := badCellRow[b.Kind]; row != "" {
-			// Read, with the bad cell named against its row.
-			ok = !r.killed && r.code == 0 && r.elapsed < bombTime && r.maxRSS < bombMemory &&
-				strings.Contains(r.out, row)
+		if cell := badCell[b.Kind]; cell != "" && !strings.Contains(r.out, cell) {
+			ok = false
 		}
 		if ok {
 			row.Detected++
@@ -557,12 +602,6 @@ func (c *campaign) bombs() Row {
 	return row
 }
 
-// badCellRow is where each workbook with a bad cell has it: the import
-// must name that row.
-var badCellRow = map[bomb.Kind]string{bomb.NULCell: "row 2", bomb.BadUTF8: "row 2", bomb.LongCell: "row 3"}
-
-// tempFiles counts excelize's files in the temporary folder.
-func tempFiles() int {
-	m, _ := filepath.Glob(filepath.Join(os.TempDir(), "excelize-*"))
-	return len(m)
-}
+// badCell is where each workbook with a bad cell has it: the import must
+// name that cell.
+var badCell = map[bomb.Kind]string{bomb.NULCell: "cell D2", bomb.BadUTF8: "cell D2", bomb.LongCell: "cell D3"}

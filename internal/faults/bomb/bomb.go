@@ -45,7 +45,7 @@ var Corpus = []struct {
 	{SharedString, 1 << 30},
 	{ReturnSheet, 1 << 30},
 	{LyingHeader, 1 << 30},
-	{LongCell, 10 << 20},
+	{LongCell, 1 << 20},
 	{NULCell, 0},
 	{BadUTF8, 0},
 }
