@@ -271,6 +271,10 @@ func (s *Store) cleanBackup() (BackupInfo, bool) {
 	return s.clean, s.cleanOK
 }
 
+// NewestCleanBackup is the newest backup of the register at dbPath that
+// passes its check: the one to offer when the register is damaged.
+func NewestCleanBackup(dbPath string) (BackupInfo, bool) { return newestCleanBackup(dbPath) }
+
 // newestCleanBackup is the newest backup of the register at dbPath that
 // passes quickCheck. A copy kept before a restore may be the damaged file
 // itself, so it is offered only when nothing else is clean.
