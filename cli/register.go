@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -226,6 +227,15 @@ func runCheck(env *Env) (err error) {
 		return usageError("check takes no arguments, got %q", args[0])
 	}
 	s, err := openExisting(env, *db)
+	if errors.Is(err, model.ErrDamaged) {
+		// The file will not open: check it as a closed file, so that
+		// everything wrong with it is listed, not only the first thing.
+		if path, perr := storage.ResolvePath(*db, env.Getenv); perr == nil {
+			if groups, cerr := storage.CheckFile(path); cerr == nil {
+				printGroups(env.Stdout, groups)
+			}
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -234,15 +244,7 @@ func runCheck(env *Env) (err error) {
 	if err != nil {
 		return err
 	}
-	if len(groups) > 0 {
-		n := 0
-		for _, g := range groups {
-			fmt.Fprintf(env.Stdout, "%s:\n", g.Title)
-			for _, p := range g.Problems {
-				fmt.Fprintf(env.Stdout, "  - %s\n", p)
-			}
-			n += len(g.Problems)
-		}
+	if n := printGroups(env.Stdout, groups); n > 0 {
 		return fmt.Errorf("%s has %d problem(s); restore a backup that checks clean (\"improvement-tracker restore\" lists them) or keep the file for inspection", s.Path(), n)
 	}
 	var nf, nu, ne int
@@ -255,4 +257,18 @@ func runCheck(env *Env) (err error) {
 	})
 	fmt.Fprintf(env.Stdout, "%s is sound: %d findings, %d progress updates and %d history entries read and checked, no problems found.\n", s.Path(), nf, nu, ne)
 	return nil
+}
+
+// printGroups prints check's problems under their groups' titles and
+// returns how many there are.
+func printGroups(w io.Writer, groups []storage.ProblemGroup) int {
+	n := 0
+	for _, g := range groups {
+		fmt.Fprintf(w, "%s:\n", g.Title)
+		for _, p := range g.Problems {
+			fmt.Fprintf(w, "  - %s\n", p)
+		}
+		n += len(g.Problems)
+	}
+	return n
 }

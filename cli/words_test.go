@@ -164,9 +164,13 @@ func TestNewestHeaderDamagedCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cmd := range []string{"list", "check"} {
-		code, _, stderr := run(t, cmd, "--db", db)
+		code, stdout, stderr := run(t, cmd, "--db", db)
 		if code != 1 || !strings.Contains(stderr, "the last save may be lost") || !strings.Contains(stderr, "The newest backup that checks clean is register-manual-") {
 			t.Errorf("%s: exit %d, %s", cmd, code, stderr)
+		}
+		want := "Header pages:\n  - the header page of its newest save is damaged, so the last save may be lost: what can be read is the register as it was before it\n"
+		if cmd == "check" && !strings.HasPrefix(stdout, want) {
+			t.Errorf("check listed:\n%s\nwant it to start:\n%s", stdout, want)
 		}
 	}
 }
