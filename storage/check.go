@@ -147,11 +147,13 @@ func CheckFile(path string) ([]ProblemGroup, error) {
 			case v == 0:
 				rep.add(groupLayout, "it is an empty database, not a register")
 			case v < SchemaVersion:
-				for _, p := range checkFile(path, tx) {
-					rep.add(groupStructure, "%s", p)
-				}
+				checkPages(path, tx, rep)
 			default:
-				checkTx(path, tx, &records{tx: tx}, rep)
+				// The header pages were read above.
+				checkPages(path, tx, rep)
+				if len(rep[groupStructure]) == 0 {
+					checkRecords(tx, &records{tx: tx}, rep)
+				}
 			}
 			return nil
 		})
@@ -182,14 +184,19 @@ func checkTx(path string, tx *bolt.Tx, r *records, rep report) {
 	if p := metaProblem(path); p != "" {
 		rep.add(groupHeader, "%s", p)
 	}
-	for _, p := range checkFile(path, tx) {
-		rep.add(groupStructure, "%s", p)
-	}
+	checkPages(path, tx, rep)
 	if len(rep[groupStructure]) > 0 {
 		// The records cannot be trusted on a damaged structure.
 		return
 	}
 	checkRecords(tx, r, rep)
+}
+
+// checkPages adds what checkFile finds to the structure group.
+func checkPages(path string, tx *bolt.Tx, rep report) {
+	for _, p := range checkFile(path, tx) {
+		rep.add(groupStructure, "%s", p)
+	}
 }
 
 // loaded is one section's records that decoded, in key order.
