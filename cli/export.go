@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"improvementtracker/export"
 	"improvementtracker/model"
+	"improvementtracker/storage"
 )
 
 func init() {
@@ -123,7 +125,12 @@ func (x *exportFlags) save(env *Env, s model.Store, w *export.Workbook, password
 	path := *x.out
 	if path == "" {
 		path = w.DefaultFileName()
+	} else if info, err := os.Stat(path); (err == nil && info.IsDir()) || strings.HasSuffix(path, string(os.PathSeparator)) {
+		// --out FOLDER: the suggested name, in that folder.
+		path = filepath.Join(path, w.DefaultFileName())
 	}
+	// A copy killed half way leaves its temporary file beside the output.
+	storage.CleanTempFiles(filepath.Dir(path))
 	saved, err := w.Save(path, export.SaveOptions{Password: password, Replace: *x.force})
 	if errors.Is(err, export.ErrExists) {
 		return fmt.Errorf("%s already exists; give --force to replace it, or --out another name", path)
@@ -167,7 +174,7 @@ type exportKind struct {
 // open the register, settle the shared flags, read the register as at the
 // workbook's date, build the workbook, then save and record it.
 func (x *exportFlags) export(env *Env, kind exportKind) (err error) {
-	s, err := openStore(env, *x.db)
+	s, err := openExisting(env, *x.db)
 	if err != nil {
 		return err
 	}
@@ -281,7 +288,7 @@ func runSubmissions(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("submissions takes no arguments, got %q", args[0])
 	}
-	s, err := openStore(env, *db)
+	s, err := openExisting(env, *db)
 	if err != nil {
 		return err
 	}

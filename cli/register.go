@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -31,8 +32,8 @@ func init() {
 	})
 	register(&Command{
 		Name:  "restore",
-		Usage: "restore FILE [--db PATH]",
-		Short: "Replace the register with a backup, keeping the current file in the backups folder first",
+		Usage: "restore FILE [--db PATH] [--force]",
+		Short: "Replace the register with a backup, keeping the current file in the backups folder first; with no FILE, list the backups and check each",
 		Run:   runRestore,
 	})
 	register(&Command{
@@ -60,7 +61,7 @@ func runList(env *Env) (err error) {
 	if *format != "table" && *format != "csv" {
 		return usageError("--format must be table or csv, not %q", *format)
 	}
-	s, err := openStore(env, *db)
+	s, err := openExisting(env, *db)
 	if err != nil {
 		return err
 	}
@@ -165,7 +166,7 @@ func runBackup(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("backup takes no arguments, got %q", args[0])
 	}
-	s, err := openStoreWith(env, *db, storage.Options{NoBackup: true})
+	s, err := openStoreWith(env, *db, storage.Options{NoBackup: true, MustExist: true})
 	if err != nil {
 		return err
 	}
@@ -181,6 +182,7 @@ func runBackup(env *Env) (err error) {
 func runRestore(env *Env) error {
 	fs := newFlags(env, commands["restore"])
 	db := dbFlag(fs)
+	force := fs.Bool("force", false, "restore the backup even if it fails its check (when no backup checks clean)")
 	args, err := parse(fs, env.Args)
 	if err != nil {
 		return err
@@ -197,7 +199,7 @@ func runRestore(env *Env) error {
 	if err != nil {
 		return err
 	}
-	if err := storage.Restore(path, backup, time.Now()); err != nil {
+	if err := storage.RestoreWith(path, backup, time.Now(), *force); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Restored %s from %s.\n", path, backup)
@@ -212,7 +214,8 @@ func runRestore(env *Env) error {
 	return nil
 }
 
-// listBackups prints the backups there are to restore, newest first.
+// listBackups prints the backups there are to restore, newest first, each
+// with the result of its check, so that a damaged one is not chosen.
 func listBackups(w io.Writer, dbPath string) {
 	all, err := storage.ListBackups(dbPath)
 	if err != nil || len(all) == 0 {
@@ -221,7 +224,13 @@ func listBackups(w io.Writer, dbPath string) {
 	}
 	fmt.Fprintf(w, "Backups of %s, newest first:\n", dbPath)
 	for _, b := range all {
-		fmt.Fprintf(w, "  %s  (%s, %s)\n", b.Path, b.Kind, b.Time.Format("02/01/2006 15:04"))
+		verdict := "checks clean"
+		if groups, err := storage.CheckFile(b.Path); err != nil {
+			verdict = "cannot be checked: " + err.Error()
+		} else if len(groups) > 0 {
+			verdict = "DAMAGED: " + storage.Flatten(groups)[0]
+		}
+		fmt.Fprintf(w, "  %s  (%s, %s): %s\n", b.Path, b.Kind, b.Time.Format("02/01/2006 15:04"), verdict)
 	}
 }
 
@@ -235,28 +244,49 @@ func runCheck(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("check takes no arguments, got %q", args[0])
 	}
-	s, err := openStore(env, *db)
+	s, err := openExisting(env, *db)
+	if errors.Is(err, model.ErrDamaged) {
+		// The file will not open: check it as a closed file, so that
+		// everything wrong with it is listed, not only the first thing.
+		if path, perr := storage.ResolvePath(*db, env.Getenv); perr == nil {
+			if groups, cerr := storage.CheckFile(path); cerr == nil {
+				printGroups(env.Stdout, groups)
+			}
+		}
+	}
 	if err != nil {
 		return err
 	}
 	defer closeStore(s, &err)
-	problems, err := s.Check()
+	groups, err := s.CheckReport()
 	if err != nil {
 		return err
 	}
-	if len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintf(env.Stdout, "problem: %s\n", p)
-		}
-		return fmt.Errorf("%s has %d problem(s); restore a backup (see \"improvement-tracker restore\") or keep the file for inspection", s.Path(), len(problems))
+	if n := printGroups(env.Stdout, groups); n > 0 {
+		return fmt.Errorf("%s has %d problem(s); restore a backup that checks clean (\"improvement-tracker restore\" lists them) or keep the file for inspection", s.Path(), n)
 	}
-	var nf, nu int
+	var nf, nu, ne int
 	_ = s.View(context.Background(), func(tx model.ReadTx) error {
 		fs, _ := tx.Findings()
 		us, _ := tx.Updates(0)
-		nf, nu = len(fs), len(us)
+		es, _ := tx.Audit(0)
+		nf, nu, ne = len(fs), len(us), len(es)
 		return nil
 	})
-	fmt.Fprintf(env.Stdout, "%s is sound: %d findings, %d progress updates, no problems found.\n", s.Path(), nf, nu)
+	fmt.Fprintf(env.Stdout, "%s is sound: %d findings, %d progress updates and %d history entries read and checked, no problems found.\n", s.Path(), nf, nu, ne)
 	return nil
+}
+
+// printGroups prints check's problems under their groups' titles and
+// returns how many there are.
+func printGroups(w io.Writer, groups []storage.ProblemGroup) int {
+	n := 0
+	for _, g := range groups {
+		fmt.Fprintf(w, "%s:\n", g.Title)
+		for _, p := range g.Problems {
+			fmt.Fprintf(w, "  - %s\n", p)
+		}
+		n += len(g.Problems)
+	}
+	return n
 }
