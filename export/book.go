@@ -608,7 +608,9 @@ func (b *book) cell(c *excelize.Cell, t table, row, col int, v any) bool {
 		}
 		c.StyleID, c.Value = b.styles.date, dateSerial(x)
 	case int:
-		c.StyleID, c.Value = b.styles.number, x
+		// Centred, so that a count does not run into the text of the
+		// column after it.
+		c.StyleID, c.Value = b.styles.numberMid, x
 	case string:
 		if x == "" {
 			return false
