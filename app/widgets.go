@@ -331,8 +331,31 @@ func (c *calendarIcon) Cursor() desktop.Cursor { return desktop.PointerCursor }
 // field, as in a form, rather than typing a tab character: people fill in
 // a reason and then Tab to "Agreed by", and a tab in a narrative means
 // nothing in the return.
+//
+// It also keeps the text exactly as typed where Fyne v2.7.1 does not. Word
+// wrapping hides the space at a wrap point (RichText's lineBounds skips it
+// and starts the next row after it), so when the space typed is the last
+// character of its line there is no row and column for the place after it.
+// Entry.rowColFromTextPos then leaves the cursor before the space, and the
+// next letter typed goes in front of it: "28/11/2026: PIP2" became
+// "28/11/2026:PIP2 " and the trailing space was trimmed on save. This is
+// fyne-io/fyne#2698 ("Some incorrect cursor movement in a multiline entry
+// with wrapping", the space-key case), still present in v2.7.1. textArea
+// notices when Fyne's cursor is short of where the typing is, and puts the
+// next keystroke where it belongs (see lost).
 type textArea struct {
 	widget.Entry
+
+	// lost, when set, is where the typing really is while Fyne's cursor
+	// sits on the hidden space before it.
+	lost *lostCursor
+}
+
+// lostCursor is the place Fyne's cursor could not reach: the text at the
+// time, Fyne's cursor offset (on the hidden space) and the true offset.
+type lostCursor struct {
+	text      string
+	fyne, pos int
 }
 
 func newTextArea() *textArea {
@@ -346,3 +369,114 @@ func newTextArea() *textArea {
 // AcceptsTab reports false, so that Tab moves the keyboard to the next
 // field.
 func (t *textArea) AcceptsTab() bool { return false }
+
+// TypedRune types r where the cursor really is.
+func (t *textArea) TypedRune(r rune) { t.insert(string(r), func() { t.Entry.TypedRune(r) }) }
+
+// TypedKey handles Return and Backspace while the cursor is lost; other
+// keys move the cursor, so Fyne's own place is right again.
+func (t *textArea) TypedKey(ev *fyne.KeyEvent) {
+	l := t.lostHere()
+	switch {
+	case l == nil:
+	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
+		t.insert("\n", func() { t.Entry.TypedKey(ev) })
+		return
+	case ev.Name == fyne.KeyBackspace:
+		// The character before the true place is the hidden space, which
+		// sits just after Fyne's cursor: delete it forwards.
+		t.lost = nil
+		for range l.pos - l.fyne {
+			t.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+		}
+		return
+	}
+	t.lost = nil
+	t.Entry.TypedKey(ev)
+}
+
+// TypedShortcut pastes where the cursor really is.
+func (t *textArea) TypedShortcut(s fyne.Shortcut) {
+	if p, ok := s.(*fyne.ShortcutPaste); ok && p.Clipboard != nil && !t.Disabled() {
+		text := p.Clipboard.Content()
+		t.insert(text, func() { t.Entry.TypedShortcut(s) })
+		return
+	}
+	t.lost = nil
+	t.Entry.TypedShortcut(s)
+}
+
+// MouseDown forgets the lost place: a click puts the cursor somewhere new.
+func (t *textArea) MouseDown(ev *desktop.MouseEvent) {
+	t.lost = nil
+	t.Entry.MouseDown(ev)
+}
+
+// FocusLost forgets the lost place.
+func (t *textArea) FocusLost() {
+	t.lost = nil
+	t.Entry.FocusLost()
+}
+
+// SetText forgets the lost place.
+func (t *textArea) SetText(s string) {
+	t.lost = nil
+	t.Entry.SetText(s)
+}
+
+// lostHere returns the lost place if the text and Fyne's cursor are still
+// as they were when it was noted.
+func (t *textArea) lostHere() *lostCursor {
+	l := t.lost
+	if l == nil || l.text != t.Text || t.SelectedText() != "" || t.CursorTextOffset() != l.fyne {
+		t.lost = nil
+		return nil
+	}
+	return l
+}
+
+// insert puts s at the cursor. Normally Fyne does it (fyneInsert); when
+// the cursor is lost, the hidden characters between Fyne's cursor and the
+// true place are deleted and pasted again in front of s, so that s lands
+// after them. Either way, if Fyne's cursor then falls short of the end of
+// what was inserted, the true place is noted for the next keystroke.
+func (t *textArea) insert(s string, fyneInsert func()) {
+	if t.Disabled() {
+		return
+	}
+	if t.SelectedText() != "" {
+		// Typing over a selection replaces it: erase it first, so that the
+		// insertion point is known.
+		t.lost = nil
+		t.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	}
+	if l := t.lostHere(); l != nil {
+		hidden := string([]rune(t.Text)[l.fyne:l.pos])
+		for range l.pos - l.fyne {
+			t.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+		}
+		s = hidden + s
+		fyneInsert = func() { t.Entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: &textClipboard{s}}) }
+	}
+	t.lost = nil
+	at := t.CursorTextOffset()
+	before := len([]rune(t.Text))
+	fyneInsert()
+	// Fyne may refuse or change what is inserted (a single-line entry
+	// flattens newlines); only a clean insertion is followed.
+	added := len([]rune(t.Text)) - before
+	if added != len([]rune(s)) {
+		return
+	}
+	if want, got := at+added, t.CursorTextOffset(); got < want {
+		t.lost = &lostCursor{text: t.Text, fyne: got, pos: want}
+	}
+}
+
+// textClipboard is a clipboard holding one text, so that textArea can
+// insert several characters in one step without touching the system
+// clipboard.
+type textClipboard struct{ s string }
+
+func (c *textClipboard) Content() string     { return c.s }
+func (c *textClipboard) SetContent(s string) { c.s = s }
