@@ -27,6 +27,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -407,14 +408,26 @@ func (u *ui) refreshStale() {
 	}
 }
 
-// updateTitle names the force in the title bar, so a person with two
-// registers knows which one is in front of them.
+// updateTitle names the register's file and the force in the title bar,
+// so a person with two registers knows which one is in front of them.
 func (u *ui) updateTitle() {
 	title := "Improvement Tracker"
 	if s, err := u.settings(); err == nil && s.ForceName != "" {
 		title = s.ForceName + " — " + title
 	}
+	if p := storePath(u.store); p != "" {
+		title = filepath.Base(p) + " — " + title
+	}
 	u.win.SetTitle(title)
+}
+
+// storePath is the register's file, or "" for a register that is not a
+// file of this computer.
+func storePath(s model.Store) string {
+	if f, ok := s.(interface{ Path() string }); ok {
+		return f.Path()
+	}
+	return ""
 }
 
 // settings reads the register's settings.
