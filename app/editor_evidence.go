@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -30,7 +31,15 @@ type evidenceTab struct {
 	selected int
 
 	open, digest, remove *widget.Button
+	// path takes a file's path typed or pasted (Explorer's "Copy as
+	// path" included): quicker than the file dialog for a lead who has
+	// the file open in another window.
+	path *lineEntry
 }
+
+// prefEvidenceFolder keeps the folder a file was last attached from, so
+// that the file dialog and the next attachment start there.
+const prefEvidenceFolder = "evidence.folder"
 
 func newEvidenceTab(e *editorScreen) *evidenceTab {
 	t := &evidenceTab{e: e, selected: -1}
@@ -54,7 +63,12 @@ func newEvidenceTab(e *editorScreen) *evidenceTab {
 	t.digest = widget.NewButtonWithIcon("Show SHA-256", theme.InfoIcon(), t.onDigest)
 	t.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), t.onRemove)
 	bar := container.NewHBox(ref, attach, t.open, t.digest, t.remove)
-	t.content = container.NewBorder(bar, nil, nil, nil, t.list)
+	t.path = newLineEntry()
+	t.path.SetPlaceHolder("Type or paste a file's path and press Enter to attach it, or drop a file on this window")
+	t.path.OnSubmitted = func(p string) { t.attachPath(p) }
+	attachPath := widget.NewButton("Attach", func() { t.attachPath(t.path.Text) })
+	top := container.NewVBox(bar, container.NewBorder(nil, nil, nil, attachPath, t.path))
+	t.content = container.NewBorder(top, nil, nil, nil, t.list)
 	t.refresh()
 	return t
 }
@@ -68,7 +82,9 @@ func (t *evidenceTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	box.Objects[0].(*widget.Label).SetText(ev.Title)
 	var parts []string
 	if ev.HasFile() {
-		parts = append(parts, fmt.Sprintf("Attached file %s (%s)", ev.FileName, sizeText(ev.FileSize)))
+		// The digest's start is enough to compare with the inspectorate's
+		// copy at a glance; Show SHA-256 gives all of it.
+		parts = append(parts, fmt.Sprintf("Attached file %s (%s, SHA-256 %s…)", ev.FileName, sizeText(ev.FileSize), shortDigest(ev.SHA256)))
 	}
 	if ev.Location != "" {
 		parts = append(parts, ev.Location)
@@ -80,6 +96,14 @@ func (t *evidenceTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		parts = append(parts, "not shared with the inspectorate")
 	}
 	box.Objects[1].(*widget.Label).SetText(strings.Join(parts, " · "))
+}
+
+// shortDigest is the first 16 hex digits of a SHA-256 digest.
+func shortDigest(d string) string {
+	if len(d) > 16 {
+		return d[:16]
+	}
+	return d
 }
 
 func sizeText(n int64) string {
@@ -126,10 +150,10 @@ func (t *evidenceTab) current() (model.Evidence, bool) {
 // effective and whether the inspectorate has it; file is attached when not
 // nil.
 func (t *evidenceTab) detailsDialog(ev model.Evidence, file []byte) {
-	title := widget.NewEntry()
+	title := newLineEntry()
 	title.SetText(ev.Title)
 	title.SetPlaceHolder("What it shows")
-	location := widget.NewEntry()
+	location := newLineEntry()
 	location.SetText(ev.Location)
 	location.SetPlaceHolder("Path, link or document ID on force systems")
 	effective := newDateEntry()
@@ -195,9 +219,77 @@ func (t *evidenceTab) onAttach() {
 		if r == nil {
 			return // cancelled
 		}
+		t.rememberFolder(r.URI())
 		t.attachFrom(r.URI().Name(), r)
 	}, t.e.u.win)
+	if dir := t.e.u.prefs.String(prefEvidenceFolder); dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(t.e.u.win.Canvas().Size().Subtract(fyne.NewSize(120, 120)))
 	d.Show()
+}
+
+// rememberFolder keeps the folder of a file attached, for the next time.
+func (t *evidenceTab) rememberFolder(u fyne.URI) {
+	if u == nil || u.Scheme() != "file" {
+		return
+	}
+	t.e.u.prefs.SetString(prefEvidenceFolder, filepath.Dir(u.Path()))
+}
+
+// attachPath attaches the file at a path typed or pasted into the path
+// box. Quotes around it (Windows Explorer's "Copy as path") and a file://
+// address are accepted.
+func (t *evidenceTab) attachPath(p string) {
+	p = strings.TrimSpace(p)
+	p = strings.Trim(p, `"'`)
+	if p == "" {
+		t.e.u.showError(errors.New("type or paste the path of the file to attach"))
+		return
+	}
+	if u, err := url.Parse(p); err == nil && u.Scheme == "file" {
+		p = filepath.FromSlash(u.Path)
+	}
+	p = expandPath(p)
+	info, err := os.Stat(p)
+	switch {
+	case err != nil:
+		t.e.u.showError(fmt.Errorf("%s cannot be attached: there is no such file, or it cannot be read", p))
+		return
+	case info.IsDir():
+		t.e.u.showError(fmt.Errorf("%s is a folder; give the path of a file in it", p))
+		return
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.e.u.showError(fmt.Errorf("%s cannot be attached: %w", p, err))
+		return
+	}
+	t.e.u.prefs.SetString(prefEvidenceFolder, filepath.Dir(p))
+	t.path.SetText("")
+	t.attachFrom(filepath.Base(p), f)
+}
+
+// onDropped attaches a file dropped on the window while the evidence tab
+// is in view. Each file needs its own title and date, so several dropped
+// at once are refused in words rather than attached half-described.
+func (t *evidenceTab) onDropped(uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	switch len(paths) {
+	case 0:
+		return
+	case 1:
+		t.attachPath(paths[0])
+	default:
+		t.e.u.showError(fmt.Errorf("%d files were dropped; drop them one at a time, since each needs its own title and date", len(paths)))
+	}
 }
 
 // attachFrom reads a file to attach (closing r) and asks for its details.

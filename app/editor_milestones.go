@@ -143,7 +143,11 @@ func (t *milestonesTab) ownerSelect(id model.ID) *widget.Select {
 
 // onAdd and onEdit share one form; the due date of an existing milestone
 // moves only through "Revise due date", which records why.
-func (t *milestonesTab) onAdd() { t.editDialog(model.Milestone{FindingID: t.e.orig.ID}) }
+// A new milestone is the delivery lead's until someone else is chosen:
+// the delivery lead does the work.
+func (t *milestonesTab) onAdd() {
+	t.editDialog(model.Milestone{FindingID: t.e.orig.ID, OwnerID: t.e.orig.DeliveryLeadID})
+}
 
 func (t *milestonesTab) onEdit() {
 	if m, ok := t.current(); ok {
@@ -152,7 +156,7 @@ func (t *milestonesTab) onEdit() {
 }
 
 func (t *milestonesTab) editDialog(m model.Milestone) {
-	title := widget.NewEntry()
+	title := newLineEntry()
 	title.SetText(m.Title)
 	title.SetPlaceHolder("What will be done")
 	owner := t.ownerSelect(m.OwnerID)
@@ -233,7 +237,7 @@ func (t *milestonesTab) onRevise() {
 	due.SetDate(m.CurrentDue)
 	reason := newTextArea()
 	reason.Wrapping = fyne.TextWrapWord
-	agreed := widget.NewEntry()
+	agreed := newLineEntry()
 	problem := newFieldError()
 	content := container.NewVBox(
 		widget.NewLabel("Currently due "+orText(m.CurrentDue.String(), "(not set)")+"."),

@@ -166,9 +166,9 @@ func (s *reportsScreen) onAdd() {
 
 // editDialog adds or edits a report by hand.
 func (s *reportsScreen) editDialog(r model.Report) {
-	title := widget.NewEntry()
+	title := newLineEntry()
 	title.SetText(r.Title)
-	force := widget.NewEntry()
+	force := newLineEntry()
 	force.SetText(r.Force)
 	types := make([]string, len(model.InspectionTypes))
 	for i, t := range model.InspectionTypes {
@@ -176,12 +176,12 @@ func (s *reportsScreen) editDialog(r model.Report) {
 	}
 	typ := widget.NewSelect(types, nil)
 	typ.SetSelected(string(r.Type))
-	cycle := widget.NewEntry()
+	cycle := newLineEntry()
 	cycle.SetText(r.Cycle)
 	cycle.SetPlaceHolder("e.g. 2021/22 or 2023–25")
 	published := newDateEntry()
 	published.SetDate(r.Published)
-	code := widget.NewEntry()
+	code := newLineEntry()
 	code.SetText(r.Code)
 	code.SetPlaceHolder("short code used in references, e.g. PEEL2122")
 	if r.ID != 0 {
@@ -189,7 +189,7 @@ func (s *reportsScreen) editDialog(r model.Report) {
 		// make new references disagree with old ones.
 		code.Disable()
 	}
-	link := widget.NewEntry()
+	link := newLineEntry()
 	link.SetText(r.URL)
 	notes := newTextArea()
 	notes.Wrapping = fyne.TextWrapWord

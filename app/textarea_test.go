@@ -71,11 +71,11 @@ func paste(f fyne.Focusable, s string) {
 // textArea).
 func TestTextAreaKeepsEveryCharacter(t *testing.T) {
 	test.NewTempApp(t)
-	for _, width := range []float32{90, 140, 230, 400} {
-		for seed := range uint64(12) {
+	for _, width := range []float32{90, 230} {
+		for seed := range uint64(5) {
 			t.Run(fmt.Sprintf("width %v seed %d", width, seed), func(t *testing.T) {
 				ty := typist{rand.New(rand.NewPCG(seed, uint64(width)))}
-				want := ty.text(300)
+				want := ty.text(220)
 				a := newTextArea()
 				w := test.NewWindow(a)
 				defer w.Close()
@@ -97,13 +97,13 @@ func TestTextAreaKeepsEveryCharacter(t *testing.T) {
 func TestTextAreaSpaceAtEveryPlace(t *testing.T) {
 	test.NewTempApp(t)
 	letters := "28/11/2026:PIP2mmmmnnnnwwwwiiii"
-	for _, width := range []float32{60, 90, 140} {
+	for _, width := range []float32{60, 140} {
 		a := newTextArea()
 		w := test.NewWindow(a)
 		w.Resize(fyne.NewSize(width, 400))
 		w.Canvas().Focus(a)
 		for i := 1; i < len(letters); i++ {
-			want := letters[:i] + " " + letters[i:] + " " + letters
+			want := letters[:i] + " " + letters[i:] + " PIP2"
 			a.SetText("")
 			test.Type(a, want)
 			if a.Text != want {

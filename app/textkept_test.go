@@ -18,7 +18,7 @@ func (h *harness) typeRandom(ty typist, box *textArea) string {
 	h.t.Helper()
 	box.SetText("")
 	h.u.win.Canvas().Focus(box)
-	s := ty.text(400 + ty.rnd.IntN(400))
+	s := ty.text(250 + ty.rnd.IntN(250))
 	ty.typeText(box, s)
 	return s
 }
@@ -36,7 +36,7 @@ func (h *harness) dialogTextAreas() []*textArea {
 
 // TestTypedTextIsStoredExactly types random text (spaces everywhere,
 // including each wrap point, tabs, new lines, accented letters, emoji and
-// pasted paragraphs) into every multi-line box of the app, at three window
+// pasted paragraphs) into every multi-line box of the app, at two window
 // widths, saves, and compares the stored record with what was typed, byte
 // for byte. Boxes whose text is trimmed on save (a reason, a narrative)
 // are compared with the typed text less its leading and trailing space.
@@ -51,7 +51,7 @@ func TestTypedTextIsStoredExactly(t *testing.T) {
 			t.Errorf("%s:\ntyped  %q\nstored %q", box, typed, stored)
 		}
 	}
-	for i, width := range []float32{1280, 1100, 960} {
+	for i, width := range []float32{1280, 960} {
 		h.u.win.Resize(fyne.NewSize(width, 800))
 		ty := typist{rand.New(rand.NewPCG(uint64(i), 10))}
 

@@ -54,6 +54,13 @@ func (e *dateEntry) MinSize() fyne.Size {
 	return min
 }
 
+// TypedKey passes Escape on to the window.
+func (e *dateEntry) TypedKey(ev *fyne.KeyEvent) {
+	if !escapeToWindow(e, ev) {
+		e.Entry.TypedKey(ev)
+	}
+}
+
 // Date returns the date typed, the zero date when empty, or the reason the
 // text is not a date.
 func (e *dateEntry) Date() (model.Date, error) { return model.ParseDate(e.Text) }
@@ -79,23 +86,6 @@ func (e *dateEntry) onCalendar() {
 	e.popUp = widget.NewPopUp(cal, c)
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(e)
 	e.popUp.ShowAtPosition(pos.Add(fyne.NewPos(0, e.Size().Height)))
-}
-
-// RAG colours follow the common public-sector palette. The word is always
-// shown on the chip as well, so nobody depends on telling colours apart.
-func ragColors(r model.RAG) (bg, fg color.Color) {
-	white := color.NRGBA{0xff, 0xff, 0xff, 0xff}
-	switch r {
-	case model.Red:
-		return color.NRGBA{0xc4, 0x2b, 0x1c, 0xff}, white
-	case model.Amber:
-		return color.NRGBA{0xf4, 0x9b, 0x1a, 0xff}, color.NRGBA{0x1b, 0x1b, 0x1b, 0xff}
-	case model.Green:
-		return color.NRGBA{0x00, 0x70, 0x3c, 0xff}, white
-	case model.Blue:
-		return color.NRGBA{0x1d, 0x70, 0xb8, 0xff}, white
-	}
-	return color.NRGBA{0x80, 0x80, 0x80, 0x40}, theme.Color(theme.ColorNameForeground)
 }
 
 // ragChip shows a RAG rating as a coloured, rounded chip with its word.
@@ -327,6 +317,43 @@ func (c *calendarIcon) Tapped(*fyne.PointEvent) {
 // Cursor shows the pointing hand, so the icon reads as clickable.
 func (c *calendarIcon) Cursor() desktop.Cursor { return desktop.PointerCursor }
 
+// lineEntry is a one-line text field that passes Escape on to the window.
+// Fyne's Entry ignores Escape, so without this a lead who had typed in a
+// field had to press Escape twice (or click away) to leave the editor or
+// a dialog.
+type lineEntry struct {
+	widget.Entry
+}
+
+func newLineEntry() *lineEntry {
+	e := &lineEntry{}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey passes Escape on to the window.
+func (e *lineEntry) TypedKey(ev *fyne.KeyEvent) {
+	if !escapeToWindow(e, ev) {
+		e.Entry.TypedKey(ev)
+	}
+}
+
+// escapeToWindow hands Escape typed in a field to the window's own key
+// handler (the one that runs when no field has the keyboard), which
+// cancels the dialog or the editor in front. It reports whether it did.
+func escapeToWindow(o fyne.CanvasObject, ev *fyne.KeyEvent) bool {
+	if ev.Name != fyne.KeyEscape {
+		return false
+	}
+	c := fyne.CurrentApp().Driver().CanvasForObject(o)
+	if c == nil || c.OnTypedKey() == nil {
+		return false
+	}
+	c.OnTypedKey()(ev)
+	return true
+}
+
 // textArea is a multi-line text field in which Tab moves on to the next
 // field, as in a form, rather than typing a tab character: people fill in
 // a reason and then Tab to "Agreed by", and a tab in a narrative means
@@ -376,6 +403,9 @@ func (t *textArea) TypedRune(r rune) { t.insert(string(r), func() { t.Entry.Type
 // TypedKey handles Return and Backspace while the cursor is lost; other
 // keys move the cursor, so Fyne's own place is right again.
 func (t *textArea) TypedKey(ev *fyne.KeyEvent) {
+	if escapeToWindow(t, ev) {
+		return
+	}
 	l := t.lostHere()
 	switch {
 	case l == nil:
