@@ -612,6 +612,14 @@ func (u *ui) background(work func() error, done func(error)) {
 	}()
 }
 
+// read runs fn in a read transaction off the UI goroutine, then done with
+// its error on the UI goroutine: fn gathers, done shows. A register on a
+// network share (or, later, a server) must not stall the window.
+func (u *ui) read(fn func(tx model.ReadTx) error, done func(error)) {
+	store := u.store // read here: the UI goroutine is the one that replaces it
+	u.background(func() error { return store.View(fn) }, done)
+}
+
 // wait blocks until work started with background has finished and shown
 // its result.
 func (u *ui) wait() { u.pending.Wait() }

@@ -24,11 +24,9 @@ import (
 // evidenceTab lists what shows progress on a finding: mostly references to
 // documents on force systems, sometimes a small attached file.
 type evidenceTab struct {
-	e        *editorScreen
-	content  fyne.CanvasObject
-	list     *widget.List
-	items    []model.Evidence
-	selected int
+	e       *editorScreen
+	content fyne.CanvasObject
+	recordList[model.Evidence]
 
 	open, digest, remove *widget.Button
 	// path takes a file's path typed or pasted (Explorer's "Copy as
@@ -42,21 +40,8 @@ type evidenceTab struct {
 const prefEvidenceFolder = "evidence.folder"
 
 func newEvidenceTab(e *editorScreen) *evidenceTab {
-	t := &evidenceTab{e: e, selected: -1}
-	t.list = widget.NewList(
-		func() int { return len(t.items) },
-		func() fyne.CanvasObject {
-			title := widget.NewLabel("")
-			title.TextStyle = fyne.TextStyle{Bold: true}
-			title.Truncation = fyne.TextTruncateEllipsis
-			detail := widget.NewLabel("")
-			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(title, detail)
-		},
-		t.updateItem,
-	)
-	t.list.OnSelected = func(id widget.ListItemID) { t.selected = id; t.enableActions() }
-	t.list.OnUnselected = func(widget.ListItemID) { t.selected = -1; t.enableActions() }
+	t := &evidenceTab{e: e}
+	t.init(t.showItem, t.enableActions)
 	ref := widget.NewButtonWithIcon("Add reference…", theme.ContentAddIcon(), t.onAddReference)
 	attach := widget.NewButtonWithIcon("Attach file…", theme.FileIcon(), t.onAttach)
 	t.open = widget.NewButtonWithIcon("Open", theme.FolderOpenIcon(), t.onOpen)
@@ -73,13 +58,8 @@ func newEvidenceTab(e *editorScreen) *evidenceTab {
 	return t
 }
 
-func (t *evidenceTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
-	if id >= len(t.items) {
-		return
-	}
-	ev := t.items[id]
-	box := o.(*fyne.Container)
-	box.Objects[0].(*widget.Label).SetText(ev.Title)
+func (t *evidenceTab) showItem(ev model.Evidence, title, detail *widget.Label) {
+	title.SetText(ev.Title)
 	var parts []string
 	if ev.HasFile() {
 		// The digest's start is enough to compare with the inspectorate's
@@ -95,7 +75,7 @@ func (t *evidenceTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	} else {
 		parts = append(parts, "not shared with the inspectorate")
 	}
-	box.Objects[1].(*widget.Label).SetText(strings.Join(parts, " · "))
+	detail.SetText(strings.Join(parts, " · "))
 }
 
 // shortDigest is the first 16 hex digits of a SHA-256 digest.
@@ -117,10 +97,7 @@ func sizeText(n int64) string {
 }
 
 func (t *evidenceTab) refresh() {
-	t.items = findingItems(t.e, "evidence", model.ReadTx.Evidence)
-	t.list.UnselectAll()
-	t.selected = -1
-	t.list.Refresh()
+	t.reload(findingItems(t.e, "evidence", model.ReadTx.Evidence))
 	t.enableActions()
 }
 
@@ -137,13 +114,6 @@ func (t *evidenceTab) enableActions() {
 		t.open.Enable()
 		t.digest.Enable()
 	}
-}
-
-func (t *evidenceTab) current() (model.Evidence, bool) {
-	if t.selected < 0 || t.selected >= len(t.items) {
-		return model.Evidence{}, false
-	}
-	return t.items[t.selected], true
 }
 
 // detailsDialog asks for what the evidence shows, where it is, when it is
@@ -380,21 +350,6 @@ func (t *evidenceTab) onRemove() {
 	if !ok {
 		return
 	}
-	d := dialog.NewConfirm("Remove evidence?",
-		"Remove \""+ev.Title+"\" from this finding?\nAn attached file is removed from the register too. The removal is recorded in the history.",
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			if err := t.e.u.update(func(tx model.Tx) error { return tx.DeleteEvidence(ev.ID) }); err != nil {
-				t.e.u.showError(fmt.Errorf("the evidence was not removed: %w", err))
-				return
-			}
-			t.refresh()
-			t.e.history.refresh()
-			t.e.u.changed()
-		}, t.e.u.win)
-	d.SetConfirmText("Remove")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	t.e.confirmRemove("evidence", "Remove \""+ev.Title+"\" from this finding?\nAn attached file is removed from the register too. The removal is recorded in the history.",
+		func(tx model.Tx) error { return tx.DeleteEvidence(ev.ID) }, t.refresh)
 }

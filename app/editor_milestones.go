@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -18,31 +17,16 @@ import (
 // milestonesTab lists a finding's milestones. Each action stores at once:
 // milestones are records of their own, not fields of the finding's form.
 type milestonesTab struct {
-	e        *editorScreen
-	content  fyne.CanvasObject
-	list     *widget.List
-	items    []model.Milestone
-	selected int
+	e       *editorScreen
+	content fyne.CanvasObject
+	recordList[model.Milestone]
 
 	edit, complete, revise, remove *widget.Button
 }
 
 func newMilestonesTab(e *editorScreen) *milestonesTab {
-	t := &milestonesTab{e: e, selected: -1}
-	t.list = widget.NewList(
-		func() int { return len(t.items) },
-		func() fyne.CanvasObject {
-			title := widget.NewLabel("")
-			title.TextStyle = fyne.TextStyle{Bold: true}
-			title.Truncation = fyne.TextTruncateEllipsis
-			detail := widget.NewLabel("")
-			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(title, detail)
-		},
-		t.updateItem,
-	)
-	t.list.OnSelected = func(id widget.ListItemID) { t.selected = id; t.enableActions() }
-	t.list.OnUnselected = func(widget.ListItemID) { t.selected = -1; t.enableActions() }
+	t := &milestonesTab{e: e}
+	t.init(t.showItem, t.enableActions)
 	add := widget.NewButtonWithIcon("Add milestone…", theme.ContentAddIcon(), t.onAdd)
 	t.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), t.onEdit)
 	t.complete = widget.NewButtonWithIcon("Complete…", theme.ConfirmIcon(), t.onComplete)
@@ -54,14 +38,7 @@ func newMilestonesTab(e *editorScreen) *milestonesTab {
 	return t
 }
 
-func (t *milestonesTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
-	if id >= len(t.items) {
-		return
-	}
-	m := t.items[id]
-	box := o.(*fyne.Container)
-	title := box.Objects[0].(*widget.Label)
-	detail := box.Objects[1].(*widget.Label)
+func (t *milestonesTab) showItem(m model.Milestone, title, detail *widget.Label) {
 	title.SetText(m.Title)
 	title.Importance = widget.MediumImportance
 	detail.Importance = widget.MediumImportance
@@ -89,10 +66,7 @@ func (t *milestonesTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 }
 
 func (t *milestonesTab) refresh() {
-	t.items = findingItems(t.e, "milestones", model.ReadTx.Milestones)
-	t.list.UnselectAll()
-	t.selected = -1
-	t.list.Refresh()
+	t.reload(findingItems(t.e, "milestones", model.ReadTx.Milestones))
 	t.enableActions()
 }
 
@@ -104,13 +78,6 @@ func (t *milestonesTab) enableActions() {
 			b.Disable()
 		}
 	}
-}
-
-func (t *milestonesTab) current() (model.Milestone, bool) {
-	if t.selected < 0 || t.selected >= len(t.items) {
-		return model.Milestone{}, false
-	}
-	return t.items[t.selected], true
 }
 
 // save stores m and reloads the list and the history.
@@ -279,22 +246,6 @@ func (t *milestonesTab) onRemove() {
 	if !ok {
 		return
 	}
-	d := dialog.NewConfirm("Remove milestone?",
-		"Remove \""+m.Title+"\" from this finding's plan?\nThe removal is recorded in the history.",
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			err := t.e.u.update(func(tx model.Tx) error { return tx.DeleteMilestone(m.ID) })
-			if err != nil {
-				t.e.u.showError(fmt.Errorf("the milestone was not removed: %w", err))
-				return
-			}
-			t.refresh()
-			t.e.history.refresh()
-			t.e.u.changed()
-		}, t.e.u.win)
-	d.SetConfirmText("Remove")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	t.e.confirmRemove("milestone", "Remove \""+m.Title+"\" from this finding's plan?\nThe removal is recorded in the history.",
+		func(tx model.Tx) error { return tx.DeleteMilestone(m.ID) }, t.refresh)
 }

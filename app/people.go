@@ -88,15 +88,21 @@ func newPeopleScreen(u *ui) *peopleScreen {
 
 func (s *peopleScreen) refresh() {
 	var ps []model.Person
-	err := s.u.store.View(func(tx model.ReadTx) error {
+	s.u.read(func(tx model.ReadTx) error {
 		var err error
 		ps, err = tx.People()
 		return err
+	}, func(err error) {
+		if err != nil {
+			s.u.showError(fmt.Errorf("reading people: %w", err))
+			return
+		}
+		s.show(ps)
 	})
-	if err != nil {
-		s.u.showError(fmt.Errorf("reading people: %w", err))
-		return
-	}
+}
+
+// show lists ps, keeping the person selected if they are still there.
+func (s *peopleScreen) show(ps []model.Person) {
 	var keep model.ID
 	if p, ok := s.current(); ok {
 		keep = p.ID

@@ -117,7 +117,7 @@ func newRegisterScreen(u *ui) *registerScreen {
 	}
 	s.full = widget.NewLabel(fullHint)
 	s.full.Wrapping = fyne.TextWrapWord
-	s.full.Importance = widget.LowImportance
+	s.full.TextStyle = fyne.TextStyle{Italic: true}
 	s.empty = widget.NewLabel("")
 	s.empty.Alignment = fyne.TextAlignCenter
 	s.empty.Hide()

@@ -121,7 +121,7 @@ func countsText(row reportRow) string {
 
 func (s *reportsScreen) refresh() {
 	var rows []reportRow
-	err := s.u.store.View(func(tx model.ReadTx) error {
+	s.u.read(func(tx model.ReadTx) error {
 		rs, err := tx.Reports()
 		if err != nil {
 			return fmt.Errorf("reading reports: %w", err)
@@ -142,18 +142,19 @@ func (s *reportsScreen) refresh() {
 			}
 		}
 		return nil
+	}, func(err error) {
+		if err != nil {
+			s.u.showError(err)
+			return
+		}
+		s.rows = rows
+		if len(rows) == 0 {
+			s.empty.Show()
+		} else {
+			s.empty.Hide()
+		}
+		s.list.Refresh()
 	})
-	if err != nil {
-		s.u.showError(err)
-		return
-	}
-	s.rows = rows
-	if len(rows) == 0 {
-		s.empty.Show()
-	} else {
-		s.empty.Hide()
-	}
-	s.list.Refresh()
 }
 
 func (s *reportsScreen) onAdd() {

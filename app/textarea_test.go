@@ -71,8 +71,12 @@ func paste(f fyne.Focusable, s string) {
 // textArea).
 func TestTextAreaKeepsEveryCharacter(t *testing.T) {
 	test.NewTempApp(t)
+	seeds := uint64(5)
+	if raceEnabled {
+		seeds = 2
+	}
 	for _, width := range []float32{90, 230} {
-		for seed := range uint64(5) {
+		for seed := range seeds {
 			t.Run(fmt.Sprintf("width %v seed %d", width, seed), func(t *testing.T) {
 				ty := typist{rand.New(rand.NewPCG(seed, uint64(width)))}
 				want := ty.text(220)
@@ -97,7 +101,11 @@ func TestTextAreaKeepsEveryCharacter(t *testing.T) {
 func TestTextAreaSpaceAtEveryPlace(t *testing.T) {
 	test.NewTempApp(t)
 	letters := "28/11/2026:PIP2mmmmnnnnwwwwiiii"
-	for _, width := range []float32{60, 140} {
+	widths := []float32{60, 140}
+	if raceEnabled {
+		widths = widths[:1]
+	}
+	for _, width := range widths {
 		a := newTextArea()
 		w := test.NewWindow(a)
 		w.Resize(fyne.NewSize(width, 400))
