@@ -90,7 +90,7 @@ func (u *ui) formDialog(title, confirm string, content fyne.CanvasObject, proble
 // dialog being cancelled; keep shows the dialog again as it was.
 func (u *ui) confirmDiscardTyping(keep func()) {
 	var c *dialog.ConfirmDialog
-	c = dialog.NewConfirm("Discard what you typed?",
+	c = newConfirm("Discard what you typed?",
 		"What you typed in this dialog has not been saved.", func(discard bool) {
 			u.dialogClosed(c)
 			if !discard {
@@ -252,4 +252,11 @@ func readCapped(r io.ReadCloser, limit int) (data []byte, over bool, err error) 
 	defer r.Close()
 	data, err = io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	return data, len(data) > limit, err
+}
+
+// newConfirm is dialog.NewConfirm without its question-mark icon, which
+// Fyne v2.7.1 draws over the end of a long title. The buttons read Yes and
+// No until the caller names them.
+func newConfirm(title, message string, callback func(bool), parent fyne.Window) *dialog.ConfirmDialog {
+	return dialog.NewCustomConfirm(title, "Yes", "No", widget.NewLabel(message), callback, parent)
 }

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -354,7 +353,7 @@ func (e *editorScreen) store(f model.Finding, by model.Actor) {
 
 // onEditWording unlocks the inspectorate's wording after a confirmation.
 func (e *editorScreen) onEditWording() {
-	d := dialog.NewConfirm("Edit the inspectorate's wording?",
+	d := newConfirm("Edit the inspectorate's wording?",
 		"The wording is the inspectorate's own text, kept as published.\nChange it only to correct a mistake in how it was copied. The change is recorded in the history.",
 		func(ok bool) {
 			if ok {
@@ -376,7 +375,7 @@ func (e *editorScreen) confirmLeave(then func()) {
 		then()
 		return
 	}
-	d := dialog.NewConfirm("Discard unsaved changes?",
+	d := newConfirm("Discard unsaved changes?",
 		"This finding has changes that have not been saved.\nDiscard them, or go back and press Save.",
 		func(ok bool) {
 			if ok {

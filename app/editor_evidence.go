@@ -320,7 +320,11 @@ func (t *evidenceTab) onOpen() {
 	}
 	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	if err := t.e.u.app.OpenURL(u); err != nil {
-		t.e.u.showError(fmt.Errorf("no application opened %s: %w. The copy is at %s", ev.FileName, err, path))
+		// The system's own message ("exec: xdg-open: executable file not
+		// found") means nothing to a lead: say what it amounts to.
+		fyne.LogError("opening "+path, err)
+		t.e.u.showError(fmt.Errorf("no application on this computer opened %s. A copy of it is at %s: open that with the right application, or install a viewer for %s files",
+			ev.FileName, path, strings.TrimPrefix(filepath.Ext(ev.FileName), ".")))
 	}
 }
 

@@ -69,7 +69,7 @@ func (r *recordList[T]) current() (T, bool) {
 // the history and the other screens.
 func (e *editorScreen) confirmRemove(what, text string, del func(tx model.Tx) error, reload func()) {
 	var d *dialog.ConfirmDialog
-	d = dialog.NewConfirm("Remove "+what+"?", text, func(ok bool) {
+	d = newConfirm("Remove "+what+"?", text, func(ok bool) {
 		e.u.dialogClosed(d)
 		if !ok {
 			return
