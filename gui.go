@@ -3,8 +3,11 @@ package main
 import (
 	_ "embed"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -27,10 +30,49 @@ var iconPNG []byte
 // screenshots` uses it to photograph each screen; it changes nothing else.
 const screenEnv = "IMPROVEMENT_TRACKER_SCREEN"
 
+// guiPath is the register the window opens: the one --db names, else the
+// one IMPROVEMENT_TRACKER_DB names, else the default. args are the command
+// line without the program's name; anything but --db is a mistake, said
+// in words, so that a lead never works in the wrong register unawares.
+func guiPath(args []string, getenv func(string) string) (string, error) {
+	fs := flag.NewFlagSet("improvement-tracker", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	db := fs.String("db", "", "")
+	if err := fs.Parse(args); err != nil {
+		return "", fmt.Errorf("%w; the window takes only --db FILE (see improvement-tracker help for the commands)", err)
+	}
+	if fs.NArg() > 0 {
+		return "", fmt.Errorf("%q is not understood: the window takes only --db FILE, and a command takes --db after its name (improvement-tracker list --db FILE)", fs.Arg(0))
+	}
+	if v, ok := flagGiven(fs, "db"); ok && strings.TrimSpace(v) == "" {
+		return "", errors.New("--db needs the register file's path")
+	}
+	return storage.ResolvePath(*db, getenv)
+}
+
+// flagGiven reports whether the flag name was on the command line, and its
+// value.
+func flagGiven(fs *flag.FlagSet, name string) (string, bool) {
+	var v string
+	found := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			v, found = f.Value.String(), true
+		}
+	})
+	return v, found
+}
+
 // runGUI opens the register off the UI goroutine while the window says so,
 // then shows the register in the same window. If the register cannot be
 // opened the window says what happened and what to do.
-func runGUI() {
+func runGUI(args []string) {
+	path, pathErr := guiPath(args, os.Getenv)
+	if pathErr != nil {
+		// Said on the terminal too: a mistyped command line is seen
+		// where it was typed.
+		fmt.Fprintln(os.Stderr, "improvement-tracker:", pathErr)
+	}
 	info := appInfo()
 	a := fyneapp.NewWithID(info.ID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", iconPNG))
@@ -38,12 +80,16 @@ func runGUI() {
 	// The window opens at the register's size: it becomes the main window
 	// once the register is open.
 	w := a.NewWindow(info.Name)
+	if path != "" {
+		// Named from the start, so that the register in front of the lead
+		// is never in doubt, even while it opens.
+		w.SetTitle(filepath.Base(path) + " — " + info.Name)
+	}
 	w.Resize(fyne.NewSize(1280, 800))
 	w.CenterOnScreen()
 
-	path, err := storage.ResolvePath("", os.Getenv)
-	if err != nil {
-		showOpenProblem(w, "", fmt.Errorf("cannot find where to keep the register: %w", err), nil)
+	if pathErr != nil {
+		showOpenProblem(w, "", fmt.Errorf("the register to open is not clear: %w", pathErr), nil)
 		w.ShowAndRun()
 		return
 	}

@@ -20,5 +20,5 @@ func main() {
 		locale.Restore()
 		os.Exit(cli.Run(os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Version: appInfo()}))
 	}
-	runGUI()
+	runGUI(os.Args[1:])
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -32,5 +33,51 @@ func TestNoLocaleComplaintUnderCUTF8(t *testing.T) {
 	}
 	if strings.Contains(string(out), "Error parsing user locale") {
 		t.Fatalf("Fyne complained about the locale at start-up:\n%s", out)
+	}
+}
+
+// TestGUIPath checks which register the window opens: --db first, then
+// IMPROVEMENT_TRACKER_DB, and a command line it does not understand is
+// refused in words rather than ignored.
+func TestGUIPath(t *testing.T) {
+	dir := t.TempDir()
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "IMPROVEMENT_TRACKER_DB" {
+				return v
+			}
+			return ""
+		}
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		env     string
+		want    string
+		problem string
+	}{
+		{"flag", []string{"--db", filepath.Join(dir, "reg.db")}, "", filepath.Join(dir, "reg.db"), ""},
+		{"flag with =", []string{"-db=" + filepath.Join(dir, "a.db")}, "", filepath.Join(dir, "a.db"), ""},
+		{"flag beats environment", []string{"--db", filepath.Join(dir, "reg.db")}, filepath.Join(dir, "env.db"), filepath.Join(dir, "reg.db"), ""},
+		{"environment", nil, filepath.Join(dir, "env.db"), filepath.Join(dir, "env.db"), ""},
+		{"empty flag", []string{"--db", ""}, "", "", "--db needs"},
+		{"flag without value", []string{"--db"}, "", "", "flag needs an argument"},
+		{"unknown flag", []string{"--register", "x.db"}, "", "", "-register"},
+		{"command after flag", []string{"--db", "x.db", "list"}, "", "", `"list" is not understood`},
+		{"folder", []string{"--db", dir}, "", "", "is a folder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := guiPath(tt.args, env(tt.env))
+			if tt.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.problem) {
+					t.Fatalf("got %q, %v; want a problem saying %q", got, err, tt.problem)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -107,6 +108,9 @@ type ui struct {
 	pending sync.WaitGroup
 	async   bool // run background work on goroutines (false in tests)
 
+	// escapes are the dialogs Escape cancels, the front one last.
+	escapes []escapable
+
 	// importReport, when set, starts importing an inspection report; the
 	// welcome screen offers it only then.
 	importReport func()
@@ -152,6 +156,7 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 	if now == nil {
 		now = time.Now
 	}
+	a.Settings().SetTheme(newReadableTheme())
 	u := &ui{
 		app:     a,
 		store:   opts.Store,
@@ -189,6 +194,7 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 	u.win.SetContent(u.body)
 	u.win.SetMainMenu(u.buildMenu())
 	u.win.SetCloseIntercept(u.onClose)
+	u.win.SetOnDropped(u.onDropped)
 	// Escape is not a modifier shortcut, so it reaches the window as a key
 	// when no field has the keyboard.
 	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
@@ -259,11 +265,56 @@ func (u *ui) buildMenu() *fyne.MainMenu {
 		// Hook: other help items go here.
 	}}
 
-	menus := []*fyne.Menu{file, edit}
+	menus := []*fyne.Menu{file, edit, u.viewMenu()}
 	if len(help.Items) > 0 {
 		menus = append(menus, help)
 	}
 	return fyne.NewMainMenu(menus...)
+}
+
+// viewMenu moves between the screens, and between the tabs of the finding
+// being edited, from the keyboard: Fyne's tabs cannot take the keyboard
+// themselves, so without these a lead who works from the keyboard could
+// not reach the dashboard or a finding's milestones.
+func (u *ui) viewMenu() *fyne.Menu {
+	m := fyne.NewMenu("View")
+	for i, t := range u.tabs.Items {
+		title := t.Text
+		key := fyne.KeyName(string(rune('1' + i)))
+		m.Items = append(m.Items, u.addShortcut(fyne.NewMenuItem(title, func() { u.goToScreen(title) }),
+			&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}))
+	}
+	m.Items = append(m.Items, fyne.NewMenuItemSeparator(),
+		u.addShortcut(fyne.NewMenuItem("Next tab of the finding", func() { u.editorTab(1) }),
+			&desktop.CustomShortcut{KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierShortcutDefault}),
+		u.addShortcut(fyne.NewMenuItem("Previous tab of the finding", func() { u.editorTab(-1) }),
+			&desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierShortcutDefault}),
+	)
+	return m
+}
+
+// goToScreen shows the screen titled title, leaving the welcome screen.
+func (u *ui) goToScreen(title string) {
+	u.showTabs()
+	u.selectTab(title)
+}
+
+// editorTab moves the finding being edited by step tabs, skipping tabs
+// that are closed (a new finding has no milestones yet).
+func (u *ui) editorTab(step int) {
+	e := u.register.editor
+	if e == nil || u.tabs.Selected() == nil || u.tabs.Selected().Text != "Register" {
+		return
+	}
+	items := e.tabs.Items
+	i := e.tabs.SelectedIndex()
+	for range items {
+		i = (i + step + len(items)) % len(items)
+		if !items[i].Disabled() {
+			e.tabs.SelectIndex(i)
+			return
+		}
+	}
 }
 
 // addShortcut shows s beside the menu item and makes it work anywhere in the
@@ -408,12 +459,15 @@ func (u *ui) refreshStale() {
 	}
 }
 
-// updateTitle names the force in the title bar, so a person with two
-// registers knows which one is in front of them.
+// updateTitle names the register's file and the force in the title bar,
+// so a person with two registers knows which one is in front of them.
 func (u *ui) updateTitle() {
 	title := "Improvement Tracker"
 	if s, err := u.settings(); err == nil && s.ForceName != "" {
 		title = s.ForceName + " — " + title
+	}
+	if p := storePath(u.store); p != "" {
+		title = filepath.Base(p) + " — " + title
 	}
 	u.win.SetTitle(title)
 }
@@ -482,6 +536,19 @@ func (u *ui) onClose() {
 	})
 }
 
+// onDropped attaches a file dropped on the window when a finding's
+// evidence tab is in view; elsewhere a drop means nothing and is ignored.
+func (u *ui) onDropped(_ fyne.Position, uris []fyne.URI) {
+	e := u.register.editor
+	if e == nil || u.win.Canvas().Overlays().Top() != nil || e.tabs.Selected() == nil || e.tabs.Selected().Content != e.evidence.content {
+		return
+	}
+	if sel := u.tabs.Selected(); sel == nil || sel.Text != "Register" {
+		return
+	}
+	e.evidence.onDropped(uris)
+}
+
 // onNewFinding opens the editor on a new finding.
 func (u *ui) onNewFinding() {
 	u.showTabs()
@@ -496,9 +563,20 @@ func (u *ui) onFind() {
 	u.register.focusSearch()
 }
 
-// onEscape cancels editing a finding (asking first if anything changed).
+// onEscape closes the dialog in front, as its Cancel or Close button
+// would, or else cancels editing a finding (asking first if anything
+// changed). Fields pass Escape here too (see lineEntry).
 func (u *ui) onEscape() {
-	if e := u.register.editor; e != nil && u.win.Canvas().Overlays().Top() == nil {
+	if top := u.win.Canvas().Overlays().Top(); top != nil {
+		if n := len(u.escapes); n > 0 && u.escapes[n-1].depth == len(u.win.Canvas().Overlays().List()) {
+			// Hide runs the dialog's Cancel, which may ask first.
+			u.escapes[n-1].d.Hide()
+			return
+		}
+		top.Hide()
+		return
+	}
+	if e := u.register.editor; e != nil {
 		e.onCancel()
 	}
 }
@@ -524,6 +602,14 @@ func (u *ui) background(work func() error, done func(error)) {
 		err := work()
 		fyne.DoAndWait(func() { done(err) })
 	}()
+}
+
+// read runs fn in a read transaction off the UI goroutine, then done with
+// its error on the UI goroutine: fn gathers, done shows. A register on a
+// network share (or, later, a server) must not stall the window.
+func (u *ui) read(fn func(tx model.ReadTx) error, done func(error)) {
+	store := u.store // read here: the UI goroutine is the one that replaces it
+	u.background(func() error { return store.View(context.Background(), fn) }, done)
 }
 
 // wait blocks until work started with background has finished and shown

@@ -157,6 +157,8 @@ func (h *harness) dialogEntries() []fyne.Focusable {
 			out = append(out, v)
 		case *textArea:
 			out = append(out, v)
+		case *lineEntry:
+			out = append(out, v)
 		case *widget.Entry:
 			out = append(out, v)
 		}
@@ -171,6 +173,8 @@ func typeInto(e fyne.Focusable, text string) {
 	case *dateEntry:
 		v.SetText("")
 	case *textArea:
+		v.SetText("")
+	case *lineEntry:
 		v.SetText("")
 	case *widget.Entry:
 		v.SetText("")

@@ -379,20 +379,19 @@ func areaChart(c model.Counts) fyne.CanvasObject {
 			segs = append(segs, container.NewStack(rect, container.NewCenter(txt)))
 			weights = append(weights, float32(n))
 		}
+		// Wrapped, not cut: an area's name is often long ("Strategic
+		// planning, organisational management and value for money") and
+		// there is nowhere else to read it.
 		name := widget.NewLabel(a)
-		name.Truncation = fyne.TextTruncateEllipsis
+		name.Wrapping = fyne.TextWrapWord
 		bar := container.New(&barLayout{weights: weights, max: float32(max)}, segs...)
 		total := widget.NewLabel(fmt.Sprint(c.ByArea[a]))
 		rows.Add(container.NewBorder(nil, nil, nil, total,
 			container.NewGridWithColumns(2, name, bar)))
 	}
-	legend := container.NewHBox()
-	for _, r := range order {
-		chip := newRAGChip()
-		chip.SetRAG(r)
-		legend.Add(chip)
-	}
-	return container.NewVBox(rows, legend)
+	// No legend of its own: the "By RAG" chips just above are one, and a
+	// second read as a repeat.
+	return rows
 }
 
 func maxInt(a, b int) int {

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -40,15 +41,32 @@ func (u *ui) formDialog(title, confirm string, content fyne.CanvasObject, proble
 			}
 		}
 	}
+	// typed is what the fields held when the dialog opened: cancelling
+	// after typing asks first, since text typed is not kept anywhere else.
+	typed := func() []string {
+		out := make([]string, len(fields))
+		for i, f := range fields {
+			out[i] = f.entry.Text
+		}
+		return out
+	}
+	opened := typed()
 	var d *dialog.ConfirmDialog
+	show := func() {
+		u.showDialog(d)
+		focus()
+	}
 	d = dialog.NewCustomConfirm(title, confirm, "Cancel", content, func(ok bool) {
+		u.dialogClosed(d)
 		if !ok {
+			if !slices.Equal(typed(), opened) {
+				u.confirmDiscardTyping(show)
+			}
 			return
 		}
 		if err := submit(); err != nil {
 			setFieldError(problem, plainProblem(err))
-			d.Show()
-			focus()
+			show()
 		}
 	}, u.win)
 	size := content.MinSize()
@@ -65,8 +83,43 @@ func (u *ui) formDialog(title, confirm string, content fyne.CanvasObject, proble
 			}
 		}
 	}
+	show()
+}
+
+// confirmDiscardTyping asks before throwing away what was typed in a
+// dialog being cancelled; keep shows the dialog again as it was.
+func (u *ui) confirmDiscardTyping(keep func()) {
+	var c *dialog.ConfirmDialog
+	c = newConfirm("Discard what you typed?",
+		"What you typed in this dialog has not been saved.", func(discard bool) {
+			u.dialogClosed(c)
+			if !discard {
+				keep()
+			}
+		}, u.win)
+	c.SetConfirmText("Discard")
+	c.SetDismissText("Keep writing")
+	c.SetConfirmImportance(widget.WarningImportance)
+	u.showDialog(c)
+}
+
+// escapable is a dialog that Escape closes as its Cancel button would,
+// and how many overlays were showing once it was, so that Escape closes
+// it only while it is the one in front.
+type escapable struct {
+	d     dialog.Dialog
+	depth int
+}
+
+// showDialog shows d and lets Escape cancel it (see onEscape).
+func (u *ui) showDialog(d dialog.Dialog) {
 	d.Show()
-	focus()
+	u.escapes = append(u.escapes, escapable{d, len(u.win.Canvas().Overlays().List())})
+}
+
+// dialogClosed forgets d once it has closed.
+func (u *ui) dialogClosed(d dialog.Dialog) {
+	u.escapes = slices.DeleteFunc(u.escapes, func(e escapable) bool { return e.d == d })
 }
 
 // field is a text field in a dialog: its Entry, and the widget that takes
@@ -85,6 +138,8 @@ func fieldsIn(o fyne.CanvasObject) []field {
 		switch v := o.(type) {
 		case *widget.Entry:
 			out = append(out, field{v, v})
+		case *lineEntry:
+			out = append(out, field{&v.Entry, v})
 		case *dateEntry:
 			out = append(out, field{&v.Entry, v})
 		case *textArea:
@@ -123,16 +178,16 @@ func upperFirst(s string) string {
 
 // personForm is the form for a person's details.
 type personForm struct {
-	name, role, department, email *widget.Entry
+	name, role, department, email *lineEntry
 	form                          *widget.Form
 }
 
 func newPersonForm(p model.Person) *personForm {
 	f := &personForm{
-		name:       widget.NewEntry(),
-		role:       widget.NewEntry(),
-		department: widget.NewEntry(),
-		email:      widget.NewEntry(),
+		name:       newLineEntry(),
+		role:       newLineEntry(),
+		department: newLineEntry(),
+		email:      newLineEntry(),
 	}
 	f.name.SetText(p.Name)
 	f.role.SetText(p.Role)
@@ -197,4 +252,11 @@ func readCapped(r io.ReadCloser, limit int) (data []byte, over bool, err error) 
 	defer r.Close()
 	data, err = io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	return data, len(data) > limit, err
+}
+
+// newConfirm is dialog.NewConfirm without its question-mark icon, which
+// Fyne v2.7.1 draws over the end of a long title. The buttons read Yes and
+// No until the caller names them.
+func newConfirm(title, message string, callback func(bool), parent fyne.Window) *dialog.ConfirmDialog {
+	return dialog.NewCustomConfirm(title, "Yes", "No", widget.NewLabel(message), callback, parent)
 }

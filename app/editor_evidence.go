@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -24,52 +25,47 @@ import (
 // evidenceTab lists what shows progress on a finding: mostly references to
 // documents on force systems, sometimes a small attached file.
 type evidenceTab struct {
-	e        *editorScreen
-	content  fyne.CanvasObject
-	list     *widget.List
-	items    []model.Evidence
-	selected int
+	e       *editorScreen
+	content fyne.CanvasObject
+	recordList[model.Evidence]
 
 	open, digest, remove *widget.Button
+	// path takes a file's path typed or pasted (Explorer's "Copy as
+	// path" included): quicker than the file dialog for a lead who has
+	// the file open in another window.
+	path *lineEntry
 }
 
+// prefEvidenceFolder keeps the folder a file was last attached from, so
+// that the file dialog and the next attachment start there.
+const prefEvidenceFolder = "evidence.folder"
+
 func newEvidenceTab(e *editorScreen) *evidenceTab {
-	t := &evidenceTab{e: e, selected: -1}
-	t.list = widget.NewList(
-		func() int { return len(t.items) },
-		func() fyne.CanvasObject {
-			title := widget.NewLabel("")
-			title.TextStyle = fyne.TextStyle{Bold: true}
-			title.Truncation = fyne.TextTruncateEllipsis
-			detail := widget.NewLabel("")
-			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(title, detail)
-		},
-		t.updateItem,
-	)
-	t.list.OnSelected = func(id widget.ListItemID) { t.selected = id; t.enableActions() }
-	t.list.OnUnselected = func(widget.ListItemID) { t.selected = -1; t.enableActions() }
+	t := &evidenceTab{e: e}
+	t.init(t.showItem, t.enableActions)
 	ref := widget.NewButtonWithIcon("Add reference…", theme.ContentAddIcon(), t.onAddReference)
 	attach := widget.NewButtonWithIcon("Attach file…", theme.FileIcon(), t.onAttach)
 	t.open = widget.NewButtonWithIcon("Open", theme.FolderOpenIcon(), t.onOpen)
 	t.digest = widget.NewButtonWithIcon("Show SHA-256", theme.InfoIcon(), t.onDigest)
 	t.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), t.onRemove)
 	bar := container.NewHBox(ref, attach, t.open, t.digest, t.remove)
-	t.content = container.NewBorder(bar, nil, nil, nil, t.list)
+	t.path = newLineEntry()
+	t.path.SetPlaceHolder("Type or paste a file's path and press Enter to attach it, or drop a file on this window")
+	t.path.OnSubmitted = func(p string) { t.attachPath(p) }
+	attachPath := widget.NewButton("Attach", func() { t.attachPath(t.path.Text) })
+	top := container.NewVBox(bar, container.NewBorder(nil, nil, nil, attachPath, t.path))
+	t.content = container.NewBorder(top, nil, nil, nil, t.list)
 	t.refresh()
 	return t
 }
 
-func (t *evidenceTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
-	if id >= len(t.items) {
-		return
-	}
-	ev := t.items[id]
-	box := o.(*fyne.Container)
-	box.Objects[0].(*widget.Label).SetText(ev.Title)
+func (t *evidenceTab) showItem(ev model.Evidence, title, detail *widget.Label) {
+	title.SetText(ev.Title)
 	var parts []string
 	if ev.HasFile() {
-		parts = append(parts, fmt.Sprintf("Attached file %s (%s)", ev.FileName, sizeText(ev.FileSize)))
+		// The digest's start is enough to compare with the inspectorate's
+		// copy at a glance; Show SHA-256 gives all of it.
+		parts = append(parts, fmt.Sprintf("Attached file %s (%s, SHA-256 %s…)", ev.FileName, sizeText(ev.FileSize), shortDigest(ev.SHA256)))
 	}
 	if ev.Location != "" {
 		parts = append(parts, ev.Location)
@@ -80,7 +76,15 @@ func (t *evidenceTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	} else {
 		parts = append(parts, "not shared with the inspectorate")
 	}
-	box.Objects[1].(*widget.Label).SetText(strings.Join(parts, " · "))
+	detail.SetText(strings.Join(parts, " · "))
+}
+
+// shortDigest is the first 16 hex digits of a SHA-256 digest.
+func shortDigest(d string) string {
+	if len(d) > 16 {
+		return d[:16]
+	}
+	return d
 }
 
 func sizeText(n int64) string {
@@ -94,10 +98,7 @@ func sizeText(n int64) string {
 }
 
 func (t *evidenceTab) refresh() {
-	t.items = findingItems(t.e, "evidence", model.ReadTx.Evidence)
-	t.list.UnselectAll()
-	t.selected = -1
-	t.list.Refresh()
+	t.reload(findingItems(t.e, "evidence", model.ReadTx.Evidence))
 	t.enableActions()
 }
 
@@ -116,21 +117,14 @@ func (t *evidenceTab) enableActions() {
 	}
 }
 
-func (t *evidenceTab) current() (model.Evidence, bool) {
-	if t.selected < 0 || t.selected >= len(t.items) {
-		return model.Evidence{}, false
-	}
-	return t.items[t.selected], true
-}
-
 // detailsDialog asks for what the evidence shows, where it is, when it is
 // effective and whether the inspectorate has it; file is attached when not
 // nil.
 func (t *evidenceTab) detailsDialog(ev model.Evidence, file []byte) {
-	title := widget.NewEntry()
+	title := newLineEntry()
 	title.SetText(ev.Title)
 	title.SetPlaceHolder("What it shows")
-	location := widget.NewEntry()
+	location := newLineEntry()
 	location.SetText(ev.Location)
 	location.SetPlaceHolder("Path, link or document ID on force systems")
 	effective := newDateEntry()
@@ -196,9 +190,77 @@ func (t *evidenceTab) onAttach() {
 		if r == nil {
 			return // cancelled
 		}
+		t.rememberFolder(r.URI())
 		t.attachFrom(r.URI().Name(), r)
 	}, t.e.u.win)
+	if dir := t.e.u.prefs.String(prefEvidenceFolder); dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(t.e.u.win.Canvas().Size().Subtract(fyne.NewSize(120, 120)))
 	d.Show()
+}
+
+// rememberFolder keeps the folder of a file attached, for the next time.
+func (t *evidenceTab) rememberFolder(u fyne.URI) {
+	if u == nil || u.Scheme() != "file" {
+		return
+	}
+	t.e.u.prefs.SetString(prefEvidenceFolder, filepath.Dir(u.Path()))
+}
+
+// attachPath attaches the file at a path typed or pasted into the path
+// box. Quotes around it (Windows Explorer's "Copy as path") and a file://
+// address are accepted.
+func (t *evidenceTab) attachPath(p string) {
+	p = strings.TrimSpace(p)
+	p = strings.Trim(p, `"'`)
+	if p == "" {
+		t.e.u.showError(errors.New("type or paste the path of the file to attach"))
+		return
+	}
+	if u, err := url.Parse(p); err == nil && u.Scheme == "file" {
+		p = filepath.FromSlash(u.Path)
+	}
+	p = expandPath(p)
+	info, err := os.Stat(p)
+	switch {
+	case err != nil:
+		t.e.u.showError(fmt.Errorf("%s cannot be attached: there is no such file, or it cannot be read", p))
+		return
+	case info.IsDir():
+		t.e.u.showError(fmt.Errorf("%s is a folder; give the path of a file in it", p))
+		return
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.e.u.showError(fmt.Errorf("%s cannot be attached: %w", p, err))
+		return
+	}
+	t.e.u.prefs.SetString(prefEvidenceFolder, filepath.Dir(p))
+	t.path.SetText("")
+	t.attachFrom(filepath.Base(p), f)
+}
+
+// onDropped attaches a file dropped on the window while the evidence tab
+// is in view. Each file needs its own title and date, so several dropped
+// at once are refused in words rather than attached half-described.
+func (t *evidenceTab) onDropped(uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	switch len(paths) {
+	case 0:
+		return
+	case 1:
+		t.attachPath(paths[0])
+	default:
+		t.e.u.showError(fmt.Errorf("%d files were dropped; drop them one at a time, since each needs its own title and date", len(paths)))
+	}
 }
 
 // attachFrom reads a file to attach (closing r) and asks for its details.
@@ -259,7 +321,11 @@ func (t *evidenceTab) onOpen() {
 	}
 	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	if err := t.e.u.app.OpenURL(u); err != nil {
-		t.e.u.showError(fmt.Errorf("no application opened %s: %w. The copy is at %s", ev.FileName, err, path))
+		// The system's own message ("exec: xdg-open: executable file not
+		// found") means nothing to a lead: say what it amounts to.
+		fyne.LogError("opening "+path, err)
+		t.e.u.showError(fmt.Errorf("no application on this computer opened %s. A copy of it is at %s: open that with the right application, or install a viewer for %s files",
+			ev.FileName, path, strings.TrimPrefix(filepath.Ext(ev.FileName), ".")))
 	}
 }
 
@@ -289,21 +355,6 @@ func (t *evidenceTab) onRemove() {
 	if !ok {
 		return
 	}
-	d := dialog.NewConfirm("Remove evidence?",
-		"Remove \""+ev.Title+"\" from this finding?\nAn attached file is removed from the register too. The removal is recorded in the history.",
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			if err := t.e.u.update(func(tx model.Tx) error { return tx.DeleteEvidence(ev.ID) }); err != nil {
-				t.e.u.showError(fmt.Errorf("the evidence was not removed: %w", err))
-				return
-			}
-			t.refresh()
-			t.e.history.refresh()
-			t.e.u.changed()
-		}, t.e.u.win)
-	d.SetConfirmText("Remove")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	t.e.confirmRemove("evidence", "Remove \""+ev.Title+"\" from this finding?\nAn attached file is removed from the register too. The removal is recorded in the history.",
+		func(tx model.Tx) error { return tx.DeleteEvidence(ev.ID) }, t.refresh)
 }

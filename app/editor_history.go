@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -74,10 +75,10 @@ func describeEvent(ev model.AuditEvent) string {
 			what = append(what, fmt.Sprintf("%s%s changed from %s to %s", prefix, c.Label, shorten(c.Before), shorten(c.After)))
 		}
 		if len(what) == 0 {
-			what = append(what, ev.Summary)
+			what = append(what, lowerFirst(ev.Summary))
 		}
 	default:
-		what = append(what, ev.Summary)
+		what = append(what, lowerFirst(ev.Summary))
 	}
 	s := formatTime(ev.At) + " — " + strings.Join(what, "; ")
 	note := ev.Note
@@ -89,7 +90,7 @@ func describeEvent(ev model.AuditEvent) string {
 		}
 	}
 	if note != "" {
-		s += " (" + note + ")"
+		s += " (" + flattenAgreed(note) + ")"
 	}
 	if ev.Who != "" {
 		s += " — by " + ev.Who
@@ -117,4 +118,47 @@ func shorten(s string) string {
 		return string(r[:89]) + "…"
 	}
 	return s
+}
+
+// lowerFirst lower-cases the first letter of a store's summary ("Status
+// changed" → "status changed"), so that every history line reads alike;
+// an acronym ("RAG changed") is left as it is.
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) < 2 || !unicode.IsUpper(r[0]) || unicode.IsUpper(r[1]) {
+		return s
+	}
+	r[0] = unicode.ToLower(r[0])
+	return string(r)
+}
+
+// flattenAgreed turns the store's "reason (agreed by X)" into "reason,
+// agreed by X", so that the note, bracketed in the history line, does not
+// end in "))", which read as a slip. X may hold brackets of its own
+// ("Assistant Chief Constable (Crime)").
+func flattenAgreed(note string) string {
+	const open = " (agreed by "
+	for {
+		i := strings.Index(note, open)
+		if i < 0 {
+			return note
+		}
+		depth := 1
+		end := -1
+		for j := i + len(open); j < len(note) && end < 0; j++ {
+			switch note[j] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+				if depth == 0 {
+					end = j
+				}
+			}
+		}
+		if end < 0 {
+			return note
+		}
+		note = note[:i] + ", agreed by " + note[i+len(open):end] + note[end+1:]
+	}
 }

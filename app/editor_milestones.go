@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,31 +18,16 @@ import (
 // milestonesTab lists a finding's milestones. Each action stores at once:
 // milestones are records of their own, not fields of the finding's form.
 type milestonesTab struct {
-	e        *editorScreen
-	content  fyne.CanvasObject
-	list     *widget.List
-	items    []model.Milestone
-	selected int
+	e       *editorScreen
+	content fyne.CanvasObject
+	recordList[model.Milestone]
 
 	edit, complete, revise, remove *widget.Button
 }
 
 func newMilestonesTab(e *editorScreen) *milestonesTab {
-	t := &milestonesTab{e: e, selected: -1}
-	t.list = widget.NewList(
-		func() int { return len(t.items) },
-		func() fyne.CanvasObject {
-			title := widget.NewLabel("")
-			title.TextStyle = fyne.TextStyle{Bold: true}
-			title.Truncation = fyne.TextTruncateEllipsis
-			detail := widget.NewLabel("")
-			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(title, detail)
-		},
-		t.updateItem,
-	)
-	t.list.OnSelected = func(id widget.ListItemID) { t.selected = id; t.enableActions() }
-	t.list.OnUnselected = func(widget.ListItemID) { t.selected = -1; t.enableActions() }
+	t := &milestonesTab{e: e}
+	t.init(t.showItem, t.enableActions)
 	add := widget.NewButtonWithIcon("Add milestone…", theme.ContentAddIcon(), t.onAdd)
 	t.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), t.onEdit)
 	t.complete = widget.NewButtonWithIcon("Complete…", theme.ConfirmIcon(), t.onComplete)
@@ -55,14 +39,7 @@ func newMilestonesTab(e *editorScreen) *milestonesTab {
 	return t
 }
 
-func (t *milestonesTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
-	if id >= len(t.items) {
-		return
-	}
-	m := t.items[id]
-	box := o.(*fyne.Container)
-	title := box.Objects[0].(*widget.Label)
-	detail := box.Objects[1].(*widget.Label)
+func (t *milestonesTab) showItem(m model.Milestone, title, detail *widget.Label) {
 	title.SetText(m.Title)
 	title.Importance = widget.MediumImportance
 	detail.Importance = widget.MediumImportance
@@ -90,10 +67,7 @@ func (t *milestonesTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 }
 
 func (t *milestonesTab) refresh() {
-	t.items = findingItems(t.e, "milestones", model.ReadTx.Milestones)
-	t.list.UnselectAll()
-	t.selected = -1
-	t.list.Refresh()
+	t.reload(findingItems(t.e, "milestones", model.ReadTx.Milestones))
 	t.enableActions()
 }
 
@@ -105,13 +79,6 @@ func (t *milestonesTab) enableActions() {
 			b.Disable()
 		}
 	}
-}
-
-func (t *milestonesTab) current() (model.Milestone, bool) {
-	if t.selected < 0 || t.selected >= len(t.items) {
-		return model.Milestone{}, false
-	}
-	return t.items[t.selected], true
 }
 
 // save stores m and reloads the list and the history.
@@ -144,7 +111,11 @@ func (t *milestonesTab) ownerSelect(id model.ID) *widget.Select {
 
 // onAdd and onEdit share one form; the due date of an existing milestone
 // moves only through "Revise due date", which records why.
-func (t *milestonesTab) onAdd() { t.editDialog(model.Milestone{FindingID: t.e.orig.ID}) }
+// A new milestone is the delivery lead's until someone else is chosen:
+// the delivery lead does the work.
+func (t *milestonesTab) onAdd() {
+	t.editDialog(model.Milestone{FindingID: t.e.orig.ID, OwnerID: t.e.orig.DeliveryLeadID})
+}
 
 func (t *milestonesTab) onEdit() {
 	if m, ok := t.current(); ok {
@@ -153,7 +124,7 @@ func (t *milestonesTab) onEdit() {
 }
 
 func (t *milestonesTab) editDialog(m model.Milestone) {
-	title := widget.NewEntry()
+	title := newLineEntry()
 	title.SetText(m.Title)
 	title.SetPlaceHolder("What will be done")
 	owner := t.ownerSelect(m.OwnerID)
@@ -234,7 +205,7 @@ func (t *milestonesTab) onRevise() {
 	due.SetDate(m.CurrentDue)
 	reason := newTextArea()
 	reason.Wrapping = fyne.TextWrapWord
-	agreed := widget.NewEntry()
+	agreed := newLineEntry()
 	problem := newFieldError()
 	content := container.NewVBox(
 		widget.NewLabel("Currently due "+orText(m.CurrentDue.String(), "(not set)")+"."),
@@ -276,22 +247,6 @@ func (t *milestonesTab) onRemove() {
 	if !ok {
 		return
 	}
-	d := dialog.NewConfirm("Remove milestone?",
-		"Remove \""+m.Title+"\" from this finding's plan?\nThe removal is recorded in the history.",
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			err := t.e.u.update(func(tx model.Tx) error { return tx.DeleteMilestone(m.ID) })
-			if err != nil {
-				t.e.u.showError(fmt.Errorf("the milestone was not removed: %w", err))
-				return
-			}
-			t.refresh()
-			t.e.history.refresh()
-			t.e.u.changed()
-		}, t.e.u.win)
-	d.SetConfirmText("Remove")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	t.e.confirmRemove("milestone", "Remove \""+m.Title+"\" from this finding's plan?\nThe removal is recorded in the history.",
+		func(tx model.Tx) error { return tx.DeleteMilestone(m.ID) }, t.refresh)
 }

@@ -108,7 +108,7 @@ func (t *updatesTab) onAdd() {
 	}
 	rag := widget.NewSelect(rags, nil)
 	rag.SetSelected(orText(string(t.e.orig.RAG), noneChoice))
-	author := widget.NewEntry()
+	author := newLineEntry()
 	author.SetText(t.e.u.actor().Who)
 	problem := newFieldError()
 	form := widget.NewForm(

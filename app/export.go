@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -51,11 +52,13 @@ type exportScreen struct {
 	name       *widget.Entry
 	problem    *widget.Label
 	run        *widget.Button
+	form       *widget.Form
 
 	progress *widget.ProgressBarInfinite
 	status   *widget.Label
 	result   *fyne.Container
 
+	restoring bool                    // while refresh sets saved choices: not saved again
 	leads     map[string]model.Person // by label
 	autoName  string                  // the name last filled in, replaced while the user has not typed their own
 	confirm   *dialog.ConfirmDialog   // the replace-the-file question, while it is shown
@@ -65,7 +68,9 @@ type exportScreen struct {
 }
 
 func newExportScreen(u *ui) *exportScreen {
-	s := &exportScreen{u: u}
+	// restoring until built: setting the first choices must not
+	// overwrite those kept from the last run.
+	s := &exportScreen{u: u, restoring: true}
 	s.kind = widget.NewRadioGroup([]string{kindReturn, kindBriefing}, func(string) { s.onOptionsChanged() })
 	s.kind.Horizontal = true
 	s.kind.Required = true
@@ -90,7 +95,8 @@ func newExportScreen(u *ui) *exportScreen {
 	s.repeat.SetPlaceHolder("Type the password again")
 	s.folder = widget.NewEntry()
 	s.folder.SetPlaceHolder("The folder to save in")
-	s.folder.SetText(shortPath(defaultExportFolder()))
+	s.folder.SetText(u.prefs.StringWithFallback(prefExportFolder, shortPath(defaultExportFolder())))
+	s.folder.OnChanged = func(string) { s.savePrefs() }
 	s.name = widget.NewEntry()
 	s.problem = newFieldError()
 	s.run = widget.NewButton("Export", s.onExport)
@@ -102,7 +108,7 @@ func newExportScreen(u *ui) *exportScreen {
 	s.status.Wrapping = fyne.TextWrapWord
 	s.result = container.NewVBox()
 
-	form := widget.NewForm(
+	s.form = widget.NewForm(
 		widget.NewFormItem("Workbook", s.kind),
 		widget.NewFormItem("Quarter", s.quarter),
 		widget.NewFormItem("As at", container.NewBorder(nil, nil, nil, s.asAtHint, s.asAt)),
@@ -115,11 +121,37 @@ func newExportScreen(u *ui) *exportScreen {
 	intro := hint("The progress return is what the inspectorate sees of the force's work: status, RAG, targets and leads " +
 		"as they stood on the as-at date, so a past quarter can be produced again identically. The briefing puts red and " +
 		"overdue findings, slipped milestones and closures first, for one chief officer or all.")
-	body := container.NewVBox(heading("Export"), intro, form, s.problem,
+	body := container.NewVBox(heading("Export"), intro, s.form, s.problem,
 		container.NewHBox(s.run), s.progress, s.status, s.result)
 	s.content = container.NewVScroll(container.NewPadded(body))
-	s.kind.SetSelected(kindReturn)
+	s.kind.SetSelected(u.prefs.StringWithFallback(prefExportKind, kindReturn))
+	s.restoring = false
 	return s
+}
+
+// The export's choices are kept between runs, as the register's filters
+// are; the password never is.
+const (
+	prefExportKind       = "export.kind"
+	prefExportQuarter    = "export.quarter"
+	prefExportLead       = "export.lead"
+	prefExportMarking    = "export.marking"
+	prefExportDescriptor = "export.descriptor"
+	prefExportFolder     = "export.folder"
+)
+
+// savePrefs keeps the choices for the next run.
+func (s *exportScreen) savePrefs() {
+	if s.restoring {
+		return
+	}
+	p := s.u.prefs
+	p.SetString(prefExportKind, s.kind.Selected)
+	p.SetString(prefExportQuarter, s.quarter.Selected)
+	p.SetString(prefExportLead, s.lead.Selected)
+	p.SetString(prefExportMarking, s.marking.Selected)
+	p.SetString(prefExportDescriptor, s.descriptor.Text)
+	p.SetString(prefExportFolder, s.folder.Text)
 }
 
 // refresh reloads what the choices depend on: the quarters, the chief
@@ -133,9 +165,17 @@ func (s *exportScreen) refresh() {
 		q = q.Prev()
 	}
 	s.quarter.SetOptions(quarters)
+	s.restoring = true
+	defer func() { s.restoring = false }()
 	if s.quarter.Selected == "" {
-		// A return is written once its quarter has ended.
-		s.quarter.SetSelected(model.QuarterOf(today).Prev().String())
+		// The quarter chosen last time, while it is still offered; else
+		// the last one ended, since a return is written once its quarter
+		// has ended.
+		if q := s.u.prefs.String(prefExportQuarter); slices.Contains(quarters, q) {
+			s.quarter.SetSelected(q)
+		} else {
+			s.quarter.SetSelected(model.QuarterOf(today).Prev().String())
+		}
 	}
 	var leads []model.Person
 	var settings model.Settings
@@ -159,7 +199,15 @@ func (s *exportScreen) refresh() {
 	}
 	s.lead.SetOptions(options)
 	if _, ok := s.leads[s.lead.Selected]; !ok {
-		s.lead.SetSelected(everyLead)
+		if _, ok := s.leads[s.u.prefs.String(prefExportLead)]; ok && s.lead.Selected == "" {
+			s.lead.SetSelected(s.u.prefs.String(prefExportLead))
+		} else {
+			s.lead.SetSelected(everyLead)
+		}
+	}
+	if saved := s.u.prefs.String(prefExportMarking); s.marking.Selected == "" && saved != "" && slices.Contains(s.marking.Options, saved) {
+		s.marking.SetSelected(saved)
+		s.descriptor.SetText(s.u.prefs.String(prefExportDescriptor))
 	}
 	if s.marking.Selected == "" {
 		m := settings.DefaultMarking
@@ -203,11 +251,17 @@ func (s *exportScreen) onOptionsChanged() {
 		s.lead.Disable()
 		s.asAtHint.SetText("Blank: the quarter's last day")
 	}
+	// The form greys a label only when it is redrawn: without this the
+	// labels showed the other workbook's state.
+	if s.form != nil {
+		s.form.Refresh()
+	}
 	name := s.defaultName()
 	if strings.TrimSpace(s.name.Text) == "" || s.name.Text == s.autoName {
 		s.name.SetText(name)
 	}
 	s.autoName = name
+	s.savePrefs()
 }
 
 // choices are the screen's settings, read on the UI goroutine.

@@ -88,7 +88,7 @@ func TestFlowTargetRevision(t *testing.T) {
 		t.Fatal("a revision without a reason was not refused")
 	}
 	entries = h.dialogEntries()
-	if got := entries[1].(*widget.Entry).Text; got != "Force improvement board" {
+	if got := entries[1].(*lineEntry).Text; got != "Force improvement board" {
 		t.Errorf("the refused dialog lost what was typed: %q", got)
 	}
 	typeInto(entries[0], "Waiting for the new case system")
@@ -198,7 +198,8 @@ func TestFlowMilestoneAndUpdate(t *testing.T) {
 	}
 	// The timeline offers no way to change it, and the store refuses.
 	for _, o := range test.LaidOutObjects(up.list) {
-		if _, ok := o.(*widget.Entry); ok {
+		switch o.(type) {
+		case *widget.Entry, *lineEntry, *textArea:
 			t.Fatal("the timeline holds an editable field")
 		}
 	}

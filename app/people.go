@@ -36,6 +36,8 @@ type peopleScreen struct {
 type holdings struct {
 	chief, delivery []model.Finding
 	milestones      []model.Milestone
+	refs            map[model.ID]string // each milestone's finding's reference
+	today           model.Date          // for marking overdue milestones
 }
 
 func (h holdings) count() int { return len(h.chief) + len(h.delivery) + len(h.milestones) }
@@ -89,15 +91,21 @@ func newPeopleScreen(u *ui) *peopleScreen {
 
 func (s *peopleScreen) refresh() {
 	var ps []model.Person
-	err := s.u.store.View(context.Background(), func(tx model.ReadTx) error {
+	s.u.read(func(tx model.ReadTx) error {
 		var err error
 		ps, err = tx.People()
 		return err
+	}, func(err error) {
+		if err != nil {
+			s.u.showError(fmt.Errorf("reading people: %w", err))
+			return
+		}
+		s.show(ps)
 	})
-	if err != nil {
-		s.u.showError(fmt.Errorf("reading people: %w", err))
-		return
-	}
+}
+
+// show lists ps, keeping the person selected if they are still there.
+func (s *peopleScreen) show(ps []model.Person) {
 	var keep model.ID
 	if p, ok := s.current(); ok {
 		keep = p.ID
@@ -130,13 +138,15 @@ func (s *peopleScreen) current() (model.Person, bool) {
 
 // holdingsOf reads what a person owns.
 func (s *peopleScreen) holdingsOf(id model.ID) (holdings, error) {
-	var h holdings
+	h := holdings{today: s.u.today()}
 	err := s.u.store.View(context.Background(), func(tx model.ReadTx) error {
 		fs, err := tx.Findings()
 		if err != nil {
 			return err
 		}
+		h.refs = map[model.ID]string{}
 		for _, f := range fs {
+			h.refs[f.ID] = f.Ref
 			if f.ChiefOfficerID == id {
 				h.chief = append(h.chief, f)
 			}
@@ -219,10 +229,14 @@ func holdingsText(h holdings) string {
 		fmt.Fprintf(&b, "Milestones (%d):\n", len(h.milestones))
 		for _, m := range h.milestones {
 			state := "due " + orText(m.CurrentDue.String(), "(no date)")
-			if !m.Completed.IsZero() {
+			switch {
+			case !m.Completed.IsZero():
 				state = "completed " + m.Completed.String()
+			case model.MilestoneOverdue(m, h.today):
+				state = fmt.Sprintf("OVERDUE by %d days: due %s", m.CurrentDue.DaysUntil(h.today), m.CurrentDue)
 			}
-			fmt.Fprintf(&b, "  %s — %s\n", shorten(m.Title), state)
+			// The finding's reference, so the milestone can be found.
+			fmt.Fprintf(&b, "  %s  %s — %s\n", orText(h.refs[m.FindingID], "?"), shorten(m.Title), state)
 		}
 	}
 	return strings.TrimSpace(b.String())
@@ -259,7 +273,7 @@ func (s *peopleScreen) onRetire() {
 	if h, err := s.holdingsOf(p.ID); err == nil && h.count() > 0 {
 		msg += "\n\nThey still own " + count(h.count(), "item", "items") + ". Use Reassign first to hand them to someone else."
 	}
-	d := dialog.NewConfirm("Retire person?", msg, func(ok bool) {
+	d := newConfirm("Retire person?", msg, func(ok bool) {
 		if ok {
 			save()
 		}

@@ -1,330 +1,21 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"image/color"
 	"slices"
-	"strconv"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"improvementtracker/model"
 )
-
-// The register's columns, in order.
-const (
-	colRef = iota
-	colType
-	colArea
-	colGrade
-	colTitle
-	colChief
-	colDelivery
-	colStatus
-	colRAG
-	colTarget
-	colOverdue
-	numCols
-)
-
-var colTitles = [numCols]string{"Ref", "Type", "Area", "Grade", "Title", "Chief officer lead",
-	"Delivery lead", "Status", "RAG", "Current target", "Days overdue"}
-
-// colWidths are chosen so that the columns a person scans first read in
-// full in a 1280-pixel window; the rest are a scroll away. The chief
-// officer column is narrow because ranks are abbreviated there (ACC, DCC).
-var colWidths = [numCols]float32{
-	colRef: 182, colType: 150, colArea: 210, colGrade: 170, colTitle: 295, colChief: 170,
-	colDelivery: 215, colStatus: 290, colRAG: 95, colTarget: 115, colOverdue: 110}
-
-// colOrder is the order columns appear in: what is late and who owns it
-// first, the classification of the finding after. The reference stays put
-// while the rest scroll.
-var colOrder = [numCols]int{colRef, colTitle, colStatus, colRAG, colTarget, colOverdue,
-	colChief, colDelivery, colArea, colType, colGrade}
-
-// Filter choices meaning "no filter".
-const (
-	allReports  = "All reports"
-	allAreas    = "All areas"
-	allTypes    = "All types"
-	allStatuses = "All statuses"
-	allRAGs     = "All RAG"
-	anyLead     = "All leads"
-)
-
-// prefRegister keeps the filters and sort between runs.
-const prefRegister = "register.view"
-
-// registerView is what the person has chosen to see: kept in the Fyne
-// preferences as JSON.
-type registerView struct {
-	Report  string `json:"report,omitempty"`
-	Area    string `json:"area,omitempty"`
-	Type    string `json:"type,omitempty"`
-	Status  string `json:"status,omitempty"`
-	RAG     string `json:"rag,omitempty"`
-	Lead    string `json:"lead,omitempty"`
-	Overdue bool   `json:"overdue,omitempty"`
-	Due30   bool   `json:"due30,omitempty"`
-	SortCol int    `json:"sort_col"`
-	Desc    bool   `json:"desc,omitempty"`
-	// Search is not remembered: an old search left in the box hides
-	// findings and surprises people.
-	Search string `json:"-"`
-}
-
-// regRow is one finding as the register shows it, with its search text
-// prepared once per load so that each keystroke only scans.
-type regRow struct {
-	f        model.Finding
-	report   string
-	chief    string
-	delivery string
-	overdue  int
-	isOver   bool
-	due30    bool
-	search   string // lower-cased ref, title, wording, interpretation, updates
-
-	// Sort keys, worked out once per load.
-	refPrefix string
-	refNum    int
-	titleKey  string
-}
-
-// registerData is everything the table is built from.
-type registerData struct {
-	rows    []regRow
-	reports []string
-	areas   []string
-	leads   []string
-
-	// sorted holds every row index in the order of sortCol and sortDesc,
-	// made once per sort so that a keystroke only filters.
-	sorted     []int
-	sortCol    int
-	sortDesc   bool
-	sortedOnce bool
-
-	// last is the previous call of apply and its result: when a person
-	// types one more letter, the new matches are among the last ones.
-	last     registerView
-	lastOut  []int
-	lastUsed bool
-}
-
-// loadRegister reads the register and prepares its rows as at today.
-func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
-	fs, err := tx.Findings()
-	if err != nil {
-		return nil, fmt.Errorf("reading the findings: %w", err)
-	}
-	ps, err := tx.People()
-	if err != nil {
-		return nil, fmt.Errorf("reading people: %w", err)
-	}
-	rs, err := tx.Reports()
-	if err != nil {
-		return nil, fmt.Errorf("reading reports: %w", err)
-	}
-	us, err := tx.Updates(0)
-	if err != nil {
-		return nil, fmt.Errorf("reading progress updates: %w", err)
-	}
-	people := peopleByID(ps)
-	reports := map[model.ID]string{}
-	d := &registerData{}
-	for _, r := range rs {
-		reports[r.ID] = reportLabel(r)
-		d.reports = append(d.reports, reportLabel(r))
-	}
-	narratives := map[model.ID]*strings.Builder{}
-	for _, u := range us {
-		b := narratives[u.FindingID]
-		if b == nil {
-			b = &strings.Builder{}
-			narratives[u.FindingID] = b
-		}
-		b.WriteString(u.Narrative)
-		b.WriteByte('\n')
-	}
-	areas := map[string]bool{}
-	leads := map[string]bool{}
-	d.rows = make([]regRow, 0, len(fs))
-	for _, f := range fs {
-		row := regRow{
-			f:        f,
-			report:   reports[f.ReportID],
-			chief:    personShort(people, f.ChiefOfficerID),
-			delivery: personShort(people, f.DeliveryLeadID),
-			overdue:  model.DaysOverdue(f, today),
-			isOver:   model.Overdue(f, today),
-			due30:    model.DueWithin(f, today, 30),
-		}
-		var b strings.Builder
-		for _, s := range []string{f.Ref, f.InspectorateRef, f.Title, f.Verbatim, f.Interpretation} {
-			b.WriteString(s)
-			b.WriteByte('\n')
-		}
-		if n := narratives[f.ID]; n != nil {
-			b.WriteString(n.String())
-		}
-		row.search = strings.ToLower(b.String())
-		row.refPrefix, row.refNum = splitRefNumber(f.Ref)
-		row.titleKey = strings.ToLower(f.DisplayTitle())
-		d.rows = append(d.rows, row)
-		if f.Area != "" {
-			areas[f.Area] = true
-		}
-		if row.chief != "" {
-			leads[row.chief] = true
-		}
-		if row.delivery != "" {
-			leads[row.delivery] = true
-		}
-	}
-	for a := range areas {
-		d.areas = append(d.areas, a)
-	}
-	slices.Sort(d.areas)
-	for l := range leads {
-		d.leads = append(d.leads, l)
-	}
-	slices.Sort(d.leads)
-	return d, nil
-}
-
-func reportLabel(r model.Report) string {
-	l := r.Title
-	if r.Cycle != "" && !strings.Contains(l, r.Cycle) {
-		l += " " + r.Cycle
-	}
-	return l
-}
-
-// apply returns the indexes of the rows v shows, in v's order. It runs on
-// every keystroke in the search box, so it only compares prepared strings,
-// walks rows already in order, and, when the search only grew, looks only
-// at the rows that matched before.
-func (d *registerData) apply(v registerView) []int {
-	if !d.sortedOnce || d.sortCol != v.SortCol || d.sortDesc != v.Desc {
-		d.sorted = make([]int, len(d.rows))
-		for i := range d.sorted {
-			d.sorted[i] = i
-		}
-		slices.SortStableFunc(d.sorted, func(a, b int) int {
-			c := compareRows(&d.rows[a], &d.rows[b], v.SortCol)
-			if v.Desc {
-				return -c
-			}
-			return c
-		})
-		d.sortCol, d.sortDesc, d.sortedOnce = v.SortCol, v.Desc, true
-		d.lastUsed = false
-	}
-	from := d.sorted
-	prev, next := d.last, v
-	prev.Search, next.Search = "", ""
-	if d.lastUsed && prev == next && strings.HasPrefix(strings.ToLower(v.Search), strings.ToLower(d.last.Search)) {
-		// Every term of the longer search contains the matching term of
-		// the shorter one, so its matches are among the earlier ones.
-		from = d.lastOut
-	}
-	terms := strings.Fields(strings.ToLower(v.Search))
-	out := make([]int, 0, len(from))
-	for _, i := range from {
-		r := &d.rows[i]
-		switch {
-		case v.Report != "" && r.report != v.Report,
-			v.Area != "" && r.f.Area != v.Area,
-			v.Type != "" && string(r.f.Type) != v.Type,
-			v.Status != "" && string(r.f.Status) != v.Status,
-			v.RAG != "" && string(r.f.RAG) != v.RAG,
-			v.Lead != "" && r.chief != v.Lead && r.delivery != v.Lead,
-			v.Overdue && !r.isOver,
-			v.Due30 && !r.due30:
-			continue
-		}
-		match := true
-		for _, t := range terms {
-			if !strings.Contains(r.search, t) {
-				match = false
-				break
-			}
-		}
-		if match {
-			out = append(out, i)
-		}
-	}
-	d.last, d.lastOut, d.lastUsed = v, out, true
-	return out
-}
-
-func compareRows(a, b *regRow, col int) int {
-	switch col {
-	case colType:
-		return cmp.Compare(a.f.Type, b.f.Type)
-	case colArea:
-		return cmp.Compare(a.f.Area, b.f.Area)
-	case colGrade:
-		return cmp.Compare(gradeRank(a.f.Grade), gradeRank(b.f.Grade))
-	case colTitle:
-		return cmp.Compare(a.titleKey, b.titleKey)
-	case colChief:
-		return cmp.Compare(a.chief, b.chief)
-	case colDelivery:
-		return cmp.Compare(a.delivery, b.delivery)
-	case colStatus:
-		return cmp.Compare(slices.Index(model.Statuses, a.f.Status), slices.Index(model.Statuses, b.f.Status))
-	case colRAG:
-		return cmp.Compare(ragRank(a.f.RAG), ragRank(b.f.RAG))
-	case colTarget:
-		return a.f.CurrentTarget.Compare(b.f.CurrentTarget)
-	case colOverdue:
-		return cmp.Compare(a.overdue, b.overdue)
-	}
-	if c := cmp.Compare(a.refPrefix, b.refPrefix); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.refNum, b.refNum)
-}
-
-// splitRefNumber splits a reference into its prefix and number, so that
-// AFI-2 sorts before AFI-10.
-func splitRefNumber(ref string) (string, int) {
-	i := strings.LastIndexByte(ref, '-')
-	if i < 0 {
-		return ref, 0
-	}
-	n, err := strconv.Atoi(ref[i+1:])
-	if err != nil {
-		return ref, 0
-	}
-	return ref[:i], n
-}
-
-func gradeRank(g model.Grade) int {
-	if i := slices.Index(model.Grades, g); i >= 0 {
-		return i
-	}
-	return len(model.Grades)
-}
-
-// ragRank orders red first: the worst news leads.
-func ragRank(r model.RAG) int {
-	if i := slices.Index(model.RAGs, r); i >= 0 {
-		return i
-	}
-	return len(model.RAGs)
-}
 
 // registerScreen is the findings register: filters, search and the table.
 type registerScreen struct {
@@ -332,7 +23,7 @@ type registerScreen struct {
 	content *fyne.Container // the list, or the editor in its place
 	list    fyne.CanvasObject
 
-	search  *widget.Entry
+	search  *lineEntry
 	count   *widget.Label
 	report  *widget.Select
 	area    *widget.Select
@@ -355,13 +46,18 @@ type registerScreen struct {
 	loaded     bool // once the first load has arrived
 
 	editor *editorScreen
+
+	texts  [numCols][]string // the longest entries of each column, for sizing
+	widths [numCols]float32  // the column widths set, by position
+	tableW float32           // the table width they were set for
+	full   *widget.Label     // the full text of a cut cell under the pointer
 }
 
 func newRegisterScreen(u *ui) *registerScreen {
 	s := &registerScreen{u: u, data: &registerData{}}
 	s.view = s.loadView()
 
-	s.search = widget.NewEntry()
+	s.search = newLineEntry()
 	s.search.SetPlaceHolder("Search references, titles, wording, interpretation and updates")
 	s.search.OnChanged = func(text string) {
 		s.view.Search = text
@@ -408,7 +104,7 @@ func newRegisterScreen(u *ui) *registerScreen {
 
 	s.table = &widget.Table{
 		Length:       func() (int, int) { return len(s.shown), numCols },
-		CreateCell:   newRegisterCell,
+		CreateCell:   func() fyne.CanvasObject { return newRegisterCell(s) },
 		UpdateCell:   s.updateCell,
 		CreateHeader: func() fyne.CanvasObject { return widget.NewButton("", nil) },
 		UpdateHeader: s.updateHeader,
@@ -420,6 +116,9 @@ func newRegisterScreen(u *ui) *registerScreen {
 	for i, col := range colOrder {
 		s.table.SetColumnWidth(i, colWidths[col])
 	}
+	s.full = widget.NewLabel(fullHint)
+	s.full.Wrapping = fyne.TextWrapWord
+	s.full.TextStyle = fyne.TextStyle{Italic: true}
 	s.empty = widget.NewLabel("")
 	s.empty.Alignment = fyne.TextAlignCenter
 	s.empty.Hide()
@@ -432,8 +131,9 @@ func newRegisterScreen(u *ui) *registerScreen {
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.count, newBtn), s.search)
 	filters := container.NewGridWithColumns(6, s.report, s.area, s.typ, s.status, s.rag, s.lead)
 	checks := container.NewHBox(s.overdue, s.due30, spacer(), clear)
-	s.list = container.NewBorder(container.NewVBox(top, filters, checks), nil, nil, nil,
-		container.NewStack(s.table, container.NewCenter(container.NewStack(s.emptyBg, container.NewPadded(s.empty)))))
+	table := container.New(&fitLayout{s: s}, s.table)
+	s.list = container.NewBorder(container.NewVBox(top, filters, checks), s.full, nil, nil,
+		container.NewStack(table, container.NewCenter(container.NewStack(s.emptyBg, container.NewPadded(s.empty)))))
 	s.content = container.NewStack(s.list)
 	s.setFilterWidgets()
 	s.applyView() // "Reading the register…" until the first load arrives
@@ -442,14 +142,36 @@ func newRegisterScreen(u *ui) *registerScreen {
 
 // registerCell is the template of every table cell: a tinted background
 // for overdue rows, a label, and a RAG chip used in the RAG column only.
-func newRegisterCell() fyne.CanvasObject {
+// With the pointer over it, a cell cut short shows its full text below
+// the table (Fyne has no tooltips).
+type registerCell struct {
+	widget.BaseWidget
+	s   *registerScreen
+	id  widget.TableCellID
+	box *fyne.Container
+}
+
+func newRegisterCell(s *registerScreen) fyne.CanvasObject {
 	bg := canvas.NewRectangle(color.Transparent)
 	l := widget.NewLabel("")
 	l.Truncation = fyne.TextTruncateEllipsis
 	chip := newRAGChip()
 	chip.Hide()
-	return container.NewStack(bg, l, container.NewPadded(chip))
+	c := &registerCell{s: s, box: container.NewStack(bg, l, container.NewPadded(chip))}
+	c.ExtendBaseWidget(c)
+	return c
 }
+
+func (c *registerCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(c.box) }
+
+// MouseIn shows the cell's full text if it is cut.
+func (c *registerCell) MouseIn(*desktop.MouseEvent) { c.s.showFull(c.id.Row, c.id.Col) }
+
+// MouseMoved does nothing: the cell is the same until the pointer leaves.
+func (c *registerCell) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut puts the hint back.
+func (c *registerCell) MouseOut() { c.s.showFull(-1, -1) }
 
 func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if id.Row >= len(s.shown) {
@@ -457,7 +179,9 @@ func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	}
 	row := &s.data.rows[s.shown[id.Row]]
 	col := colOrder[id.Col]
-	stack := o.(*fyne.Container)
+	cell := o.(*registerCell)
+	cell.id = id
+	stack := cell.box
 	bg := stack.Objects[0].(*canvas.Rectangle)
 	l := stack.Objects[1].(*widget.Label)
 	chipBox := stack.Objects[2].(*fyne.Container)
@@ -470,8 +194,7 @@ func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	if row.isOver {
 		// Overdue rows stand out with a tint as well as the bold day count,
 		// so they show in the whole row and not only in one column.
-		r, g, b, _ := theme.Color(theme.ColorNameError).RGBA()
-		fill = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0x30}
+		fill = overdueTint(variant())
 	}
 	if bg.FillColor != fill {
 		bg.FillColor = fill
@@ -499,36 +222,64 @@ func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	}
 }
 
-func cellText(r *regRow, col int) string {
-	f := &r.f
-	switch col {
-	case colRef:
-		return f.Ref
-	case colType:
-		return string(f.Type)
-	case colArea:
-		return f.Area
-	case colGrade:
-		return string(f.Grade)
-	case colTitle:
-		return f.DisplayTitle()
-	case colChief:
-		return r.chief
-	case colDelivery:
-		return r.delivery
-	case colStatus:
-		return string(f.Status)
-	case colRAG:
-		return string(f.RAG)
-	case colTarget:
-		return f.CurrentTarget.String()
-	case colOverdue:
-		if r.isOver {
-			return strconv.Itoa(r.overdue)
-		}
+// fitColumns sizes the columns to their content and the table's width
+// (see register_columns.go).
+func (s *registerScreen) fitColumns() {
+	if s.tableW <= 0 {
+		return
 	}
-	return ""
+	size := theme.TextSize()
+	measure := func(t string, bold bool) float32 {
+		return fyne.MeasureText(t, size, fyne.TextStyle{Bold: bold}).Width
+	}
+	pad := 2*theme.InnerPadding() + theme.Padding()
+	// Room for the scroll bar, and for the header's sort arrow.
+	ws := fitColumns(s.texts, measure, pad, theme.IconInlineSize()+theme.Padding(), s.tableW-theme.ScrollBarSize(), s.view.SortCol)
+	if ws == s.widths {
+		return
+	}
+	s.widths = ws
+	for i, w := range ws {
+		s.table.SetColumnWidth(i, w)
+	}
 }
+
+// fitLayout lays the register's table out at full size, refitting its
+// columns when its width changes.
+type fitLayout struct{ s *registerScreen }
+
+func (l *fitLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if size.Width != l.s.tableW {
+		l.s.tableW = size.Width
+		l.s.fitColumns()
+	}
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *fitLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+// showFull shows the whole text of a cell cut short, below the table.
+func (s *registerScreen) showFull(row, col int) {
+	if row < 0 || row >= len(s.shown) || col < 0 || col >= numCols {
+		s.full.SetText(fullHint)
+		return
+	}
+	r := &s.data.rows[s.shown[row]]
+	c := colOrder[col]
+	t := cellText(r, c)
+	w := fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{Bold: c == colRef}).Width + 2*theme.InnerPadding()
+	if t == "" || w <= s.widths[col] {
+		s.full.SetText(fullHint)
+		return
+	}
+	s.full.SetText(r.f.Ref + " · " + colTitles[c] + ": " + t)
+}
+
+// fullHint is shown below the table while no cut entry is pointed at.
+const fullHint = "Entries cut short with … are shown here in full when the pointer is over them."
 
 // updateHeader shows the column title with an arrow on the sorted column;
 // tapping a header sorts by it, tapping again reverses.
@@ -559,6 +310,7 @@ func (s *registerScreen) onSort(col int) {
 	} else {
 		s.view.SortCol, s.view.Desc = col, false
 	}
+	s.fitColumns() // the sorted header has an arrow to make room for
 	s.onViewChanged()
 }
 
@@ -594,8 +346,12 @@ func (s *registerScreen) refresh() {
 		}
 		s.data = d
 		s.loaded = true
+		s.texts = columnTexts(d.rows)
 		s.setFilterWidgets()
 		s.applyView()
+		// After applyView: the table redraws as its widths change, and
+		// must find the rows of the new data by then.
+		s.fitColumns()
 	})
 }
 
@@ -704,10 +460,9 @@ func (s *registerScreen) saveView() {
 }
 
 func (s *registerScreen) focusSearch() {
-	if s.editor != nil {
-		return
-	}
-	s.u.win.Canvas().Focus(s.search)
+	// Ctrl+F from a finding goes back to the register (asking first if
+	// anything is unsaved): the search box is there.
+	s.leaveEditor(func() { s.u.win.Canvas().Focus(s.search) })
 }
 
 // openFinding shows the editor for a stored finding in place of the list.

@@ -172,7 +172,7 @@ func (u *ui) onNewRegister() {
 
 // newRegisterIn asks for the new register's file name within dir.
 func (u *ui) newRegisterIn(dir string) {
-	name := widget.NewEntry()
+	name := newLineEntry()
 	name.SetText("register.db")
 	problem := newFieldError()
 	content := container.NewVBox(widget.NewLabel("A new, empty register in "+dir),

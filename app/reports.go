@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -122,7 +121,7 @@ func countsText(row reportRow) string {
 
 func (s *reportsScreen) refresh() {
 	var rows []reportRow
-	err := s.u.store.View(context.Background(), func(tx model.ReadTx) error {
+	s.u.read(func(tx model.ReadTx) error {
 		rs, err := tx.Reports()
 		if err != nil {
 			return fmt.Errorf("reading reports: %w", err)
@@ -143,18 +142,19 @@ func (s *reportsScreen) refresh() {
 			}
 		}
 		return nil
+	}, func(err error) {
+		if err != nil {
+			s.u.showError(err)
+			return
+		}
+		s.rows = rows
+		if len(rows) == 0 {
+			s.empty.Show()
+		} else {
+			s.empty.Hide()
+		}
+		s.list.Refresh()
 	})
-	if err != nil {
-		s.u.showError(err)
-		return
-	}
-	s.rows = rows
-	if len(rows) == 0 {
-		s.empty.Show()
-	} else {
-		s.empty.Hide()
-	}
-	s.list.Refresh()
 }
 
 func (s *reportsScreen) onAdd() {
@@ -167,9 +167,9 @@ func (s *reportsScreen) onAdd() {
 
 // editDialog adds or edits a report by hand.
 func (s *reportsScreen) editDialog(r model.Report) {
-	title := widget.NewEntry()
+	title := newLineEntry()
 	title.SetText(r.Title)
-	force := widget.NewEntry()
+	force := newLineEntry()
 	force.SetText(r.Force)
 	types := make([]string, len(model.InspectionTypes))
 	for i, t := range model.InspectionTypes {
@@ -177,12 +177,12 @@ func (s *reportsScreen) editDialog(r model.Report) {
 	}
 	typ := widget.NewSelect(types, nil)
 	typ.SetSelected(string(r.Type))
-	cycle := widget.NewEntry()
+	cycle := newLineEntry()
 	cycle.SetText(r.Cycle)
 	cycle.SetPlaceHolder("e.g. 2021/22 or 2023–25")
 	published := newDateEntry()
 	published.SetDate(r.Published)
-	code := widget.NewEntry()
+	code := newLineEntry()
 	code.SetText(r.Code)
 	code.SetPlaceHolder("short code used in references, e.g. PEEL2122")
 	if r.ID != 0 {
@@ -190,7 +190,7 @@ func (s *reportsScreen) editDialog(r model.Report) {
 		// make new references disagree with old ones.
 		code.Disable()
 	}
-	link := widget.NewEntry()
+	link := newLineEntry()
 	link.SetText(r.URL)
 	notes := newTextArea()
 	notes.Wrapping = fyne.TextWrapWord

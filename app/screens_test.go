@@ -151,7 +151,7 @@ func TestWelcomeStartEmpty(t *testing.T) {
 	if h.u.body.Objects[0] != h.u.tabs {
 		t.Fatal("the register is not shown after starting empty")
 	}
-	if got := h.u.win.Title(); !strings.HasPrefix(got, "Avon and Somerset Constabulary") {
+	if got := h.u.win.Title(); got != "register.db — Avon and Somerset Constabulary — Improvement Tracker" {
 		t.Errorf("window title %q", got)
 	}
 	if !h.u.register.empty.Visible() {

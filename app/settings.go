@@ -24,10 +24,10 @@ func (u *ui) settingsDialog(done func()) {
 		u.showError(fmt.Errorf("reading the settings: %w", err))
 		return
 	}
-	force := widget.NewEntry()
+	force := newLineEntry()
 	force.SetText(cur.ForceName)
 	force.SetPlaceHolder("e.g. Kent Police")
-	prefix := widget.NewEntry()
+	prefix := newLineEntry()
 	prefix.SetText(cur.RefPrefix)
 	prefix.SetPlaceHolder("e.g. KEN")
 	classes := make([]string, len(model.Classifications))
@@ -36,10 +36,10 @@ func (u *ui) settingsDialog(done func()) {
 	}
 	class := widget.NewSelect(classes, nil)
 	class.SetSelected(string(orClass(cur.DefaultMarking.Classification)))
-	descriptor := widget.NewEntry()
+	descriptor := newLineEntry()
 	descriptor.SetText(cur.DefaultMarking.Descriptor)
 	descriptor.SetPlaceHolder("e.g. PERSONAL")
-	author := widget.NewEntry()
+	author := newLineEntry()
 	author.SetText(cur.Author)
 	author.SetPlaceHolder("your name, for updates and history")
 	problem := newFieldError()

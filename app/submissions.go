@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"slices"
 
@@ -60,14 +59,20 @@ func newSubmissionsScreen(u *ui) *submissionsScreen {
 // refresh reloads the list.
 func (s *submissionsScreen) refresh() {
 	var subs []model.Submission
-	err := s.u.store.View(context.Background(), func(tx model.ReadTx) (err error) {
+	s.u.read(func(tx model.ReadTx) (err error) {
 		subs, err = tx.Submissions()
 		return err
+	}, func(err error) {
+		if err != nil {
+			s.detail.SetText("The submissions could not be read: " + err.Error())
+			return
+		}
+		s.show(subs)
 	})
-	if err != nil {
-		s.detail.SetText("The submissions could not be read: " + err.Error())
-		return
-	}
+}
+
+// show lists subs, newest first.
+func (s *submissionsScreen) show(subs []model.Submission) {
 	slices.Reverse(subs) // newest first
 	s.subs = subs
 	s.list.UnselectAll()

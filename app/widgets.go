@@ -54,6 +54,13 @@ func (e *dateEntry) MinSize() fyne.Size {
 	return min
 }
 
+// TypedKey passes Escape on to the window.
+func (e *dateEntry) TypedKey(ev *fyne.KeyEvent) {
+	if !escapeToWindow(e, ev) {
+		e.Entry.TypedKey(ev)
+	}
+}
+
 // Date returns the date typed, the zero date when empty, or the reason the
 // text is not a date.
 func (e *dateEntry) Date() (model.Date, error) { return model.ParseDate(e.Text) }
@@ -79,23 +86,6 @@ func (e *dateEntry) onCalendar() {
 	e.popUp = widget.NewPopUp(cal, c)
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(e)
 	e.popUp.ShowAtPosition(pos.Add(fyne.NewPos(0, e.Size().Height)))
-}
-
-// RAG colours follow the common public-sector palette. The word is always
-// shown on the chip as well, so nobody depends on telling colours apart.
-func ragColors(r model.RAG) (bg, fg color.Color) {
-	white := color.NRGBA{0xff, 0xff, 0xff, 0xff}
-	switch r {
-	case model.Red:
-		return color.NRGBA{0xc4, 0x2b, 0x1c, 0xff}, white
-	case model.Amber:
-		return color.NRGBA{0xf4, 0x9b, 0x1a, 0xff}, color.NRGBA{0x1b, 0x1b, 0x1b, 0xff}
-	case model.Green:
-		return color.NRGBA{0x00, 0x70, 0x3c, 0xff}, white
-	case model.Blue:
-		return color.NRGBA{0x1d, 0x70, 0xb8, 0xff}, white
-	}
-	return color.NRGBA{0x80, 0x80, 0x80, 0x40}, theme.Color(theme.ColorNameForeground)
 }
 
 // ragChip shows a RAG rating as a coloured, rounded chip with its word.
@@ -327,12 +317,72 @@ func (c *calendarIcon) Tapped(*fyne.PointEvent) {
 // Cursor shows the pointing hand, so the icon reads as clickable.
 func (c *calendarIcon) Cursor() desktop.Cursor { return desktop.PointerCursor }
 
+// lineEntry is a one-line text field that passes Escape on to the window.
+// Fyne's Entry ignores Escape, so without this a lead who had typed in a
+// field had to press Escape twice (or click away) to leave the editor or
+// a dialog.
+type lineEntry struct {
+	widget.Entry
+}
+
+func newLineEntry() *lineEntry {
+	e := &lineEntry{}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey passes Escape on to the window.
+func (e *lineEntry) TypedKey(ev *fyne.KeyEvent) {
+	if !escapeToWindow(e, ev) {
+		e.Entry.TypedKey(ev)
+	}
+}
+
+// escapeToWindow hands Escape typed in a field to the window's own key
+// handler (the one that runs when no field has the keyboard), which
+// cancels the dialog or the editor in front. It reports whether it did.
+func escapeToWindow(o fyne.CanvasObject, ev *fyne.KeyEvent) bool {
+	if ev.Name != fyne.KeyEscape {
+		return false
+	}
+	c := fyne.CurrentApp().Driver().CanvasForObject(o)
+	if c == nil || c.OnTypedKey() == nil {
+		return false
+	}
+	c.OnTypedKey()(ev)
+	return true
+}
+
 // textArea is a multi-line text field in which Tab moves on to the next
 // field, as in a form, rather than typing a tab character: people fill in
 // a reason and then Tab to "Agreed by", and a tab in a narrative means
 // nothing in the return.
+//
+// It also keeps the text exactly as typed where Fyne v2.7.1 does not. Word
+// wrapping hides the space at a wrap point (RichText's lineBounds skips it
+// and starts the next row after it), so when the space typed is the last
+// character of its line there is no row and column for the place after it.
+// Entry.rowColFromTextPos then leaves the cursor before the space, and the
+// next letter typed goes in front of it: "28/11/2026: PIP2" became
+// "28/11/2026:PIP2 " and the trailing space was trimmed on save. This is
+// fyne-io/fyne#2698 ("Some incorrect cursor movement in a multiline entry
+// with wrapping", the space-key case), still present in v2.7.1. textArea
+// notices when Fyne's cursor is short of where the typing is, and puts the
+// next keystroke where it belongs (see lost).
 type textArea struct {
 	widget.Entry
+
+	// lost, when set, is where the typing really is while Fyne's cursor
+	// sits on the hidden space before it.
+	lost *lostCursor
+}
+
+// lostCursor is the place Fyne's cursor could not reach: the text at the
+// time, Fyne's cursor offset (on the hidden space) and the true offset.
+type lostCursor struct {
+	text      string
+	fyne, pos int
 }
 
 func newTextArea() *textArea {
@@ -346,3 +396,117 @@ func newTextArea() *textArea {
 // AcceptsTab reports false, so that Tab moves the keyboard to the next
 // field.
 func (t *textArea) AcceptsTab() bool { return false }
+
+// TypedRune types r where the cursor really is.
+func (t *textArea) TypedRune(r rune) { t.insert(string(r), func() { t.Entry.TypedRune(r) }) }
+
+// TypedKey handles Return and Backspace while the cursor is lost; other
+// keys move the cursor, so Fyne's own place is right again.
+func (t *textArea) TypedKey(ev *fyne.KeyEvent) {
+	if escapeToWindow(t, ev) {
+		return
+	}
+	l := t.lostHere()
+	switch {
+	case l == nil:
+	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
+		t.insert("\n", func() { t.Entry.TypedKey(ev) })
+		return
+	case ev.Name == fyne.KeyBackspace:
+		// The character before the true place is the hidden space, which
+		// sits just after Fyne's cursor: delete it forwards.
+		t.lost = nil
+		for range l.pos - l.fyne {
+			t.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+		}
+		return
+	}
+	t.lost = nil
+	t.Entry.TypedKey(ev)
+}
+
+// TypedShortcut pastes where the cursor really is.
+func (t *textArea) TypedShortcut(s fyne.Shortcut) {
+	if p, ok := s.(*fyne.ShortcutPaste); ok && p.Clipboard != nil && !t.Disabled() {
+		text := p.Clipboard.Content()
+		t.insert(text, func() { t.Entry.TypedShortcut(s) })
+		return
+	}
+	t.lost = nil
+	t.Entry.TypedShortcut(s)
+}
+
+// MouseDown forgets the lost place: a click puts the cursor somewhere new.
+func (t *textArea) MouseDown(ev *desktop.MouseEvent) {
+	t.lost = nil
+	t.Entry.MouseDown(ev)
+}
+
+// FocusLost forgets the lost place.
+func (t *textArea) FocusLost() {
+	t.lost = nil
+	t.Entry.FocusLost()
+}
+
+// SetText forgets the lost place.
+func (t *textArea) SetText(s string) {
+	t.lost = nil
+	t.Entry.SetText(s)
+}
+
+// lostHere returns the lost place if the text and Fyne's cursor are still
+// as they were when it was noted.
+func (t *textArea) lostHere() *lostCursor {
+	l := t.lost
+	if l == nil || l.text != t.Text || t.SelectedText() != "" || t.CursorTextOffset() != l.fyne {
+		t.lost = nil
+		return nil
+	}
+	return l
+}
+
+// insert puts s at the cursor. Normally Fyne does it (fyneInsert); when
+// the cursor is lost, the hidden characters between Fyne's cursor and the
+// true place are deleted and pasted again in front of s, so that s lands
+// after them. Either way, if Fyne's cursor then falls short of the end of
+// what was inserted, the true place is noted for the next keystroke.
+func (t *textArea) insert(s string, fyneInsert func()) {
+	if t.Disabled() {
+		return
+	}
+	if t.SelectedText() != "" {
+		// Typing over a selection replaces it: erase it first, so that the
+		// insertion point is known.
+		t.lost = nil
+		t.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	}
+	if l := t.lostHere(); l != nil {
+		hidden := string([]rune(t.Text)[l.fyne:l.pos])
+		for range l.pos - l.fyne {
+			t.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+		}
+		s = hidden + s
+		fyneInsert = func() { t.Entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: &textClipboard{s}}) }
+	}
+	t.lost = nil
+	at := t.CursorTextOffset()
+	before := len([]rune(t.Text))
+	fyneInsert()
+	// Fyne may refuse or change what is inserted (a single-line entry
+	// flattens newlines); only a clean insertion is followed.
+	added := len([]rune(t.Text)) - before
+	if added != len([]rune(s)) {
+		return
+	}
+	if want, got := at+added, t.CursorTextOffset(); got < want {
+		t.lost = &lostCursor{text: t.Text, fyne: got, pos: want}
+	}
+}
+
+// textClipboard is a clipboard holding one text, so that textArea can
+// insert several characters in one step without touching the system
+// clipboard.
+type textClipboard struct{ s string }
+
+func (c *textClipboard) Content() string     { return c.s }
+func (c *textClipboard) SetContent(s string) { c.s = s }
