@@ -106,7 +106,7 @@ dist-macos: fyne-cli
 # New inputs are minimised for at most 1 s: minimising a report-sized input
 # for longer leaves no time for fuzzing.
 FUZZTIME ?= 60s
-FUZZ_TARGETS := ./importer/report:FuzzParse ./importer/report:FuzzDecode \
+FUZZ_TARGETS := ./importer/report:FuzzParse ./importer/report:FuzzDecode ./importer/report:FuzzHTML \
                 ./importer/returns:FuzzRead ./importer/returns:FuzzCellDate
 
 .PHONY: fuzz

@@ -14,8 +14,9 @@ import (
 	"improvementtracker/model"
 )
 
-// importReportScreen reads an inspection report (pasted text, or a .txt or
-// .pdf file) and previews the findings it found. The person corrects a
+// importReportScreen reads an inspection report (pasted text, or a .txt,
+// .pdf or saved web page .html/.htm file) and previews the findings it
+// found. The person corrects a
 // title, type, area or grade, unticks what they do not want, sees the
 // findings the register already holds marked and skipped, and imports.
 // Nothing is stored before they press Import.
@@ -41,7 +42,7 @@ func (u *ui) onImportReport() {
 func newImportReportScreen(u *ui) *importReportScreen {
 	s := &importReportScreen{u: u}
 	s.paste = newTextArea()
-	s.paste.SetPlaceHolder("Paste the report's text here, or open a .txt or .pdf file")
+	s.paste.SetPlaceHolder("Paste the report's text here, or open a .txt, .pdf or saved web page (.html) file")
 	// No word wrap: text pasted from a web page or PDF can come as one
 	// line of tens of thousands of characters, which Fyne takes seconds
 	// to wrap (34,000 characters: 10 s wrapped, 0.04 s not). The text is
@@ -112,7 +113,7 @@ func (s *importReportScreen) onOpenFile() {
 			s.load(name, text)
 		})
 	}, s.u.win)
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".pdf", ".TXT", ".PDF"}))
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".pdf", ".html", ".htm", ".TXT", ".PDF", ".HTML", ".HTM"}))
 	fd.Show()
 }
 
@@ -177,6 +178,14 @@ func (s *importReportScreen) showRows() {
 			include.SetChecked(false)
 			include.Disable()
 		}
+		if row.NotForForce {
+			// Listed for the record, unticked: tick it to import it anyway.
+			who := "others"
+			if row.Addressee != "" {
+				who = row.Addressee
+			}
+			notes = append(notes, "Not for the force: addressed to "+who)
+		}
 		notes = append(notes, row.Flags...)
 		if row.Deadline != "" {
 			notes = append(notes, "Deadline: "+row.Deadline)
@@ -229,6 +238,12 @@ func (s *importReportScreen) updateSummary() {
 	case dups > 1:
 		text += fmt.Sprintf(" %d are already in the register and will be skipped.", dups)
 	}
+	if others := notForForceCount(pl.Rows); others > 0 {
+		text += fmt.Sprintf(" %s addressed to others (not for the force) and left unticked.", count(others, "recommendation is", "recommendations are"))
+	}
+	if h := headingsLine(pl.Parsed.Headings); h != "" {
+		text += "\n" + h
+	}
 	if len(pl.Parsed.Warnings) > 0 {
 		text += "\n" + strings.Join(pl.Parsed.Warnings, "\n")
 	}
@@ -241,6 +256,30 @@ func (s *importReportScreen) updateSummary() {
 		s.doImport.Enable()
 	}
 	s.bar.Refresh()
+}
+
+func notForForceCount(rows []report.Row) int {
+	n := 0
+	for _, r := range rows {
+		if r.NotForForce && r.Duplicate == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// headingsLine says which box headings the text has and how many findings
+// were made from them: "Headings read: 8 Area for improvement (19
+// findings), 2 Innovative practice (2)".
+func headingsLine(hs []report.HeadingCount) string {
+	var parts []string
+	for _, h := range hs {
+		parts = append(parts, fmt.Sprintf("%d %s (%s)", h.Seen, h.Heading, count(h.Findings, "finding", "findings")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Headings read: " + strings.Join(parts, ", ") + "."
 }
 
 func (s *importReportScreen) onImport() {

@@ -20,7 +20,7 @@ func init() {
 	register(&Command{
 		Name:  "import report",
 		Usage: "import report FILE|- [--db PATH] [--report-title T] [--dry-run] [--json]",
-		Short: "Read an inspection report (.txt or .pdf, or - for text piped in) and add its findings to the register",
+		Short: "Read an inspection report (.txt, .pdf, a saved web page .html/.htm, or - for text piped in) and add its findings to the register",
 		Run:   runImportReport,
 	})
 }
@@ -32,12 +32,16 @@ type reportJSON struct {
 		Force     string `json:"force,omitempty"`
 		Cycle     string `json:"cycle,omitempty"`
 		Layout    string `json:"layout"`
+		Type      string `json:"type"`
 		Published string `json:"published,omitempty"`
 		InStore   bool   `json:"in_register"`
 	} `json:"report"`
 	Findings []findingJSON `json:"findings"`
-	Warnings []string      `json:"warnings,omitempty"`
-	DryRun   bool          `json:"dry_run"`
+	// Headings are the box headings the text has and the findings made
+	// from them.
+	Headings []report.HeadingCount `json:"headings,omitempty"`
+	Warnings []string              `json:"warnings,omitempty"`
+	DryRun   bool                  `json:"dry_run"`
 }
 
 type findingJSON struct {
@@ -50,7 +54,12 @@ type findingJSON struct {
 	Parent    int               `json:"parent,omitempty"`
 	Deadline  string            `json:"deadline,omitempty"`
 	Duplicate string            `json:"duplicate_of,omitempty"`
-	Ref       string            `json:"ref,omitempty"`
+	// NotForForce marks a recommendation addressed to others: listed,
+	// not imported.
+	NotForForce bool   `json:"not_for_force,omitempty"`
+	Addressee   string `json:"addressee,omitempty"`
+	Include     bool   `json:"include"`
+	Ref         string `json:"ref,omitempty"`
 }
 
 func runImportReport(env *Env) (err error) {
@@ -64,7 +73,7 @@ func runImportReport(env *Env) (err error) {
 		return err
 	}
 	if len(args) != 1 {
-		return usageError("give one report file (.txt or .pdf), or - to read the text piped in")
+		return usageError("give one report file (.txt, .pdf, .html or .htm), or - to read the text piped in")
 	}
 	file := args[0]
 	var text string
@@ -136,7 +145,26 @@ func runImportReport(env *Env) (err error) {
 	}
 	fmt.Fprintf(env.Stdout, "Imported %d findings into %q from %s", len(res.Created), res.Report.Title, filepath.Base(file))
 	if res.Skipped > 0 {
-		fmt.Fprintf(env.Stdout, " (%d skipped: already in the register)", res.Skipped)
+		dups, others := 0, 0
+		for _, r := range pl.Rows {
+			switch {
+			case r.Duplicate != "":
+				dups++
+			case r.NotForForce && !r.Include:
+				others++
+			}
+		}
+		var why []string
+		if dups > 0 {
+			why = append(why, fmt.Sprintf("%d already in the register", dups))
+		}
+		if others > 0 {
+			why = append(why, fmt.Sprintf("%d not for the force", others))
+		}
+		if rest := res.Skipped - dups - others; rest > 0 {
+			why = append(why, fmt.Sprintf("%d unticked", rest))
+		}
+		fmt.Fprintf(env.Stdout, " (%d skipped: %s)", res.Skipped, strings.Join(why, ", "))
 	}
 	fmt.Fprintln(env.Stdout, ".")
 	for _, f := range res.Created {
@@ -147,6 +175,14 @@ func runImportReport(env *Env) (err error) {
 		fmt.Fprintf(env.Stdout, "  %s  %s%s\n", f.Ref, f.DisplayTitle(), flag)
 	}
 	return nil
+}
+
+// notForForce says why a recommendation is not imported.
+func notForForce(addressee string) string {
+	if addressee == "" {
+		return "not for the force"
+	}
+	return "not for the force: addressed to " + addressee
 }
 
 func newOrExisting(r model.Report) string {
@@ -170,6 +206,9 @@ func writeReportTable(w io.Writer, pl *report.Plan) {
 		if r.Deadline != "" {
 			notes = append(notes, r.Deadline)
 		}
+		if r.NotForForce {
+			notes = append(notes, notForForce(r.Addressee))
+		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", i+1, r.Type, clip(r.Area, 40), r.Grade, clip(r.Title, 70), strings.Join(notes, "; "))
 	}
 	tw.Flush()
@@ -190,14 +229,17 @@ func writeReportJSON(w io.Writer, pl *report.Plan, created []model.Finding, dry 
 	out.Report.Force = pl.Parsed.Force
 	out.Report.Cycle = pl.Parsed.Cycle
 	out.Report.Layout = pl.Parsed.Layout
+	out.Report.Type = string(pl.Report.Type)
 	out.Report.Published = pl.Parsed.Published.ISO()
 	out.Report.InStore = pl.Report.ID != 0
+	out.Headings = pl.Parsed.Headings
 	out.Warnings = pl.Parsed.Warnings
 	k := 0
 	out.Findings = []findingJSON{}
 	for _, r := range pl.Rows {
 		f := findingJSON{Type: r.Type, Area: r.Area, Grade: r.Grade, Title: r.Title, Text: r.Text,
-			Flags: append([]string{}, r.Flags...), Parent: r.Parent, Deadline: r.Deadline, Duplicate: r.Duplicate}
+			Flags: append([]string{}, r.Flags...), Parent: r.Parent, Deadline: r.Deadline, Duplicate: r.Duplicate,
+			NotForForce: r.NotForForce, Addressee: r.Addressee, Include: r.Include && r.Duplicate == ""}
 		if !dry {
 			if !r.Include || r.Duplicate != "" {
 				continue

@@ -57,6 +57,29 @@ func (w *writer) audit(ev AuditEvent, notes ...string) error {
 	return w.rec.Put(KindAudit, id, &ev)
 }
 
+// onCopy runs save on a copy of *rec and hands the result to the caller
+// only when it succeeds, so that a save that fails leaves the caller's
+// record exactly as it was. The rules fill records in as they check them
+// (an ID, defaults, times, the original date, a revision's From, At and
+// By) and some checks come after that. Callers keep a form's record and
+// save it again once the person has fixed what the error named: a record
+// half-filled by the failed attempt was then saved wrongly (a new
+// finding kept the original target of the first attempt although the
+// target had been corrected since; an update that failed once was refused
+// for ever as "already stored", having been given an ID). clone copies
+// the slices the rules write into, which the caller's record shares.
+func onCopy[T any](rec *T, clone func(T) T, save func(*T) error) error {
+	work := clone(*rec)
+	if err := save(&work); err != nil {
+		return err
+	}
+	*rec = work
+	return nil
+}
+
+// shallow is the clone of records whose slices the rules do not write to.
+func shallow[T any](v T) T { return v }
+
 // names is the Namer for audit events: people by label, findings by
 // reference, reports by title.
 func (w *writer) names(field string, id ID) string {
@@ -170,7 +193,9 @@ func saveSimple[T any](w *writer, kind Kind, entity Entity, what string, rec *T,
 }
 
 // SaveReport adds or replaces a report.
-func (w *writer) SaveReport(r *Report) error {
+func (w *writer) SaveReport(r *Report) error { return onCopy(r, shallow, w.saveReport) }
+
+func (w *writer) saveReport(r *Report) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
@@ -178,7 +203,9 @@ func (w *writer) SaveReport(r *Report) error {
 }
 
 // SavePerson adds or replaces a person.
-func (w *writer) SavePerson(p *Person) error {
+func (w *writer) SavePerson(p *Person) error { return onCopy(p, shallow, w.savePerson) }
+
+func (w *writer) savePerson(p *Person) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -229,7 +256,9 @@ func (w *writer) checkRevisions(field, revField string, oldDate, newDate Date, o
 }
 
 // SaveSubmission records (or replaces) a submission.
-func (w *writer) SaveSubmission(s *Submission) error {
+func (w *writer) SaveSubmission(s *Submission) error { return onCopy(s, shallow, w.saveSubmission) }
+
+func (w *writer) saveSubmission(s *Submission) error {
 	if strings.TrimSpace(s.FileName) == "" {
 		return invalid("file_name", "say which file was sent")
 	}

@@ -8,8 +8,16 @@ import (
 )
 
 // SaveMilestone adds or replaces a milestone. A moved due date needs a
-// revision, as a finding's target does.
+// revision, as a finding's target does. checkRevisions fills in the new
+// revisions in place, so the copy has its own.
 func (w *writer) SaveMilestone(m *Milestone) error {
+	return onCopy(m, func(m Milestone) Milestone {
+		m.Revisions = slices.Clone(m.Revisions)
+		return m
+	}, w.saveMilestone)
+}
+
+func (w *writer) saveMilestone(m *Milestone) error {
 	var old Milestone
 	creating := m.ID == 0
 	if !creating {
@@ -85,7 +93,9 @@ func (w *writer) DeleteMilestone(id ID) error {
 // update exists already, sets the finding's status and RAG to the update's.
 // A back-dated update (an old return typed in late) is history, and must
 // not overwrite where the finding stands now.
-func (w *writer) AppendUpdate(u *Update) error {
+func (w *writer) AppendUpdate(u *Update) error { return onCopy(u, shallow, w.appendUpdate) }
+
+func (w *writer) appendUpdate(u *Update) error {
 	if u.ID != 0 {
 		return fmt.Errorf("update #%d is already stored: %w", u.ID, ErrAppendOnly)
 	}
@@ -171,6 +181,10 @@ func (w *writer) AppendUpdate(u *Update) error {
 
 // AddEvidence stores new evidence, and its attached file when there is one.
 func (w *writer) AddEvidence(e *Evidence, file []byte) error {
+	return onCopy(e, shallow, func(e *Evidence) error { return w.addEvidence(e, file) })
+}
+
+func (w *writer) addEvidence(e *Evidence, file []byte) error {
 	if e.ID != 0 {
 		return fmt.Errorf("evidence #%d is already stored; change its details instead", e.ID)
 	}
@@ -223,7 +237,9 @@ func (w *writer) AddEvidence(e *Evidence, file []byte) error {
 
 // SaveEvidence changes evidence details. The attached file stays as it was:
 // replacing it would break the link between what was shared and its digest.
-func (w *writer) SaveEvidence(e *Evidence) error {
+func (w *writer) SaveEvidence(e *Evidence) error { return onCopy(e, shallow, w.saveEvidence) }
+
+func (w *writer) saveEvidence(e *Evidence) error {
 	old, err := load[Evidence](&w.reader, KindEvidence, e.ID, "evidence")
 	if err != nil {
 		return err

@@ -79,8 +79,18 @@ func (w *writer) checkLinks(f *Finding) (Report, error) {
 	return report, nil
 }
 
-// SaveFinding adds or replaces a finding; see Tx.
+// SaveFinding adds or replaces a finding; see Tx. checkRevisions and
+// applyLifecycle fill in the new revisions and reopening in place, so the
+// copy has its own.
 func (w *writer) SaveFinding(f *Finding) error {
+	return onCopy(f, func(f Finding) Finding {
+		f.TargetRevisions = slices.Clone(f.TargetRevisions)
+		f.Reopenings = slices.Clone(f.Reopenings)
+		return f
+	}, w.saveFinding)
+}
+
+func (w *writer) saveFinding(f *Finding) error {
 	var old Finding
 	creating := f.ID == 0
 	if !creating {

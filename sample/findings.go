@@ -106,10 +106,6 @@ type finding struct {
 	WordingMissing bool
 }
 
-// wordingMissingTitle is the title of a finding whose wording the source text
-// lost, so that the gap shows in every list and export.
-const wordingMissingTitle = "Wording missing from the source text: check the published report"
-
 // wordingMissingNote is put in such a finding's interpretation field.
 const wordingMissingNote = "The text extracted from the published report has an empty “Area for improvement” box in this section, so the inspectorate’s wording is not recorded here. Check the published report and enter the wording before this finding is reported on."
 
@@ -121,21 +117,27 @@ const wordingMissingNote = "The text extracted from the published report has an 
 // improvement" and "Innovative practice" headings come out with nothing
 // after them; the boxed wording appears at the end of the same page's text,
 // or, where the box ran over, at the end of the next page's text, after that
-// page's first main finding. Those boxed findings are short: a heading, then
-// one or two brief paragraphs saying what is wrong and why it matters. They
-// are taken as the section's areas for improvement; the long narrative
-// headings of the "Main findings" are not findings to track. Under Crime
-// data integrity and under Strategic planning the box has no identifiable
-// text at all, so those two findings are loaded with their area and grade and
-// flagged as wording missing.
+// page's first main finding. Those boxed findings are short: a heading
+// telling the force what to improve, then a brief paragraph or few saying
+// what is wrong and why it matters. They are taken as the section's areas
+// for improvement; the long narrative headings of the "Main findings" are
+// not findings to track. Under Crime data integrity and under Strategic
+// planning the box is empty and its wording is, by the same rule, the last
+// block of the heading's own page: the diversity of crime victims (line
+// 350) and the allocation of resources (line 1466), the only passages on
+// those pages that tell the force what it needs to do.
 //
 // The report has no causes of concern and no recommendations ("Kent Police’s
 // response to domestic abuse is of particular concern", line 81, is the HM
 // Inspector's observation, not a formal cause of concern).
 var findings = []finding{
-	{ // Crime data integrity: "Area for improvement" box, line 326, came out empty.
+	{ // lines 350-358: the box (heading at line 326) came out at the end of its page.
 		Key: "cdi", Type: model.AFI, Area: areaCDI,
-		Title: wordingMissingTitle, WordingMissing: true,
+		Title: "Diversity information about victims of crime",
+		Verbatim: []string{
+			"The force needs to improve how it collects information about the diversity of crime victims and use this to ensure it serves different communities equally",
+			"Kent Police’s data for victims of crime shows that age and gender are well recorded. Ethnicity is less well recorded and other protected characteristics, such as disability, sexual orientation or religion, are not well recorded. The force should be collecting this information to understand the extent to which each protected group is affected by crime, how this differs from those without the protected characteristics, and whether a different response is needed for these victims.",
+		},
 	},
 	{ // lines 394-404
 		Key: "satisfaction", Type: model.AFI, Area: areaFairness,
@@ -285,9 +287,15 @@ var findings = []finding{
 			"Some staff lack awareness of the opportunities the early examination of devices can provide and IT infrastructure limitations are potentially leading to missed opportunities for image collection and review. The lack of awareness and support could reduce opportunities to identify vulnerable children and intervene against serious offenders.",
 		},
 	},
-	{ // Strategic planning: "Area for improvement" box, line 1458, came out empty.
+	{ // lines 1467-1488: the box (heading at line 1458) came out at the end of its page.
 		Key: "efficiency", Type: model.AFI, Area: areaEfficiency,
-		Title: wordingMissingTitle, WordingMissing: true,
+		Title: "Allocating resources to meet demand",
+		Verbatim: []string{
+			"The force needs to review how it allocates resources to ensure it can meet demand",
+			"The force lacks a comprehensive analysis of its resources and doesn’t have a full picture of its capabilities in key areas. This affects its ability to provide an effective and efficient service.",
+			"A monthly panel assists with the deployment of resources across the force to balance divisional and command demands. When the force is predicting the resources it will need – such as how many response officers on a shift – it uses certain measurements including how much work a crime investigation might need or the productivity and capabilities of a member of staff. These are estimates and don’t take into account the disproportionately high number of relatively new, less experienced staff with fewer skills. Given the force has insufficient suitably trained staff in both its response and divisional investigative teams, the figures cannot be relied upon, which means optimum performance isn’t guaranteed.",
+			"Poor resourcing in key areas of the force will affect the quality of service provided to victims and the public in general and we were told that officers are under pressure with increased demand and are periodically diverted away from their normal duties.",
+		},
 	},
 	{ // lines 406-420
 		Key: "ip-problem-solving", Type: model.InnovativePractice, Area: areaFairness,

@@ -125,8 +125,8 @@ var plans = map[string]plan{
 		Chief: roleDCC, Lead: roleRegistrar, Board: governanceBoard,
 		Target: "31/03/2026", Status: model.NotStarted, RAG: model.Amber,
 		Updates: []update{
-			{"15/10/2025", model.NotStarted, model.Amber, "The extracted report text gives no wording for this area for improvement. The registrar has asked the improvement team to confirm it from the published report before an action plan is written."},
-			{"14/04/2026", model.NotStarted, model.Red, "Target date passed with the wording still unconfirmed. Escalated to the Force Improvement Board; the registrar will bring an action plan once the wording is entered."},
+			{"15/10/2025", model.NotStarted, model.Amber, "The registrar has asked the victim contact teams to record age, gender, ethnicity and disability at first contact; the improvement team is writing an action plan for the other protected characteristics."},
+			{"14/04/2026", model.NotStarted, model.Red, "Target date passed without an agreed action plan. Escalated to the Force Improvement Board; the registrar will bring the plan to its next meeting."},
 		},
 	},
 	"satisfaction": {
@@ -417,8 +417,8 @@ var plans = map[string]plan{
 		Chief: roleDCC, Lead: rolePlanning, Board: governanceBoard,
 		Target: "30/09/2026", Status: model.NotStarted, RAG: model.Amber,
 		Updates: []update{
-			{"20/10/2025", model.NotStarted, model.Amber, "The extracted report text gives no wording for this area for improvement; to be confirmed from the published report before work is planned."},
-			{"12/10/2026", model.NotStarted, model.Red, "Target passed and the wording has still not been confirmed against the published report."},
+			{"20/10/2025", model.NotStarted, model.Amber, "A review of how resources are allocated against demand is scoped; it waits for the new demand model before work is planned."},
+			{"12/10/2026", model.NotStarted, model.Red, "Target passed: the demand model is late, so the resource review has not started."},
 		},
 	},
 	"ip-problem-solving":  innovative(roleACCLocal, roleCommunity),

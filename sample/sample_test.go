@@ -182,27 +182,29 @@ func TestLoadStoresTheReportAndEveryFinding(t *testing.T) {
 	}
 }
 
-func TestWordingMissingFindingsAreFlagged(t *testing.T) {
+// TestEmptyBoxesHaveTheirPagesWording checks the two boxes that came out
+// empty in the extracted text: their wording is the last block of the
+// heading's page (see the comment on findings), so no finding of the sample
+// is left without wording.
+func TestEmptyBoxesHaveTheirPagesWording(t *testing.T) {
 	r := read(t, loaded(t))
-	var missing []string
+	want := map[string]string{
+		"Crime data integrity": "The force needs to improve how it collects information about the diversity of crime victims",
+		"Strategic planning, organisational management and value for money": "The force needs to review how it allocates resources to ensure it can meet demand",
+	}
 	for _, f := range r.findings {
-		if !f.WordingMissing {
-			continue
+		if f.WordingMissing {
+			t.Errorf("%s (%s): flagged wording missing", f.Ref, f.Area)
 		}
-		missing = append(missing, f.Area)
-		if f.Verbatim != "" {
-			t.Errorf("%s: wording missing but verbatim %q", f.Ref, f.Verbatim)
-		}
-		if !strings.Contains(strings.ToLower(f.Title), "wording missing from the source text") {
-			t.Errorf("%s: title %q does not say the wording is missing", f.Ref, f.Title)
-		}
-		if f.Grade == "" || f.Type != model.AFI {
-			t.Errorf("%s: type %s, grade %q", f.Ref, f.Type, f.Grade)
+		if w, ok := want[f.Area]; ok {
+			if !strings.HasPrefix(f.Verbatim, w) || f.Type != model.AFI || f.Grade == "" {
+				t.Errorf("%s: %s %q %q, want an AFI whose wording starts %q", f.Ref, f.Type, f.Grade, f.Verbatim, w)
+			}
+			delete(want, f.Area)
 		}
 	}
-	wantAreas := "Crime data integrity; Strategic planning, organisational management and value for money"
-	if got := strings.Join(missing, "; "); got != wantAreas {
-		t.Errorf("wording missing in %q, want %q", got, wantAreas)
+	if len(want) > 0 {
+		t.Errorf("no finding under %v", want)
 	}
 }
 

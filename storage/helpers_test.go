@@ -5,42 +5,33 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"improvementtracker/model"
+	"improvementtracker/model/storetest"
 	"improvementtracker/storage"
 )
 
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock is the suite's clock, which tests move by hand.
+type clock = storetest.Clock
 
-func newClock() *clock { return &clock{t: time.Date(2025, 11, 24, 10, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *clock { return storetest.NewClock(storetest.Start) }
 
 // openNew opens a new register in a temporary folder. When the test ends
 // the store is closed and bbolt's consistency check is run on the file.
 func openNew(t *testing.T, c *clock) *storage.Store {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "register.db")
-	s, err := storage.Open(path, storage.Options{Now: c.Now})
+	return openAt(t, filepath.Join(t.TempDir(), "register.db"), c.Now)
+}
+
+// openAt opens the register at path on the clock now, closing it and
+// running bbolt's consistency check on the file when the test ends.
+func openAt(t *testing.T, path string, now func() time.Time) *storage.Store {
+	t.Helper()
+	s, err := storage.Open(path, storage.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,6 +107,14 @@ func mustView(t *testing.T, s model.Store, fn func(tx model.ReadTx) error) {
 	if err := s.View(context.Background(), fn); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// must drops the error of a read that the test has already made sure works.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // fileBytes reads a whole file.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -41,15 +42,30 @@ var (
 // characters.
 const maxLineRunes = 20_000
 
+// boxEnd is the line the web page reader writes where a box (an aside or
+// a boxed div) ends, so that the parser knows the box's wording stops
+// there. It is a private-use character, which no report's text holds.
+const boxEnd = "\uE000"
+
+// blankLineRatio: text with fewer blank lines than one per this many lines
+// has lost its paragraph breaks (pasted from a web page or a word
+// processor, one paragraph per line), and paragraphs are told apart line
+// by line instead.
+const blankLineRatio = 20
+
 // paragraphs cleans the text and splits it into paragraphs: line endings
 // and invalid bytes are mended, links, glossary marks, page numbers and
 // running headers are dropped, and paragraphs broken across lines or
-// across pages are joined again.
+// across pages are joined again. It does not rely on blank lines: text
+// with none is split by what each line looks like.
 func paragraphs(text string) []para {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	text = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u00a0", " ", "\u2028", "\n", "\u2029", "\n\n", "\ufeff", "").Replace(text)
+	text = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u00a0", " ", "\u202f", " ", "\u2009", " ", "\u2007", " ",
+		"\u2028", "\n", "\u2029", "\n\n", "\ufeff", "", "\u200b", "", "\u00ad", "").Replace(text)
 	raw, lineNo := splitHeadings(strings.Split(text, "\n"))
 	furniture := runningHeaders(raw)
+	unbroken, width := lineShape(raw)
+	marked := pageMarked(raw)
 
 	var (
 		out       []para
@@ -94,6 +110,11 @@ func paragraphs(text string) []para {
 			flush()
 			nextPage = true
 			continue
+		case questionNumber.MatchString(l):
+			// "Question 2" above a 2018/19 question: the number adds
+			// nothing to the question's heading.
+			flush()
+			continue
 		}
 		inURL = false
 		leading := strings.HasPrefix(l, " ") && strings.TrimSpace(l) != ""
@@ -103,13 +124,38 @@ func paragraphs(text string) []para {
 			flush()
 			continue
 		}
+		if t == boxEnd {
+			flush()
+			out = append(out, para{text: boxEnd, line: lineNo[i]})
+			continue
+		}
 		isKeyword := keywordOf(t) != kwNone
 		isBullet := bulletMark.MatchString(t) && !isKeyword
+		// A grade on a line of its own, as 2018/19 and 2023–25 reports set
+		// it under a heading, is a paragraph of its own even when nothing
+		// separates it from the heading; so is a core question.
+		isGrade := gradeWord(t) != ""
+		startsQuestion := questionStart.MatchString(t)
+		// An area's heading is a paragraph of its own even when the text
+		// runs straight into it; it may be broken over two lines.
+		isArea := knownAreas[foldArea(t)] || (i+1 < len(raw) && knownAreas[foldArea(t+" "+strings.TrimSpace(raw[i+1]))])
 		// A structural heading or a bullet starts its own paragraph even
 		// when the text has no blank line before it; a heading also ends
 		// its paragraph.
-		if isBullet || isKeyword || (leading && len(cur) > 0 && endsSentence(cur[len(cur)-1])) {
+		if isBullet || isKeyword || isGrade || startsQuestion || isArea || (leading && len(cur) > 0 && endsSentence(cur[len(cur)-1])) {
 			flush()
+		}
+		if len(cur) > 0 {
+			prev := cur[len(cur)-1]
+			switch {
+			case unbroken && !runsOn(prev, t, width):
+				flush()
+			case width > 0 && !marked && endsSentence(prev) && utf8.RuneCountInString(prev)*5 < width*3 && startsUpper(t):
+				// A short line that ends a sentence, in wrapped text, ends
+				// its paragraph: the page break that separated the next
+				// may have been lost.
+				flush()
+			}
 		}
 		if len(cur) == 0 {
 			curLine = lineNo[i]
@@ -117,13 +163,97 @@ func paragraphs(text string) []para {
 			curBullet = isBullet
 			nextPage = false
 		}
-		cur = append(cur, t)
-		if isKeyword {
+		if n := len(cur); n > 0 && brokenAtHyphen(cur[n-1], t) {
+			// A hyphenated word broken at its hyphen: "risk-" and
+			// "mitigation" are one word.
+			cur[n-1] += t
+		} else {
+			cur = append(cur, t)
+		}
+		if isKeyword || isGrade || (strings.HasSuffix(t, "?") && questionStart.MatchString(cur[0])) || (len(cur) <= 2 && knownAreas[foldArea(strings.Join(cur, " "))]) {
 			flush()
 		}
 	}
 	flush()
 	return joinBroken(out)
+}
+
+var (
+	// questionNumber is the number set above a 2018/19 core question.
+	questionNumber = regexp.MustCompile(`^\s*(?i:question)\s+\d{1,2}\s*:?\s*$`)
+	// questionStart is the start of a 2018/19 core question, perhaps
+	// numbered: "2. How effective is the force at investigating crime?"
+	questionStart = regexp.MustCompile(`^(?:(?i:question)\s+)?(?:\d{1,2}(?:\.\d{1,2})?[.:)]?\s+)?How (?:effective|efficient|legitimate|well|good)\b`)
+)
+
+// lineShape tells whether the text has lost its blank lines and, if so,
+// how wide its lines are wrapped: the length most lines stay within, or 0
+// when lines are whole paragraphs.
+func lineShape(lines []string) (unbroken bool, width int) {
+	blank, full := 0, 0
+	var lengths []int
+	for _, l := range lines {
+		t := strings.TrimSpace(strings.ReplaceAll(l, "\f", ""))
+		if t == "" {
+			blank++
+			continue
+		}
+		full++
+		lengths = append(lengths, utf8.RuneCountInString(t))
+	}
+	if full < 10 {
+		return false, 0
+	}
+	unbroken = blank*blankLineRatio < full
+	sort.Ints(lengths)
+	w := lengths[len(lengths)*9/10]
+	if w > 130 {
+		// Lines far longer than a printed line are whole paragraphs.
+		return unbroken, 0
+	}
+	return unbroken, w
+}
+
+// brokenAtHyphen reports whether a line ends with a word broken at its
+// hyphen, which the next line finishes: "risk-" then "mitigation plans".
+func brokenAtHyphen(prev, next string) bool {
+	if len(prev) < 2 || !strings.HasSuffix(prev, "-") {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(prev[:len(prev)-1])
+	first, _ := utf8.DecodeRuneInString(next)
+	return unicode.IsLetter(before) && unicode.IsLower(first)
+}
+
+// pageMarked reports whether the text shows where its pages break: form
+// feeds, or links and page numbers at the foot of pages.
+func pageMarked(lines []string) bool {
+	n := 0
+	for _, l := range lines {
+		if strings.Contains(l, "\f") || urlLine.MatchString(l) || (pageNumber.MatchString(l) && strings.TrimSpace(l) != "") {
+			n++
+		}
+	}
+	return n >= 3
+}
+
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
+// runsOn reports whether line next carries on the paragraph whose last
+// line is prev, in text without blank lines. Lines that are whole
+// paragraphs (width 0) run on only when the sentence plainly does; wrapped
+// lines run on when the previous line is unfinished and reaches the wrap.
+func runsOn(prev, next string, width int) bool {
+	if keywordOf(prev) != kwNone || gradeWord(prev) != "" {
+		return false
+	}
+	if continues(prev, next) {
+		return true
+	}
+	return width > 0 && !endsSentence(prev) && utf8.RuneCountInString(prev)*4 >= width*3
 }
 
 // inlineHeading is a box heading with its wording on the same line:

@@ -76,3 +76,45 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHTML covers the web page reader: any bytes give text or a message,
+// never a panic; the text is valid and parses into usable findings, none
+// holding the reader's box marker.
+func FuzzHTML(f *testing.F) {
+	b, err := os.ReadFile(filepath.Join("testdata", "kent-peel-2021-22.html"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for off := 0; off < len(b); off += len(b) / 4 {
+		f.Add(b[off:min(len(b), off+5000)])
+	}
+	for _, tc := range []string{
+		"", "<", "<html>", "<aside><h3>Area for improvement</h3><p>x</p></aside>",
+		"<ul><li><p>a</p><li>b</ul>", "<div class=box><div class=box></div></div>",
+		"<script>Area for improvement</script><p>Area for improvement</p><p>\uE000</p>",
+		strings.Repeat("<div>", 2000), "<table><tr><td>Good<td>Areas for improvement</table>",
+	} {
+		f.Add([]byte(tc))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		text, err := HTMLText(data)
+		if err != nil {
+			return
+		}
+		if !utf8.ValidString(text) {
+			t.Fatalf("text is not valid UTF-8")
+		}
+		p, err := Parse(text)
+		if err != nil {
+			return
+		}
+		for i, fd := range p.Findings {
+			if fd.Type == "" || fd.Title == "" || (strings.TrimSpace(fd.Text) == "" && !fd.HasFlag(FlagWordingMissing)) {
+				t.Fatalf("finding %d unusable: %+v", i, fd)
+			}
+			if strings.Contains(fd.Text, boxEnd) || strings.Contains(fd.Title, boxEnd) {
+				t.Fatalf("finding %d holds the box marker", i)
+			}
+		}
+	})
+}

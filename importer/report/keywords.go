@@ -27,12 +27,21 @@ var (
 	kwIPPattern    = regexp.MustCompile(`^(?i)(?:innovative|promising|notable) practices?(?:\s*:\s*(.{1,200}))?$`)
 	kwCausePattern = regexp.MustCompile(`^(?i)causes? of concern(?:\s+(\d{1,3}))?\s*:?$`)
 	kwRecsPattern  = regexp.MustCompile(`^(?i)recommendations?(?:\s+(\d{1,3}))?\s*:?$`)
+	plainNumbered  = regexp.MustCompile(`^(?i)(?:areas for improvement|causes of concern|recommendations|innovative practices?|main findings|summary)\s+\d{1,3}$`)
 )
 
 // keywordOf classifies a paragraph that is a structural heading.
 func keywordOf(t string) keyword {
 	t = strings.TrimSpace(t)
 	if len(t) > 220 {
+		return kwNone
+	}
+	if t == boxEnd {
+		return kwSection
+	}
+	if m := plainNumbered.FindStringSubmatch(t); m != nil {
+		// "Recommendations 3", "Areas for improvement 4": a line of the
+		// contents list, not a heading.
 		return kwNone
 	}
 	switch {
@@ -152,7 +161,50 @@ func isVictimService(t string) bool {
 // questions: "How effective is the force at keeping people safe and
 // reducing crime?"
 func isQuestion(t string) bool {
-	l := strings.ToLower(t)
-	return len(l) < 300 && strings.HasSuffix(l, "?") && strings.HasPrefix(l, "how ") &&
-		(strings.Contains(l, " the force ") || strings.Contains(l, " the constabulary "))
+	return len(t) < 300 && strings.HasSuffix(t, "?") && questionStart.MatchString(t)
+}
+
+// questionAreas names the area a 2018/19 core question asks about, by the
+// words that set it apart.
+var questionAreas = []struct{ words, area string }{
+	{"keeping people safe and reducing crime", ""}, // a pillar, named below
+	{"preventing crime", "Preventing crime and tackling anti-social behaviour"},
+	{"investigating crime", "Investigating crime"},
+	{"vulnerable", "Protecting vulnerable people"},
+	{"serious and organised crime", "Tackling serious and organised crime"},
+	{"armed", "Armed policing"},
+	{"demand", "Meeting current demands and using resources"},
+	{"plan for the future", "Planning for the future"},
+	{"treat the public fairly", "Treating the public fairly"},
+	{"ethically and lawfully", "Ethical and lawful workforce behaviour"},
+	{"workforce fairly", "Treating the workforce fairly"},
+	{"treat its workforce", "Treating the workforce fairly"},
+}
+
+// questionArea returns the area a core question asks about, "" when it is
+// not a question the parser knows. A pillar's question ("How effective is
+// the force at keeping people safe and reducing crime?") names the pillar.
+func questionArea(q string) string {
+	if !isQuestion(q) {
+		return ""
+	}
+	l := strings.ToLower(q)
+	for _, qa := range questionAreas {
+		if !strings.Contains(l, qa.words) {
+			continue
+		}
+		if qa.area != "" {
+			return qa.area
+		}
+		switch {
+		case strings.Contains(l, "effective"):
+			return "Effectiveness"
+		case strings.Contains(l, "efficient"):
+			return "Efficiency"
+		case strings.Contains(l, "legitimate"):
+			return "Legitimacy"
+		}
+		return ""
+	}
+	return ""
 }

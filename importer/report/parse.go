@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -39,6 +38,9 @@ const (
 	FlagNoArea = "area not found in the text"
 	// FlagTitleShortened marks a title cut from a heading too long for one.
 	FlagTitleShortened = "title shortened from a long heading"
+	// FlagMoved marks wording taken from later in its section, where the
+	// PDF's text put the box.
+	FlagMoved = "wording found later in the section, where the PDF put the box: check it against the report"
 )
 
 // MaxInputBytes caps the text read. A long PEEL report's text is under
@@ -63,6 +65,11 @@ type Proposed struct {
 	Deadline string `json:"deadline,omitempty"`
 	// Line is the line of the source text the finding starts on.
 	Line int `json:"line"`
+	// NotForForce marks a recommendation addressed to others (the Home
+	// Office, the College of Policing): listed, not imported unless ticked.
+	NotForForce bool `json:"not_for_force,omitempty"`
+	// Addressee is who such a recommendation is addressed to.
+	Addressee string `json:"addressee,omitempty"`
 }
 
 // HasFlag reports whether the finding carries the flag.
@@ -77,13 +84,28 @@ func (p Proposed) HasFlag(flag string) bool {
 
 // Parsed is what the parser found in a report's text.
 type Parsed struct {
+	// Title is a national report's title, which names no force or cycle.
+	Title     string     `json:"title,omitempty"`
 	Force     string     `json:"force,omitempty"`
 	Cycle     string     `json:"cycle,omitempty"`
 	Layout    string     `json:"layout"`
 	Published model.Date `json:"published,omitempty"`
 	Findings  []Proposed `json:"findings"`
+	// Headings counts the box headings read and the findings made from
+	// them, so that a gap shows.
+	Headings []HeadingCount `json:"headings,omitempty"`
 	// Warnings are things the person should know, in plain words.
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// HeadingCount is how many headings of one kind the text has and how many
+// findings were made from them.
+type HeadingCount struct {
+	Heading  string `json:"heading"`
+	Seen     int    `json:"seen"`
+	Findings int    `json:"findings"`
+	// Worded counts the findings with wording (not flagged missing).
+	Worded int `json:"with_wording"`
 }
 
 // The layouts the parser tells apart.
@@ -91,6 +113,9 @@ const (
 	Layout2018 = "PEEL 2018/19"
 	Layout2021 = "PEEL 2021/22"
 	Layout2023 = "PEEL 2023–25"
+	// LayoutThematic is a national report on one subject, whose
+	// recommendations are addressed to chief constables and others.
+	LayoutThematic = "Thematic inspection"
 )
 
 // Parse reads a report's text and proposes its findings. It fails only
@@ -100,8 +125,15 @@ func Parse(text string) (*Parsed, error) {
 	if len(text) > MaxInputBytes {
 		return nil, fmt.Errorf("the text is %.1f MB, more than the %d MB a report's text can be: check that this is the text of one inspection report", float64(len(text))/(1<<20), MaxInputBytes>>20)
 	}
-	ps := paragraphs(text)
-	p := &parser{ps: ps, consumed: make([]bool, len(ps)), out: &Parsed{}}
+	ps, notes := dropNotes(paragraphs(text))
+	p := &parser{ps: ps, consumed: make([]bool, len(ps)), out: &Parsed{}, seen: map[keyword]int{}, notes: notes}
+	pages := 0
+	for _, pa := range ps {
+		if pa.pageStart {
+			pages++
+		}
+	}
+	p.paged = pages >= 3
 	p.run()
 	p.describe(text)
 	return p.out, nil
@@ -115,6 +147,15 @@ type parser struct {
 	out      *Parsed
 	numbered bool // saw "Area for improvement 1"
 	question bool // saw a 2018/19 core question
+	// paged is whether the text shows its page breaks (form feeds,
+	// glossary links at a page's foot, page numbers).
+	paged bool
+	// seen counts the box headings read, to compare with the findings
+	// made from them.
+	seen map[keyword]int
+	// notes are warnings found on the way: bracketed notes left out, a
+	// grade with no area.
+	notes []string
 }
 
 func (p *parser) run() {
@@ -132,8 +173,15 @@ func (p *parser) run() {
 			i = p.boxes(i)
 			continue
 		case kwRecs:
+			p.seen[kwRecs]++
 			i = p.recommendations(i+1, 0)
 			continue
+		}
+		if g := gradeWord(p.ps[i].text); g != "" {
+			// A grade under no heading read as an area: the findings after
+			// it are not given the area before it.
+			p.notes = append(p.notes, fmt.Sprintf("Line %d gives the grade %q under no heading that could be read as an area: the findings after it have no area.", p.ps[i].line, g))
+			p.area, p.grade = "", g
 		}
 		i++
 	}
@@ -195,6 +243,61 @@ func (p *parser) areaAt(i int) (int, bool) {
 	return 0, false
 }
 
+var (
+	// bracketNote is a paragraph wholly in square brackets: an editor's
+	// note ("[This section has been updated]", "[Image: chart]"), never
+	// the inspectorate's finding.
+	bracketNote = regexp.MustCompile(`^\[[^\[\]]*\]\.?$`)
+	// elided is a gap the text marks as left out: "[...]", "[…]", "(...)".
+	elided = regexp.MustCompile(`[\[(]\s*(?:\.\s?\.\s?\.|…)\s*[\])]`)
+)
+
+// contentsEntry is a line of a contents list: a heading and its page.
+var contentsEntry = regexp.MustCompile(`^\S.{1,150}?\s\d{1,3}$`)
+
+// dropNotes leaves bracketed editorial notes and the contents list out of
+// the paragraphs, and says so of the notes.
+func dropNotes(ps []para) ([]para, []string) {
+	out := ps[:0:0]
+	var notes []string
+	inContents := false
+	for _, pa := range ps {
+		if strings.EqualFold(strings.TrimSpace(pa.text), "contents") {
+			inContents = true
+			continue
+		}
+		if inContents && contentsEntry.MatchString(pa.text) {
+			continue
+		}
+		inContents = false
+		if bracketNote.MatchString(pa.text) && !elided.MatchString(pa.text) {
+			notes = append(notes, fmt.Sprintf("Line %d is a bracketed note, left out: %s", pa.line, clipRunes(pa.text, 80)))
+			continue
+		}
+		out = append(out, pa)
+	}
+	return out, notes
+}
+
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// markElided flags a finding whose wording the text marks as partly left
+// out.
+func (p *parser) markElided(f *Proposed) {
+	if elided.MatchString(f.Text) || elided.MatchString(f.Title) {
+		if !f.HasFlag(FlagWordingMissing) {
+			f.Flags = append(f.Flags, FlagWordingMissing)
+		}
+		p.notes = append(p.notes, fmt.Sprintf("Line %d: the text leaves part of the wording out ([…]): copy it from the published report.", f.Line))
+	}
+}
+
 // areaJustSet reports whether the paragraph before i set the area.
 func (p *parser) areaJustSet(i int) bool {
 	return i > 0 && foldArea(p.ps[i-1].text) == foldArea(p.area)
@@ -202,6 +305,9 @@ func (p *parser) areaJustSet(i int) bool {
 
 func (p *parser) setArea(name string, g model.Grade) {
 	p.area = strings.TrimRight(strings.TrimSpace(name), " :")
+	if a := questionArea(p.area); a != "" {
+		p.area = a
+	}
 	p.grade = g
 }
 
@@ -257,321 +363,6 @@ func (p *parser) isStop(i int) bool {
 	return false
 }
 
-// block is the wording of one box: an optional title and its text.
-type block struct {
-	title string
-	body  []string
-	line  int
-}
-
-// boxes reads a run of box headings starting at i ("Area for
-// improvement", then perhaps "Innovative practice" with nothing between,
-// as PDF extraction leaves side-by-side boxes) and the wording after them,
-// and shares the wording out between the headings in order.
-func (p *parser) boxes(i int) int {
-	type heading struct {
-		kw   keyword
-		line int
-	}
-	var queue []heading
-	for i < len(p.ps) {
-		kw := keywordOf(p.ps[i].text)
-		if kw != kwAFI && kw != kwAFIs && kw != kwIP && kw != kwCause {
-			break
-		}
-		numbered := number(p.ps[i].text) > 0
-		if numbered && len(queue) > 0 {
-			// "Area for improvement 1" starts its own box; a plural
-			// heading just before it is only the section's title.
-			if len(queue) == 1 && queue[0].kw == kwAFIs {
-				queue = queue[:0]
-			} else {
-				break
-			}
-		}
-		queue = append(queue, heading{kw, p.ps[i].line})
-		i++
-		if numbered {
-			p.numbered = true
-			break
-		}
-	}
-	plural := false
-	for _, h := range queue {
-		if h.kw == kwAFIs {
-			plural = true
-		}
-	}
-	limit := len(queue)
-	if plural {
-		limit = -1
-	}
-	j, blocks := p.collect(i, limit)
-	atMain := j < len(p.ps) && keywordOf(p.ps[j].text) == kwMain
-	switch {
-	case len(blocks) < len(queue) && atMain:
-		// The box came out after the "Main findings" heading that follows
-		// it on the page.
-		need := len(queue) - len(blocks)
-		if plural {
-			need = -1
-		}
-		blocks = append(blocks, p.reordered(j+1, need)...)
-	case plural && len(blocks) > 0 && atMain && p.ps[j].pageStart:
-		// The box filled its page and ran over: the rest comes out at the
-		// end of the next page's text.
-		blocks = append(blocks, p.overflow(j+1)...)
-	}
-
-	// Share out: each singular heading takes one block; a plural heading
-	// takes what is left over once later headings have had theirs.
-	k := 0
-	var causeIndex int
-	for qi, h := range queue {
-		take := 1
-		if h.kw == kwAFIs {
-			take = len(blocks) - k - (len(queue) - qi - 1)
-		}
-		if take < 1 {
-			take = 1
-		}
-		for n := 0; n < take; n++ {
-			typ := findingType(h.kw)
-			if k < len(blocks) {
-				idx := p.emit(typ, blocks[k], 0)
-				if typ == model.CauseOfConcern {
-					causeIndex = idx
-				}
-				k++
-				continue
-			}
-			idx := p.emitMissing(typ, h.line)
-			if typ == model.CauseOfConcern {
-				causeIndex = idx
-			}
-		}
-	}
-	if causeIndex > 0 && j < len(p.ps) && keywordOf(p.ps[j].text) == kwRecs {
-		j = p.recommendations(j+1, causeIndex)
-	}
-	return j
-}
-
-func findingType(kw keyword) model.FindingType {
-	switch kw {
-	case kwIP:
-		return model.InnovativePractice
-	case kwCause:
-		return model.CauseOfConcern
-	}
-	return model.AFI
-}
-
-// collect reads up to limit blocks (no limit when negative) from i and
-// returns the index after them.
-func (p *parser) collect(i, limit int) (int, []block) {
-	var blocks []block
-	bulleted := false
-	for i < len(p.ps) && (limit < 0 || len(blocks) < limit) {
-		if p.consumed[i] {
-			i++
-			continue
-		}
-		if p.isStop(i) {
-			break
-		}
-		pa := p.ps[i]
-		if pa.bullet {
-			// A bulleted list: each bullet is a finding.
-			blocks = append(blocks, block{body: []string{stripBullet(pa.text)}, line: pa.line})
-			bulleted = true
-			i++
-			continue
-		}
-		if bulleted {
-			break // the list has ended
-		}
-		b := block{line: pa.line}
-		if isTitle(pa) {
-			b.title = pa.text
-			i++
-		}
-		for i < len(p.ps) && !p.isStop(i) && !isTitle(p.ps[i]) {
-			if p.consumed[i] {
-				i++
-				continue
-			}
-			b.body = append(b.body, p.ps[i].text)
-			i++
-		}
-		blocks = append(blocks, b)
-	}
-	return i, blocks
-}
-
-// shouldTitle matches the inspectorate's wording for what a force must
-// improve.
-var shouldTitle = regexp.MustCompile(`(?i)\b(?:should|must)\b`)
-
-// directiveTitle matches a heading that tells the force what to improve,
-// as box headings do; main findings mostly describe ("The force is good
-// at…").
-var directiveTitle = regexp.MustCompile(`(?i)\b(?:should|must|needs? to)\b`)
-
-// boxLike reports whether a block reads as a box's wording: a heading
-// telling the force what to improve, then a brief paragraph or two. The
-// narrative of the main findings runs longer.
-func boxLike(b block) bool {
-	words := 0
-	for _, p := range b.body {
-		words += len(strings.Fields(p))
-	}
-	return directiveTitle.MatchString(b.title) && len(b.body) >= 1 && len(b.body) <= 2 && words <= 120
-}
-
-// overflow finds the rest of a box that ran over its page: the box-like
-// blocks at the very end of the next page's text, after that page's main
-// findings. Anything less certain is left alone.
-func (p *parser) overflow(i int) []block {
-	end := i
-	for end < len(p.ps) && !p.ps[end].pageStart && !p.isStop(end) {
-		end++
-	}
-	// The blocks of the page, in order.
-	type span struct {
-		b          block
-		start, end int
-	}
-	var spans []span
-	for k := i; k < end; {
-		if !isTitle(p.ps[k]) || p.consumed[k] {
-			k++
-			continue
-		}
-		sp := span{b: block{title: p.ps[k].text, line: p.ps[k].line}, start: k}
-		k++
-		for k < end && !isTitle(p.ps[k]) {
-			sp.b.body = append(sp.b.body, p.ps[k].text)
-			k++
-		}
-		sp.end = k
-		spans = append(spans, sp)
-	}
-	first := len(spans)
-	for first > 0 && boxLike(spans[first-1].b) {
-		first--
-	}
-	if first == 0 {
-		// Nothing on the page but box-like blocks: that is a page of
-		// findings, not an overflow; leave it.
-		return nil
-	}
-	var out []block
-	for _, sp := range spans[first:] {
-		for k := sp.start; k < sp.end; k++ {
-			p.consumed[k] = true
-		}
-		out = append(out, sp.b)
-	}
-	return out
-}
-
-// reordered looks after a "Main findings" heading (and the sentence that
-// opens the section) for the wording of a box that PDF extraction moved
-// there. Only box-like passages (see boxLike) straight after it on the same
-// page are taken: anything less certain leaves the box flagged as missing
-// rather than guessed.
-func (p *parser) reordered(i, need int) []block {
-	if i < len(p.ps) && !isTitle(p.ps[i]) && strings.HasPrefix(strings.ToLower(p.ps[i].text), "in this section") {
-		i++
-	}
-	var blocks []block
-	for i < len(p.ps) && (need < 0 || len(blocks) < need) {
-		pa := p.ps[i]
-		if !isTitle(pa) || pa.pageStart || p.isStop(i) {
-			break
-		}
-		b := block{title: pa.text, line: pa.line}
-		k := i + 1
-		for k < len(p.ps) && !p.isStop(k) && !isTitle(p.ps[k]) && !p.ps[k].pageStart {
-			b.body = append(b.body, p.ps[k].text)
-			k++
-		}
-		if !boxLike(b) {
-			break
-		}
-		for ; i < k; i++ {
-			p.consumed[i] = true
-		}
-		blocks = append(blocks, b)
-	}
-	return blocks
-}
-
-// deadlinePattern finds the time the inspectorate gave for a
-// recommendation.
-var deadlinePattern = regexp.MustCompile(`(?i)\b(immediately|within (?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen) (?:months?|weeks?|days?)|by \d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) 20\d\d)\b`)
-
-// recommendations reads the recommendations from i: a lead-in ("We
-// recommend that, within six months, the force:") and its bullets, or
-// recommendations written as whole sentences. parent is the 1-based index
-// of their cause of concern.
-func (p *parser) recommendations(i, parent int) int {
-	stem := ""
-	found := 0
-	for i < len(p.ps) && !p.isStop(i) {
-		pa := p.ps[i]
-		if p.consumed[i] {
-			i++
-			continue
-		}
-		switch {
-		case pa.bullet:
-			item := stripBullet(pa.text)
-			text := item
-			if stem != "" {
-				text = stem + "\n• " + item
-			}
-			p.emitRec(text, item, stem, pa.line, parent)
-			found++
-		case isTitle(pa):
-			if found > 0 {
-				return i
-			}
-			// A recommendation may have a heading of its own.
-			stem = ""
-		case strings.HasSuffix(strings.TrimSpace(pa.text), ":"):
-			stem = pa.text
-		case strings.Contains(strings.ToLower(pa.text), "recommend") || deadlinePattern.MatchString(pa.text) || shouldTitle.MatchString(pa.text):
-			p.emitRec(pa.text, pa.text, pa.text, pa.line, parent)
-			found++
-		}
-		i++
-	}
-	if found == 0 {
-		line := 0
-		if i > 0 && i <= len(p.ps) {
-			line = p.ps[i-1].line
-		}
-		p.emitMissing(model.Recommendation, line)
-		if parent > 0 {
-			p.out.Findings[len(p.out.Findings)-1].Parent = parent
-		}
-	}
-	return i
-}
-
-func (p *parser) emitRec(text, item, stem string, line, parent int) {
-	f := p.base(model.Recommendation, line)
-	f.Text = text
-	f.Title = model.FirstSentence(upperFirst(trimListEnd(item)))
-	f.Parent = parent
-	if m := deadlinePattern.FindString(stem + " " + item); m != "" {
-		f.Deadline = strings.ToLower(m[:1]) + m[1:]
-	}
-	p.out.Findings = append(p.out.Findings, f)
-}
-
 func (p *parser) base(t model.FindingType, line int) Proposed {
 	f := Proposed{Type: t, Area: p.area, Grade: p.grade, Line: line}
 	if p.area == "" {
@@ -599,6 +390,7 @@ func (p *parser) emit(t model.FindingType, b block, parent int) int {
 		f.Text = body
 		f.Title = model.FirstSentence(body)
 	}
+	p.markElided(&f)
 	p.out.Findings = append(p.out.Findings, f)
 	return len(p.out.Findings)
 }
@@ -655,78 +447,10 @@ func upperFirst(s string) string {
 }
 
 var (
-	cyclePattern     = regexp.MustCompile(`(?i)\bPEEL\b[^.\n]{0,60}?\b(20\d\d)\s?([/–-])\s?(\d\d)\b`)
-	cycleBefore      = regexp.MustCompile(`(?i)\b(20\d\d)\s?([/–-])\s?(\d\d)\b[^.\n]{0,20}\bPEEL\b`)
-	inspectionOf     = regexp.MustCompile(`(?im)^\s*An inspection of ([A-Z][\pL&’'. -]{2,60}?)\s*$`)
+	cyclePattern     = regexp.MustCompile(`(?i)\bPEEL\b[^.\n]{0,60}?\b(20\d\d)\s?[/–—-]\s?(?:20)?(\d\d)\b`)
+	cycleBefore      = regexp.MustCompile(`(?i)\b(20\d\d)\s?[/–—-]\s?(?:20)?(\d\d)\b[^.\n]{0,20}\bPEEL\b`)
+	inspectionOf     = regexp.MustCompile(`\b[Aa]n inspection of ((?:the )?[A-Z][\pL&’'. -]{2,60}?(?:Police|Constabulary|Police Service(?: of [A-Z][\pL ]{2,30})?))\b`)
 	howGood          = regexp.MustCompile(`\bhow good ([A-Z][\pL&’'. -]{2,60}?) is\b`)
+	forceName        = regexp.MustCompile(`\b((?:[A-Z][\pL’'-]+|and|&|of)(?: (?:[A-Z][\pL’'-]+|and|&|of)){0,4} (?:Police|Constabulary))\b`)
 	publishedPattern = regexp.MustCompile(`(?i)\bpublished:?\s+(?:on\s+)?(\d{1,2}\s+[A-Z][a-z]{2,8}\s+20\d\d)\b`)
 )
-
-// describe fills in the force, cycle, layout and publication date, and
-// warns when nothing was found.
-func (p *parser) describe(text string) {
-	head := text
-	if len(head) > 200_000 {
-		head = head[:200_000]
-	}
-	if m := inspectionOf.FindStringSubmatch(head); m != nil {
-		p.out.Force = strings.TrimSpace(m[1])
-	} else if m := howGood.FindStringSubmatch(head); m != nil && p.out.Force == "" {
-		p.out.Force = strings.TrimSpace(m[1])
-	}
-	m := cyclePattern.FindStringSubmatch(head)
-	if m == nil {
-		m = cycleBefore.FindStringSubmatch(head)
-	}
-	if m != nil {
-		sep := "/"
-		if m[2] != "/" {
-			sep = "–" // multi-year cycles are written 2023–25
-		}
-		p.out.Cycle = m[1] + sep + m[3]
-	}
-	if m := publishedPattern.FindStringSubmatch(head); m != nil {
-		if t, err := time.Parse("2 January 2006", strings.Join(strings.Fields(m[1]), " ")); err == nil {
-			p.out.Published = model.DateOf(t)
-		} else if t, err := time.Parse("2 Jan 2006", strings.Join(strings.Fields(m[1]), " ")); err == nil {
-			p.out.Published = model.DateOf(t)
-		}
-	}
-	switch {
-	case p.question || p.out.Cycle == "2018/19" || p.out.Cycle == "2017/18":
-		p.out.Layout = Layout2018
-	case hasNumbered(p.ps) || strings.HasPrefix(p.out.Cycle, "2023") || strings.HasPrefix(p.out.Cycle, "2025"):
-		p.out.Layout = Layout2023
-	default:
-		p.out.Layout = Layout2021
-	}
-	if len(p.out.Findings) == 0 {
-		p.out.Warnings = append(p.out.Warnings, "No areas for improvement, causes of concern, recommendations or innovative practice were found. Check that this is the text of an inspection report.")
-	}
-	missing := 0
-	for _, f := range p.out.Findings {
-		if f.HasFlag(FlagWordingMissing) {
-			missing++
-		}
-	}
-	if missing > 0 {
-		p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d %s no wording in the text (the box came out empty). Copy the wording from the published report before you rely on %s.",
-			missing, plural(missing, "heading has", "headings have"), plural(missing, "it", "them")))
-	}
-}
-
-func hasNumbered(ps []para) bool {
-	for _, pa := range ps {
-		if k := keywordOf(pa.text); (k == kwAFI || k == kwCause) && number(pa.text) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

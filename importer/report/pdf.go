@@ -21,7 +21,8 @@ import (
 const MaxFileBytes = 64 << 20
 
 // ReadFile returns the text of a report file: a .txt file as it is, a .pdf
-// file with its text extracted. Other files are refused with a plain
+// file with its text extracted, a saved web page (.html, .htm) read through
+// an HTML parser. Other files are refused with a plain
 // message.
 func ReadFile(path string) (string, error) {
 	info, err := os.Stat(path)
@@ -54,8 +55,17 @@ func Decode(name string, b []byte) (string, error) {
 		return text, nil
 	case ext == ".pdf":
 		return "", fmt.Errorf("%s is named as a PDF but is not one", name)
+	case ext == ".html" || ext == ".htm" || ext == ".xhtml" || isHTML(b):
+		text, err := HTMLText(b)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+		if len(text) > MaxInputBytes {
+			return "", fmt.Errorf("%s holds more text than a report can (over %d MB)", name, MaxInputBytes>>20)
+		}
+		return text, nil
 	case ext == ".docx" || ext == ".doc" || ext == ".odt" || ext == ".xlsx" || bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		return "", fmt.Errorf("%s is a word-processor or spreadsheet file; save the report as plain text (.txt) or PDF, or copy its text and paste it", name)
+		return "", fmt.Errorf("%s is a word-processor or spreadsheet file; save the report as plain text (.txt), PDF or a web page (.html), or copy its text and paste it", name)
 	}
 	if len(b) > MaxInputBytes {
 		return "", fmt.Errorf("%s is %.1f MB, more than the %d MB a report's text can be", name, float64(len(b))/(1<<20), MaxInputBytes>>20)
@@ -214,8 +224,36 @@ func writePage(out *strings.Builder, texts []pdf.Text) {
 		}
 		var b strings.Builder
 		end := math.NaN()
+		runX, runN := math.NaN(), 0
 		for _, c := range l.chars {
-			if !math.IsNaN(end) && c.X-end > 0.2*math.Max(c.FontSize, 1) && !strings.HasSuffix(b.String(), " ") && c.S != " " {
+			size := math.Max(c.FontSize, 1)
+			gap := c.X - end
+			if c.W == 0 {
+				// The library gives no widths for some fonts (the CID
+				// fonts Chromium writes): every character of a run then
+				// has the run's position. A run is taken to reach at most
+				// one font size per character, so that only a real gap
+				// (a column, a table cell) makes a space: the words' own
+				// spaces are characters of the run.
+				if c.X == runX {
+					runN++
+					b.WriteString(c.S)
+					continue
+				}
+				gap = c.X - (runX + float64(runN)*size)
+				if math.IsNaN(runX) {
+					gap = 0
+				}
+				runX, runN = c.X, 1
+				if gap > 0.5*size && !strings.HasSuffix(b.String(), " ") && c.S != " " {
+					b.WriteString(" ")
+				}
+				b.WriteString(c.S)
+				end = math.NaN()
+				continue
+			}
+			runX, runN = math.NaN(), 0
+			if !math.IsNaN(end) && gap > 0.2*size && !strings.HasSuffix(b.String(), " ") && c.S != " " {
 				b.WriteString(" ")
 			}
 			b.WriteString(c.S)

@@ -33,3 +33,33 @@ func TestPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFProducers reads the Kent web page printed to PDF by two
+// producers, laid out as the inspectorate's PDFs are (see
+// testdata/pdf/make.sh): the same 21 findings as the seed text.
+func TestPDFProducers(t *testing.T) {
+	want := parseFile(t, filepath.Join("testdata", "kent-peel-2021-22.txt"))
+	for _, name := range []string{"kent-peel-2021-22.chromium.pdf", "kent-peel-2021-22.libreoffice.pdf"} {
+		t.Run(name, func(t *testing.T) {
+			text, err := ReadFile(filepath.Join("testdata", "pdf", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Parse(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Force != "Kent Police" || got.Cycle != "2021/22" {
+				t.Errorf("force, cycle = %q, %q", got.Force, got.Cycle)
+			}
+			if len(got.Findings) != len(want.Findings) {
+				t.Fatalf("%d findings, want %d", len(got.Findings), len(want.Findings))
+			}
+			for i, w := range want.Findings {
+				if d := sameFinding(got.Findings[i], w); d != "" {
+					t.Errorf("finding %d: %s", i+1, d)
+				}
+			}
+		})
+	}
+}

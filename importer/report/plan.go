@@ -58,6 +58,9 @@ func DefaultTitle(p *Parsed, source string) string {
 	if len(parts) > 0 {
 		return strings.Join(parts, " ")
 	}
+	if p.Title != "" {
+		return p.Title
+	}
 	base := strings.TrimSuffix(filepath.Base(source), filepath.Ext(source))
 	if base == "" || base == "." || source == PastedText {
 		return "Imported report"
@@ -74,7 +77,9 @@ const PastedText = "pasted text"
 func NewPlan(s model.Store, parsed *Parsed, source, reportTitle string) (*Plan, error) {
 	pl := &Plan{Source: source, Parsed: parsed}
 	for _, f := range parsed.Findings {
-		pl.Rows = append(pl.Rows, Row{Proposed: f, Include: true})
+		// A recommendation addressed to others is listed for the record
+		// but not ticked: the force does not own it.
+		pl.Rows = append(pl.Rows, Row{Proposed: f, Include: !f.NotForForce})
 	}
 	pl.Rows = cloneRows(pl.Rows)
 	if s == nil {
@@ -124,8 +129,11 @@ func matchReport(tx model.ReadTx, p *Parsed, source, title string) (model.Report
 		}
 	}
 	typ := model.OtherInspection
-	if p.Cycle != "" || strings.HasPrefix(p.Layout, "PEEL") && p.Force != "" {
+	switch {
+	case p.Cycle != "" || strings.HasPrefix(p.Layout, "PEEL") && p.Force != "":
 		typ = model.PEEL
+	case p.Layout == LayoutThematic:
+		typ = model.Thematic
 	}
 	if p.Force != "" && p.Cycle != "" {
 		for _, r := range reports {
@@ -137,9 +145,20 @@ func matchReport(tx model.ReadTx, p *Parsed, source, title string) (model.Report
 	return model.Report{Title: title, Force: p.Force, Type: typ, Cycle: p.Cycle, Published: p.Published}, nil
 }
 
+// foldCycle folds a cycle for comparison: "2021/22", "2021–22",
+// "2021-2022" are one cycle.
 func foldCycle(c string) string {
-	return strings.NewReplacer("–", "-", "—", "-", "/", "-", " ", "").Replace(c)
+	m := cycleParts.FindStringSubmatch(c)
+	if m == nil {
+		return strings.NewReplacer("–", "-", "—", "-", "/", "-", " ", "").Replace(c)
+	}
+	if n, ok := Cycle(m[1], m[2]); ok {
+		return n
+	}
+	return m[1] + "-" + m[2]
 }
+
+var cycleParts = regexp.MustCompile(`(20\d\d)\s*[/–—-]\s*(?:20)?(\d\d)`)
 
 // markDuplicates sets Duplicate (and clears Include) on rows whose wording
 // the report already has in the register.
@@ -263,13 +282,15 @@ func (pl *Plan) Apply(s model.Store, who string) (Result, error) {
 				continue
 			}
 			f := model.Finding{
-				ReportID:       report.ID,
-				Type:           row.Type,
-				Area:           strings.TrimSpace(row.Area),
-				Grade:          row.Grade,
-				Title:          strings.TrimSpace(row.Title),
-				Verbatim:       row.Text,
-				WordingMissing: row.HasFlag(FlagWordingMissing) && strings.TrimSpace(row.Text) == "",
+				ReportID: report.ID,
+				Type:     row.Type,
+				Area:     strings.TrimSpace(row.Area),
+				Grade:    row.Grade,
+				Title:    strings.TrimSpace(row.Title),
+				Verbatim: row.Text,
+				// Wording partly elided ("[...]") is kept, flagged, for the
+				// person to complete from the report.
+				WordingMissing: row.HasFlag(FlagWordingMissing),
 				Status:         model.AwaitingAllocation,
 			}
 			if row.Parent > 0 && row.Parent <= len(ids) && f.Type == model.Recommendation {

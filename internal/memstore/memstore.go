@@ -16,7 +16,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -109,11 +111,14 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// View runs fn over the state as it is now.
-func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) error {
+// View runs fn over the state as it is now. A panic in fn is a program
+// error, as it is in the file store: the contract says so, and a test of
+// the rules that panics should fail the same way on either store.
+func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer recoverProgramError(&err)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
@@ -123,11 +128,13 @@ func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) error 
 }
 
 // Update runs fn over a copy of the state, which becomes the state when fn
-// returns nil.
-func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx) error) error {
+// returns nil. When fn fails or panics the copy is dropped, so nothing it
+// wrote is kept.
+func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer recoverProgramError(&err)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -139,6 +146,16 @@ func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx)
 	}
 	s.state = work.st
 	return nil
+}
+
+// recoverProgramError turns a panic in a transaction's callback into a
+// model.ErrProgram error, with the details in the log; it must be deferred
+// directly. Memory holds no file to be damaged, so every panic is a bug.
+func recoverProgramError(err *error) {
+	if r := recover(); r != nil {
+		log.Printf("program error while using the register in memory: %v\n%s", r, debug.Stack())
+		*err = fmt.Errorf("%w (%v)", model.ErrProgram, r)
+	}
 }
 
 // records is model.RecordWriter over one state.
