@@ -92,7 +92,7 @@ func runList(env *Env) (err error) {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("reading the findings of %s: %w", s.Path(), err)
+		return fmt.Errorf("reading the findings of %s: %w", where(s), err)
 	}
 	if *format == "csv" {
 		w := csv.NewWriter(env.Stdout)
@@ -101,7 +101,7 @@ func runList(env *Env) (err error) {
 		return w.Error()
 	}
 	if len(rows) == 0 {
-		fmt.Fprintf(env.Stdout, "The register %s has no findings yet.\n", s.Path())
+		fmt.Fprintf(env.Stdout, "The register %s has no findings yet.\n", where(s))
 		return nil
 	}
 	return writeTable(env.Stdout, rows)
@@ -152,7 +152,11 @@ func runBackup(env *Env) (err error) {
 		return err
 	}
 	defer closeStore(s, &err)
-	path, err := s.Backup()
+	b, ok := s.(model.Backuper)
+	if !ok {
+		return fileOnly("backup")
+	}
+	path, err := b.Backup()
 	if err != nil {
 		return err
 	}
@@ -167,9 +171,12 @@ func runRestore(env *Env) error {
 	if err != nil {
 		return err
 	}
-	path, err := storage.ResolvePath(*db, env.Getenv)
+	path, isURL, err := locate(env, *db)
 	if err != nil {
 		return err
+	}
+	if isURL {
+		return fileOnly("restore")
 	}
 	if len(args) != 1 {
 		listBackups(env.Stderr, path)
@@ -217,11 +224,15 @@ func runCheck(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("check takes no arguments, got %q", args[0])
 	}
-	s, err := openStore(env, *db)
+	store, err := openStore(env, *db)
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer closeStore(store, &err)
+	s, ok := store.(model.FileStore)
+	if !ok {
+		return fileOnly("check")
+	}
 	problems, err := s.Check()
 	if err != nil {
 		return err

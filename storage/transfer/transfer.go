@@ -50,8 +50,21 @@ type Summary struct {
 
 // String says it in words.
 func (s Summary) String() string {
-	return fmt.Sprintf("%d reports, %d people, %d findings, %d milestones, %d progress updates, %d evidence records (%d attached files, %s), %d submissions and %d audit events",
-		s.Reports, s.People, s.Findings, s.Milestones, s.Updates, s.Evidence, s.Files, model.HumanSize(s.FileBytes), s.Submissions, s.AuditEvents)
+	return fmt.Sprintf("%s, %s, %s, %s, %s, %s (%s, %s), %s and %s",
+		count(s.Reports, "report"), count(s.People, "person"), count(s.Findings, "finding"), count(s.Milestones, "milestone"),
+		count(s.Updates, "progress update"), count(s.Evidence, "evidence record"), count(s.Files, "attached file"),
+		model.HumanSize(s.FileBytes), count(s.Submissions, "submission"), count(s.AuditEvents, "audit event"))
+}
+
+// count writes a number of things: "1 report", "3 reports", "16 people".
+func count(n int, thing string) string {
+	switch {
+	case n == 1:
+		return "1 " + thing
+	case thing == "person":
+		return fmt.Sprintf("%d people", n)
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // Copy copies everything src holds into dst, which must be empty: settings,
