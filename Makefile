@@ -127,6 +127,13 @@ bench-storage:
 	$(GO) test -tags ci -run '^$$' -bench 'OpenAndList' -benchtime 10x ./storage/
 	$(GO) test -tags ci -run '^$$' -bench 'SaveFinding|AppendUpdate' -benchtime 100x ./storage/
 
+# bench-postgres runs the same operations on the file and on a shared
+# register (the synthetic register copied into a throwaway PostgreSQL server
+# on this computer, about a minute per benchmark), side by side.
+.PHONY: bench-postgres
+bench-postgres: deps-test
+	$(GO) test -tags ci -run '^$$' -bench . -benchtime 20x ./storage/postgres/
+
 # --- Exports: benchmark against exceljs, and a LibreOffice check -----------
 # bench-export times the progress return of the 10,000-finding synthetic
 # register against a peer writing the same workbook with exceljs on Node.js
