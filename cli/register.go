@@ -101,7 +101,11 @@ func runList(env *Env) (err error) {
 		return w.Error()
 	}
 	if len(rows) == 0 {
-		fmt.Fprintf(env.Stdout, "The register %s has no findings yet.\n", where(s))
+		if _, file := s.(model.FileStore); file {
+			fmt.Fprintf(env.Stdout, "The register %s has no findings yet.\n", where(s))
+		} else {
+			fmt.Fprintf(env.Stdout, "%s has no findings yet.\n", upperFirst(where(s)))
+		}
 		return nil
 	}
 	return writeTable(env.Stdout, rows)

@@ -111,3 +111,11 @@ func closeStore(s model.Store, err *error) {
 		*err = fmt.Errorf("%w", cerr)
 	}
 }
+
+// upperFirst starts a sentence with a capital.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
