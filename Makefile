@@ -117,6 +117,21 @@ fuzz:
 	  $(GO) test -tags ci -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s $$pkg || exit 1; \
 	done
 
+# ---- Faults ----------------------------------------------------------------
+# faults runs the fault campaign: FAULT_TRIALS writers killed mid-save, one-bit
+# flips inside stored records and registers cut short; spoilt header pages; a
+# full disk and read-only media on small filesystems it mounts (it says why it
+# skips them where it may not mount); and the zip bombs and bad cells of a
+# return. It prints a table: trials, detected (reported in words), undetected,
+# lost (acknowledged changes lost), panics, and messages with internal text.
+# A few minutes; not part of make test, which runs a short version
+# (internal/faults TestShortCampaign).
+FAULT_TRIALS ?= 100
+FAULT_SEED   ?= 11
+.PHONY: faults
+faults:
+	$(GO) run ./internal/faults/campaign -trials $(FAULT_TRIALS) -seed $(FAULT_SEED)
+
 # ---- Storage ---------------------------------------------------------------
 # bench-storage measures the register file on the synthetic register (10,000
 # findings, 50,000 milestones, 200,000 updates, 20,000 evidence references),
@@ -140,10 +155,13 @@ bench-postgres: deps-test
 # (npm installs it into bench/ on first use), and prints both times, peak
 # memory and the ratio. verify-xlsx has LibreOffice open the sample's Q3
 # 2025/26 return and a briefing and convert them to PDF (and PNG pages to
-# look at) in bench/out/verify; it installs libreoffice-calc-nogui,
-# poppler-utils and the fonts metric-compatible with Arial and Calibri
-# (without them LibreOffice lays text out wider than Excel does) when
-# missing. Both are slow, so neither is part of make test.
+# look at) in bench/out/verify, reports the smallest printed text of each
+# sheet (failing under 8 points), checks list --format csv in LibreOffice
+# and has msoffcrypto-tool decrypt a password-protected return; it installs
+# libreoffice-calc-nogui, poppler-utils, python3-msoffcrypto-tool and the
+# fonts metric-compatible with Arial and Calibri (without them LibreOffice
+# lays text out wider than Excel does) when missing. Both are slow, so
+# neither is part of make test.
 .PHONY: bench-export verify-xlsx deps-node
 bench-export:
 	$(call apt_ensure,time)
@@ -154,7 +172,7 @@ deps-node:
 	$(call apt_ensure,nodejs npm)
 
 verify-xlsx:
-	$(call apt_ensure,libreoffice-calc-nogui poppler-utils fonts-liberation fonts-crosextra-carlito)
+	$(call apt_ensure,libreoffice-calc-nogui poppler-utils fonts-liberation fonts-crosextra-carlito python3-msoffcrypto-tool)
 	bench/verify-xlsx.sh
 
 # ---- GUI: screenshots and benchmarks ---------------------------------------

@@ -71,7 +71,9 @@ func runGUI() {
 				if err != nil {
 					_ = store.Close()
 					showOpenProblem(w, path, err, open)
+					return
 				}
+				showOpenNotes(w, store)
 			})
 		}()
 	}
@@ -159,23 +161,37 @@ func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 	w.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(640, 300), panel)))
 }
 
+// newestBackup is the backup to offer for a damaged register: the newest
+// that checks clean (a "before restore" copy only when nothing else does,
+// since it may be this same damaged file).
 func newestBackup(path string) (storage.BackupInfo, bool) {
 	if path == "" {
 		return storage.BackupInfo{}, false
 	}
-	bs, err := storage.ListBackups(path)
-	if err != nil {
-		return storage.BackupInfo{}, false
+	return storage.NewestCleanBackup(path)
+}
+
+// showOpenNotes says what went wrong on opening without stopping it: the
+// register is read-only here, or the day's backup could not be written.
+// The register stays open behind the note.
+func showOpenNotes(w fyne.Window, store *storage.Store) {
+	var notes []string
+	if store.ReadOnly() {
+		notes = append(notes, upperFirst(store.ReadOnlyNotice())+".")
 	}
-	// A "before restore" copy is whatever was in place when a backup was
-	// last restored, which may be this same damaged file: offer the newest
-	// real backup instead.
-	for _, b := range bs {
-		if b.Kind != storage.KindBeforeRestore {
-			return b, true
-		}
+	for _, n := range store.Warnings() {
+		notes = append(notes, upperFirst(n))
 	}
-	return storage.BackupInfo{}, false
+	if len(notes) > 0 {
+		dialog.ShowInformation("Opened, with a warning", strings.Join(notes, "\n\n"), w)
+	}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // onRestore puts backup b in place of the damaged file, after a warning,

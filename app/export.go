@@ -144,7 +144,7 @@ func (s *exportScreen) refresh() {
 		if settings, err = tx.Settings(); err != nil {
 			return err
 		}
-		leads, err = export.ChiefOfficers(tx)
+		leads, err = model.ChiefOfficers(tx)
 		return err
 	})
 	if err != nil {
@@ -347,13 +347,22 @@ func (s *exportScreen) start(c choices, replace bool) {
 	var w *export.Workbook
 	var saved export.Saved
 	s.u.background(func() error {
-		var err error
+		briefing := export.BriefingOptions{AsAt: c.asAt, LeadID: c.lead.ID, Marking: c.marking, Now: now, Progress: step}
+		ret := export.ReturnOptions{Period: c.quarter, AsAt: c.asAt, Marking: c.marking, Now: now, Progress: step}
+		asAt := ret.AsAtDate()
 		if c.briefing {
-			w, err = export.BuildBriefing(store, export.BriefingOptions{AsAt: c.asAt, LeadID: c.lead.ID,
-				Marking: c.marking, Now: now, Progress: step})
+			asAt = briefing.AsAtDate()
+		}
+		step("Reading the register as at " + asAt.String())
+		var src export.Source
+		err := store.View(context.Background(), func(tx model.ReadTx) (err error) { src, err = export.ReadSource(tx, asAt); return })
+		if err != nil {
+			return err
+		}
+		if c.briefing {
+			w, err = export.BuildBriefing(src, briefing)
 		} else {
-			w, err = export.BuildReturn(store, export.ReturnOptions{Period: c.quarter, AsAt: c.asAt,
-				Marking: c.marking, Now: now, Progress: step})
+			w, err = export.BuildReturn(src, ret)
 		}
 		if err != nil {
 			return err

@@ -14,6 +14,11 @@
 #    Peak memory is each process's maximum resident set, from /usr/bin/time.
 #    Ours includes the register file, which bbolt maps into memory; the Go
 #    benchmark also reports the Go runtime's own peak (peak-heap-MB).
+# 3. Growth: the same return of synthetic registers of 1,000, 10,000 and
+#    50,000 findings (made on first use and cached in the temporary folder;
+#    the largest takes several minutes and about 2.5 GB), in process and as
+#    whole runs of the command line, with time and peak memory at each
+#    size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -65,3 +70,29 @@ printf 'exceljs / ours, whole run against workbook only: %.1fx\n' "$(calc "$p_ow
 printf 'exceljs / ours, workbook only against workbook only: %.1fx\n' "$(calc "$p_own / $go_write")"
 echo "Goals: ours under 1.5 s, at least 3x faster than exceljs, under 200 MB."
 echo "Files: $out/ours.xlsx and $out/exceljs.xlsx"
+
+echo
+echo "== Growth: the same return of registers of 1,000, 10,000 and 50,000 findings"
+go test -tags ci -run '^$' -bench '^BenchmarkReturnSizes$' -benchtime 1x -timeout 60m ./export | tee "$out/go-sizes.txt"
+printf '%-9s %8s %14s %14s %16s %14s\n' "findings" "rows" "whole run (s)" "peak RSS (MB)" "in process (s)" "Go heap (MB)"
+for n in 1000 10000 50000; do
+  m=$((n * 5)); u=$((n * 20)); e=$((n * 2))
+  db=$(ls -t "${TMPDIR:-/tmp}"/improvement-tracker-synthetic/register-g*-"$n-$m-$u-$e".db | head -1)
+  cp "$db" "$out/register-$n.db"
+  run=("$out/improvement-tracker" export return --db "$out/register-$n.db" --quarter "Q3 2025/26"
+    --marking OFFICIAL-SENSITIVE --out "$out/ours-$n.xlsx" --force)
+  "${run[@]}" >/dev/null # makes the day's backup; not timed
+  : >"$out/size.txt"
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f '%e %U %S %M' -o "$out/time.txt" "${run[@]}" >/dev/null
+    cat "$out/time.txt" >>"$out/size.txt"
+  done
+  read -r s_wall _ _ s_kb < <(sort -n "$out/size.txt" | head -1)
+  line=$(grep "BenchmarkReturnSizes/$n-" "$out/go-sizes.txt" || true)
+  g_op=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($(i+1) == "ns/op") printf "%.2f", $i / 1e9}')
+  g_heap=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($(i+1) == "peak-heap-MB") print $i}')
+  g_rows=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($(i+1) == "rows") print $i}')
+  printf '%-9s %8s %14.2f %14.0f %16s %14s\n' "$n" "$g_rows" "$s_wall" "$(calc "$s_kb / 1024")" "$g_op" "$g_heap"
+  rm -f "$out/register-$n.db"
+done
+echo "(best of $RUNS whole runs; in process: one build and write after the register is open)"

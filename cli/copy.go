@@ -65,12 +65,12 @@ func runCopy(env *Env) (err error) {
 		}
 	}
 
-	src, err := openAt(srcLoc, srcURL, storage.Options{NoBackup: true})
+	src, err := openAt(env, srcLoc, srcURL, storage.Options{NoBackup: true})
 	if err != nil {
 		return err
 	}
 	defer closeStore(src, &err)
-	dst, err := openAt(dstLoc, dstURL, storage.Options{NoBackup: true})
+	dst, err := openAt(env, dstLoc, dstURL, storage.Options{NoBackup: true})
 	if err != nil {
 		return err
 	}

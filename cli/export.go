@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"improvementtracker/export"
 	"improvementtracker/model"
+	"improvementtracker/storage"
 )
 
 func init() {
@@ -122,7 +125,12 @@ func (x *exportFlags) save(env *Env, s model.Store, w *export.Workbook, password
 	path := *x.out
 	if path == "" {
 		path = w.DefaultFileName()
+	} else if info, err := os.Stat(path); (err == nil && info.IsDir()) || strings.HasSuffix(path, string(os.PathSeparator)) {
+		// --out FOLDER: the suggested name, in that folder.
+		path = filepath.Join(path, w.DefaultFileName())
 	}
+	// A copy killed half way leaves its temporary file beside the output.
+	storage.CleanTempFiles(filepath.Dir(path))
 	saved, err := w.Save(path, export.SaveOptions{Password: password, Replace: *x.force})
 	if errors.Is(err, export.ErrExists) {
 		return fmt.Errorf("%s already exists; give --force to replace it, or --out another name", path)
@@ -151,6 +159,54 @@ func (x *exportFlags) save(env *Env, s model.Store, w *export.Workbook, password
 	return nil
 }
 
+// exportKind is what one export command adds to the steps both share.
+type exportKind struct {
+	// asAt is the date the workbook speaks for, given the date typed
+	// (zero when none) and the clock.
+	asAt func(typed model.Date, now time.Time) model.Date
+	// lookUp, when set, reads what the command needs besides the source,
+	// in the same transaction.
+	lookUp func(tx model.ReadTx) error
+	build  func(src export.Source, asAt model.Date, marking model.Marking, now time.Time) (*export.Workbook, error)
+}
+
+// export does what both export commands do once their own flags are read:
+// open the register, settle the shared flags, read the register as at the
+// workbook's date, build the workbook, then save and record it.
+func (x *exportFlags) export(env *Env, kind exportKind) (err error) {
+	s, err := openExisting(env, *x.db)
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	typed, marking, password, err := x.settle(env, s)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	asAt := kind.asAt(typed, now)
+	var src export.Source
+	err = s.View(context.Background(), func(tx model.ReadTx) error {
+		if kind.lookUp != nil {
+			if err := kind.lookUp(tx); err != nil {
+				return err
+			}
+		}
+		var err error
+		src, err = export.ReadSource(tx, asAt)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	w, err := kind.build(src, asAt, marking, now)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return x.save(env, s, w, password)
+}
+
 func runExportReturn(env *Env) (err error) {
 	fs := newFlags(env, commands["export return"])
 	quarter := fs.String("quarter", "", "the financial quarter, like \"Q3 2025/26\"")
@@ -170,21 +226,17 @@ func runExportReturn(env *Env) (err error) {
 	if err != nil {
 		return usageError("--quarter: %s", err)
 	}
-	s, err := openStore(env, *x.db)
-	if err != nil {
-		return err
-	}
-	defer closeStore(s, &err)
-	asAt, marking, password, err := x.settle(env, s)
-	if err != nil {
-		return err
-	}
-	w, err := export.BuildReturn(s, export.ReturnOptions{Period: q, AsAt: asAt, Marking: marking})
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	return x.save(env, s, w, password)
+	opts := export.ReturnOptions{Period: q}
+	return x.export(env, exportKind{
+		asAt: func(typed model.Date, _ time.Time) model.Date {
+			opts.AsAt = typed
+			return opts.AsAtDate()
+		},
+		build: func(src export.Source, _ model.Date, marking model.Marking, now time.Time) (*export.Workbook, error) {
+			opts.Marking, opts.Now = marking, now
+			return export.BuildReturn(src, opts)
+		},
+	})
 }
 
 func runExportBriefing(env *Env) (err error) {
@@ -198,33 +250,32 @@ func runExportBriefing(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("export briefing takes no arguments, got %q", args[0])
 	}
-	s, err := openStore(env, *x.db)
-	if err != nil {
-		return err
+	var opts export.BriefingOptions
+	kind := exportKind{
+		asAt: func(typed model.Date, now time.Time) model.Date {
+			opts.AsAt, opts.Now = typed, now
+			return opts.AsAtDate()
+		},
+		build: func(src export.Source, _ model.Date, marking model.Marking, now time.Time) (*export.Workbook, error) {
+			opts.Marking, opts.Now = marking, now
+			return export.BuildBriefing(src, opts)
+		},
 	}
-	defer closeStore(s, &err)
-	asAt, marking, password, err := x.settle(env, s)
-	if err != nil {
-		return err
-	}
-	var leadID model.ID
 	if strings.TrimSpace(*lead) != "" {
-		var leads []model.Person
-		if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { leads, err = export.ChiefOfficers(tx); return }); err != nil {
-			return err
+		kind.lookUp = func(tx model.ReadTx) error {
+			leads, err := model.ChiefOfficers(tx)
+			if err != nil {
+				return err
+			}
+			p, err := model.FindLead(leads, *lead)
+			if err != nil {
+				return usageError("--lead: %s", err)
+			}
+			opts.LeadID = p.ID
+			return nil
 		}
-		p, err := export.FindLead(leads, *lead)
-		if err != nil {
-			return usageError("--lead: %s", err)
-		}
-		leadID = p.ID
 	}
-	w, err := export.BuildBriefing(s, export.BriefingOptions{AsAt: asAt, LeadID: leadID, Marking: marking})
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	return x.save(env, s, w, password)
+	return x.export(env, kind)
 }
 
 func runSubmissions(env *Env) (err error) {
@@ -237,7 +288,7 @@ func runSubmissions(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("submissions takes no arguments, got %q", args[0])
 	}
-	s, err := openStore(env, *db)
+	s, err := openExisting(env, *db)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -109,7 +110,12 @@ func TestImportReturn(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		w, err := export.BuildReturn(s, export.ReturnOptions{Period: model.Quarter{StartYear: 2026, Q: 3}})
+		opts := export.ReturnOptions{Period: model.Quarter{StartYear: 2026, Q: 3}, Now: s.Now()}
+		var src export.Source
+		if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { src, err = export.ReadSource(tx, opts.AsAtDate()); return }); err != nil {
+			t.Fatal(err)
+		}
+		w, err := export.BuildReturn(src, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"improvementtracker/export"
 	"improvementtracker/model"
 	"improvementtracker/storage"
 )
@@ -30,8 +32,8 @@ func init() {
 	})
 	register(&Command{
 		Name:  "restore",
-		Usage: "restore FILE [--db PATH]",
-		Short: "Replace the register with a backup, keeping the current file in the backups folder first",
+		Usage: "restore FILE [--db PATH] [--force]",
+		Short: "Replace the register with a backup, keeping the current file in the backups folder first; with no FILE, list the backups and check each",
 		Run:   runRestore,
 	})
 	register(&Command{
@@ -59,7 +61,7 @@ func runList(env *Env) (err error) {
 	if *format != "table" && *format != "csv" {
 		return usageError("--format must be table or csv, not %q", *format)
 	}
-	s, err := openStore(env, *db)
+	s, err := openExisting(env, *db)
 	if err != nil {
 		return err
 	}
@@ -95,10 +97,7 @@ func runList(env *Env) (err error) {
 		return fmt.Errorf("reading the findings of %s: %w", where(s), err)
 	}
 	if *format == "csv" {
-		w := csv.NewWriter(env.Stdout)
-		_ = w.Write(listHeader)
-		_ = w.WriteAll(rows) // WriteAll flushes
-		return w.Error()
+		return writeCSV(env.Stdout, rows)
 	}
 	if len(rows) == 0 {
 		if _, file := s.(model.FileStore); file {
@@ -109,6 +108,26 @@ func runList(env *Env) (err error) {
 		return nil
 	}
 	return writeTable(env.Stdout, rows)
+}
+
+// writeCSV writes the list as CSV for a spreadsheet: a byte-order mark so
+// that Excel reads it as UTF-8, and every cell that a spreadsheet could
+// take for a formula neutralised as the workbooks' cells are.
+func writeCSV(out io.Writer, rows [][]string) error {
+	if _, err := io.WriteString(out, export.CSVByteOrderMark); err != nil {
+		return err
+	}
+	w := csv.NewWriter(out)
+	_ = w.Write(listHeader)
+	for _, row := range rows {
+		cells := make([]string, len(row))
+		for i, c := range row {
+			cells[i] = export.CSVCell(c)
+		}
+		_ = w.Write(cells)
+	}
+	w.Flush()
+	return w.Error()
 }
 
 // Column widths for the text table: long areas and titles are cut with an
@@ -151,16 +170,15 @@ func runBackup(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("backup takes no arguments, got %q", args[0])
 	}
-	s, err := openStoreWith(env, *db, storage.Options{NoBackup: true})
+	if _, isURL, _ := locate(env, *db); isURL {
+		return fileOnly("backup")
+	}
+	s, err := openFileWith(env, *db, storage.Options{NoBackup: true, MustExist: true})
 	if err != nil {
 		return err
 	}
 	defer closeStore(s, &err)
-	b, ok := s.(model.Backuper)
-	if !ok {
-		return fileOnly("backup")
-	}
-	path, err := b.Backup()
+	path, err := s.Backup()
 	if err != nil {
 		return err
 	}
@@ -171,6 +189,7 @@ func runBackup(env *Env) (err error) {
 func runRestore(env *Env) error {
 	fs := newFlags(env, commands["restore"])
 	db := dbFlag(fs)
+	force := fs.Bool("force", false, "restore the backup even if it fails its check (when no backup checks clean)")
 	args, err := parse(fs, env.Args)
 	if err != nil {
 		return err
@@ -190,7 +209,7 @@ func runRestore(env *Env) error {
 	if err != nil {
 		return err
 	}
-	if err := storage.Restore(path, backup, time.Now()); err != nil {
+	if err := storage.RestoreWith(path, backup, time.Now(), *force); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Restored %s from %s.\n", path, backup)
@@ -205,7 +224,8 @@ func runRestore(env *Env) error {
 	return nil
 }
 
-// listBackups prints the backups there are to restore, newest first.
+// listBackups prints the backups there are to restore, newest first, each
+// with the result of its check, so that a damaged one is not chosen.
 func listBackups(w io.Writer, dbPath string) {
 	all, err := storage.ListBackups(dbPath)
 	if err != nil || len(all) == 0 {
@@ -214,7 +234,13 @@ func listBackups(w io.Writer, dbPath string) {
 	}
 	fmt.Fprintf(w, "Backups of %s, newest first:\n", dbPath)
 	for _, b := range all {
-		fmt.Fprintf(w, "  %s  (%s, %s)\n", b.Path, b.Kind, b.Time.Format("02/01/2006 15:04"))
+		verdict := "checks clean"
+		if groups, err := storage.CheckFile(b.Path); err != nil {
+			verdict = "cannot be checked: " + err.Error()
+		} else if len(groups) > 0 {
+			verdict = "DAMAGED: " + storage.Flatten(groups)[0]
+		}
+		fmt.Fprintf(w, "  %s  (%s, %s): %s\n", b.Path, b.Kind, b.Time.Format("02/01/2006 15:04"), verdict)
 	}
 }
 
@@ -228,32 +254,52 @@ func runCheck(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("check takes no arguments, got %q", args[0])
 	}
-	store, err := openStore(env, *db)
-	if err != nil {
-		return err
-	}
-	defer closeStore(store, &err)
-	s, ok := store.(model.FileStore)
-	if !ok {
+	if _, isURL, _ := locate(env, *db); isURL {
 		return fileOnly("check")
 	}
-	problems, err := s.Check()
+	s, err := openFileWith(env, *db, storage.Options{MustExist: true})
+	if errors.Is(err, model.ErrDamaged) {
+		// The file will not open: check it as a closed file, so that
+		// everything wrong with it is listed, not only the first thing.
+		if path, perr := storage.ResolvePath(*db, env.Getenv); perr == nil {
+			if groups, cerr := storage.CheckFile(path); cerr == nil {
+				printGroups(env.Stdout, groups)
+			}
+		}
+	}
 	if err != nil {
 		return err
 	}
-	if len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintf(env.Stdout, "problem: %s\n", p)
-		}
-		return fmt.Errorf("%s has %d problem(s); restore a backup (see \"improvement-tracker restore\") or keep the file for inspection", s.Path(), len(problems))
+	defer closeStore(s, &err)
+	groups, err := s.CheckReport()
+	if err != nil {
+		return err
 	}
-	var nf, nu int
+	if n := printGroups(env.Stdout, groups); n > 0 {
+		return fmt.Errorf("%s has %d problem(s); restore a backup that checks clean (\"improvement-tracker restore\" lists them) or keep the file for inspection", s.Path(), n)
+	}
+	var nf, nu, ne int
 	_ = s.View(context.Background(), func(tx model.ReadTx) error {
 		fs, _ := tx.Findings()
 		us, _ := tx.Updates(0)
-		nf, nu = len(fs), len(us)
+		es, _ := tx.Audit(0)
+		nf, nu, ne = len(fs), len(us), len(es)
 		return nil
 	})
-	fmt.Fprintf(env.Stdout, "%s is sound: %d findings, %d progress updates, no problems found.\n", s.Path(), nf, nu)
+	fmt.Fprintf(env.Stdout, "%s is sound: %d findings, %d progress updates and %d history entries read and checked, no problems found.\n", s.Path(), nf, nu, ne)
 	return nil
+}
+
+// printGroups prints check's problems under their groups' titles and
+// returns how many there are.
+func printGroups(w io.Writer, groups []storage.ProblemGroup) int {
+	n := 0
+	for _, g := range groups {
+		fmt.Fprintf(w, "%s:\n", g.Title)
+		for _, p := range g.Problems {
+			fmt.Fprintf(w, "  - %s\n", p)
+		}
+		n += len(g.Problems)
+	}
+	return n
 }

@@ -13,9 +13,26 @@ import (
 	"improvementtracker/storage/postgres"
 )
 
-// dbFlag adds the --db option every command takes.
+// dbFlag adds the --db option every command takes. An empty --db is a
+// mistake (a shell variable that was not set), not a request for the
+// default register: it is refused.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", "", "the register: a file, or a shared register's address postgres://… (default: $"+storage.EnvDB+", else the app's data folder)")
+	v := &dbValue{}
+	fs.Var(v, "db", "the register: a file, or a shared register's address postgres://… (default: $"+storage.EnvDB+", else the app's data folder)")
+	return &v.path
+}
+
+// dbValue is the --db option's value.
+type dbValue struct{ path string }
+
+func (v *dbValue) String() string { return v.path }
+
+func (v *dbValue) Set(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("--db was given no file: give the register file's path (or a shared register's address), or leave --db out to use the default register")
+	}
+	v.path = s
+	return nil
 }
 
 // locate decides which register to use: the --db value, then
@@ -34,44 +51,92 @@ func locate(env *Env, db string) (loc string, isURL bool, err error) {
 }
 
 // openStore finds the register (--db, then IMPROVEMENT_TRACKER_DB, then the
-// default location) and opens it: a file, or a shared register on a
-// PostgreSQL server. Its errors already say, in words, which register and
-// what went wrong: locked by a window, damaged (with the backups to
-// restore), from a newer version, or a server that cannot be reached or
-// refuses the login.
+// default location) and opens it: a file, created when there is none, or
+// a shared register on a PostgreSQL server. Its errors already say, in
+// words, which register and what went wrong: locked by a window, damaged
+// (with the backup to restore), from a newer version, or a server that
+// cannot be reached or refuses the login.
 func openStore(env *Env, db string) (model.Store, error) {
 	return openStoreWith(env, db, storage.Options{})
 }
 
-// openStoreWith is openStore with the file's options, for commands that
-// must not make the daily backup (backup makes its own).
+// openExisting is openStore for commands that only read (or write to a
+// register that must already be there): a path with no register is
+// refused, so that a mistyped --db never quietly gives an empty register.
+// (A shared register is never created by opening it.)
+func openExisting(env *Env, db string) (model.Store, error) {
+	return openStoreWith(env, db, storage.Options{MustExist: true})
+}
+
+// openStoreWith is openStore with the file's options.
 func openStoreWith(env *Env, db string, opts storage.Options) (model.Store, error) {
 	loc, isURL, err := locate(env, db)
 	if err != nil {
 		return nil, err
 	}
-	return openAt(loc, isURL, opts)
-}
-
-// openAt opens the register at a location locate gave.
-func openAt(loc string, isURL bool, opts storage.Options) (model.Store, error) {
 	if isURL {
-		s, err := postgres.Open(context.Background(), loc, postgres.Options{Now: opts.Now})
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
+		return openServer(loc, opts)
 	}
-	s, err := storage.Open(loc, opts)
+	s, err := openFileAt(env, loc, opts)
 	if err != nil {
 		return nil, err // not a nil *Store inside the interface
 	}
 	return s, nil
 }
 
+// openFileWith opens a register file, for the commands that work on files
+// only (backup, check); a shared register's address is refused by
+// storage.ResolvePath.
+func openFileWith(env *Env, db string, opts storage.Options) (*storage.Store, error) {
+	path, err := storage.ResolvePath(db, env.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return openFileAt(env, path, opts)
+}
+
+// openFileAt opens the register file at path. What went wrong on opening
+// without stopping it (a daily backup that could not be written, a
+// register opened for reading only) is said on stderr, one line each.
+func openFileAt(env *Env, path string, opts storage.Options) (*storage.Store, error) {
+	s, err := storage.Open(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if s.ReadOnly() {
+		fmt.Fprintf(env.Stderr, "Note: %s.\n", s.ReadOnlyNotice())
+	}
+	for _, w := range s.Warnings() {
+		fmt.Fprintf(env.Stderr, "Warning: %s\n", w)
+	}
+	return s, nil
+}
+
+// openServer opens a shared register; of the file's options only the
+// clock applies.
+func openServer(url string, opts storage.Options) (model.Store, error) {
+	s, err := postgres.Open(context.Background(), url, postgres.Options{Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// openAt opens the register at a location that names both ends of a copy.
+func openAt(env *Env, loc string, isURL bool, opts storage.Options) (model.Store, error) {
+	if isURL {
+		return openServer(loc, opts)
+	}
+	s, err := openFileAt(env, loc, opts)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // openIfThere opens the register for a dry run, which reads a register to
 // compare with and never creates one: a file that does not exist gives a
-// nil store. A shared register is never created by opening it.
+// nil store.
 func openIfThere(env *Env, db string) (model.Store, string, error) {
 	loc, isURL, err := locate(env, db)
 	if err != nil {
@@ -82,7 +147,7 @@ func openIfThere(env *Env, db string) (model.Store, string, error) {
 			return nil, loc, nil
 		}
 	}
-	s, err := openAt(loc, isURL, storage.Options{NoBackup: true})
+	s, err := openAt(env, loc, isURL, storage.Options{NoBackup: true})
 	return s, loc, err
 }
 
@@ -104,18 +169,18 @@ func fileOnly(what string) error {
 	return errors.New(what + " works on a register file; a shared register on a PostgreSQL server is backed up, restored and checked by the server's own tools (for example pg_dump), which the force's IT runs")
 }
 
-// closeStore closes s, reporting a failure to close only when the command
-// itself succeeded.
-func closeStore(s model.Store, err *error) {
-	if cerr := s.Close(); cerr != nil && *err == nil {
-		*err = fmt.Errorf("%w", cerr)
-	}
-}
-
 // upperFirst starts a sentence with a capital.
 func upperFirst(s string) string {
 	if s == "" {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// closeStore closes s, reporting a failure to close only when the command
+// itself succeeded.
+func closeStore(s model.Store, err *error) {
+	if cerr := s.Close(); cerr != nil && *err == nil {
+		*err = fmt.Errorf("%w", cerr)
+	}
 }

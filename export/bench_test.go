@@ -1,12 +1,14 @@
 package export
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"io"
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,7 +43,7 @@ func BenchmarkReturn10k(b *testing.B) {
 	debug.FreeOSMemory()
 	peak := sampleMemory()
 	for b.Loop() {
-		w, err := BuildReturn(s, opts)
+		w, err := readAndBuild(s, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -62,7 +64,7 @@ func BenchmarkReturn10k(b *testing.B) {
 	}
 	b.StopTimer()
 	opts.record = &recording{}
-	w, err := BuildReturn(s, opts)
+	w, err := readAndBuild(s, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -78,6 +80,48 @@ func BenchmarkReturn10k(b *testing.B) {
 	}
 	if err := os.WriteFile(*peerOut, data, 0o600); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// readAndBuild reads the register as at the return's date and builds it,
+// as the command line does.
+func readAndBuild(s model.Store, opts ReturnOptions) (*Workbook, error) {
+	opts.Now = s.Now()
+	var src Source
+	if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { src, err = ReadSource(tx, opts.AsAtDate()); return }); err != nil {
+		return nil, err
+	}
+	return BuildReturn(src, opts)
+}
+
+// BenchmarkReturnSizes builds and writes the Q3 2025/26 return of
+// synthetic registers of 1,000, 10,000 and 50,000 findings (made on first
+// use and cached, the largest in several minutes), so that the cost of a
+// growing register is seen: time per return and the Go runtime's peak.
+func BenchmarkReturnSizes(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 50_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			s := synthetic.OpenSize(b, synthetic.Scaled(n))
+			opts := ReturnOptions{Period: model.Quarter{StartYear: 2025, Q: 3}, Marking: model.Marking{Classification: model.OfficialSensitive}}
+			debug.FreeOSMemory()
+			peak := sampleMemory()
+			var rows int
+			for b.Loop() {
+				w, err := readAndBuild(s, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := w.Write(io.Discard, ""); err != nil {
+					b.Fatal(err)
+				}
+				rows = len(w.rows)
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(rows), "rows")
+			b.ReportMetric(float64(peak()>>20), "peak-heap-MB")
+		})
 	}
 }
 

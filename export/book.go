@@ -1,11 +1,8 @@
 package export
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,6 +50,7 @@ type book struct {
 
 	styles struct {
 		marking, title, caption, header, text, wrap, date, number    int
+		captionWrap, boldWrap                                        int
 		quoted, quotedWrap, bold, sectionHead, total, totalNum, note int
 		// none is the italic line an empty table shows; numberMid a
 		// number centred in its cell, so that it does not run into the
@@ -62,6 +60,13 @@ type book struct {
 		ragFill                   map[model.RAG]int
 	}
 	tables int
+
+	// hfSize is the size, in points, of the header and footer's side
+	// text.
+	hfSize int
+	// used is the bottom-right cell written on each sheet written cell by
+	// cell, for the range the sheet declares.
+	used map[string][2]int
 
 	// rec, when set, records the workbook for the export benchmark.
 	rec        *recording
@@ -79,8 +84,8 @@ var ragColours = map[model.RAG][2]string{
 }
 
 func newBook(marking model.Marking, header, period string, warn *warnings) (*book, error) {
-	b := &book{f: excelize.NewFile(), marking: marking, header: header, period: period, warn: warn}
-	b.f.ZipWriter = fastZip
+	b := &book{f: excelize.NewFile(), marking: marking, header: header, period: period, warn: warn, used: map[string][2]int{}, hfSize: 9}
+	b.f.ZipWriter = newOrderedZip
 	if err := b.makeStyles(); err != nil {
 		_ = b.f.Close()
 		return nil, err
@@ -107,6 +112,7 @@ func (b *book) makeStyles() error {
 		{&b.styles.marking, "marking", excelize.Style{Font: font(true, 12, "000000"), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
 		{&b.styles.title, "title", excelize.Style{Font: font(true, 14, "1F3864")}},
 		{&b.styles.caption, "caption", excelize.Style{Font: font(false, 10, "404040"), Alignment: &excelize.Alignment{Vertical: "top", WrapText: false}}},
+		{&b.styles.captionWrap, "captionWrap", excelize.Style{Font: font(false, 10, "404040"), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 		{&b.styles.header, "header", excelize.Style{Font: font(true, 10, "FFFFFF"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3864"}},
 			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: thin}},
 		{&b.styles.text, "text", excelize.Style{Font: font(false, 10, ""), Alignment: top}},
@@ -115,6 +121,7 @@ func (b *book) makeStyles() error {
 		{&b.styles.number, "number", excelize.Style{Font: font(false, 10, ""), Alignment: top, NumFmt: 1}},
 		{&b.styles.quoted, "quoted", excelize.Style{Font: font(false, 10, ""), Alignment: top, NumFmt: 49}},
 		{&b.styles.quotedWrap, "quotedWrap", excelize.Style{Font: font(false, 10, ""), Alignment: wrapTop, NumFmt: 49}},
+		{&b.styles.boldWrap, "boldWrap", excelize.Style{Font: font(true, 10, ""), Alignment: wrapTop}},
 		{&b.styles.bold, "bold", excelize.Style{Font: font(true, 10, ""), Alignment: top}},
 		{&b.styles.sectionHead, "sectionHead", excelize.Style{Font: font(true, 12, "1F3864"), Border: []excelize.Border{{Type: "bottom", Color: "1F3864", Style: 2}}}},
 		{&b.styles.total, "total", excelize.Style{Font: font(true, 10, ""), Border: []excelize.Border{{Type: "top", Color: "000000", Style: 1}}}},
@@ -147,7 +154,10 @@ func (b *book) makeStyles() error {
 	}
 	b.styles.rag = map[model.RAG]int{}
 	b.styles.ragFill = map[model.RAG]int{}
-	for rag, c := range ragColours {
+	// In a set order, so that two exports of the same register are the
+	// same file.
+	for _, rag := range model.RAGs {
+		c := ragColours[rag]
 		id, err := b.f.NewConditionalStyle(&excelize.Style{
 			Font: &excelize.Font{Bold: true, Color: c[1]},
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}, Shading: 0},
@@ -172,46 +182,31 @@ func (b *book) makeStyles() error {
 	return nil
 }
 
-// fastZip compresses the workbook at deflate's fastest level: a large
-// return is tens of megabytes of XML, and the fastest level writes it
-// several times faster for a file about a third larger.
-func fastZip(w io.Writer) excelize.ZipWriter {
-	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
-	})
-	return zw
-}
-
 // hf escapes text for a header or footer, where & starts a code.
 func hf(s string) string { return strings.ReplaceAll(s, "&", "&&") }
 
 // pageSetup gives a sheet its marking in the header and footer, landscape
 // A4 fitted to one page wide (and tall pages across, unless tall is set), and
-// the rows repeated at the top of every printed page (0 for none).
-func (b *book) pageSetup(sheet string, titleRow int, pagesTall int) error {
-	return b.pageSetupOn(sheet, titleRow, pagesTall, paperA4)
-}
-
-// Paper sizes, as spreadsheet files number them.
-const (
-	paperA4 = 9
-	paperA3 = 8
-)
-
-// pageSetupOn is pageSetup on a given paper size.
-func (b *book) pageSetupOn(sheet string, titleRow, pagesTall, paper int) error {
+// the rows repeated at the top of every printed page (0 for none). Every
+// sheet is laid out so that fitting it to the page's width leaves its text
+// at 8 points or more: see printWidth.
+func (b *book) pageSetup(sheet string, titleRow, pagesTall int) error {
+	paper := paperA4
 	mark := hf(b.marking.String())
 	centre := "&C&\"Arial,Bold\"&12" + mark
 	period := trimHF(hf(b.period), 60)
 	// Each header or footer is limited to 255 characters, codes included.
+	// Its text is 9 points: it shrinks with the sheet when the sheet is
+	// fitted to the page, and must still print at 8 or more. The footer
+	// names the sheet, so that a loose page says where it belongs.
 	// The left part (the force, what the workbook is, and the chief
 	// officer a briefing is for) gets what the marking and the right part
 	// leave, so that it is only cut when it must be.
-	left := trimHF(hf(b.header), 255-len("&L&8")-len(centre)-len("&R&8")-len(period))
+	size := "&" + strconv.Itoa(b.hfSize)
+	left := trimHF(hf(b.header), 255-len("&L"+size)-len(centre)-len("&R"+size)-len(period))
 	opts := &excelize.HeaderFooterOptions{
-		OddHeader: "&L&8" + left + centre + "&R&8" + period,
-		OddFooter: "&L&8" + left + centre + "&R&8Page &P of &N",
+		OddHeader: "&L" + size + left + centre + "&R" + size + period,
+		OddFooter: "&L" + size + left + centre + "&R" + size + "&A – Page &P of &N",
 	}
 	if r := b.rec.sheet(sheet); r != nil {
 		r.Paper, r.Tall, r.Header, r.Footer, r.Marking = paper, pagesTall, opts.OddHeader, opts.OddFooter, b.marking.String()
@@ -230,7 +225,7 @@ func (b *book) pageSetupOn(sheet string, titleRow, pagesTall, paper int) error {
 	if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return fmt.Errorf("setting the page layout of %s: %w", sheet, err)
 	}
-	margin, edge := 0.5, 0.3
+	margin, edge := pageMargin, 0.3
 	if err := b.f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
 		Left: &margin, Right: &margin, Top: &margin, Bottom: &margin, Header: &edge, Footer: &edge,
 	}); err != nil {
@@ -247,6 +242,24 @@ func (b *book) pageSetupOn(sheet string, titleRow, pagesTall, paper int) error {
 	}
 	return nil
 }
+
+// The printed page: A4 landscape inside margins of pageMargin inches, in
+// points, and the room one unit of column width takes in print at 100%,
+// as LibreOffice lays it out (Excel takes a little less), so that a sheet
+// whose columns add up to printWidth units prints at full size.
+const (
+	paperA4         = 9 // as spreadsheet files number paper sizes
+	pageMargin      = 0.5
+	pagePrintWidth  = 841.9 - 2*72*pageMargin
+	pagePrintHeight = 595.3 - 2*72*pageMargin
+	pointsPerWidth  = 5.625
+	// printWidth is the width, in units, of the columns a page holds at
+	// 100%; minPrintScale is the least a sheet may be shrunk to fit, so
+	// that 10-point text prints at 9 points and the 9-point header and
+	// footer at 8.
+	printWidth    = pagePrintWidth / pointsPerWidth
+	minPrintScale = 0.9
+)
 
 // trimHF cuts header or footer text to at most limit bytes, ending it with
 // an ellipsis, without splitting a character or an escaped "&&".
@@ -295,9 +308,12 @@ type table struct {
 	rows    [][]any // string, model.Date, int or nil per column
 	// where names a row for warnings: "KEN-PEEL2122-AFI-07".
 	where func(row int) string
-	// wide tables print on A3, where a page width of columns is still
-	// readable.
-	wide bool
+	// print, when set, is how many columns, from the first, are printed:
+	// the rest are for the screen, and their text is printed elsewhere.
+	print int
+	// breaks are the data rows (0-based) before which a printed page
+	// breaks.
+	breaks []int
 	// none is what the sheet says when it has no rows: "None: …", so that
 	// an empty sheet reads as checked rather than as missing. noneCol is
 	// the 0-based column it goes in; it is kept out of a reference
@@ -371,15 +387,21 @@ func (b *book) openTable(t table) (*stream, error) {
 	if err := b.addSheet(t.sheet); err != nil {
 		return nil, fmt.Errorf("adding the %s sheet: %w", t.sheet, err)
 	}
-	paper := paperA4
-	if t.wide {
-		paper = paperA3
-	}
-	if err := b.pageSetupOn(t.sheet, headerRow, 0, paper); err != nil {
+	if err := b.pageSetup(t.sheet, headerRow, 0); err != nil {
 		return nil, err
 	}
 	st := &stream{t: t, last: firstData + max(len(t.rows), 1) - 1}
 	st.lastCol, _ = excelize.ColumnNumberToName(len(t.cols))
+	if t.print > 0 && t.print < len(t.cols) {
+		printCol, _ := excelize.ColumnNumberToName(t.print)
+		if err := b.f.SetDefinedName(&excelize.DefinedName{
+			Name:     "_xlnm.Print_Area",
+			RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quoteSheet(t.sheet), printCol, st.last),
+			Scope:    t.sheet,
+		}); err != nil {
+			return nil, fmt.Errorf("setting the printed columns of %s: %w", t.sheet, err)
+		}
+	}
 	for i, c := range t.cols {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		ref := fmt.Sprintf("%s%d:%s%d", col, firstData, col, st.last)
@@ -409,6 +431,17 @@ func (b *book) openTable(t table) (*stream, error) {
 		}
 	}
 
+	for _, r := range t.breaks {
+		if err := b.f.InsertPageBreak(t.sheet, fmt.Sprintf("A%d", firstData+r)); err != nil {
+			return nil, fmt.Errorf("setting the page breaks of %s: %w", t.sheet, err)
+		}
+	}
+	// The range the sheet declares, which readers that stream a sheet
+	// (openpyxl's read-only mode, for one) take as its size. The stream
+	// writer would leave it at A1.
+	if err := b.f.SetSheetDimension(t.sheet, fmt.Sprintf("A1:%s%d", st.lastCol, st.last)); err != nil {
+		return nil, fmt.Errorf("writing the %s sheet: %w", t.sheet, err)
+	}
 	sw, err := b.f.NewStreamWriter(t.sheet)
 	if err != nil {
 		return nil, fmt.Errorf("writing the %s sheet: %w", t.sheet, err)
@@ -431,11 +464,31 @@ func (b *book) openTable(t table) (*stream, error) {
 	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: b.styles.marking, Value: b.marking.String()}}, excelize.RowOpts{Height: 20}); err != nil {
 		return nil, err
 	}
-	if err := sw.MergeCell("A1", st.lastCol+"1"); err != nil {
+	// The marking is centred over the printed columns, so that it shows
+	// on paper as on screen.
+	printed := len(t.cols)
+	if t.print > 0 && t.print < printed {
+		printed = t.print
+	}
+	printCol, _ := excelize.ColumnNumberToName(printed)
+	if err := sw.MergeCell("A1", printCol+"1"); err != nil {
 		return nil, err
 	}
+	// The caption wraps across the printed columns, so that none of it
+	// is lost past the page's edge.
 	caption, _ := b.warn.clean(t.caption, t.sheet+" caption")
-	if err := sw.SetRow(fmt.Sprintf("A%d", captionRow), []any{excelize.Cell{StyleID: b.styles.caption, Value: caption}}); err != nil {
+	across := 0.0
+	for _, w := range st.widths[:printed] {
+		across += w
+	}
+	var captionOpts []excelize.RowOpts
+	if h := rowHeight([]any{caption}, []float64{across}, []bool{true}); h > 0 {
+		captionOpts = append(captionOpts, excelize.RowOpts{Height: h})
+	}
+	if err := sw.SetRow(fmt.Sprintf("A%d", captionRow), []any{excelize.Cell{StyleID: b.styles.captionWrap, Value: caption}}, captionOpts...); err != nil {
+		return nil, err
+	}
+	if err := sw.MergeCell(fmt.Sprintf("A%d", captionRow), fmt.Sprintf("%s%d", printCol, captionRow)); err != nil {
 		return nil, err
 	}
 	head := make([]any, len(t.cols))
@@ -446,7 +499,7 @@ func (b *book) openTable(t table) (*stream, error) {
 		headText[i], headWrap[i] = c.header, true
 	}
 	var headOpts []excelize.RowOpts
-	if h := rowHeight(headText, st.widths, headWrap); h > 0 {
+	if h := rowHeight(headText, boldWidths(st.widths), headWrap); h > 0 {
 		headOpts = append(headOpts, excelize.RowOpts{Height: h})
 	}
 	if err := sw.SetRow(fmt.Sprintf("A%d", headerRow), head, headOpts...); err != nil {
@@ -482,7 +535,7 @@ func (b *book) fillTable(st *stream) error {
 			}
 		}
 		var opts []excelize.RowOpts
-		if h := rowHeight(row, st.widths, st.wrap); h > 0 {
+		if h := st.height(row); h > 0 {
 			opts = append(opts, excelize.RowOpts{Height: h})
 			if st.heights != nil {
 				st.heights[r] = h
@@ -493,6 +546,23 @@ func (b *book) fillTable(st *stream) error {
 		}
 	}
 	return nil
+}
+
+// screenLines is the most lines a row grows by for the text of columns
+// that are not printed: on paper the row would be that much empty space
+// under the printed columns. Such text is printed whole elsewhere.
+const screenLines = 4
+
+// height is the height a data row needs, or 0 for one line: what its
+// printed columns need, and at most screenLines for the others.
+func (st *stream) height(row []any) float64 {
+	p := st.t.print
+	if p <= 0 || p >= len(row) {
+		return rowHeight(row, st.widths, st.wrap)
+	}
+	printed := rowHeight(row[:p], st.widths[:p], st.wrap[:p])
+	rest := min(rowHeight(row[p:], st.widths[p:], st.wrap[p:]), screenLines*lineHeight+3)
+	return max(printed, rest)
 }
 
 // closeTable makes the rows an Excel table and ends the stream.
@@ -573,13 +643,12 @@ func (b *book) cell(c *excelize.Cell, t table, row, col int, v any) bool {
 func (b *book) widths(t table) []float64 {
 	out := make([]float64, len(t.cols))
 	for i, c := range t.cols {
-		w := float64(longestWord(c.header)) + 2
-		if w < 8 {
-			w = 8
-		}
+		// Headers are bold, a tenth wider than the cells' text, and wrap
+		// at spaces: the longest word must fit.
+		w := max(float64(longestWord(c.header))*1.1+1, 7)
 		switch c.kind {
 		case dateCol:
-			w = max(w, 11)
+			w = max(w, 10.5)
 		case numberCol:
 			w = max(w, 7)
 		}
@@ -629,6 +698,17 @@ func (b *book) fitRow(sheet string, row int, values []any, widths []float64, wra
 	return nil
 }
 
+// boldWidths are column widths as bold text sees them: bold Arial is about
+// a tenth wider, so a header estimated as plain text would be given too
+// few lines and clipped ("Next milestone due" in a date column).
+func boldWidths(widths []float64) []float64 {
+	out := make([]float64, len(widths))
+	for i, w := range widths {
+		out[i] = w * 0.88
+	}
+	return out
+}
+
 // rowHeight estimates the height a row needs for its wrapped text, or 0
 // when one line will do.
 func rowHeight(row []any, widths []float64, wrap []bool) float64 {
@@ -649,9 +729,11 @@ func rowHeight(row []any, widths []float64, wrap []bool) float64 {
 // wrappedLines estimates how many lines text takes in a column of the given
 // width, breaking at spaces as a spreadsheet does. A column width counts
 // the digits of the default font; the 10-point Arial of the cells is
-// narrower, so a line holds about 1.2 characters per unit of width.
+// narrower, so a line holds about 1.15 characters per unit of width (a
+// little less than it might, as LibreOffice lays text out wider than
+// Excel).
 func wrappedLines(s string, width float64) int {
-	per := max(int(width*1.2), 4)
+	per := max(int(width*1.15), 4)
 	n, used, word := 1, 0, 0
 	place := func() { // puts the word just read on the current line or the next
 		switch {
@@ -758,6 +840,7 @@ func (b *book) writeMarking(sheet string, width int) error {
 		return err
 	}
 	b.recCell(sheet, 1, 1, b.marking.String(), b.styles.marking)
+	b.use(sheet, width, 1)
 	if err := b.merge(sheet, "A1", lastCol+"1"); err != nil {
 		return err
 	}
@@ -813,6 +896,7 @@ func (b *book) put(sheet string, col, row int, v any, style int, where string) e
 		return fmt.Errorf("cannot write %T to a cell", v)
 	}
 	b.recCell(sheet, col, row, v, style)
+	b.use(sheet, col, row)
 	return b.f.SetCellStyle(sheet, ref, ref, style)
 }
 
@@ -837,4 +921,22 @@ func (b *book) merge(sheet, from, to string) error {
 		r.Merges = append(r.Merges, [2]string{from, to})
 	}
 	return b.f.MergeCell(sheet, from, to)
+}
+
+// use notes that a sheet written cell by cell has a cell at col, row.
+func (b *book) use(sheet string, col, row int) {
+	u := b.used[sheet]
+	b.used[sheet] = [2]int{max(u[0], col), max(u[1], row)}
+}
+
+// setDimensions makes each sheet written cell by cell declare the range
+// it uses: the spreadsheet library leaves it at A1, and a reader that
+// trusts it sees one cell.
+func (b *book) setDimensions() error {
+	for sheet, u := range b.used {
+		if err := b.f.SetSheetDimension(sheet, "A1:"+cellName(u[0], u[1])); err != nil {
+			return fmt.Errorf("setting the range of the %s sheet: %w", sheet, err)
+		}
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -16,13 +15,14 @@ import (
 // BriefingOptions say which briefing to build.
 type BriefingOptions struct {
 	// AsAt is the date the briefing speaks for; zero means today by the
-	// store's clock.
+	// clock.
 	AsAt model.Date
 	// LeadID limits the briefing to one chief officer's portfolio; zero
 	// means every finding.
 	LeadID  model.ID
 	Marking model.Marking
-	// Now dates the workbook's properties; zero means the store's clock.
+	// Now is the clock: it dates the workbook's properties, and gives the
+	// as-at date when AsAt is zero. Zero means the computer's clock.
 	Now time.Time
 	// Limit caps the rows of each list, so that the briefing stays short
 	// (one or two pages); the rest is counted in a closing line. Zero
@@ -39,16 +39,22 @@ const DefaultBriefingLimit = 12
 const briefingWidth = 8
 
 var (
-	briefingWidths = []float64{24, 40, 24, 11, 12, 9, 9, 52}
+	// They add up to a page's width at full size (printWidth), so that
+	// the briefing prints at 9 points or more.
+	briefingWidths = []float64{19.5, 22, 19, 10.5, 10.5, 8, 9.5, 34.5}
 	briefingWrap   = []bool{false, true, true, false, false, false, false, true}
 	allWrap        = []bool{true, true, true, true, true, true, true, true}
 )
 
 // briefingChars caps the text of a briefing's columns (0: no cap). A
-// briefing is read in minutes: an update's whole narrative in the reason
-// column would make each row a paragraph, and the page print too small to
+// briefing is read in minutes, on two pages at 8 points or more: an
+// update's whole narrative in the reason column, or a long role in the
+// lead's, would make each row a paragraph and the page print too small to
 // read. The full text stays in the register and the return.
-var briefingChars = []int{0, 100, 0, 0, 0, 0, 0, 240}
+var briefingChars = []int{0, 50, 40, 0, 0, 0, 0, 120}
+
+// changeChars caps the text of a change in the briefing.
+const changeChars = 110
 
 // shorten cuts text to at most limit characters at a word, ending it with
 // "…".
@@ -70,24 +76,31 @@ var briefingColumns = []column{
 	{header: "Current target"}, {header: "Days overdue"}, {header: "Revisions"}, {header: "Latest reason"},
 }
 
+// AsAtDate is the date the briefing speaks for: AsAt, or today by the
+// clock. The source the briefing is built from is read as at this date.
+func (o BriefingOptions) AsAtDate() model.Date {
+	if !o.AsAt.IsZero() {
+		return o.AsAt
+	}
+	return model.Today(clock(o.Now))
+}
+
 // BuildBriefing builds the chief officer briefing: exceptions first (red
 // and overdue findings with the latest reason, slipped milestones, findings
 // in the closure process, what changed since the last briefing), then the
-// counts and a chart of open findings by area and RAG.
-func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
-	now := opts.Now
-	if now.IsZero() {
-		now = s.Now()
-	}
-	asAt := opts.AsAt
-	if asAt.IsZero() {
-		asAt = model.Today(s.Now())
-	}
+// counts and a chart of open findings by area and RAG. src is read as at
+// opts.AsAtDate().
+func BuildBriefing(src Source, opts BriefingOptions) (*Workbook, error) {
+	now := clock(opts.Now)
+	asAt := opts.AsAtDate()
 	if opts.Marking.Classification == "" {
 		opts.Marking.Classification = model.Official
 	}
 	if err := checkMarking(opts.Marking); err != nil {
 		return nil, err
+	}
+	if err := src.check(asAt); err != nil {
+		return nil, fmt.Errorf("the briefing: %w", err)
 	}
 	limit := opts.Limit
 	if limit <= 0 {
@@ -98,21 +111,8 @@ func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
 			opts.Progress(s)
 		}
 	}
-
-	step("Reading the register as at " + asAt.String())
-	var snap *model.Snapshot
-	var subs []model.Submission
-	err := s.View(context.Background(), func(tx model.ReadTx) error {
-		var err error
-		if snap, err = model.TakeSnapshot(tx, asAt); err != nil {
-			return err
-		}
-		subs, err = tx.Submissions()
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reading the register for the briefing: %w", err)
-	}
+	snap, subs := src.Snapshot, src.Submissions
+	var err error
 	lead := ""
 	if opts.LeadID != 0 {
 		p, ok := snap.People[opts.LeadID]
@@ -157,6 +157,10 @@ func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
 			_ = w.Close()
 		}
 	}()
+	// The briefing may print smaller than the return's sheets (down to
+	// 82%, its 10-point text at 8.2 points) to keep to two pages; its
+	// header and footer are larger to stay above 8 points too.
+	w.book.hfSize = 11
 	bw := &briefingWriter{book: w.book, snap: snap, limit: limit}
 	if err := bw.write(w, force, lead, sinceText, exceptions, changes); err != nil {
 		return nil, err
@@ -176,6 +180,7 @@ func BuildBriefing(s model.Store, opts BriefingOptions) (*Workbook, error) {
 		if w.book, err = newBook(opts.Marking, header, "As at "+asAt.String(), &w.warn); err != nil {
 			return nil, err
 		}
+		w.book.hfSize = 11
 		bw = &briefingWriter{book: w.book, snap: snap, limit: limit, split: split}
 		if err := bw.write(w, force, lead, sinceText, exceptions, changes); err != nil {
 			return nil, err
@@ -287,7 +292,8 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 	if err := bw.fit(bw.row, []any{summary}, []float64{total}, []bool{true}); err != nil {
 		return err
 	}
-	bw.row += 2
+	bw.row++
+	bw.space()
 
 	// 1. Red and overdue.
 	var rows [][]any
@@ -340,7 +346,9 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 		if c.detail != "" {
 			detail += ". " + c.detail
 		}
-		rows = append(rows, []any{c.ref, c.title, c.by, nil, c.date, nil, nil, detail})
+		// What changed is read as a headline: the narrative behind it is
+		// in the register and the return.
+		rows = append(rows, []any{c.ref, c.title, c.by, nil, c.date, nil, nil, shorten(detail, changeChars)})
 	}
 	heading := "Changes since the last briefing"
 	if strings.HasPrefix(sinceText, "in ") {
@@ -389,6 +397,7 @@ func (bw *briefingWriter) heading(title string) error {
 	if err := b.f.SetCellStyle(sheetBriefing, cellName(2, bw.row), cellName(briefingWidth, bw.row), b.styles.sectionHead); err != nil {
 		return err
 	}
+	b.use(sheetBriefing, briefingWidth, bw.row)
 	bw.heights[bw.row] = headingRowHeight
 	bw.row++
 	return nil
@@ -406,7 +415,41 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 		if err := bw.put(sheetBriefing, 1, bw.row, none, b.styles.none, ""); err != nil {
 			return err
 		}
-		bw.row += 2
+		bw.row++
+		bw.space()
+		return nil
+	}
+	// A column without a header lends its room to the next column with
+	// one: the two are merged, so that a list with fewer columns than the
+	// page gives its text the width rather than leaving it empty.
+	start := make([]int, len(cols))
+	width := make([]float64, len(cols))
+	run := 0
+	for i, c := range cols {
+		start[i] = run
+		for j := run; j <= i; j++ {
+			width[i] += briefingWidths[j]
+		}
+		if c.header != "" {
+			run = i + 1
+		}
+	}
+	// place writes the values of the columns with headers at their start,
+	// merged over the columns they take.
+	place := func(values []any, style func(i int, v any) int, where func(i int) string) error {
+		for i, c := range cols {
+			if c.header == "" {
+				continue
+			}
+			if err := bw.put(sheetBriefing, start[i]+1, bw.row, values[i], style(i, values[i]), where(i)); err != nil {
+				return err
+			}
+			if start[i] < i {
+				if err := b.merge(sheetBriefing, cellName(start[i]+1, bw.row), cellName(i+1, bw.row)); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	}
 	head := make([]any, len(cols))
@@ -414,12 +457,11 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 		head[i] = c.header
 	}
 	headings := func() error {
-		for i, c := range cols {
-			if err := bw.put(sheetBriefing, i+1, bw.row, c.header, b.styles.header, ""); err != nil {
-				return err
-			}
+		err := place(head, func(int, any) int { return b.styles.header }, func(int) string { return "" })
+		if err != nil {
+			return err
 		}
-		if err := bw.fit(bw.row, head, briefingWidths, allWrap); err != nil {
+		if err := bw.fit(bw.row, head, boldWidths(width), allWrap); err != nil {
 			return err
 		}
 		bw.row++
@@ -443,6 +485,7 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 			if err := b.f.SetCellStyle(sheetBriefing, cellName(2, bw.row), cellName(briefingWidth, bw.row), b.styles.sectionHead); err != nil {
 				return err
 			}
+			b.use(sheetBriefing, briefingWidth, bw.row)
 			bw.heights[bw.row] = headingRowHeight
 			bw.row++
 			if err := headings(); err != nil {
@@ -459,252 +502,213 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 		}
 		ref, _ := r[0].(string)
 		shown := make([]any, len(r))
+		wrap := make([]bool, len(r))
 		for i, v := range r {
 			if text, ok := v.(string); ok && briefingChars[i] > 0 {
 				v = shorten(text, briefingChars[i])
 			}
 			shown[i] = v
-			style := 0
+			wrap[i] = briefingWrap[i] || start[i] < i
+		}
+		style := func(i int, v any) int {
 			_, number := v.(int)
+			_, date := v.(model.Date)
 			switch {
+			case date:
+				return 0 // a date cell's own style
 			case number:
-				style = b.styles.numberMid
+				return b.styles.numberMid
 			case i == ragCol:
 				if s, ok := b.styles.ragFill[model.RAG(fmt.Sprint(v))]; ok {
-					style = s
+					return s
 				}
-			case i == 1 || i == 2 || i == 7:
-				style = b.styles.wrap
+			case wrap[i]:
+				return b.styles.wrap
 			}
-			if err := bw.put(sheetBriefing, i+1, bw.row, v, style, ref+" "+strings.ToLower(cols[i].header)); err != nil {
-				return err
-			}
+			return 0
 		}
-		if err := bw.fit(bw.row, shown, briefingWidths, briefingWrap); err != nil {
+		if err := place(shown, style, func(i int) string { return ref + " " + strings.ToLower(cols[i].header) }); err != nil {
+			return err
+		}
+		if err := bw.fit(bw.row, shown, width, wrap); err != nil {
 			return err
 		}
 		bw.row++
 	}
-	bw.row++
+	bw.space()
 	return nil
 }
 
-// counts writes open findings by status and by area and RAG, and a
-// stacked bar chart of the latter.
+// space leaves a thin empty row between sections: a full line each time
+// would cost the briefing the room of a row of its lists.
+func (bw *briefingWriter) space() {
+	bw.heights[bw.row] = spaceRowHeight
+	bw.row++
+}
+
+// chartDataCol is the first column of the chart's data, to the right of
+// the printed page: the chart shows it on paper, so printing it too would
+// cost the briefing the room of a list.
+const chartDataCol = briefingWidth + 2
+
+// counts writes open findings by status, as a line, and a stacked bar
+// chart of open findings by area and RAG, whose table sits beside the
+// printed page.
 func (bw *briefingWriter) counts(c model.Counts) error {
 	b := bw.book
 	if err := bw.heading("Open findings"); err != nil {
 		return err
 	}
-	// By status, in two columns to save height.
-	if err := bw.put(sheetBriefing, 1, bw.row, "Status", b.styles.header, ""); err != nil {
-		return err
-	}
-	if err := bw.put(sheetBriefing, 2, bw.row, "Findings", b.styles.header, ""); err != nil {
-		return err
-	}
-	bw.row++
+	var parts []string
 	for _, st := range model.Statuses {
 		if st.IsFinal() {
 			continue
 		}
-		if err := bw.put(sheetBriefing, 1, bw.row, string(st), b.styles.wrap, ""); err != nil {
-			return err
-		}
-		if err := bw.fit(bw.row, []any{string(st)}, briefingWidths, allWrap); err != nil {
-			return err
-		}
-		if err := bw.put(sheetBriefing, 2, bw.row, c.ByStatus[st], b.styles.numberMid, ""); err != nil {
-			return err
-		}
-		bw.row++
+		parts = append(parts, fmt.Sprintf("%s %d", st, c.ByStatus[st]))
 	}
-	if err := bw.put(sheetBriefing, 1, bw.row, summaryTotal, b.styles.total, ""); err != nil {
+	line := fmt.Sprintf("By status: %s. Total %d.", strings.Join(parts, "; "), c.Total)
+	if err := bw.put(sheetBriefing, 1, bw.row, line, b.styles.wrap, "status counts"); err != nil {
 		return err
 	}
-	if err := bw.put(sheetBriefing, 2, bw.row, c.Total, b.styles.totalMid, ""); err != nil {
+	if err := b.merge(sheetBriefing, cellName(1, bw.row), cellName(briefingWidth, bw.row)); err != nil {
 		return err
 	}
-	bw.row += 2
-
-	// By area and RAG: the chart's data.
-	rags := append(append([]model.RAG{}, model.RAGs...), "")
-	head := bw.row
-	bw.breaks = append(bw.breaks, pageBreak{row: head}) // the chart's table and the chart go together
-	if err := bw.put(sheetBriefing, 1, head, "Area", b.styles.header, ""); err != nil {
-		return err
-	}
-	for i, r := range rags {
-		if err := bw.put(sheetBriefing, i+2, head, ragText(r), b.styles.header, ""); err != nil {
-			return err
-		}
-	}
-	if err := bw.put(sheetBriefing, len(rags)+2, head, summaryTotal, b.styles.header, ""); err != nil {
+	if err := bw.fit(bw.row, []any{line}, []float64{printWidthOf(briefingWidths)}, []bool{true}); err != nil {
 		return err
 	}
 	bw.row++
+
+	// By area and RAG: the chart's data, beside the page.
+	rags := append(append([]model.RAG{}, model.RAGs...), "")
+	head := bw.row
+	if err := b.colWidth(sheetBriefing, chartDataCol, chartDataCol, 30); err != nil {
+		return err
+	}
+	if err := b.colWidth(sheetBriefing, chartDataCol+1, chartDataCol+len(rags)+1, 9); err != nil {
+		return err
+	}
+	if err := bw.put(sheetBriefing, chartDataCol, head, "Chart data: area", b.styles.header, ""); err != nil {
+		return err
+	}
+	for i, r := range rags {
+		if err := bw.put(sheetBriefing, chartDataCol+1+i, head, ragText(r), b.styles.header, ""); err != nil {
+			return err
+		}
+	}
+	if err := bw.put(sheetBriefing, chartDataCol+len(rags)+1, head, summaryTotal, b.styles.header, ""); err != nil {
+		return err
+	}
 	areas := c.Areas()
 	sort.Strings(areas)
-	for _, a := range areas {
-		if err := bw.put(sheetBriefing, 1, bw.row, a, b.styles.wrap, "area "+a); err != nil {
+	for i, a := range areas {
+		r := head + 1 + i
+		if err := bw.put(sheetBriefing, chartDataCol, r, a, b.styles.text, "area "+a); err != nil {
 			return err
 		}
-		if err := bw.fit(bw.row, []any{a}, briefingWidths, allWrap); err != nil {
-			return err
-		}
-		for i, r := range rags {
-			if err := bw.put(sheetBriefing, i+2, bw.row, c.ByAreaRAG[a][r], b.styles.numberMid, ""); err != nil {
+		for j, rag := range rags {
+			if err := bw.put(sheetBriefing, chartDataCol+1+j, r, c.ByAreaRAG[a][rag], b.styles.numberMid, ""); err != nil {
 				return err
 			}
 		}
-		if err := bw.put(sheetBriefing, len(rags)+2, bw.row, c.ByArea[a], b.styles.bold, ""); err != nil {
+		if err := bw.put(sheetBriefing, chartDataCol+len(rags)+1, r, c.ByArea[a], b.styles.bold, ""); err != nil {
 			return err
 		}
-		bw.row++
 	}
 	if len(areas) == 0 {
 		return bw.put(sheetBriefing, 1, bw.row, "There are no open findings to chart.", b.styles.none, "")
 	}
-	first, last := head+1, bw.row-1
-	bw.row++
+	first, last := head+1, head+len(areas)
 
 	sheet := quoteSheet(sheetBriefing)
 	var series []excelize.ChartSeries
 	for i, r := range rags {
-		col, _ := excelize.ColumnNumberToName(i + 2)
+		if r == "" && ragTotal(c, r) == 0 {
+			// A legend entry for findings that are all rated would
+			// only puzzle the reader.
+			continue
+		}
+		col, _ := excelize.ColumnNumberToName(chartDataCol + 1 + i)
+		areaCol, _ := excelize.ColumnNumberToName(chartDataCol)
 		colour := "A6A6A6" // not rated
 		if c, ok := ragColours[r]; ok {
 			colour = c[0]
 		}
 		series = append(series, excelize.ChartSeries{
 			Name:       fmt.Sprintf("%s!$%s$%d", sheet, col, head),
-			Categories: fmt.Sprintf("%s!$A$%d:$A$%d", sheet, first, last),
+			Categories: fmt.Sprintf("%s!$%s$%d:$%s$%d", sheet, areaCol, first, areaCol, last),
 			Values:     fmt.Sprintf("%s!$%s$%d:$%s$%d", sheet, col, first, col, last),
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}},
 		})
 	}
-	height := max(uint(120+28*len(areas)), 260)
+	height := max(uint(70+20*len(areas)), 160)
 	bw.chart = float64(height+chartOffsetY) * 0.75 // pixels to points
 	// The chart is anchored to the cells it covers, so its printed height
 	// is that of the rows under it: they are given a set height, or each
-	// spreadsheet would size them, and the chart, its own way.
-	for r := bw.row; float64(r-bw.row)*chartRowHeight < bw.chart+2*chartRowHeight; r++ {
+	// spreadsheet would size them, and the chart, its own way. Rows that
+	// hold chart data are among them.
+	r := bw.row
+	for ; float64(r-bw.row)*chartRowHeight < bw.chart+2*chartRowHeight; r++ {
 		if err := b.f.SetRowHeight(sheetBriefing, r, chartRowHeight); err != nil {
 			return err
 		}
 	}
+	// Only the page's columns print; the chart's data stays on screen.
+	lastCol, _ := excelize.ColumnNumberToName(briefingWidth)
+	if err := b.f.SetDefinedName(&excelize.DefinedName{
+		Name:     "_xlnm.Print_Area",
+		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", sheet, lastCol, max(r, last)),
+		Scope:    sheetBriefing,
+	}); err != nil {
+		return fmt.Errorf("setting the briefing's printed columns: %w", err)
+	}
 	if err := b.f.AddChart(sheetBriefing, cellName(1, bw.row), &excelize.Chart{
 		Type:   excelize.BarStacked,
 		Series: series,
-		// Larger than a spreadsheet's chart defaults: the briefing prints
-		// scaled down to fit its pages.
 		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Open findings by area and RAG",
-			Font: &excelize.Font{Bold: true, Size: 14, Color: "1F3864"}}}},
+			Font: &excelize.Font{Bold: true, Size: 13, Color: "1F3864"}}}},
 		Legend:    excelize.ChartLegend{Position: "bottom", Font: &excelize.Font{Size: 11, Color: "000000"}},
 		Dimension: excelize.ChartDimension{Width: 900, Height: height},
 		Format:    excelize.GraphicOptions{OffsetX: 4, OffsetY: chartOffsetY},
 		YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Color: "404040", Size: 10}},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "000000", Size: 11}},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: "000000", Size: 10}},
 	}); err != nil {
 		return fmt.Errorf("adding the chart: %w", err)
+	}
+	// Adding a chart declares the image types in an order that changes
+	// from run to run; sorted, two exports of the same register are the
+	// same file.
+	if ct := b.f.ContentTypes; ct != nil {
+		sort.Slice(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
 	}
 	return nil
 }
 
-// ChiefOfficers lists the people who lead at least one finding as chief
-// officer, for the briefing's filter.
-func ChiefOfficers(tx model.ReadTx) ([]model.Person, error) {
-	fs, err := tx.Findings()
-	if err != nil {
-		return nil, err
+// printWidthOf adds up column widths.
+func printWidthOf(widths []float64) float64 {
+	total := 0.0
+	for _, w := range widths {
+		total += w
 	}
-	leads := map[model.ID]bool{}
-	for _, f := range fs {
-		if f.ChiefOfficerID != 0 {
-			leads[f.ChiefOfficerID] = true
-		}
-	}
-	people, err := tx.People()
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Person
-	for _, p := range people {
-		if leads[p.ID] {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return total
 }
 
-// FindLead picks the chief officer a person typed: by name, role or label,
-// in any case, or by a unique part of one. The usual abbreviations of
-// chief officer ranks are understood: "ACC Crime" finds "Assistant Chief
-// Constable (Crime)".
-func FindLead(leads []model.Person, name string) (model.Person, error) {
-	want := leadWords(name)
-	var partial []model.Person
-	for _, p := range leads {
-		for _, s := range []string{p.Name, p.Role, p.Label()} {
-			if want != "" && leadWords(s) == want {
-				return p, nil
-			}
-		}
-		if want != "" && strings.Contains(leadWords(p.Label()), want) {
-			partial = append(partial, p)
-		}
+// ragTotal counts the open findings of one RAG across every area.
+func ragTotal(c model.Counts, r model.RAG) int {
+	n := 0
+	for _, byRAG := range c.ByAreaRAG {
+		n += byRAG[r]
 	}
-	if len(partial) == 1 {
-		return partial[0], nil
-	}
-	var names []string
-	for _, p := range leads {
-		names = append(names, p.Label())
-	}
-	if len(partial) > 1 {
-		return model.Person{}, fmt.Errorf("%q matches more than one chief officer; choose one of: %s", name, strings.Join(names, "; "))
-	}
-	return model.Person{}, fmt.Errorf("%q does not lead any finding; chief officer leads are: %s", name, strings.Join(names, "; "))
+	return n
 }
 
-// rankWords expands the abbreviations of chief officer ranks.
-var rankWords = map[string]string{
-	"acc":   "assistant chief constable",
-	"dcc":   "deputy chief constable",
-	"cc":    "chief constable",
-	"t/acc": "temporary assistant chief constable",
-}
-
-// leadWords folds a name for matching: lower case, punctuation dropped,
-// ranks spelt out.
-func leadWords(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '(', ')', ',', '.', ':':
-			return ' '
-		}
-		return r
-	}, strings.ToLower(s))
-	words := strings.Fields(s)
-	for i, w := range words {
-		if full, ok := rankWords[w]; ok {
-			words[i] = full
-		}
-	}
-	return strings.Join(words, " ")
-}
-
-// The briefing's page: A4 landscape inside half-inch margins, in points.
+// The briefing's page, in points, and its rows' heights.
 const (
-	briefingPrintWidth  = 841.9 - 72
-	briefingPrintHeight = 595.3 - 72
-	// pointsPerWidth is the room one unit of column width takes in print
-	// at 100%, taken as LibreOffice lays it out (Excel takes a little
-	// less), so that the columns always fit the page's width.
-	pointsPerWidth = 5.625
+	briefingPrintWidth  = pagePrintWidth
+	briefingPrintHeight = pagePrintHeight
 	// Row heights, in points, of the rows whose height is not set by
 	// their wrapped text.
 	plainRowHeight   = 14
+	spaceRowHeight   = 7
 	headingRowHeight = 18
 	titleRowHeight   = 21
 	chartRowHeight   = 15
@@ -772,7 +776,7 @@ func briefingLayout(heights map[int]float64, last int, breaks []pageBreak, chart
 	}
 	// A little room is kept on each side: the row heights are estimates.
 	scale := min(1, 0.97*briefingPrintWidth/(width*pointsPerWidth))
-	tall := 0.97 * briefingPrintHeight
+	tall := 0.95 * briefingPrintHeight
 	above := make(map[int]float64, last+1) // the height of the rows before each row
 	total := 0.0
 	for r := 1; r <= last; r++ {

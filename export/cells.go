@@ -103,3 +103,18 @@ func (w *warnings) clean(s, where string) (string, bool) {
 	}
 	return s, formulaLead(s)
 }
+
+// CSVCell is text for a CSV cell that a spreadsheet opening the file shows
+// as typed: text it could read as a formula (the same starts a workbook
+// cell is quoted for) gets a leading apostrophe, which a CSV has no other
+// way to say. The apostrophe shows; a formula never runs.
+func CSVCell(s string) string {
+	if formulaLead(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// CSVByteOrderMark begins a CSV file so that Excel reads it as UTF-8: without
+// it, Excel takes the bytes of "–" and "’" for those of another code page.
+const CSVByteOrderMark = "\ufeff"

@@ -11,15 +11,18 @@ import (
 // change is one thing that happened to a finding between two dates, as the
 // "Changes this period" sheet and the briefing list it.
 type change struct {
-	date   model.Date
-	ref    string
-	title  string
-	what   string // "Status changed", "Target date revised", …
-	from   string
-	to     string
-	detail string
-	by     string
-	order  int // keeps changes on the same day in the order they happened
+	date  model.Date
+	ref   string
+	title string
+	what  string // "Status changed", "Target date revised", …
+	from  string
+	to    string
+	// fromDate and toDate are from and to as dates, when they are dates,
+	// so that the sheet's cells are real dates.
+	fromDate, toDate model.Date
+	detail           string
+	by               string
+	order            int // keeps changes on the same day in the order they happened
 }
 
 // The kinds of change, as written in the Change column.
@@ -129,6 +132,7 @@ func changesBetween(s *model.Snapshot, first, last model.Date, keep func(model.F
 			if d := r.Effective(); within(d, first, last) {
 				c := base
 				c.date, c.what, c.from, c.to = d, changeTarget, r.From.String(), r.To.String()
+				c.fromDate, c.toDate = r.From, r.To
 				c.detail = revisionReason(r)
 				c.by = r.By
 				add(c)
@@ -139,6 +143,7 @@ func changesBetween(s *model.Snapshot, first, last model.Date, keep func(model.F
 				if d := r.Effective(); within(d, first, last) {
 					c := base
 					c.date, c.what, c.from, c.to = d, changeMilestoneDue, r.From.String(), r.To.String()
+					c.fromDate, c.toDate = r.From, r.To
 					c.detail = m.Title + ": " + revisionReason(r)
 					c.by = r.By
 					add(c)
@@ -146,7 +151,7 @@ func changesBetween(s *model.Snapshot, first, last model.Date, keep func(model.F
 			}
 			if within(m.Completed, first, last) {
 				c := base
-				c.date, c.what, c.to = m.Completed, changeMilestoneMet, m.Completed.String()
+				c.date, c.what, c.to, c.toDate = m.Completed, changeMilestoneMet, m.Completed.String(), m.Completed
 				c.detail = m.Title
 				add(c)
 			}
@@ -185,19 +190,26 @@ func ragText(r model.RAG) string {
 // changeColumns are the columns of a sheet of changes.
 var changeColumns = []column{
 	{header: "Date", kind: dateCol},
-	{header: "Ref", kind: textCol, max: 26},
-	{header: "Title", kind: wrapCol, max: 45},
-	{header: "Change", kind: textCol, max: 26},
-	{header: "From", kind: wrapCol, max: 28},
-	{header: "To", kind: wrapCol, max: 28},
-	{header: "Detail", kind: wrapCol, max: 70},
-	{header: "By", kind: wrapCol, max: 24},
+	{header: "Ref", kind: textCol, max: 22},
+	{header: "Title", kind: wrapCol, max: 20},
+	{header: "Change", kind: wrapCol, max: 14},
+	{header: "From", kind: wrapCol, max: 12},
+	{header: "To", kind: wrapCol, max: 12},
+	{header: "Detail", kind: wrapCol, max: 40},
+	{header: "By", kind: wrapCol, max: 14},
 }
 
 func changeRows(cs []change) [][]any {
 	rows := make([][]any, len(cs))
 	for i, c := range cs {
-		rows[i] = []any{c.date, c.ref, c.title, c.what, c.from, c.to, c.detail, c.by}
+		var from, to any = c.from, c.to
+		if !c.fromDate.IsZero() {
+			from = c.fromDate
+		}
+		if !c.toDate.IsZero() {
+			to = c.toDate
+		}
+		rows[i] = []any{c.date, c.ref, c.title, c.what, from, to, c.detail, c.by}
 	}
 	return rows
 }

@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"context"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -60,7 +61,7 @@ func buildReturn(t *testing.T, s model.Store, opts export.ReturnOptions) (*expor
 	if opts.Marking.Classification == "" {
 		opts.Marking = sensitive
 	}
-	w, err := export.BuildReturn(s, opts)
+	w, err := newReturn(s, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +71,37 @@ func buildReturn(t *testing.T, s model.Store, opts export.ReturnOptions) (*expor
 		t.Fatal(err)
 	}
 	return w, path
+}
+
+// newReturn reads the register as at the return's date and builds it, on
+// the store's clock unless opts gives one.
+func newReturn(s model.Store, opts export.ReturnOptions) (*export.Workbook, error) {
+	if opts.Now.IsZero() {
+		opts.Now = s.Now()
+	}
+	src, err := readSource(s, opts.AsAtDate())
+	if err != nil {
+		return nil, err
+	}
+	return export.BuildReturn(src, opts)
+}
+
+// newBriefing is newReturn for a briefing.
+func newBriefing(s model.Store, opts export.BriefingOptions) (*export.Workbook, error) {
+	if opts.Now.IsZero() {
+		opts.Now = s.Now()
+	}
+	src, err := readSource(s, opts.AsAtDate())
+	if err != nil {
+		return nil, err
+	}
+	return export.BuildBriefing(src, opts)
+}
+
+func readSource(s model.Store, asAt model.Date) (export.Source, error) {
+	var src export.Source
+	err := s.View(context.Background(), func(tx model.ReadTx) (err error) { src, err = export.ReadSource(tx, asAt); return })
+	return src, err
 }
 
 func openBook(t *testing.T, path string, opts ...excelize.Options) *excelize.File {

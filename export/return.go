@@ -1,7 +1,6 @@
 package export
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -49,6 +48,8 @@ const (
 	ColNextMilestoneDue     = "Next milestone due"
 	ColEvidence             = "Evidence"
 	ColClosureProposed      = "Closure proposed"
+	ColClosureRationale     = "Closure rationale"
+	ColClosed               = "Closure agreed"
 	ColInspectoratePosition = "Inspectorate position"
 	ColLastUpdated          = "Last updated"
 	ColLastUpdatedBy        = "Last updated by"
@@ -70,34 +71,44 @@ func ragList() []string {
 	return out
 }
 
-// ReturnColumns are the Return sheet's columns in order.
+// returnColumns are the Return sheet's columns in order. The first
+// returnPrinted are the ones a reader of the paper return needs to follow
+// each finding on one line; they come first so that they can be printed on
+// their own, large enough to read. The rest are for the screen and for
+// analysts; their text prints in full on the Finding details sheet.
 var returnColumns = []column{
-	{header: ColRef, kind: textCol, max: 26},
+	{header: ColRef, kind: textCol, max: 22},
+	{header: ColTitle, kind: wrapCol, max: 26},
+	{header: ColChiefOfficer, kind: wrapCol, max: 16},
+	{header: ColStatus, kind: wrapCol, max: 14, list: statusList()},
+	{header: ColRAG, kind: textCol, max: 8, list: ragList(), rag: true},
+	{header: ColCurrentTarget, kind: dateCol},
+	{header: ColDaysOverdue, kind: numberCol},
+	{header: ColRevisions, kind: numberCol},
+	{header: ColNextMilestone, kind: wrapCol, max: 22},
+	{header: ColNextMilestoneDue, kind: dateCol},
+
 	{header: ColInspectorateRef, kind: wrapCol, max: 16},
 	{header: ColType, kind: textCol, max: 18},
 	{header: ColReport, kind: wrapCol, max: 22},
 	{header: ColPublished, kind: dateCol},
 	{header: ColArea, kind: wrapCol, max: 22},
 	{header: ColGrade, kind: wrapCol, max: 14},
-	{header: ColTitle, kind: wrapCol, max: 32},
 	{header: ColFinding, kind: wrapCol, max: 50},
-	{header: ColChiefOfficer, kind: wrapCol, max: 22},
 	{header: ColDeliveryLead, kind: wrapCol, max: 22},
 	{header: ColOriginalTarget, kind: dateCol},
-	{header: ColCurrentTarget, kind: dateCol},
-	{header: ColRevisions, kind: numberCol},
-	{header: ColStatus, kind: wrapCol, max: 20, list: statusList()},
-	{header: ColRAG, kind: textCol, max: 8, list: ragList(), rag: true},
-	{header: ColDaysOverdue, kind: numberCol},
 	{header: ColProgress, kind: wrapCol, max: 50},
-	{header: ColNextMilestone, kind: wrapCol, max: 30},
-	{header: ColNextMilestoneDue, kind: dateCol},
 	{header: ColEvidence, kind: wrapCol, max: 36},
 	{header: ColClosureProposed, kind: dateCol},
+	{header: ColClosureRationale, kind: wrapCol, max: 40},
+	{header: ColClosed, kind: dateCol},
 	{header: ColInspectoratePosition, kind: wrapCol, max: 30},
 	{header: ColLastUpdated, kind: dateCol},
 	{header: ColLastUpdatedBy, kind: wrapCol, max: 24},
 }
+
+// returnPrinted is how many of returnColumns are printed.
+const returnPrinted = 10
 
 // ReturnHeaders lists the Return sheet's column headers in order.
 func ReturnHeaders() []string {
@@ -122,7 +133,8 @@ type ReturnOptions struct {
 	// day.
 	AsAt    model.Date
 	Marking model.Marking
-	// Now dates the workbook's properties; zero means the store's clock.
+	// Now is the clock: it dates the workbook's properties and tells
+	// whether the as-at date has come yet. Zero means the computer's clock.
 	Now time.Time
 	// Progress, when set, is told each step as the export reaches it.
 	Progress func(step string)
@@ -138,6 +150,15 @@ func (o ReturnOptions) step(s string) {
 	}
 }
 
+// AsAtDate is the date the return speaks for: AsAt, or the period's last
+// day. The source the return is built from is read as at this date.
+func (o ReturnOptions) AsAtDate() model.Date {
+	if !o.AsAt.IsZero() || o.Period.IsZero() {
+		return o.AsAt
+	}
+	return o.Period.AsAt()
+}
+
 // stepWriting is the progress step at which the rows are ready and the
 // workbook is written.
 const stepWriting = "Writing the workbook"
@@ -146,15 +167,13 @@ const stepWriting = "Writing the workbook"
 var ErrNoPeriod = errors.New("choose the quarter the return is for, like Q3 2025/26")
 
 // BuildReturn builds the quarterly progress return from the register as it
-// stood at the as-at date. The caller saves it and then closes it.
-func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
+// stood at the as-at date: src is read as at opts.AsAtDate(). The caller
+// saves it and then closes it.
+func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 	if opts.Period.IsZero() {
 		return nil, ErrNoPeriod
 	}
-	asAt := opts.AsAt
-	if asAt.IsZero() {
-		asAt = opts.Period.AsAt()
-	}
+	asAt := opts.AsAtDate()
 	if asAt.Before(opts.Period.FirstDay()) {
 		return nil, fmt.Errorf("the as-at date %s is before %s begins (%s)", asAt, opts.Period, opts.Period.FirstDay())
 	}
@@ -164,29 +183,13 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	if err := checkMarking(opts.Marking); err != nil {
 		return nil, err
 	}
-	now := opts.Now
-	if now.IsZero() {
-		now = s.Now()
+	if err := src.check(asAt); err != nil {
+		return nil, fmt.Errorf("the %s return: %w", opts.Period, err)
 	}
-
-	opts.step("Reading the register as at " + asAt.String())
-	var snap *model.Snapshot
-	var last *model.Submission
-	err := s.View(context.Background(), func(tx model.ReadTx) error {
-		var err error
-		if snap, err = model.TakeSnapshot(tx, asAt); err != nil {
-			return err
-		}
-		subs, err := tx.Submissions()
-		if err != nil {
-			return fmt.Errorf("reading the submissions: %w", err)
-		}
-		last = lastSubmission(subs, model.SubmissionReturn, asAt, "")
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reading the register for the %s return: %w", opts.Period, err)
-	}
+	now := clock(opts.Now)
+	snap := src.Snapshot
+	last := lastSubmission(src.Submissions, model.SubmissionReturn, asAt, "")
+	var err error
 
 	force, author := forceName(snap.Settings), creator(snap.Settings)
 	w := &Workbook{
@@ -194,7 +197,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		Force: force, cols: returnColumns,
 	}
 	first := opts.Period.FirstDay()
-	today := model.Today(s.Now())
+	today := model.Today(now)
 	if asAt.After(today) {
 		// A return for the quarter under way defaults to its last day,
 		// which has not come yet: say so, or the reader takes targets
@@ -236,6 +239,7 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 		msRefs = append(msRefs, f.Ref)
 	}
 	changes := changesBetween(snap, first, asAt, keep)
+	detailRows, detailRefs, detailBreaks := details(w.rows)
 
 	opts.step(stepWriting)
 	w.book, err = newBook(opts.Marking, force+" – progress return", opts.Period.String()+" – as at "+asAt.String(), &w.warn)
@@ -256,16 +260,21 @@ func BuildReturn(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	// The snapshot is not needed past this point: letting it go before the
 	// sheets are streamed keeps a large register's peak memory down.
 	snap = nil
-	caption := fmt.Sprintf("%s – progress return %s, as at %s. One row per finding open at that date or closed within the period.", force, opts.Period, asAt)
+	caption := fmt.Sprintf("%s – progress return %s, as at %s. One row per finding open at that date or closed within the period. The wording, the progress this period and the other columns print in full on the %s sheet.", force, opts.Period, asAt, SheetDetails)
 	opts.step("Comparing with the last return")
 	sinceCaption, sinceRows, sinceNone := w.sinceLast(last)
 	if err := b.writeTables(
-		table{sheet: SheetReturn, name: "ReturnTable", caption: caption, cols: returnColumns, rows: w.rows, wide: true,
+		table{sheet: SheetReturn, name: "ReturnTable", caption: caption, cols: returnColumns, rows: w.rows, print: returnPrinted,
 			where: func(r int) string { return w.refs[r] },
 			none:  "None: no finding was open at " + asAt.String() + " or closed within the period.", noneCol: 1},
+		table{sheet: SheetDetails, name: "DetailsTable",
+			caption: fmt.Sprintf("Each finding on the Return sheet in full, as at %s: its wording, the progress this period and the details the printed Return leaves out. Grouped by area, each area on a new page.", asAt),
+			cols:    detailColumns, rows: detailRows, breaks: detailBreaks,
+			where: func(r int) string { return detailRefs[r] + " " + strings.ToLower(fmt.Sprint(detailRows[r][2])) },
+			none:  "None: no finding is on the Return sheet.", noneCol: 3},
 		table{sheet: SheetMilestones, name: "MilestonesTable",
 			caption: fmt.Sprintf("Milestones of the findings on the Return sheet, as at %s.", asAt),
-			cols:    milestoneColumns, rows: msRows, where: func(r int) string { return msRefs[r] + " milestone" },
+			cols:    milestoneColumns, print: milestonePrinted, rows: msRows, where: func(r int) string { return msRefs[r] + " milestone" },
 			none: "None: the findings on the Return sheet have no milestones.", noneCol: 1},
 		table{sheet: SheetChanges, name: "ChangesTable",
 			caption: fmt.Sprintf("What changed from %s to %s: new findings, status and RAG changes, target revisions with reasons, closures.", first, asAt),
@@ -343,6 +352,11 @@ func returnRow(s *model.Snapshot, f model.Finding, first, asAt model.Date) []any
 	var nextDue model.Date
 	if m, ok := s.NextMilestone(f.ID); ok {
 		nextTitle, nextDue = m.Title, m.CurrentDue
+	} else if stage := closureStage(f); stage != "" {
+		// A finding whose work is done has no milestone to come and is
+		// never overdue: the printed columns say where its closure
+		// stands instead.
+		nextTitle = stage
 	}
 	var evidence []string
 	for _, e := range s.EvidenceOf(f.ID) {
@@ -373,48 +387,77 @@ func returnRow(s *model.Snapshot, f model.Finding, first, asAt model.Date) []any
 	if d := model.DaysOverdue(f, asAt); d > 0 {
 		days = d
 	}
+	// In the order of returnColumns.
 	return []any{
 		f.Ref,
+		f.DisplayTitle(),
+		s.PersonLabel(f.ChiefOfficerID),
+		string(f.Status),
+		string(f.RAG),
+		f.CurrentTarget,
+		days,
+		model.RevisionCount(f, asAt),
+		nextTitle,
+		nextDue,
+
 		f.InspectorateRef,
 		string(f.Type),
 		report.Title,
 		report.Published,
 		f.Area,
 		string(f.Grade),
-		f.DisplayTitle(),
 		verbatim,
-		s.PersonLabel(f.ChiefOfficerID),
 		s.PersonLabel(f.DeliveryLeadID),
 		f.OriginalTarget,
-		f.CurrentTarget,
-		model.RevisionCount(f, asAt),
-		string(f.Status),
-		string(f.RAG),
-		days,
 		strings.Join(progress, "\n\n"),
-		nextTitle,
-		nextDue,
 		strings.Join(evidence, "\n"),
 		f.ClosureProposedDate,
+		strings.TrimSpace(f.ClosureRationale),
+		f.ClosedDate,
 		f.InspectoratePosition,
 		lastDate,
 		lastBy,
 	}
 }
 
-var milestoneColumns = []column{
-	{header: "Finding ref", kind: textCol, max: 26},
-	{header: "Finding", kind: wrapCol, max: 36},
-	{header: "Milestone", kind: wrapCol, max: 45},
-	{header: "Owner", kind: wrapCol, max: 28},
-	{header: "Original due", kind: dateCol},
-	{header: "Current due", kind: dateCol},
-	{header: "Revisions", kind: numberCol},
-	{header: "Latest revision reason", kind: wrapCol, max: 45},
-	{header: "Completed", kind: dateCol},
-	{header: "State", kind: textCol, max: 20},
-	{header: "Days overdue", kind: numberCol},
+// closureStage says in words where a finding's closure stands, with its
+// dates, or "" for a finding still being worked on.
+func closureStage(f model.Finding) string {
+	switch f.Status {
+	case model.CompletePending:
+		return "Complete: awaiting internal sign-off"
+	case model.ClosureProposed:
+		return "Closure proposed on " + f.ClosureProposedDate.String()
+	case model.Closed:
+		return fmt.Sprintf("Closure proposed on %s, agreed on %s", f.ClosureProposedDate, f.ClosedDate)
+	case model.Superseded:
+		return "Superseded"
+	case model.NoFurtherAction:
+		return "No further action"
+	}
+	return ""
 }
+
+// milestoneColumns are the Milestones sheet's columns; the first
+// milestonePrinted are printed (the finding's title is on the Return and
+// Finding details sheets, and the original due date is counted in
+// Revisions).
+var milestoneColumns = []column{
+	{header: "Finding ref", kind: textCol, max: 22},
+	{header: "Milestone", kind: wrapCol, max: 30},
+	{header: "Owner", kind: wrapCol, max: 16},
+	{header: "Current due", kind: dateCol},
+	{header: "State", kind: wrapCol, max: 12},
+	{header: "Days overdue", kind: numberCol},
+	{header: "Revisions", kind: numberCol},
+	{header: "Latest revision reason", kind: wrapCol, max: 28},
+	{header: "Completed", kind: dateCol},
+
+	{header: "Original due", kind: dateCol},
+	{header: "Finding", kind: wrapCol, max: 36},
+}
+
+const milestonePrinted = 9
 
 func milestoneRow(s *model.Snapshot, f model.Finding, m model.Milestone) []any {
 	asAt := s.AsAt
@@ -437,9 +480,10 @@ func milestoneRow(s *model.Snapshot, f model.Finding, m model.Milestone) []any {
 	if model.MilestoneOverdue(m, asAt) {
 		days = m.CurrentDue.DaysUntil(asAt)
 	}
+	// In the order of milestoneColumns.
 	return []any{
-		f.Ref, f.DisplayTitle(), m.Title, s.PersonLabel(m.OwnerID), m.OriginalDue, m.CurrentDue,
-		len(m.Revisions), reason, m.Completed, state, days,
+		f.Ref, m.Title, s.PersonLabel(m.OwnerID), m.CurrentDue, state, days, len(m.Revisions), reason, m.Completed,
+		m.OriginalDue, f.DisplayTitle(),
 	}
 }
 
@@ -462,12 +506,12 @@ func lastSubmission(subs []model.Submission, kind model.SubmissionKind, asAt mod
 }
 
 var sinceColumns = []column{
-	{header: "Ref", kind: textCol, max: 26},
-	{header: "Title", kind: wrapCol, max: 40},
-	{header: "Change", kind: textCol, max: 26},
-	{header: "Column", kind: textCol, max: 24},
-	{header: "In the last return", kind: wrapCol, max: 45},
-	{header: "In this return", kind: wrapCol, max: 45},
+	{header: "Ref", kind: textCol, max: 22},
+	{header: "Title", kind: wrapCol, max: 24},
+	{header: "Change", kind: wrapCol, max: 14},
+	{header: "Column", kind: wrapCol, max: 14},
+	{header: "In the last return", kind: wrapCol, max: 32},
+	{header: "In this return", kind: wrapCol, max: 32},
 }
 
 // sinceLast compares this return's rows with those of the last return

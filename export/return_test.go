@@ -16,7 +16,7 @@ import (
 	"improvementtracker/model"
 )
 
-var returnSheets = []string{export.SheetSummary, export.SheetReturn, export.SheetMilestones,
+var returnSheets = []string{export.SheetSummary, export.SheetReturn, export.SheetDetails, export.SheetMilestones,
 	export.SheetChanges, export.SheetSinceLast, export.SheetKey}
 
 func TestReturnSheetsColumnsAndMarking(t *testing.T) {
@@ -455,7 +455,7 @@ func TestReturnReproducible(t *testing.T) {
 
 func TestSavePasswordAndReplace(t *testing.T) {
 	s, _ := sampleStore(t)
-	w, err := export.BuildReturn(s, export.ReturnOptions{Period: q3, Marking: sensitive})
+	w, err := newReturn(s, export.ReturnOptions{Period: q3, Marking: sensitive})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -496,7 +496,7 @@ func TestSavePasswordAndReplace(t *testing.T) {
 
 func TestSaveFailureLeavesNoFile(t *testing.T) {
 	s, _ := sampleStore(t)
-	w, err := export.BuildReturn(s, export.ReturnOptions{Period: q3, Marking: sensitive})
+	w, err := newReturn(s, export.ReturnOptions{Period: q3, Marking: sensitive})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -564,8 +564,8 @@ func TestExportsOfAnEmptyRegister(t *testing.T) {
 	// and keeps its reference column empty, which a return read back in
 	// takes as a finding.
 	for sheet, none := range map[string]string{
-		export.SheetReturn:     "Inspectorate ref",
-		export.SheetMilestones: "Finding",
+		export.SheetReturn:     "Title",
+		export.SheetMilestones: "Milestone",
 		export.SheetChanges:    "Date",
 		export.SheetSinceLast:  "Ref",
 	} {

@@ -20,7 +20,8 @@ const (
 	summaryTotal        = "Total"
 	summaryNotRated     = "Not rated"
 	summaryWidth        = 10
-	summaryFirstColWide = 50
+	summaryFirstColWide = 34
+	summaryColWide      = 11
 )
 
 // writeSummary writes the counts of the findings on the Return sheet. Each
@@ -30,7 +31,7 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 	if err := b.addSheet(sheet); err != nil {
 		return err
 	}
-	if err := b.pageSetup(sheet, 0, 1); err != nil {
+	if err := b.pageSetup(sheet, 0, 0); err != nil {
 		return err
 	}
 	c := s.Count(keep)
@@ -56,7 +57,7 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 	if err := b.colWidth(sheet, 1, 1, summaryFirstColWide); err != nil {
 		return err
 	}
-	if err := b.colWidth(sheet, 2, summaryWidth, 14); err != nil {
+	if err := b.colWidth(sheet, 2, summaryWidth, summaryColWide); err != nil {
 		return err
 	}
 	row := 2
@@ -64,19 +65,32 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 		return err
 	}
 	row++
-	if err := b.put(sheet, 1, row, fmt.Sprintf("As at %s (the period runs from %s to %s). Status, RAG, targets and leads are as they stood on the as-at date. The Key sheet explains each type, status and RAG.",
-		asAt, period.FirstDay(), period.LastDay()), b.styles.caption, "caption"); err != nil {
-		return err
-	}
-	row++
-	if asAt.After(today) {
-		// Made before its as-at date: the figures are provisional, and
-		// the reader must not take them for the return to send.
-		if err := b.put(sheet, 1, row, fmt.Sprintf("Provisional: made on %s, before the as-at date. Days overdue are counted to %s from the register as it stood on %s.",
-			today, asAt, today), b.styles.bold, "provisional"); err != nil {
+	// Lines of text wrap across the page's width, so that none of it is
+	// lost past the printed edge.
+	across := func(text string, style int, where string) error {
+		if err := b.put(sheet, 1, row, text, style, where); err != nil {
+			return err
+		}
+		if err := b.merge(sheet, cellName(1, row), cellName(summaryWidth, row)); err != nil {
+			return err
+		}
+		if err := b.fitRow(sheet, row, []any{text}, []float64{summaryFirstColWide + (summaryWidth-1)*summaryColWide}, []bool{true}); err != nil {
 			return err
 		}
 		row++
+		return nil
+	}
+	if err := across(fmt.Sprintf("As at %s (the period runs from %s to %s). Status, RAG, targets and leads are as they stood on the as-at date. The Key sheet explains each type, status and RAG.",
+		asAt, period.FirstDay(), period.LastDay()), b.styles.captionWrap, "caption"); err != nil {
+		return err
+	}
+	if asAt.After(today) {
+		// Made before its as-at date: the figures are provisional, and
+		// the reader must not take them for the return to send.
+		if err := across(fmt.Sprintf("Provisional: made on %s, before the as-at date. Days overdue are counted to %s from the register as it stood on %s.",
+			today, asAt, today), b.styles.boldWrap, "provisional"); err != nil {
+			return err
+		}
 	}
 	row++
 
@@ -95,10 +109,10 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 			if err := b.put(sheet, i+1, row, h, b.styles.header, h); err != nil {
 				return err
 			}
-			values[i], widths[i], wrap[i] = h, 14, true
+			values[i], widths[i], wrap[i] = h, summaryColWide, true
 		}
 		widths[0] = summaryFirstColWide
-		if err := b.fitRow(sheet, row, values, widths, wrap); err != nil {
+		if err := b.fitRow(sheet, row, values, boldWidths(widths), wrap); err != nil {
 			return err
 		}
 		row++
@@ -257,7 +271,7 @@ func writeKey(b *book, asAtText string) error {
 	if err := b.addSheet(sheet); err != nil {
 		return err
 	}
-	if err := b.pageSetup(sheet, 0, 1); err != nil {
+	if err := b.pageSetup(sheet, 0, 0); err != nil {
 		return err
 	}
 	if err := b.writeMarking(sheet, 2); err != nil {
@@ -282,13 +296,13 @@ func writeKey(b *book, asAtText string) error {
 	}
 	row++
 	for _, t := range model.FindingTypes {
-		if err := b.put(sheet, 1, row, string(t), b.styles.bold, ""); err != nil {
+		if err := b.put(sheet, 1, row, string(t), b.styles.boldWrap, ""); err != nil {
 			return err
 		}
 		if err := b.put(sheet, 2, row, typeMeanings[t], b.styles.wrap, ""); err != nil {
 			return err
 		}
-		if err := b.fitRow(sheet, row, []any{"", typeMeanings[t]}, keyWidths, keyWrap); err != nil {
+		if err := b.fitRow(sheet, row, []any{string(t), typeMeanings[t]}, keyWidths, keyWrap); err != nil {
 			return err
 		}
 		row++
@@ -304,13 +318,13 @@ func writeKey(b *book, asAtText string) error {
 		row++
 	}
 	for _, st := range model.Statuses {
-		if err := b.put(sheet, 1, row, string(st), b.styles.bold, ""); err != nil {
+		if err := b.put(sheet, 1, row, string(st), b.styles.boldWrap, ""); err != nil {
 			return err
 		}
 		if err := b.put(sheet, 2, row, model.StatusMeanings[st], b.styles.wrap, ""); err != nil {
 			return err
 		}
-		if err := b.fitRow(sheet, row, []any{"", model.StatusMeanings[st]}, keyWidths, keyWrap); err != nil {
+		if err := b.fitRow(sheet, row, []any{string(st), model.StatusMeanings[st]}, keyWidths, keyWrap); err != nil {
 			return err
 		}
 		row++
@@ -330,12 +344,12 @@ func writeKey(b *book, asAtText string) error {
 		if err := b.put(sheet, 2, row, model.RAGMeanings[r], b.styles.wrap, ""); err != nil {
 			return err
 		}
-		if err := b.fitRow(sheet, row, []any{"", model.RAGMeanings[r]}, keyWidths, keyWrap); err != nil {
+		if err := b.fitRow(sheet, row, []any{string(r), model.RAGMeanings[r]}, keyWidths, keyWrap); err != nil {
 			return err
 		}
 		row++
 	}
-	if err := b.put(sheet, 1, row, ragText(""), b.styles.bold, ""); err != nil {
+	if err := b.put(sheet, 1, row, ragText(""), b.styles.boldWrap, ""); err != nil {
 		return err
 	}
 	if err := b.put(sheet, 2, row, "No RAG had been given by the as-at date.", b.styles.wrap, ""); err != nil {
@@ -362,7 +376,7 @@ func writeKey(b *book, asAtText string) error {
 		if err := b.merge(sheet, cellName(1, row), cellName(2, row)); err != nil {
 			return err
 		}
-		if err := b.fitRow(sheet, row, []any{n}, []float64{138}, []bool{true}); err != nil {
+		if err := b.fitRow(sheet, row, []any{n}, []float64{keyWidths[0] + keyWidths[1]}, []bool{true}); err != nil {
 			return err
 		}
 		row++
@@ -373,8 +387,8 @@ func writeKey(b *book, asAtText string) error {
 // The Key's two columns: the term, and its meaning, which wraps (a row's
 // height is set to fit it, as spreadsheets do not grow rows they open).
 var (
-	keyWidths = []float64{38, 100}
-	keyWrap   = []bool{false, true}
+	keyWidths = []float64{36, 98}
+	keyWrap   = []bool{true, true}
 )
 
 // typeMeanings explains the kinds of finding on the Key sheet, for readers

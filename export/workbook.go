@@ -1,7 +1,9 @@
 package export
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,8 +15,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 
 	"improvementtracker/model"
 )
@@ -169,14 +169,31 @@ func safeFileName(s string) string {
 }
 
 // Write writes the workbook to out, encrypted with password when it is not
-// empty, and returns the SHA-256 of the bytes written.
+// empty, and returns the SHA-256 of the bytes written. Encryption is
+// ECMA-376 Agile Encryption (AES-256, SHA-512), as Excel writes it.
 func (w *Workbook) Write(out io.Writer, password string) (string, error) {
 	if w.book == nil {
 		return "", errors.New("the workbook has already been closed")
 	}
+	if err := w.book.setDimensions(); err != nil {
+		return "", err
+	}
 	h := sha256.New()
-	opts := excelize.Options{Password: password}
-	if err := w.book.f.Write(io.MultiWriter(out, h), opts); err != nil {
+	if password == "" {
+		if err := w.book.f.Write(io.MultiWriter(out, h)); err != nil {
+			return "", fmt.Errorf("writing the workbook: %w", err)
+		}
+		return hex.EncodeToString(h.Sum(nil)), nil
+	}
+	var plain bytes.Buffer
+	if err := w.book.f.Write(&plain); err != nil {
+		return "", fmt.Errorf("writing the workbook: %w", err)
+	}
+	enc, err := encryptAgile(plain.Bytes(), password, rand.Reader)
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.MultiWriter(out, h).Write(enc); err != nil {
 		return "", fmt.Errorf("writing the workbook: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil

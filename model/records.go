@@ -317,6 +317,14 @@ type AuditEvent struct {
 	Changes   []FieldChange `json:"changes,omitempty"`
 	// Note carries the reason or the source: "reason: …", "imported from FILE".
 	Note string `json:"note,omitempty"`
+	// Prev is the SHA-256 (hex) of the event before this one (AuditHash),
+	// "" for the first: the trail is a chain, so an event altered,
+	// removed or slipped in breaks it where it happened. It is the last
+	// field so that the stored record still starts with the ID and time
+	// (see the file store's reading of times). A field added to
+	// AuditEvent later must be omitempty, or every event stored before it
+	// would hash differently.
+	Prev string `json:"prev,omitempty"`
 }
 
 // Settings are the register's own settings.
@@ -357,6 +365,10 @@ type Submission struct {
 	Recorded time.Time     `json:"recorded"`
 	By       string        `json:"by"`
 	Rows     []SnapshotRow `json:"rows"`
+	// AuditHead is the AuditHash of the newest audit event when the
+	// submission was recorded: the state of the register the return was
+	// made from, which the audit chain lets anyone show later.
+	AuditHead string `json:"audit_head,omitempty"`
 }
 
 // SnapshotRow is one row of a submitted workbook, column header to cell text.

@@ -52,6 +52,10 @@ type Records interface {
 	// wrapping ErrNotFound when none are stored. The rules check them
 	// against the recorded SHA-256.
 	File(evidenceID ID) ([]byte, error)
+	// Last decodes the kind's record with the highest ID into v; ok is
+	// false when there is none. The writer reads the newest audit event
+	// with it, to chain the next one to it.
+	Last(kind Kind, v any) (ok bool, err error)
 }
 
 // RecordWriter is what a store must offer for writing, within the one
@@ -78,4 +82,12 @@ type RecordWriter interface {
 	// one finding for ever.
 	RefCounter(report ID, typeCode string) (uint64, error)
 	SetRefCounter(report ID, typeCode string, n uint64) error
+}
+
+// ReadOnlyStore is a store that may have been opened for reading only (a
+// register on read-only media, or one the user may not change). The window
+// asks for it to show a banner and keep editing switched off; Update on
+// such a store fails in words.
+type ReadOnlyStore interface {
+	ReadOnly() bool
 }

@@ -74,8 +74,14 @@ func (s *Snapshot) LatestReason(f Finding) string {
 	return ""
 }
 
-// NextMilestone returns the finding's earliest incomplete milestone.
+// NextMilestone returns the finding's earliest incomplete milestone. A
+// finding whose work is done (complete, proposed for closure, or ended) has
+// none to come, even where a register written before the lifecycle was
+// enforced left one open.
 func (s *Snapshot) NextMilestone(id ID) (Milestone, bool) {
+	if f, ok := s.Finding(id); ok && !f.Status.IsOpen() {
+		return Milestone{}, false
+	}
 	for _, m := range s.milestonesOf[id] {
 		if m.Completed.IsZero() {
 			return m, true

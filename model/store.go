@@ -86,6 +86,11 @@ type ReadTx interface {
 
 // Tx reads and writes within one transaction: either every write in it is
 // stored, with its audit events, or none is.
+//
+// A save that fails leaves the caller's record exactly as it was passed
+// (no ID, defaults or filled-in revisions), and stores nothing of its own,
+// so the caller can correct the record and save it again. The contract
+// suite in model/storetest holds every store to this.
 type Tx interface {
 	ReadTx
 

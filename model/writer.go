@@ -22,6 +22,9 @@ type writer struct {
 	rec RecordWriter
 	by  Actor
 	at  time.Time
+	// head is the AuditHash of the newest audit event, read once per
+	// transaction and then kept as events are added; nil until read.
+	head *string
 }
 
 var _ Tx = (*writer)(nil)
@@ -54,7 +57,36 @@ func (w *writer) audit(ev AuditEvent, notes ...string) error {
 		}
 	}
 	ev.Note = strings.Join(parts, "; ")
-	return w.rec.Put(KindAudit, id, &ev)
+	// Each event holds the hash of the one before it, so the trail is a
+	// chain that CheckAuditChain can verify.
+	head, err := w.auditHead()
+	if err != nil {
+		return err
+	}
+	ev.Prev = head
+	if err := w.rec.Put(KindAudit, id, &ev); err != nil {
+		return err
+	}
+	*w.head = AuditHash(ev)
+	return nil
+}
+
+// auditHead is the AuditHash of the newest audit event, "" when there is
+// none yet.
+func (w *writer) auditHead() (string, error) {
+	if w.head == nil {
+		var last AuditEvent
+		ok, err := w.rec.Last(KindAudit, &last)
+		if err != nil {
+			return "", err
+		}
+		h := ""
+		if ok {
+			h = AuditHash(last)
+		}
+		w.head = &h
+	}
+	return *w.head, nil
 }
 
 // onCopy runs save on a copy of *rec and hands the result to the caller
@@ -282,6 +314,17 @@ func (w *writer) saveSubmission(s *Submission) error {
 	if s.By == "" {
 		s.By = w.who()
 	}
+	// The submission names the state of the register it was made from:
+	// the head of the audit chain when it was first recorded.
+	if creating {
+		head, err := w.auditHead()
+		if err != nil {
+			return err
+		}
+		s.AuditHead = head
+	} else {
+		s.AuditHead = old.AuditHead
+	}
 	if err := w.rec.Put(KindSubmission, s.ID, s); err != nil {
 		return err
 	}
@@ -289,7 +332,7 @@ func (w *writer) saveSubmission(s *Submission) error {
 	// without copying every cell again.
 	var changes []FieldChange
 	for _, c := range Diff(old, *s, w.names) {
-		if c.Field != "rows" {
+		if c.Field != "rows" && c.Field != "audit_head" {
 			changes = append(changes, c)
 		}
 	}

@@ -37,7 +37,7 @@ func (r *records) AuditBetween(findingID model.ID, after, until time.Time) ([]mo
 			return nil, fmt.Errorf("%w: the index %s names record %d, which is missing from %s", model.ErrDamaged, bucketAuditByFinding, btoi(id), r.s.path)
 		}
 		var ev model.AuditEvent
-		if err := decode(bucketAudit, id, raw, &ev); err != nil {
+		if err := r.decode(bucketAudit, id, raw, &ev); err != nil {
 			return nil, err
 		}
 		// An entry without a time (which the upgrade to version 3 leaves
@@ -55,7 +55,7 @@ func (r *records) AuditBetween(findingID model.ID, after, until time.Time) ([]mo
 var eventPrefix = []byte(`{"id":`)
 
 // eventTime reads an audit event's time from the start of its stored
-// record without decoding the rest; ok is false when the record does not
+// record's payload (inside its envelope) without decoding the rest; ok is false when the record does not
 // start as the encoder writes it, and the caller decodes it in full.
 func eventTime(raw []byte) (t time.Time, ok bool) {
 	if !bytes.HasPrefix(raw, eventPrefix) {

@@ -34,10 +34,17 @@ func (r *records) AuditSince(t time.Time) ([]model.AuditEvent, error) {
 		// on one day has all of them within the slack): their time is
 		// read from the start of the record, and only those kept are
 		// decoded in full.
-		at, ok := eventTime(v)
+		// The checksum is verified on every event read, even those
+		// passed over: a damaged time would otherwise stop the walk in
+		// the wrong place without a word.
+		payload, err := unseal(bucketAudit, k, v)
+		if err != nil {
+			return nil, r.damage(bucketAudit, k, payload, err)
+		}
+		at, ok := eventTime(payload)
 		if !ok {
 			var ev model.AuditEvent
-			if err := decode(bucketAudit, k, v, &ev); err != nil {
+			if err := r.decode(bucketAudit, k, v, &ev); err != nil {
 				return nil, err
 			}
 			at = ev.At
@@ -49,7 +56,7 @@ func (r *records) AuditSince(t time.Time) ([]model.AuditEvent, error) {
 			keys, vals = append(keys, k), append(vals, v)
 		}
 	}
-	out, err := decodeParallel[model.AuditEvent](bucketAudit, keys, vals)
+	out, err := decodeParallel[model.AuditEvent](r, bucketAudit, keys, vals)
 	if err != nil {
 		return nil, err
 	}

@@ -18,8 +18,15 @@ import (
 
 // KeepBackups is how many daily (and, separately, how many hand-made)
 // backups are kept: two weeks of days, enough to go back past a bad
-// import noticed late, without filling a laptop's disk.
-const KeepBackups = 14
+// import noticed late, without filling a laptop's disk. Beyond them the
+// newest daily backup of each of the last KeepWeeks weeks and of each of
+// the last KeepMonths months is kept, so that damage noticed late still
+// has a clean backup from before it.
+const (
+	KeepBackups = 14
+	KeepWeeks   = 8
+	KeepMonths  = 12
+)
 
 // Backup kinds, as BackupInfo.Kind reports them.
 const (
@@ -152,8 +159,12 @@ func ListBackups(dbPath string) ([]BackupInfo, error) {
 // writeBackup writes a consistent copy of the file as tx sees it to path,
 // through a temporary file renamed into place, so that a backup with a
 // backup's name is always whole.
+//
+// The copy is checked before it takes a backup's name (its structure and
+// every record's checksum, see quickCheck): a damaged register is never
+// kept as a backup, so it can never push the last good one out.
 func writeBackup(tx *bolt.Tx, path string) (int64, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := makeBackupDir(filepath.Dir(path)); err != nil {
 		return 0, err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".writing-*.tmp")
@@ -171,10 +182,192 @@ func writeBackup(tx *bolt.Tx, path string) (int64, error) {
 	if err == nil {
 		err = os.Chmod(tmp.Name(), 0o600)
 	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
+	if err != nil {
+		return n, errors.New(plainOSError(err))
 	}
+	if err := quickCheck(tmp.Name()); err != nil {
+		return n, fmt.Errorf("the copy fails its check, so the register itself is damaged (%v); the existing backups were kept", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return n, errors.New(plainOSError(err))
+	}
+	return n, nil
+}
+
+// makeBackupDir makes the backups folder, readable by the user alone, and
+// tightens one made earlier with a looser mode.
+func makeBackupDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if info, err := os.Stat(dir); err == nil && info.Mode().Perm()&0o077 != 0 {
+		_ = os.Chmod(dir, 0o700)
+	}
+	return nil
+}
+
+// quickCheck is the check a backup passes before it is kept, and the one
+// that finds the newest clean backup: both header pages, every page, and
+// the checksum of every record. It decodes nothing, so it takes a fraction
+// of a full check. A file from an older version (a copy kept before an
+// upgrade) has no checksums: its pages are checked.
+func quickCheck(path string) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if info.Size() == 0 {
+		return errors.New("the file is empty")
+	}
+	if st, err := readMetas(path); err != nil {
+		return err
+	} else if st.problem != "" && (st.lastSaveLost || st.newest < 0) {
+		return errors.New(st.problem)
+	}
+	if err := verifyFile(path); err != nil {
+		return err
+	}
+	return guard(path, func() error {
+		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: DefaultTimeout, ReadOnly: true})
+		if err != nil {
+			return errors.New(boltProblem(err))
+		}
+		defer db.Close()
+		return db.View(func(tx *bolt.Tx) error {
+			v, err := readVersion(path, tx, info.Size())
+			if err != nil {
+				return err
+			}
+			if v == 0 {
+				return errors.New("it is an empty database, not a register")
+			}
+			if v < 4 {
+				return nil
+			}
+			r := &records{tx: tx}
+			for _, name := range sealedBuckets {
+				b := tx.Bucket(name)
+				if b == nil {
+					return fmt.Errorf("the %s section is missing", name)
+				}
+				if err := b.ForEach(func(k, v []byte) error {
+					if payload, err := unseal(name, k, v); err != nil {
+						return r.damage(name, k, payload, err)
+					}
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+}
+
+// cleanBackup is the newest backup of the store's register that checks
+// clean, found once: the one a damage message offers.
+func (s *Store) cleanBackup() (BackupInfo, bool) {
+	s.cleanOnce.Do(func() { s.clean, s.cleanOK = newestCleanBackup(s.path) })
+	return s.clean, s.cleanOK
+}
+
+// NewestCleanBackup is the newest backup of the register at dbPath that
+// passes its check: the one to offer when the register is damaged.
+func NewestCleanBackup(dbPath string) (BackupInfo, bool) { return newestCleanBackup(dbPath) }
+
+// newestCleanBackup is the newest backup of the register at dbPath that
+// passes quickCheck. A copy kept before a restore may be the damaged file
+// itself, so it is offered only when nothing else is clean.
+func newestCleanBackup(dbPath string) (BackupInfo, bool) {
+	all, err := ListBackups(dbPath)
+	if err != nil {
+		return BackupInfo{}, false
+	}
+	for _, pass := range []bool{false, true} {
+		for _, b := range all {
+			if (b.Kind == KindBeforeRestore) == pass && quickCheck(b.Path) == nil {
+				return b, true
+			}
+		}
+	}
+	return BackupInfo{}, false
+}
+
+// backupCommits reads the commit counter of a register file that is not
+// open.
+func backupCommits(path string) (n uint64, err error) {
+	err = guard(path, func() error {
+		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: DefaultTimeout, ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return db.View(func(tx *bolt.Tx) error {
+			n = commits(tx)
+			return nil
+		})
+	})
 	return n, err
+}
+
+// rollback says, in words, when the register holds fewer saves than the
+// newest of its daily or hand-made backups: it was put back to an older
+// copy behind the app's back, or saves were lost. "" when not.
+func (s *Store) rollback() string {
+	all, err := ListBackups(s.path)
+	if err != nil {
+		return ""
+	}
+	for _, b := range all {
+		if b.Kind != KindDaily && b.Kind != KindManual {
+			continue
+		}
+		theirs, err := backupCommits(b.Path)
+		if err != nil {
+			return ""
+		}
+		var ours uint64
+		_ = s.guard(func() error {
+			return s.db.View(func(tx *bolt.Tx) error {
+				ours = commits(tx)
+				return nil
+			})
+		})
+		if theirs > ours {
+			return fmt.Sprintf("%s holds %s, fewer than its backup %s made %s (%s): it has been put back to an older copy, or saves have been lost. Run \"improvement-tracker check\", or restore the backup",
+				s.path, saves(ours), b.Path, b.Time.Local().Format("on 02/01/2006 at 15:04"), saves(theirs))
+		}
+		return ""
+	}
+	return ""
+}
+
+// staleAfter is how old a temporary file must be to be taken as left by a
+// copy that was killed: no copy takes this long.
+const staleAfter = 10 * time.Minute
+
+// tempPatterns are the temporary files the app writes beside the register
+// and in the backups folder; each is renamed into place when whole.
+var tempPatterns = []string{".writing-*.tmp", ".copying-*.tmp", ".register-copy-*.tmp", ".improvement-tracker-*.xlsx.tmp"}
+
+// cleanTemp removes the temporary files a killed copy left beside the
+// register and in its backups folder.
+func cleanTemp(dbPath string) {
+	CleanTempFiles(filepath.Dir(dbPath))
+	CleanTempFiles(backupDir(dbPath))
+}
+
+// CleanTempFiles removes, from dir, the app's temporary files older than a
+// copy can take: what a killed copy or export left behind.
+func CleanTempFiles(dir string) {
+	for _, pat := range tempPatterns {
+		matches, _ := filepath.Glob(filepath.Join(dir, pat))
+		for _, m := range matches {
+			if info, err := os.Lstat(m); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleAfter {
+				_ = os.Remove(m)
+			}
+		}
+	}
 }
 
 // Backup writes a backup copy now, whatever backups exist already, and
@@ -218,15 +411,40 @@ func (s *Store) dailyBackup() (string, error) {
 		return "", nil
 	}
 	name := backupName(s.path, kindDaily, now, 0)
+	written := false
 	if err := s.guard(func() error {
 		return s.db.View(func(tx *bolt.Tx) error {
+			// A register with nothing in it yet (the first day of a new
+			// one) is not worth a backup: the day's backup is made once
+			// it holds something.
+			if empty(tx) {
+				return nil
+			}
+			written = true
 			_, err := writeBackup(tx, name)
 			return err
 		})
 	}); err != nil {
-		return "", fmt.Errorf("cannot write the daily backup of %s to %s: %w", s.path, backupDir(s.path), err)
+		return "", fmt.Errorf("the daily backup of %s could not be written to %s: %w. The register is open; make a backup by hand once this is put right", s.path, backupDir(s.path), err)
+	}
+	if !written {
+		return "", nil
 	}
 	return name, rotate(s.path, KindDaily)
+}
+
+// empty reports whether a register holds no reports, people, findings or
+// settings yet.
+func empty(tx *bolt.Tx) bool {
+	for _, name := range [][]byte{bucketReports, bucketPeople, bucketFindings} {
+		if b := tx.Bucket(name); b != nil {
+			if k, _ := b.Cursor().First(); k != nil {
+				return false
+			}
+		}
+	}
+	b := tx.Bucket(bucketSettings)
+	return b == nil || b.Get(keySettings) == nil
 }
 
 func sameDay(a, b time.Time) bool {
@@ -235,38 +453,82 @@ func sameDay(a, b time.Time) bool {
 	return ay == by && am == bm && ad == bd
 }
 
-// rotate removes the oldest backups of a kind beyond KeepBackups.
+// rotate removes the backups of a kind that are no longer kept: of the
+// daily ones, all but the newest KeepBackups and the newest of each of the
+// last KeepWeeks weeks and KeepMonths months; of the hand-made ones, all
+// but the newest KeepBackups.
 func rotate(dbPath, kind string) error {
 	all, err := ListBackups(dbPath)
 	if err != nil {
 		return err
 	}
-	kept := 0
+	var mine []BackupInfo
 	for _, b := range all {
-		if b.Kind != kind {
+		if b.Kind == kind {
+			mine = append(mine, b)
+		}
+	}
+	kept := keep(mine, kind == KindDaily)
+	for i, b := range mine {
+		if kept[i] {
 			continue
 		}
-		kept++
-		if kept > KeepBackups {
-			if err := os.Remove(b.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("cannot remove the old backup %s: %w", b.Path, err)
-			}
+		if err := os.Remove(b.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("cannot remove the old backup %s: %w", b.Path, err)
 		}
 	}
 	return nil
 }
 
+// keep marks which of backups (newest first) are kept.
+func keep(backups []BackupInfo, weeksAndMonths bool) map[int]bool {
+	kept := map[int]bool{}
+	for i := range min(KeepBackups, len(backups)) {
+		kept[i] = true
+	}
+	if !weeksAndMonths {
+		return kept
+	}
+	weeks, months := map[string]bool{}, map[string]bool{}
+	for i, b := range backups {
+		y, w := b.Time.Local().ISOWeek()
+		week := fmt.Sprintf("%d-%d", y, w)
+		month := b.Time.Local().Format("2006-01")
+		if !weeks[week] && len(weeks) < KeepWeeks {
+			weeks[week] = true
+			kept[i] = true
+		}
+		if !months[month] && len(months) < KeepMonths {
+			months[month] = true
+			kept[i] = true
+		}
+	}
+	return kept
+}
+
 // Restore replaces the register at dbPath with the backup at backupPath.
-// The backup is checked first: a file that is not a sound register is
-// refused. The current file, damaged or not, is kept in the backups folder
-// before the swap, so a restore can itself be undone. The swap is a rename,
-// so the register is never half-written. The register must not be open.
+// The backup is checked in full first (CheckFile): a backup with any
+// problem is refused. The current file, damaged or not, is kept in the
+// backups folder before the swap, so a restore can itself be undone. The
+// swap is a rename, so the register is never half-written. The register
+// must not be open.
 func Restore(dbPath, backupPath string, now time.Time) error {
+	return RestoreWith(dbPath, backupPath, now, false)
+}
+
+// RestoreWith is Restore; with force set it restores a backup that has
+// problems (the best there is, when every backup is damaged) as long as
+// it can be opened at all.
+func RestoreWith(dbPath, backupPath string, now time.Time, force bool) error {
 	dbPath, err := filepath.Abs(dbPath)
 	if err != nil {
 		return err
 	}
-	if err := checkBackup(backupPath); err != nil {
+	// Through a link, the file it points to is replaced, not the link.
+	if real, err := filepath.EvalSymlinks(dbPath); err == nil {
+		dbPath = real
+	}
+	if err := checkBackup(backupPath, force); err != nil {
 		return err
 	}
 	if _, err := os.Stat(dbPath); err == nil {
@@ -283,46 +545,75 @@ func Restore(dbPath, backupPath string, now time.Time) error {
 			_ = db.Close()
 		}
 		if err != nil {
-			return fmt.Errorf("cannot restore: the current register could not be kept first (%v); nothing was changed", err)
+			return fmt.Errorf("cannot restore: the current register could not be kept first (%s); nothing was changed", plainOSError(err))
 		}
 	}
 	// copyFile renames a whole copy over the register, so a failure at any
 	// point leaves either the old file or the backup, never half of one.
 	if err := copyFile(backupPath, dbPath); err != nil {
-		return fmt.Errorf("cannot restore from %s: %w; the register was not changed", backupPath, err)
+		return fmt.Errorf("cannot restore from %s: %s; the register was not changed", backupPath, plainOSError(err))
 	}
+	markRestored(dbPath)
 	return nil
 }
 
-// checkBackup refuses a file that is not a register this version can open.
-func checkBackup(path string) error {
+// markRestored raises the restored register's commit counter above every
+// backup's, so that a register put back on purpose is not taken for one
+// rolled back behind the app's back. A file too damaged to take the write
+// (restored by force) is left as it is.
+func markRestored(dbPath string) {
+	var top uint64
+	all, _ := ListBackups(dbPath)
+	for _, b := range all {
+		if n, err := backupCommits(b.Path); err == nil {
+			top = max(top, n)
+		}
+	}
+	_ = guard(dbPath, func() error {
+		db, err := bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: DefaultTimeout})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return db.Update(func(tx *bolt.Tx) error {
+			meta := tx.Bucket(bucketMeta)
+			if meta == nil || commits(tx) > top {
+				return nil
+			}
+			return meta.Put(keyCommits, itob(top+1))
+		})
+	})
+}
+
+// checkBackup refuses a file that is not a register this version can open
+// or, unless force is set, that has any problem CheckFile finds.
+func checkBackup(path string, force bool) error {
 	info, err := os.Stat(path)
 	if err != nil {
-		return fmt.Errorf("cannot restore from %s: %w", path, err)
+		return fmt.Errorf("cannot restore from %s: %s", path, plainOSError(err))
 	}
 	if info.IsDir() || info.Size() == 0 {
 		return fmt.Errorf("cannot restore from %s: %w (it is empty or a folder)", path, model.ErrDamaged)
 	}
-	return guard(path, func() error {
-		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: DefaultTimeout, ReadOnly: true, PreLoadFreelist: true})
-		if err != nil {
-			return fmt.Errorf("cannot restore from %s: %w (%v)", path, model.ErrDamaged, err)
-		}
-		defer db.Close()
-		return db.View(func(tx *bolt.Tx) error {
-			v, err := readVersion(path, tx, info.Size())
-			if err != nil {
-				return fmt.Errorf("cannot restore: %w", err)
-			}
-			if v == 0 {
-				return fmt.Errorf("cannot restore from %s: %w (it is an empty database, not a register)", path, model.ErrDamaged)
-			}
-			if problems := checkFile(path, tx); len(problems) > 0 {
-				return fmt.Errorf("cannot restore from %s: %w (%s)", path, model.ErrDamaged, problems[0])
-			}
-			return nil
-		})
-	})
+	groups, err := CheckFile(path)
+	if err != nil {
+		return fmt.Errorf("cannot restore from %s: %w", path, err)
+	}
+	if len(groups) == 0 {
+		return nil
+	}
+	first := Flatten(groups)[0]
+	if !force {
+		return fmt.Errorf("cannot restore from %s: %w (%s). Choose a backup that checks clean; to restore this one all the same, give --force", path, model.ErrDamaged, first)
+	}
+	// Even by force, the file must be one the app can open.
+	if st, err := readMetas(path); err != nil || st.newest < 0 {
+		return fmt.Errorf("cannot restore from %s: %w (%s)", path, model.ErrDamaged, first)
+	}
+	if err := verifyFile(path); err != nil {
+		return fmt.Errorf("cannot restore from %s: %w (%v)", path, model.ErrDamaged, err)
+	}
+	return nil
 }
 
 // copyFile copies src to dst byte for byte, creating dst's folder (readable

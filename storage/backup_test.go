@@ -18,7 +18,7 @@ import (
 
 // TestDailyBackups opens a register every day for three weeks (twice on
 // some days) and checks that one backup is made a day and the newest 14 are
-// kept.
+// kept, with the newest of each older week and month.
 func TestDailyBackups(t *testing.T) {
 	c := newClock()
 	path := tempPath(t)
@@ -37,11 +37,18 @@ func TestDailyBackups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(backups) != storage.KeepBackups {
-		t.Fatalf("%d backups kept, want %d: %+v", len(backups), storage.KeepBackups, backups)
-	}
+	// Three weeks from Monday 24/11/2025: the 14 newest days (to 01/12),
+	// then, of the seven older days, the newest of their week and of
+	// their month: Sunday 30/11 for both.
 	last := c.Now().Add(-24 * time.Hour)
-	for i, b := range backups {
+	var older []string
+	for _, b := range backups[min(storage.KeepBackups, len(backups)):] {
+		older = append(older, b.Time.Format("2006-01-02"))
+	}
+	if len(backups) != storage.KeepBackups+1 || strings.Join(older, " ") != "2025-11-30" {
+		t.Fatalf("%d backups kept, want %d and then 30/11: %+v", len(backups), storage.KeepBackups, backups)
+	}
+	for i, b := range backups[:storage.KeepBackups] {
 		want := last.AddDate(0, 0, -i).Format("2006-01-02")
 		if b.Kind != storage.KindDaily || !strings.Contains(filepath.Base(b.Path), want) {
 			t.Errorf("backup %d is %s (%s), want the daily backup of %s", i, b.Path, b.Kind, want)

@@ -2,9 +2,11 @@ package storage
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -32,12 +34,22 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 	if info.Size() == 0 {
 		return damagedError(path, "the file is empty")
 	}
-	return guard(path, func() error {
+	err = guard(path, func() error {
 		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true, PreLoadFreelist: true})
 		if err != nil {
+			if !errors.Is(err, bolt.ErrTimeout) && !errors.Is(err, os.ErrPermission) {
+				return whyDamaged(path, openError(path, err))
+			}
 			return openError(path, err)
 		}
 		defer db.Close()
+		// bbolt opens the older state without a word when the newest
+		// header page is damaged: read both, now that the shared lock
+		// keeps writers out (a header read while another window saves
+		// could be caught half written).
+		if err := checkMetas(path); err != nil {
+			return err
+		}
 		return db.View(func(tx *bolt.Tx) error {
 			// With the shared lock held, nobody writes while the pages
 			// are read; they are checked before bbolt walks them.
@@ -60,12 +72,28 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 				// in case the upgrade goes wrong or the older app is needed.
 				name := backupName(path, kindBeforeUpgrade, now(), v)
 				if err := copyFile(path, name); err != nil {
-					return fmt.Errorf("cannot upgrade the register %s: the copy made before upgrading could not be written: %w", path, err)
+					return fmt.Errorf("cannot upgrade the register %s: the copy made before upgrading could not be written (%s)", path, plainOSError(err))
 				}
 			}
 			return nil
 		})
 	})
+	if err != nil && strings.Contains(err.Error(), pageUnreadable) {
+		return whyDamaged(path, err)
+	}
+	return err
+}
+
+// whyDamaged replaces an error that only says a file is damaged with one
+// that says how, when the header pages or the page check can tell.
+func whyDamaged(path string, err error) error {
+	if merr := checkMetas(path); merr != nil {
+		return merr
+	}
+	if verr := verifyFile(path); verr != nil {
+		return damagedError(path, verr.Error())
+	}
+	return err
 }
 
 // readVersion checks that tx is a register this version can open and
@@ -104,35 +132,31 @@ func checkFile(path string, tx *bolt.Tx) []string {
 	if err := verifyFile(path); err != nil {
 		return []string{err.Error()}
 	}
-	var problems []string
-	for err := range tx.Check() {
-		problems = append(problems, err.Error())
+	// bbolt's own findings are in its words ("page expected to be…"):
+	// they are counted, and said as what they mean.
+	n := 0
+	for range tx.Check() {
+		n++
 	}
-	return problems
+	if n == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("the database's own check finds %d page(s) out of place or unaccounted for", n)}
 }
 
-// damagedError says the file cannot be used, names it, and says what
-// backups there are to go back to.
+// damagedError says the file cannot be used, names it, and offers the
+// newest backup that checks clean.
 func damagedError(path, detail string) error {
-	msg := fmt.Sprintf("cannot open %s: %%w (%s). ", path, detail)
-	backups, _ := ListBackups(path)
-	var usable []BackupInfo
-	for _, b := range backups {
-		if b.Kind != KindBeforeRestore {
-			usable = append(usable, b)
-		}
-	}
-	if len(usable) == 0 {
-		usable = backups
-	}
+	msg := ""
 	dir := backupDir(path)
-	if len(usable) == 0 {
-		msg += fmt.Sprintf("No backups exist yet (they are kept in %s). Keep the damaged file: do not delete it", dir)
+	if b, ok := newestCleanBackup(path); ok {
+		when := b.Time.Local().Format("on 02/01/2006 at 15:04")
+		msg += fmt.Sprintf("The newest backup that checks clean is %s in %s, made %s. Restore it with Restore backup in the app or \"improvement-tracker restore %s\"; the damaged file is kept",
+			filepath.Base(b.Path), dir, when, b.Path)
+	} else if backups, _ := ListBackups(path); len(backups) > 0 {
+		msg += fmt.Sprintf("No backup in %s checks clean. Keep the damaged file: do not delete it", dir)
 	} else {
-		newest := usable[0]
-		when := newest.Time.Format("on 02/01/2006 at 15:04")
-		msg += fmt.Sprintf("Backups exist in %s: the newest is %s, made %s. Restore it with Restore backup in the app or \"improvement-tracker restore %s\"; the damaged file is kept",
-			dir, filepath.Base(newest.Path), when, newest.Path)
+		msg += fmt.Sprintf("No backups exist yet (they are kept in %s). Keep the damaged file: do not delete it", dir)
 	}
-	return fmt.Errorf(msg, model.ErrDamaged)
+	return fmt.Errorf("cannot open %s: %w (%s). %s", path, model.ErrDamaged, detail, msg)
 }

@@ -252,7 +252,7 @@ func TestDamageNamesBackups(t *testing.T) {
 	_, err := storage.Open(path, storage.Options{Now: c.Now})
 	wantDamaged(t, path, err)
 	newest := filepath.Base(before[0].Path)
-	if !strings.Contains(err.Error(), "Backups exist in "+filepath.Join(filepath.Dir(path), "backups")) || !strings.Contains(err.Error(), newest) {
+	if !strings.Contains(err.Error(), "The newest backup that checks clean is "+newest+" in "+filepath.Join(filepath.Dir(path), "backups")) {
 		t.Errorf("the message does not point to the backups (newest %s): %v", newest, err)
 	}
 	if after, _ := storage.ListBackups(path); len(after) != len(before) {

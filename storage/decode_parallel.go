@@ -20,7 +20,7 @@ const parallelFrom = 4096
 // one goroutine; the values it yields stay valid until the transaction
 // ends, so they are decoded in place by one goroutine per core, each into
 // its own part of the result.
-func allParallel[T any](name []byte, b *bolt.Bucket) ([]T, error) {
+func allParallel[T any](r *records, name []byte, b *bolt.Bucket) ([]T, error) {
 	var keys, vals [][]byte
 	if err := b.ForEach(func(k, v []byte) error {
 		keys, vals = append(keys, k), append(vals, v)
@@ -28,14 +28,14 @@ func allParallel[T any](name []byte, b *bolt.Bucket) ([]T, error) {
 	}); err != nil {
 		return nil, err
 	}
-	return decodeParallel[T](name, keys, vals)
+	return decodeParallel[T](r, name, keys, vals)
 }
 
 // decodeParallel decodes vals (bbolt values, valid until the transaction
 // ends; keys are their keys) into a slice in the same order, on every core
 // when there are enough of them. The first damaged record in that order
 // gives the error.
-func decodeParallel[T any](name []byte, keys, vals [][]byte) ([]T, error) {
+func decodeParallel[T any](r *records, name []byte, keys, vals [][]byte) ([]T, error) {
 	out := make([]T, len(vals))
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(vals)/512))
 	chunk := (len(vals) + workers - 1) / workers
@@ -55,14 +55,14 @@ func decodeParallel[T any](name []byte, keys, vals [][]byte) ([]T, error) {
 			defer func() {
 				if r := recover(); r != nil {
 					if isDamage(r) {
-						errs[w] = fmt.Errorf("%w: the %s section cannot be read (%v)", model.ErrDamaged, name, r)
+						errs[w] = fmt.Errorf("%w: the %s section cannot be read", model.ErrDamaged, name)
 					} else {
 						errs[w] = programError(string(name), r)
 					}
 				}
 			}()
 			for i := lo; i < hi; i++ {
-				if err := decode(name, keys[i], vals[i], &out[i]); err != nil {
+				if err := r.decode(name, keys[i], vals[i], &out[i]); err != nil {
 					errs[w] = err
 					return
 				}

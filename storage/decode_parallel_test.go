@@ -33,14 +33,18 @@ func TestDecodeParallelRecovers(t *testing.T) {
 	log.SetOutput(&logged)
 	defer log.SetOutput(prev)
 	const n = 4 * 512 // enough for several workers where there are cores
+	// Stored values are sealed in their envelope (envelope.go); the
+	// records need only a store to name in messages.
+	rec := &records{s: &Store{path: "register.db"}}
 	for _, at := range []int{0, n / 2, n - 1} {
 		t.Run(fmt.Sprint(at), func(t *testing.T) {
 			keys, vals := make([][]byte, n), make([][]byte, n)
 			for i := range n {
-				keys[i], vals[i] = itob(uint64(i+1)), []byte(fmt.Sprint(i))
+				keys[i] = itob(uint64(i + 1))
+				vals[i] = seal([]byte("test"), keys[i], []byte(fmt.Sprint(i)))
 			}
-			vals[at] = []byte(`"boom"`)
-			out, err := decodeParallel[panicky]([]byte("test"), keys, vals)
+			vals[at] = seal([]byte("test"), keys[at], []byte(`"boom"`))
+			out, err := decodeParallel[panicky](rec, []byte("test"), keys, vals)
 			if out != nil || !errors.Is(err, model.ErrProgram) || errors.Is(err, model.ErrDamaged) {
 				t.Fatalf("got %d records and %v, want a program error and no records", len(out), err)
 			}
@@ -55,9 +59,10 @@ func TestDecodeParallelRecovers(t *testing.T) {
 	// Sound values decode in order.
 	keys, vals := make([][]byte, n), make([][]byte, n)
 	for i := range n {
-		keys[i], vals[i] = itob(uint64(i+1)), []byte(fmt.Sprint(i))
+		keys[i] = itob(uint64(i + 1))
+		vals[i] = seal([]byte("test"), keys[i], []byte(fmt.Sprint(i)))
 	}
-	out, err := decodeParallel[panicky]([]byte("test"), keys, vals)
+	out, err := decodeParallel[panicky](rec, []byte("test"), keys, vals)
 	if err != nil || len(out) != n || out[0].N != 0 || out[n-1].N != n-1 {
 		t.Fatalf("sound values: %d records, %v", len(out), err)
 	}

@@ -132,9 +132,9 @@ func readAuditTime(v []byte) (t time.Time, ok bool) {
 	return time.Unix(int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint32(v[8:]))), true
 }
 
-// decode unmarshals a stored value. json.Unmarshal copies what it keeps, so
-// nothing returned points into bbolt's memory.
-func decode(bucket []byte, key, raw []byte, v any) error {
+// decodePlain unmarshals a value stored before schema version 4, which
+// put records in envelopes: only the migrations up to version 4 read them.
+func decodePlain(bucket []byte, key, raw []byte, v any) error {
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("%w: record %d in %s cannot be read (%v)", model.ErrDamaged, btoi(key), bucket, err)
 	}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 // SchemaVersion is the layout this version of the app writes. A file with a
 // higher version is refused untouched; a file with a lower one is copied to
 // the backups folder and then brought up to date by migrations.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migration brings a file from version To-1 to version To. Migrations run in
 // order, all in one transaction with the final version write, so a file is
@@ -29,6 +30,7 @@ type migration struct {
 var migrations = []migration{
 	{To: 2, What: "index progress updates by finding", Run: indexUpdatesByFinding},
 	{To: 3, What: "record when each event in a finding's history happened", Run: timeAuditIndex},
+	{To: 4, What: "add a checksum to every record and chain the history", Run: sealRecords},
 }
 
 // migrate applies every migration above the file's version, then makes any
@@ -75,7 +77,7 @@ func indexUpdatesByFinding(tx *bolt.Tx) error {
 		var u struct {
 			FindingID uint64 `json:"finding_id"`
 		}
-		if err := decode(bucketUpdates, k, v, &u); err != nil {
+		if err := decodePlain(bucketUpdates, k, v, &u); err != nil {
 			return err
 		}
 		return idx.Put(pairKey(model.ID(u.FindingID), model.ID(btoi(k))), nil)
@@ -99,7 +101,7 @@ func timeAuditIndex(tx *bolt.Tx) error {
 			At        time.Time `json:"at"`
 			FindingID uint64    `json:"finding_id"`
 		}
-		if err := decode(bucketAudit, k, v, &ev); err != nil {
+		if err := decodePlain(bucketAudit, k, v, &ev); err != nil {
 			return err
 		}
 		if ev.FindingID == 0 {
@@ -107,4 +109,50 @@ func timeAuditIndex(tx *bolt.Tx) error {
 		}
 		return idx.Put(pairKey(model.ID(ev.FindingID), model.ID(btoi(k))), auditTime(ev.At))
 	})
+}
+
+// sealRecords (version 4) puts every record in an envelope with its
+// checksum (see envelope.go), so that a damaged record is found when it is
+// read, and chains the audit trail: each event is given the hash of the one
+// before it (model.AuditHash), as the app gives every event from now on.
+// The copy made before upgrading keeps the file as it was.
+func sealRecords(tx *bolt.Tx) error {
+	for _, name := range sealedBuckets {
+		b := tx.Bucket(name)
+		if b == nil {
+			continue
+		}
+		// bbolt's values may not be changed while a cursor walks them:
+		// read the bucket, then write it.
+		var keys, vals [][]byte
+		if err := b.ForEach(func(k, v []byte) error {
+			keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
+			return nil
+		}); err != nil {
+			return err
+		}
+		prev := ""
+		for i, k := range keys {
+			v := vals[i]
+			if bytes.Equal(name, bucketAudit) {
+				var ev model.AuditEvent
+				if err := decodePlain(name, k, v, &ev); err != nil {
+					return err
+				}
+				ev.Prev = prev
+				prev = model.AuditHash(ev)
+				var err error
+				if v, err = json.Marshal(ev); err != nil {
+					return err
+				}
+			} else if !json.Valid(v) {
+				return fmt.Errorf("%w: record %d in %s cannot be read", model.ErrDamaged, btoi(k), name)
+			}
+			b.FillPercent = appendFill
+			if err := b.Put(k, seal(name, k, v)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -21,13 +21,14 @@ import (
 // write. Version 1's fixture is written by TestWriteV1Fixture; versions 2
 // and 3 by TestWriteShippedFixtures. Both only run when asked to, and their
 // files are committed.
-var writeFixtures = flag.Bool("write-fixtures", false, "rewrite testdata/register-v2.bolt and register-v3.bolt")
+var writeFixtures = flag.Bool("write-fixtures", false, "rewrite testdata/register-v2.bolt, -v3.bolt and -v4.bolt")
 
 // shippedFixtures maps each shipped schema version to its fixture.
 var shippedFixtures = map[int]string{
 	1: "testdata/register-v1.bolt",
 	2: "testdata/register-v2.bolt",
 	3: "testdata/register-v3.bolt",
+	4: "testdata/register-v4.bolt",
 }
 
 // fixtureTime is when the fixtures' records were made.
@@ -41,6 +42,23 @@ func TestWriteShippedFixtures(t *testing.T) {
 		if err := writeShippedFixture(shippedFixtures[v], v); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Version 4 sealed every record and chained the audit trail: its
+	// fixture is what this version of the app makes of version 3's.
+	path := copyFixture(t, 3)
+	st, err := Open(path, Options{Now: func() time.Time { return fixtureTime.Add(24 * time.Hour) }, NoBackup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(shippedFixtures[4], raw, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -77,7 +77,7 @@ func (r *records) LoadSettings(s *model.Settings) (bool, error) {
 	if raw == nil {
 		return false, nil
 	}
-	return true, decode(bucketSettings, nil, raw, s)
+	return true, r.decode(bucketSettings, keySettings, raw, s)
 }
 
 // Load decodes one record.
@@ -90,7 +90,7 @@ func (r *records) Load(kind model.Kind, id model.ID, v any) error {
 	if raw == nil {
 		return model.ErrNotFound
 	}
-	return decode(kindBuckets[kind].records, itob(uint64(id)), raw, v)
+	return r.decode(kindBuckets[kind].records, itob(uint64(id)), raw, v)
 }
 
 // LoadAll decodes every record of a kind, or one finding's, in ID order.
@@ -123,7 +123,7 @@ func loadInto[T any](r *records, kind model.Kind, findingID model.ID, dst *[]T) 
 	}
 	name := kindBuckets[kind].records
 	if findingID == 0 {
-		*dst, err = all[T](name, b)
+		*dst, err = all[T](r, name, b)
 		return err
 	}
 	if idx == nil {
@@ -139,7 +139,7 @@ func loadInto[T any](r *records, kind model.Kind, findingID model.ID, dst *[]T) 
 			return fmt.Errorf("%w: the index %s names record %d, which is missing from %s", model.ErrDamaged, kindBuckets[kind].byFinding, btoi(id), r.s.path)
 		}
 		var rec T
-		if err := decode(name, id, raw, &rec); err != nil {
+		if err := r.decode(name, id, raw, &rec); err != nil {
 			return err
 		}
 		out = append(out, rec)
@@ -149,20 +149,33 @@ func loadInto[T any](r *records, kind model.Kind, findingID model.ID, dst *[]T) 
 }
 
 // all decodes every record of a bucket in ID order.
-func all[T any](name []byte, b *bolt.Bucket) ([]T, error) {
+func all[T any](r *records, name []byte, b *bolt.Bucket) ([]T, error) {
 	if b.Sequence() >= parallelFrom {
-		return allParallel[T](name, b)
+		return allParallel[T](r, name, b)
 	}
 	out := make([]T, 0, min(b.Sequence(), 1<<20))
 	err := b.ForEach(func(k, v []byte) error {
 		var rec T
-		if err := decode(name, k, v, &rec); err != nil {
+		if err := r.decode(name, k, v, &rec); err != nil {
 			return err
 		}
 		out = append(out, rec)
 		return nil
 	})
 	return out, err
+}
+
+// Last decodes the record with the highest ID of a kind.
+func (r *records) Last(kind model.Kind, v any) (bool, error) {
+	b, _, err := r.kindBucket(kind)
+	if err != nil {
+		return false, err
+	}
+	k, raw := b.Cursor().Last()
+	if k == nil {
+		return false, nil
+	}
+	return true, r.decode(kindBuckets[kind].records, k, raw, v)
 }
 
 // FindingIDByRef looks a reference up in the reference index.
@@ -241,7 +254,8 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	// pages before splitting them (bbolt splits at half by default)
 	// nearly halves the file.
 	b.FillPercent = appendFill
-	if err := b.Put(itob(uint64(id)), raw); err != nil {
+	key := itob(uint64(id))
+	if err := b.Put(key, seal(kindBuckets[kind].records, key, raw)); err != nil {
 		return err
 	}
 	switch kind {
@@ -287,7 +301,7 @@ func (r *records) Delete(kind model.Kind, id model.ID) error {
 		return model.ErrNotFound
 	}
 	var old indexed
-	if err := decode(kindBuckets[kind].records, key, raw, &old); err != nil {
+	if err := r.decode(kindBuckets[kind].records, key, raw, &old); err != nil {
 		return err
 	}
 	if err := b.Delete(key); err != nil {
@@ -325,7 +339,7 @@ func (r *records) PutSettings(s model.Settings) error {
 	if err != nil {
 		return err
 	}
-	return b.Put(keySettings, raw)
+	return b.Put(keySettings, seal(bucketSettings, keySettings, raw))
 }
 
 // PutFile stores an attached file's bytes.

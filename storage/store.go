@@ -22,7 +22,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -45,6 +48,13 @@ type Options struct {
 	// NoBackup skips the daily backup made on open (tests, benchmarks, and
 	// short-lived tools that open the file many times).
 	NoBackup bool
+	// MustExist refuses a path where there is no register, instead of
+	// creating one there: for commands that only read, where a mistyped
+	// path must not quietly give an empty register.
+	MustExist bool
+	// ReadOnly opens the register for reading only, as Open does by
+	// itself when the file or its folder cannot be written.
+	ReadOnly bool
 }
 
 // Store is the register in a bbolt file. It is safe for concurrent use: bbolt
@@ -53,6 +63,16 @@ type Store struct {
 	db   *bolt.DB
 	path string
 	now  func() time.Time
+	// readOnly is set when the register was opened for reading only.
+	readOnly bool
+	// warnings are what went wrong on opening without stopping it (the
+	// daily backup could not be written, the register is older than a
+	// backup): the window and the command line show them.
+	warnings []string
+
+	cleanOnce sync.Once
+	clean     BackupInfo
+	cleanOK   bool
 }
 
 var (
@@ -72,7 +92,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if path == "" {
+	if strings.TrimSpace(path) == "" {
 		return nil, errors.New("no register file was given")
 	}
 	abs, err := filepath.Abs(path)
@@ -80,9 +100,6 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("cannot use %q as the register's location: %w", path, err)
 	}
 	path = abs
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create the folder for the register %s: %w", path, err)
-	}
 
 	info, statErr := os.Stat(path)
 	switch {
@@ -96,29 +113,81 @@ func Open(path string, opts Options) (*Store, error) {
 		if err := inspect(path, opts.Timeout, opts.Now, full); err != nil {
 			return nil, err
 		}
-	case !errors.Is(statErr, os.ErrNotExist):
+	case errors.Is(statErr, os.ErrNotExist) && opts.MustExist:
+		return nil, fmt.Errorf("no register at %s; `improvement-tracker sample` or the window creates one", path)
+	case errors.Is(statErr, os.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("cannot create the folder for the register %s: %w", path, err)
+		}
+	default:
 		return nil, fmt.Errorf("cannot open the register %s: %w", path, statErr)
 	}
 
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
-	if err != nil {
-		return nil, openError(path, err)
+	s := &Store{path: path, now: opts.Now, readOnly: opts.ReadOnly}
+	if !s.readOnly {
+		s.db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+		if err != nil && statErr == nil && cannotWrite(err) {
+			// Read-only media, or a file this user may only read: open
+			// it for reading rather than call it damaged.
+			s.readOnly = true
+		} else if err != nil {
+			return nil, openError(path, err)
+		}
 	}
-	// bbolt only sets the mode when it creates the file; a register copied
-	// in from elsewhere may be readable by others.
-	_ = os.Chmod(path, 0o600)
-	s := &Store{db: db, path: path, now: opts.Now}
+	if s.readOnly {
+		if statErr != nil {
+			return nil, fmt.Errorf("no register at %s to open for reading", path)
+		}
+		if s.db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: true}); err != nil {
+			return nil, openError(path, err)
+		}
+	} else {
+		// bbolt only sets the mode when it creates the file; a register
+		// copied in from elsewhere may be readable by others.
+		_ = os.Chmod(path, 0o600)
+	}
 	if err := s.prepare(); err != nil {
-		_ = db.Close()
+		_ = s.db.Close()
 		return nil, err
 	}
+	if s.readOnly {
+		return s, nil
+	}
+	cleanTemp(path)
+	if b := s.rollback(); b != "" {
+		s.warnings = append(s.warnings, b)
+	}
 	if !opts.NoBackup {
+		// Reading never depends on writing: a backup that cannot be
+		// written (a full disk, a read-only backups folder) is said, and
+		// the register opens all the same.
 		if _, err := s.dailyBackup(); err != nil {
-			_ = db.Close()
-			return nil, err
+			s.warnings = append(s.warnings, err.Error())
 		}
 	}
 	return s, nil
+}
+
+// cannotWrite reports whether opening for writing failed because the file
+// or its filesystem may not be written, rather than because it is damaged
+// or locked.
+func cannotWrite(err error) bool {
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, os.ErrPermission)
+}
+
+// ReadOnly reports whether the register was opened for reading only:
+// nothing can be saved to it.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// Warnings are the problems met while opening that did not stop it, in
+// words: the daily backup could not be written, or the register holds
+// fewer saves than a backup of it.
+func (s *Store) Warnings() []string { return slices.Clone(s.warnings) }
+
+// ReadOnlyNotice is the line shown when a register is opened for reading
+// only.
+func (s *Store) ReadOnlyNotice() string {
+	return fmt.Sprintf("%s is read-only here (read-only media, or you may not change it): it was opened for reading, and nothing can be saved to it", s.path)
 }
 
 // openError turns bbolt's errors into words.
@@ -127,9 +196,11 @@ func openError(path string, err error) error {
 		return lockedError(path)
 	}
 	if errors.Is(err, os.ErrPermission) {
-		return fmt.Errorf("cannot open the register %s: you do not have permission to read and write it", path)
+		return fmt.Errorf("cannot open the register %s: you do not have permission to read it", path)
 	}
-	detail := err.Error()
+	// bbolt's own texts ("invalid freelist page…") mean nothing to a
+	// person: say what can be said.
+	detail := "it cannot be read as a register"
 	switch {
 	case errors.Is(err, bolt.ErrInvalid):
 		detail = "it is not a database file"
@@ -150,7 +221,8 @@ func lockedError(path string) error {
 func (s *Store) prepare() error {
 	return s.guard(func() error {
 		// Most opens find the file up to date: check that in a read
-		// transaction, which costs no sync to disk.
+		// transaction, which costs no sync to disk. A register opened for
+		// reading only must already be.
 		current := false
 		_ = s.db.View(func(tx *bolt.Tx) error {
 			meta := tx.Bucket(bucketMeta)
@@ -163,6 +235,9 @@ func (s *Store) prepare() error {
 		if current {
 			return nil
 		}
+		if s.readOnly {
+			return fmt.Errorf("cannot open %s: it was saved by an older version of the app and needs upgrading, which cannot be done while it is read-only here. Copy it somewhere you may change it, or open it with the older version", s.path)
+		}
 		return s.db.Update(func(tx *bolt.Tx) error {
 			meta := tx.Bucket(bucketMeta)
 			if meta == nil {
@@ -170,7 +245,10 @@ func (s *Store) prepare() error {
 			}
 			// Go by the version the file holds now: inspect read it
 			// before the lock for writing was taken.
-			return migrate(tx, int(btoi(meta.Get(keySchema))))
+			if err := migrate(tx, int(btoi(meta.Get(keySchema)))); err != nil {
+				return err
+			}
+			return bumpCommits(tx)
 		})
 	})
 }
@@ -227,10 +305,17 @@ func guard(path string, fn func() error) (err error) {
 // It must be called from the deferred function that recovers.
 func panicError(path string, r any) error {
 	if isDamage(r) {
-		return damagedError(path, fmt.Sprint(r))
+		// The panic's text is bbolt's or the runtime's, which means
+		// nothing to a person (and the command line's log is the
+		// terminal): say what it means.
+		return damagedError(path, pageUnreadable)
 	}
 	return programError(path, r)
 }
+
+// pageUnreadable is the detail of a damaged-file error raised by a fault
+// while reading pages.
+const pageUnreadable = "a page of the file cannot be read: the file is damaged"
 
 // isDamage tells damage from a bug; it must be called from the deferred
 // function that recovers r.
@@ -328,6 +413,9 @@ func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx)
 		return err
 	}
 	return s.guard(func() error {
+		if s.readOnly {
+			return fmt.Errorf("nothing was saved: %s", s.ReadOnlyNotice())
+		}
 		btx, err := s.db.Begin(true)
 		if err != nil {
 			return fmt.Errorf("cannot write to the register %s: %w", s.path, err)
@@ -341,10 +429,82 @@ func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx)
 		if err := fn(model.NewWriter(&records{tx: btx, s: s}, by, s.now())); err != nil {
 			return err
 		}
+		if err := bumpCommits(btx); err != nil {
+			return err
+		}
 		if err := btx.Commit(); err != nil {
-			return fmt.Errorf("saving to the register %s: %w", s.path, err)
+			return fmt.Errorf("nothing was saved to the register %s: %s", s.path, saveProblem(err))
 		}
 		committed = true
 		return nil
 	})
+}
+
+// saveProblem says in words why a commit failed.
+func saveProblem(err error) string {
+	if p := diskProblem(err); p != "" {
+		return p + ". Make room, or put it right, and save again"
+	}
+	return "the file could not be written (" + plainOSError(err) + ")"
+}
+
+// diskProblem names, in words, a full disk, read-only media or a missing
+// permission behind err; "" for anything else. bbolt passes some of these
+// on as text only ("meta 0 copy: write …: no space left on device"), so
+// the text is looked at too.
+func diskProblem(err error) string {
+	text := err.Error()
+	switch {
+	case errors.Is(err, syscall.ENOSPC) || strings.Contains(text, "no space left on device"):
+		return "the disk is full"
+	case errors.Is(err, syscall.EDQUOT) || strings.Contains(text, "disk quota exceeded"):
+		return "your disk quota is used up"
+	case errors.Is(err, syscall.EROFS) || strings.Contains(text, "read-only file system"):
+		return "the disk is read-only"
+	case errors.Is(err, os.ErrPermission) || strings.Contains(text, "permission denied"):
+		return "you may not write there"
+	}
+	return ""
+}
+
+// plainOSError is an operating system error without the Go call that met
+// it ("write /path: no space left on device" gives "no space left on
+// device").
+func plainOSError(err error) string {
+	if p := diskProblem(err); p != "" {
+		return p
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Err.Error()
+	}
+	return err.Error()
+}
+
+// keyCommits is the meta key of the commit counter: how many saves the
+// register has taken (8 bytes big-endian). Each save adds one in its own
+// transaction, and every backup carries the count it was made at, so a
+// register that holds fewer saves than one of its backups has been rolled
+// back (an old copy put in its place, or a lost save).
+var keyCommits = []byte("commits")
+
+// bumpCommits counts a save.
+func bumpCommits(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return fmt.Errorf("%w: the meta section is missing", model.ErrDamaged)
+	}
+	return meta.Put(keyCommits, itob(btoi(meta.Get(keyCommits))+1))
+}
+
+// commits reads the commit counter of an open file.
+func commits(tx *bolt.Tx) uint64 {
+	if meta := tx.Bucket(bucketMeta); meta != nil {
+		return btoi(meta.Get(keyCommits))
+	}
+	return 0
 }

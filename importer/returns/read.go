@@ -10,15 +10,19 @@
 package returns
 
 import (
+	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -32,6 +36,20 @@ const MaxFileBytes = 32 << 20
 // maxRows caps the rows read from one sheet: far more than any register,
 // and small enough that a damaged file cannot keep the app busy.
 const maxRows = 50_000
+
+// MaxUnzipBytes caps what a workbook may unpack to, all its parts
+// together. A return of ten thousand findings unpacks to a few tens of
+// megabytes; a zip bomb (a small file made to unpack to gigabytes and
+// exhaust the computer's memory) is refused before anything is unpacked,
+// and everything under the cap is unpacked in memory, so no temporary file
+// is ever left behind.
+const MaxUnzipBytes = 64 << 20
+
+// maxColumns caps the cells read from one row: a return has about twenty.
+const maxColumns = 1000
+
+// maxCellChars is the most characters a spreadsheet cell may hold.
+const maxCellChars = excelize.TotalCellChars
 
 // The headers the reader looks for. They are the export's column headers;
 // other spellings a person might type are accepted too.
@@ -150,7 +168,7 @@ func Read(name string, b []byte, password string) (ret *Return, err error) {
 	// A damaged file must give a message, never stop the app.
 	defer func() {
 		if p := recover(); p != nil {
-			ret, err = nil, fmt.Errorf("%s is damaged and cannot be read (%v)", name, p)
+			ret, err = nil, fmt.Errorf("%s is damaged and cannot be read as a workbook", name)
 		}
 	}()
 	encrypted := bytes.HasPrefix(b, oleMagic)
@@ -160,15 +178,29 @@ func Read(name string, b []byte, password string) (ret *Return, err error) {
 	if !encrypted && !bytes.HasPrefix(b, []byte("PK")) {
 		return nil, fmt.Errorf("%s: %w (it is not an Excel workbook)", name, ErrNotReturn)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: password})
+	if !encrypted {
+		if err := checkUnzipSize(name, b); err != nil {
+			return nil, err
+		}
+	}
+	// The same cap for an encrypted workbook, once excelize has decrypted
+	// it, and for each part: nothing is unpacked to a temporary file.
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: password,
+		UnzipSizeLimit: MaxUnzipBytes, UnzipXMLSizeLimit: MaxUnzipBytes})
 	if err != nil {
 		if encrypted {
 			if strings.Contains(strings.ToLower(err.Error()), "password") || errors.Is(err, excelize.ErrWorkbookFileFormat) {
 				return nil, fmt.Errorf("%s: %w", name, ErrWrongPassword)
 			}
+			if strings.Contains(err.Error(), "unzip size") {
+				return nil, tooBig(name)
+			}
 			return nil, fmt.Errorf("%s: %w (or it is an old .xls file: save it as .xlsx)", name, ErrWrongPassword)
 		}
-		return nil, fmt.Errorf("%s is damaged or is not an Excel workbook: %w", name, err)
+		if strings.Contains(err.Error(), "unzip size") {
+			return nil, tooBig(name)
+		}
+		return nil, fmt.Errorf("%s is damaged or is not an Excel workbook: its parts cannot be read", name)
 	}
 	defer f.Close()
 
@@ -192,11 +224,158 @@ func Read(name string, b []byte, password string) (ret *Return, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	rows = ret.cleanCells(sheet, rows)
 	ret.readRows(sheet, hi, head, rows)
 	if ms := findSheet(f, "Milestones"); ms != "" {
 		ret.readMilestones(f, ms)
 	}
 	return ret, nil
+}
+
+// checkUnzipSize refuses a workbook whose parts, as its zip directory
+// declares them, unpack to more than MaxUnzipBytes. The declared sizes can
+// be trusted to be upper bounds: the zip reader refuses a part that
+// unpacks to more than its declared size.
+func checkUnzipSize(name string, b []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return fmt.Errorf("%s is damaged or is not an Excel workbook: its table of contents cannot be read", name)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > MaxUnzipBytes || total > MaxUnzipBytes {
+			return tooBig(name)
+		}
+	}
+	return checkParts(name, zr)
+}
+
+// checkParts unpacks every part of a workbook (at most MaxUnzipBytes in
+// all, streamed, never kept), so that a part whose data does not match its
+// table of contents is found out, and parses the sheets and the shared
+// text as XML. excelize stops reading a sheet without a word at a cell
+// whose text is not valid XML (a NUL byte, bytes that are not UTF-8): the
+// rest of the sheet would be read as empty, and a progress cell as
+// cleared. So such a cell refuses the file, naming the cell.
+func checkParts(name string, zr *zip.Reader) error {
+	sheets := sheetParts(zr)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return fmt.Errorf("%s is damaged or is not an Excel workbook: its part %s cannot be unpacked", name, f.Name)
+		}
+		part := strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/")
+		sheet, isSheet := sheets[strings.ToLower(part)]
+		if isSheet || strings.EqualFold(part, "xl/sharedStrings.xml") {
+			if where, bad := badXML(rc, isSheet); bad {
+				rc.Close()
+				if isSheet {
+					return fmt.Errorf("%s: cell %s of the %s sheet holds a NUL byte or other character that is not text, or bytes that are not UTF-8, so the sheet cannot be read past it: retype that cell in Excel and save the file again", name, where, sheet)
+				}
+				return fmt.Errorf("%s: text shared between cells (entry %s) holds a NUL byte or other character that is not text, or bytes that are not UTF-8, so the workbook cannot be read: find the cell in Excel, retype it and save the file again", name, where)
+			}
+		}
+		_, err = io.Copy(io.Discard, rc)
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("%s is damaged: its part %s does not unpack as its table of contents says", name, f.Name)
+		}
+	}
+	return nil
+}
+
+// badXML parses r as XML; bad is set when it breaks, and where then names
+// the cell (a sheet) or the shared text entry (the shared strings) it
+// broke in. A part that is merely cut short is left to the unpacking to
+// report.
+func badXML(r io.Reader, sheet bool) (where string, bad bool) {
+	d := xml.NewDecoder(r)
+	d.Strict = true
+	entries := 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return "", false
+		}
+		var syn *xml.SyntaxError
+		if err != nil && errors.As(err, &syn) && (strings.Contains(syn.Msg, "illegal character") || strings.Contains(syn.Msg, "UTF-8")) {
+			return where, true
+		}
+		if err != nil {
+			return "", false
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			switch {
+			case sheet && se.Name.Local == "c":
+				for _, a := range se.Attr {
+					if a.Name.Local == "r" {
+						where = a.Value
+					}
+				}
+			case !sheet && se.Name.Local == "si":
+				entries++
+				where = strconv.Itoa(entries)
+			}
+		}
+	}
+}
+
+// sheetParts maps each worksheet's part name (lower case) to its sheet's
+// name, from the workbook and its relationships.
+func sheetParts(zr *zip.Reader) map[string]string {
+	read := func(name string, v any) {
+		for _, f := range zr.File {
+			if strings.EqualFold(f.Name, name) && f.UncompressedSize64 < 16<<20 {
+				if rc, err := f.Open(); err == nil {
+					_ = xml.NewDecoder(rc).Decode(v)
+					rc.Close()
+				}
+				return
+			}
+		}
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rel []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	read("xl/workbook.xml", &wb)
+	read("xl/_rels/workbook.xml.rels", &rels)
+	target := map[string]string{}
+	for _, r := range rels.Rel {
+		t := strings.TrimPrefix(r.Target, "/")
+		if !strings.HasPrefix(t, "xl/") {
+			t = "xl/" + t
+		}
+		target[r.ID] = strings.ToLower(t)
+	}
+	out := map[string]string{}
+	for _, s := range wb.Sheets {
+		if t := target[s.RID]; t != "" {
+			out[t] = s.Name
+		}
+	}
+	// Sheets the workbook does not list are still parts excelize may read.
+	for _, f := range zr.File {
+		if n := strings.ToLower(f.Name); strings.HasPrefix(n, "xl/worksheets/") && strings.HasSuffix(n, ".xml") && out[n] == "" {
+			out[n] = strings.TrimSuffix(filepath.Base(f.Name), ".xml")
+		}
+	}
+	return out
+}
+
+// tooBig is the error for a workbook that unpacks to more than
+// MaxUnzipBytes.
+func tooBig(name string) error {
+	return fmt.Errorf("%s unpacks to more than %d MB, far more than a progress return: it was not read. It may have been made to exhaust the computer's memory (a \"zip bomb\"); if it is a genuine return, save it again from Excel without unused sheets", name, MaxUnzipBytes>>20)
 }
 
 // findReturnSheet finds the sheet with the return's rows and its header
@@ -213,9 +392,13 @@ func findReturnSheet(f *excelize.File) (string, int, map[string]int, [][]string,
 		}
 	}
 	sawHeadersWithoutRef := false
+	var unreadable error
 	for _, s := range order {
 		rows, err := readRows(f, s)
 		if err != nil {
+			if strings.EqualFold(strings.TrimSpace(s), "Return") {
+				unreadable = err
+			}
 			continue
 		}
 		hi, head := headerRow(rows, hRef)
@@ -232,6 +415,9 @@ func findReturnSheet(f *excelize.File) (string, int, map[string]int, [][]string,
 	if sawHeadersWithoutRef {
 		return "", 0, nil, nil, ErrNoRefColumn
 	}
+	if unreadable != nil {
+		return "", 0, nil, nil, unreadable
+	}
 	return "", 0, nil, nil, ErrNotReturn
 }
 
@@ -246,15 +432,64 @@ func findSheet(f *excelize.File, name string) string {
 
 // readRows reads a sheet's cells as text, dates as their serial numbers so
 // that they can be read without the workbook's display format.
-func readRows(f *excelize.File, sheet string) ([][]string, error) {
-	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+// At most maxRows rows of maxColumns cells are read: the rows are read one
+// at a time, so a sheet of a million rows costs no more than the rows kept.
+func readRows(f *excelize.File, sheet string) (rows [][]string, err error) {
+	it, err := f.Rows(sheet)
 	if err != nil {
-		return nil, err
+		return nil, sheetError(sheet)
 	}
-	if len(rows) > maxRows {
-		rows = rows[:maxRows]
+	defer it.Close()
+	for len(rows) < maxRows && it.Next() {
+		cells, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, sheetError(sheet)
+		}
+		if len(cells) > maxColumns {
+			cells = cells[:maxColumns]
+		}
+		rows = append(rows, cells)
+	}
+	if it.Error() != nil {
+		return nil, sheetError(sheet)
+	}
+	// Trailing empty rows, as GetRows leaves them out.
+	for len(rows) > 0 && len(rows[len(rows)-1]) == 0 {
+		rows = rows[:len(rows)-1]
 	}
 	return rows, nil
+}
+
+// sheetError says a sheet cannot be read, in words: the XML parser's
+// message names bytes and offsets a person cannot act on.
+func sheetError(sheet string) error {
+	return fmt.Errorf("the %s sheet cannot be read: its contents are damaged, or hold characters a spreadsheet may not (such as a NUL byte); open it in Excel and save it again", sheet)
+}
+
+// cleanCells blanks the cells no register field may take, naming each as a
+// problem against its row: text that is not valid UTF-8, a NUL or other
+// control character, or more characters than a spreadsheet cell may hold.
+func (ret *Return) cleanCells(sheet string, rows [][]string) [][]string {
+	for i, row := range rows {
+		for c, v := range row {
+			what := ""
+			switch {
+			case !utf8.ValidString(v):
+				what = "holds bytes that are not text (it may have been pasted from another program)"
+			case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' }):
+				what = "holds a control character (such as a NUL byte) that is not text"
+			case utf8.RuneCountInString(v) > maxCellChars:
+				what = fmt.Sprintf("holds %d characters, more than a spreadsheet cell may (%d)", utf8.RuneCountInString(v), maxCellChars)
+			}
+			if what == "" {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(c+1, i+1)
+			ret.Problems = append(ret.Problems, Problem{Sheet: sheet, Row: i + 1, What: "cell " + cell + " " + what + "; it was not read: retype it"})
+			rows[i][c] = ""
+		}
+	}
+	return rows
 }
 
 // headerRow finds, in the first rows, the row holding one of the wanted
@@ -381,9 +616,10 @@ func (ret *Return) readRows(sheet string, hi int, head map[string]int, rows [][]
 func (ret *Return) readMilestones(f *excelize.File, sheet string) {
 	rows, err := readRows(f, sheet)
 	if err != nil {
-		ret.Problems = append(ret.Problems, Problem{Sheet: sheet, What: "the sheet cannot be read: " + err.Error()})
+		ret.Problems = append(ret.Problems, Problem{Sheet: sheet, What: err.Error()})
 		return
 	}
+	rows = ret.cleanCells(sheet, rows)
 	hi, head := headerRow(rows, hMsRef)
 	if hi < 0 {
 		return

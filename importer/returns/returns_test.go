@@ -45,7 +45,12 @@ func setup(t *testing.T, password string) (*storage.Store, *clock, string) {
 	if err := sample.Load(s); err != nil {
 		t.Fatal(err)
 	}
-	w, err := export.BuildReturn(s, export.ReturnOptions{Period: q3, Marking: model.Marking{Classification: model.OfficialSensitive}})
+	opts := export.ReturnOptions{Period: q3, Marking: model.Marking{Classification: model.OfficialSensitive}, Now: s.Now()}
+	var src export.Source
+	if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { src, err = export.ReadSource(tx, opts.AsAtDate()); return }); err != nil {
+		t.Fatal(err)
+	}
+	w, err := export.BuildReturn(src, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

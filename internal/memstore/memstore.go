@@ -218,6 +218,18 @@ func (r *records) ids(kind model.Kind, findingID model.ID) []model.ID {
 	return ids
 }
 
+// Last decodes the record with the highest ID of a kind.
+func (r *records) Last(kind model.Kind, v any) (bool, error) {
+	var last model.ID
+	for id := range r.st.records[kind] {
+		last = max(last, id)
+	}
+	if last == 0 {
+		return false, nil
+	}
+	return true, json.Unmarshal(r.st.records[kind][last], v)
+}
+
 func (r *records) FindingIDByRef(ref string) (model.ID, error) {
 	id, ok := r.st.refs[ref]
 	if !ok {

@@ -25,6 +25,14 @@ type Size struct {
 // Default is the size the benchmarks use: larger than any force's register.
 var Default = Size{Findings: 10_000, Milestones: 50_000, Updates: 200_000, Evidence: 20_000}
 
+// Scaled is a register of n findings with as many milestones, updates and
+// evidence per finding as Default has: the sizes the export benchmark
+// grows through.
+func Scaled(n int) Size {
+	f := Default.Findings
+	return Size{Findings: n, Milestones: n * Default.Milestones / f, Updates: n * Default.Updates / f, Evidence: n * Default.Evidence / f}
+}
+
 // Small is a quick register for tests that need volume but not much.
 var Small = Size{Findings: 200, Milestones: 1_000, Updates: 4_000, Evidence: 400}
 

@@ -151,6 +151,25 @@ func collect[T any](kind model.Kind, rows pgx.Rows) ([]T, error) {
 	return decodeAll[T](kind, ids, raws)
 }
 
+// Last decodes the record of a kind with the highest ID: the newest audit
+// event, which the next one is chained to. Saves run one at a time under
+// the write lock, so the highest ID is also the last committed.
+func (r *records) Last(kind model.Kind, v any) (bool, error) {
+	t, err := kindTable(kind)
+	if err != nil {
+		return false, err
+	}
+	var id int64
+	var raw []byte
+	err = r.tx.QueryRow(r.ctx, `SELECT id, body FROM `+t+` ORDER BY id DESC LIMIT 1`).Scan(&id, &raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return true, decode(kind, id, raw, v)
+}
+
 // FindingIDByRef looks a reference up in the reference index.
 func (r *records) FindingIDByRef(ref string) (model.ID, error) {
 	var id int64

@@ -1,0 +1,2 @@
+// Package faults is the fault campaign; see faults.go (Linux only).
+package faults
