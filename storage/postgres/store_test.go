@@ -279,6 +279,11 @@ func TestConcurrentSaves(t *testing.T) {
 		if n := len(must(tx.Audit(base.finding.ID))); n != 1+writers*saves {
 			t.Errorf("%d events, want %d", n, 1+writers*saves)
 		}
+		// Each event is chained to the one before it, though the saves
+		// came from eight connections at once.
+		if breaks := model.CheckAuditChain(must(tx.Audit(0))); len(breaks) > 0 {
+			t.Errorf("the history's chain breaks: %q", breaks)
+		}
 		return nil
 	})
 }

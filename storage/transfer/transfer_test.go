@@ -210,6 +210,15 @@ func TestKentFileToServerAndBack(t *testing.T) {
 		t.Errorf("the summary %+v does not match the register (%+v)", sum, n)
 	}
 	sameRegister(t, "file → server", everything(t, server), want)
+	if err := server.View(ctx, func(tx model.ReadTx) error {
+		events, err := tx.Audit(0)
+		if breaks := model.CheckAuditChain(events); len(breaks) > 0 || len(events) == 0 {
+			t.Errorf("the copied history's chain breaks: %q", breaks)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 
 	back := openFile(t, filepath.Join(dir, "back.db"))
 	if _, err := transfer.Copy(ctx, server, back); err != nil {
@@ -239,6 +248,18 @@ func TestKentFileToServerAndBack(t *testing.T) {
 		return f
 	}
 	orig, onServer, onFile := next(file), next(server), next(back)
+	// The events written after the copy chain on to the copied trail.
+	for name, s := range map[string]model.Store{"server": server, "file copy": back} {
+		if err := s.View(ctx, func(tx model.ReadTx) error {
+			events, err := tx.Audit(0)
+			if breaks := model.CheckAuditChain(events); len(breaks) > 0 {
+				t.Errorf("the %s's chain breaks after a save: %q", name, breaks)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if onServer.Ref != orig.Ref || onFile.Ref != orig.Ref || orig.Ref == deletedRef {
 		t.Errorf("the next reference: original %s, server %s, file copy %s (deleted: %s)", orig.Ref, onServer.Ref, onFile.Ref, deletedRef)
 	}
