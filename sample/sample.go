@@ -141,6 +141,11 @@ func findingRecord(f finding, p plan, reportID model.ID, owners, ids map[string]
 		RAG:             p.RAG,
 		Sample:          true,
 	}
+	if f.Type.Tracked() {
+		// Raised on publication, before anyone was allocated: the early
+		// updates (earlyUpdates) take it from there.
+		rec.Status, rec.RAG = model.AwaitingAllocation, ""
+	}
 	var err error
 	if rec.ChiefOfficerID, err = owner(owners, p.Chief); err != nil {
 		return rec, err
@@ -180,6 +185,28 @@ func findingRecord(f finding, p plan, reportID model.ID, owners, ids map[string]
 	return rec, nil
 }
 
+// earlyUpdates are the first steps of every tracked finding after the report
+// was published in April 2022, so that each quarter's return from then on
+// reads like a real force's: leads allocated, an action plan agreed (or,
+// for a finding the force could not start, the reason), and the first
+// annual review. The plan's own updates, from 2025, follow.
+func earlyUpdates(f model.Finding, p plan) []update {
+	if !f.Type.Tracked() {
+		return nil
+	}
+	title := strings.ToLower(f.Title[:1]) + f.Title[1:]
+	started := len(p.Updates) == 0 || p.Updates[0].Status != model.NotStarted
+	out := []update{{"30/06/2022", model.NotStarted, model.Green,
+		fmt.Sprintf("The Force Improvement Board allocated the chief officer lead and delivery lead for %s; the delivery lead is drafting the action plan.", title)}}
+	if !started {
+		return append(out, update{"31/12/2022", model.NotStarted, model.Amber,
+			"The action plan is on hold until the questions raised at the board are answered; the board reviews it each quarter."})
+	}
+	return append(out,
+		update{"31/12/2022", model.InProgress, model.Green, "Action plan agreed at the Force Improvement Board, with milestones and a target date."},
+		update{"31/03/2024", model.InProgress, model.Green, "Annual review at the Force Improvement Board: the action plan is on track; the next milestones were confirmed."})
+}
+
 // positionDate is when the inspectorate gave its position: the day it
 // agreed closure, else the day closure was proposed, else the latest update.
 func positionDate(p plan) model.Date {
@@ -217,7 +244,7 @@ func loadProgress(tx model.Tx, f model.Finding, p plan, owners map[string]model.
 			return fmt.Errorf("milestone %q: %w", m.Title, err)
 		}
 	}
-	updates := append([]update(nil), p.Updates...)
+	updates := append(earlyUpdates(f, p), p.Updates...)
 	sort.SliceStable(updates, func(i, j int) bool { return date(updates[i].Date).Before(date(updates[j].Date)) })
 	for _, u := range updates {
 		rec := model.Update{

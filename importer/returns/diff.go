@@ -265,9 +265,11 @@ func since(tx model.ReadTx, ret *Return, findingID model.ID) ([]model.AuditEvent
 	if err != nil {
 		return nil, err
 	}
+	// The workbook records when it was exported to the second; an edit in
+	// that same second came before the export that read it.
 	var out []model.AuditEvent
 	for _, e := range all {
-		if e.At.After(ret.Exported) {
+		if e.At.Truncate(time.Second).After(ret.Exported) {
 			out = append(out, e)
 		}
 	}
