@@ -9,6 +9,9 @@ export LANG := en_GB.UTF-8
 # Fyne's GLFW driver needs the GL and X11 headers to build on Linux.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev
+# The shared-register tests start a throwaway PostgreSQL server of their own
+# (internal/pgtest), from the distribution's server package.
+APT_TEST  := postgresql
 # Looking at the real window: a virtual X server and screenshot tools.
 APT_SHOT  := xvfb xauth imagemagick xdotool x11-utils
 
@@ -25,12 +28,15 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: all run build test vet unit deps-build deps-shot bench clean
+.PHONY: all run build test vet unit deps-build deps-test deps-shot bench clean
 
 all: build
 
 deps-build:
 	$(call apt_ensure,$(APT_BUILD))
+
+deps-test:
+	$(call apt_ensure,$(APT_TEST))
 
 deps-shot: deps-build
 	$(call apt_ensure,$(APT_SHOT))
@@ -42,10 +48,10 @@ run: build
 	./$(BIN)
 
 # test is what CI runs: the build packages first (the race detector needs gcc),
-# then formatting, vet and the race-checked suite on the
-# headless driver (the ci tag), then a real build of the GUI binary so that
-# a broken GLFW build is caught too.
-test: deps-build vet unit build
+# and PostgreSQL for the shared-register tests, then formatting, vet and the
+# race-checked suite on the headless driver (the ci tag), then a real build
+# of the GUI binary so that a broken GLFW build is caught too.
+test: deps-build deps-test vet unit build
 	@echo "make test: all checks passed"
 
 vet:
@@ -135,6 +141,13 @@ faults:
 bench-storage:
 	$(GO) test -tags ci -run '^$$' -bench 'OpenAndList' -benchtime 10x ./storage/
 	$(GO) test -tags ci -run '^$$' -bench 'SaveFinding|AppendUpdate' -benchtime 100x ./storage/
+
+# bench-postgres runs the same operations on the file and on a shared
+# register (the synthetic register copied into a throwaway PostgreSQL server
+# on this computer, about a minute per benchmark), side by side.
+.PHONY: bench-postgres
+bench-postgres: deps-test
+	$(GO) test -tags ci -run '^$$' -bench . -benchtime 20x ./storage/postgres/
 
 # --- Exports: benchmark against exceljs, and a LibreOffice check -----------
 # bench-export times the progress return of the 10,000-finding synthetic

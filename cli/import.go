@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -13,7 +12,6 @@ import (
 	"improvementtracker/importer/report"
 	"improvementtracker/importer/returns"
 	"improvementtracker/model"
-	"improvementtracker/storage"
 )
 
 func init() {
@@ -93,31 +91,20 @@ func runImportReport(env *Env) (err error) {
 		return fmt.Errorf("%s: %w", filepath.Base(file), err)
 	}
 
-	var s *storage.Store
+	var s model.Store
 	if *dry {
 		// A dry run reads the register, if there is one, to mark
 		// duplicates, and never creates or writes it.
-		path, err := storage.ResolvePath(*db, env.Getenv)
-		if err != nil {
+		if s, _, err = openIfThere(env, *db); err != nil {
 			return err
 		}
-		if _, statErr := os.Stat(path); statErr == nil {
-			if s, err = storage.Open(path, storage.Options{NoBackup: true}); err != nil {
-				return err
-			}
-			defer closeStore(s, &err)
-		}
-	} else {
-		if s, err = openStore(env, *db); err != nil {
-			return err
-		}
+	} else if s, err = openStore(env, *db); err != nil {
+		return err
+	}
+	if s != nil {
 		defer closeStore(s, &err)
 	}
-	var store model.Store
-	if s != nil {
-		store = s
-	}
-	pl, err := report.NewPlan(store, parsed, filepath.Base(file), *title)
+	pl, err := report.NewPlan(s, parsed, filepath.Base(file), *title)
 	if err != nil {
 		return err
 	}
@@ -284,18 +271,14 @@ func runImportReturn(env *Env) (err error) {
 	if err != nil {
 		return err
 	}
-	var s *storage.Store
+	var s model.Store
 	if *dry {
-		path, err := storage.ResolvePath(*db, env.Getenv)
-		if err != nil {
+		var loc string
+		if s, loc, err = openIfThere(env, *db); err != nil {
 			return err
 		}
-		if _, statErr := os.Stat(path); statErr != nil {
-			return fmt.Errorf("there is no register at %s to compare the return with", path)
-		}
-		s, err = storage.Open(path, storage.Options{NoBackup: true})
-		if err != nil {
-			return err
+		if s == nil {
+			return fmt.Errorf("there is no register at %s to compare the return with", loc)
 		}
 	} else if s, err = openStore(env, *db); err != nil {
 		return err

@@ -94,13 +94,17 @@ func runList(env *Env) (err error) {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("reading the findings of %s: %w", s.Path(), err)
+		return fmt.Errorf("reading the findings of %s: %w", where(s), err)
 	}
 	if *format == "csv" {
 		return writeCSV(env.Stdout, rows)
 	}
 	if len(rows) == 0 {
-		fmt.Fprintf(env.Stdout, "The register %s has no findings yet.\n", s.Path())
+		if _, file := s.(model.FileStore); file {
+			fmt.Fprintf(env.Stdout, "The register %s has no findings yet.\n", where(s))
+		} else {
+			fmt.Fprintf(env.Stdout, "%s has no findings yet.\n", upperFirst(where(s)))
+		}
 		return nil
 	}
 	return writeTable(env.Stdout, rows)
@@ -166,7 +170,10 @@ func runBackup(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("backup takes no arguments, got %q", args[0])
 	}
-	s, err := openStoreWith(env, *db, storage.Options{NoBackup: true, MustExist: true})
+	if _, isURL, _ := locate(env, *db); isURL {
+		return fileOnly("backup")
+	}
+	s, err := openFileWith(env, *db, storage.Options{NoBackup: true, MustExist: true})
 	if err != nil {
 		return err
 	}
@@ -187,9 +194,12 @@ func runRestore(env *Env) error {
 	if err != nil {
 		return err
 	}
-	path, err := storage.ResolvePath(*db, env.Getenv)
+	path, isURL, err := locate(env, *db)
 	if err != nil {
 		return err
+	}
+	if isURL {
+		return fileOnly("restore")
 	}
 	if len(args) != 1 {
 		listBackups(env.Stderr, path)
@@ -244,7 +254,10 @@ func runCheck(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("check takes no arguments, got %q", args[0])
 	}
-	s, err := openExisting(env, *db)
+	if _, isURL, _ := locate(env, *db); isURL {
+		return fileOnly("check")
+	}
+	s, err := openFileWith(env, *db, storage.Options{MustExist: true})
 	if errors.Is(err, model.ErrDamaged) {
 		// The file will not open: check it as a closed file, so that
 		// everything wrong with it is listed, not only the first thing.

@@ -37,7 +37,7 @@ func runSample(env *Env) (err error) {
 	defer closeStore(s, &err)
 
 	if err := sample.Load(s); err != nil {
-		return fmt.Errorf("%s: %w", s.Path(), err)
+		return fmt.Errorf("%s: %w", where(s), err)
 	}
 	var findings, updates, milestones int
 	err = s.View(context.Background(), func(tx model.ReadTx) error {
@@ -60,7 +60,7 @@ func runSample(env *Env) (err error) {
 		return fmt.Errorf("reading back the sample: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "Loaded the Kent Police PEEL 2021/22 sample into %s: %d findings, %d milestones, %d progress updates.\n",
-		s.Path(), findings, milestones, updates)
+		where(s), findings, milestones, updates)
 	fmt.Fprintln(env.Stdout, "The findings are the report's own words; owners, targets, milestones, updates and evidence are sample data, marked \"[Sample data]\".")
 	return nil
 }

@@ -1,0 +1,81 @@
+package postgres
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log"
+	"runtime"
+	"runtime/debug"
+	"sync"
+
+	"improvementtracker/model"
+)
+
+// decodeAll decodes stored records into a slice in the same order, on
+// every core when there are enough of them: decoding JSON is most of the
+// time it takes to list a large register. The first record in that order
+// that cannot be read gives the error.
+func decodeAll[T any](kind model.Kind, ids []int64, raws [][]byte) ([]T, error) {
+	out := make([]T, len(raws))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(raws)/512))
+	chunk := (len(raws) + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, len(raws))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A worker has no guard above it: a panic here would end
+			// the program.
+			defer func() {
+				if r := recover(); r != nil {
+					log.Printf("program error while reading a shared register: %v\n%s", r, debug.Stack())
+					errs[w] = fmt.Errorf("%w (%v)", model.ErrProgram, r)
+				}
+			}()
+			for i := lo; i < hi; i++ {
+				if err := decode(kind, ids[i], raws[i], &out[i]); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ErrNulText: PostgreSQL's jsonb cannot hold the NUL character, which the
+// file can. It comes into text pasted from some PDFs and old systems.
+var ErrNulText = errors.New("the text holds a NUL character (an invisible control character, usually pasted from a PDF or another system), which the shared register cannot store: remove it and save again")
+
+// storable checks that JSON text can go into a jsonb column: it must not
+// hold an escaped NUL (\u0000). An escaped backslash before "u0000" is the
+// text \u0000 itself, which is fine.
+func storable(raw []byte) error {
+	for i := 0; ; {
+		j := bytes.Index(raw[i:], []byte(`\u0000`))
+		if j < 0 {
+			return nil
+		}
+		j += i
+		slashes := 0
+		for k := j - 1; k >= 0 && raw[k] == '\\'; k-- {
+			slashes++
+		}
+		if slashes%2 == 0 {
+			return ErrNulText
+		}
+		i = j + 1
+	}
+}

@@ -1,0 +1,359 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"improvementtracker/model"
+)
+
+// records is model.RecordWriter over one pgx transaction: it keeps records
+// and their indexes, and nothing else. The register's rules are
+// model.NewReader and model.NewWriter, over it. The records interface takes
+// no context, so the transaction's is kept here: a View or Update given up
+// by its caller stops at its next statement.
+type records struct {
+	ctx      context.Context
+	tx       pgx.Tx
+	s        *Store
+	writable bool
+}
+
+var (
+	_ model.RecordWriter   = (*records)(nil)
+	_ model.AuditSincer    = (*records)(nil)
+	_ model.AuditBetweener = (*records)(nil)
+)
+
+// kindTable is the table of a kind of record; a kind the layout does not
+// have is a program error (a new kind needs a migration).
+func kindTable(kind model.Kind) (string, error) {
+	for _, k := range kinds {
+		if k == kind {
+			return table(string(kind)), nil
+		}
+	}
+	return "", fmt.Errorf("%w: no table for records of kind %q", model.ErrProgram, kind)
+}
+
+func (r *records) mustWrite() error {
+	if !r.writable {
+		return fmt.Errorf("%w: a write in a read-only transaction", model.ErrProgram)
+	}
+	return nil
+}
+
+// decode decodes a stored record, naming it when it is not valid JSON of
+// its type: the database was changed by something other than the app.
+func decode(kind model.Kind, id int64, raw []byte, v any) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("%w: %s #%d cannot be read (%v)", model.ErrDamaged, kind, id, err)
+	}
+	return nil
+}
+
+// LoadSettings decodes the settings, if any have been saved.
+func (r *records) LoadSettings(s *model.Settings) (bool, error) {
+	var raw []byte
+	err := r.tx.QueryRow(r.ctx, `SELECT body FROM `+table("settings")+` WHERE id = 1`).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return true, decode("settings", 1, raw, s)
+}
+
+// Load decodes one record.
+func (r *records) Load(kind model.Kind, id model.ID, v any) error {
+	t, err := kindTable(kind)
+	if err != nil {
+		return err
+	}
+	var raw []byte
+	err = r.tx.QueryRow(r.ctx, `SELECT body FROM `+t+` WHERE id = $1`, int64(id)).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return model.ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	return decode(kind, int64(id), raw, v)
+}
+
+// LoadAll decodes every record of a kind, or one finding's, in ID order.
+func (r *records) LoadAll(kind model.Kind, findingID model.ID, dst any) error {
+	switch d := dst.(type) {
+	case *[]model.Report:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Person:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Finding:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Milestone:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Update:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Evidence:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.AuditEvent:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Submission:
+		return loadInto(r, kind, findingID, d)
+	}
+	return fmt.Errorf("%w: cannot list records into %T", model.ErrProgram, dst)
+}
+
+func loadInto[T any](r *records, kind model.Kind, findingID model.ID, dst *[]T) error {
+	t, err := kindTable(kind)
+	if err != nil {
+		return err
+	}
+	var rows pgx.Rows
+	if findingID == 0 {
+		rows, err = r.tx.Query(r.ctx, `SELECT id, body FROM `+t+` ORDER BY id`)
+	} else {
+		rows, err = r.tx.Query(r.ctx, `SELECT id, body FROM `+t+` WHERE finding_id = $1 ORDER BY id`, int64(findingID))
+	}
+	if err != nil {
+		return err
+	}
+	out, err := collect[T](kind, rows)
+	if err != nil {
+		return err
+	}
+	*dst = out
+	return nil
+}
+
+// collect decodes rows of (id, body). The rows are read off the connection
+// first and decoded afterwards on every core: on a large register the
+// decoding, not the server, is most of the time a list takes.
+func collect[T any](kind model.Kind, rows pgx.Rows) ([]T, error) {
+	var ids []int64
+	var raws [][]byte
+	for rows.Next() {
+		var id int64
+		var raw []byte
+		if err := rows.Scan(&id, &raw); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids, raws = append(ids, id), append(raws, raw)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return decodeAll[T](kind, ids, raws)
+}
+
+// Last decodes the record of a kind with the highest ID: the newest audit
+// event, which the next one is chained to. Saves run one at a time under
+// the write lock, so the highest ID is also the last committed.
+func (r *records) Last(kind model.Kind, v any) (bool, error) {
+	t, err := kindTable(kind)
+	if err != nil {
+		return false, err
+	}
+	var id int64
+	var raw []byte
+	err = r.tx.QueryRow(r.ctx, `SELECT id, body FROM `+t+` ORDER BY id DESC LIMIT 1`).Scan(&id, &raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return true, decode(kind, id, raw, v)
+}
+
+// FindingIDByRef looks a reference up in the reference index.
+func (r *records) FindingIDByRef(ref string) (model.ID, error) {
+	var id int64
+	err := r.tx.QueryRow(r.ctx, `SELECT finding_id FROM `+table("finding_refs")+` WHERE ref = $1`, ref).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, model.ErrNotFound
+	}
+	return model.ID(id), err
+}
+
+// CountByFinding counts a finding's records of a kind.
+func (r *records) CountByFinding(kind model.Kind, findingID model.ID) (int, error) {
+	t, err := kindTable(kind)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = r.tx.QueryRow(r.ctx, `SELECT count(*) FROM `+t+` WHERE finding_id = $1`, int64(findingID)).Scan(&n)
+	return n, err
+}
+
+// File returns an attached file's bytes.
+func (r *records) File(evidenceID model.ID) ([]byte, error) {
+	var data []byte
+	err := r.tx.QueryRow(r.ctx, `SELECT data FROM `+table("evidence_files")+` WHERE evidence_id = $1`, int64(evidenceID)).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, model.ErrNotFound
+	}
+	return data, err
+}
+
+// NextID takes the next value of the kind's sequence. Unlike the file's,
+// a sequence is not rolled back with the transaction: an ID taken by a
+// save that failed is skipped, never given again. IDs only have to be
+// unique and grow, which this keeps; references, which people see, come
+// from ref_counters, which is rolled back.
+func (r *records) NextID(kind model.Kind) (model.ID, error) {
+	if err := r.mustWrite(); err != nil {
+		return 0, err
+	}
+	if _, err := kindTable(kind); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := r.tx.QueryRow(r.ctx, `SELECT nextval($1::regclass)`, sequence(kind)).Scan(&n)
+	return model.ID(n), err
+}
+
+// indexed is what a record tells the indexes: the finding it belongs to,
+// its reference (findings) and its time (audit events).
+type indexed struct {
+	Ref       string    `json:"ref"`
+	FindingID model.ID  `json:"finding_id"`
+	At        time.Time `json:"at"`
+}
+
+// owned is the finding_id column of a record: NULL for records that
+// belong to no finding (a finding itself, a report, an event about a
+// person).
+func owned(kind model.Kind, k indexed) *int64 {
+	switch kind {
+	case model.KindMilestone, model.KindUpdate, model.KindEvidence, model.KindAudit:
+		if k.FindingID != 0 {
+			id := int64(k.FindingID)
+			return &id
+		}
+	}
+	return nil
+}
+
+// Put stores a record under its ID, replacing what was there, with its
+// index entries.
+func (r *records) Put(kind model.Kind, id model.ID, v any) error {
+	if err := r.mustWrite(); err != nil {
+		return err
+	}
+	t, err := kindTable(kind)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("cannot store %s #%d: %w", kind, id, err)
+	}
+	if err := storable(raw); err != nil {
+		return err
+	}
+	var k indexed
+	if err := json.Unmarshal(raw, &k); err != nil {
+		return fmt.Errorf("cannot store %s #%d: %w", kind, id, err)
+	}
+	switch kind {
+	case model.KindAudit:
+		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, finding_id, body, at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (id) DO UPDATE SET finding_id = EXCLUDED.finding_id, body = EXCLUDED.body, at = EXCLUDED.at`,
+			int64(id), owned(kind, k), raw, k.At)
+	case model.KindFinding:
+		// The record and its reference in one round trip.
+		_, err = r.tx.Exec(r.ctx, `WITH rec AS (
+				INSERT INTO `+t+` (id, finding_id, body) VALUES ($1, NULL, $2)
+				ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body)
+			INSERT INTO `+table("finding_refs")+` (ref, finding_id) VALUES ($3, $1)
+			ON CONFLICT (ref) DO UPDATE SET finding_id = EXCLUDED.finding_id`,
+			int64(id), raw, k.Ref)
+	default:
+		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, finding_id, body) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET finding_id = EXCLUDED.finding_id, body = EXCLUDED.body`,
+			int64(id), owned(kind, k), raw)
+	}
+	return err
+}
+
+// Delete removes a record with its index entries and attached file.
+func (r *records) Delete(kind model.Kind, id model.ID) error {
+	if err := r.mustWrite(); err != nil {
+		return err
+	}
+	t, err := kindTable(kind)
+	if err != nil {
+		return err
+	}
+	tag, err := r.tx.Exec(r.ctx, `DELETE FROM `+t+` WHERE id = $1`, int64(id))
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return model.ErrNotFound
+	}
+	switch kind {
+	case model.KindFinding:
+		_, err = r.tx.Exec(r.ctx, `DELETE FROM `+table("finding_refs")+` WHERE finding_id = $1`, int64(id))
+	case model.KindEvidence:
+		_, err = r.tx.Exec(r.ctx, `DELETE FROM `+table("evidence_files")+` WHERE evidence_id = $1`, int64(id))
+	}
+	return err
+}
+
+// PutSettings replaces the register's settings.
+func (r *records) PutSettings(s model.Settings) error {
+	if err := r.mustWrite(); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	if err := storable(raw); err != nil {
+		return err
+	}
+	_, err = r.tx.Exec(r.ctx, `INSERT INTO `+table("settings")+` (id, body) VALUES (1, $1)
+		ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body`, raw)
+	return err
+}
+
+// PutFile stores an attached file's bytes.
+func (r *records) PutFile(evidenceID model.ID, data []byte) error {
+	if err := r.mustWrite(); err != nil {
+		return err
+	}
+	if data == nil {
+		data = []byte{} // an empty file is a file, not a NULL
+	}
+	_, err := r.tx.Exec(r.ctx, `INSERT INTO `+table("evidence_files")+` (evidence_id, data) VALUES ($1, $2)
+		ON CONFLICT (evidence_id) DO UPDATE SET data = EXCLUDED.data`, int64(evidenceID), data)
+	return err
+}
+
+// RefCounter is the last reference number given for a report and type.
+func (r *records) RefCounter(report model.ID, code string) (uint64, error) {
+	var n int64
+	err := r.tx.QueryRow(r.ctx, `SELECT n FROM `+table("ref_counters")+` WHERE report_id = $1 AND type_code = $2`,
+		int64(report), code).Scan(&n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return uint64(n), err
+}
+
+// SetRefCounter records the last reference number given.
+func (r *records) SetRefCounter(report model.ID, code string, n uint64) error {
+	if err := r.mustWrite(); err != nil {
+		return err
+	}
+	_, err := r.tx.Exec(r.ctx, `INSERT INTO `+table("ref_counters")+` (report_id, type_code, n) VALUES ($1, $2, $3)
+		ON CONFLICT (report_id, type_code) DO UPDATE SET n = EXCLUDED.n`, int64(report), code, int64(n))
+	return err
+}
