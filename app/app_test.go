@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -129,6 +130,20 @@ func (h *harness) tapIn(objs []fyne.CanvasObject, text string) {
 // tapDialog taps a button of the topmost dialog.
 func (h *harness) tapDialog(text string) { h.t.Helper(); h.tapIn(h.overlay(), text) }
 
+// chooseOutcomes answers the dialog's question about open milestones:
+// every outcome choice is set to outcome. It returns how many there were.
+func (h *harness) chooseOutcomes(outcome model.MilestoneOutcome) int {
+	h.t.Helper()
+	n := 0
+	for _, o := range h.overlay() {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, outcomeWords) {
+			sel.SetSelected(string(outcome))
+			n++
+		}
+	}
+	return n
+}
+
 // dialogShows reports whether the topmost dialog shows text in a label.
 func (h *harness) dialogShows(text string) bool {
 	h.t.Helper()
@@ -195,6 +210,50 @@ func (h *harness) finding(ref string) model.Finding {
 		h.t.Fatal(err)
 	}
 	return f
+}
+
+// updates reads a finding's progress updates, oldest first.
+func (h *harness) updates(id model.ID) []model.Update {
+	h.t.Helper()
+	var us []model.Update
+	if err := h.store.View(context.Background(), func(tx model.ReadTx) (err error) { us, err = tx.Updates(id); return }); err != nil {
+		h.t.Fatal(err)
+	}
+	return us
+}
+
+// settleMilestones records every open milestone of a finding as completed
+// today, straight in the store.
+func (h *harness) settleMilestones(id model.ID) {
+	h.t.Helper()
+	err := h.store.Update(context.Background(), model.Actor{}, func(tx model.Tx) error {
+		ms, err := tx.Milestones(id)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.Open() {
+				m.Outcome, m.Completed = model.OutcomeCompleted, h.u.today()
+				if err := tx.SaveMilestone(&m); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// milestones reads a finding's milestones.
+func (h *harness) milestones(id model.ID) []model.Milestone {
+	h.t.Helper()
+	var ms []model.Milestone
+	if err := h.store.View(context.Background(), func(tx model.ReadTx) (err error) { ms, err = tx.Milestones(id); return }); err != nil {
+		h.t.Fatal(err)
+	}
+	return ms
 }
 
 // search types into the register's search box.

@@ -46,7 +46,10 @@ type dashboardScreen struct {
 // dashboard is what the screen shows, computed from a snapshot off the UI
 // goroutine.
 type dashboard struct {
-	asAt       model.Date
+	asAt model.Date
+	// innovative counts the innovative practice the filters take in:
+	// recorded, not acted on, so not in counts.
+	innovative int
 	counts     model.Counts
 	exceptions []model.OverdueItem
 	slipped    []model.SlippedMilestone
@@ -79,6 +82,12 @@ func buildDashboard(tx model.ReadTx, asAt model.Date, chief, report string) (*da
 		d.reports = append(d.reports, reportLabel(r))
 	}
 	slices.Sort(d.reports)
+	for _, f := range snap.Findings {
+		if !f.Type.Tracked() && (chief == "" || snap.PersonLabel(f.ChiefOfficerID) == chief) &&
+			(report == "" || reportLabel(snap.Reports[f.ReportID]) == report) {
+			d.innovative++
+		}
+	}
 	snap = snap.Filter(func(f model.Finding) bool {
 		if !f.Type.Tracked() {
 			return false // innovative practice is recorded, not tracked
@@ -203,13 +212,19 @@ func (s *dashboardScreen) show(d *dashboard) {
 
 	c := d.counts
 	tiles := container.NewGridWithColumns(5,
-		countTile("Findings tracked", c.Total, widget.MediumImportance),
+		countTile("Findings to act on", c.Total, widget.MediumImportance),
 		countTile("Overdue", c.Overdue, widget.DangerImportance),
 		countTile("Rated red", c.ByRAG[model.Red], widget.DangerImportance),
 		countTile("In closure", len(d.proposed), widget.SuccessImportance),
 		countTile("Due in the next 30 days", len(d.due), widget.WarningImportance),
 	)
 
+	// The register also holds innovative practice, which is recorded but
+	// not acted on: say so, so the count above reads true against the
+	// register's total.
+	note := widget.NewLabel(fmt.Sprintf("Counts are of areas for improvement, causes of concern and recommendations. %s of innovative practice %s recorded as well and not counted.",
+		plural(d.innovative, "item", "items"), pluralVerb(d.innovative)))
+	note.Wrapping = fyne.TextWrapWord
 	left := container.NewVBox(
 		heading("Red or overdue"), s.exceptionsList(d),
 		heading("Milestones that slipped"), s.slippedList(d),
@@ -225,7 +240,7 @@ func (s *dashboardScreen) show(d *dashboard) {
 		heading("Findings by area and RAG"), areaChart(c),
 		heading("By status"), statusCounts(c),
 	)
-	s.body.Objects = []fyne.CanvasObject{tiles, container.NewGridWithColumns(2, left, right)}
+	s.body.Objects = []fyne.CanvasObject{tiles, note, container.NewGridWithColumns(2, left, right)}
 	s.body.Refresh()
 }
 
@@ -267,7 +282,7 @@ func (s *dashboardScreen) exceptionsList(d *dashboard) fyne.CanvasObject {
 		}
 		parts := []string{x.Finding.DisplayTitle()}
 		if x.DaysOverdue > 0 {
-			parts = append(parts, fmt.Sprintf("%d days overdue (target %s)", x.DaysOverdue, x.Finding.CurrentTarget))
+			parts = append(parts, fmt.Sprintf("%s overdue (target %s)", plural(x.DaysOverdue, "day", "days"), x.Finding.CurrentTarget))
 		}
 		if x.Revisions > 0 {
 			parts = append(parts, "target moved "+times(x.Revisions))
@@ -292,7 +307,7 @@ func (s *dashboardScreen) slippedList(d *dashboard) fyne.CanvasObject {
 		}
 		parts := []string{m.Milestone.Title, "due " + m.Milestone.CurrentDue.String()}
 		if m.DaysOverdue > 0 {
-			parts = append(parts, fmt.Sprintf("%d days overdue", m.DaysOverdue))
+			parts = append(parts, plural(m.DaysOverdue, "day", "days")+" overdue")
 		}
 		if m.Revisions > 0 {
 			parts = append(parts, "moved "+times(m.Revisions))
@@ -424,3 +439,18 @@ func (l *barLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 
 // tabContent is the screen's tab, so that it is refreshed only in view.
 func (s *dashboardScreen) tabContent() fyne.CanvasObject { return s.content }
+
+// plural writes a count with its noun: "1 day", "3 days".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func pluralVerb(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}

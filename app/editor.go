@@ -277,7 +277,15 @@ func (e *editorScreen) onSave() {
 		e.askRevision(f)
 		return
 	}
+	if e.askLifecycle(f) {
+		return
+	}
 	e.store(f, model.Actor{})
+}
+
+// saveSettled is store for a finding whose milestones were settled first.
+func (e *editorScreen) saveSettled(f model.Finding, settled []model.Milestone) {
+	e.storeWith(f, model.Actor{}, settled)
 }
 
 // askRevision asks why the current target moved and who agreed, then saves
@@ -324,10 +332,15 @@ func (e *editorScreen) askRevision(f model.Finding) {
 // store writes f. On failure the form keeps everything typed and the error
 // says what to do.
 func (e *editorScreen) store(f model.Finding, by model.Actor) {
+	e.storeWith(f, by, nil)
+}
+
+// storeWith is store with the milestones settled on the way.
+func (e *editorScreen) storeWith(f model.Finding, by model.Actor, settled []model.Milestone) {
 	actor := e.u.actor()
 	actor.Note = by.Note
 	err := e.u.store.Update(context.Background(), actor, func(tx model.Tx) error {
-		return tx.SaveFinding(&f)
+		return saveSteps(tx, e.orig, &f, settled)
 	})
 	if err != nil {
 		if v := model.AsValidation(err); v != nil {

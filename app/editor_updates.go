@@ -100,14 +100,29 @@ func (t *updatesTab) onAdd() {
 	for i, s := range model.Statuses {
 		statuses[i] = string(s)
 	}
-	status := widget.NewSelect(statuses, nil)
-	status.SetSelected(string(t.e.orig.Status))
 	rags := []string{noneChoice}
 	for _, r := range model.RAGs {
 		rags = append(rags, string(r))
 	}
 	rag := widget.NewSelect(rags, nil)
 	rag.SetSelected(orText(string(t.e.orig.RAG), noneChoice))
+	// Ending the work settles the open milestones, asked here; and a
+	// finding whose work is done is Blue.
+	open := t.e.openMilestones()
+	outcomes := newOutcomeChoices(open)
+	outcomes.box.Hide()
+	status := widget.NewSelect(statuses, func(v string) {
+		st := model.Status(v)
+		if st.InClosure() || st.IsFinal() {
+			rag.SetSelected(string(model.Blue))
+		}
+		if len(open) > 0 && endsWork(t.e.orig.Status, st) {
+			outcomes.box.Show()
+		} else {
+			outcomes.box.Hide()
+		}
+	})
+	status.SetSelected(string(t.e.orig.Status))
 	author := newLineEntry()
 	author.SetText(t.e.u.actor().Who)
 	problem := newFieldError()
@@ -121,7 +136,7 @@ func (t *updatesTab) onAdd() {
 	help := widget.NewLabel("Saving also sets the finding's status and RAG to these. The update cannot be changed afterwards.")
 	help.Wrapping = fyne.TextWrapWord
 	help.TextStyle = fyne.TextStyle{Italic: true}
-	t.e.u.formDialog("Add a progress update", "Save update", container.NewVBox(form, help, problem), problem, func() error {
+	t.e.u.formDialog("Add a progress update", "Save update", container.NewVBox(form, outcomes.box, help, problem), problem, func() error {
 		d, err := date.Date()
 		if err != nil {
 			return err
@@ -147,11 +162,33 @@ func (t *updatesTab) onAdd() {
 		// against what is stored before writing.
 		f := t.e.orig
 		f.Status, f.RAG = up.Status, up.RAG
+		if (up.Status == model.ClosureProposed || up.Status == model.NoFurtherAction) && strings.TrimSpace(f.ClosureRationale) == "" {
+			f.ClosureRationale = up.Narrative // the narrative says why, as the store takes it
+		}
+		if up.Status == model.ClosureProposed && f.ClosureProposedDate.IsZero() {
+			f.ClosureProposedDate = up.Date
+		}
+		if up.Status == model.Closed && f.ClosedDate.IsZero() {
+			f.ClosedDate = up.Date
+		}
 		if err := f.Validate(); err != nil {
 			return fmt.Errorf("the finding cannot take that status yet: %s. Fill it in on the Details tab and save first", plainProblem(err))
 		}
+		var settled []model.Milestone
+		if len(open) > 0 && endsWork(t.e.orig.Status, up.Status) {
+			if settled, err = outcomes.settled(up.Date); err != nil {
+				return err
+			}
+		}
 		actor := model.Actor{Who: up.Author}
-		if err := t.e.u.store.Update(context.Background(), actor, func(tx model.Tx) error { return tx.AppendUpdate(&up) }); err != nil {
+		if err := t.e.u.store.Update(context.Background(), actor, func(tx model.Tx) error {
+			for i := range settled {
+				if err := tx.SaveMilestone(&settled[i]); err != nil {
+					return fmt.Errorf("milestone %q: %w", settled[i].Title, err)
+				}
+			}
+			return tx.AppendUpdate(&up)
+		}); err != nil {
 			return fmt.Errorf("the update was not saved: %w", err)
 		}
 		t.refresh()

@@ -338,8 +338,12 @@ func TestFlowClosureRules(t *testing.T) {
 			}
 		})
 	}
-	// Complete input is accepted.
+	// Complete input is accepted: closing from In progress proposes and
+	// closes in one save, so it needs the rationale and the date closure
+	// was proposed, as well as the date the inspectorate agreed.
 	e.status.SetSelected(string(model.Closed))
+	typeInto(e.rationale, "Bail policy rewritten; dip sample of 50 cases shows compliance.")
+	typeInto(e.proposedDate, "01/10/2026")
 	typeInto(e.closedDate, "32/10/2026")
 	test.Tap(e.save)
 	if l := e.errs["closed_date"]; !strings.Contains(l.Text, "no day 32") {
@@ -352,9 +356,37 @@ func TestFlowClosureRules(t *testing.T) {
 		t.Errorf("Save finding has shortcut %v", item.Shortcut)
 	}
 	item.Action()
+	// A milestone is still open: the editor asks how it ended.
+	if !h.dialogShows("Milestones still open") {
+		t.Fatal("closing with a milestone open did not ask about it")
+	}
+	h.tapDialog("Save")
+	if !h.dialogShows("how the milestone") {
+		t.Error("saving without an outcome for the open milestone was not refused in words")
+	}
+	if n := h.chooseOutcomes(model.OutcomeNotNeeded); n == 0 {
+		t.Fatal("the dialog offers no outcome to choose")
+	}
+	h.tapDialog("Save")
 	h.noDialog()
-	if got := h.finding(e.orig.Ref); got.Status != model.Closed || got.ClosedDate != model.MustDate("05/11/2026") {
-		t.Errorf("complete closure stored as %s on %s", got.Status, got.ClosedDate)
+	got := h.finding(e.orig.Ref)
+	if got.Status != model.Closed || got.ClosedDate != model.MustDate("05/11/2026") || got.ClosureProposedDate != model.MustDate("01/10/2026") || got.RAG != model.Blue {
+		t.Errorf("complete closure stored as %s (%s) proposed %s, closed %s", got.Status, got.RAG, got.ClosureProposedDate, got.ClosedDate)
+	}
+	// Both stages are on record, each on its date.
+	var stages []string
+	for _, u := range h.updates(got.ID) {
+		if u.Status == model.ClosureProposed || u.Status == model.Closed {
+			stages = append(stages, u.Date.String()+" "+string(u.Status))
+		}
+	}
+	if strings.Join(stages, "|") != "01/10/2026 Closure proposed to the inspectorate|05/11/2026 Closed (inspectorate agreed)" {
+		t.Errorf("the two stages are recorded as %q", stages)
+	}
+	for _, m := range h.milestones(got.ID) {
+		if m.Open() {
+			t.Errorf("milestone %q is still open after closing", m.Title)
+		}
 	}
 }
 
@@ -474,6 +506,8 @@ func TestFlowDashboardCounts(t *testing.T) {
 			sel.SetSelected(string(model.CompletePending))
 		}
 	}
+	// Complete means Blue, and the open milestones are settled first.
+	h.chooseOutcomes(model.OutcomeCompleted)
 	h.tapDialog("Save update")
 	h.noDialog()
 	after := countRegister()

@@ -221,6 +221,10 @@ func TestKeyboardTargetRevisionAndClosure(t *testing.T) {
 		t.Fatalf("the revision typed was not stored: %+v", after.TargetRevisions)
 	}
 
+	// The finding's open milestones are settled first (the question that
+	// asks about them is the flow test's); closing then takes the
+	// rationale, the date closure was proposed and the date it was agreed.
+	h.settleMilestones(after.ID)
 	h.u.win.Canvas().Unfocus()
 	h.tabToWidget("the status", e.status)
 	h.chooseByKeys(string(model.Closed))
@@ -228,6 +232,10 @@ func TestKeyboardTargetRevisionAndClosure(t *testing.T) {
 	if l := e.errs["closed_date"]; !l.Visible() {
 		t.Fatal("an incomplete closure was not refused")
 	}
+	h.tabToWidget("the closure rationale", e.rationale)
+	h.typeKeys("Bail policy rewritten and audited.")
+	h.tabToWidget("the date closure was proposed", e.proposedDate)
+	h.typeKeys("01/10/2026")
 	h.tabToWidget("the closure date", e.closedDate)
 	h.typeKeys("05/11/2026")
 	h.ctrl(fyne.KeyS)

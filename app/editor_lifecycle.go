@@ -1,0 +1,162 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"improvementtracker/model"
+)
+
+// The finding lifecycle as the editor and the update dialog meet it: the
+// rules themselves are model's (model/lifecycle.go); this file asks the
+// questions a move needs answered before the store will take it: the
+// reason a finding goes back, and what became of each open milestone
+// when its work is done.
+
+// outcomeChoices asks, for each open milestone, how it ended.
+type outcomeChoices struct {
+	ms      []model.Milestone
+	selects []*widget.Select
+	box     *fyne.Container
+}
+
+// outcomeWords are the choices offered, in the order shown. Carrying work
+// into a successor names the finding on the milestone, which is done on
+// the Milestones tab.
+var outcomeWords = []string{string(model.OutcomeCompleted), string(model.OutcomeNotNeeded)}
+
+func newOutcomeChoices(ms []model.Milestone) *outcomeChoices {
+	o := &outcomeChoices{ms: ms, box: container.NewVBox()}
+	if len(ms) == 0 {
+		return o
+	}
+	intro := widget.NewLabel("Milestones still open: say how each ended. Work carried into a successor is recorded on the Milestones tab first.")
+	intro.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm()
+	for _, m := range ms {
+		sel := widget.NewSelect(outcomeWords, nil)
+		sel.PlaceHolder = "(choose)"
+		label := m.Title
+		if !m.CurrentDue.IsZero() {
+			label += " (due " + m.CurrentDue.String() + ")"
+		}
+		form.Append(label, sel)
+		o.selects = append(o.selects, sel)
+	}
+	o.box.Add(intro)
+	o.box.Add(form)
+	return o
+}
+
+// settled returns the milestones with the outcomes chosen, ended on, or
+// says which still needs one.
+func (o *outcomeChoices) settled(on model.Date) ([]model.Milestone, error) {
+	out := make([]model.Milestone, len(o.ms))
+	for i, m := range o.ms {
+		if o.selects[i].Selected == "" {
+			return nil, fmt.Errorf("say how the milestone %q ended", m.Title)
+		}
+		m.Outcome, m.Completed = model.MilestoneOutcome(o.selects[i].Selected), on
+		out[i] = m
+	}
+	return out, nil
+}
+
+// openMilestones reads the finding's milestones that are still open.
+func (e *editorScreen) openMilestones() []model.Milestone {
+	var open []model.Milestone
+	if e.orig.ID == 0 {
+		return nil
+	}
+	_ = e.u.store.View(context.Background(), func(tx model.ReadTx) error {
+		ms, err := tx.Milestones(e.orig.ID)
+		for _, m := range ms {
+			if m.Open() {
+				open = append(open, m)
+			}
+		}
+		return err
+	})
+	return open
+}
+
+// endsWork reports whether a finding moving to s has its work done, so its
+// open milestones must be settled first.
+func endsWork(from, to model.Status) bool {
+	return from != to && (to.InClosure() || to.IsFinal()) && !(from.InClosure() || from.IsFinal())
+}
+
+// askLifecycle asks what a status change needs before it can be saved (the
+// reason a finding goes back, the outcome of each open milestone) and then
+// saves the finding with it. It returns false when nothing needs asking.
+func (e *editorScreen) askLifecycle(f model.Finding) bool {
+	back := f.ID != 0 && model.GoesBack(e.orig.Status, f.Status)
+	var open []model.Milestone
+	if endsWork(e.orig.Status, f.Status) {
+		open = e.openMilestones()
+	}
+	if !back && len(open) == 0 {
+		return false
+	}
+	reason := newTextArea()
+	reason.Wrapping = fyne.TextWrapWord
+	reason.SetMinRowsVisible(3)
+	reason.SetPlaceHolder("for example: the inspectorate asked for a second audit")
+	outcomes := newOutcomeChoices(open)
+	content := container.NewVBox()
+	if back {
+		msg := widget.NewLabel(fmt.Sprintf("%s goes back from %s to %s. Why?", f.Ref, e.orig.Status, f.Status))
+		msg.Wrapping = fyne.TextWrapWord
+		content.Add(msg)
+		content.Add(reason)
+	}
+	content.Add(outcomes.box)
+	problem := newFieldError()
+	content.Add(problem)
+	title := "Before the status changes"
+	e.u.formDialog(title, "Save", content, problem, func() error {
+		g := f
+		if back {
+			why := strings.TrimSpace(reason.Text)
+			if why == "" {
+				return errors.New("give the reason the finding goes back")
+			}
+			g.Reopenings = append(append([]model.Reopening(nil), f.Reopenings...), model.Reopening{Reason: why, Date: e.u.today()})
+		}
+		settled, err := outcomes.settled(e.u.today())
+		if err != nil {
+			return err
+		}
+		e.saveSettled(g, settled)
+		return nil
+	})
+	return true
+}
+
+// saveSteps writes what a save of f involves in one transaction: the
+// settled milestones first, then, where the finding is closed without its
+// closure having been proposed, the proposal ("propose and close": both
+// stages recorded, each with its date), then the finding itself.
+func saveSteps(tx model.Tx, orig model.Finding, f *model.Finding, settled []model.Milestone) error {
+	for i := range settled {
+		if err := tx.SaveMilestone(&settled[i]); err != nil {
+			return fmt.Errorf("milestone %q: %w", settled[i].Title, err)
+		}
+	}
+	if f.ID != 0 && f.Status == model.Closed && orig.Status != model.Closed && orig.Status != model.ClosureProposed &&
+		model.CanMove(orig.Status, model.ClosureProposed) {
+		proposed := *f
+		proposed.Status, proposed.ClosedDate = model.ClosureProposed, model.Date{}
+		if err := tx.SaveFinding(&proposed); err != nil {
+			return err
+		}
+		f.ClosureProposedDate = proposed.ClosureProposedDate
+	}
+	return tx.SaveFinding(f)
+}
