@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"improvementtracker/internal/memstore"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -56,18 +58,32 @@ func openStore(t testing.TB, now func() time.Time) *storage.Store {
 type harness struct {
 	t     *testing.T
 	u     *ui
-	store *storage.Store
+	store model.Store
 	clock *clock
 }
 
-// newHarness builds the window over a real store. With withSample the Kent
-// sample is loaded first, on the clock's first day; the clock then moves on
-// ten days, so that "as at" dates in between see the sample as loaded.
+// newHarness builds the window over a register in memory: the screens and
+// the rules are under test, not the file. With withSample the Kent sample
+// is loaded first, on the clock's first day; the clock then moves on ten
+// days, so that "as at" dates in between see the sample as loaded.
 func newHarness(t *testing.T, withSample bool, with ...func(*Options)) *harness {
 	t.Helper()
-	a := test.NewTempApp(t)
 	c := newClock()
-	s := openStore(t, c.Now)
+	return harnessOver(t, memstore.New(c.Now), c, withSample, with...)
+}
+
+// newFileHarness is newHarness over a register file in a temporary folder,
+// for the screens that are about the file (copies, backups, opening
+// another register).
+func newFileHarness(t *testing.T, withSample bool, with ...func(*Options)) *harness {
+	t.Helper()
+	c := newClock()
+	return harnessOver(t, openStore(t, c.Now), c, withSample, with...)
+}
+
+func harnessOver(t *testing.T, s model.Store, c *clock, withSample bool, with ...func(*Options)) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
 	if withSample {
 		if err := sample.Load(s); err != nil {
 			t.Fatal(err)

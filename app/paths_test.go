@@ -43,7 +43,7 @@ func TestShortAndExpandPath(t *testing.T) {
 // The title bar names the register's file and the force, so that a lead
 // with two registers knows which one is open.
 func TestTitleNamesTheRegisterFile(t *testing.T) {
-	h := newHarness(t, true)
+	h := newFileHarness(t, true)
 	if got, want := h.u.win.Title(), "register.db — Kent Police — Improvement Tracker"; got != want {
 		t.Errorf("title %q, want %q", got, want)
 	}

@@ -45,7 +45,7 @@ func openCopy(t *testing.T, path string) *storage.Store {
 }
 
 func TestSaveCopy(t *testing.T) {
-	h := newHarness(t, true)
+	h := newFileHarness(t, true)
 	dir := t.TempDir()
 
 	path, err := h.u.saveCopyIn(h.u.store, dir)
@@ -99,7 +99,7 @@ func TestSaveCopy(t *testing.T) {
 // TestSaveCopyWhileWriting saves copies while another goroutine keeps
 // writing: each copy is a consistent register at some moment.
 func TestSaveCopyWhileWriting(t *testing.T) {
-	h := newHarness(t, true)
+	h := newFileHarness(t, true)
 	dir := t.TempDir()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -143,7 +143,7 @@ func TestSaveCopyWhileWriting(t *testing.T) {
 }
 
 func TestSaveCopyProblems(t *testing.T) {
-	h := newHarness(t, false)
+	h := newFileHarness(t, false)
 	missing := filepath.Join(t.TempDir(), "no such folder")
 	if _, err := h.u.saveCopyIn(h.u.store, missing); err == nil || !strings.Contains(err.Error(), "the copy could not be written in") {
 		t.Errorf("saving into a missing folder: error %v, want one saying the copy could not be written", err)
@@ -211,7 +211,7 @@ func useOpener(t *testing.T, h *harness) {
 }
 
 func TestOpenRegister(t *testing.T) {
-	h := newHarness(t, true)
+	h := newFileHarness(t, true)
 	useOpener(t, h)
 	other := newOtherRegister(t, "Example Constabulary")
 
@@ -255,7 +255,7 @@ func TestOpenRegisterProblems(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			h := newHarness(t, true)
+			h := newFileHarness(t, true)
 			useOpener(t, h)
 			before := findingCount(t, h.u.store)
 			h.u.openRegisterAt(tt.path)
@@ -280,14 +280,14 @@ func TestOpenRegisterProblems(t *testing.T) {
 }
 
 func TestOpenSameRegister(t *testing.T) {
-	h := newHarness(t, true)
+	h := newFileHarness(t, true)
 	useOpener(t, h)
 	opened := false
 	h.u.openStore = func(string) (model.Store, error) {
 		opened = true
 		return nil, errors.New("should not be called")
 	}
-	h.u.openRegisterAt(h.store.Path())
+	h.u.openRegisterAt(storePath(h.store))
 	if !h.dialogShows("is the one open in this window") {
 		t.Error("opening the open register again did not say it is already open")
 	}
@@ -339,7 +339,7 @@ func TestRegisterFileMenus(t *testing.T) {
 	}
 
 	// Without a way to open registers, the item is not offered.
-	h2 := newHarness(t, false)
+	h2 := newFileHarness(t, false)
 	if menuItem(t, h2.u, "File", "Open register…") != nil {
 		t.Error("Open register… is offered although the program cannot open registers")
 	}

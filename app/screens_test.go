@@ -136,7 +136,7 @@ func TestEditorAddPersonInline(t *testing.T) {
 // The welcome screen's "start empty" asks for the settings and then shows
 // the register; the window title names the force.
 func TestWelcomeStartEmpty(t *testing.T) {
-	h := newHarness(t, false)
+	h := newFileHarness(t, false)
 	test.Tap(h.u.welcome.empty)
 	entries := h.dialogEntries()
 	typeInto(entries[0], "Avon and Somerset Constabulary")
@@ -180,7 +180,7 @@ func storageBackups(now func() time.Time) *Backups {
 // and the window shows the restored register.
 func TestBackupAndRestore(t *testing.T) {
 	var now func() time.Time
-	h := newHarness(t, true, func(o *Options) {
+	h := newFileHarness(t, true, func(o *Options) {
 		now = o.Now
 		o.Backups = storageBackups(func() time.Time { return now() })
 		o.OpenStore = func(path string) (model.Store, error) {
