@@ -42,12 +42,15 @@ func (u *ui) settingsDialog(done func()) {
 	author := newLineEntry()
 	author.SetText(cur.Author)
 	author.SetPlaceHolder("your name, for updates and history")
+	notRated := widget.NewCheck("Leave findings that are complete or closed without a RAG rating (instead of Blue)", nil)
+	notRated.SetChecked(cur.ClosedNotRated)
 	problem := newFieldError()
 	form := widget.NewForm(
 		widget.NewFormItem("Force name", force),
 		widget.NewFormItem("Reference prefix", prefix),
 		widget.NewFormItem("Default marking", container.NewGridWithColumns(2, class, descriptor)),
 		widget.NewFormItem("Author", author),
+		widget.NewFormItem("Closed findings", notRated),
 	)
 	help := widget.NewLabel("The prefix starts every local reference, e.g. KEN-PEEL2122-AFI-07. References already given do not change.")
 	help.Wrapping = fyne.TextWrapWord
@@ -59,6 +62,7 @@ func (u *ui) settingsDialog(done func()) {
 		s.DefaultMarking = model.Marking{Classification: model.Classification(class.Selected),
 			Descriptor: strings.ToUpper(strings.TrimSpace(descriptor.Text))}
 		s.Author = strings.TrimSpace(author.Text)
+		s.ClosedNotRated = notRated.Checked
 		if err := s.Validate(); err != nil {
 			return err
 		}

@@ -335,6 +335,9 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 		c := changes[i]
 		detail := c.what
 		switch {
+		case c.what == changeClosed:
+			// "Closed: Closed (inspectorate agreed)" says it twice.
+			detail = "Closure agreed by the inspectorate"
 		case c.from != "" && c.to != "":
 			detail += ": " + c.from + " → " + c.to
 		case c.to != "":
