@@ -96,6 +96,9 @@ func endsWork(from, to model.Status) bool {
 // reason a finding goes back, the outcome of each open milestone) and then
 // saves the finding with it. It returns false when nothing needs asking.
 func (e *editorScreen) askLifecycle(f model.Finding) bool {
+	if !editorCanMove(e.orig.Status, f.Status) {
+		return false // the store refuses it, in words, beside the status
+	}
 	back := f.ID != 0 && model.GoesBack(e.orig.Status, f.Status)
 	var open []model.Milestone
 	if endsWork(e.orig.Status, f.Status) {
@@ -137,6 +140,13 @@ func (e *editorScreen) askLifecycle(f model.Finding) bool {
 		return nil
 	})
 	return true
+}
+
+// editorCanMove is the lifecycle as the editor offers it: model's table,
+// and "propose and close", which records the proposal and the agreement in
+// one save where the finding may be proposed for closure.
+func editorCanMove(from, to model.Status) bool {
+	return model.CanMove(from, to) || (to == model.Closed && from != model.Closed && model.CanMove(from, model.ClosureProposed))
 }
 
 // saveSteps writes what a save of f involves in one transaction: the
