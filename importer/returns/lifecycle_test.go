@@ -1,6 +1,7 @@
 package returns_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -94,4 +95,28 @@ func TestReturnHeldToTheLifecycle(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFormulaWithoutResultListed: a status typed as a formula that no
+// program has calculated reads as empty; it is listed as a problem in
+// words, not passed over as "no change".
+func TestFormulaWithoutResultListed(t *testing.T) {
+	_, _, path := setup(t, "")
+	edit(t, path, "", func(r, _ *sheet) {
+		row := r.row(r.col("Ref"), "KEN-PEEL2122-AFI-13")
+		cell := fmt.Sprintf("%s%d", r.col("Status"), row)
+		if err := r.f.SetCellFormula(r.name, cell, `IF(1=1,"Complete","In progress")`); err != nil {
+			t.Fatal(err)
+		}
+	})
+	ret, err := returns.ReadFile(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ret.Problems {
+		if p.Ref == "KEN-PEEL2122-AFI-13" && strings.Contains(p.What, "holds a formula") && strings.Contains(p.What, "no saved result") {
+			return
+		}
+	}
+	t.Fatalf("the formula with no result is not listed: %+v", ret.Problems)
 }
