@@ -323,7 +323,7 @@ func runImportReturn(env *Env) (err error) {
 		if applied != nil {
 			rest = "the other changes were applied"
 		}
-		return fmt.Errorf("%d %s in %s could not be read (listed above) and %s left out; %s", len(d.Problems),
+		return fmt.Errorf("%d %s in %s could not be read or was refused (listed above) and %s left out; %s", len(d.Problems),
 			plural(len(d.Problems), "row or cell", "rows or cells"), ret.FileName, plural(len(d.Problems), "was", "were"), rest)
 	}
 	return nil
