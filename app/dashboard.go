@@ -288,7 +288,7 @@ func (s *dashboardScreen) exceptionsList(d *dashboard) fyne.CanvasObject {
 			parts = append(parts, "target moved "+times(x.Revisions))
 		}
 		if x.Reason != "" {
-			parts = append(parts, "latest: "+shorten(x.Reason))
+			parts = append(parts, "latest: "+strings.TrimSpace(x.Reason)) // in full: the line wraps
 		}
 		box.Add(s.linkLine(x.Finding, strings.Join(parts, " — ")))
 	}
@@ -313,7 +313,7 @@ func (s *dashboardScreen) slippedList(d *dashboard) fyne.CanvasObject {
 			parts = append(parts, "moved "+times(m.Revisions))
 		}
 		if m.Reason != "" {
-			parts = append(parts, "because: "+shorten(m.Reason))
+			parts = append(parts, "because: "+strings.TrimSpace(m.Reason)) // in full: the line wraps
 		}
 		box.Add(s.linkLine(m.Finding, strings.Join(parts, " — ")))
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -44,7 +45,24 @@ func newHistoryTab(e *editorScreen) *historyTab {
 
 func (t *historyTab) refresh() {
 	t.lines = nil
+	// The parts of a note already said on an earlier line of the same
+	// save (loading the sample, an import) are said once, not on every
+	// line.
+	var runWho string
+	var runAt time.Time
+	said := map[string]bool{}
 	for _, ev := range slices.Backward(findingItems(t.e, "the history", model.ReadTx.Audit)) {
+		if ev.Who != runWho || !ev.At.Equal(runAt) {
+			runWho, runAt, said = ev.Who, ev.At, map[string]bool{}
+		}
+		var keep []string
+		for _, part := range strings.Split(ev.Note, "; ") {
+			if part != "" && !said[part] {
+				said[part] = true
+				keep = append(keep, part)
+			}
+		}
+		ev.Note = strings.Join(keep, "; ")
 		t.lines = append(t.lines, describeEvent(ev))
 	}
 	t.list.Refresh()
