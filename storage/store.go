@@ -392,6 +392,20 @@ func (s *Store) WriteCopy(w io.Writer) (n int64, err error) {
 // itself: the callback runs on this function's stack, not inside bbolt's,
 // so a panic in it is told apart from damage found by bbolt.
 func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) error {
+	return s.read(ctx, func(rec *records) error { return fn(model.NewReader(rec)) })
+}
+
+// Update runs fn in a read-write transaction. Every change fn makes is
+// stored with its audit events when fn returns nil; nothing is stored when
+// it returns an error (or panics).
+func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx) error) error {
+	return s.write(ctx, func(rec *records) error { return fn(model.NewWriter(rec, by, s.now())) })
+}
+
+// read runs fn over the records in a read-only transaction, which it begins
+// and rolls back itself. View gives fn the register's rules over them;
+// ViewRecords gives the records as they are.
+func (s *Store) read(ctx context.Context, fn func(rec *records) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -401,14 +415,15 @@ func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) error 
 			return fmt.Errorf("cannot read the register %s: %w", s.path, err)
 		}
 		defer func() { _ = btx.Rollback() }()
-		return fn(model.NewReader(&records{tx: btx, s: s}))
+		return fn(&records{tx: btx, s: s})
 	})
 }
 
-// Update runs fn in a read-write transaction. Every change fn makes is
-// stored with its audit events when fn returns nil; nothing is stored when
-// it returns an error (or panics).
-func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx) error) error {
+// write runs fn over the records in one write transaction, committed with
+// the register's commit counter raised when fn returns nil, and rolled back
+// otherwise. Update and UpdateRecords both write through it, so a copy into
+// a register obeys read-only media and counts as a save like any other.
+func (s *Store) write(ctx context.Context, fn func(rec *records) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -426,7 +441,7 @@ func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx)
 				_ = btx.Rollback()
 			}
 		}()
-		if err := fn(model.NewWriter(&records{tx: btx, s: s}, by, s.now())); err != nil {
+		if err := fn(&records{tx: btx, s: s}); err != nil {
 			return err
 		}
 		if err := bumpCommits(btx); err != nil {
