@@ -2,11 +2,10 @@ package storage
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
+	"improvementtracker/internal/parallel"
 	"improvementtracker/model"
 )
 
@@ -34,46 +33,15 @@ func allParallel[T any](r *records, name []byte, b *bolt.Bucket) ([]T, error) {
 // decodeParallel decodes vals (bbolt values, valid until the transaction
 // ends; keys are their keys) into a slice in the same order, on every core
 // when there are enough of them. The first damaged record in that order
-// gives the error.
+// gives the error. Damage and bugs in a worker become errors as they do in
+// Store.View.
 func decodeParallel[T any](r *records, name []byte, keys, vals [][]byte) ([]T, error) {
-	out := make([]T, len(vals))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(vals)/512))
-	chunk := (len(vals) + workers - 1) / workers
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*chunk, min((w+1)*chunk, len(vals))
-		if lo >= hi {
-			break
+	return parallel.Decode(len(vals), func(i int, out *T) error {
+		return r.decode(name, keys[i], vals[i], out)
+	}, func(p any) error {
+		if isDamage(p) {
+			return fmt.Errorf("%w: the %s section cannot be read", model.ErrDamaged, name)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A worker has no guard of its own above it: a panic here
-			// would end the program. Damage and bugs become errors as
-			// they do in Store.View.
-			defer func() {
-				if r := recover(); r != nil {
-					if isDamage(r) {
-						errs[w] = fmt.Errorf("%w: the %s section cannot be read", model.ErrDamaged, name)
-					} else {
-						errs[w] = programError(string(name), r)
-					}
-				}
-			}()
-			for i := lo; i < hi; i++ {
-				if err := r.decode(name, keys[i], vals[i], &out[i]); err != nil {
-					errs[w] = err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs { // the first damaged record in key order
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		return programError(string(name), p)
+	})
 }

@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"runtime"
 	"runtime/debug"
-	"sync"
 
+	"improvementtracker/internal/parallel"
 	"improvementtracker/model"
 )
 
@@ -17,42 +16,12 @@ import (
 // time it takes to list a large register. The first record in that order
 // that cannot be read gives the error.
 func decodeAll[T any](kind model.Kind, ids []int64, raws [][]byte) ([]T, error) {
-	out := make([]T, len(raws))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(raws)/512))
-	chunk := (len(raws) + workers - 1) / workers
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*chunk, min((w+1)*chunk, len(raws))
-		if lo >= hi {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A worker has no guard above it: a panic here would end
-			// the program.
-			defer func() {
-				if r := recover(); r != nil {
-					log.Printf("program error while reading a shared register: %v\n%s", r, debug.Stack())
-					errs[w] = fmt.Errorf("%w (%v)", model.ErrProgram, r)
-				}
-			}()
-			for i := lo; i < hi; i++ {
-				if err := decode(kind, ids[i], raws[i], &out[i]); err != nil {
-					errs[w] = err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return parallel.Decode(len(raws), func(i int, out *T) error {
+		return decode(kind, ids[i], raws[i], out)
+	}, func(r any) error {
+		log.Printf("program error while reading a shared register: %v\n%s", r, debug.Stack())
+		return fmt.Errorf("%w (%v)", model.ErrProgram, r)
+	})
 }
 
 // ErrNulText: PostgreSQL's jsonb cannot hold the NUL character, which the

@@ -1,0 +1,51 @@
+// Package parallel decodes a large list of stored records on every core:
+// decoding JSON is most of the time it takes to read a large register, on
+// a file or on a server alike.
+package parallel
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Decode fills a slice of n records in order, calling decode(i, &out[i])
+// for each, on one goroutine per core when there are enough records (at
+// least 512 a worker). The first record, in order, whose decode fails
+// gives the error. A worker has no guard above it, and a panic there would
+// end the program: recovered turns a panic into the error to give, and
+// runs in the deferred call that recovered it, so it may look at the stack.
+func Decode[T any](n int, decode func(i int, out *T) error, recovered func(r any) error) ([]T, error) {
+	out := make([]T, n)
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/512))
+	chunk := (n + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, n)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					errs[w] = recovered(r)
+				}
+			}()
+			for i := lo; i < hi; i++ {
+				if err := decode(i, &out[i]); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs { // the first failure in record order
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
