@@ -18,7 +18,7 @@ import (
 // store's back is caught on read needs a way behind the store's back, so
 // each store tests it beside itself.
 func testEvidenceFiles(t *testing.T, s model.Store, c *Clock) {
-	base := seed(t, s)
+	base := Seed(t, s)
 	big := bytes.Repeat([]byte("evidence"), model.MaxAttachmentSize/8+1)[:model.MaxAttachmentSize+1]
 	err := update(s, func(tx model.Tx) error {
 		return tx.AddEvidence(&model.Evidence{FindingID: base.Finding.ID, Title: "Body-worn video", FileName: "video.mp4",
@@ -148,7 +148,7 @@ func testAuditSince(t *testing.T, s model.Store, c *Clock) {
 // filtering the whole history by time gives, for spans that take in none,
 // some and all of its events, and that another finding's events stay out.
 func testAuditBetween(t *testing.T, s model.Store, c *Clock) {
-	sd := seed(t, s)
+	sd := Seed(t, s)
 	start := c.Now()
 	other := model.Finding{ReportID: sd.Report.ID, Type: model.AFI, Title: "Other", Verbatim: "Other."}
 	mustUpdate(t, s, func(tx model.Tx) error { return tx.SaveFinding(&other) })

@@ -18,7 +18,7 @@ import (
 // register opened again (a file store's test reopens the file with it).
 func WriteOneOfEach(t *testing.T, s model.Store, c *Clock) (check func(t *testing.T, s model.Store)) {
 	t.Helper()
-	base := seed(t, s)
+	base := Seed(t, s)
 	coc := model.Finding{ReportID: base.Report.ID, Type: model.CauseOfConcern, Area: "Protecting vulnerable people",
 		Grade: model.Inadequate, Title: "Safeguarding referrals", Verbatim: "The force is not managing referrals well.",
 		InspectorateRef: "CoC1", Interpretation: "Backlog in the MASH.", GovernanceBoard: "Force Improvement Board",
@@ -149,7 +149,7 @@ func testRoundTrip(t *testing.T, s model.Store, c *Clock) {
 // testAuditSameTransaction checks that a change and its audit event are
 // stored together or not at all, and what the event says.
 func testAuditSameTransaction(t *testing.T, s model.Store, c *Clock) {
-	base := seed(t, s)
+	base := Seed(t, s)
 	before := countAll(t, s)
 	failure := errors.New("the user pressed cancel")
 	err := update(s, func(tx model.Tx) error {
@@ -230,7 +230,7 @@ func testAuditSameTransaction(t *testing.T, s model.Store, c *Clock) {
 // testMovedDatesNeedRevision checks that a finding's target and a
 // milestone's due date move only with a recorded reason and agreement.
 func testMovedDatesNeedRevision(t *testing.T, s model.Store, c *Clock) {
-	base := seed(t, s)
+	base := Seed(t, s)
 	f := base.Finding
 	f.CurrentTarget = model.MustDate("30/09/2026")
 	err := update(s, func(tx model.Tx) error { return tx.SaveFinding(&f) })
@@ -297,7 +297,7 @@ func testMovedDatesNeedRevision(t *testing.T, s model.Store, c *Clock) {
 // testUpdatesAppendOnly checks that updates cannot be changed or deleted,
 // and that an update sets the finding's status and RAG.
 func testUpdatesAppendOnly(t *testing.T, s model.Store, c *Clock) {
-	base := seed(t, s)
+	base := Seed(t, s)
 	u := model.Update{FindingID: base.Finding.ID, Date: model.MustDate("01/10/2025"), Narrative: "Started.",
 		Status: model.InProgress, RAG: model.Green}
 	mustUpdate(t, s, func(tx model.Tx) error { return tx.AppendUpdate(&u) })
@@ -374,7 +374,7 @@ func testUpdatesAppendOnly(t *testing.T, s model.Store, c *Clock) {
 // testReferences checks local references: generated in sequence per report
 // and type, unique, never changed, never reused, and ordered as numbers.
 func testReferences(t *testing.T, s model.Store, _ *Clock) {
-	base := seed(t, s)
+	base := Seed(t, s)
 	var made []model.Finding
 	mustUpdate(t, s, func(tx model.Tx) error {
 		for i := range 101 {
@@ -451,7 +451,7 @@ func testReferences(t *testing.T, s model.Store, _ *Clock) {
 // testLinksChecked checks that a record cannot point at something that does
 // not exist, or at the wrong kind of finding.
 func testLinksChecked(t *testing.T, s model.Store, _ *Clock) {
-	base := seed(t, s)
+	base := Seed(t, s)
 	for _, c := range []struct {
 		field string
 		edit  func(f *model.Finding)
@@ -499,7 +499,7 @@ func testLinksChecked(t *testing.T, s model.Store, _ *Clock) {
 // testSubmissions checks that a recorded submission comes back as it was
 // sent, rows and all, and that recording and correcting it are audited.
 func testSubmissions(t *testing.T, s model.Store, c *Clock) {
-	seed(t, s)
+	Seed(t, s)
 	sub := model.Submission{Kind: model.SubmissionBriefing, Period: model.Quarter{StartYear: 2025, Q: 2}, AsAt: model.MustDate("30/09/2025"),
 		Marking: model.Marking{Classification: model.OfficialSensitive}, FileName: "Q2 briefing.xlsx", SHA256: strings.Repeat("cd", 32),
 		Filter: "ACC Crime",

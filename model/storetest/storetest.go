@@ -88,20 +88,21 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) model.Store
 	}
 }
 
-// seeded is a small register: settings, a PEEL report, two people and one
-// area for improvement, as a starting point.
-type seeded struct {
+// Seeded is a small register: settings, a PEEL report, two people and one
+// area for improvement, as a starting point. Stores' own tests start from
+// it too.
+type Seeded struct {
 	Report     model.Report
 	ACC, Jo    model.Person
 	Finding    model.Finding
 	seedEvents int // audit events the seed wrote
 }
 
-// seed writes the small register seeded describes, in one transaction, as
+// Seed writes the small register Seeded describes, in one transaction, as
 // "Test Lead". The register's Author setting is "Improvement Team".
-func seed(t *testing.T, s model.Store) seeded {
+func Seed(t testing.TB, s model.Store) Seeded {
 	t.Helper()
-	var out seeded
+	var out Seeded
 	err := s.Update(context.Background(), model.Actor{Who: "Test Lead"}, func(tx model.Tx) error {
 		if err := tx.SaveSettings(model.Settings{ForceName: "Kent Police", RefPrefix: "KEN",
 			DefaultMarking: model.Marking{Classification: model.Official}, Author: "Improvement Team"}); err != nil {

@@ -19,7 +19,7 @@ import (
 // every ID must be unique, and every change must have its audit event.
 func testConcurrentWriters(t *testing.T, s model.Store, _ *Clock) {
 	const writers, saves, shared = 8, 25, 4
-	base := seed(t, s)
+	base := Seed(t, s)
 	findings := []model.Finding{base.Finding}
 	mustUpdate(t, s, func(tx model.Tx) error {
 		for i := 1; i < shared; i++ {
@@ -209,7 +209,7 @@ func testConcurrentWriters(t *testing.T, s model.Store, _ *Clock) {
 // What the failed call wrote must not be stored either, even when the
 // caller goes on and commits the rest of the transaction.
 func testFailedSaveLeavesRecord(t *testing.T, s model.Store, _ *Clock) {
-	base := seed(t, s)
+	base := Seed(t, s)
 	target := model.MustDate("30/06/2026")
 	var stored model.Evidence
 	mustUpdate(t, s, func(tx model.Tx) error {
@@ -357,7 +357,7 @@ func deepen(v reflect.Value) {
 // transaction leaves no trace a reader can see: no record, no audit event,
 // no file, no setting, and no reference number used up.
 func testFailedUpdateStoresNothing(t *testing.T, s model.Store, _ *Clock) {
-	base := seed(t, s)
+	base := Seed(t, s)
 	before := countAll(t, s)
 	failure := errors.New("the import found a problem on row 12")
 	var f model.Finding
@@ -433,7 +433,7 @@ func testFailedUpdateStoresNothing(t *testing.T, s model.Store, _ *Clock) {
 // program error, which says that nothing was saved, and never as damage to
 // the register; and that the store works on afterwards.
 func testPanicInView(t *testing.T, s model.Store, _ *Clock) {
-	base := seed(t, s)
+	base := Seed(t, s)
 	for name, fn := range map[string]func(tx model.ReadTx) error{
 		"index out of range": func(tx model.ReadTx) error {
 			fs := must(tx.Findings())
@@ -465,7 +465,7 @@ func testPanicInView(t *testing.T, s model.Store, _ *Clock) {
 // error, that nothing the callback wrote is stored, and that the store
 // takes writes afterwards (the write lock was let go).
 func testPanicInUpdate(t *testing.T, s model.Store, _ *Clock) {
-	base := seed(t, s)
+	base := Seed(t, s)
 	before := countAll(t, s)
 	err := update(s, func(tx model.Tx) error {
 		if err := tx.SavePerson(&model.Person{Name: "Written before the bug"}); err != nil {
@@ -503,7 +503,7 @@ func wantProgramError(t *testing.T, err error) {
 // testCancelledContext checks that View and Update given a context that is
 // already cancelled return its error without running fn.
 func testCancelledContext(t *testing.T, s model.Store, _ *Clock) {
-	seed(t, s)
+	Seed(t, s)
 	before := countAll(t, s)
 	for name, cause := range map[string]func() (context.Context, error){
 		"cancelled": func() (context.Context, error) {

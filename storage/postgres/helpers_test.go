@@ -14,6 +14,7 @@ import (
 
 	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
+	"improvementtracker/model/storetest"
 	"improvementtracker/storage/postgres"
 )
 
@@ -103,36 +104,8 @@ type seeded struct {
 
 func seed(t testing.TB, s model.Store) seeded {
 	t.Helper()
-	var out seeded
-	err := s.Update(context.Background(), model.Actor{Who: "Test Lead"}, func(tx model.Tx) error {
-		if err := tx.SaveSettings(model.Settings{ForceName: "Kent Police", RefPrefix: "KEN",
-			DefaultMarking: model.Marking{Classification: model.Official}, Author: "Improvement Team"}); err != nil {
-			return err
-		}
-		out.report = model.Report{Title: "PEEL 2021/22: An inspection of Kent Police", Force: "Kent Police", Type: model.PEEL,
-			Cycle: "2021/22", Published: model.MustDate("17/03/2022")}
-		if err := tx.SaveReport(&out.report); err != nil {
-			return err
-		}
-		out.acc = model.Person{Name: "Assistant Chief Constable (Crime)", Role: "Assistant Chief Constable (Crime)"}
-		if err := tx.SavePerson(&out.acc); err != nil {
-			return err
-		}
-		out.jo = model.Person{Name: "Jo Bloggs", Role: "Detective Inspector", Email: "jo.bloggs@example.police.uk"}
-		if err := tx.SavePerson(&out.jo); err != nil {
-			return err
-		}
-		out.finding = model.Finding{ReportID: out.report.ID, Type: model.AFI, Area: "Investigating crime",
-			Grade: model.RequiresImprovement, Title: "Domestic abuse team resourcing",
-			Verbatim:       "The force should make sure it has enough capacity in its domestic abuse teams.",
-			ChiefOfficerID: out.acc.ID, DeliveryLeadID: out.jo.ID, CurrentTarget: model.MustDate("31/03/2026"),
-			Status: model.NotStarted}
-		return tx.SaveFinding(&out.finding)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	x := storetest.Seed(t, s)
+	return seeded{report: x.Report, acc: x.ACC, jo: x.Jo, finding: x.Finding}
 }
 
 // postgresRaw lists every table of the register with its rows, as text.
