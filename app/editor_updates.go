@@ -158,22 +158,6 @@ func (t *updatesTab) onAdd() {
 		if err := up.Validate(); err != nil {
 			return err
 		}
-		// The finding takes the update's status: check the closure rules
-		// against what is stored before writing.
-		f := t.e.orig
-		f.Status, f.RAG = up.Status, up.RAG
-		if (up.Status == model.ClosureProposed || up.Status == model.NoFurtherAction) && strings.TrimSpace(f.ClosureRationale) == "" {
-			f.ClosureRationale = up.Narrative // the narrative says why, as the store takes it
-		}
-		if up.Status == model.ClosureProposed && f.ClosureProposedDate.IsZero() {
-			f.ClosureProposedDate = up.Date
-		}
-		if up.Status == model.Closed && f.ClosedDate.IsZero() {
-			f.ClosedDate = up.Date
-		}
-		if err := f.Validate(); err != nil {
-			return fmt.Errorf("the finding cannot take that status yet: %s. Fill it in on the Details tab and save first", plainProblem(err))
-		}
 		var settled []model.Milestone
 		if len(open) > 0 && endsWork(t.e.orig.Status, up.Status) {
 			if settled, err = outcomes.settled(up.Date); err != nil {
@@ -189,6 +173,12 @@ func (t *updatesTab) onAdd() {
 			}
 			return tx.AppendUpdate(&up)
 		}); err != nil {
+			// The store holds the finding to the lifecycle and the
+			// closure rules as the update leaves it; what it lacks is
+			// filled in on the Details tab.
+			if v := model.AsValidation(err); v != nil && closureField(v) {
+				return fmt.Errorf("the finding cannot take that status yet: %s. Fill it in on the Details tab and save first", plainProblem(err))
+			}
 			return fmt.Errorf("the update was not saved: %w", err)
 		}
 		t.refresh()
@@ -197,4 +187,16 @@ func (t *updatesTab) onAdd() {
 		t.e.u.changed()
 		return nil
 	}, narrative) // the date is today's already; the narrative is what is to be typed
+}
+
+// closureField reports whether a refusal names a closure detail the
+// Details tab holds (rather than the lifecycle or the update itself).
+func closureField(v model.ValidationErrors) bool {
+	for _, e := range v {
+		switch e.Field {
+		case "closure_rationale", "closure_proposed_date", "closed_date", "superseded_by":
+			return true
+		}
+	}
+	return false
 }
