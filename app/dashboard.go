@@ -223,7 +223,7 @@ func (s *dashboardScreen) show(d *dashboard) {
 	// not acted on: say so, so the count above reads true against the
 	// register's total.
 	note := widget.NewLabel(fmt.Sprintf("Counts are of areas for improvement, causes of concern and recommendations. %s of innovative practice %s recorded as well and not counted.",
-		plural(d.innovative, "item", "items"), pluralVerb(d.innovative)))
+		plural(d.innovative, "item", "items"), model.Plural(d.innovative, "is", "are")))
 	note.Wrapping = fyne.TextWrapWord
 	left := container.NewVBox(
 		heading("Red or overdue"), s.exceptionsList(d),
@@ -442,15 +442,5 @@ func (s *dashboardScreen) tabContent() fyne.CanvasObject { return s.content }
 
 // plural writes a count with its noun: "1 day", "3 days".
 func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-func pluralVerb(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
+	return fmt.Sprintf("%d %s", n, model.Plural(n, one, many))
 }

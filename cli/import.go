@@ -324,7 +324,7 @@ func runImportReturn(env *Env) (err error) {
 			rest = "the other changes were applied"
 		}
 		return fmt.Errorf("%d %s in %s could not be read or was refused (listed above) and %s left out; %s", len(d.Problems),
-			plural(len(d.Problems), "row or cell", "rows or cells"), ret.FileName, plural(len(d.Problems), "was", "were"), rest)
+			model.Plural(len(d.Problems), "row or cell", "rows or cells"), ret.FileName, model.Plural(len(d.Problems), "was", "were"), rest)
 	}
 	return nil
 }
@@ -346,13 +346,6 @@ func writeReturnSummary(w io.Writer, d *returns.Diff, dry bool, applied *returns
 			fmt.Fprintf(w, "%d conflicting changes were left alone; use --apply-all to apply them.\n", total-ticked)
 		}
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // writeDiff lists the changes per finding in plain words, conflicts side

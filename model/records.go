@@ -181,6 +181,14 @@ func (f Finding) DisplayTitle() string {
 	return FirstSentence(f.Verbatim)
 }
 
+// Plural picks the word for a count: one for 1, many otherwise.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // FirstSentence returns the first sentence of s, cut to a readable length.
 func FirstSentence(s string) string {
 	s = strings.Join(strings.Fields(s), " ")

@@ -323,14 +323,7 @@ type notEmptyError int
 
 func (n notEmptyError) Error() string {
 	return fmt.Sprintf("the register already holds %d %s; the sample can only be loaded into an empty register",
-		int(n), plural(int(n), "finding", "findings"))
+		int(n), model.Plural(int(n), "finding", "findings"))
 }
 
 func (n notEmptyError) Unwrap() error { return model.ErrNotEmpty }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

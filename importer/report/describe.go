@@ -147,15 +147,15 @@ func (p *parser) describe(text string) {
 	}
 	if missing > 0 {
 		p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d %s no wording in the text (the box came out empty, or the text leaves part of it out). Copy the wording from the published report before you rely on %s.",
-			missing, plural(missing, "heading has", "headings have"), plural(missing, "it", "them")))
+			missing, model.Plural(missing, "heading has", "headings have"), model.Plural(missing, "it", "them")))
 	}
 	if moved > 0 {
 		p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d %s was found later in their section, where the PDF put the box, not under the heading: check %s against the report.",
-			moved, plural(moved, "finding's wording", "findings' wording"), plural(moved, "it", "them")))
+			moved, model.Plural(moved, "finding's wording", "findings' wording"), model.Plural(moved, "it", "them")))
 	}
 	if noArea > 0 {
 		p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d %s before any heading the parser could read as an area: give %s an area.",
-			noArea, plural(noArea, "finding comes", "findings come"), plural(noArea, "it", "them")))
+			noArea, model.Plural(noArea, "finding comes", "findings come"), model.Plural(noArea, "it", "them")))
 	}
 }
 
@@ -191,7 +191,7 @@ func (p *parser) countHeadings() {
 		p.out.Headings = append(p.out.Headings, c)
 		if c.Worded < c.Seen && k.typ != model.Recommendation {
 			p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d ‘%s’ %s, %d %s with wording.",
-				c.Seen, k.label, plural(c.Seen, "heading", "headings"), c.Worded, plural(c.Worded, "finding", "findings")))
+				c.Seen, k.label, model.Plural(c.Seen, "heading", "headings"), c.Worded, model.Plural(c.Worded, "finding", "findings")))
 		}
 	}
 	if gaps := p.numberGaps(); gaps != "" {
@@ -223,7 +223,7 @@ func (p *parser) numberGaps() string {
 		return ""
 	}
 	return fmt.Sprintf("The numbered areas for improvement skip %s %s: check the report for %s.",
-		plural(len(missing), "number", "numbers"), strings.Join(missing, ", "), plural(len(missing), "it", "them"))
+		model.Plural(len(missing), "number", "numbers"), strings.Join(missing, ", "), model.Plural(len(missing), "it", "them"))
 }
 
 func hasNumbered(ps []para) bool {
@@ -233,11 +233,4 @@ func hasNumbered(ps []para) bool {
 		}
 	}
 	return false
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
