@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -145,7 +144,7 @@ func Digest(data []byte) string {
 
 // MatchesDigest reports whether data has the recorded SHA-256.
 func MatchesDigest(data []byte, digest string) bool {
-	return bytes.Equal([]byte(Digest(data)), []byte(digest))
+	return Digest(data) == digest
 }
 
 // Audit lists audit events oldest first.

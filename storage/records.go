@@ -258,35 +258,27 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	if err := b.Put(key, seal(kindBuckets[kind].records, key, raw)); err != nil {
 		return err
 	}
+	if kind != model.KindFinding && idx == nil {
+		return nil // reports, people and submissions have no index
+	}
+	var ix indexed
+	if err := json.Unmarshal(raw, &ix); err != nil {
+		return err
+	}
 	switch kind {
 	case model.KindFinding:
-		var f indexed
-		if err := json.Unmarshal(raw, &f); err != nil {
-			return err
-		}
 		refs, err := r.bucket(bucketFindingRefs)
 		if err != nil {
 			return err
 		}
-		return refs.Put([]byte(f.Ref), itob(uint64(id)))
+		return refs.Put([]byte(ix.Ref), itob(uint64(id)))
 	case model.KindAudit:
-		var ev indexed
-		if err := json.Unmarshal(raw, &ev); err != nil {
-			return err
-		}
-		if ev.FindingID == 0 {
+		if ix.FindingID == 0 {
 			return nil
 		}
-		return idx.Put(pairKey(ev.FindingID, id), auditTime(ev.At))
+		return idx.Put(pairKey(ix.FindingID, id), auditTime(ix.At))
 	}
-	if idx != nil {
-		var c indexed
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return err
-		}
-		return idx.Put(pairKey(c.FindingID, id), nil)
-	}
-	return nil
+	return idx.Put(pairKey(ix.FindingID, id), nil)
 }
 
 // Delete removes a record with its index entries and attached file.
