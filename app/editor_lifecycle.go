@@ -19,35 +19,52 @@ import (
 // reason a finding goes back, and what became of each open milestone
 // when its work is done.
 
-// outcomeChoices asks, for each open milestone, how it ended.
+// outcomeChoices asks, for each open milestone, how it ended, and for work
+// carried into a successor, which finding carries it.
 type outcomeChoices struct {
-	ms      []model.Milestone
-	selects []*widget.Select
-	box     *fyne.Container
+	ms         []model.Milestone
+	selects    []*widget.Select
+	successors []*widget.Select
+	others     []model.Finding
+	box        *fyne.Container
 }
 
-// outcomeWords are the choices offered, in the order shown. Carrying work
-// into a successor names the finding on the milestone, which is done on
-// the Milestones tab.
-var outcomeWords = []string{string(model.OutcomeCompleted), string(model.OutcomeNotNeeded)}
+// outcomeWords are the choices offered, in the order shown.
+var outcomeWords = []string{string(model.OutcomeCompleted), string(model.OutcomeNotNeeded), string(model.OutcomeCarried)}
 
-func newOutcomeChoices(ms []model.Milestone) *outcomeChoices {
-	o := &outcomeChoices{ms: ms, box: container.NewVBox()}
+// newOutcomeChoices asks about ms; others are the findings work may be
+// carried into.
+func newOutcomeChoices(ms []model.Milestone, others []model.Finding) *outcomeChoices {
+	o := &outcomeChoices{ms: ms, others: others, box: container.NewVBox()}
 	if len(ms) == 0 {
 		return o
 	}
-	intro := widget.NewLabel("Milestones still open: say how each ended. Work carried into a successor is recorded on the Milestones tab first.")
+	intro := widget.NewLabel("Milestones still open: say how each ended, and for work carried into a successor, which finding carries it.")
 	intro.Wrapping = fyne.TextWrapWord
+	var labels []string
+	for _, f := range others {
+		labels = append(labels, findingLabel(f))
+	}
 	form := widget.NewForm()
 	for _, m := range ms {
-		sel := widget.NewSelect(outcomeWords, nil)
+		succ := widget.NewSelect(labels, nil)
+		succ.PlaceHolder = "(the finding that carries it)"
+		succ.Hide()
+		sel := widget.NewSelect(outcomeWords, func(v string) {
+			if v == string(model.OutcomeCarried) {
+				succ.Show()
+			} else {
+				succ.Hide()
+			}
+		})
 		sel.PlaceHolder = "(choose)"
 		label := m.Title
 		if !m.CurrentDue.IsZero() {
 			label += " (due " + m.CurrentDue.String() + ")"
 		}
-		form.Append(label, sel)
+		form.Append(label, container.NewVBox(sel, succ))
 		o.selects = append(o.selects, sel)
+		o.successors = append(o.successors, succ)
 	}
 	o.box.Add(intro)
 	o.box.Add(form)
@@ -63,6 +80,13 @@ func (o *outcomeChoices) settled(on model.Date) ([]model.Milestone, error) {
 			return nil, fmt.Errorf("say how the milestone %q ended", m.Title)
 		}
 		m.Outcome, m.Completed = model.MilestoneOutcome(o.selects[i].Selected), on
+		if m.Outcome == model.OutcomeCarried {
+			j := o.successors[i].SelectedIndex()
+			if j < 0 {
+				return nil, fmt.Errorf("choose the finding the milestone %q is carried into", m.Title)
+			}
+			m.CarriedTo = o.others[j].ID
+		}
 		out[i] = m
 	}
 	return out, nil
@@ -111,7 +135,7 @@ func (e *editorScreen) askLifecycle(f model.Finding) bool {
 	reason.Wrapping = fyne.TextWrapWord
 	reason.SetMinRowsVisible(3)
 	reason.SetPlaceHolder("for example: the inspectorate asked for a second audit")
-	outcomes := newOutcomeChoices(open)
+	outcomes := newOutcomeChoices(open, e.others)
 	content := container.NewVBox()
 	if back {
 		msg := widget.NewLabel(fmt.Sprintf("%s goes back from %s to %s. Why?", f.Ref, e.orig.Status, f.Status))
