@@ -255,3 +255,46 @@ func isExec(p string) bool {
 
 // Quote quotes an identifier for SQL.
 func Quote(name string) string { return pgx.Identifier{name}.Sanitize() }
+
+// NewLogin makes a login with a password on the test server for t, named
+// base with a number that makes it unique (logins belong to the whole
+// server, which every test of the binary shares); it is dropped when t
+// ends.
+func NewLogin(t testing.TB, base string) (name, password string) {
+	t.Helper()
+	requireServer(t)
+	server.mu.Lock()
+	server.n++
+	name = fmt.Sprintf("%s_%d", base, server.n)
+	server.mu.Unlock()
+	password = "pw-" + name
+	if _, err := Exec(context.Background(), "postgres", "CREATE ROLE "+Quote(name)+" LOGIN PASSWORD '"+password+"'"); err != nil {
+		t.Fatalf("making the login %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if _, err := Exec(context.Background(), "postgres", "DROP ROLE IF EXISTS "+Quote(name)); err != nil {
+			t.Errorf("dropping the login %s: %v", name, err)
+		}
+	})
+	return name, password
+}
+
+// Psql runs sql through the psql client of the server's installation, at
+// url, stopping at the first error; it returns what psql printed (rows
+// unaligned, without headers) and its error output. The role tests use it
+// to show that the database holds a login to its role whatever program it
+// connects with.
+func Psql(t testing.TB, url, sql string) (out string, err error) {
+	t.Helper()
+	requireServer(t)
+	path := filepath.Join(server.bin, "psql")
+	if !isExec(path) {
+		if path, err = exec.LookPath("psql"); err != nil {
+			t.Fatalf("the psql client is not installed (it comes with the postgresql package): %v", err)
+		}
+	}
+	cmd := exec.Command(path, "--no-psqlrc", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql)
+	cmd.Env = append(os.Environ(), "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "PGCONNECT_TIMEOUT=30")
+	b, err := cmd.CombinedOutput()
+	return string(b), err
+}

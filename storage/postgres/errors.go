@@ -80,7 +80,7 @@ func (s *Store) serverSaid(action string, pe *pgconn.PgError, err error) error {
 	case "3D000": // invalid_catalog_name
 		return fmt.Errorf("there is no database %q on %s: check the name in the address, or ask the force's IT to create it and run \"improvement-tracker server init\"", s.db, s.host)
 	case "42501": // insufficient_privilege
-		return fmt.Errorf("the login %q is not allowed to %s %s (%s): ask the force's IT to give it a role in the register", s.user, action, s.where, pe.Message)
+		return s.refused(action, pe.Message)
 	case "55P03": // lock_not_available: lock_timeout
 		return fmt.Errorf("another save has kept %s busy for over %s, so this change was not saved: try again in a moment", s.where, s.lockWait)
 	case "53300": // too_many_connections

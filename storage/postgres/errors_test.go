@@ -121,7 +121,7 @@ func TestConnectionFaults(t *testing.T) {
 		{"no password", pgtest.URL(db, "jo", ""), []string{`asks for a password for the login "jo", and none was given`, "pgpass"}},
 		{"no such login", pgtest.URL(db, "nobody", "x"), []string{`login "nobody"`}},
 		{"database missing", pgtest.URL("no_such_db", "postgres", ""), []string{`there is no database "no_such_db"`, "server init"}},
-		{"login without permission", pgtest.URL(db, "jo", "right horse battery"), []string{`the login "jo" is not allowed to read the shared register in database`, "give it a role"}},
+		{"login without permission", pgtest.URL(db, "jo", "right horse battery"), []string{`the login "jo" has no role in this register (the shared register in database`, `ask the force's improvement lead`, "server grant --db URL --login jo --role"}},
 		{"not a URL", "mysql://x/y", []string{"is not the address of a shared register", "postgres://"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

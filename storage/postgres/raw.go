@@ -71,6 +71,11 @@ func (r *records) PutBatch(kind model.Kind, ids []model.ID, recs []any) error {
 	if len(ids) != len(recs) {
 		return fmt.Errorf("%w: %d IDs for %d records", model.ErrProgram, len(ids), len(recs))
 	}
+	if !r.s.acc.admin {
+		// COPY cannot go through row-level security, and a copy writes IDs
+		// and the audit trail as they are, which no role may.
+		return fmt.Errorf("only the login that set up %s (the one that ran \"server init\") may copy a whole register into it, and the login %q is another: ask the force's IT to run the copy", r.s.where, r.s.acc.login)
+	}
 	rows := make([][]any, len(recs))
 	var refs [][]any
 	for i, v := range recs {

@@ -241,7 +241,8 @@ func owned(kind model.Kind, k indexed) *int64 {
 }
 
 // Put stores a record under its ID, replacing what was there, with its
-// index entries.
+// index entries. A progress update or audit event is only ever added: one
+// stored under an ID already taken is refused.
 func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	if err := r.mustWrite(); err != nil {
 		return err
@@ -263,21 +264,47 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	}
 	switch kind {
 	case model.KindAudit:
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, finding_id, body, at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (id) DO UPDATE SET finding_id = EXCLUDED.finding_id, body = EXCLUDED.body, at = EXCLUDED.at`,
+		// Audit events and progress updates are only ever added: a plain
+		// INSERT, so that no role needs the right to change them (see
+		// createV2).
+		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, finding_id, body, at) VALUES ($1, $2, $3, $4)`,
 			int64(id), owned(kind, k), raw, k.At)
+	case model.KindUpdate:
+		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, finding_id, body) VALUES ($1, $2, $3)`,
+			int64(id), owned(kind, k), raw)
 	case model.KindFinding:
-		// The record and its reference in one round trip.
-		_, err = r.tx.Exec(r.ctx, `WITH rec AS (
-				INSERT INTO `+t+` (id, finding_id, body) VALUES ($1, NULL, $2)
-				ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body)
-			INSERT INTO `+table("finding_refs")+` (ref, finding_id) VALUES ($3, $1)
-			ON CONFLICT (ref) DO UPDATE SET finding_id = EXCLUDED.finding_id`,
-			int64(id), raw, k.Ref)
+		err = r.putFinding(t, id, raw, k.Ref)
 	default:
 		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, finding_id, body) VALUES ($1, $2, $3)
 			ON CONFLICT (id) DO UPDATE SET finding_id = EXCLUDED.finding_id, body = EXCLUDED.body`,
 			int64(id), owned(kind, k), raw)
+	}
+	return err
+}
+
+// putFinding changes a finding in place when it is stored, and adds it
+// otherwise: not an upsert, because PostgreSQL asks an upsert for the right
+// to add, which a delivery lead, who may change the findings they lead,
+// does not have. The common case, a change to a stored finding whose
+// reference is indexed, is one round trip.
+func (r *records) putFinding(t string, id model.ID, raw []byte, ref string) error {
+	var changed int
+	var indexed bool
+	err := r.tx.QueryRow(r.ctx, `WITH rec AS (UPDATE `+t+` SET body = $2 WHERE id = $1 RETURNING id)
+		SELECT (SELECT count(*) FROM rec), EXISTS (SELECT 1 FROM `+table("finding_refs")+` WHERE ref = $3 AND finding_id = $1)`,
+		int64(id), raw, ref).Scan(&changed, &indexed)
+	switch {
+	case err != nil:
+		return err
+	case changed == 0:
+		// The record and its reference in one round trip.
+		_, err = r.tx.Exec(r.ctx, `WITH rec AS (INSERT INTO `+t+` (id, finding_id, body) VALUES ($1, NULL, $2))
+			INSERT INTO `+table("finding_refs")+` (ref, finding_id) VALUES ($3, $1)
+			ON CONFLICT (ref) DO UPDATE SET finding_id = EXCLUDED.finding_id`,
+			int64(id), raw, ref)
+	case !indexed:
+		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+table("finding_refs")+` (ref, finding_id) VALUES ($1, $2)
+			ON CONFLICT (ref) DO UPDATE SET finding_id = EXCLUDED.finding_id`, ref, int64(id))
 	}
 	return err
 }
@@ -332,8 +359,14 @@ func (r *records) PutFile(evidenceID model.ID, data []byte) error {
 	if data == nil {
 		data = []byte{} // an empty file is a file, not a NULL
 	}
-	_, err := r.tx.Exec(r.ctx, `INSERT INTO `+table("evidence_files")+` (evidence_id, data) VALUES ($1, $2)
-		ON CONFLICT (evidence_id) DO UPDATE SET data = EXCLUDED.data`, int64(evidenceID), data)
+	// The rules never replace an attached file; adding one needs only the
+	// right to add, which a delivery lead has for their own findings'.
+	tag, err := r.tx.Exec(r.ctx, `INSERT INTO `+table("evidence_files")+` (evidence_id, data) VALUES ($1, $2)
+		ON CONFLICT (evidence_id) DO NOTHING`, int64(evidenceID), data)
+	if err != nil || tag.RowsAffected() == 1 {
+		return err
+	}
+	_, err = r.tx.Exec(r.ctx, `UPDATE `+table("evidence_files")+` SET data = $2 WHERE evidence_id = $1`, int64(evidenceID), data)
 	return err
 }
 

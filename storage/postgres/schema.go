@@ -13,7 +13,7 @@ import (
 
 // SchemaVersion is the layout this version of the app writes. Init brings a
 // database to it; Open refuses any other.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // schema is the PostgreSQL schema (namespace) that holds the register, so
 // that its tables stand apart from anything else in the database and every
@@ -43,6 +43,9 @@ const appMarker = "Improvement Tracker register"
 //	ref_counters(report_id, type_code, n) the last reference number given
 //	evidence_files(evidence_id, data) attached files' bytes
 //
+// Version 2 adds who may do what: the logins table, group roles, grants,
+// row-level security and triggers (see createV2 in roles.go).
+//
 // The JSON is the stored format the file uses too (see model.Kind): a
 // record read from either store decodes the same, which is what lets
 // "copy" move a register between them unchanged.
@@ -62,6 +65,7 @@ func sequence(kind model.Kind) string { return schema + "." + string(kind) + "_i
 // transaction Init runs it in.
 var migrations = []func(ctx context.Context, tx pgx.Tx) error{
 	createV1,
+	createV2, // roles: roles.go
 }
 
 func createV1(ctx context.Context, tx pgx.Tx) error {
@@ -185,7 +189,9 @@ func Init(ctx context.Context, url string, opts Options) (InitResult, error) {
 			return s.newerError(v)
 		}
 		for i := v; i < SchemaVersion; i++ {
-			if err := migrations[i](ctx, tx); err != nil {
+			if err := migrations[i](ctx, tx); errors.Is(err, errMayNotCreateRoles) {
+				return err
+			} else if err != nil {
 				return fmt.Errorf("upgrading the register to schema version %d: %w", i+1, err)
 			}
 		}

@@ -63,7 +63,9 @@ type Store struct {
 	// hasPassword says whether a password was given (in the URL or the
 	// pgpass file), so a refusal can say which is wrong.
 	hasPassword bool
-	closed      atomic.Bool
+	// acc is the login's role and person in the register (roles.go).
+	acc    access
+	closed atomic.Bool
 }
 
 var _ model.Store = (*Store)(nil)
@@ -81,7 +83,10 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	var v int
 	err = s.read(ctx, func(tx pgx.Tx) error {
 		var err error
-		v, err = schemaState(ctx, tx)
+		if v, err = schemaState(ctx, tx); err != nil || v != SchemaVersion {
+			return err
+		}
+		s.acc, err = s.identify(ctx, tx)
 		return err
 	})
 	switch {
@@ -178,6 +183,10 @@ func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) (err e
 // answer (optimistic concurrency), not the transaction.
 func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx) error) error {
 	if err := s.usable(ctx); err != nil {
+		return err
+	}
+	by, err := s.actor(by)
+	if err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
