@@ -144,3 +144,79 @@ func TestServerInitNewer(t *testing.T) {
 		t.Errorf("list of a newer register: exit %d, %q", code, errOut)
 	}
 }
+
+// TestServerGrant gives a login a role through the command line, changes
+// it, lists the logins and takes the role away; and refuses mistakes in
+// words.
+func TestServerGrant(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	db := url[strings.Index(url, "@/")+2 : strings.Index(url, "?")]
+	kent := filepath.Join(t.TempDir(), "kent.db")
+	mustRun(t, "sample", "--db", kent)
+	mustRun(t, "server", "init", "--db", url)
+	mustRun(t, "copy", "--from", kent, "--to", url)
+	login, password := pgtest.NewLogin(t, "registrar")
+	asLogin := pgtest.URL(db, login, password)
+
+	code, _, errOut := run(t, "list", "--db", asLogin)
+	if code != 1 || !strings.Contains(errOut, `the login "`+login+`" has no role in this register`) {
+		t.Errorf("list before the grant: exit %d, %q", code, errOut)
+	}
+	out := mustRun(t, "server", "grant", "--db", url, "--login", login, "--role", "delivery-lead", "--person", "Force Crime and Incident Registrar")
+	want := `the login "` + login + `" is now a delivery lead, and the audit trail names its changes Force Crime and Incident Registrar.`
+	if !strings.HasSuffix(strings.TrimSpace(out), want) {
+		t.Errorf("server grant says %q, want it to end %q", out, want)
+	}
+	if got, want := mustRun(t, "list", "--db", asLogin, "--format", "csv"), mustRun(t, "list", "--db", kent, "--format", "csv"); got != want {
+		t.Errorf("the delivery lead lists:\n%s\nwant:\n%s", got, want)
+	}
+	out = mustRun(t, "server", "grant", "--db", url, "--login", login, "--role", "viewer")
+	if !strings.Contains(out, "is now a viewer (it was a delivery lead), and the audit trail names its changes by the login") {
+		t.Errorf("the re-grant says %q", out)
+	}
+	out = mustRun(t, "server", "logins", "--db", url)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || strings.Fields(lines[0])[0] != "Login" || !strings.HasPrefix(lines[1], login+"  ") ||
+		!strings.Contains(lines[1], "viewer") || !strings.Contains(lines[1], "(none: changes are named by the login)") {
+		t.Errorf("server logins:\n%s", out)
+	}
+	out = mustRun(t, "server", "grant", "--db", url, "--login", login, "--revoke")
+	if !strings.Contains(out, `the login "`+login+`" is no longer a viewer; it can no longer open the register.`) {
+		t.Errorf("--revoke says %q", out)
+	}
+	if out := mustRun(t, "server", "logins", "--db", url); !strings.Contains(out, "no login has a role yet") {
+		t.Errorf("server logins after the revoke: %q", out)
+	}
+
+	for _, c := range []struct {
+		name  string
+		args  []string
+		code  int
+		parts []string
+	}{
+		{"no login", []string{"server", "grant", "--db", url, "--role", "viewer"}, 2, []string{"give the login with --login NAME"}},
+		{"no role", []string{"server", "grant", "--db", url, "--login", login}, 2, []string{"give the role with --role"}},
+		{"a role that is not one", []string{"server", "grant", "--db", url, "--login", login, "--role", "chief"}, 2,
+			[]string{`"chief" is not a role: use improvement-lead, delivery-lead or viewer`}},
+		{"a register file", []string{"server", "grant", "--db", kent, "--login", login, "--role", "viewer"}, 2,
+			[]string{"server grant works on a shared register on a PostgreSQL server"}},
+		{"a person nobody is", []string{"server", "grant", "--db", url, "--login", login, "--role", "viewer", "--person", "Jo Nobody"}, 1,
+			[]string{`no one in the register is called "Jo Nobody"`}},
+		{"revoke with a role", []string{"server", "grant", "--db", url, "--login", login, "--role", "viewer", "--revoke"}, 2,
+			[]string{"--revoke takes the login's role away"}},
+		{"grant run by the login itself", []string{"server", "grant", "--db", asLogin, "--login", login, "--role", "improvement-lead"}, 1,
+			[]string{"only the login that set up", "may give roles in it"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := run(t, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d: %s%s", code, c.code, out, errOut)
+			}
+			for _, p := range c.parts {
+				if !strings.Contains(errOut, p) {
+					t.Errorf("the message %q does not say %q", errOut, p)
+				}
+			}
+		})
+	}
+}
