@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +13,9 @@ import (
 	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/model/storetest"
+	"improvementtracker/storage"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/storage/transfer"
 )
 
 // login is a PostgreSQL login of a test, with its password.
@@ -135,6 +138,22 @@ func TestRolesThroughTheStore(t *testing.T) {
 		mustView(t, tm.owner, func(tx model.ReadTx) error {
 			if ps := must(tx.People()); len(ps) != 4 {
 				t.Errorf("the register has %d people after the viewer's refused inserts, want 4", len(ps))
+			}
+			return nil
+		})
+		// A viewer may still save a copy to work offline.
+		file, err := storage.Open(filepath.Join(t.TempDir(), "offline.db"), storage.Options{Now: tm.clock.Now, NoBackup: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer file.Close()
+		sum, err := transfer.Copy(ctx, s, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustView(t, file, func(tx model.ReadTx) error {
+			if fs := must(tx.Findings()); len(fs) != 2 || fs[1].Title != "Missing children" || len(must(tx.People())) != 4 {
+				t.Errorf("the viewer's copy (%+v) holds %d findings", sum, len(fs))
 			}
 			return nil
 		})

@@ -11,6 +11,10 @@
 // which is pure Go, so the app builds for Windows and macOS as before.
 // Passwords come from the URL or the standard pgpass file and are never
 // stored by the app.
+//
+// Who may do what (an improvement lead, a delivery lead, a viewer) is the
+// database's to enforce, with grants, row-level security and triggers, so
+// that it holds for any program that connects; see roles.go and grant.go.
 package postgres
 
 import (
