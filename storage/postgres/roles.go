@@ -173,18 +173,21 @@ func createV2(ctx context.Context, tx pgx.Tx) error {
 		`CREATE POLICY own_row ON ` + table("logins") + ` FOR SELECT USING (login = session_user)`,
 
 		// Who the session's login is, for the policies. A login's role is
-		// looked up by session_user, which SET ROLE does not change.
-		`CREATE FUNCTION ` + fnLoginRole + `() RETURNS text LANGUAGE sql STABLE AS
+		// looked up by session_user, which SET ROLE does not change. The
+		// functions fix their search_path, so that a login's own
+		// functions or operators of the same names are never called in
+		// their place.
+		`CREATE FUNCTION ` + fnLoginRole + `() RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
 			$$ SELECT role FROM ` + table("logins") + ` WHERE login = session_user $$`,
-		`CREATE FUNCTION ` + fnLedPerson + `() RETURNS bigint LANGUAGE sql STABLE AS
+		`CREATE FUNCTION ` + fnLedPerson + `() RETURNS bigint LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
 			$$ SELECT person_id FROM ` + table("logins") + ` WHERE login = session_user AND role = 'delivery-lead' $$`,
-		`CREATE FUNCTION ` + fnLeads + `(finding bigint) RETURNS boolean LANGUAGE sql STABLE AS
+		`CREATE FUNCTION ` + fnLeads + `(finding bigint) RETURNS boolean LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
 			$$ SELECT EXISTS (SELECT 1 FROM ` + table("findings") + ` f
 				WHERE f.id = finding AND (f.body->>'delivery_lead_id')::bigint = ` + fnLedPerson + `()) $$`,
 
 		// A delivery lead's change to a finding may touch only what a
 		// progress update sets.
-		`CREATE FUNCTION ` + fnFindingChk + `() RETURNS trigger LANGUAGE plpgsql AS $$
+		`CREATE FUNCTION ` + fnFindingChk + `() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 		BEGIN
 			IF ` + fnLoginRole + `() = 'delivery-lead'
 				AND (OLD.body - ` + keysArray() + `) IS DISTINCT FROM (NEW.body - ` + keysArray() + `) THEN
@@ -198,7 +201,7 @@ func createV2(ctx context.Context, tx pgx.Tx) error {
 
 		// Progress updates and audit events are kept as written, by
 		// everyone, the tables' owner included.
-		`CREATE FUNCTION ` + fnKept + `() RETURNS trigger LANGUAGE plpgsql AS $$
+		`CREATE FUNCTION ` + fnKept + `() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 		BEGIN
 			RAISE EXCEPTION '% are kept as they were written: they cannot be changed or deleted',
 				CASE TG_TABLE_NAME WHEN 'updates' THEN 'progress updates' ELSE 'audit events' END
