@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"improvementtracker/model"
 )
@@ -385,6 +386,8 @@ func (s *Store) actor(by model.Actor) (model.Actor, error) {
 // login make a change; reason is the server's own words.
 func (s *Store) refused(action, reason string) error {
 	switch {
+	case action == "set up":
+		return fmt.Errorf("the login %q may not set up %s (%s): run server init as the login that owns the database and may create roles (CREATEROLE)", s.user, s.where, reason)
 	case action != "change":
 		return fmt.Errorf("the login %q is not allowed to %s %s (%s): ask the force's IT to give it a role in the register", s.user, action, s.where, reason)
 	case s.acc.role == RoleDeliveryLead:
@@ -393,4 +396,15 @@ func (s *Store) refused(action, reason string) error {
 		return fmt.Errorf("the login %q is not allowed to change %s (%s): ask the force's IT to give it a role in the register", s.user, s.where, reason)
 	}
 	return fmt.Errorf("your login %q may not make this change, so nothing was saved (the server said: %s)", s.user, reason)
+}
+
+// setupRefused puts a refusal met while setting the register up into
+// words: the login may not make what the layout needs. Nil for any other
+// error.
+func (s *Store) setupRefused(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "42501" {
+		return s.refused("set up", pe.Message)
+	}
+	return nil
 }

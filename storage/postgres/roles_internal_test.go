@@ -76,7 +76,16 @@ func TestInitNeedsCreateRole(t *testing.T) {
 		}
 	})
 	asOwner := pgtest.URL(db, name, password)
-	_, err := Init(ctx, asOwner, Options{})
+	// A login that may create roles but does not own the database.
+	other, otherPassword := pgtest.NewLogin(t, "other")
+	if _, err := pgtest.Exec(ctx, "postgres", `ALTER ROLE `+pgtest.Quote(other)+` CREATEROLE`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Init(ctx, pgtest.URL(db, other, otherPassword), Options{})
+	if err == nil || !strings.Contains(err.Error(), `the login "`+other+`" may not set up`) || !strings.Contains(err.Error(), "owns the database") {
+		t.Errorf("init by a login that does not own the database: %v", err)
+	}
+	_, err = Init(ctx, asOwner, Options{})
 	if !errors.Is(err, errMayNotCreateRoles) || !strings.Contains(err.Error(), "CREATEROLE") {
 		t.Fatalf("init by a login without CREATEROLE: %v", err)
 	}

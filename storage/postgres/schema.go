@@ -191,6 +191,8 @@ func Init(ctx context.Context, url string, opts Options) (InitResult, error) {
 		for i := v; i < SchemaVersion; i++ {
 			if err := migrations[i](ctx, tx); errors.Is(err, errMayNotCreateRoles) {
 				return err
+			} else if refused := s.setupRefused(err); refused != nil {
+				return refused
 			} else if err != nil {
 				return fmt.Errorf("upgrading the register to schema version %d: %w", i+1, err)
 			}
