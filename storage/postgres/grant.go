@@ -31,10 +31,15 @@ func (r GrantResult) String() string {
 	case r.Was != "":
 		fmt.Fprintf(&b, " (it was %s)", r.Was.Words())
 	}
-	if r.Person.ID != 0 {
+	switch {
+	case r.Role == RoleViewer && r.Person.ID != 0:
+		fmt.Fprintf(&b, ", tied to %s", r.Person.Label())
+	case r.Role == RoleViewer:
+		// A viewer changes nothing, so no name is needed.
+	case r.Person.ID != 0:
 		fmt.Fprintf(&b, ", and the audit trail names its changes %s", r.Person.Label())
-	} else {
-		fmt.Fprintf(&b, ", and the audit trail names its changes by the login")
+	default:
+		b.WriteString(", and the audit trail names its changes by the login")
 	}
 	return b.String()
 }

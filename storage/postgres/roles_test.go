@@ -453,7 +453,7 @@ func TestGrant(t *testing.T) {
 	if err != nil || res.Was != "" || res.Person.Name != "Alex Smith" || res.Person.Role != "Inspector" {
 		t.Fatalf("grant: %+v, %v", res, err)
 	}
-	if got := res.String(); got != `the login "`+fresh+`" is now a viewer, and the audit trail names its changes Alex Smith (Inspector)` {
+	if got := res.String(); got != `the login "`+fresh+`" is now a viewer, tied to Alex Smith (Inspector)` {
 		t.Errorf("the grant says %q", got)
 	}
 	res, err = grant(tm.url, fresh, postgres.RoleDeliveryLead, "Sam Analyst")
