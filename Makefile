@@ -157,8 +157,9 @@ bench-postgres: deps-test
 # 2025/26 return and a briefing and convert them to PDF (and PNG pages to
 # look at) in bench/out/verify, reports the smallest printed text of each
 # sheet (failing under 8 points), checks list --format csv in LibreOffice
-# and has msoffcrypto-tool decrypt a password-protected return; it installs
-# libreoffice-calc-nogui, poppler-utils, python3-msoffcrypto-tool and the
+# and has msoffcrypto-tool decrypt a password-protected return and
+# LibreOffice open it; it installs libreoffice-calc-nogui, poppler-utils,
+# python3-msoffcrypto-tool, python3-uno and the
 # fonts metric-compatible with Arial and Calibri (without them LibreOffice
 # lays text out wider than Excel does) when missing. Both are slow, so
 # neither is part of make test.
@@ -172,7 +173,7 @@ deps-node:
 	$(call apt_ensure,nodejs npm)
 
 verify-xlsx:
-	$(call apt_ensure,libreoffice-calc-nogui poppler-utils fonts-liberation fonts-crosextra-carlito python3-msoffcrypto-tool)
+	$(call apt_ensure,libreoffice-calc-nogui poppler-utils fonts-liberation fonts-crosextra-carlito python3-msoffcrypto-tool python3-uno)
 	bench/verify-xlsx.sh
 
 # ---- GUI: screenshots and benchmarks ---------------------------------------
