@@ -68,7 +68,7 @@ func summaryStatuses(c model.Counts) []model.Status {
 
 // writeSummary writes the counts of the findings on the Return sheet. Each
 // block counts every finding once, so its total equals the Return's rows.
-// It prints on one A4 page: the counts by RAG stand beside the key
+// It is laid out for one A4 page: the counts by RAG stand beside the key
 // figures, rows are as high as their text needs, and the page is fitted to
 // one page tall when that shrinks it by no more than the printed text can
 // bear (minPrintScale); a register with more areas than that prints on
