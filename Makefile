@@ -185,7 +185,7 @@ verify-xlsx:
 .PHONY: screenshots bench-gui
 
 screenshots: deps-shot build
-	xvfb-run -a -s "-screen 0 1280x800x24" scripts/screenshots.sh ./$(BIN)
+	xvfb-run -a -s "-screen 0 1280x1100x24" scripts/screenshots.sh ./$(BIN)
 
 bench-gui:
 	$(GO) test -tags ci -run '^$$' -bench Keystroke -benchmem -benchtime 66x ./app/
