@@ -4,9 +4,10 @@
 # (the whole force, and one chief officer's portfolio) made by the command
 # line, and converts them to PDF. It fails when the conversion fails or
 # complains, when a printed page lacks the protective marking at its top
-# and bottom, when a briefing takes more than two pages, or when any
-# printed sheet has text smaller than 8 points (measured from the PDF's
-# word boxes; it prints the smallest size on each sheet). The pages are
+# and bottom, when the return's Summary takes more than one page or a
+# briefing more than two, or when any printed sheet has text smaller than
+# 8 points (measured from the PDF's word boxes; it prints the smallest
+# size on each sheet). The pages are
 # also rendered as PNG files to look at.
 #
 # It also lists a register holding formula injections as CSV and has
@@ -74,6 +75,11 @@ check() { # check NAME MARKING MAXPAGES
     }' "$out/$name.sizes" || sizes=1
 }
 check return OFFICIAL-SENSITIVE 0
+# The Summary is laid out for one page, at full size.
+n=$(awk -F'\t' '$2 == "Summary"' "$out/return.sizes" | wc -l)
+if [ "$n" -ne 1 ]; then
+  echo "verify-xlsx: the return's Summary prints on $n pages; it should fit one"; exit 1
+fi
 check briefing OFFICIAL 2
 check briefing-lead "OFFICIAL-SENSITIVE PERSONAL" 2
 if [ "$sizes" -ne 0 ]; then
