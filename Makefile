@@ -157,8 +157,9 @@ bench-postgres: deps-test
 # 2025/26 return and a briefing and convert them to PDF (and PNG pages to
 # look at) in bench/out/verify, reports the smallest printed text of each
 # sheet (failing under 8 points), checks list --format csv in LibreOffice
-# and has msoffcrypto-tool decrypt a password-protected return; it installs
-# libreoffice-calc-nogui, poppler-utils, python3-msoffcrypto-tool and the
+# and has msoffcrypto-tool decrypt a password-protected return and
+# LibreOffice open it; it installs libreoffice-calc-nogui, poppler-utils,
+# python3-msoffcrypto-tool, python3-uno and the
 # fonts metric-compatible with Arial and Calibri (without them LibreOffice
 # lays text out wider than Excel does) when missing. Both are slow, so
 # neither is part of make test.
@@ -172,19 +173,21 @@ deps-node:
 	$(call apt_ensure,nodejs npm)
 
 verify-xlsx:
-	$(call apt_ensure,libreoffice-calc-nogui poppler-utils fonts-liberation fonts-crosextra-carlito python3-msoffcrypto-tool)
+	$(call apt_ensure,libreoffice-calc-nogui poppler-utils fonts-liberation fonts-crosextra-carlito python3-msoffcrypto-tool python3-uno)
 	bench/verify-xlsx.sh
 
 # ---- GUI: screenshots and benchmarks ---------------------------------------
-# screenshots runs the real app under a virtual X server (1280x800) with the
-# Kent sample in a temporary register, saves a PNG of each screen into
-# docs/screenshots/, and fails if Fyne reports a widget touched off the UI
-# goroutine. bench-gui replays keystrokes in the search box and builds the
+# screenshots runs the real app under a virtual X server with the Kent
+# sample in a temporary register and saves a PNG of each screen's window
+# (1280x800; the finding editor's form 1280x1100, so the screen is that
+# tall) into docs/screenshots/ and docs/screenshots/dark/. A screen that
+# hangs is stopped after its time limit; it fails if a screen was not
+# taken or Fyne reports a widget touched off the UI goroutine. bench-gui replays keystrokes in the search box and builds the
 # dashboard on the 10,000-finding synthetic register.
 .PHONY: screenshots bench-gui
 
 screenshots: deps-shot build
-	xvfb-run -a -s "-screen 0 1280x800x24" scripts/screenshots.sh ./$(BIN)
+	xvfb-run -a -s "-screen 0 1280x1100x24" scripts/screenshots.sh ./$(BIN)
 
 bench-gui:
 	$(GO) test -tags ci -run '^$$' -bench Keystroke -benchmem -benchtime 66x ./app/

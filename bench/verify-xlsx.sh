@@ -4,13 +4,18 @@
 # (the whole force, and one chief officer's portfolio) made by the command
 # line, and converts them to PDF. It fails when the conversion fails or
 # complains, when a printed page lacks the protective marking at its top
-# and bottom, when a briefing takes more than two pages, or when any
-# printed sheet has text smaller than 8 points (measured from the PDF's
-# word boxes; it prints the smallest size on each sheet). The pages are
+# and bottom, when the return's Summary takes more than one page or a
+# briefing more than two, or when any printed sheet has text smaller than
+# 8 points (measured from the PDF's word boxes; it prints the smallest
+# size on each sheet). The pages are
 # also rendered as PNG files to look at.
 #
 # It also lists a register holding formula injections as CSV and has
 # LibreOffice import it with formulas evaluated: no cell may be a formula.
+# And it saves the return with a password: msoffcrypto-tool must decrypt it
+# (Agile Encryption, password and integrity checked), olefile must find
+# the compound file Excel writes (version 3, with the \x06DataSpaces
+# storage), and LibreOffice must open it with the password and not without.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/verify
@@ -70,6 +75,11 @@ check() { # check NAME MARKING MAXPAGES
     }' "$out/$name.sizes" || sizes=1
 }
 check return OFFICIAL-SENSITIVE 0
+# The Summary is laid out for one page, at full size.
+n=$(awk -F'\t' '$2 == "Summary"' "$out/return.sizes" | wc -l)
+if [ "$n" -ne 1 ]; then
+  echo "verify-xlsx: the return's Summary prints on $n pages; it should fit one"; exit 1
+fi
 check briefing OFFICIAL 2
 check briefing-lead "OFFICIAL-SENSITIVE PERSONAL" 2
 if [ "$sizes" -ne 0 ]; then
@@ -108,6 +118,9 @@ py=python3
 if ! "$py" -c 'import msoffcrypto' 2>/dev/null; then
   echo "verify-xlsx: msoffcrypto-tool is missing (apt-get install python3-msoffcrypto-tool)"; exit 1
 fi
+if ! "$py" -c 'import uno' 2>/dev/null; then
+  echo "verify-xlsx: LibreOffice's Python bridge is missing (apt-get install python3-uno)"; exit 1
+fi
 printf 'Corr3ct – horse ✓\n' >"$out/password.txt"
 "$it" export return --db "$db" --quarter "Q3 2025/26" --marking OFFICIAL-SENSITIVE --password-file "$out/password.txt" \
   --out "$out/return-encrypted.xlsx" >/dev/null
@@ -120,8 +133,34 @@ for part in xl/workbook.xml xl/worksheets/sheet2.xml xl/sharedStrings.xml xl/sty
     echo "verify-xlsx: $part of the decrypted return differs from the return saved without a password"; exit 1
   fi
 done
+# The container as Excel writes it: a version 3 compound file holding the
+# \x06DataSpaces storage beside the two streams, read by olefile (which
+# msoffcrypto-tool uses), an implementation independent of ours.
+if ! "$py" - "$out/return-encrypted.xlsx" <<'PY'
+import sys, olefile
+o = olefile.OleFileIO(sys.argv[1])
+assert o.header_signature == olefile.MAGIC and o.dll_version == 3 and o.sector_size == 512, "not version 3 with 512-byte sectors"
+want = ["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces/Version", "\x06DataSpaces/DataSpaceMap",
+        "\x06DataSpaces/DataSpaceInfo/StrongEncryptionDataSpace",
+        "\x06DataSpaces/TransformInfo/StrongEncryptionTransform/\x06Primary"]
+got = ["/".join(p) for p in o.listdir(streams=True, storages=False)]
+assert sorted(got) == sorted(want), got
+dsmap = o.openstream("\x06DataSpaces/DataSpaceMap").read()
+assert "EncryptedPackage".encode("utf-16-le") in dsmap and "StrongEncryptionDataSpace".encode("utf-16-le") in dsmap
+PY
+then
+  echo "verify-xlsx: return-encrypted.xlsx is not a compound file with the data spaces Excel writes"; exit 1
+fi
 if "$py" bench/decrypt.py "$out/return-encrypted.xlsx" wrong "$out/wrong.xlsx" >/dev/null 2>&1; then
   echo "verify-xlsx: return-encrypted.xlsx opened with a wrong password"; exit 1
 fi
-echo "return-encrypted.xlsx: msoffcrypto-tool decrypted it (Agile, AES-256, SHA-512; password and integrity checked) to the same sheets; a wrong password is refused"
+# LibreOffice, as a user would, opens it with the password and not without.
+got=$("$py" bench/lo-open.py "$out/return-encrypted.xlsx" 'Corr3ct – horse ✓' Summary A1)
+if [ "$got" != "OFFICIAL-SENSITIVE" ]; then
+  echo "verify-xlsx: LibreOffice did not open return-encrypted.xlsx with its password (Summary!A1 read \"$got\")"; exit 1
+fi
+if "$py" bench/lo-open.py "$out/return-encrypted.xlsx" wrong Summary A1 >/dev/null 2>&1; then
+  echo "verify-xlsx: LibreOffice opened return-encrypted.xlsx with a wrong password"; exit 1
+fi
+echo "return-encrypted.xlsx: msoffcrypto-tool decrypted it (Agile, AES-256, SHA-512; password and integrity checked) to the same sheets; a wrong password is refused; olefile finds the \\x06DataSpaces storage beside the streams; LibreOffice opens it with the password and not without"
 echo "verify-xlsx: passed"

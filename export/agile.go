@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -18,8 +17,10 @@ import (
 // and SHA-512, as Excel itself writes them (MS-OFFCRYPTO 2.3.4.10 to
 // 2.3.4.15): the spreadsheet library writes only the older Standard
 // Encryption (AES-128 and SHA-1). The workbook is encrypted whole and put
-// in a compound file with the two streams a reader looks for,
-// EncryptionInfo and EncryptedPackage.
+// in a compound file (agile_cfb.go) with the two streams a reader looks
+// for, EncryptionInfo and EncryptedPackage, and the \x06DataSpaces storage
+// that says how the package is transformed (agile_dataspaces.go), as Excel
+// writes it.
 
 const (
 	agileSpinCount = 100000
@@ -132,7 +133,8 @@ func encryptAgile(pkg []byte, password string, random io.Reader) ([]byte, error)
 	binary.LittleEndian.PutUint32(info[4:], 0x40) // reserved flag: Agile
 	info = append(info, xml...)
 
-	return compoundFile([]cfbStream{{"EncryptionInfo", info}, {"EncryptedPackage", stream}})
+	root := append(dataSpaces(), cfbStreamOf("EncryptionInfo", info), cfbStreamOf("EncryptedPackage", stream))
+	return compoundFile(root)
 }
 
 // passwordHash is the iterated SHA-512 of the salted password.
@@ -176,270 +178,4 @@ func aesCBC(key, iv, data []byte) ([]byte, error) {
 	copy(out, data)
 	cipher.NewCBCEncrypter(c, iv).CryptBlocks(out, out)
 	return out, nil
-}
-
-// cfbStream is a stream at the root of a compound file.
-type cfbStream struct {
-	name string
-	data []byte
-}
-
-// Compound file (MS-CFB) constants, version 4: 4096-byte sectors.
-const (
-	cfbSector      = 4096
-	cfbMini        = 64
-	cfbMiniCutoff  = 4096
-	cfbPerSector   = cfbSector / 4 // FAT entries in a sector
-	cfbDirPerSect  = cfbSector / 128
-	cfbHeaderDIFAT = 109
-	cfbFree        = 0xFFFFFFFF
-	cfbEnd         = 0xFFFFFFFE
-	cfbFATSect     = 0xFFFFFFFD
-	cfbDIFSect     = 0xFFFFFFFC
-	cfbNoStream    = 0xFFFFFFFF
-)
-
-// compoundFile writes streams into a version 4 compound file: streams
-// under the cutoff in the mini stream, the rest in sectors of their own.
-// The directory holds the root and the streams, as a tree that is all
-// black, which the format allows.
-func compoundFile(streams []cfbStream) ([]byte, error) {
-	if len(streams) > cfbDirPerSect-1 {
-		return nil, errors.New("too many streams for one directory sector")
-	}
-	sectors := func(n, size int) int { return (n + size - 1) / size }
-
-	// The mini stream and its allocation table.
-	var mini []byte
-	var miniFAT []uint32
-	start := make([]uint32, len(streams))
-	for i, s := range streams {
-		if len(s.data) >= cfbMiniCutoff {
-			continue
-		}
-		if len(s.data) == 0 {
-			start[i] = cfbEnd
-			continue
-		}
-		first := len(miniFAT)
-		n := sectors(len(s.data), cfbMini)
-		for j := 0; j < n; j++ {
-			next := uint32(first + j + 1)
-			if j == n-1 {
-				next = cfbEnd
-			}
-			miniFAT = append(miniFAT, next)
-		}
-		start[i] = uint32(first)
-		mini = append(mini, s.data...)
-		mini = append(mini, make([]byte, n*cfbMini-len(s.data))...)
-	}
-
-	// Sector layout: mini stream, mini FAT, directory, big streams, FAT,
-	// DIFAT.
-	var fat []uint32
-	chain := func(n int) uint32 {
-		if n == 0 {
-			return cfbEnd
-		}
-		first := len(fat)
-		for j := 0; j < n; j++ {
-			next := uint32(first + j + 1)
-			if j == n-1 {
-				next = cfbEnd
-			}
-			fat = append(fat, next)
-		}
-		return uint32(first)
-	}
-	miniStart := chain(sectors(len(mini), cfbSector))
-	miniFATStart := chain(sectors(len(miniFAT)*4, cfbSector))
-	dirStart := chain(1)
-	for i, s := range streams {
-		if len(s.data) >= cfbMiniCutoff {
-			start[i] = chain(sectors(len(s.data), cfbSector))
-		}
-	}
-	data := len(fat)
-	nFAT, nDIFAT := 0, 0
-	for {
-		total := data + nFAT + nDIFAT
-		f := sectors(total, cfbPerSector)
-		d := 0
-		if f > cfbHeaderDIFAT {
-			d = sectors(f-cfbHeaderDIFAT, cfbPerSector-1)
-		}
-		if f == nFAT && d == nDIFAT {
-			break
-		}
-		nFAT, nDIFAT = f, d
-	}
-	fatSects := make([]uint32, nFAT)
-	for i := range fatSects {
-		fatSects[i] = uint32(len(fat))
-		fat = append(fat, cfbFATSect)
-	}
-	difatStart := uint32(cfbEnd)
-	if nDIFAT > 0 {
-		difatStart = uint32(len(fat))
-	}
-	for i := 0; i < nDIFAT; i++ {
-		fat = append(fat, cfbDIFSect)
-	}
-	for len(fat)%cfbPerSector != 0 {
-		fat = append(fat, cfbFree)
-	}
-
-	var out bytes.Buffer
-	le := func(v any) { _ = binary.Write(&out, binary.LittleEndian, v) }
-	// Header.
-	out.Write([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1})
-	out.Write(make([]byte, 16)) // CLSID
-	le(uint16(0x003E))          // minor version
-	le(uint16(4))               // major version
-	le(uint16(0xFFFE))          // little-endian
-	le(uint16(12))              // 4096-byte sectors
-	le(uint16(6))               // 64-byte mini sectors
-	out.Write(make([]byte, 6))
-	le(uint32(1)) // directory sectors
-	le(uint32(nFAT))
-	le(dirStart)
-	le(uint32(0)) // transaction signature
-	le(uint32(cfbMiniCutoff))
-	if len(miniFAT) > 0 {
-		le(miniFATStart)
-	} else {
-		le(uint32(cfbEnd))
-	}
-	le(uint32(sectors(len(miniFAT)*4, cfbSector)))
-	le(difatStart)
-	le(uint32(nDIFAT))
-	for i := 0; i < cfbHeaderDIFAT; i++ {
-		if i < nFAT {
-			le(fatSects[i])
-		} else {
-			le(uint32(cfbFree))
-		}
-	}
-	out.Write(make([]byte, cfbSector-out.Len()))
-
-	pad := func() {
-		if r := out.Len() % cfbSector; r != 0 {
-			out.Write(make([]byte, cfbSector-r))
-		}
-	}
-	// Mini stream and mini FAT.
-	out.Write(mini)
-	pad()
-	for _, e := range miniFAT {
-		le(e)
-	}
-	for i := len(miniFAT); i%cfbPerSector != 0; i++ {
-		le(uint32(cfbFree))
-	}
-	// Directory: the root, then the streams. Siblings are ordered by name
-	// length, then by name in upper case: the streams become a chain of
-	// right siblings in that order, under the root.
-	order := make([]int, len(streams))
-	for i := range order {
-		order[i] = i
-	}
-	less := func(a, b string) bool {
-		if len(a) != len(b) {
-			return len(a) < len(b)
-		}
-		return upper(a) < upper(b)
-	}
-	for i := 1; i < len(order); i++ {
-		for j := i; j > 0 && less(streams[order[j]].name, streams[order[j-1]].name); j-- {
-			order[j], order[j-1] = order[j-1], order[j]
-		}
-	}
-	entry := func(name string, kind byte, left, right, child, first uint32, size uint64) {
-		u := utf16.Encode([]rune(name))
-		var nameBuf [64]byte
-		for i, c := range u {
-			binary.LittleEndian.PutUint16(nameBuf[2*i:], c)
-		}
-		out.Write(nameBuf[:])
-		if name == "" {
-			le(uint16(0))
-		} else {
-			le(uint16(2*len(u) + 2))
-		}
-		out.WriteByte(kind)
-		if name == "" {
-			out.WriteByte(0)
-		} else {
-			out.WriteByte(1) // black
-		}
-		le(left)
-		le(right)
-		le(child)
-		out.Write(make([]byte, 16+4+8+8)) // CLSID, state, times
-		le(first)
-		le(size)
-	}
-	child := uint32(cfbNoStream)
-	if len(order) > 0 {
-		child = uint32(order[0] + 1)
-	}
-	rootStart := uint32(cfbEnd)
-	if len(mini) > 0 {
-		rootStart = miniStart
-	}
-	entry("Root Entry", 5, cfbNoStream, cfbNoStream, child, rootStart, uint64(len(mini)))
-	next := map[int]uint32{}
-	for k, i := range order {
-		next[i] = cfbNoStream
-		if k+1 < len(order) {
-			next[i] = uint32(order[k+1] + 1)
-		}
-	}
-	for i, s := range streams {
-		entry(s.name, 2, cfbNoStream, next[i], cfbNoStream, start[i], uint64(len(s.data)))
-	}
-	for i := len(streams) + 1; i < cfbDirPerSect; i++ {
-		entry("", 0, cfbNoStream, cfbNoStream, cfbNoStream, 0, 0)
-	}
-	// Big streams.
-	for _, s := range streams {
-		if len(s.data) >= cfbMiniCutoff {
-			out.Write(s.data)
-			pad()
-		}
-	}
-	// FAT, then DIFAT: each DIFAT sector lists FAT sectors past the 109
-	// in the header and ends with the next DIFAT sector.
-	for _, e := range fat {
-		le(e)
-	}
-	rest := fatSects[min(nFAT, cfbHeaderDIFAT):]
-	for d := 0; d < nDIFAT; d++ {
-		for j := 0; j < cfbPerSector-1; j++ {
-			if len(rest) > 0 {
-				le(rest[0])
-				rest = rest[1:]
-			} else {
-				le(uint32(cfbFree))
-			}
-		}
-		if d+1 < nDIFAT {
-			le(difatStart + uint32(d+1))
-		} else {
-			le(uint32(cfbEnd))
-		}
-	}
-	return out.Bytes(), nil
-}
-
-// upper folds a stream name as the compound file orders them.
-func upper(s string) string {
-	r := []rune(s)
-	for i, c := range r {
-		if c >= 'a' && c <= 'z' {
-			r[i] = c - 'a' + 'A'
-		}
-	}
-	return string(r)
 }

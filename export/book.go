@@ -395,8 +395,11 @@ func (b *book) writeMarking(sheet string, width int) error {
 	if err := b.f.SetCellStyle(sheet, "A1", lastCol+"1", b.styles.marking); err != nil {
 		return err
 	}
-	return b.f.SetRowHeight(sheet, 1, 20)
+	return b.f.SetRowHeight(sheet, 1, markingHigh)
 }
+
+// markingHigh is the height of the marking's row, in points: 12-point type.
+const markingHigh = 20
 
 // put writes a value at a cell of a sheet written cell by cell, with the
 // same safety as table cells.

@@ -3,6 +3,8 @@ package export
 import (
 	"strings"
 	"testing"
+
+	"improvementtracker/model"
 )
 
 // TestPrintedColumnsFitTheirPage checks, for every printed sheet, that its
@@ -34,10 +36,17 @@ func TestPrintedColumnsFitTheirPage(t *testing.T) {
 			t.Errorf("%s prints %.1f units wide: %.0f%% of the page, which holds %.1f", name, w, 100*printWidth/w, printWidth)
 		}
 	}
+	// The Summary at its narrowest (the RAG and status columns of the
+	// sample) and widest (every status shown), with a total column.
+	summary := func(counts int) float64 {
+		first, count := summaryWidths(counts)
+		return first + float64(counts)*count
+	}
 	for name, w := range map[string]float64{
-		SheetBriefing: printWidthOf(briefingWidths),
-		SheetSummary:  summaryFirstColWide + (summaryWidth-1)*summaryColWide,
-		SheetKey:      printWidthOf(keyWidths),
+		SheetBriefing:             printWidthOf(briefingWidths),
+		SheetSummary + ", fewest": summary(len(model.RAGs) + 2),
+		SheetSummary + ", most":   summary(len(model.Statuses) + 1),
+		SheetKey:                  printWidthOf(keyWidths),
 	} {
 		if w > printWidth {
 			t.Errorf("%s is %.1f units wide; the page holds %.1f at full size", name, w, printWidth)

@@ -238,9 +238,19 @@ func TestReturnTotalsAddUp(t *testing.T) {
 	all := rows(t, f, export.SheetSummary)
 	totals := 0
 	for i, r := range all {
-		if len(r) == 0 || r[0] != "Total" {
+		// A block's "Total" row starts in its first column: A, or D for
+		// the counts by RAG beside the key figures. (A header's "Total"
+		// has no count after it.)
+		at := -1
+		for j, v := range r {
+			if v == "Total" && j+1 < len(r) {
+				at = j
+			}
+		}
+		if at < 0 {
 			continue
 		}
+		r = r[at:]
 		totals++
 		sum := 0
 		for _, v := range r[1 : len(r)-1] {

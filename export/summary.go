@@ -11,27 +11,71 @@ import (
 // Labels of the Summary sheet's key figures, which tests and readers look
 // up by name.
 const (
-	FigureOnReturn      = "Findings on the Return sheet"
-	FigureOpen          = "Open at the as-at date"
-	FigureClosed        = "Closed this period"
-	FigureOverdue       = "Overdue at the as-at date"
-	FigureNew           = "New findings this period"
-	FigureRevised       = "Target dates revised this period"
-	summaryTotal        = "Total"
-	summaryNotRated     = "Not rated"
-	summaryWidth        = 10
-	summaryFirstColWide = 34
-	summaryColWide      = 11
+	FigureOnReturn  = "Findings on the Return sheet"
+	FigureOpen      = "Open at the as-at date"
+	FigureClosed    = "Closed this period"
+	FigureOverdue   = "Overdue at the as-at date"
+	FigureNew       = "New findings this period"
+	FigureRevised   = "Target dates revised this period"
+	summaryTotal    = "Total"
+	summaryNotRated = "Not rated"
 )
+
+// The Summary's layout. Its first column holds the labels and area names;
+// the count columns share the rest of the page's width, so that the
+// status names over them wrap onto as few lines as they can.
+const (
+	summaryFirstColWide = 40
+	summaryColMin       = 11
+	summaryColMax       = 16
+	// summaryRAGCol is where the RAG counts stand, beside the key figures
+	// (columns A and B) with a column's gap.
+	summaryRAGCol = 4
+	// Rows of 10-point Arial are 12.75 points high, as spreadsheets make
+	// them when Arial is the default font; the workbook's default row
+	// (15 points, for 11-point Calibri) would waste a page's worth of
+	// space on a long register. Titles and headings get room for their
+	// larger type.
+	summaryRowHigh     = lineHeight
+	summaryTitleHigh   = 18
+	summarySectionHigh = 16
+	summaryGapHigh     = 8 // between blocks
+)
+
+// summaryWidths are the widths of the Summary's first column and of each
+// of its n count columns. Together they fill the printed width: the count
+// columns as wide as summaryColMax allows, and no narrower than
+// summaryColMin, taking room from the first column when there are many.
+func summaryWidths(n int) (first, count float64) {
+	room := printWidth - 1
+	first = min(summaryFirstColWide, room-float64(n)*summaryColMin)
+	count = max(summaryColMin, min(summaryColMax, (room-first)/float64(n)))
+	return first, count
+}
+
+// summaryStatuses are the status columns of the Summary's table by type:
+// every open status, Closed, and the other ends only when some finding is
+// at them.
+func summaryStatuses(c model.Counts) []model.Status {
+	var statuses []model.Status
+	for _, st := range model.Statuses {
+		if n := c.ByStatus[st]; n > 0 || !st.IsFinal() || st == model.Closed {
+			statuses = append(statuses, st)
+		}
+	}
+	return statuses
+}
 
 // writeSummary writes the counts of the findings on the Return sheet. Each
 // block counts every finding once, so its total equals the Return's rows.
+// It is laid out for one A4 page: the counts by RAG stand beside the key
+// figures, rows are as high as their text needs, and the page is fitted to
+// one page tall when that shrinks it by no more than the printed text can
+// bear (minPrintScale); a register with more areas than that prints on
+// further pages at full size.
 func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, changes []change, period model.Quarter, asAt, today model.Date, force string) error {
 	const sheet = SheetSummary
 	if err := b.addSheet(sheet); err != nil {
-		return err
-	}
-	if err := b.pageSetup(sheet, 0, 0); err != nil {
 		return err
 	}
 	c := s.Count(keep)
@@ -50,18 +94,39 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 			revised++
 		}
 	}
+	statuses := summaryStatuses(c)
+	rags := append(append([]model.RAG{}, model.RAGs...), "")
+	counts := max(len(statuses), len(rags)) + 1 // and a total
+	width := 1 + counts
+	firstWide, colWide := summaryWidths(counts)
+	pageWide := firstWide + float64(counts)*colWide
 
-	if err := b.writeMarking(sheet, summaryWidth); err != nil {
+	if err := b.writeMarking(sheet, width); err != nil {
 		return err
 	}
-	if err := b.colWidth(sheet, 1, 1, summaryFirstColWide); err != nil {
+	if err := b.colWidth(sheet, 1, 1, firstWide); err != nil {
 		return err
 	}
-	if err := b.colWidth(sheet, 2, summaryWidth, summaryColWide); err != nil {
+	if err := b.colWidth(sheet, 2, width, colWide); err != nil {
 		return err
+	}
+	heights := map[int]float64{}
+	height := func(row int, h float64) error {
+		heights[row] = h
+		if r := b.rec.sheet(sheet); r != nil {
+			r.RowHeights[row] = h
+		}
+		return b.f.SetRowHeight(sheet, row, h)
+	}
+	// fit sets a row's height for its wrapped text, at least a line.
+	fit := func(row int, values []any, widths []float64, wrap []bool) error {
+		return height(row, max(rowHeight(values, widths, wrap), summaryRowHigh))
 	}
 	row := 2
 	if err := b.put(sheet, 1, row, fmt.Sprintf("%s – progress return %s", force, period), b.styles.title, "title"); err != nil {
+		return err
+	}
+	if err := height(row, summaryTitleHigh); err != nil {
 		return err
 	}
 	row++
@@ -71,10 +136,10 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 		if err := b.put(sheet, 1, row, text, style, where); err != nil {
 			return err
 		}
-		if err := b.merge(sheet, cellName(1, row), cellName(summaryWidth, row)); err != nil {
+		if err := b.merge(sheet, cellName(1, row), cellName(width, row)); err != nil {
 			return err
 		}
-		if err := b.fitRow(sheet, row, []any{text}, []float64{summaryFirstColWide + (summaryWidth-1)*summaryColWide}, []bool{true}); err != nil {
+		if err := fit(row, []any{text}, []float64{pageWide}, []bool{true}); err != nil {
 			return err
 		}
 		row++
@@ -92,71 +157,112 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 			return err
 		}
 	}
-	row++
-
-	section := func(title string) error {
-		if err := b.put(sheet, 1, row, title, b.styles.sectionHead, title); err != nil {
+	// gap leaves the current row as a little room before the next block.
+	gap := func() error {
+		if err := height(row, summaryGapHigh); err != nil {
 			return err
 		}
 		row++
 		return nil
 	}
-	headerRow := func(cells ...string) error {
+	if err := gap(); err != nil {
+		return err
+	}
+
+	// section writes a block's title at a column of the current row.
+	section := func(col int, title string) error {
+		if err := b.put(sheet, col, row, title, b.styles.sectionHead, title); err != nil {
+			return err
+		}
+		return height(row, summarySectionHigh)
+	}
+	// headerRow writes a block's column headings from a column of the
+	// current row; the first names the rows, the others the counts.
+	headerRow := func(col int, cells ...string) error {
 		values := make([]any, len(cells))
 		widths := make([]float64, len(cells))
 		wrap := make([]bool, len(cells))
 		for i, h := range cells {
-			if err := b.put(sheet, i+1, row, h, b.styles.header, h); err != nil {
+			if err := b.put(sheet, col+i, row, h, b.styles.header, h); err != nil {
 				return err
 			}
-			values[i], widths[i], wrap[i] = h, summaryColWide, true
+			values[i], widths[i], wrap[i] = h, colWide, true
 		}
-		widths[0] = summaryFirstColWide
-		if err := b.fitRow(sheet, row, values, boldWidths(widths), wrap); err != nil {
-			return err
+		if col == 1 {
+			widths[0] = firstWide
 		}
-		row++
-		return nil
+		return fit(row, values, boldWidths(widths), wrap)
 	}
 
-	if err := section("Key figures"); err != nil {
+	// The key figures, and beside them the findings by RAG.
+	top := row
+	if err := section(1, "Key figures"); err != nil {
 		return err
 	}
-	for _, kv := range []struct {
+	for i, kv := range []struct {
 		label string
 		n     int
 	}{
 		{FigureOnReturn, c.Total}, {FigureOpen, c.Total - closed}, {FigureClosed, closed},
 		{FigureOverdue, c.Overdue}, {FigureNew, newCount}, {FigureRevised, revised},
 	} {
-		if err := b.put(sheet, 1, row, kv.label, b.styles.text, kv.label); err != nil {
+		if err := b.put(sheet, 1, top+1+i, kv.label, b.styles.text, kv.label); err != nil {
 			return err
 		}
-		if err := b.put(sheet, 2, row, kv.n, b.styles.bold, ""); err != nil {
+		if err := b.put(sheet, 2, top+1+i, kv.n, b.styles.bold, ""); err != nil {
+			return err
+		}
+	}
+	if err := section(summaryRAGCol, "Findings by RAG"); err != nil {
+		return err
+	}
+	// The title's underline spans the block's two columns.
+	if err := b.merge(sheet, cellName(summaryRAGCol, row), cellName(summaryRAGCol+1, row)); err != nil {
+		return err
+	}
+	row++
+	if err := headerRow(summaryRAGCol, "RAG", "Findings"); err != nil {
+		return err
+	}
+	row++
+	for _, r := range rags {
+		style := b.styles.text
+		if id, ok := b.styles.ragFill[r]; ok {
+			style = id
+		}
+		if err := b.put(sheet, summaryRAGCol, row, ragText(r), style, ""); err != nil {
+			return err
+		}
+		if err := b.put(sheet, summaryRAGCol+1, row, c.ByRAG[r], b.styles.number, ""); err != nil {
 			return err
 		}
 		row++
 	}
-	row++
-
-	// By type and status.
-	if err := section("Findings by type and status"); err != nil {
+	if err := b.put(sheet, summaryRAGCol, row, summaryTotal, b.styles.total, ""); err != nil {
 		return err
 	}
-	var statuses []model.Status
-	for _, st := range model.Statuses {
-		if n := c.ByStatus[st]; n > 0 || !st.IsFinal() || st == model.Closed {
-			statuses = append(statuses, st)
-		}
+	if err := b.put(sheet, summaryRAGCol+1, row, c.Total, b.styles.totalNum, ""); err != nil {
+		return err
 	}
+	row++
+	if err := gap(); err != nil {
+		return err
+	}
+
+	// By type and status.
+	if err := section(1, "Findings by type and status"); err != nil {
+		return err
+	}
+	row++
 	head := []string{"Type"}
 	for _, st := range statuses {
 		head = append(head, string(st))
 	}
 	head = append(head, summaryTotal)
-	if err := headerRow(head...); err != nil {
+	if err := headerRow(1, head...); err != nil {
 		return err
 	}
+	row++
 	colTotals := make([]int, len(statuses))
 	for _, t := range model.FindingTypes {
 		if !t.Tracked() {
@@ -190,28 +296,32 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 	if err := b.put(sheet, len(statuses)+2, row, c.Total, b.styles.totalNum, ""); err != nil {
 		return err
 	}
-	row += 2
-
-	// By area, with RAG.
-	if err := section("Findings by area and RAG"); err != nil {
+	row++
+	if err := gap(); err != nil {
 		return err
 	}
-	rags := append(append([]model.RAG{}, model.RAGs...), "")
+
+	// By area, with RAG.
+	if err := section(1, "Findings by area and RAG"); err != nil {
+		return err
+	}
+	row++
 	head = []string{"Area"}
 	for _, r := range rags {
 		head = append(head, ragText(r))
 	}
 	head = append(head, summaryTotal)
-	if err := headerRow(head...); err != nil {
+	if err := headerRow(1, head...); err != nil {
 		return err
 	}
+	row++
 	ragTotals := make([]int, len(rags))
 	for _, area := range c.Areas() {
 		if err := b.put(sheet, 1, row, area, b.styles.wrap, "area "+area); err != nil {
 			return err
 		}
 		// A long area name wraps rather than being cut off by the counts.
-		if err := b.fitRow(sheet, row, []any{area}, []float64{summaryFirstColWide}, []bool{true}); err != nil {
+		if err := fit(row, []any{area}, []float64{firstWide}, []bool{true}); err != nil {
 			return err
 		}
 		for i, r := range rags {
@@ -237,32 +347,29 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 	if err := b.put(sheet, len(rags)+2, row, c.Total, b.styles.totalNum, ""); err != nil {
 		return err
 	}
-	row += 2
 
-	// By RAG.
-	if err := section("Findings by RAG"); err != nil {
-		return err
-	}
-	if err := headerRow("RAG", "Findings"); err != nil {
-		return err
-	}
-	for _, r := range rags {
-		style := b.styles.text
-		if id, ok := b.styles.ragFill[r]; ok {
-			style = id
+	// Every other row, blank ones included, is a line of 10-point text;
+	// then the page is fitted to one page tall if the sheet is no more
+	// than a little over a page.
+	total := 0.0
+	for r := 1; r <= row; r++ {
+		h, ok := heights[r]
+		if r == 1 {
+			h, ok = markingHigh, true
 		}
-		if err := b.put(sheet, 1, row, ragText(r), style, ""); err != nil {
-			return err
+		if !ok {
+			h = summaryRowHigh
+			if err := height(r, h); err != nil {
+				return err
+			}
 		}
-		if err := b.put(sheet, 2, row, c.ByRAG[r], b.styles.number, ""); err != nil {
-			return err
-		}
-		row++
+		total += h
 	}
-	if err := b.put(sheet, 1, row, summaryTotal, b.styles.total, ""); err != nil {
-		return err
+	tall := 0
+	if total*minPrintScale <= pagePrintHeight {
+		tall = 1
 	}
-	return b.put(sheet, 2, row, c.Total, b.styles.totalNum, "")
+	return b.pageSetup(sheet, 0, tall)
 }
 
 // writeKey explains each status and RAG value, and how the return was made.

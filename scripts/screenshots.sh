@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Photographs each screen of the real app under a virtual X server, with the
 # Kent sample loaded into a register in a temporary folder, in the light
 # theme (docs/screenshots/) and the dark one (docs/screenshots/dark/). It
@@ -11,9 +11,24 @@
 # ago, so that its PCC response due date shows. Both are added through the
 # window, from the keyboard, as a lead would.
 #
+# Each picture is of the window alone, 1280 × 800 as the app opens, except
+# the finding editor's details (03 and 12): that form is taller, so its
+# window is made tall enough to show all of it (editorHeight), and the
+# script checks that the picture ends below the form, not in it. The X
+# screen must be at least that tall: `make screenshots` runs the script
+# under xvfb-run with a 1280 × 1100 screen.
+#
+# Each screen has a time limit: one that hangs (a window that never comes,
+# a key that is never answered) is stopped with everything it started, the
+# script says which, goes on with the others, and fails at the end.
+#
 # Usage: scripts/screenshots.sh [BINARY]   (run from the repository root;
 # `make screenshots` builds the binary and runs this under xvfb-run)
 set -eu
+# Job control: each screen runs as a job in a process group of its own, so
+# that a screen that runs out of time is stopped with the app and any
+# xdotool or import it was waiting on.
+set -m
 
 bin=${1:-./improvement-tracker}
 work=$(mktemp -d)
@@ -27,33 +42,70 @@ export IMPROVEMENT_TRACKER_DB="$work/register.db"
 log="$work/app.log"
 : >"$log"
 
-# start SCREEN [TITLE]: start the app on SCREEN and wait until the window
-# title contains TITLE (by default the force's name, which the title shows
-# once the register is open, so no picture catches the "Opening the
-# register…" screen); sets pid and win.
+width=1280
+height=800
+editorHeight=1100
+screen=$(xdpyinfo 2>/dev/null | awk '/dimensions:/ {print $2}')
+if [ "${screen#*x}" = "$screen" ] || [ "${screen%x*}" -lt "$width" ] || [ "${screen#*x}" -lt "$editorHeight" ]; then
+	echo "screenshots: the X screen is ${screen:-unknown}; it must be at least ${width}x$editorHeight (make screenshots runs xvfb-run with that size)" >&2
+	exit 1
+fi
+
+# start SCREEN [TITLE] [HEIGHT]: start the app on SCREEN and wait until the
+# window title contains TITLE (by default the force's name, which the title
+# shows once the register is open, so no picture catches the "Opening the
+# register…" screen); then put the window at the top left, HEIGHT pixels
+# high (800 unless given). Sets pid and win.
 start() {
 	IMPROVEMENT_TRACKER_SCREEN="$1" "$bin" >>"$log" 2>&1 &
 	pid=$!
-	if ! win=$(timeout 60 xdotool search --sync --onlyvisible --name "${2:-Kent Police}" | head -1); then
-		kill "$pid" 2>/dev/null || true
-		echo "screenshots: the window for $1 did not appear" >&2
-		cat "$log" >&2
-		exit 1
+	win=$(timeout 60 xdotool search --sync --onlyvisible --name "${2:-Kent Police}" | head -1) || true
+	if [ -z "$win" ]; then
+		echo "screenshots: the window for $1 did not appear within a minute" >&2
+		stop
+		return 1
 	fi
 	# Let the register load and the first frames draw, with the pointer
 	# on the menu bar where it highlights nothing.
 	xdotool mousemove 1270 12
 	sleep 2
-	xdotool windowfocus --sync "$win"
+	# The window centres itself on the screen once the register is open;
+	# after that it is put at the top left, at its size, until it stays.
+	local want="Position: 0,0 Geometry: ${width}x${3:-$height}" at="" _
+	for _ in 1 2 3 4 5; do
+		timeout 10 xdotool windowsize --sync "$win" "$width" "${3:-$height}" || true
+		timeout 10 xdotool windowmove --sync "$win" 0 0 || true
+		sleep 1
+		at=$(xdotool getwindowgeometry "$win" | grep -o 'Position: [0-9]*,[0-9]*\|Geometry: [0-9x]*' | tr '\n' ' ')
+		[ "${at% }" = "$want" ] && break
+	done
+	if [ "${at% }" != "$want" ]; then
+		echo "screenshots: the window for $1 would not go to the top left at ${width}x${3:-$height} (it is at ${at% })" >&2
+		stop
+		return 1
+	fi
+	xdotool mousemove 1270 12
+	timeout 10 xdotool windowfocus --sync "$win"
 }
 
+# stop ends the app, forcibly if it has not gone within ten seconds.
 stop() {
-	kill "$pid"
+	kill "$pid" 2>/dev/null || true
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 1
+	done
+	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 }
 
-# click X Y clicks at a place in the window (it fills the virtual screen
-# from the top left, so places are fixed).
+# snap NAME saves the window as NAME.png.
+snap() {
+	timeout 30 import -window "$win" "$out/$1.png"
+}
+
+# click X Y clicks at a place in the window (it is at the top left of the
+# screen, so places are fixed).
 click() {
 	xdotool mousemove "$1" "$2"
 	sleep 0.2
@@ -62,36 +114,82 @@ click() {
 	sleep 0.5
 }
 
-# shot NAME SCREEN: start the app on SCREEN and save the screen as NAME.png.
+# shot NAME SCREEN [HEIGHT]: start the app on SCREEN and save the window as
+# NAME.png. (Each step's failure ends the screen's job: set -e.)
 shot() {
-	start "$2"
-	import -window root "$out/$1.png"
+	start "$2" "" "${3:-}"
+	snap "$1"
 	stop
+}
+
+# whole NAME: fails unless the picture's last 20 rows are one colour, that
+# is, unless the window was tall enough to show the whole form.
+whole() {
+	local colours
+	colours=$(convert "$out/$1.png" -gravity south -crop "${width}x20+0+0" +repage -format %k info:)
+	if [ "$colours" -ne 1 ]; then
+		echo "screenshots: $1 ends in the middle of the form; make editorHeight larger" >&2
+		return 1
+	fi
+}
+
+failed=""
+# guard LIMIT NAME COMMAND...: runs COMMAND as a job of its own and waits
+# at most LIMIT seconds for it; a job that runs out of time is stopped with
+# everything it started. A failure or a stop is noted, and the script goes
+# on.
+guard() {
+	local limit=$1 name=$2 job waited=0
+	shift 2
+	"$@" &
+	job=$!
+	while kill -0 "$job" 2>/dev/null; do
+		if [ "$waited" -ge "$limit" ]; then
+			echo "screenshots: $name took more than $limit seconds and was stopped" >&2
+			kill -TERM -- "-$job" 2>/dev/null || true
+			sleep 2
+			kill -KILL -- "-$job" 2>/dev/null || true
+			break
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	if ! wait "$job"; then
+		failed="$failed $out/$name"
+	fi
+	# Whatever the job left running (an app it could not stop) goes too.
+	kill -KILL -- "-$job" 2>/dev/null || true
 }
 
 # prepare loads the sample from the welcome screen, from the keyboard
 # (Tab, then Space on its first button; the load runs off the UI
 # goroutine), photographing the first run on the way; then it attaches a
 # file and adds an example report.
-prepare() {
+load() {
 	start welcome "Improvement Tracker"
 	sleep 3
-	import -window root "$out/01-welcome.png"
+	snap 01-welcome
 	xdotool key Tab key space
-	sleep 3
-	import -window root "$out/02-register.png"
+	# The title names the force once the sample is in.
+	if ! timeout 60 xdotool search --sync --onlyvisible --name "Kent Police" >/dev/null; then
+		echo "screenshots: the sample did not load within a minute" >&2
+		return 1
+	fi
+	sleep 2
+	snap 02-register
 	xdotool key ctrl+f
 	sleep 0.5
 	xdotool type --delay 80 "RUI"
 	sleep 1
-	import -window root "$out/02-register-search.png"
+	snap 02-register-search
 	stop
 	if ! "$bin" list --db "$IMPROVEMENT_TRACKER_DB" 2>>"$log" | grep -q "KEN-PEEL2122-AFI-16"; then
 		echo "screenshots: loading the sample from the welcome screen did not fill the register" >&2
-		cat "$log" >&2
-		exit 1
+		return 1
 	fi
+}
 
+attach() {
 	# An attached file: its path typed into the evidence tab's path box,
 	# then Enter in the details dialog.
 	minutes="$work/Custody review board minutes November 2026.pdf"
@@ -104,7 +202,9 @@ prepare() {
 	xdotool key Return
 	sleep 1
 	stop
+}
 
+addReport() {
 	# An example report published seven weeks ago: Add report…, then the
 	# title, Tab past the force, the type with the arrow keys, Tab past the
 	# cycle, the date, and the reference code; Enter saves.
@@ -120,23 +220,27 @@ prepare() {
 	stop
 }
 
-# screens photographs every screen and dialog in the theme set in
-# FYNE_THEME, into $out.
-screens() {
-	shot 03-finding-details "editor:KEN-PEEL2122-AFI-16#Details"
-	shot 04-finding-milestones "editor:KEN-PEEL2122-AFI-16#Milestones"
-	shot 05-finding-evidence "editor:KEN-PEEL2122-AFI-16#Evidence"
-	shot 06-finding-updates "editor:KEN-PEEL2122-AFI-16#Progress updates"
-	shot 07-finding-history "editor:KEN-PEEL2122-AFI-16#History"
-	shot 08-dashboard dashboard
-	shot 09-reports reports
-	shot 10-people people
-	shot 11-settings settings
+# welcome photographs the first-run screen over an empty register of its
+# own, as a new user sees it (the welcome screen says the register is
+# empty).
+welcome() {
+	export IMPROVEMENT_TRACKER_DB="$work/empty.db"
+	start welcome "Improvement Tracker"
+	sleep 3
+	snap 01-welcome
+	stop
+}
 
+details() {
+	shot 03-finding-details "editor:KEN-PEEL2122-AFI-16#Details" "$editorHeight"
+	whole 03-finding-details
+}
+
+targetRevision() {
 	# The target revision: move AFI-16's current target and give the
 	# reason. The dialog is cancelled, so that the register stays as it is
 	# for the other theme.
-	start "editor:KEN-PEEL2122-AFI-16"
+	start "editor:KEN-PEEL2122-AFI-16" "" "$editorHeight"
 	click 820 447
 	xdotool key ctrl+a
 	xdotool type "31/03/2027"
@@ -144,25 +248,43 @@ screens() {
 	sleep 1
 	xdotool type --delay 20 "The case management change moved to the spring release."
 	sleep 0.5
-	import -window root "$out/12-target-revision.png"
+	snap 12-target-revision
 	stop
+	whole 12-target-revision
+}
 
+exportScreens() {
 	# The export: the quarterly return written into the temporary folder
 	# (the export screen offers the Documents folder under HOME, shown as
 	# ~/Documents, so the picture names no folder of this computer).
 	mkdir -p "$work/Documents"
 	HOME="$work" start export
-	import -window root "$out/13-export.png"
+	snap 13-export
 	click 39 503
 	sleep 3
-	import -window root "$out/14-export-done.png"
+	snap 14-export-done
 	stop
 	if ! ls "$work"/Documents/*.xlsx >/dev/null 2>&1; then
 		echo "screenshots: the export screen did not write a workbook" >&2
-		cat "$log" >&2
-		exit 1
+		return 1
 	fi
 	rm -f "$work"/Documents/*.xlsx
+}
+
+# screens photographs every screen and dialog in the theme set in
+# FYNE_THEME, into $out.
+screens() {
+	guard 120 03-finding-details details
+	guard 90 04-finding-milestones shot 04-finding-milestones "editor:KEN-PEEL2122-AFI-16#Milestones"
+	guard 90 05-finding-evidence shot 05-finding-evidence "editor:KEN-PEEL2122-AFI-16#Evidence"
+	guard 90 06-finding-updates shot 06-finding-updates "editor:KEN-PEEL2122-AFI-16#Progress updates"
+	guard 90 07-finding-history shot 07-finding-history "editor:KEN-PEEL2122-AFI-16#History"
+	guard 90 08-dashboard shot 08-dashboard dashboard
+	guard 90 09-reports shot 09-reports reports
+	guard 90 10-people shot 10-people people
+	guard 90 11-settings shot 11-settings settings
+	guard 120 12-target-revision targetRevision
+	guard 120 13-export exportScreens
 }
 
 # The light theme for the documentation; a machine set to dark shows the
@@ -170,19 +292,33 @@ screens() {
 out=docs/screenshots
 mkdir -p "$out"
 export FYNE_THEME=light
-prepare
+guard 150 01-welcome load
+if [ -n "$failed" ]; then
+	# Without the sample there is nothing to photograph.
+	echo "screenshots: the register could not be prepared; the app said:" >&2
+	cat "$log" >&2
+	exit 1
+fi
+guard 90 attach attach
+guard 90 report addReport
 screens
 
 out=docs/screenshots/dark
 mkdir -p "$out"
 export FYNE_THEME=dark
-shot 01-welcome welcome
-shot 02-register register
+guard 90 01-welcome welcome
+guard 90 02-register shot 02-register register
 screens
 
 if grep -q "Error in Fyne call thread" "$log"; then
 	echo "screenshots: Fyne reported a widget update off the UI goroutine:" >&2
 	grep -A5 "Error in Fyne call thread" "$log" >&2
+	exit 1
+fi
+if [ -n "$failed" ]; then
+	echo "screenshots: these were not taken, or not as they should be:$failed" >&2
+	echo "the app said:" >&2
+	cat "$log" >&2
 	exit 1
 fi
 echo "screenshots: wrote $(ls docs/screenshots/*.png docs/screenshots/dark/*.png | wc -l) PNGs to docs/screenshots"
