@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"log"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -64,6 +65,13 @@ type Store struct {
 	// pgpass file), so a refusal can say which is wrong.
 	hasPassword bool
 	closed      atomic.Bool
+
+	// Live updates (notify.go): the store's tag in its notifications, the
+	// settings of its listening connection, and that connection's hub.
+	source  string
+	connCfg *pgx.ConnConfig
+	liveMu  sync.Mutex
+	live    *hub
 }
 
 var _ model.Store = (*Store)(nil)
@@ -119,6 +127,7 @@ func connect(ctx context.Context, url string, opts Options) (*Store, error) {
 	s.host, s.db, s.user = describe(&cfg.ConnConfig.Config)
 	s.hasPassword = cfg.ConnConfig.Password != ""
 	s.where = fmt.Sprintf("the shared register in database %q on %s", s.db, s.host)
+	s.source, s.connCfg = newSource(), cfg.ConnConfig.Copy()
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, s.wordsFor("connect to", err, false)
@@ -140,6 +149,7 @@ func (s *Store) Now() time.Time { return s.now() }
 // Close closes every connection; later calls fail.
 func (s *Store) Close() error {
 	s.closed.Store(true)
+	s.stopLive()
 	s.pool.Close()
 	return nil
 }
@@ -181,9 +191,11 @@ func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx)
 		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
-		return guard(func() error {
-			return fn(model.NewWriter(&records{ctx: ctx, tx: tx, s: s, writable: true}, by, s.now()))
-		})
+		rec := &records{ctx: ctx, tx: tx, s: s, writable: true, changed: newChangeSet()}
+		if err := guard(func() error { return fn(model.NewWriter(rec, by, s.now())) }); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx, by, rec.changed)
 	})
 }
 
