@@ -2,9 +2,15 @@ package model
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 )
+
+// ErrPassword: a shared register's server refused the login because no
+// password was given or the one given is wrong. The window then asks for
+// the password.
+var ErrPassword = errors.New("the server needs the login's password")
 
 // Watcher is a store that tells of saves as they are committed, by this
 // copy of the app and by colleagues working in the same register: a shared
