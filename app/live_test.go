@@ -229,3 +229,41 @@ func TestLiveOwnSavesNotHeard(t *testing.T) {
 			e.board.Text, e.interpretation.Text, e.live.banner.Visible())
 	}
 }
+
+// TestLiveDashboardShowsColleaguesSave: a colleague's change of a
+// finding's RAG shows in the dashboard's counts, and the dashboard keeps
+// the portfolio chosen.
+func TestLiveDashboardShowsColleaguesSave(t *testing.T) {
+	h, colleague, _ := newServerHarness(t)
+	h.u.goToScreen("Dashboard")
+	d := h.u.dashboard
+	if d.dash == nil {
+		t.Fatal("the dashboard was not built")
+	}
+	red := d.dash.counts.ByRAG[model.Red]
+	total := d.dash.counts.Total
+	var target model.Finding
+	for _, f := range d.dash.snap.Findings {
+		if f.RAG == model.Green && f.Status.IsOpen() {
+			target = f
+			break
+		}
+	}
+	if target.ID == 0 {
+		t.Fatal("the sample has no open green finding")
+	}
+	err := colleague.Update(context.Background(), model.Actor{Who: "Jane Smith"}, func(tx model.Tx) error {
+		return tx.AppendUpdate(&model.Update{FindingID: target.ID, Date: h.u.today(), Status: target.Status,
+			RAG: model.Red, Narrative: "Recruitment has stalled."})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.waitLive()
+	if got := d.dash.counts.ByRAG[model.Red]; got != red+1 {
+		t.Errorf("the dashboard counts %d red findings, want %d", got, red+1)
+	}
+	if got := d.dash.counts.Total; got != total {
+		t.Errorf("the dashboard counts %d findings to act on, want %d as before", got, total)
+	}
+}
