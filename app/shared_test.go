@@ -335,7 +335,7 @@ func TestSaveCopyOfSharedRegisterProblems(t *testing.T) {
 // the window's deadline with a plain message, and what was typed stays.
 func TestServerSaveDeadline(t *testing.T) {
 	h, _, url := newServerHarness(t)
-	h.u.writeTimeout = 300 * time.Millisecond
+	h.u.writeTimeout = time.Second
 	h.u.goToScreen("Register")
 	e := h.openRUI()
 	typeInto(e.interpretation, "Typed while the server is stuck")

@@ -163,7 +163,7 @@ const writeLockKey int64 = 0x496d70726f766521 // "Improve!"
 // many colleagues save meanwhile, and holds up none of them.
 func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) (err error) {
 	if err := s.usable(ctx); err != nil {
-		return err
+		return s.wordsFor("read", err, false) // a deadline already passed, in words
 	}
 	return s.read(ctx, func(tx pgx.Tx) error {
 		return guard(func() error { return fn(model.NewReader(&records{ctx: ctx, tx: tx, s: s})) })
@@ -188,7 +188,7 @@ func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) (err e
 // answer (optimistic concurrency), not the transaction.
 func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx) error) error {
 	if err := s.usable(ctx); err != nil {
-		return err
+		return s.wordsFor("change", err, false) // a deadline already passed, in words
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		rec := &records{ctx: ctx, tx: tx, s: s, writable: true, changed: newChangeSet()}

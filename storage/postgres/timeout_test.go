@@ -47,6 +47,11 @@ func TestSaveDeadline(t *testing.T) {
 	if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "context deadline") {
 		t.Errorf("the save said %q, want a sentence saying %q", err, want)
 	}
+	// A deadline that passed before the save began says the same.
+	err = s.Update(ctx, model.Actor{}, func(tx model.Tx) error { return tx.SaveFinding(&f) })
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), want) {
+		t.Errorf("a save after the deadline said %q, want a sentence saying %q", err, want)
+	}
 	mustView(t, s, func(tx model.ReadTx) error {
 		g, err := tx.Finding(x.finding.ID)
 		if err == nil && g.Title != x.finding.Title {
