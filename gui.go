@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"improvementtracker/app"
 	"improvementtracker/model"
 	"improvementtracker/storage"
+	"improvementtracker/storage/postgres"
 )
 
 //go:embed icon.png
@@ -46,6 +46,15 @@ func guiPath(args []string, getenv func(string) string) (string, error) {
 	}
 	if v, ok := flagGiven(fs, "db"); ok && strings.TrimSpace(v) == "" {
 		return "", errors.New("--db needs the register file's path")
+	}
+	// A shared register's address is kept as it is: the window opens
+	// it on the server (openLocation).
+	loc := strings.TrimSpace(*db)
+	if loc == "" {
+		loc = strings.TrimSpace(getenv(storage.EnvDB))
+	}
+	if postgres.IsURL(loc) {
+		return loc, nil
 	}
 	return storage.ResolvePath(*db, getenv)
 }
@@ -83,7 +92,7 @@ func runGUI(args []string) {
 	if path != "" {
 		// Named from the start, so that the register in front of the lead
 		// is never in doubt, even while it opens.
-		w.SetTitle(filepath.Base(path) + " — " + info.Name)
+		w.SetTitle(locationName(path) + " — " + info.Name)
 	}
 	w.Resize(fyne.NewSize(1280, 800))
 	w.CenterOnScreen()
@@ -97,10 +106,10 @@ func runGUI(args []string) {
 	open = func() {
 		w.SetContent(container.NewCenter(container.NewVBox(
 			widget.NewLabel("Opening the register…"),
-			widget.NewLabel(path),
+			widget.NewLabel(shownLocation(path)),
 			widget.NewProgressBarInfinite())))
 		go func() {
-			store, err := storage.Open(path, storage.Options{})
+			store, err := openLocation(path)
 			fyne.Do(func() {
 				if err != nil {
 					showOpenProblem(w, path, err, open)
@@ -113,13 +122,18 @@ func runGUI(args []string) {
 					Screen:    os.Getenv(screenEnv),
 					OpenStore: openStore,
 					Backups:   backups(),
+
+					OpenShared:      openShared,
+					NewRegisterFile: newRegisterFile,
 				})
 				if err != nil {
 					_ = store.Close()
 					showOpenProblem(w, path, err, open)
 					return
 				}
-				showOpenNotes(w, store)
+				if f, ok := store.(*storage.Store); ok {
+					showOpenNotes(w, f)
+				}
 			})
 		}()
 	}
@@ -196,6 +210,8 @@ func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 			advice.SetText("The file has not been changed and no backup of it was found. Set " + storage.EnvDB +
 				" to open another register file, or move this one aside to start a new one.")
 		}
+	case postgres.IsURL(path):
+		advice.SetText("Check the server's address and the network (the VPN, if you use one), or ask the force's IT whether the server is up and your login has a role in the register.")
 	default:
 		advice.SetText("Check that the folder exists and that you may write to it, then try again.")
 	}

@@ -65,6 +65,8 @@ func TestGUIPath(t *testing.T) {
 		{"unknown flag", []string{"--register", "x.db"}, "", "", "-register"},
 		{"command after flag", []string{"--db", "x.db", "list"}, "", "", `"list" is not understood`},
 		{"folder", []string{"--db", dir}, "", "", "is a folder"},
+		{"shared register in environment", nil, " postgres://jsmith@db.kent.police.uk/register ", "postgres://jsmith@db.kent.police.uk/register", ""},
+		{"shared register flag", []string{"--db", "postgresql:///register?host=/run/pg"}, filepath.Join(dir, "env.db"), "postgresql:///register?host=/run/pg", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

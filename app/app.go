@@ -57,10 +57,20 @@ type Options struct {
 	OpenStore func(path string) (model.Store, error)
 	// Backups, when set, offers File → Back up now and Restore a backup….
 	Backups *Backups
+	// OpenShared, when set, opens a shared register on a server for File
+	// → Open shared register… (shared.go), with password when one was
+	// typed (else the pgpass file's). A missing or wrong password gives
+	// an error wrapping model.ErrPassword.
+	OpenShared func(ctx context.Context, a SharedAddress, password string) (model.Store, error)
+	// NewRegisterFile, when set, makes a new, empty register file at path:
+	// File → Save a copy… of a shared register copies it into one
+	// (shared_copy.go).
+	NewRegisterFile func(path string) (model.Store, error)
 	// Version is the program's version, shown in Help → About.
 	Version string
 	// Screen, when set, opens the window on that screen ("register",
 	// "dashboard", "reports", "people", "export", "submissions", "settings", "welcome",
+	// "shared" (the Open shared register dialog),
 	// "editor:REF", or "editor:REF#Tab" for one of the editor's tabs)
 	// instead of the one last used. It exists so that documentation
 	// screenshots can be taken of each screen; it changes nothing else.
@@ -102,6 +112,10 @@ type ui struct {
 	openStore func(path string) (model.Store, error)
 	// backups makes and restores backups (Options.Backups); nil hides them.
 	backups *Backups
+	// openShared and newRegisterFile are Options.OpenShared and
+	// Options.NewRegisterFile.
+	openShared      func(ctx context.Context, a SharedAddress, password string) (model.Store, error)
+	newRegisterFile func(path string) (model.Store, error)
 
 	// pending counts work running off the UI goroutine, so that tests
 	// can wait for it instead of sleeping.
@@ -114,6 +128,12 @@ type ui struct {
 	// importReport, when set, starts importing an inspection report; the
 	// welcome screen offers it only then.
 	importReport func()
+
+	// live is the subscription to colleagues' saves on a shared
+	// register (live.go); nil for a register file.
+	live *liveWatch
+	// writeTimeout, when set, replaces serverWriteTimeout (tests).
+	writeTimeout time.Duration
 }
 
 // Run builds the main window for the register in opts and runs the app
@@ -167,7 +187,10 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 
 		openStore: opts.OpenStore,
 		backups:   opts.Backups,
-		stale:     map[refresher]bool{},
+
+		openShared:      opts.OpenShared,
+		newRegisterFile: opts.NewRegisterFile,
+		stale:           map[refresher]bool{},
 	}
 	u.win = opts.Window
 	if u.win == nil {
@@ -206,6 +229,7 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 
 	u.refreshAll()
 	u.showStart(opts.Screen)
+	u.startLive()
 	return u, nil
 }
 
@@ -354,6 +378,8 @@ func (u *ui) showStart(screen string) {
 		u.selectTab("Submissions")
 	case screen == "settings":
 		u.onSettings()
+	case screen == "shared" && u.openShared != nil:
+		u.onOpenShared()
 	case strings.HasPrefix(screen, "editor:"):
 		ref, tab, _ := strings.Cut(strings.TrimPrefix(screen, "editor:"), "#")
 		u.selectTab("Register")
@@ -414,6 +440,7 @@ func (u *ui) changed() {
 	u.refreshAll()
 	if e := u.register.editor; e != nil {
 		e.refreshRelated()
+		e.live.settle()
 	}
 	u.updateTitle()
 }
@@ -468,6 +495,8 @@ func (u *ui) updateTitle() {
 	}
 	if p := storePath(u.store); p != "" {
 		title = filepath.Base(p) + " — " + title
+	} else if n := storeName(u.store); n != "" {
+		title = n + " — " + title
 	}
 	u.win.SetTitle(title)
 }
@@ -494,7 +523,7 @@ func (u *ui) actor() model.Actor {
 
 // update runs fn in a write transaction as the settings' author.
 func (u *ui) update(fn func(tx model.Tx) error) error {
-	return u.store.Update(context.Background(), u.actor(), fn)
+	return u.store.Update(u.writeCtx(), u.actor(), fn)
 }
 
 // showError shows err in a dialog. The message is err.Error(), so callers
@@ -513,6 +542,7 @@ func (u *ui) replaceStore(s model.Store) {
 	}
 	old := u.store
 	u.store = s
+	u.startLive()
 	if old != nil && old != s {
 		if err := old.Close(); err != nil {
 			u.showError(fmt.Errorf("closing the previous register: %w", err))
@@ -529,6 +559,7 @@ func (u *ui) replaceStore(s model.Store) {
 // onClose asks before losing unsaved edits, then closes the register.
 func (u *ui) onClose() {
 	u.register.leaveEditor(func() {
+		u.stopLive()
 		if err := u.store.Close(); err != nil {
 			fyne.LogError("closing the register", err)
 		}

@@ -77,6 +77,8 @@ type editorScreen struct {
 	evidence   *evidenceTab
 	updates    *updatesTab
 	history    *historyTab
+
+	live *editorLive // colleagues' saves to this finding (editor_live.go)
 }
 
 // newEditorScreen opens the finding with id, or a new finding when id is 0.
@@ -157,7 +159,8 @@ func (e *editorScreen) build() {
 	e.cancel = cancel
 	e.savedNote = widget.NewLabelWithStyle("Saved as you add them", fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
 	e.savedNote.Hide()
-	header := container.NewBorder(nil, e.problem, back, container.NewHBox(e.saved, e.savedNote, cancel, e.save), e.heading)
+	e.live = newEditorLive(e)
+	header := container.NewBorder(nil, container.NewVBox(e.problem, e.live.banner), back, container.NewHBox(e.saved, e.savedNote, cancel, e.save), e.heading)
 
 	e.milestones = newMilestonesTab(e)
 	e.evidence = newEvidenceTab(e)
@@ -339,7 +342,7 @@ func (e *editorScreen) store(f model.Finding, by model.Actor) {
 func (e *editorScreen) storeWith(f model.Finding, by model.Actor, settled []model.Milestone) {
 	actor := e.u.actor()
 	actor.Note = by.Note
-	err := e.u.store.Update(context.Background(), actor, func(tx model.Tx) error {
+	err := e.u.store.Update(e.u.writeCtx(), actor, func(tx model.Tx) error {
 		return saveSteps(tx, e.orig, &f, settled)
 	})
 	if err != nil {

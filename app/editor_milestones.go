@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -88,7 +87,7 @@ func (t *milestonesTab) save(m model.Milestone, note string) error {
 	}
 	actor := t.e.u.actor()
 	actor.Note = note
-	if err := t.e.u.store.Update(context.Background(), actor, func(tx model.Tx) error { return tx.SaveMilestone(&m) }); err != nil {
+	if err := t.e.u.store.Update(t.e.u.writeCtx(), actor, func(tx model.Tx) error { return tx.SaveMilestone(&m) }); err != nil {
 		return fmt.Errorf("the milestone was not saved: %w", err)
 	}
 	t.refresh()

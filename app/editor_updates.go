@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -165,7 +164,7 @@ func (t *updatesTab) onAdd() {
 			}
 		}
 		actor := model.Actor{Who: up.Author}
-		if err := t.e.u.store.Update(context.Background(), actor, func(tx model.Tx) error {
+		if err := t.e.u.store.Update(t.e.u.writeCtx(), actor, func(tx model.Tx) error {
 			for i := range settled {
 				if err := tx.SaveMilestone(&settled[i]); err != nil {
 					return fmt.Errorf("milestone %q: %w", settled[i].Title, err)

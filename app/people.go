@@ -327,7 +327,7 @@ func (s *peopleScreen) reassign(from, to model.Person) (int, error) {
 	actor := s.u.actor()
 	actor.Note = "reassigned from " + from.Label() + " to " + to.Label()
 	n := 0
-	err := s.u.store.Update(context.Background(), actor, func(tx model.Tx) error {
+	err := s.u.store.Update(s.u.writeCtx(), actor, func(tx model.Tx) error {
 		fs, err := tx.Findings()
 		if err != nil {
 			return err

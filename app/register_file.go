@@ -31,7 +31,7 @@ func (u *ui) registerFileItems() []*fyne.MenuItem {
 	if u.openStore != nil {
 		items = append(items, fyne.NewMenuItem("Open register…", u.onOpenRegister))
 	}
-	return items
+	return append(items, u.sharedItems()...)
 }
 
 // onSaveCopy asks for a folder and writes the copy there under a new name.
@@ -63,10 +63,7 @@ func (u *ui) onSaveCopy() {
 				u.showError(err)
 				return
 			}
-			dialog.ShowInformation("Copy saved",
-				"A copy of the register was saved as\n"+saved+"\n\n"+
-					"To use it on another computer, choose File → Open register… there. "+
-					"Keep the copy as safe as the register itself: it holds everything in it.", u.win)
+			dialog.ShowInformation("Copy saved", copySavedMessage(store, saved), u.win)
 		})
 	}, u.win)
 	d.SetTitleText("Choose a folder for the copy of the register")
@@ -98,6 +95,9 @@ func (u *ui) saveCopyIn(store model.Store, dir string) (string, error) {
 	path, err := freeName(dir, copyBaseName(force, u.today().ISO()))
 	if err != nil {
 		return "", err
+	}
+	if _, ok := store.(model.FileStore); !ok {
+		return u.copyShared(store, dir, path) // a shared register (shared_copy.go)
 	}
 	tmp, err := os.CreateTemp(dir, ".register-copy-*.tmp")
 	if err != nil {

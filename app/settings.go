@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -66,7 +65,7 @@ func (u *ui) settingsDialog(done func()) {
 		if err := s.Validate(); err != nil {
 			return err
 		}
-		if err := u.store.Update(context.Background(), model.Actor{Who: s.Author}, func(tx model.Tx) error { return tx.SaveSettings(s) }); err != nil {
+		if err := u.store.Update(u.writeCtx(), model.Actor{Who: s.Author}, func(tx model.Tx) error { return tx.SaveSettings(s) }); err != nil {
 			return fmt.Errorf("the settings were not saved: %w", err)
 		}
 		u.changed()

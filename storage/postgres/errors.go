@@ -21,14 +21,25 @@ var ErrClosed = errors.New("the shared register has been closed")
 
 func asError[T any](err error, target *T) bool { return errors.As(err, target) }
 
+// alreadyWorded reports whether err has been put into words already (by
+// an inner call of wordsFor).
+func alreadyWorded(err error) bool {
+	var w *worded
+	return errors.As(err, &w)
+}
+
 // wordsFor turns a failure of the server, the network or the login into
 // one plain sentence that says what happened and what to do. Errors of the
 // register's rules, program errors and a caller's cancelled context pass
-// through unchanged. action is what was being done to the register, as a
+// through unchanged; a caller's deadline that passed is said in words
+// (tooSlow), still wrapping context.DeadlineExceeded. action is what was being done to the register, as a
 // verb that takes it as its object ("read", "change", "connect to", "set
 // up"); atCommit says the failure came while committing,
 // when the server may have stored the change before the connection went.
 func (s *Store) wordsFor(action string, err error, atCommit bool) error {
+	if err != nil && timedOut(err) && !alreadyWorded(err) {
+		return s.tooSlow(action, atCommit, err)
+	}
 	if err == nil || !isServerError(err) {
 		return err
 	}
@@ -72,9 +83,9 @@ func (s *Store) serverSaid(action string, pe *pgconn.PgError, err error) error {
 	switch pe.Code {
 	case "28P01": // invalid_password
 		if !s.hasPassword {
-			return fmt.Errorf("%s asks for a password for the login %q, and none was given: put it in your pgpass file (see \"Passwords\" in the README)", s.host, s.user)
+			return &passwordError{fmt.Sprintf("%s asks for a password for the login %q, and none was given: put it in your pgpass file (see \"Passwords\" in the README)", s.host, s.user)}
 		}
-		return fmt.Errorf("%s refused the password for the login %q: check the password in your pgpass file or in the address", s.host, s.user)
+		return &passwordError{fmt.Sprintf("%s refused the password for the login %q: check the password in your pgpass file or in the address", s.host, s.user)}
 	case "28000": // invalid_authorization_specification: no pg_hba.conf entry, no such role
 		return fmt.Errorf("%s does not let the login %q connect to database %q from this computer: ask the force's IT to allow it", s.host, s.user, s.db)
 	case "3D000": // invalid_catalog_name
@@ -120,7 +131,7 @@ func isServerError(err error) bool {
 		return false
 	}
 	for _, sentinel := range []error{model.ErrNotFound, model.ErrAppendOnly, model.ErrTooLarge, model.ErrDigestMismatch,
-		model.ErrNotEmpty, model.ErrInUse, model.ErrNewerVersion, model.ErrDamaged, ErrNulText, ErrClosed} {
+		model.ErrNotEmpty, model.ErrInUse, model.ErrNewerVersion, model.ErrDamaged, model.ErrPassword, ErrNulText, ErrClosed} {
 		if errors.Is(err, sentinel) {
 			return false
 		}

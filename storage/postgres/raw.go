@@ -33,7 +33,11 @@ func (s *Store) UpdateRecords(ctx context.Context, fn func(rec model.RecordWrite
 		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
-		return guard(func() error { return fn(&records{ctx: ctx, tx: tx, s: s, writable: true}) })
+		rec := &records{ctx: ctx, tx: tx, s: s, writable: true, changed: newChangeSet()}
+		if err := guard(func() error { return fn(rec) }); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx, model.Actor{}, rec.changed)
 	})
 }
 
@@ -98,6 +102,7 @@ func (r *records) PutBatch(kind model.Kind, ids []model.ID, recs []any) error {
 			refs = append(refs, []any{k.Ref, int64(ids[i])})
 		}
 	}
+	r.noteAll(kind)
 	cols := []string{"id", "finding_id", "body"}
 	if kind == model.KindAudit {
 		cols = append(cols, "at")

@@ -22,6 +22,9 @@ type records struct {
 	tx       pgx.Tx
 	s        *Store
 	writable bool
+	// changed gathers what a save writes, for its notification
+	// (notify.go); nil when nobody is to be told.
+	changed *changeSet
 }
 
 var (
@@ -224,6 +227,7 @@ type indexed struct {
 	Ref       string    `json:"ref"`
 	FindingID model.ID  `json:"finding_id"`
 	At        time.Time `json:"at"`
+	Who       string    `json:"who"` // an audit event's person
 }
 
 // owned is the finding_id column of a record: NULL for records that
@@ -261,6 +265,15 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	var k indexed
 	if err := json.Unmarshal(raw, &k); err != nil {
 		return fmt.Errorf("cannot store %s #%d: %w", kind, id, err)
+	}
+	switch kind {
+	case model.KindFinding:
+		r.note(kind, id)
+	case model.KindAudit:
+		r.note(kind, k.FindingID)
+		r.noteWho(k.Who)
+	default:
+		r.note(kind, k.FindingID)
 	}
 	switch kind {
 	case model.KindAudit:
@@ -325,6 +338,11 @@ func (r *records) Delete(kind model.Kind, id model.ID) error {
 	if tag.RowsAffected() == 0 {
 		return model.ErrNotFound
 	}
+	if kind == model.KindFinding {
+		r.note(kind, id)
+	} else {
+		r.note(kind, 0) // its audit event names its finding
+	}
 	switch kind {
 	case model.KindFinding:
 		_, err = r.tx.Exec(r.ctx, `DELETE FROM `+table("finding_refs")+` WHERE finding_id = $1`, int64(id))
@@ -346,6 +364,7 @@ func (r *records) PutSettings(s model.Settings) error {
 	if err := storable(raw); err != nil {
 		return err
 	}
+	r.note(model.KindSettings, 0)
 	_, err = r.tx.Exec(r.ctx, `INSERT INTO `+table("settings")+` (id, body) VALUES (1, $1)
 		ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body`, raw)
 	return err

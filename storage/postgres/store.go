@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -70,6 +71,13 @@ type Store struct {
 	// acc is the login's role and person in the register (roles.go).
 	acc    access
 	closed atomic.Bool
+
+	// Live updates (notify.go): the store's tag in its notifications, the
+	// settings of its listening connection, and that connection's hub.
+	source  string
+	connCfg *pgx.ConnConfig
+	liveMu  sync.Mutex
+	live    *hub
 }
 
 var _ model.Store = (*Store)(nil)
@@ -128,6 +136,7 @@ func connect(ctx context.Context, url string, opts Options) (*Store, error) {
 	s.host, s.db, s.user = describe(&cfg.ConnConfig.Config)
 	s.hasPassword = cfg.ConnConfig.Password != ""
 	s.where = fmt.Sprintf("the shared register in database %q on %s", s.db, s.host)
+	s.source, s.connCfg = newSource(), cfg.ConnConfig.Copy()
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, s.wordsFor("connect to", err, false)
@@ -149,6 +158,7 @@ func (s *Store) Now() time.Time { return s.now() }
 // Close closes every connection; later calls fail.
 func (s *Store) Close() error {
 	s.closed.Store(true)
+	s.stopLive()
 	s.pool.Close()
 	return nil
 }
@@ -162,7 +172,7 @@ const writeLockKey int64 = 0x496d70726f766521 // "Improve!"
 // many colleagues save meanwhile, and holds up none of them.
 func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) (err error) {
 	if err := s.usable(ctx); err != nil {
-		return err
+		return s.wordsFor("read", err, false) // a deadline already passed, in words
 	}
 	return s.read(ctx, func(tx pgx.Tx) error {
 		return guard(func() error { return fn(model.NewReader(&records{ctx: ctx, tx: tx, s: s})) })
@@ -187,16 +197,18 @@ func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) (err e
 // answer (optimistic concurrency), not the transaction.
 func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx) error) error {
 	if err := s.usable(ctx); err != nil {
-		return err
+		return s.wordsFor("change", err, false) // a deadline already passed, in words
 	}
 	by, err := s.actor(by)
 	if err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
-		return guard(func() error {
-			return fn(model.NewWriter(&records{ctx: ctx, tx: tx, s: s, writable: true}, by, s.now()))
-		})
+		rec := &records{ctx: ctx, tx: tx, s: s, writable: true, changed: newChangeSet()}
+		if err := guard(func() error { return fn(model.NewWriter(rec, by, s.now())) }); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx, by, rec.changed)
 	})
 }
 
