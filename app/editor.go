@@ -445,7 +445,7 @@ func (e *editorScreen) reloadFinding() {
 		e.u.showError(err)
 		return
 	}
-	e.orig.Status, e.orig.RAG, e.orig.Modified = f.Status, f.RAG, f.Modified
+	e.orig.Status, e.orig.RAG, e.orig.Modified, e.orig.Version = f.Status, f.RAG, f.Modified, f.Version
 	e.status.SetSelected(string(f.Status))
 	e.rag.SetSelected(orText(string(f.RAG), noneChoice))
 }
