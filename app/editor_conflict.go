@@ -219,7 +219,9 @@ func (e *editorScreen) showConflict(c *model.ConflictError, m *findingMerge, by 
 	if !c.At.IsZero() {
 		savedAt = " (saved " + c.At.Local().Format("15:04, 2 January 2006") + ")"
 	}
-	grid := container.NewGridWithColumns(4, heading("Field"), heading("Yours"), heading(theirs+savedAt), heading("What is saved"))
+	// A row per field, each as tall as its longest value: wording can
+	// run to paragraphs while most values are a word.
+	rows := container.NewVBox(container.NewGridWithColumns(4, heading("Field"), heading("Yours"), heading(theirs+savedAt), heading("What is saved")))
 	choices := map[string]*widget.RadioGroup{}
 	keepYours, takeTheirs := "Keep yours", "Take "+theirs
 	value := func(s string) fyne.CanvasObject {
@@ -228,24 +230,23 @@ func (e *editorScreen) showConflict(c *model.ConflictError, m *findingMerge, by 
 		return l
 	}
 	for _, f := range m.fields {
-		grid.Add(value(upperFirst(f.label)))
-		grid.Add(value(f.mine))
-		grid.Add(value(f.theirs))
+		var saved fyne.CanvasObject
 		switch {
 		case f.both():
 			r := widget.NewRadioGroup([]string{keepYours, takeTheirs}, nil)
 			choices[f.field] = r
-			grid.Add(r)
+			saved = r
 		case f.mineChanged && !f.theirsChanged:
-			grid.Add(value("Yours: only you changed it"))
+			saved = value("Yours: only you changed it")
 		case f.theirsChanged && !f.mineChanged:
-			grid.Add(value(theirs + ": only " + who + " changed it"))
+			saved = value(theirs + ": only they changed it")
 		default:
-			grid.Add(value(theirs))
+			saved = value(theirs)
 		}
+		rows.Add(container.NewGridWithColumns(4, value(upperFirst(f.label)), value(f.mine), value(f.theirs), saved))
 	}
 	if len(m.fields) == 0 {
-		grid.Add(value("No field differs: " + who + " saved the same as you."))
+		rows.Add(value("No field differs: " + who + " saved the same as you."))
 	}
 	var both []string
 	for _, f := range m.conflicts() {
@@ -258,8 +259,8 @@ func (e *editorScreen) showConflict(c *model.ConflictError, m *findingMerge, by 
 		l.Wrapping = fyne.TextWrapWord
 		content.Add(l)
 	}
-	scroll := container.NewVScroll(grid)
-	scroll.SetMinSize(fyne.NewSize(860, min(grid.MinSize().Height, 420)))
+	scroll := container.NewVScroll(rows)
+	scroll.SetMinSize(fyne.NewSize(860, 380))
 	content.Add(scroll)
 	problem := newFieldError()
 	content.Add(problem)

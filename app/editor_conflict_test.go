@@ -72,7 +72,7 @@ func TestEditorConflict(t *testing.T) {
 		"My title for the RUI finding", "Jane's title for the RUI finding", // both titles
 		"Criminal Justice Board", board, // the board: mine, and theirs as it was
 		"Jane: the policy must cover voluntary attendance too.",
-		"Yours: only you changed it", "Jane Smith's: only Jane Smith changed it",
+		"Yours: only you changed it", "Jane Smith's: only they changed it",
 	} {
 		if !h.dialogShows(want) {
 			t.Errorf("the conflict dialog does not show %q", want)
@@ -208,4 +208,49 @@ func (h *harness) audit(id model.ID) []model.AuditEvent {
 		h.t.Fatal(err)
 	}
 	return evs
+}
+
+// TestMergeMovedTargets: both people moved the target. Keeping yours adds
+// your revision after the colleague's, moving the date on from where they
+// left it, and the store takes it; taking theirs keeps theirs alone.
+func TestMergeMovedTargets(t *testing.T) {
+	h := newHarness(t, true)
+	base := h.openRUI().orig
+	at := base.CurrentTarget
+	jane := h.colleagueSaves(base.ID, "Jane Smith", func(f *model.Finding) {
+		f.CurrentTarget = at.AddDays(30)
+		f.TargetRevisions = append(f.TargetRevisions, model.Revision{To: f.CurrentTarget, Reason: "Jane's reason", AgreedBy: "Board"})
+	})
+	mine := base
+	mine.CurrentTarget = at.AddDays(60)
+	mine.TargetRevisions = append(slices.Clone(base.TargetRevisions), model.Revision{From: at, To: mine.CurrentTarget, Reason: "My reason", AgreedBy: "ACC"})
+	m := newFindingMerge(base, mine, jane, nil)
+	if c := m.conflicts(); len(c) != 1 || c[0].field != "current_target" || c[0].mine != mine.CurrentTarget.String() || c[0].theirs != jane.CurrentTarget.String() {
+		t.Fatalf("conflicts %+v; want the current target, %s against %s", c, mine.CurrentTarget, jane.CurrentTarget)
+	}
+
+	theirs, err := m.result(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if theirs.CurrentTarget != jane.CurrentTarget || len(theirs.TargetRevisions) != len(jane.TargetRevisions) {
+		t.Errorf("taking theirs gave %s with %d revisions", theirs.CurrentTarget, len(theirs.TargetRevisions))
+	}
+
+	merged, err := m.result(map[string]bool{"current_target": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(jane.TargetRevisions)
+	if merged.CurrentTarget != mine.CurrentTarget || len(merged.TargetRevisions) != n+1 ||
+		merged.TargetRevisions[n-1].Reason != "Jane's reason" || merged.TargetRevisions[n].Reason != "My reason" ||
+		merged.TargetRevisions[n].From != jane.CurrentTarget || merged.Version != jane.Version || merged.OriginalTarget != jane.OriginalTarget {
+		t.Fatalf("keeping mine gave %s, version %d, revisions %+v", merged.CurrentTarget, merged.Version, merged.TargetRevisions)
+	}
+	if err := h.store.Update(context.Background(), model.Actor{Who: "Sam"}, func(tx model.Tx) error { return tx.SaveFinding(&merged) }); err != nil {
+		t.Fatalf("the store refused the merged finding: %v", err)
+	}
+	if got := h.finding(base.Ref); got.CurrentTarget != mine.CurrentTarget || len(got.TargetRevisions) != n+1 {
+		t.Errorf("stored %s with %d revisions", got.CurrentTarget, len(got.TargetRevisions))
+	}
 }
