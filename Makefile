@@ -49,8 +49,10 @@ run: build
 
 # test is what CI runs: the build packages first (the race detector needs gcc),
 # and PostgreSQL for the shared-register tests, then formatting, vet and the
-# race-checked suite on the headless driver (the ci tag), then a real build
-# of the GUI binary so that a broken GLFW build is caught too.
+# race-checked suite on the headless driver (the ci tag) with the full-size
+# shared-register concurrency test once more without the race detector (which
+# runs it smaller), then a real build of the GUI binary so that a broken GLFW
+# build is caught too.
 test: deps-build deps-test vet unit build
 	@echo "make test: all checks passed"
 
@@ -60,6 +62,7 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 -tags ci -timeout 30m ./...
+	$(GO) test -count=1 -tags ci -run '^TestConcurrentClients$$' ./storage/postgres/
 
 bench:
 	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime 5x ./...

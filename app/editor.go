@@ -346,6 +346,9 @@ func (e *editorScreen) storeWith(f model.Finding, by model.Actor, settled []mode
 		return saveSteps(tx, e.orig, &f, settled)
 	})
 	if err != nil {
+		if e.conflicted(err, f, by, settled) {
+			return
+		}
 		if v := model.AsValidation(err); v != nil {
 			e.showProblems(v)
 			return
@@ -435,8 +438,9 @@ func (e *editorScreen) refreshRelated() {
 
 func (e *editorScreen) refreshPeople() { e.refreshRelated() }
 
-// reloadFinding takes the stored status and RAG after an update changed
-// them, without losing other edits in the form.
+// reloadFinding takes the stored finding after an update changed its
+// status and RAG, without losing other edits in the form, so that the
+// next save is based on the version now stored.
 func (e *editorScreen) reloadFinding() {
 	var f model.Finding
 	err := e.u.store.View(context.Background(), func(tx model.ReadTx) error {
@@ -448,9 +452,7 @@ func (e *editorScreen) reloadFinding() {
 		e.u.showError(err)
 		return
 	}
-	e.orig.Status, e.orig.RAG, e.orig.Modified = f.Status, f.RAG, f.Modified
-	e.status.SetSelected(string(f.Status))
-	e.rag.SetSelected(orText(string(f.RAG), noneChoice))
+	e.takeStored(f)
 }
 
 // findingItems reads one of the open finding's lists (milestones, evidence,

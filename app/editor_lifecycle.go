@@ -190,7 +190,8 @@ func saveSteps(tx model.Tx, orig model.Finding, f *model.Finding, settled []mode
 		if err := tx.SaveFinding(&proposed); err != nil {
 			return err
 		}
-		f.ClosureProposedDate = proposed.ClosureProposedDate
+		// The proposal is a save of its own: the closure saves on top of it.
+		f.ClosureProposedDate, f.Version = proposed.ClosureProposedDate, proposed.Version
 	}
 	return tx.SaveFinding(f)
 }

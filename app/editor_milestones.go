@@ -88,6 +88,11 @@ func (t *milestonesTab) save(m model.Milestone, note string) error {
 	actor := t.e.u.actor()
 	actor.Note = note
 	if err := t.e.u.store.Update(t.e.u.writeCtx(), actor, func(tx model.Tx) error { return tx.SaveMilestone(&m) }); err != nil {
+		if model.AsConflict(err) != nil {
+			// The list shows the colleague's version, to change again.
+			t.refresh()
+			return fmt.Errorf("the milestone was not saved: %w. Cancel, and make your change again on the milestone as it now stands", err)
+		}
 		return fmt.Errorf("the milestone was not saved: %w", err)
 	}
 	t.refresh()

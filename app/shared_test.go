@@ -168,8 +168,7 @@ func TestOpenSharedAsksForPassword(t *testing.T) {
 		_, _ = pgtest.Exec(ctx, db, `DROP OWNED BY window_reader`)
 		_, _ = pgtest.Exec(ctx, "postgres", `DROP ROLE IF EXISTS window_reader`)
 	})
-	if _, err := pgtest.Exec(ctx, db, `GRANT USAGE ON SCHEMA improvement_tracker TO window_reader;
-		GRANT SELECT ON ALL TABLES IN SCHEMA improvement_tracker TO window_reader`); err != nil {
+	if _, err := postgres.Grant(ctx, pgtest.URL(db, "postgres", ""), postgres.Options{}, "window_reader", postgres.RoleViewer, ""); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PGPASSFILE", filepath.Join(t.TempDir(), "none"))

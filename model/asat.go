@@ -36,8 +36,9 @@ import (
 //     current target or due date goes back to what the first removed
 //     revision moved it from. A milestone completed after as-at is not
 //     complete; a closure proposed or agreed after as-at had not happened.
-//   - A finding's Modified time is left zero: the audit trail does not keep
-//     it, and a save after as-at must not change the snapshot.
+//   - A finding's Modified time and the Version of findings and milestones
+//     are left zero: the audit trail does not keep them, and a save after
+//     as-at must not change the snapshot.
 //   - Evidence is included when it was effective on or before as-at (or,
 //     with no effective date, added by then).
 //   - People and reports are rolled back like findings, so that leads and
@@ -188,8 +189,9 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		}
 		// When a record was last saved is not a fact about the register
 		// as it stood, and the audit trail does not keep it: left out, so
-		// that a later save does not change the snapshot.
-		f.Modified = time.Time{}
+		// that a later save does not change the snapshot. Nor is how
+		// often it has been saved since.
+		f.Modified, f.Version = time.Time{}, 0
 		f.CurrentTarget, f.TargetRevisions = trimRevisions(f.CurrentTarget, f.TargetRevisions, asAt)
 		if f.ClosureProposedDate.After(asAt) {
 			f.ClosureProposedDate = Date{}
@@ -246,6 +248,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		if _, ok := s.byID[m.FindingID]; !ok {
 			continue
 		}
+		m.Version = 0
 		m.CurrentDue, m.Revisions = trimRevisions(m.CurrentDue, m.Revisions, asAt)
 		if m.Completed.After(asAt) {
 			m.Completed, m.Outcome, m.CarriedTo = Date{}, "", 0

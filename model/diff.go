@@ -10,7 +10,7 @@ import (
 
 // ignoredFields change on every save or are not the user's doing, so the
 // history would only be noise if they were listed.
-var ignoredFields = map[string]bool{"id": true, "modified": true, "created": true}
+var ignoredFields = map[string]bool{"id": true, "modified": true, "created": true, "version": true}
 
 // Namer turns a stored ID field into words: "chief_officer_id" 7 gives
 // "Assistant Chief Constable (Crime)". It returns "" when it cannot.

@@ -170,6 +170,11 @@ type Finding struct {
 	Sample   bool      `json:"sample,omitempty"`
 	Created  time.Time `json:"created"`
 	Modified time.Time `json:"modified"`
+	// Version counts the saves of the finding: SaveFinding refuses a
+	// finding whose Version is not the stored one, so that a save based on
+	// a copy read before a colleague's save cannot overwrite it. 0 is a
+	// finding stored before versions were kept; its first save makes it 1.
+	Version uint64 `json:"version,omitempty"`
 }
 
 // DisplayTitle is the title, or the first sentence of the wording when no
@@ -222,6 +227,8 @@ type Milestone struct {
 	CarriedTo ID     `json:"carried_to,omitempty"`
 	Notes     string `json:"notes,omitempty"`
 	Sample    bool   `json:"sample,omitempty"`
+	// Version counts the saves of the milestone, as Finding.Version does.
+	Version uint64 `json:"version,omitempty"`
 }
 
 // Update is a dated progress narrative. Updates are append-only: last

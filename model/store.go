@@ -103,16 +103,22 @@ type Tx interface {
 	// when f.Ref is empty, the next local reference
 	// (PREFIX-REPORTCODE-TYPE-NN). Otherwise it replaces the stored
 	// finding. A changed current target must come with a new entry in
-	// TargetRevisions; the reference can never change.
+	// TargetRevisions; the reference can never change. f.Version must be
+	// the stored one (f was read since the last save): otherwise the save
+	// is refused with a *ConflictError. Each save that changes the finding
+	// moves f.Version on.
 	SaveFinding(f *Finding) error
 	// DeleteFinding removes a finding entered in error, with its
 	// milestones and evidence. A finding with progress updates cannot be
 	// deleted (ErrInUse): mark it No further action instead.
 	DeleteFinding(id ID) error
+	// SaveMilestone adds or replaces a milestone; like SaveFinding, it
+	// refuses one whose Version is not the stored one.
 	SaveMilestone(m *Milestone) error
 	DeleteMilestone(id ID) error
 	// AppendUpdate stores a new update and sets the finding's status and
-	// RAG to the update's. u.ID must be 0: updates are append-only.
+	// RAG to the update's (a save of the finding, which moves its
+	// version on). u.ID must be 0: updates are append-only.
 	AppendUpdate(u *Update) error
 	// AddEvidence stores evidence, with an attached file when file is not
 	// nil (setting FileSize and SHA256). Files over MaxAttachmentSize are

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 )
@@ -83,6 +84,88 @@ func (c *checker) length(field, value string, max int) {
 	}
 }
 
+// controls refuses C0 control characters other than tab, carriage return
+// and line feed in every text of rec, nested ones included (a revision's
+// reason, a reopening's), naming the top-level field they are in. They
+// are invisible, come in with text pasted from PDFs and old systems, and
+// PostgreSQL cannot store NUL at all: a register must take the same text
+// whichever store holds it.
+func (c *checker) controls(rec any) {
+	v := reflect.ValueOf(rec)
+	t := v.Type()
+	if t.Kind() != reflect.Struct {
+		return
+	}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if !sf.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		if r, ok := controlIn(v.Field(i)); ok {
+			c.add(name, ControlCharProblem(r))
+		}
+	}
+}
+
+// ControlCharProblem is the problem of a text holding the control
+// character r, in words for the person who typed or pasted it.
+func ControlCharProblem(r rune) string {
+	return fmt.Sprintf("contains a control character (U+%04X), which cannot be stored; remove it and save again", r)
+}
+
+// ControlChar returns the first C0 control character of s other than tab,
+// carriage return and line feed.
+func ControlChar(s string) (rune, bool) {
+	for _, r := range s {
+		if r < 0x20 && r != '\t' && r != '\r' && r != '\n' {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// controlIn looks for a control character in the texts of v, however
+// deeply held in structs, slices and maps. Unexported fields (a time's
+// insides) hold no text of the register's.
+func controlIn(v reflect.Value) (rune, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		return ControlChar(v.String())
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return controlIn(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				if r, ok := controlIn(v.Field(i)); ok {
+					return r, true
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return 0, false // bytes, not text
+		}
+		for i := range v.Len() {
+			if r, ok := controlIn(v.Index(i)); ok {
+				return r, true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if r, ok := controlIn(it.Key()); ok {
+				return r, true
+			}
+			if r, ok := controlIn(it.Value()); ok {
+				return r, true
+			}
+		}
+	}
+	return 0, false
+}
+
 func (c *checker) err() error {
 	if len(c.errs) == 0 {
 		return nil
@@ -99,6 +182,7 @@ func (r Report) Validate() error {
 	if r.Type == "" {
 		c.add("type", "is required")
 	}
+	c.controls(r)
 	return c.err()
 }
 
@@ -114,6 +198,7 @@ func (p Person) Validate() error {
 	if e := strings.TrimSpace(p.Email); e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " ,;")) {
 		c.add("email", fmt.Sprintf("%q is not an email address", e))
 	}
+	c.controls(p)
 	return c.err()
 }
 
@@ -205,6 +290,7 @@ func (f Finding) Validate() error {
 			c.add("target_revisions", fmt.Sprintf("revision %d: %s", i+1, err))
 		}
 	}
+	c.controls(f)
 	return c.err()
 }
 
@@ -256,6 +342,7 @@ func (m Milestone) Validate() error {
 			c.add("revisions", fmt.Sprintf("revision %d: %s", i+1, err))
 		}
 	}
+	c.controls(m)
 	return c.err()
 }
 
@@ -278,6 +365,7 @@ func (u Update) Validate() error {
 	if !u.RAG.Valid() {
 		c.add("rag", fmt.Sprintf("%q is not a RAG rating", u.RAG))
 	}
+	c.controls(u)
 	return c.err()
 }
 
@@ -296,6 +384,7 @@ func (e Evidence) Validate() error {
 	if e.EffectiveDate.IsZero() {
 		c.add("effective_date", "give the date the evidence is effective from")
 	}
+	c.controls(e)
 	return c.err()
 }
 
@@ -313,6 +402,7 @@ func (s Settings) Validate() error {
 	}) >= 0 {
 		c.add("ref_prefix", "use up to 10 capital letters or digits, for example KEN")
 	}
+	c.controls(s)
 	return c.err()
 }
 

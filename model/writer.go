@@ -57,6 +57,14 @@ func (w *writer) audit(ev AuditEvent, notes ...string) error {
 		}
 	}
 	ev.Note = strings.Join(parts, "; ")
+	// The name and note come from the caller, not from a record the
+	// rules have checked.
+	for _, t := range []struct{ field, label, text string }{
+		{"who", "the name of the person making the change", ev.Who}, {"note", "the note on the change", ev.Note}} {
+		if r, bad := ControlChar(t.text); bad {
+			return &ValidationError{Field: t.field, Label: t.label, Problem: ControlCharProblem(r)}
+		}
+	}
 	// Each event holds the hash of the one before it, so the trail is a
 	// chain that CheckAuditChain can verify.
 	head, err := w.auditHead()
@@ -293,6 +301,10 @@ func (w *writer) SaveSubmission(s *Submission) error { return onCopy(s, shallow,
 func (w *writer) saveSubmission(s *Submission) error {
 	if strings.TrimSpace(s.FileName) == "" {
 		return invalid("file_name", "say which file was sent")
+	}
+	var c checker
+	if c.controls(*s); c.err() != nil {
+		return c.err()
 	}
 	var old Submission
 	creating := s.ID == 0

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // SaveMilestone adds or replaces a milestone. A moved due date needs a
@@ -27,6 +28,9 @@ func (w *writer) saveMilestone(m *Milestone) error {
 		}
 		if m.FindingID != old.FindingID {
 			return invalid("finding_id", "a milestone cannot move to another finding; add it there instead")
+		}
+		if err := w.checkVersion(EntityMilestone, m.ID, m.FindingID, old.Title, old.Version, m.Version, time.Time{}); err != nil {
+			return err
 		}
 	}
 	if m.OriginalDue.IsZero() {
@@ -64,6 +68,7 @@ func (w *writer) saveMilestone(m *Milestone) error {
 	if !creating && len(changes) == 0 {
 		return nil
 	}
+	m.Version = old.Version + 1
 	if err := w.rec.Put(KindMilestone, m.ID, m); err != nil {
 		return err
 	}
@@ -171,6 +176,7 @@ func (w *writer) appendUpdate(u *Update) error {
 		return nil
 	}
 	after.Modified = w.at
+	after.Version = f.Version + 1
 	if err := w.rec.Put(KindFinding, f.ID, &after); err != nil {
 		return err
 	}

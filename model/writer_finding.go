@@ -98,6 +98,12 @@ func (w *writer) saveFinding(f *Finding) error {
 		if old, err = w.Finding(f.ID); err != nil {
 			return err
 		}
+		// A copy read before a colleague's save would overwrite it unseen;
+		// checked first, as the rules below would judge a stale copy
+		// against a finding it no longer describes.
+		if err := w.checkVersion(EntityFinding, f.ID, f.ID, old.Ref, old.Version, f.Version, old.Modified); err != nil {
+			return err
+		}
 		if f.Ref == "" {
 			f.Ref = old.Ref
 		}
@@ -177,6 +183,7 @@ func (w *writer) saveFinding(f *Finding) error {
 		f.Modified = old.Modified
 		return nil
 	}
+	f.Version = old.Version + 1
 	if err := w.rec.Put(KindFinding, f.ID, f); err != nil {
 		return err
 	}

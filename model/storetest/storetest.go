@@ -80,6 +80,8 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) model.Store
 		{"PanicInView", testPanicInView},
 		{"PanicInUpdate", testPanicInUpdate},
 		{"CancelledContext", testCancelledContext},
+		{"Conflicts", testConflicts},
+		{"ControlCharacters", testControlCharacters},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			clock := NewClock(Start)

@@ -69,8 +69,7 @@ func TestOpenAddressPassword(t *testing.T) {
 		_, _ = pgtest.Exec(ctx, db, `DROP OWNED BY address_reader`)
 		_, _ = pgtest.Exec(ctx, "postgres", `DROP ROLE IF EXISTS address_reader`)
 	})
-	if _, err := pgtest.Exec(ctx, db, `GRANT USAGE ON SCHEMA improvement_tracker TO address_reader;
-		GRANT SELECT ON ALL TABLES IN SCHEMA improvement_tracker TO address_reader`); err != nil {
+	if _, err := postgres.Grant(ctx, url, postgres.Options{}, "address_reader", postgres.RoleViewer, ""); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PGPASSFILE", t.TempDir()+"/none") // no pgpass file of the machine's

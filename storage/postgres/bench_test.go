@@ -3,9 +3,11 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
+	"improvementtracker/export"
 	"improvementtracker/internal/pgtest"
 	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
@@ -19,7 +21,8 @@ import (
 // updates, 20,000 evidence references): the file as the storage package's
 // benchmarks use it, and the same register copied into the test server
 // (on a unix socket of this computer). Goals on a local server: open and
-// list under 1 s, a save under 20 ms.
+// list under 1 s, a save under 20 ms, the return export within 1.5× of the
+// file.
 //
 //	go test -tags ci -run '^$' -bench . -benchtime 20x ./storage/postgres/
 
@@ -174,5 +177,57 @@ func BenchmarkAppendUpdate(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkReturnExport builds and writes the Q3 2025/26 progress return
+// from each store, as the window and the command line do: the register
+// read as at the quarter's end in one transaction, every sheet built, the
+// workbook zipped (to nowhere, so that the disk is not measured). Goal:
+// the server within 1.5× of the file. Both must give the same rows.
+func BenchmarkReturnExport(b *testing.B) {
+	file, server, _ := stores(b)
+	opts := export.ReturnOptions{Period: model.Quarter{StartYear: 2025, Q: 3}, Marking: model.Marking{Classification: model.OfficialSensitive},
+		Now: fixedNow()}
+	perOp := map[string]time.Duration{}
+	rows := map[string]int{}
+	for _, c := range []struct {
+		name string
+		s    model.Store
+	}{{"file", file}, {"postgres", server}} {
+		s := c.s
+		b.Run(c.name, func(b *testing.B) {
+			start := time.Now()
+			for b.Loop() {
+				var src export.Source
+				if err := s.View(context.Background(), func(tx model.ReadTx) (err error) {
+					src, err = export.ReadSource(tx, opts.AsAtDate())
+					return err
+				}); err != nil {
+					b.Fatal(err)
+				}
+				w, err := export.BuildReturn(src, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := w.Write(io.Discard, ""); err != nil {
+					b.Fatal(err)
+				}
+				if rows[c.name] == 0 {
+					rows[c.name] = len(w.Rows())
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perOp[c.name] = time.Since(start) / time.Duration(b.N)
+		})
+	}
+	if rows["file"] != rows["postgres"] || rows["file"] == 0 {
+		b.Fatalf("the file's return has %d rows and the server's %d", rows["file"], rows["postgres"])
+	}
+	if perOp["file"] > 0 {
+		b.Logf("return export: file %s, server %s, ratio %.2f (goal ≤ 1.5)", perOp["file"].Round(time.Millisecond),
+			perOp["postgres"].Round(time.Millisecond), float64(perOp["postgres"])/float64(perOp["file"]))
 	}
 }

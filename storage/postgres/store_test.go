@@ -165,7 +165,8 @@ func TestTextIsData(t *testing.T) {
 
 // TestNulCharacter checks that text with a NUL character, which jsonb
 // cannot hold, is refused with a plain sentence and nothing of the change
-// is kept.
+// is kept: by the register's rules, which refuse it on every store, and by
+// the store itself for records written past the rules (a copy).
 func TestNulCharacter(t *testing.T) {
 	s, _ := openNew(t, newClock().Now)
 	base := seed(t, s)
@@ -176,6 +177,17 @@ func TestNulCharacter(t *testing.T) {
 		f := base.finding
 		f.Interpretation = "Pasted from a PDF:\x00 invisible"
 		return tx.SaveFinding(&f)
+	})
+	if v := model.AsValidation(err); !strings.Contains(v.For("interpretation"), "control character (U+0000)") {
+		t.Fatalf("got %v, want the interpretation refused for its NUL", err)
+	}
+	err = s.UpdateRecords(context.Background(), func(rec model.RecordWriter) error {
+		if err := rec.Put(model.KindPerson, 99, &model.Person{ID: 99, Name: "Kept only with the finding"}); err != nil {
+			return err
+		}
+		f := base.finding
+		f.Interpretation = "Pasted from a PDF:\x00 invisible"
+		return rec.Put(model.KindFinding, f.ID, &f)
 	})
 	if !errors.Is(err, postgres.ErrNulText) || !strings.Contains(err.Error(), "NUL character") {
 		t.Fatalf("got %v, want ErrNulText", err)
