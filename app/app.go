@@ -92,11 +92,15 @@ type ui struct {
 	prefs   fyne.Preferences
 	version string
 
-	tabs      *container.AppTabs
-	body      *fyne.Container // holds either the welcome screen or the tabs
-	screens   []refresher
-	stale     map[refresher]bool // screens to refresh when next shown
-	shortcuts []fyne.Shortcut
+	tabs *container.AppTabs
+	body *fyne.Container // holds either the welcome screen or the tabs
+	// roBanner and newFindingItem follow whether the register may be
+	// changed here (readonly.go).
+	roBanner       *readOnlyBanner
+	newFindingItem *fyne.MenuItem
+	screens        []refresher
+	stale          map[refresher]bool // screens to refresh when next shown
+	shortcuts      []fyne.Shortcut
 
 	register  *registerScreen
 	dashboard *dashboardScreen
@@ -214,7 +218,8 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 
 	u.tabs = u.buildTabs()
 	u.body = container.NewStack()
-	u.win.SetContent(u.body)
+	u.roBanner = newReadOnlyBanner()
+	u.win.SetContent(container.NewBorder(u.roBanner.box, nil, nil, nil, u.body))
 	u.win.SetMainMenu(u.buildMenu())
 	u.win.SetCloseIntercept(u.onClose)
 	u.win.SetOnDropped(u.onDropped)
@@ -226,6 +231,7 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 		}
 	})
 	u.updateTitle()
+	u.syncReadOnly()
 
 	u.refreshAll()
 	u.showStart(opts.Screen)
@@ -256,6 +262,7 @@ func (u *ui) buildTabs() *container.AppTabs {
 func (u *ui) buildMenu() *fyne.MainMenu {
 	newFinding := u.addShortcut(fyne.NewMenuItem("New finding", u.onNewFinding),
 		&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault})
+	u.newFindingItem = newFinding
 	file := fyne.NewMenu("File",
 		newFinding,
 		fyne.NewMenuItem("New report…", func() { u.reports.onAdd() }),
@@ -548,6 +555,7 @@ func (u *ui) replaceStore(s model.Store) {
 			u.showError(fmt.Errorf("closing the previous register: %w", err))
 		}
 	}
+	u.syncReadOnly()
 	u.changed()
 	if u.registerEmpty() {
 		u.showWelcome()
@@ -582,6 +590,9 @@ func (u *ui) onDropped(_ fyne.Position, uris []fyne.URI) {
 
 // onNewFinding opens the editor on a new finding.
 func (u *ui) onNewFinding() {
+	if u.refuseChange() {
+		return
+	}
 	u.showTabs()
 	u.selectTab("Register")
 	u.register.onNew()

@@ -218,6 +218,9 @@ func (u *ui) addPersonDialog(done func(model.Person)) {
 
 // editPersonDialog edits p (or adds it when p.ID is 0).
 func (u *ui) editPersonDialog(p model.Person, done func(model.Person)) {
+	if u.refuseChange() {
+		return
+	}
 	form := newPersonForm(p)
 	problem := newFieldError()
 	title := "Add a person"

@@ -148,6 +148,9 @@ func (e *editorScreen) build() {
 	back := widget.NewButtonWithIcon("Register", theme.NavigateBackIcon(), e.onBack)
 	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.onSave)
 	e.save.Importance = widget.HighImportance
+	if ro, _ := e.u.readOnly(); ro {
+		e.save.Disable()
+	}
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), e.onCancel)
 	// Saving changes nothing else on screen when all is well, so the
 	// editor says it happened.
@@ -260,6 +263,9 @@ func (e *editorScreen) onTab(t *container.TabItem) {
 // onSave checks the finding and stores it. A changed current target first
 // asks for the reason and who agreed it.
 func (e *editorScreen) onSave() {
+	if e.u.refuseChange() {
+		return
+	}
 	f, bad := e.collect()
 	if len(bad) > 0 {
 		e.showProblems(bad)

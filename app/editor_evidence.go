@@ -177,11 +177,17 @@ func (t *evidenceTab) add(ev model.Evidence, file []byte) error {
 }
 
 func (t *evidenceTab) onAddReference() {
+	if t.e.u.refuseChange() {
+		return
+	}
 	t.detailsDialog(model.Evidence{EffectiveDate: t.e.u.today()}, nil)
 }
 
 // onAttach picks a file with the file dialog, then asks for its details.
 func (t *evidenceTab) onAttach() {
+	if t.e.u.refuseChange() {
+		return
+	}
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			t.e.u.showError(fmt.Errorf("opening the file: %w", err))
@@ -247,6 +253,9 @@ func (t *evidenceTab) attachPath(p string) {
 // is in view. Each file needs its own title and date, so several dropped
 // at once are refused in words rather than attached half-described.
 func (t *evidenceTab) onDropped(uris []fyne.URI) {
+	if t.e.u.refuseChange() {
+		return
+	}
 	var paths []string
 	for _, u := range uris {
 		if u.Scheme() == "file" {
@@ -351,6 +360,9 @@ func (t *evidenceTab) onDigest() {
 }
 
 func (t *evidenceTab) onRemove() {
+	if t.e.u.refuseChange() {
+		return
+	}
 	ev, ok := t.current()
 	if !ok {
 		return

@@ -118,10 +118,16 @@ func (t *milestonesTab) ownerSelect(id model.ID) *widget.Select {
 // A new milestone is the delivery lead's until someone else is chosen:
 // the delivery lead does the work.
 func (t *milestonesTab) onAdd() {
+	if t.e.u.refuseChange() {
+		return
+	}
 	t.editDialog(model.Milestone{FindingID: t.e.orig.ID, OwnerID: t.e.orig.DeliveryLeadID})
 }
 
 func (t *milestonesTab) onEdit() {
+	if t.e.u.refuseChange() {
+		return
+	}
 	if m, ok := t.current(); ok {
 		t.editDialog(m)
 	}
@@ -170,6 +176,9 @@ func (t *milestonesTab) editDialog(m model.Milestone) {
 
 // onComplete records the date a milestone was done.
 func (t *milestonesTab) onComplete() {
+	if t.e.u.refuseChange() {
+		return
+	}
 	m, ok := t.current()
 	if !ok {
 		return
@@ -201,6 +210,9 @@ func (t *milestonesTab) onComplete() {
 
 // onRevise moves a milestone's due date with a reason and who agreed it.
 func (t *milestonesTab) onRevise() {
+	if t.e.u.refuseChange() {
+		return
+	}
 	m, ok := t.current()
 	if !ok {
 		return
@@ -247,6 +259,9 @@ func (t *milestonesTab) onRevise() {
 }
 
 func (t *milestonesTab) onRemove() {
+	if t.e.u.refuseChange() {
+		return
+	}
 	m, ok := t.current()
 	if !ok {
 		return

@@ -89,6 +89,9 @@ func (t *updatesTab) refresh() {
 // onAdd asks for a new update: dated today, prefilled with the finding's
 // status and RAG, written by the author in Settings.
 func (t *updatesTab) onAdd() {
+	if t.e.u.refuseChange() {
+		return
+	}
 	date := newDateEntry()
 	date.SetDate(t.e.u.today())
 	narrative := newTextArea()

@@ -35,6 +35,9 @@ type importReportScreen struct {
 
 // onImportReport opens the report import.
 func (u *ui) onImportReport() {
+	if u.refuseChange() {
+		return
+	}
 	s := newImportReportScreen(u)
 	s.dlg.Show()
 }

@@ -37,6 +37,9 @@ type importReturnScreen struct {
 
 // onImportReturn opens the return import.
 func (u *ui) onImportReturn() {
+	if u.refuseChange() {
+		return
+	}
 	s := newImportReturnScreen(u)
 	s.dlg.Show()
 }

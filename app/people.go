@@ -243,6 +243,9 @@ func holdingsText(h holdings) string {
 }
 
 func (s *peopleScreen) onEdit() {
+	if s.u.refuseChange() {
+		return
+	}
 	if p, ok := s.current(); ok {
 		s.u.editPersonDialog(p, nil)
 	}
@@ -252,6 +255,9 @@ func (s *peopleScreen) onEdit() {
 // stay in the register so that history still names them; they are no
 // longer offered as owners.
 func (s *peopleScreen) onRetire() {
+	if s.u.refuseChange() {
+		return
+	}
 	p, ok := s.current()
 	if !ok {
 		return
@@ -286,6 +292,9 @@ func (s *peopleScreen) onRetire() {
 // onReassign moves everything a person owns to someone else in one change,
 // recorded in each finding's and milestone's history.
 func (s *peopleScreen) onReassign() {
+	if s.u.refuseChange() {
+		return
+	}
 	from, ok := s.current()
 	if !ok {
 		return

@@ -19,6 +19,8 @@ import (
 
 // registerScreen is the findings register: filters, search and the table.
 type registerScreen struct {
+	// newBtn is switched off on a read-only register (readonly.go).
+	newBtn  *widget.Button
 	u       *ui
 	content *fyne.Container // the list, or the editor in its place
 	list    fyne.CanvasObject
@@ -100,6 +102,7 @@ func newRegisterScreen(u *ui) *registerScreen {
 	})
 	clear := widget.NewButtonWithIcon("Clear filters", theme.ContentClearIcon(), s.onClearFilters)
 	newBtn := widget.NewButtonWithIcon("New finding", theme.ContentAddIcon(), s.onNew)
+	s.newBtn = newBtn
 	newBtn.Importance = widget.HighImportance
 
 	s.table = &widget.Table{
@@ -494,6 +497,9 @@ func (s *registerScreen) openRef(ref string) {
 
 // onNew opens the editor on a new finding.
 func (s *registerScreen) onNew() {
+	if s.u.refuseChange() {
+		return
+	}
 	s.leaveEditor(func() {
 		e, err := newEditorScreen(s.u, 0)
 		if err != nil {

@@ -158,6 +158,9 @@ func (s *reportsScreen) refresh() {
 }
 
 func (s *reportsScreen) onAdd() {
+	if s.u.refuseChange() {
+		return
+	}
 	force := ""
 	if st, err := s.u.settings(); err == nil {
 		force = st.ForceName
@@ -167,6 +170,9 @@ func (s *reportsScreen) onAdd() {
 
 // editDialog adds or edits a report by hand.
 func (s *reportsScreen) editDialog(r model.Report) {
+	if s.u.refuseChange() {
+		return
+	}
 	title := newLineEntry()
 	title.SetText(r.Title)
 	force := newLineEntry()

@@ -18,6 +18,9 @@ func (u *ui) onSettings() { u.settingsDialog(nil) }
 // protective marking and the author written on updates; done runs after a
 // successful save.
 func (u *ui) settingsDialog(done func()) {
+	if u.refuseChange() {
+		return
+	}
 	cur, err := u.settings()
 	if err != nil {
 		u.showError(fmt.Errorf("reading the settings: %w", err))

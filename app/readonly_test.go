@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"improvementtracker/internal/pgtest"
+	"improvementtracker/storage/postgres"
+)
+
+// TestViewerReadsOnly: a chief officer whose login is a viewer on a shared
+// register sees why the register cannot be changed, and every way into a
+// change (New finding, Save, Add update, Add milestone, Settings) says so
+// before a form is filled in, where before the form was typed and then
+// refused by the server.
+func TestViewerReadsOnly(t *testing.T) {
+	ctx := context.Background()
+	db := sampleServerRegister(t)
+	name, password := pgtest.NewLogin(t, "chief")
+	if _, err := postgres.Grant(ctx, pgtest.URL(db, "postgres", ""), postgres.Options{}, name, postgres.RoleViewer, ""); err != nil {
+		t.Fatal(err)
+	}
+	s := openServer(t, pgtest.URL(db, name, password), nil)
+	h := harnessOver(t, s, newClock(), false)
+
+	b := h.u.roBanner
+	if !b.box.Visible() || !strings.Contains(b.text.Text, "Read only") || !strings.Contains(b.text.Text, name) || !strings.Contains(b.text.Text, "viewer") {
+		t.Fatalf("banner visible %v, text %q; want it to say the login %s is a viewer", b.box.Visible(), b.text.Text, name)
+	}
+	if !h.u.register.newBtn.Disabled() || !h.u.newFindingItem.Disabled {
+		t.Error("New finding is still offered on a read-only register")
+	}
+	h.u.onNewFinding()
+	if !h.dialogShows("nothing can be changed from here") {
+		t.Fatal("New finding from the keyboard did not say the register is read-only")
+	}
+	if h.u.register.editor != nil {
+		t.Fatal("an editor opened for a new finding")
+	}
+	h.tapDialog("OK")
+
+	// The viewer can still read a finding in full.
+	e := h.openRUI()
+	if !e.save.Disabled() {
+		t.Error("Save is offered in a viewer's editor")
+	}
+	for _, try := range []struct {
+		what string
+		do   func()
+	}{
+		{"Save", e.onSave},
+		{"Add update", e.updates.onAdd},
+		{"Add milestone", e.milestones.onAdd},
+		{"Attach file", e.evidence.onAttach},
+		{"Settings", h.u.onSettings},
+	} {
+		try.do()
+		if !h.dialogShows("nothing can be changed from here") {
+			t.Errorf("%s did not say the register is read-only", try.what)
+			continue
+		}
+		h.tapDialog("OK")
+		h.noDialog()
+	}
+}
+
+// TestWritableRegisterHasNoBanner: the banner and the refusals belong to a
+// read-only register only.
+func TestWritableRegisterHasNoBanner(t *testing.T) {
+	h := newHarness(t, true)
+	if h.u.roBanner.box.Visible() {
+		t.Errorf("a writable register shows %q", h.u.roBanner.text.Text)
+	}
+	if h.u.register.newBtn.Disabled() || h.u.newFindingItem.Disabled {
+		t.Error("New finding is switched off on a writable register")
+	}
+	e := h.openRUI()
+	if e.save.Disabled() {
+		t.Error("Save is switched off on a writable register")
+	}
+	e.updates.onAdd()
+	if h.dialogShows("nothing can be changed from here") {
+		t.Error("Add update refused on a writable register")
+	}
+}
