@@ -77,7 +77,9 @@ func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
 	if d.settings, err = tx.Settings(); err != nil {
 		return nil, fmt.Errorf("reading the register settings: %w", err)
 	}
-	if as, ok := tx.(AuditSincer); ok {
+	if hs, ok := tx.(HistorySincer); ok {
+		d.events, err = hs.HistorySince(asAt.EndOfDay(time.Local))
+	} else if as, ok := tx.(AuditSincer); ok {
 		d.events, err = as.AuditSince(asAt.EndOfDay(time.Local))
 	} else {
 		d.events, err = tx.Audit(0)

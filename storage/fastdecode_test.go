@@ -1,0 +1,109 @@
+package storage
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"improvementtracker/model"
+)
+
+// fastCases are stored updates and audit events in the form json.Marshal
+// writes them and in forms it does not (which encoding/json must decide).
+var fastCases = []string{
+	`{"id":3,"finding_id":1,"date":"2015-03-11","narrative":"Started.","status":"In progress","rag":"Green","author":"Person 12","recorded":"2025-11-24T09:30:00Z"}`,
+	`{"id":4,"finding_id":1,"date":"2015-03-11","narrative":"Said \"done\" \u0026 left\\n\u2028 – ok","status":"Closed","author":"A","source":"imported from Q3.xlsx","recorded":"2025-11-24T09:30:00.123456789+01:00","sample":true}`,
+	`{"id":5,"finding_id":1,"date":"","narrative":"","status":"","author":"","recorded":"0001-01-01T00:00:00Z"}`,
+	` { "id" : 6 , "finding_id" : 2 , "narrative" : "spaced" } `,
+	`{"ID":7,"finding_id":2}`,                    // another case: encoding/json's folding
+	`{"id":8,"extra":"kept out"}`,                // unknown field
+	`{"id":9,"narrative":null}`,                  // null
+	`{"id":010}`,                                 // not JSON
+	`{"id":1e3}`,                                 // not an integer
+	`{"id":-1}`,                                  // not unsigned
+	`{"id":18446744073709551616}`,                // too large
+	`{"id":1,"narrative":"bad \x01 control"}`,    // a control character
+	"{\"id\":1,\"narrative\":\"bad \xff utf8\"}", // invalid UTF-8
+	`{"id":1,"narrative":"\ud83d\ude00 \ud83d"}`,
+	`{"id":1,"narrative":"a"} x`,
+	`{"id":1,"narrative":"a"`,
+	`{"id":1,"narrative":"a\`,
+	`{"id":1,,"narrative":"a"}`,
+	`{"id":1,"date":"2025-02-30"}`,
+	`{"id":1,"recorded":"yesterday"}`,
+	`{"id":1,"sample":false,"sample":true}`,
+	`{"id":1,"sample":"true"}`,
+	`{}`,
+	`[]`,
+	``,
+	`{"id":11,"at":"2025-11-24T09:30:00Z","who":"Synthetic data generator","action":"create","entity":"report","entity_id":2,"summary":"Report \"Synthetic\" added","changes":[{"field":"title","label":"title","before":"(none)","after":"Synthetic","before_json":"IiI=","after_json":"IlN5bnRoZXRpYyI="},{"field":"cycle","label":"cycle","before":"(none)","after":"2014/15","after_json":"IjIwMTQvMTUi"}],"note":"synthetic","prev":"b3e9"}`,
+	`{"id":12,"at":"2025-11-24T09:30:00Z","who":"x","action":"change","entity":"finding","entity_id":2,"finding_id":2,"summary":"s","changes":[]}`,
+	`{"id":13,"changes":[{"field":"a","before_json":""}]}`,
+	`{"id":14,"changes":[{"field":"a","before_json":"not base64!"}]}`,
+	`{"id":15,"changes":[{"field":"a"}],"changes":[{"label":"b"}]}`,
+	`{"id":16,"changes":null}`,
+	`{"id":17,"changes":[{"field":"a"},]}`,
+	`{"id":18,"changes":[{"field":"a"} {"field":"b"}]}`,
+	`{"id":19,"finding_id":0,"prev":"\u0061"}`,
+}
+
+// The fast path gives exactly what encoding/json gives, and leaves to it
+// every form it does not read itself.
+func TestFastDecodeMatchesEncodingJSON(t *testing.T) {
+	for _, c := range fastCases {
+		checkFast[model.Update](t, []byte(c))
+		checkFast[model.AuditEvent](t, []byte(c))
+	}
+	// Records in the form the store writes them all take the fast path.
+	u := model.Update{ID: 1, FindingID: 2, Date: model.NewDate(2025, 3, 4), Narrative: "Recruited <6> of 12 – \"on track\"\n",
+		Status: model.InProgress, RAG: model.Amber, Author: "J Smith", Recorded: time.Date(2025, 3, 5, 10, 0, 0, 5, time.UTC)}
+	raw, _ := json.Marshal(u)
+	var got model.Update
+	if !fastDecode(raw, &got) || got != u {
+		t.Errorf("an update as written: got %+v, want %+v", got, u)
+	}
+	e := model.AuditEvent{ID: 9, At: u.Recorded, Who: "J Smith", Action: model.ActionChange, Entity: model.EntityFinding, EntityID: 2, FindingID: 2,
+		Summary: "Status changed", Changes: []model.FieldChange{{Field: "status", Label: "status", Before: "Not started", After: "In progress",
+			BeforeJSON: []byte(`"Not started"`), AfterJSON: []byte(`"In progress"`)}}, Note: "reason: board", Prev: "abc"}
+	raw, _ = json.Marshal(e)
+	var ge model.AuditEvent
+	if !fastDecode(raw, &ge) || !reflect.DeepEqual(ge, e) {
+		t.Errorf("an event as written: got %+v, want %+v", ge, e)
+	}
+	// A value already holding something is merged into by encoding/json:
+	// left to it.
+	held := model.Update{Author: "kept"}
+	if fastDecode([]byte(`{"id":1}`), &held) {
+		t.Error("the fast path decoded into an update that was not empty")
+	}
+}
+
+func checkFast[T any](t *testing.T, raw []byte) {
+	t.Helper()
+	var want, got T
+	wantErr := json.Unmarshal(raw, &want)
+	if !fastDecode(raw, &got) {
+		if !reflect.ValueOf(got).IsZero() {
+			t.Errorf("%T %s: the fast path gave up but changed the value to %+v", got, raw, got)
+		}
+		return
+	}
+	if wantErr != nil {
+		t.Errorf("%T %s: the fast path read what encoding/json refuses (%v)", got, raw, wantErr)
+		return
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%T %s:\n fast %+v\n json %+v", got, raw, got, want)
+	}
+}
+
+func FuzzFastDecode(f *testing.F) {
+	for _, c := range fastCases {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		checkFast[model.Update](t, raw)
+		checkFast[model.AuditEvent](t, raw)
+	})
+}
