@@ -245,8 +245,28 @@ func (s *jscan) raw() (raw []byte, escaped, ok bool) {
 			}
 			return raw, escaped, true
 		case c == '\\':
+			// Checked here, so that a string passed over is as valid
+			// as one decoded.
 			escaped = true
-			s.i += 2
+			if s.i+1 >= len(s.b) {
+				return nil, false, false
+			}
+			switch s.b[s.i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.i += 2
+			case 'u':
+				if s.i+6 > len(s.b) {
+					return nil, false, false
+				}
+				for _, h := range s.b[s.i+2 : s.i+6] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return nil, false, false
+					}
+				}
+				s.i += 6
+			default:
+				return nil, false, false
+			}
 			continue
 		case c < 0x20:
 			return nil, false, false
@@ -344,10 +364,19 @@ func (s *jscan) time(out *time.Time) bool {
 }
 
 // decodeEventHeads is decodeEvent passing over the changes of an event
-// whose changes a snapshot does not use (model.HistoryNeeds). The action
+// whose changes a snapshot does not use (model.HistoryNeeds), checked as
+// JSON only. The action
 // and entity come before the changes in the form the store writes; in
 // another order the changes are decoded.
 func decodeEventHeads(b []byte, e *model.AuditEvent) bool {
+	// Most of a large trail is left out altogether: found by a first pass
+	// that decodes nothing, so nothing is copied for it.
+	if action, entity, ok := peekEvent(b); ok {
+		if keep, _ := model.HistoryNeeds(action, entity); !keep {
+			e.Action, e.Entity = action, entity
+			return true
+		}
+	}
 	s := jscan{b: b}
 	var skipped bool
 	var skippedFor [2]string
@@ -420,16 +449,146 @@ func (s *jscan) skip() bool {
 				return false
 			}
 		}
-	default:
-		// A number or a literal: up to the next delimiter.
-		start := s.i
-		for s.i < len(s.b) {
-			switch s.b[s.i] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return s.i > start
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range []string{"true", "false", "null"} {
+			if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
+				s.i += len(lit)
+				return true
 			}
-			s.i++
 		}
-		return s.i > start
+		return false
+	default:
+		return s.number()
 	}
+}
+
+// number passes over a number in JSON's grammar.
+func (s *jscan) number() bool {
+	digits := func() int {
+		n := 0
+		for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+			s.i++
+			n++
+		}
+		return n
+	}
+	s.take('-')
+	if s.take('0') {
+		// No more digits may follow a leading zero.
+	} else if digits() == 0 {
+		return false
+	}
+	if s.take('.') && digits() == 0 {
+		return false
+	}
+	if s.take('e') || s.take('E') {
+		if !s.take('+') {
+			s.take('-')
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// peekEvent reads an event's action and entity without decoding the rest;
+// ok is false unless both are there, once each, in the plain form. The
+// other fields are checked as decodeEvent would, but for the changes,
+// which are checked as JSON only: an event left out is not used, and its
+// checksum has already been verified.
+func peekEvent(b []byte) (action model.Action, entity model.Entity, ok bool) {
+	s := jscan{b: b}
+	var a, en []byte
+	var id model.ID
+	var at time.Time
+	ok = s.object(func(key []byte) bool {
+		var dst *[]byte
+		switch string(key) {
+		case "action":
+			dst = &a
+		case "entity":
+			dst = &en
+		case "id", "entity_id", "finding_id":
+			return s.id(&id)
+		case "at":
+			return s.time(&at)
+		case "who", "summary", "note", "prev":
+			s.ws()
+			_, _, ok := s.raw()
+			return ok
+		case "changes":
+			return s.skip()
+		default:
+			return false
+		}
+		s.ws()
+		raw, escaped, ok := s.raw()
+		if !ok || escaped || *dst != nil {
+			return false
+		}
+		*dst = raw
+		return true
+	}) && s.end()
+	if !ok || a == nil || en == nil {
+		return "", "", false
+	}
+	return model.Action(historyName(a)), model.Entity(historyName(en)), true
+}
+
+// historyName gives the known action and entity names without copying.
+func historyName(b []byte) string {
+	for _, n := range []string{string(model.ActionCreate), string(model.ActionChange), string(model.ActionDelete),
+		string(model.EntityUpdate), string(model.EntitySettings), string(model.EntitySubmission)} {
+		if string(b) == n {
+			return n
+		}
+	}
+	return string(b)
+}
+
+// decodeUpdateHead is decodeUpdate keeping the narrative only when the
+// update is dated from first to last.
+func decodeUpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
+	s := jscan{b: b}
+	var narrative []byte // with its quotes
+	ok := s.object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return s.id(&u.ID)
+		case "finding_id":
+			return s.id(&u.FindingID)
+		case "date":
+			return s.date(&u.Date)
+		case "narrative":
+			s.ws()
+			start := s.i
+			if _, _, ok := s.raw(); !ok {
+				return false
+			}
+			narrative = s.b[start:s.i]
+			return true
+		case "status":
+			return s.str((*string)(&u.Status))
+		case "rag":
+			return s.str((*string)(&u.RAG))
+		case "author":
+			return s.str(&u.Author)
+		case "source":
+			return s.str(&u.Source)
+		case "recorded":
+			return s.time(&u.Recorded)
+		case "sample":
+			return s.bool(&u.Sample)
+		}
+		return false
+	}) && s.end()
+	if !ok {
+		return false
+	}
+	if narrative != nil && !u.Date.Before(first) && !u.Date.After(last) {
+		n := jscan{b: narrative}
+		return n.str(&u.Narrative)
+	}
+	return true
 }

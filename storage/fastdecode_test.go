@@ -54,6 +54,20 @@ func TestFastDecodeMatchesEncodingJSON(t *testing.T) {
 	for _, c := range fastCases {
 		checkFast[model.Update](t, []byte(c))
 		checkFast[model.AuditEvent](t, []byte(c))
+		checkHeads(t, []byte(c))
+		checkUpdateHead(t, []byte(c))
+	}
+	for _, c := range []string{
+		`{"id":20,"at":"2025-11-24T09:30:00Z","who":"x","action":"create","entity":"update","entity_id":2,"finding_id":2,"summary":"s","changes":[{"field":"narrative","before_json":"IiI=","after_json":"Ik5ldyI="}]}`,
+		`{"id":21,"at":"2025-11-24T09:30:00Z","who":"x","action":"create","entity":"finding","entity_id":2,"finding_id":2,"summary":"s","changes":[{"field":"title","after_json":"Ik5ldyI="}]}`,
+		`{"id":22,"at":"2025-11-24T09:30:00Z","who":"x","action":"delete","entity":"finding","entity_id":2,"finding_id":2,"summary":"s","changes":[{"field":"title","before_json":"Ik5ldyI="}]}`,
+		`{"id":23,"changes":[{"field":"title","before_json":"Ik5ldyI="}],"action":"create","entity":"evidence"}`,
+		`{"id":24,"action":"create","entity":"evidence","changes":[{"field":"title"}],"action":"change"}`,
+		`{"id":25,"action":"create","entity":"update","changes":[{"field":"title"}],"entity":"finding"}`,
+		`{"id":26,"action":"create","entity":"upd\u0061te","changes":[]}`,
+	} {
+		checkHeads(t, []byte(c))
+		checkFast[model.AuditEvent](t, []byte(c))
 	}
 	// Records in the form the store writes them all take the fast path.
 	u := model.Update{ID: 1, FindingID: 2, Date: model.NewDate(2025, 3, 4), Narrative: "Recruited <6> of 12 – \"on track\"\n",
@@ -98,6 +112,87 @@ func checkFast[T any](t *testing.T, raw []byte) {
 	}
 }
 
+// checkHeads checks decodeEventHeads against encoding/json and
+// model.HistoryNeeds: an event whose changes a snapshot uses is decoded in
+// full; of one whose changes it does not use, the changes are checked as
+// JSON only (as headsOnly reads them) and left out, and of one it does not
+// use at all, at least the action and entity are read.
+func checkHeads(t *testing.T, raw []byte) {
+	t.Helper()
+	var got model.AuditEvent
+	if !decodeEventHeads(raw, &got) {
+		return
+	}
+	keep, changes := model.HistoryNeeds(got.Action, got.Entity)
+	if changes {
+		var want model.AuditEvent
+		if err := json.Unmarshal(raw, &want); err != nil {
+			t.Errorf("%s: decodeEventHeads read what encoding/json refuses (%v)", raw, err)
+		} else if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n heads %+v\n json  %+v", raw, got, want)
+		}
+		return
+	}
+	var h headsOnly
+	if err := json.Unmarshal(raw, &h); err != nil {
+		t.Errorf("%s: decodeEventHeads read what encoding/json refuses (%v)", raw, err)
+		return
+	}
+	want := model.AuditEvent{ID: h.ID, At: h.At, Who: h.Who, Action: h.Action, Entity: h.Entity, EntityID: h.EntityID,
+		FindingID: h.FindingID, Summary: h.Summary, Note: h.Note, Prev: h.Prev}
+	if !keep {
+		got = model.AuditEvent{Action: got.Action, Entity: got.Entity}
+		want = model.AuditEvent{Action: want.Action, Entity: want.Entity}
+	}
+	// Changes met before the action and entity are decoded; HistorySince
+	// leaves them out all the same.
+	got.Changes = nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n heads %+v\n json  %+v", raw, got, want)
+	}
+}
+
+// headsOnly is an audit event with its changes read as any JSON.
+type headsOnly struct {
+	ID        model.ID        `json:"id"`
+	At        time.Time       `json:"at"`
+	Who       string          `json:"who"`
+	Action    model.Action    `json:"action"`
+	Entity    model.Entity    `json:"entity"`
+	EntityID  model.ID        `json:"entity_id"`
+	FindingID model.ID        `json:"finding_id,omitempty"`
+	Summary   string          `json:"summary"`
+	Changes   json.RawMessage `json:"changes,omitempty"`
+	Note      string          `json:"note,omitempty"`
+	Prev      string          `json:"prev,omitempty"`
+}
+
+// checkUpdateHead checks decodeUpdateHead against encoding/json: the
+// narrative is kept only for an update dated within the range, for ranges
+// that take the update in and leave it out.
+func checkUpdateHead(t *testing.T, raw []byte) {
+	t.Helper()
+	var want model.Update
+	wantErr := json.Unmarshal(raw, &want)
+	for _, r := range [][2]model.Date{{}, {model.NewDate(2015, 1, 1), model.NewDate(2015, 12, 31)}, {model.NewDate(2016, 1, 1), model.NewDate(2030, 1, 1)}} {
+		var got model.Update
+		if !decodeUpdateHead(raw, r[0], r[1], &got) {
+			continue
+		}
+		if wantErr != nil {
+			t.Errorf("%s: decodeUpdateHead read what encoding/json refuses (%v)", raw, wantErr)
+			return
+		}
+		w := want
+		if w.Date.Before(r[0]) || w.Date.After(r[1]) {
+			w.Narrative = ""
+		}
+		if got != w {
+			t.Errorf("%s, narratives %s to %s:\n head %+v\n json %+v", raw, r[0], r[1], got, w)
+		}
+	}
+}
+
 func FuzzFastDecode(f *testing.F) {
 	for _, c := range fastCases {
 		f.Add([]byte(c))
@@ -105,5 +200,7 @@ func FuzzFastDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		checkFast[model.Update](t, raw)
 		checkFast[model.AuditEvent](t, raw)
+		checkHeads(t, raw)
+		checkUpdateHead(t, raw)
 	})
 }
