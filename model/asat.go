@@ -53,7 +53,8 @@ type Snapshot struct {
 	// then current due date.
 	Milestones []Milestone
 	// Updates dated on or before AsAt, grouped by finding in the order of
-	// Findings, each finding's oldest first.
+	// Findings, each finding's oldest first. A snapshot taken with
+	// NarrativesFrom holds some of their narratives only.
 	Updates []Update
 	// Evidence effective on or before AsAt.
 	Evidence []Evidence
