@@ -19,7 +19,8 @@ func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) e
 	if err != nil {
 		return err
 	}
-	var keys, vals [][]byte
+	n := min(b.Sequence(), 1<<22) // as in allParallel
+	keys, vals := make([][]byte, 0, n), make([][]byte, 0, n)
 	if err := b.ForEach(func(k, v []byte) error {
 		keys, vals = append(keys, k), append(vals, v)
 		return nil
