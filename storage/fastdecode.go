@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -235,6 +236,14 @@ func (s *jscan) raw() (raw []byte, escaped, ok bool) {
 	start := s.i
 	ascii := true
 	for s.i < len(s.b) {
+		// Plain text, most of a narrative, is passed over eight bytes
+		// at a time.
+		for s.i+8 <= len(s.b) && !special(binary.LittleEndian.Uint64(s.b[s.i:])) {
+			s.i += 8
+		}
+		if s.i >= len(s.b) {
+			break
+		}
 		c := s.b[s.i]
 		switch {
 		case c == '"':
@@ -591,4 +600,15 @@ func decodeUpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
 		return n.str(&u.Narrative)
 	}
 	return true
+}
+
+// special reports whether any of eight bytes needs a look of its own in a
+// string: a quote, a backslash, a control character or a byte of a
+// multi-byte character (the classic word-at-a-time tests: a byte below n
+// sets its top bit in (w - n×0x01…) &^ w).
+func special(w uint64) bool {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := w^(ones*'"'), w^(ones*'\\')
+	return (w-ones*0x20)&^w&tops != 0 || w&tops != 0 ||
+		(quote-ones)&^quote&tops != 0 || (backslash-ones)&^backslash&tops != 0
 }

@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -203,4 +205,31 @@ func FuzzFastDecode(f *testing.F) {
 		checkHeads(t, raw)
 		checkUpdateHead(t, raw)
 	})
+}
+
+// special finds every byte a string scan must stop at, in every place of
+// the word, and no other.
+func TestSpecialBytes(t *testing.T) {
+	for b := range 256 {
+		want := b < 0x20 || b >= 0x80 || b == '"' || b == '\\'
+		for p := range 8 {
+			w := []byte("abcdefgh")
+			w[p] = byte(b)
+			if got := special(binary.LittleEndian.Uint64(w)); got != want {
+				t.Errorf("byte %#x at %d: special %v, want %v", b, p, got, want)
+			}
+		}
+	}
+	// A long string with a character of each kind at every place.
+	for p := range 24 {
+		for _, c := range []string{`\"`, `\\`, `é`, `\u00e9`, "\u2028"} {
+			text := strings.Repeat("x", p) + c + strings.Repeat("y", 30-p)
+			raw := []byte(`{"id":1,"narrative":"` + text + `","author":"A"}`)
+			checkFast[model.Update](t, raw)
+			var u model.Update
+			if !fastDecode(raw, &u) {
+				t.Errorf("%s: left to encoding/json", raw)
+			}
+		}
+	}
 }
