@@ -93,7 +93,7 @@ func BenchmarkDashboard(b *testing.B) {
 		b.Run(c.name+"/snapshot-only", func(b *testing.B) {
 			for b.Loop() {
 				err := s.View(context.Background(), func(tx model.ReadTx) error {
-					_, err := model.TakeSnapshot(tx, c.asAt)
+					_, err := model.TakeSnapshotWith(tx, c.asAt, model.SnapshotOptions{NarrativesFrom: c.asAt.AddDays(1)})
 					return err
 				})
 				if err != nil {

@@ -409,7 +409,12 @@ func (s *exportScreen) start(c choices, replace bool) {
 		}
 		step("Reading the register as at " + asAt.String())
 		var src export.Source
-		err := store.View(context.Background(), func(tx model.ReadTx) (err error) { src, err = export.ReadSource(tx, asAt); return })
+		// A return prints the narratives of its quarter only.
+		from := ret.Period.FirstDay()
+		if c.briefing {
+			from = model.Date{}
+		}
+		err := store.View(context.Background(), func(tx model.ReadTx) (err error) { src, err = export.ReadSourceFrom(tx, asAt, from); return })
 		if err != nil {
 			return err
 		}

@@ -141,15 +141,12 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 		reports[r.ID] = reportLabel(r)
 		d.reports = append(d.reports, reportLabel(r))
 	}
-	narratives := map[model.ID]*strings.Builder{}
+	// Each finding's narratives, gathered without copying them, so that
+	// its search text is written once at its full size: a large register's
+	// narratives are most of its text.
+	narratives := map[model.ID][]string{}
 	for _, u := range us {
-		b := narratives[u.FindingID]
-		if b == nil {
-			b = &strings.Builder{}
-			narratives[u.FindingID] = b
-		}
-		b.WriteString(u.Narrative)
-		b.WriteByte('\n')
+		narratives[u.FindingID] = append(narratives[u.FindingID], u.Narrative)
 	}
 	areas := map[string]bool{}
 	leads := map[string]bool{}
@@ -164,13 +161,23 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 			isOver:   model.Overdue(f, today),
 			due30:    model.DueWithin(f, today, 30),
 		}
+		fields := []string{f.Ref, f.InspectorateRef, f.Title, f.Verbatim, f.Interpretation}
+		size := 0
+		for _, s := range fields {
+			size += len(s) + 1
+		}
+		for _, s := range narratives[f.ID] {
+			size += len(s) + 1
+		}
 		var b strings.Builder
-		for _, s := range []string{f.Ref, f.InspectorateRef, f.Title, f.Verbatim, f.Interpretation} {
+		b.Grow(size)
+		for _, s := range fields {
 			b.WriteString(s)
 			b.WriteByte('\n')
 		}
-		if n := narratives[f.ID]; n != nil {
-			b.WriteString(n.String())
+		for _, s := range narratives[f.ID] {
+			b.WriteString(s)
+			b.WriteByte('\n')
 		}
 		row.search = strings.ToLower(b.String())
 		row.refPrefix, row.refNum = splitRefNumber(f.Ref)

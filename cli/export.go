@@ -168,6 +168,9 @@ type exportKind struct {
 	// in the same transaction.
 	lookUp func(tx model.ReadTx) error
 	build  func(src export.Source, asAt model.Date, marking model.Marking, now time.Time) (*export.Workbook, error)
+	// narrativesFrom, when set, is the first date whose progress
+	// narratives the workbook prints (export.ReadSourceFrom).
+	narrativesFrom func() model.Date
 }
 
 // export does what both export commands do once their own flags are read:
@@ -192,8 +195,12 @@ func (x *exportFlags) export(env *Env, kind exportKind) (err error) {
 				return err
 			}
 		}
+		var from model.Date
+		if kind.narrativesFrom != nil {
+			from = kind.narrativesFrom()
+		}
 		var err error
-		src, err = export.ReadSource(tx, asAt)
+		src, err = export.ReadSourceFrom(tx, asAt, from)
 		return err
 	})
 	if err != nil {
@@ -232,6 +239,7 @@ func runExportReturn(env *Env) (err error) {
 			opts.AsAt = typed
 			return opts.AsAtDate()
 		},
+		narrativesFrom: func() model.Date { return opts.Period.FirstDay() },
 		build: func(src export.Source, _ model.Date, marking model.Marking, now time.Time) (*export.Workbook, error) {
 			opts.Marking, opts.Now = marking, now
 			return export.BuildReturn(src, opts)

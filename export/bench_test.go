@@ -88,7 +88,10 @@ func BenchmarkReturn10k(b *testing.B) {
 func readAndBuild(s model.Store, opts ReturnOptions) (*Workbook, error) {
 	opts.Now = s.Now()
 	var src Source
-	if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { src, err = ReadSource(tx, opts.AsAtDate()); return }); err != nil {
+	if err := s.View(context.Background(), func(tx model.ReadTx) (err error) {
+		src, err = ReadSourceFrom(tx, opts.AsAtDate(), opts.Period.FirstDay())
+		return
+	}); err != nil {
 		return nil, err
 	}
 	return BuildReturn(src, opts)

@@ -129,6 +129,9 @@ func BuildBriefing(src Source, opts BriefingOptions) (*Workbook, error) {
 		since = last.AsAt
 		sinceText = fmt.Sprintf("since the last briefing, as at %s", last.AsAt)
 	}
+	if err := src.holdsNarrativesFrom(since.AddDays(1)); err != nil {
+		return nil, fmt.Errorf("the briefing: %w", err)
+	}
 	changes := changesBetween(snap, since.AddDays(1), asAt, nil)
 
 	w := &Workbook{Kind: model.SubmissionBriefing, Period: model.QuarterOf(asAt), AsAt: asAt, Marking: opts.Marking,

@@ -186,6 +186,9 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 	if err := src.check(asAt); err != nil {
 		return nil, fmt.Errorf("the %s return: %w", opts.Period, err)
 	}
+	if err := src.holdsNarrativesFrom(opts.Period.FirstDay()); err != nil {
+		return nil, fmt.Errorf("the %s return: %w", opts.Period, err)
+	}
 	now := clock(opts.Now)
 	snap := src.Snapshot
 	last := lastSubmission(src.Submissions, model.SubmissionReturn, asAt, "")

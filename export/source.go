@@ -20,7 +20,15 @@ type Source struct {
 // ReadSource reads, in the caller's transaction, the source of a workbook
 // as at asAt.
 func ReadSource(tx model.ReadTx, asAt model.Date) (Source, error) {
-	snap, err := model.TakeSnapshot(tx, asAt)
+	return ReadSourceFrom(tx, asAt, model.Date{})
+}
+
+// ReadSourceFrom is ReadSource holding the narratives of progress updates
+// dated from narrativesFrom only (and each finding's latest), as
+// model.SnapshotOptions says: a return prints those of its period, and
+// the others are most of a large register's memory.
+func ReadSourceFrom(tx model.ReadTx, asAt, narrativesFrom model.Date) (Source, error) {
+	snap, err := model.TakeSnapshotWith(tx, asAt, model.SnapshotOptions{NarrativesFrom: narrativesFrom})
 	if err != nil {
 		return Source{}, fmt.Errorf("reading the register as at %s: %w", asAt, err)
 	}
@@ -29,6 +37,15 @@ func ReadSource(tx model.ReadTx, asAt model.Date) (Source, error) {
 		return Source{}, fmt.Errorf("reading the submissions: %w", err)
 	}
 	return Source{Snapshot: snap, Submissions: subs}, nil
+}
+
+// holdsNarrativesFrom refuses a source read without the narratives of
+// updates dated from first.
+func (s Source) holdsNarrativesFrom(first model.Date) error {
+	if from := s.Snapshot.NarrativesFrom; !from.IsZero() && from.After(first) {
+		return fmt.Errorf("the register was read without the progress narratives from %s", first)
+	}
+	return nil
 }
 
 // check refuses a source read for another date than the workbook's.

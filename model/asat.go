@@ -54,12 +54,17 @@ type Snapshot struct {
 	// then current due date.
 	Milestones []Milestone
 	// Updates dated on or before AsAt, grouped by finding in the order of
-	// Findings, each finding's oldest first.
+	// Findings, each finding's oldest first. A snapshot taken with
+	// NarrativesFrom holds some of their narratives only.
 	Updates []Update
 	// Evidence effective on or before AsAt.
 	Evidence []Evidence
 	People   map[ID]Person
 	Reports  map[ID]Report
+	// NarrativesFrom is the SnapshotOptions field it was taken with: when
+	// not zero, updates dated before it hold no narrative, but each
+	// finding's latest does.
+	NarrativesFrom Date
 
 	byID         map[ID]int
 	milestonesOf map[ID][]Milestone
@@ -70,6 +75,21 @@ type Snapshot struct {
 // TakeSnapshot reads the register as it stood at the end of asAt, by the
 // rules on Snapshot.
 func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
+	return TakeSnapshotWith(tx, asAt, SnapshotOptions{})
+}
+
+// SnapshotOptions say what of the register a snapshot need not hold.
+type SnapshotOptions struct {
+	// NarrativesFrom, when not zero, is the first date whose progress
+	// updates keep their narratives; of earlier updates only each
+	// finding's latest does (LatestReason), and the others' is "". A
+	// return prints the narratives of its period only, and on a large
+	// register the rest are most of its memory.
+	NarrativesFrom Date
+}
+
+// TakeSnapshotWith is TakeSnapshot holding only what opts ask for.
+func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, error) {
 	if asAt.IsZero() {
 		return nil, fmt.Errorf("an as-at date is needed to read the register as it stood")
 	}
@@ -78,7 +98,9 @@ func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
 	if d.settings, err = tx.Settings(); err != nil {
 		return nil, fmt.Errorf("reading the register settings: %w", err)
 	}
-	if as, ok := tx.(AuditSincer); ok {
+	if hs, ok := tx.(HistorySincer); ok {
+		d.events, err = hs.HistorySince(asAt.EndOfDay(time.Local))
+	} else if as, ok := tx.(AuditSincer); ok {
 		d.events, err = as.AuditSince(asAt.EndOfDay(time.Local))
 	} else {
 		d.events, err = tx.Audit(0)
@@ -95,7 +117,17 @@ func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
 	if d.findings, err = tx.Findings(); err != nil {
 		return nil, fmt.Errorf("reading findings: %w", err)
 	}
-	if d.updates, err = tx.Updates(0); err != nil {
+	uh, heads := tx.(UpdateHeader)
+	if heads && !opts.NarrativesFrom.IsZero() {
+		d.updates, err = uh.UpdateHeads(opts.NarrativesFrom, asAt)
+		d.narrative = uh.UpdateNarrative
+		// Listed in ID order; the snapshot takes them by date, then in
+		// the order they were recorded, as Updates lists them.
+		sortStable(d.updates, func(a, b *Update) int { return a.Date.Compare(b.Date) })
+	} else {
+		d.updates, err = tx.Updates(0)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("reading progress updates: %w", err)
 	}
 	if d.milestones, err = tx.Milestones(0); err != nil {
@@ -108,7 +140,29 @@ func TakeSnapshot(tx ReadTx, asAt Date) (*Snapshot, error) {
 	if ab, ok := tx.(AuditBetweener); ok {
 		d.auditBetween = ab.AuditBetween
 	}
-	return snapshotOf(d, asAt, asAt.EndOfDay(time.Local))
+	s, err := snapshotOf(d, asAt, asAt.EndOfDay(time.Local))
+	if err != nil || d.narrative == nil {
+		return s, err
+	}
+	s.NarrativesFrom = opts.NarrativesFrom
+	return s, s.latestNarratives(opts.NarrativesFrom, d.narrative)
+}
+
+// latestNarratives reads the narrative of each finding's latest update
+// dated before from, which a snapshot taken with NarrativesFrom holds
+// (LatestReason) though the updates were listed without it.
+func (s *Snapshot) latestNarratives(from Date, narrative func(ID) (string, error)) error {
+	for _, us := range s.updatesOf {
+		last := &us[len(us)-1]
+		if last.Date.Before(from) {
+			n, err := narrative(last.ID)
+			if err != nil {
+				return err
+			}
+			last.Narrative = n
+		}
+	}
+	return nil
 }
 
 // registerData is everything a snapshot is computed from, as read today.
@@ -129,6 +183,9 @@ type registerData struct {
 	// events recorded after a time and by another, oldest first: the same
 	// question as auditOf, without reading the rest of the history.
 	auditBetween func(id ID, after, until time.Time) ([]AuditEvent, error)
+	// narrative, when the updates were listed without some narratives,
+	// reads one.
+	narrative func(ID) (string, error)
 }
 
 // snapshotOf applies the rules on Snapshot to today's records; end is the
@@ -559,7 +616,7 @@ func (l changeLog) rollBack(entity Entity, id ID, record any) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	if err := RollBack(record, changes); err != nil {
+	if err := rollBackRecord(record, changes); err != nil {
 		return fmt.Errorf("reading the history of %s #%d: %w", entity, id, err)
 	}
 	return nil

@@ -93,7 +93,7 @@ func (s *Snapshot) NextMilestone(id ID) (Milestone, bool) {
 // Filter returns a snapshot holding only the findings keep accepts, with
 // their milestones, updates and evidence; people and reports are shared.
 func (s *Snapshot) Filter(keep func(Finding) bool) *Snapshot {
-	out := &Snapshot{AsAt: s.AsAt, Settings: s.Settings, People: s.People, Reports: s.Reports, byID: map[ID]int{}}
+	out := &Snapshot{AsAt: s.AsAt, Settings: s.Settings, People: s.People, Reports: s.Reports, NarrativesFrom: s.NarrativesFrom, byID: map[ID]int{}}
 	for _, f := range s.Findings {
 		if keep(f) {
 			out.byID[f.ID] = len(out.Findings)

@@ -19,15 +19,29 @@ const auditClockSlack = 24 * time.Hour
 // before t, so that "the register as it stood" at a recent date does not
 // decode the whole trail. model.TakeSnapshot uses it when the store has it.
 func (r *records) AuditSince(t time.Time) ([]model.AuditEvent, error) {
-	b, err := r.bucket(bucketAudit)
+	keys, vals, err := r.eventsSince(t)
 	if err != nil {
 		return nil, err
+	}
+	out, err := decodeParallel[model.AuditEvent](r, bucketAudit, keys, vals)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
+// eventsSince finds the stored audit events recorded after t, newest
+// first, without decoding them.
+func (r *records) eventsSince(t time.Time) (keys, vals [][]byte, err error) {
+	b, err := r.bucket(bucketAudit)
+	if err != nil {
+		return nil, nil, err
 	}
 	stop := t.Add(-auditClockSlack)
 	// The events kept, newest first, are decoded together at the end, on
 	// every core: an as-at date before a register was typed in keeps the
 	// whole trail.
-	var keys, vals [][]byte
 	c := b.Cursor()
 	for k, v := c.Last(); k != nil; k, v = c.Prev() {
 		// Most events read here are passed over (a register typed in
@@ -39,13 +53,13 @@ func (r *records) AuditSince(t time.Time) ([]model.AuditEvent, error) {
 		// the wrong place without a word.
 		payload, err := unseal(bucketAudit, k, v)
 		if err != nil {
-			return nil, r.damage(bucketAudit, k, payload, err)
+			return nil, nil, r.damage(bucketAudit, k, payload, err)
 		}
 		at, ok := eventTime(payload)
 		if !ok {
 			var ev model.AuditEvent
 			if err := r.decode(bucketAudit, k, v, &ev); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			at = ev.At
 		}
@@ -56,10 +70,5 @@ func (r *records) AuditSince(t time.Time) ([]model.AuditEvent, error) {
 			keys, vals = append(keys, k), append(vals, v)
 		}
 	}
-	out, err := decodeParallel[model.AuditEvent](r, bucketAudit, keys, vals)
-	if err != nil {
-		return nil, err
-	}
-	slices.Reverse(out)
-	return out, nil
+	return keys, vals, nil
 }

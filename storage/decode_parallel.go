@@ -20,7 +20,10 @@ const parallelFrom = 4096
 // ends, so they are decoded in place by one goroutine per core, each into
 // its own part of the result.
 func allParallel[T any](r *records, name []byte, b *bolt.Bucket) ([]T, error) {
-	var keys, vals [][]byte
+	// The bucket's sequence is at least its record count: sized once, the
+	// lists are not copied as they grow.
+	n := min(b.Sequence(), 1<<22)
+	keys, vals := make([][]byte, 0, n), make([][]byte, 0, n)
 	if err := b.ForEach(func(k, v []byte) error {
 		keys, vals = append(keys, k), append(vals, v)
 		return nil

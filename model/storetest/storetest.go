@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T, now func() time.Time) model.Store
 		{"EvidenceFiles", testEvidenceFiles},
 		{"Submissions", testSubmissions},
 		{"AuditSince", testAuditSince},
+		{"HistorySince", testHistorySince},
 		{"AuditBetween", testAuditBetween},
 		{"SnapshotAsAt", testSnapshotAsAt},
 		{"ConcurrentWriters", testConcurrentWriters},

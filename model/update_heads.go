@@ -1,0 +1,59 @@
+package model
+
+import "fmt"
+
+// A large register's progress narratives are most of what it holds, and a
+// snapshot is mostly asked about statuses and dates: a return prints the
+// narratives of its period and the dashboard only each finding's latest.
+// So a snapshot can be taken holding only those (SnapshotOptions), reading
+// the other updates without their narratives.
+
+// UpdateHeadLister is Records that can list progress updates with only some
+// of their narratives decoded, sparing the memory and time of the rest. The
+// rules layer asks for it and reads every update in full from a store
+// without it.
+type UpdateHeadLister interface {
+	// LoadUpdateHeads sets *dst to every progress update in ID order, as
+	// LoadAll does, with the narrative only of those dated from first to
+	// last inclusive; the others' is "".
+	LoadUpdateHeads(first, last Date, dst *[]Update) error
+}
+
+// UpdateHeader is a ReadTx that can list updates with some of their
+// narratives and read one narrative; TakeSnapshotWith uses it when the
+// transaction has it.
+type UpdateHeader interface {
+	// UpdateHeads lists every progress update in ID order with the
+	// narratives of those dated from first to last inclusive only.
+	UpdateHeads(first, last Date) ([]Update, error)
+	// UpdateNarrative returns one update's narrative.
+	UpdateNarrative(id ID) (string, error)
+}
+
+var _ UpdateHeader = (*reader)(nil)
+
+// UpdateHeads lists every update, from the store without the narratives
+// outside first to last when it can, otherwise in full and then left out.
+func (r *reader) UpdateHeads(first, last Date) ([]Update, error) {
+	var us []Update
+	if hl, ok := r.rec.(UpdateHeadLister); ok {
+		err := hl.LoadUpdateHeads(first, last, &us)
+		return us, err
+	}
+	us, err := loadAll[Update](r, KindUpdate, 0)
+	for i := range us {
+		if us[i].Date.Before(first) || us[i].Date.After(last) {
+			us[i].Narrative = ""
+		}
+	}
+	return us, err
+}
+
+// UpdateNarrative returns one update's narrative.
+func (r *reader) UpdateNarrative(id ID) (string, error) {
+	u, err := load[Update](r, KindUpdate, id, "progress update")
+	if err != nil {
+		return "", fmt.Errorf("reading a progress update: %w", err)
+	}
+	return u.Narrative, nil
+}

@@ -1,0 +1,614 @@
+package storage
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"improvementtracker/model"
+)
+
+// A large register holds hundreds of thousands of progress updates and
+// audit events, and decoding them with encoding/json (reflection, a
+// validating pass before the decoding one) is most of the time an export or
+// the dashboard takes to read the register. fastDecode reads those two kinds
+// directly when their JSON is in the form json.Marshal writes them: the
+// fields by their exact names, strings that are valid UTF-8, numbers as
+// plain digits. Anything else (a field named in other case, a null, an
+// unknown field, broken text) is left to encoding/json, which decides what
+// it means or why it cannot be read, so the result is always what
+// encoding/json gives. The stored format is unchanged.
+
+// fastDecode decodes payload into v when v is an update or an audit event
+// with its zero value (encoding/json merges into a value that is not) and
+// the payload is in the plain form; ok false means v is untouched and
+// encoding/json must decode it.
+func fastDecode(payload []byte, v any) (ok bool) {
+	switch r := v.(type) {
+	case *model.Update:
+		if *r != (model.Update{}) {
+			return false
+		}
+		var u model.Update
+		if decodeUpdate(payload, &u) {
+			*r = u
+			return true
+		}
+	case *model.AuditEvent:
+		if !zeroEvent(r) {
+			return false
+		}
+		var e model.AuditEvent
+		if decodeEvent(payload, &e) {
+			*r = e
+			return true
+		}
+	}
+	return false
+}
+
+func zeroEvent(e *model.AuditEvent) bool {
+	return e.ID == 0 && e.At.IsZero() && e.At.Location() == time.UTC && e.Who == "" && e.Action == "" &&
+		e.Entity == "" && e.EntityID == 0 && e.FindingID == 0 && e.Summary == "" && e.Changes == nil &&
+		e.Note == "" && e.Prev == ""
+}
+
+func decodeUpdate(b []byte, u *model.Update) bool {
+	s := jscan{b: b}
+	return s.object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return s.id(&u.ID)
+		case "finding_id":
+			return s.id(&u.FindingID)
+		case "date":
+			return s.date(&u.Date)
+		case "narrative":
+			return s.str(&u.Narrative)
+		case "status":
+			return s.str((*string)(&u.Status))
+		case "rag":
+			return s.str((*string)(&u.RAG))
+		case "author":
+			return s.str(&u.Author)
+		case "source":
+			return s.str(&u.Source)
+		case "recorded":
+			return s.time(&u.Recorded)
+		case "sample":
+			return s.bool(&u.Sample)
+		}
+		return false
+	}) && s.end()
+}
+
+func decodeEvent(b []byte, e *model.AuditEvent) bool {
+	s := jscan{b: b}
+	return s.object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return s.id(&e.ID)
+		case "at":
+			return s.time(&e.At)
+		case "who":
+			return s.str(&e.Who)
+		case "action":
+			return s.str((*string)(&e.Action))
+		case "entity":
+			return s.str((*string)(&e.Entity))
+		case "entity_id":
+			return s.id(&e.EntityID)
+		case "finding_id":
+			return s.id(&e.FindingID)
+		case "summary":
+			return s.str(&e.Summary)
+		case "note":
+			return s.str(&e.Note)
+		case "prev":
+			return s.str(&e.Prev)
+		case "changes":
+			// encoding/json would merge a second list into the first.
+			return e.Changes == nil && s.changes(&e.Changes)
+		}
+		return false
+	}) && s.end()
+}
+
+func (s *jscan) changes(out *[]model.FieldChange) bool {
+	s.ws()
+	if !s.take('[') {
+		return false
+	}
+	// As encoding/json: an empty array is an empty slice, not nil.
+	cs := []model.FieldChange{}
+	s.ws()
+	if s.take(']') {
+		*out = cs
+		return true
+	}
+	for {
+		var c model.FieldChange
+		ok := s.object(func(key []byte) bool {
+			switch string(key) {
+			case "field":
+				return s.str(&c.Field)
+			case "label":
+				return s.str(&c.Label)
+			case "before":
+				return s.str(&c.Before)
+			case "after":
+				return s.str(&c.After)
+			case "before_json":
+				return s.bytes(&c.BeforeJSON)
+			case "after_json":
+				return s.bytes(&c.AfterJSON)
+			}
+			return false
+		})
+		if !ok {
+			return false
+		}
+		cs = append(cs, c)
+		s.ws()
+		if s.take(']') {
+			*out = cs
+			return true
+		}
+		if !s.take(',') {
+			return false
+		}
+	}
+}
+
+// jscan reads JSON text in the plain form; every method returns false at
+// anything else, and the caller then leaves the whole value to
+// encoding/json.
+type jscan struct {
+	b []byte
+	i int
+}
+
+func (s *jscan) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *jscan) take(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// end accepts only white space after the value, as encoding/json does.
+func (s *jscan) end() bool {
+	s.ws()
+	return s.i == len(s.b)
+}
+
+// object reads an object, calling field for each key with the scanner at
+// its value; field reads the value.
+func (s *jscan) object(field func(key []byte) bool) bool {
+	s.ws()
+	if !s.take('{') {
+		return false
+	}
+	s.ws()
+	if s.take('}') {
+		return true
+	}
+	for {
+		s.ws()
+		key, escaped, ok := s.raw()
+		if !ok || escaped {
+			return false
+		}
+		s.ws()
+		if !s.take(':') || !field(key) {
+			return false
+		}
+		s.ws()
+		if s.take('}') {
+			return true
+		}
+		if !s.take(',') {
+			return false
+		}
+	}
+}
+
+// raw reads a string and returns the bytes between its quotes, and whether
+// they hold an escape. A control character or invalid UTF-8 fails.
+func (s *jscan) raw() (raw []byte, escaped, ok bool) {
+	if !s.take('"') {
+		return nil, false, false
+	}
+	start := s.i
+	ascii := true
+	for s.i < len(s.b) {
+		// Plain text, most of a narrative, is passed over eight bytes
+		// at a time.
+		for s.i+8 <= len(s.b) && !special(binary.LittleEndian.Uint64(s.b[s.i:])) {
+			s.i += 8
+		}
+		if s.i >= len(s.b) {
+			break
+		}
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			raw = s.b[start:s.i]
+			s.i++
+			if !ascii && !utf8.Valid(raw) {
+				return nil, false, false
+			}
+			return raw, escaped, true
+		case c == '\\':
+			// Checked here, so that a string passed over is as valid
+			// as one decoded.
+			escaped = true
+			if s.i+1 >= len(s.b) {
+				return nil, false, false
+			}
+			switch s.b[s.i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.i += 2
+			case 'u':
+				if s.i+6 > len(s.b) {
+					return nil, false, false
+				}
+				for _, h := range s.b[s.i+2 : s.i+6] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return nil, false, false
+					}
+				}
+				s.i += 6
+			default:
+				return nil, false, false
+			}
+			continue
+		case c < 0x20:
+			return nil, false, false
+		case c >= 0x80:
+			ascii = false
+		}
+		s.i++
+	}
+	return nil, false, false
+}
+
+func (s *jscan) str(out *string) bool {
+	s.ws()
+	start := s.i
+	raw, escaped, ok := s.raw()
+	if !ok {
+		return false
+	}
+	if !escaped {
+		*out = string(raw)
+		return true
+	}
+	// Escapes are rare: encoding/json reads them, exactly as it would.
+	return json.Unmarshal(s.b[start:s.i], out) == nil
+}
+
+func (s *jscan) bytes(out *[]byte) bool {
+	var str string
+	if !s.str(&str) {
+		return false
+	}
+	// As encoding/json decodes a []byte.
+	b := make([]byte, base64.StdEncoding.DecodedLen(len(str)))
+	n, err := base64.StdEncoding.Decode(b, []byte(str))
+	if err != nil {
+		return false
+	}
+	*out = b[:n]
+	return true
+}
+
+func (s *jscan) id(out *model.ID) bool {
+	s.ws()
+	start := s.i
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		s.i++
+	}
+	digits := s.b[start:s.i]
+	if len(digits) == 0 || (len(digits) > 1 && digits[0] == '0') {
+		return false
+	}
+	n, err := strconv.ParseUint(string(digits), 10, 64)
+	if err != nil {
+		return false
+	}
+	*out = model.ID(n)
+	return true
+}
+
+func (s *jscan) bool(out *bool) bool {
+	s.ws()
+	switch {
+	case len(s.b)-s.i >= 4 && string(s.b[s.i:s.i+4]) == "true":
+		s.i += 4
+		*out = true
+	case len(s.b)-s.i >= 5 && string(s.b[s.i:s.i+5]) == "false":
+		s.i += 5
+		*out = false
+	default:
+		return false
+	}
+	return true
+}
+
+// quoted reads a string without escapes and returns it with its quotes,
+// for a type's own UnmarshalJSON.
+func (s *jscan) quoted() ([]byte, bool) {
+	s.ws()
+	start := s.i
+	_, escaped, ok := s.raw()
+	if !ok || escaped {
+		return nil, false
+	}
+	return s.b[start:s.i], true
+}
+
+func (s *jscan) date(out *model.Date) bool {
+	q, ok := s.quoted()
+	return ok && out.UnmarshalJSON(q) == nil
+}
+
+func (s *jscan) time(out *time.Time) bool {
+	q, ok := s.quoted()
+	return ok && out.UnmarshalJSON(q) == nil
+}
+
+// decodeEventHeads is decodeEvent passing over the changes of an event
+// whose changes a snapshot does not use (model.HistoryNeeds), checked as
+// JSON only. The action
+// and entity come before the changes in the form the store writes; in
+// another order the changes are decoded.
+func decodeEventHeads(b []byte, e *model.AuditEvent) bool {
+	// Most of a large trail is left out altogether: found by a first pass
+	// that decodes nothing, so nothing is copied for it.
+	if action, entity, ok := peekEvent(b); ok {
+		if keep, _ := model.HistoryNeeds(action, entity); !keep {
+			e.Action, e.Entity = action, entity
+			return true
+		}
+	}
+	s := jscan{b: b}
+	var skipped bool
+	var skippedFor [2]string
+	ok := s.object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return s.id(&e.ID)
+		case "at":
+			return s.time(&e.At)
+		case "who":
+			return s.str(&e.Who)
+		case "action":
+			return s.str((*string)(&e.Action))
+		case "entity":
+			return s.str((*string)(&e.Entity))
+		case "entity_id":
+			return s.id(&e.EntityID)
+		case "finding_id":
+			return s.id(&e.FindingID)
+		case "summary":
+			return s.str(&e.Summary)
+		case "note":
+			return s.str(&e.Note)
+		case "prev":
+			return s.str(&e.Prev)
+		case "changes":
+			if e.Changes != nil || skipped {
+				return false
+			}
+			if _, changes := model.HistoryNeeds(e.Action, e.Entity); !changes && e.Action != "" && e.Entity != "" {
+				skipped, skippedFor = true, [2]string{string(e.Action), string(e.Entity)}
+				return s.skip()
+			}
+			return s.changes(&e.Changes)
+		}
+		return false
+	}) && s.end()
+	// A second action or entity after the changes were passed over may
+	// need them after all.
+	return ok && (!skipped || skippedFor == [2]string{string(e.Action), string(e.Entity)})
+}
+
+// skip passes over one value of any kind.
+func (s *jscan) skip() bool {
+	s.ws()
+	if s.i >= len(s.b) {
+		return false
+	}
+	switch c := s.b[s.i]; {
+	case c == '"':
+		_, _, ok := s.raw()
+		return ok
+	case c == '{':
+		return s.object(func([]byte) bool { return s.skip() })
+	case c == '[':
+		s.i++
+		s.ws()
+		if s.take(']') {
+			return true
+		}
+		for {
+			if !s.skip() {
+				return false
+			}
+			s.ws()
+			if s.take(']') {
+				return true
+			}
+			if !s.take(',') {
+				return false
+			}
+		}
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range []string{"true", "false", "null"} {
+			if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
+				s.i += len(lit)
+				return true
+			}
+		}
+		return false
+	default:
+		return s.number()
+	}
+}
+
+// number passes over a number in JSON's grammar.
+func (s *jscan) number() bool {
+	digits := func() int {
+		n := 0
+		for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+			s.i++
+			n++
+		}
+		return n
+	}
+	s.take('-')
+	if s.take('0') {
+		// No more digits may follow a leading zero.
+	} else if digits() == 0 {
+		return false
+	}
+	if s.take('.') && digits() == 0 {
+		return false
+	}
+	if s.take('e') || s.take('E') {
+		if !s.take('+') {
+			s.take('-')
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// peekEvent reads an event's action and entity without decoding the rest;
+// ok is false unless both are there, once each, in the plain form. The
+// other fields are checked as decodeEvent would, but for the changes,
+// which are checked as JSON only: an event left out is not used, and its
+// checksum has already been verified.
+func peekEvent(b []byte) (action model.Action, entity model.Entity, ok bool) {
+	s := jscan{b: b}
+	var a, en []byte
+	var id model.ID
+	var at time.Time
+	ok = s.object(func(key []byte) bool {
+		var dst *[]byte
+		switch string(key) {
+		case "action":
+			dst = &a
+		case "entity":
+			dst = &en
+		case "id", "entity_id", "finding_id":
+			return s.id(&id)
+		case "at":
+			return s.time(&at)
+		case "who", "summary", "note", "prev":
+			s.ws()
+			_, _, ok := s.raw()
+			return ok
+		case "changes":
+			return s.skip()
+		default:
+			return false
+		}
+		s.ws()
+		raw, escaped, ok := s.raw()
+		if !ok || escaped || *dst != nil {
+			return false
+		}
+		*dst = raw
+		return true
+	}) && s.end()
+	if !ok || a == nil || en == nil {
+		return "", "", false
+	}
+	return model.Action(historyName(a)), model.Entity(historyName(en)), true
+}
+
+// historyName gives the known action and entity names without copying.
+func historyName(b []byte) string {
+	for _, n := range []string{string(model.ActionCreate), string(model.ActionChange), string(model.ActionDelete),
+		string(model.EntityUpdate), string(model.EntitySettings), string(model.EntitySubmission)} {
+		if string(b) == n {
+			return n
+		}
+	}
+	return string(b)
+}
+
+// decodeUpdateHead is decodeUpdate keeping the narrative only when the
+// update is dated from first to last.
+func decodeUpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
+	s := jscan{b: b}
+	var narrative []byte // with its quotes
+	ok := s.object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return s.id(&u.ID)
+		case "finding_id":
+			return s.id(&u.FindingID)
+		case "date":
+			return s.date(&u.Date)
+		case "narrative":
+			s.ws()
+			start := s.i
+			if _, _, ok := s.raw(); !ok {
+				return false
+			}
+			narrative = s.b[start:s.i]
+			return true
+		case "status":
+			return s.str((*string)(&u.Status))
+		case "rag":
+			return s.str((*string)(&u.RAG))
+		case "author":
+			return s.str(&u.Author)
+		case "source":
+			return s.str(&u.Source)
+		case "recorded":
+			return s.time(&u.Recorded)
+		case "sample":
+			return s.bool(&u.Sample)
+		}
+		return false
+	}) && s.end()
+	if !ok {
+		return false
+	}
+	if narrative != nil && !u.Date.Before(first) && !u.Date.After(last) {
+		n := jscan{b: narrative}
+		return n.str(&u.Narrative)
+	}
+	return true
+}
+
+// special reports whether any of eight bytes needs a look of its own in a
+// string: a quote, a backslash, a control character or a byte of a
+// multi-byte character (the classic word-at-a-time tests: a byte below n
+// sets its top bit in (w - n×0x01…) &^ w).
+func special(w uint64) bool {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := w^(ones*'"'), w^(ones*'\\')
+	return (w-ones*0x20)&^w&tops != 0 || w&tops != 0 ||
+		(quote-ones)&^quote&tops != 0 || (backslash-ones)&^backslash&tops != 0
+}

@@ -1,0 +1,67 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"improvementtracker/internal/parallel"
+	"improvementtracker/model"
+)
+
+var _ model.HistorySincer = (*records)(nil)
+
+// HistorySince is AuditSince for what a snapshot needs (model.HistoryNeeds):
+// the events are found as AuditSince finds them, every checksum verified,
+// but the changes of an event that are not needed (a progress update's
+// narrative, most of a large trail) are passed over, not decoded.
+func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
+	keys, vals, err := r.eventsSince(t)
+	if err != nil {
+		return nil, err
+	}
+	out, err := parallel.Decode(len(vals), func(i int, out *model.AuditEvent) error {
+		return r.decodeHistory(keys[i], vals[i], out)
+	}, func(p any) error {
+		if isDamage(p) {
+			return fmt.Errorf("%w: the %s section cannot be read", model.ErrDamaged, bucketAudit)
+		}
+		return programError(string(bucketAudit), p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	kept := out[:0]
+	for _, e := range out {
+		if keep, changes := model.HistoryNeeds(e.Action, e.Entity); keep {
+			if !changes {
+				e.Changes = nil
+			}
+			kept = append(kept, e)
+		}
+	}
+	clear(out[len(kept):])
+	slices.Reverse(kept)
+	return kept, nil
+}
+
+// decodeHistory decodes one stored event, passing over its changes when
+// they are not needed and the event is in the plain form; otherwise in full,
+// as decode does.
+func (r *records) decodeHistory(key, raw []byte, e *model.AuditEvent) error {
+	payload, err := unseal(bucketAudit, key, raw)
+	if err == nil {
+		if decodeEventHeads(payload, e) {
+			return nil
+		}
+		*e = model.AuditEvent{}
+		if err = json.Unmarshal(payload, e); err != nil {
+			err = fmt.Errorf("it cannot be read as a record (%s)", jsonProblem(err))
+		}
+	}
+	if err != nil {
+		return r.damage(bucketAudit, key, payload, err)
+	}
+	return nil
+}
