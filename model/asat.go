@@ -154,7 +154,9 @@ func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, er
 func (s *Snapshot) latestNarratives(from Date, narrative func(ID) (string, error)) error {
 	for _, us := range s.updatesOf {
 		last := &us[len(us)-1]
-		if last.Date.Before(from) {
+		// A store may have given it already (a server does, sparing a
+		// query per finding).
+		if last.Date.Before(from) && last.Narrative == "" {
 			n, err := narrative(last.ID)
 			if err != nil {
 				return err

@@ -15,7 +15,9 @@ import "fmt"
 type UpdateHeadLister interface {
 	// LoadUpdateHeads sets *dst to every progress update in ID order, as
 	// LoadAll does, with the narrative only of those dated from first to
-	// last inclusive; the others' is "".
+	// last inclusive; the others' is "". A store may also give the
+	// narrative of each finding's latest update by last, which the
+	// snapshot would otherwise read one at a time.
 	LoadUpdateHeads(first, last Date, dst *[]Update) error
 }
 

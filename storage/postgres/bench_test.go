@@ -201,7 +201,7 @@ func BenchmarkReturnExport(b *testing.B) {
 			for b.Loop() {
 				var src export.Source
 				if err := s.View(context.Background(), func(tx model.ReadTx) (err error) {
-					src, err = export.ReadSource(tx, opts.AsAtDate())
+					src, err = export.ReadSourceFrom(tx, opts.AsAtDate(), opts.Period.FirstDay()) // as the command reads it
 					return err
 				}); err != nil {
 					b.Fatal(err)

@@ -1,0 +1,83 @@
+package postgres
+
+import (
+	"time"
+
+	"improvementtracker/model"
+)
+
+// A large register's progress narratives are most of what it holds, and
+// the as-at register needs few of them (model.UpdateHeadLister) and none of
+// the audit events that record updates being added (model.HistorySincer).
+// The server leaves them out itself, so they neither cross the network nor
+// are decoded here: over a network that is most of the time a return takes.
+
+var (
+	_ model.UpdateHeadLister = (*records)(nil)
+	_ model.HistorySincer    = (*records)(nil)
+)
+
+// LoadUpdateHeads lists every progress update in ID order with the
+// narratives of those dated from first to last, and of each finding's
+// latest update by last, which the snapshot would otherwise read one query
+// at a time; the others' narratives are "". Dates are stored as
+// YYYY-MM-DD, so the server compares them as text.
+func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) error {
+	rows, err := r.tx.Query(r.ctx, `
+		WITH latest AS (
+			SELECT DISTINCT ON (finding_id) id FROM `+table("updates")+`
+			WHERE body->>'date' <= $2
+			ORDER BY finding_id, body->>'date' DESC, id DESC)
+		SELECT u.id, CASE WHEN u.body->>'date' BETWEEN $1 AND $2 OR l.id IS NOT NULL
+			THEN u.body ELSE u.body - 'narrative' END
+		FROM `+table("updates")+` u LEFT JOIN latest l ON l.id = u.id
+		ORDER BY u.id`, first.ISO(), last.ISO())
+	if err != nil {
+		return err
+	}
+	us, err := collect[model.Update](model.KindUpdate, rows)
+	if err != nil {
+		return err
+	}
+	*dst = us
+	return nil
+}
+
+// historyEntities are the entities whose audit events a snapshot uses, by
+// model.HistoryNeeds, so that the rule is written once.
+func historyEntities() (keep []string) {
+	for _, e := range []model.Entity{model.EntitySettings, model.EntityReport, model.EntityPerson,
+		model.EntityFinding, model.EntityMilestone, model.EntityUpdate, model.EntityEvidence,
+		model.EntitySubmission} {
+		if k, _ := model.HistoryNeeds(model.ActionChange, e); k {
+			keep = append(keep, string(e))
+		}
+	}
+	return keep
+}
+
+// HistorySince lists the audit events recorded after t that a snapshot
+// uses, oldest first, each create event without its changes (for which
+// model.HistoryNeeds asks none).
+func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
+	rows, err := r.tx.Query(r.ctx, `
+		SELECT id, CASE WHEN body->>'action' = $2 THEN body - 'changes' ELSE body END
+		FROM `+table("audit")+`
+		WHERE at >= $1 AND body->>'entity' = ANY($3)
+		ORDER BY id`,
+		t.Truncate(time.Microsecond), string(model.ActionCreate), historyEntities())
+	if err != nil {
+		return nil, err
+	}
+	all, err := collect[model.AuditEvent](model.KindAudit, rows)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, ev := range all {
+		if ev.At.After(t) {
+			out = append(out, ev)
+		}
+	}
+	return out, nil
+}
