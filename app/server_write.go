@@ -31,6 +31,9 @@ func (u *ui) writeCtx() context.Context {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	// The context ends by itself at the deadline; nothing else holds it.
-	time.AfterFunc(timeout, cancel)
+	// Its resources are let go a moment after, not at the same instant: a
+	// cancel that won the race would end it as "canceled", and the store
+	// would not say that the server did not answer in time.
+	time.AfterFunc(timeout+time.Second, cancel)
 	return ctx
 }
