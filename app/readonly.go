@@ -72,11 +72,17 @@ func (u *ui) syncReadOnly() {
 	ro, why := u.readOnly()
 	if ro {
 		u.roBanner.text.SetText("Read only: " + why + ". You can read, search and export; changes are switched off.")
+		u.roBanner.box.Refresh()
 		u.roBanner.box.Show()
 		u.register.newBtn.Disable()
 	} else {
 		u.roBanner.box.Hide()
 		u.register.newBtn.Enable()
+	}
+	// Showing or hiding the banner changes the height of the window's top
+	// line, which its container lays out again only when refreshed.
+	if c := u.win.Content(); c != nil {
+		c.Refresh()
 	}
 	if u.newFindingItem != nil && u.newFindingItem.Disabled != ro {
 		u.newFindingItem.Disabled = ro

@@ -28,6 +28,11 @@ func TestViewerReadsOnly(t *testing.T) {
 	if !b.box.Visible() || !strings.Contains(b.text.Text, "Read only") || !strings.Contains(b.text.Text, name) || !strings.Contains(b.text.Text, "viewer") {
 		t.Fatalf("banner visible %v, text %q; want it to say the login %s is a viewer", b.box.Visible(), b.text.Text, name)
 	}
+	// The banner has its own line over the screens, not drawn across the
+	// tabs.
+	if bh := b.box.Size().Height; bh <= 0 || h.u.body.Position().Y < bh {
+		t.Errorf("the banner is %.0f high and the screens start at %.0f: they overlap", bh, h.u.body.Position().Y)
+	}
 	if !h.u.register.newBtn.Disabled() || !h.u.newFindingItem.Disabled {
 		t.Error("New finding is still offered on a read-only register")
 	}
