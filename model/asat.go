@@ -140,6 +140,9 @@ func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, er
 	if ab, ok := tx.(AuditBetweener); ok {
 		d.auditBetween = ab.AuditBetween
 	}
+	if as, ok := tx.(AuditSpanner); ok {
+		d.auditSpans = as.AuditSpans
+	}
 	s, err := snapshotOf(d, asAt, asAt.EndOfDay(time.Local))
 	if err != nil || d.narrative == nil {
 		return s, err
@@ -185,6 +188,9 @@ type registerData struct {
 	// events recorded after a time and by another, oldest first: the same
 	// question as auditOf, without reading the rest of the history.
 	auditBetween func(id ID, after, until time.Time) ([]AuditEvent, error)
+	// auditSpans, when the transaction has it, asks the questions of
+	// auditBetween for many findings at once.
+	auditSpans func(spans []AuditSpan, until time.Time) (map[ID][]AuditEvent, error)
 	// narrative, when the updates were listed without some narratives,
 	// reads one.
 	narrative func(ID) (string, error)
@@ -236,6 +242,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	}
 
 	s.byID = map[ID]int{}
+	var unsettled []pendingStatus
 	for _, f := range findings {
 		cur := f
 		if err := later.rollBack(EntityFinding, f.ID, &f); err != nil {
@@ -268,20 +275,18 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		if i, ok := latest[f.ID]; ok && s.Updates[i].Status != "" {
 			u := s.Updates[i]
 			if f.Status != u.Status || (u.RAG != "" && f.RAG != u.RAG) {
-				direct, err := d.setDirectlyAfter(f.ID, u.Recorded, end)
-				if err != nil {
-					return nil, err
-				}
-				if !direct {
-					f.Status = u.Status
-					if u.RAG != "" {
-						f.RAG = u.RAG
-					}
-				}
+				// Settled below, once the audit trail has been asked
+				// about every such finding together.
+				unsettled = append(unsettled, pendingStatus{at: len(s.Findings), update: u})
+				s.Findings = append(s.Findings, f)
+				continue
 			}
 		}
 		settleStatus(&f, s.Settings)
 		s.Findings = append(s.Findings, f)
+	}
+	if err := d.settleFromUpdates(s, unsettled, end); err != nil {
+		return nil, err
 	}
 	if restored > 0 {
 		// The store lists findings in reference order; a finding
@@ -494,17 +499,67 @@ func (d registerData) setDirectlyAfter(id ID, since, end time.Time) (bool, error
 	if err != nil {
 		return false, fmt.Errorf("reading the history of a finding: %w", err)
 	}
+	return setDirectlyIn(events, id, since, end), nil
+}
+
+// pendingStatus is a finding of the snapshot (at its index) whose status
+// or RAG differs from its latest update's.
+type pendingStatus struct {
+	at     int
+	update Update
+}
+
+// settleFromUpdates gives each pending finding its latest update's status
+// and RAG unless they were set on the finding directly after that update,
+// then settles its status as every other finding's is.
+func (d registerData) settleFromUpdates(s *Snapshot, pending []pendingStatus, end time.Time) error {
+	var batch map[ID][]AuditEvent
+	if d.auditSpans != nil && len(pending) > 0 {
+		spans := make([]AuditSpan, len(pending))
+		for i, p := range pending {
+			spans[i] = AuditSpan{FindingID: s.Findings[p.at].ID, After: p.update.Recorded}
+		}
+		var err error
+		if batch, err = d.auditSpans(spans, end); err != nil {
+			return fmt.Errorf("reading the history of findings: %w", err)
+		}
+	}
+	for _, p := range pending {
+		f := &s.Findings[p.at]
+		var direct bool
+		if batch != nil {
+			direct = setDirectlyIn(batch[f.ID], f.ID, p.update.Recorded, end)
+		} else {
+			var err error
+			if direct, err = d.setDirectlyAfter(f.ID, p.update.Recorded, end); err != nil {
+				return err
+			}
+		}
+		if !direct {
+			f.Status = p.update.Status
+			if p.update.RAG != "" {
+				f.RAG = p.update.RAG
+			}
+		}
+		settleStatus(f, s.Settings)
+	}
+	return nil
+}
+
+// setDirectlyIn reports whether events hold a change of the finding's
+// status or RAG recorded after since and by end.
+func setDirectlyIn(events []AuditEvent, id ID, since, end time.Time) bool {
 	for _, e := range events {
 		if e.Entity != EntityFinding || e.EntityID != id || !e.At.After(since) || e.At.After(end) {
 			continue
 		}
 		for _, c := range e.Changes {
 			if c.Field == "status" || c.Field == "rag" {
-				return true, nil
+				return true
 			}
 		}
 	}
-	return false, nil
+	return false
 }
 
 // includes applies the inclusion rule for a finding. tracked says whether

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"improvementtracker/internal/recjson"
 	"improvementtracker/model"
 )
 
@@ -112,7 +113,7 @@ func (e *RecordDamage) Unwrap() error { return model.ErrDamaged }
 // bbolt's memory.
 func (r *records) decode(bucket, key, raw []byte, v any) error {
 	payload, err := unseal(bucket, key, raw)
-	if err == nil && !fastDecode(payload, v) {
+	if err == nil && !recjson.Decode(payload, v) {
 		err = json.Unmarshal(payload, v)
 		if err != nil {
 			err = fmt.Errorf("it cannot be read as a record (%s)", jsonProblem(err))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"improvementtracker/internal/parallel"
+	"improvementtracker/internal/recjson"
 	"improvementtracker/model"
 )
 
@@ -52,7 +53,7 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 func (r *records) decodeHistory(key, raw []byte, e *model.AuditEvent) error {
 	payload, err := unseal(bucketAudit, key, raw)
 	if err == nil {
-		if decodeEventHeads(payload, e) {
+		if recjson.EventHeads(payload, e) {
 			return nil
 		}
 		*e = model.AuditEvent{}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"improvementtracker/internal/parallel"
+	"improvementtracker/internal/recjson"
 	"improvementtracker/model"
 )
 
@@ -41,7 +42,7 @@ func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) e
 func (r *records) decodeUpdateHead(key, raw []byte, first, last model.Date, u *model.Update) error {
 	payload, err := unseal(bucketUpdates, key, raw)
 	if err == nil {
-		if decodeUpdateHead(payload, first, last, u) {
+		if recjson.UpdateHead(payload, first, last, u) {
 			return nil
 		}
 		*u = model.Update{}

@@ -2,10 +2,15 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"improvementtracker/internal/pgtest"
+	"improvementtracker/internal/recjson"
 	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
@@ -61,5 +66,131 @@ func TestLeanSnapshotMatchesFile(t *testing.T) {
 	}
 	if compared == 0 {
 		t.Fatal("every snapshot was empty: nothing was compared")
+	}
+}
+
+// TestDirectDecodeTakesJsonb: the server gives jsonb back with its keys
+// reordered and spaced; the direct reader of updates and audit events
+// (internal/recjson) takes every one of them, and reads what
+// encoding/json reads, so the server's lists are read as fast as the
+// file's and mean the same.
+func TestDirectDecodeTakesJsonb(t *testing.T) {
+	ctx := context.Background()
+	file := synthetic.OpenSize(t, synthetic.Small)
+	url := pgtest.NewDatabase(t)
+	if _, err := postgres.Init(ctx, url, postgres.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	server, err := postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	if _, err := transfer.Copy(ctx, file, server); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	check := func(table string, fresh func() any) {
+		rows, err := conn.Query(ctx, `SELECT body FROM improvement_tracker.`+table+` ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var raw []byte
+			if err := rows.Scan(&raw); err != nil {
+				t.Fatal(err)
+			}
+			direct, plain := fresh(), fresh()
+			if !recjson.Decode(raw, direct) {
+				t.Fatalf("%s: the direct reader left %s to encoding/json", table, raw)
+			}
+			if err := json.Unmarshal(raw, plain); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(direct, plain) {
+				t.Fatalf("%s: %s reads as\n%+v\nnot as encoding/json reads it\n%+v", table, raw, direct, plain)
+			}
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if n < 1000 {
+			t.Fatalf("%s: only %d records compared", table, n)
+		}
+	}
+	check("updates", func() any { return new(model.Update) })
+	check("audit", func() any { return new(model.AuditEvent) })
+}
+
+// TestAuditSpansMatchAuditBetween: the server answers many findings'
+// audit questions in one query exactly as it answers them one at a time.
+func TestAuditSpansMatchAuditBetween(t *testing.T) {
+	ctx := context.Background()
+	file := synthetic.OpenSize(t, synthetic.Small)
+	url := pgtest.NewDatabase(t)
+	if _, err := postgres.Init(ctx, url, postgres.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	server, err := postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	if _, err := transfer.Copy(ctx, file, server); err != nil {
+		t.Fatal(err)
+	}
+	err = server.View(ctx, func(tx model.ReadTx) error {
+		fs, err := tx.Findings()
+		if err != nil {
+			return err
+		}
+		events, err := tx.Audit(0)
+		if err != nil {
+			return err
+		}
+		// Half the spans start before the trail, half at an event's own
+		// time, so that the lower bound is tested to the instant; the
+		// upper bound is an event's time too.
+		var spans []model.AuditSpan
+		for i, f := range fs {
+			after := events[0].At.Add(-time.Second)
+			if i%2 == 1 {
+				after = events[(i*7919)%len(events)].At
+			}
+			spans = append(spans, model.AuditSpan{FindingID: f.ID, After: after})
+		}
+		until := events[len(events)-1].At
+		got, err := tx.(model.AuditSpanner).AuditSpans(spans, until)
+		if err != nil {
+			return err
+		}
+		total := 0
+		for _, sp := range spans {
+			want, err := tx.(model.AuditBetweener).AuditBetween(sp.FindingID, sp.After, until)
+			if err != nil {
+				return err
+			}
+			if len(want) == 0 {
+				want = nil
+			}
+			if !reflect.DeepEqual(got[sp.FindingID], want) {
+				t.Errorf("finding %d after %s: %d events at once, %d one at a time", sp.FindingID, sp.After, len(got[sp.FindingID]), len(want))
+			}
+			total += len(want)
+		}
+		if total == 0 {
+			t.Error("no span held an event: nothing was compared")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

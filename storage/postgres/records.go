@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"improvementtracker/internal/recjson"
 	"improvementtracker/model"
 )
 
@@ -54,6 +55,11 @@ func (r *records) mustWrite() error {
 // decode decodes a stored record, naming it when it is not valid JSON of
 // its type: the database was changed by something other than the app.
 func decode(kind model.Kind, id int64, raw []byte, v any) error {
+	// Updates and audit events, most of a register, are read directly;
+	// anything the direct reader does not take is left to encoding/json.
+	if recjson.Decode(raw, v) {
+		return nil
+	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("%w: %s #%d cannot be read (%v)", model.ErrDamaged, kind, id, err)
 	}

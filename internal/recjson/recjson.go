@@ -1,4 +1,9 @@
-package storage
+// Package recjson reads the register's two most numerous kinds of record,
+// progress updates and audit events, straight from their JSON, for both
+// stores: the file keeps them as json.Marshal writes them, and a
+// PostgreSQL server gives jsonb back with its keys reordered and spaced,
+// which the reader takes alike, since it goes by key names, not places.
+package recjson
 
 import (
 	"encoding/base64"
@@ -14,19 +19,19 @@ import (
 // A large register holds hundreds of thousands of progress updates and
 // audit events, and decoding them with encoding/json (reflection, a
 // validating pass before the decoding one) is most of the time an export or
-// the dashboard takes to read the register. fastDecode reads those two kinds
+// the dashboard takes to read the register. Decode reads those two kinds
 // directly when their JSON is in the form json.Marshal writes them: the
 // fields by their exact names, strings that are valid UTF-8, numbers as
 // plain digits. Anything else (a field named in other case, a null, an
 // unknown field, broken text) is left to encoding/json, which decides what
 // it means or why it cannot be read, so the result is always what
-// encoding/json gives. The stored format is unchanged.
+// encoding/json gives. The stored format is unchanged. Decode is safe for concurrent use.
 
-// fastDecode decodes payload into v when v is an update or an audit event
+// Decode decodes payload into v when v is an update or an audit event
 // with its zero value (encoding/json merges into a value that is not) and
 // the payload is in the plain form; ok false means v is untouched and
 // encoding/json must decode it.
-func fastDecode(payload []byte, v any) (ok bool) {
+func Decode(payload []byte, v any) (ok bool) {
 	switch r := v.(type) {
 	case *model.Update:
 		if *r != (model.Update{}) {
@@ -372,12 +377,12 @@ func (s *jscan) time(out *time.Time) bool {
 	return ok && out.UnmarshalJSON(q) == nil
 }
 
-// decodeEventHeads is decodeEvent passing over the changes of an event
+// EventHeads is decodeEvent passing over the changes of an event
 // whose changes a snapshot does not use (model.HistoryNeeds), checked as
 // JSON only. The action
 // and entity come before the changes in the form the store writes; in
 // another order the changes are decoded.
-func decodeEventHeads(b []byte, e *model.AuditEvent) bool {
+func EventHeads(b []byte, e *model.AuditEvent) bool {
 	// Most of a large trail is left out altogether: found by a first pass
 	// that decodes nothing, so nothing is copied for it.
 	if action, entity, ok := peekEvent(b); ok {
@@ -556,9 +561,9 @@ func historyName(b []byte) string {
 	return string(b)
 }
 
-// decodeUpdateHead is decodeUpdate keeping the narrative only when the
+// UpdateHead is decodeUpdate keeping the narrative only when the
 // update is dated from first to last.
-func decodeUpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
+func UpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
 	s := jscan{b: b}
 	var narrative []byte // with its quotes
 	ok := s.object(func(key []byte) bool {

@@ -1,4 +1,4 @@
-package storage
+package recjson
 
 import (
 	"encoding/binary"
@@ -76,7 +76,7 @@ func TestFastDecodeMatchesEncodingJSON(t *testing.T) {
 		Status: model.InProgress, RAG: model.Amber, Author: "J Smith", Recorded: time.Date(2025, 3, 5, 10, 0, 0, 5, time.UTC)}
 	raw, _ := json.Marshal(u)
 	var got model.Update
-	if !fastDecode(raw, &got) || got != u {
+	if !Decode(raw, &got) || got != u {
 		t.Errorf("an update as written: got %+v, want %+v", got, u)
 	}
 	e := model.AuditEvent{ID: 9, At: u.Recorded, Who: "J Smith", Action: model.ActionChange, Entity: model.EntityFinding, EntityID: 2, FindingID: 2,
@@ -84,13 +84,13 @@ func TestFastDecodeMatchesEncodingJSON(t *testing.T) {
 			BeforeJSON: []byte(`"Not started"`), AfterJSON: []byte(`"In progress"`)}}, Note: "reason: board", Prev: "abc"}
 	raw, _ = json.Marshal(e)
 	var ge model.AuditEvent
-	if !fastDecode(raw, &ge) || !reflect.DeepEqual(ge, e) {
+	if !Decode(raw, &ge) || !reflect.DeepEqual(ge, e) {
 		t.Errorf("an event as written: got %+v, want %+v", ge, e)
 	}
 	// A value already holding something is merged into by encoding/json:
 	// left to it.
 	held := model.Update{Author: "kept"}
-	if fastDecode([]byte(`{"id":1}`), &held) {
+	if Decode([]byte(`{"id":1}`), &held) {
 		t.Error("the fast path decoded into an update that was not empty")
 	}
 }
@@ -99,7 +99,7 @@ func checkFast[T any](t *testing.T, raw []byte) {
 	t.Helper()
 	var want, got T
 	wantErr := json.Unmarshal(raw, &want)
-	if !fastDecode(raw, &got) {
+	if !Decode(raw, &got) {
 		if !reflect.ValueOf(got).IsZero() {
 			t.Errorf("%T %s: the fast path gave up but changed the value to %+v", got, raw, got)
 		}
@@ -114,7 +114,7 @@ func checkFast[T any](t *testing.T, raw []byte) {
 	}
 }
 
-// checkHeads checks decodeEventHeads against encoding/json and
+// checkHeads checks EventHeads against encoding/json and
 // model.HistoryNeeds: an event whose changes a snapshot uses is decoded in
 // full; of one whose changes it does not use, the changes are checked as
 // JSON only (as headsOnly reads them) and left out, and of one it does not
@@ -122,14 +122,14 @@ func checkFast[T any](t *testing.T, raw []byte) {
 func checkHeads(t *testing.T, raw []byte) {
 	t.Helper()
 	var got model.AuditEvent
-	if !decodeEventHeads(raw, &got) {
+	if !EventHeads(raw, &got) {
 		return
 	}
 	keep, changes := model.HistoryNeeds(got.Action, got.Entity)
 	if changes {
 		var want model.AuditEvent
 		if err := json.Unmarshal(raw, &want); err != nil {
-			t.Errorf("%s: decodeEventHeads read what encoding/json refuses (%v)", raw, err)
+			t.Errorf("%s: EventHeads read what encoding/json refuses (%v)", raw, err)
 		} else if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s:\n heads %+v\n json  %+v", raw, got, want)
 		}
@@ -137,7 +137,7 @@ func checkHeads(t *testing.T, raw []byte) {
 	}
 	var h headsOnly
 	if err := json.Unmarshal(raw, &h); err != nil {
-		t.Errorf("%s: decodeEventHeads read what encoding/json refuses (%v)", raw, err)
+		t.Errorf("%s: EventHeads read what encoding/json refuses (%v)", raw, err)
 		return
 	}
 	want := model.AuditEvent{ID: h.ID, At: h.At, Who: h.Who, Action: h.Action, Entity: h.Entity, EntityID: h.EntityID,
@@ -169,7 +169,7 @@ type headsOnly struct {
 	Prev      string          `json:"prev,omitempty"`
 }
 
-// checkUpdateHead checks decodeUpdateHead against encoding/json: the
+// checkUpdateHead checks UpdateHead against encoding/json: the
 // narrative is kept only for an update dated within the range, for ranges
 // that take the update in and leave it out.
 func checkUpdateHead(t *testing.T, raw []byte) {
@@ -178,11 +178,11 @@ func checkUpdateHead(t *testing.T, raw []byte) {
 	wantErr := json.Unmarshal(raw, &want)
 	for _, r := range [][2]model.Date{{}, {model.NewDate(2015, 1, 1), model.NewDate(2015, 12, 31)}, {model.NewDate(2016, 1, 1), model.NewDate(2030, 1, 1)}} {
 		var got model.Update
-		if !decodeUpdateHead(raw, r[0], r[1], &got) {
+		if !UpdateHead(raw, r[0], r[1], &got) {
 			continue
 		}
 		if wantErr != nil {
-			t.Errorf("%s: decodeUpdateHead read what encoding/json refuses (%v)", raw, wantErr)
+			t.Errorf("%s: UpdateHead read what encoding/json refuses (%v)", raw, wantErr)
 			return
 		}
 		w := want
@@ -227,7 +227,7 @@ func TestSpecialBytes(t *testing.T) {
 			raw := []byte(`{"id":1,"narrative":"` + text + `","author":"A"}`)
 			checkFast[model.Update](t, raw)
 			var u model.Update
-			if !fastDecode(raw, &u) {
+			if !Decode(raw, &u) {
 				t.Errorf("%s: left to encoding/json", raw)
 			}
 		}
