@@ -62,6 +62,12 @@ func zeroEvent(e *model.AuditEvent) bool {
 }
 
 func decodeUpdate(b []byte, u *model.Update) bool {
+	return decodeUpdateWith(b, u, func(s *jscan) bool { return s.str(&u.Narrative) })
+}
+
+// decodeUpdateWith reads an update's fields into u, and its narrative
+// with narrative, which decides what of it to keep.
+func decodeUpdateWith(b []byte, u *model.Update, narrative func(s *jscan) bool) bool {
 	s := jscan{b: b}
 	return s.object(func(key []byte) bool {
 		switch string(key) {
@@ -72,7 +78,7 @@ func decodeUpdate(b []byte, u *model.Update) bool {
 		case "date":
 			return s.date(&u.Date)
 		case "narrative":
-			return s.str(&u.Narrative)
+			return narrative(&s)
 		case "status":
 			return s.str((*string)(&u.Status))
 		case "rag":
@@ -91,6 +97,15 @@ func decodeUpdate(b []byte, u *model.Update) bool {
 }
 
 func decodeEvent(b []byte, e *model.AuditEvent) bool {
+	return decodeEventWith(b, e, func(s *jscan) bool {
+		// encoding/json would merge a second list into the first.
+		return e.Changes == nil && s.changes(&e.Changes)
+	})
+}
+
+// decodeEventWith reads an event's fields into e, and its changes with
+// changes, which decides whether to read or pass over them.
+func decodeEventWith(b []byte, e *model.AuditEvent, changes func(s *jscan) bool) bool {
 	s := jscan{b: b}
 	return s.object(func(key []byte) bool {
 		switch string(key) {
@@ -115,8 +130,7 @@ func decodeEvent(b []byte, e *model.AuditEvent) bool {
 		case "prev":
 			return s.str(&e.Prev)
 		case "changes":
-			// encoding/json would merge a second list into the first.
-			return e.Changes == nil && s.changes(&e.Changes)
+			return changes(&s)
 		}
 		return false
 	}) && s.end()
@@ -391,43 +405,18 @@ func EventHeads(b []byte, e *model.AuditEvent) bool {
 			return true
 		}
 	}
-	s := jscan{b: b}
 	var skipped bool
 	var skippedFor [2]string
-	ok := s.object(func(key []byte) bool {
-		switch string(key) {
-		case "id":
-			return s.id(&e.ID)
-		case "at":
-			return s.time(&e.At)
-		case "who":
-			return s.str(&e.Who)
-		case "action":
-			return s.str((*string)(&e.Action))
-		case "entity":
-			return s.str((*string)(&e.Entity))
-		case "entity_id":
-			return s.id(&e.EntityID)
-		case "finding_id":
-			return s.id(&e.FindingID)
-		case "summary":
-			return s.str(&e.Summary)
-		case "note":
-			return s.str(&e.Note)
-		case "prev":
-			return s.str(&e.Prev)
-		case "changes":
-			if e.Changes != nil || skipped {
-				return false
-			}
-			if _, changes := model.HistoryNeeds(e.Action, e.Entity); !changes && e.Action != "" && e.Entity != "" {
-				skipped, skippedFor = true, [2]string{string(e.Action), string(e.Entity)}
-				return s.skip()
-			}
-			return s.changes(&e.Changes)
+	ok := decodeEventWith(b, e, func(s *jscan) bool {
+		if e.Changes != nil || skipped {
+			return false
 		}
-		return false
-	}) && s.end()
+		if _, changes := model.HistoryNeeds(e.Action, e.Entity); !changes && e.Action != "" && e.Entity != "" {
+			skipped, skippedFor = true, [2]string{string(e.Action), string(e.Entity)}
+			return s.skip()
+		}
+		return s.changes(&e.Changes)
+	})
 	// A second action or entity after the changes were passed over may
 	// need them after all.
 	return ok && (!skipped || skippedFor == [2]string{string(e.Action), string(e.Entity)})
@@ -564,39 +553,16 @@ func historyName(b []byte) string {
 // UpdateHead is decodeUpdate keeping the narrative only when the
 // update is dated from first to last.
 func UpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
-	s := jscan{b: b}
 	var narrative []byte // with its quotes
-	ok := s.object(func(key []byte) bool {
-		switch string(key) {
-		case "id":
-			return s.id(&u.ID)
-		case "finding_id":
-			return s.id(&u.FindingID)
-		case "date":
-			return s.date(&u.Date)
-		case "narrative":
-			s.ws()
-			start := s.i
-			if _, _, ok := s.raw(); !ok {
-				return false
-			}
-			narrative = s.b[start:s.i]
-			return true
-		case "status":
-			return s.str((*string)(&u.Status))
-		case "rag":
-			return s.str((*string)(&u.RAG))
-		case "author":
-			return s.str(&u.Author)
-		case "source":
-			return s.str(&u.Source)
-		case "recorded":
-			return s.time(&u.Recorded)
-		case "sample":
-			return s.bool(&u.Sample)
+	ok := decodeUpdateWith(b, u, func(s *jscan) bool {
+		s.ws()
+		start := s.i
+		if _, _, ok := s.raw(); !ok {
+			return false
 		}
-		return false
-	}) && s.end()
+		narrative = s.b[start:s.i]
+		return true
+	})
 	if !ok {
 		return false
 	}
