@@ -60,26 +60,12 @@ func historyEntities() (keep []string) {
 // uses, oldest first, each create event without its changes (for which
 // model.HistoryNeeds asks none).
 func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
-	rows, err := r.tx.Query(r.ctx, `
+	return r.auditWhere(func(ev model.AuditEvent) bool { return ev.At.After(t) }, `
 		SELECT id, CASE WHEN body->>'action' = $2 THEN body - 'changes' ELSE body END
 		FROM `+table("audit")+`
 		WHERE at >= $1 AND body->>'entity' = ANY($3)
 		ORDER BY id`,
 		t.Truncate(time.Microsecond), string(model.ActionCreate), historyEntities())
-	if err != nil {
-		return nil, err
-	}
-	all, err := collect[model.AuditEvent](model.KindAudit, rows)
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, ev := range all {
-		if ev.At.After(t) {
-			out = append(out, ev)
-		}
-	}
-	return out, nil
 }
 
 var _ model.AuditSpanner = (*records)(nil)
@@ -95,7 +81,7 @@ func (r *records) AuditSpans(spans []model.AuditSpan, until time.Time) (map[mode
 		ids[i], afters[i] = int64(sp.FindingID), sp.After.Truncate(time.Microsecond)
 		after[sp.FindingID] = sp.After
 	}
-	rows, err := r.tx.Query(r.ctx, `
+	all, err := r.auditWhere(func(ev model.AuditEvent) bool { return ev.At.After(after[ev.FindingID]) && !ev.At.After(until) }, `
 		SELECT a.id, a.body FROM `+table("audit")+` a
 		JOIN unnest($1::bigint[], $2::timestamptz[]) AS s(finding_id, after)
 			ON a.finding_id = s.finding_id AND a.at >= s.after
@@ -105,15 +91,9 @@ func (r *records) AuditSpans(spans []model.AuditSpan, until time.Time) (map[mode
 	if err != nil {
 		return nil, err
 	}
-	all, err := collect[model.AuditEvent](model.KindAudit, rows)
-	if err != nil {
-		return nil, err
-	}
 	out := make(map[model.ID][]model.AuditEvent, len(spans))
 	for _, ev := range all {
-		if ev.At.After(after[ev.FindingID]) && !ev.At.After(until) {
-			out[ev.FindingID] = append(out[ev.FindingID], ev)
-		}
+		out[ev.FindingID] = append(out[ev.FindingID], ev)
 	}
 	return out, nil
 }
