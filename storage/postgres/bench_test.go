@@ -33,7 +33,14 @@ func fixedNow() time.Time { return synthetic.Clock }
 // register is copied record by record in one transaction).
 func stores(b *testing.B) (file *storage.Store, server *postgres.Store, url string) {
 	b.Helper()
-	file = synthetic.Open(b)
+	return storesOf(b, synthetic.Default)
+}
+
+// storesOf is stores for a synthetic register of another size, for the
+// tests that compare what the two stores read.
+func storesOf(b testing.TB, size synthetic.Size) (file *storage.Store, server *postgres.Store, url string) {
+	b.Helper()
+	file = synthetic.OpenSize(b, size)
 	url = pgtest.NewDatabase(b)
 	ctx := context.Background()
 	if _, err := postgres.Init(ctx, url, postgres.Options{}); err != nil {

@@ -9,12 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/internal/recjson"
 	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
-	"improvementtracker/storage/postgres"
-	"improvementtracker/storage/transfer"
 )
 
 // TestLeanSnapshotMatchesFile: the server leaves out the narratives and
@@ -24,19 +21,7 @@ import (
 // finding's latest, and not at all.
 func TestLeanSnapshotMatchesFile(t *testing.T) {
 	ctx := context.Background()
-	file := synthetic.OpenSize(t, synthetic.Small)
-	url := pgtest.NewDatabase(t)
-	if _, err := postgres.Init(ctx, url, postgres.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	server, err := postgres.Open(ctx, url, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
-	if _, err := transfer.Copy(ctx, file, server); err != nil {
-		t.Fatal(err)
-	}
+	file, server, _ := storesOf(t, synthetic.Small)
 	compared := 0
 	for _, asAt := range []model.Date{model.MustDate("31/03/2016"), model.MustDate("30/06/2022"),
 		model.MustDate("25/08/2025"), model.MustDate("23/11/2025"), model.MustDate("31/12/2025")} {
@@ -76,19 +61,7 @@ func TestLeanSnapshotMatchesFile(t *testing.T) {
 // file's and mean the same.
 func TestDirectDecodeTakesJsonb(t *testing.T) {
 	ctx := context.Background()
-	file := synthetic.OpenSize(t, synthetic.Small)
-	url := pgtest.NewDatabase(t)
-	if _, err := postgres.Init(ctx, url, postgres.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	server, err := postgres.Open(ctx, url, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
-	if _, err := transfer.Copy(ctx, file, server); err != nil {
-		t.Fatal(err)
-	}
+	_, _, url := storesOf(t, synthetic.Small)
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -133,20 +106,8 @@ func TestDirectDecodeTakesJsonb(t *testing.T) {
 // audit questions in one query exactly as it answers them one at a time.
 func TestAuditSpansMatchAuditBetween(t *testing.T) {
 	ctx := context.Background()
-	file := synthetic.OpenSize(t, synthetic.Small)
-	url := pgtest.NewDatabase(t)
-	if _, err := postgres.Init(ctx, url, postgres.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	server, err := postgres.Open(ctx, url, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
-	if _, err := transfer.Copy(ctx, file, server); err != nil {
-		t.Fatal(err)
-	}
-	err = server.View(ctx, func(tx model.ReadTx) error {
+	_, server, _ := storesOf(t, synthetic.Small)
+	err := server.View(ctx, func(tx model.ReadTx) error {
 		fs, err := tx.Findings()
 		if err != nil {
 			return err
