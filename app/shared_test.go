@@ -160,15 +160,8 @@ func TestOpenSharedRegister(t *testing.T) {
 func TestOpenSharedAsksForPassword(t *testing.T) {
 	ctx := context.Background()
 	db := sampleServerRegister(t)
-	const secret = "staple battery 42"
-	if _, err := pgtest.Exec(ctx, "postgres", `CREATE ROLE window_reader LOGIN PASSWORD '`+secret+`'`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = pgtest.Exec(ctx, db, `DROP OWNED BY window_reader`)
-		_, _ = pgtest.Exec(ctx, "postgres", `DROP ROLE IF EXISTS window_reader`)
-	})
-	if _, err := postgres.Grant(ctx, pgtest.URL(db, "postgres", ""), postgres.Options{}, "window_reader", postgres.RoleViewer, ""); err != nil {
+	reader, secret := pgtest.NewLogin(t, "window_reader")
+	if _, err := postgres.Grant(ctx, pgtest.URL(db, "postgres", ""), postgres.Options{}, reader, postgres.RoleViewer, ""); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PGPASSFILE", filepath.Join(t.TempDir(), "none"))
@@ -178,9 +171,9 @@ func TestOpenSharedAsksForPassword(t *testing.T) {
 	server, database, user := h.sharedEntries()
 	typeInto(server, pgtest.SocketDir())
 	typeInto(database, db)
-	typeInto(user, "window_reader")
+	typeInto(user, reader)
 	h.tapDialog("Open")
-	if !h.dialogShows(`asks for the password of the login "window_reader"`) {
+	if !h.dialogShows(`asks for the password of the login "` + reader + `"`) {
 		t.Fatal("the window did not ask for the password")
 	}
 	test.Type(h.passwordEntry(), "not it")
@@ -196,11 +189,11 @@ func TestOpenSharedAsksForPassword(t *testing.T) {
 	h.tapDialog("Connect")
 	h.noDialog()
 	closeAtEnd(t, h)
-	if got := storeLogin(h.u.store); got != "window_reader" {
+	if got := storeLogin(h.u.store); got != reader {
 		t.Fatalf("the window shows a register opened as %q", got)
 	}
 	for _, key := range []string{prefSharedLast, prefSharedRecent} {
-		if v := h.u.prefs.String(key); strings.Contains(v, "staple") || strings.Contains(v, "not it") || !strings.Contains(v, "window_reader") {
+		if v := h.u.prefs.String(key); strings.Contains(v, secret) || strings.Contains(v, "not it") || !strings.Contains(v, reader) {
 			t.Errorf("preference %s holds %q: it must name the login and never a password", key, v)
 		}
 	}

@@ -62,18 +62,12 @@ func TestOpenAddressPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := dbName(url)
-	if _, err := pgtest.Exec(ctx, "postgres", `CREATE ROLE address_reader LOGIN PASSWORD 'correct horse'`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = pgtest.Exec(ctx, db, `DROP OWNED BY address_reader`)
-		_, _ = pgtest.Exec(ctx, "postgres", `DROP ROLE IF EXISTS address_reader`)
-	})
-	if _, err := postgres.Grant(ctx, url, postgres.Options{}, "address_reader", postgres.RoleViewer, ""); err != nil {
+	reader, password := pgtest.NewLogin(t, "address_reader")
+	if _, err := postgres.Grant(ctx, url, postgres.Options{}, reader, postgres.RoleViewer, ""); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PGPASSFILE", t.TempDir()+"/none") // no pgpass file of the machine's
-	a := postgres.Address{Server: pgtest.SocketDir(), Database: db, User: "address_reader"}
+	a := postgres.Address{Server: pgtest.SocketDir(), Database: db, User: reader}
 	_, err := postgres.OpenAddress(ctx, a, "", postgres.Options{})
 	if !errors.Is(err, model.ErrPassword) || !strings.Contains(err.Error(), "asks for a password") {
 		t.Errorf("no password gives %v, want ErrPassword saying a password is asked for", err)
@@ -82,7 +76,7 @@ func TestOpenAddressPassword(t *testing.T) {
 	if !errors.Is(err, model.ErrPassword) || !strings.Contains(err.Error(), "refused the password") || strings.Contains(err.Error(), "wrong") {
 		t.Errorf("a wrong password gives %v, want ErrPassword saying it was refused, without the password", err)
 	}
-	s, err := postgres.OpenAddress(ctx, a, "correct horse", postgres.Options{})
+	s, err := postgres.OpenAddress(ctx, a, password, postgres.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +84,7 @@ func TestOpenAddressPassword(t *testing.T) {
 	if got := s.Name(); got != db+" on this computer" {
 		t.Errorf("Name = %q", got)
 	}
-	if got := s.Login(); got != "address_reader" {
+	if got := s.Login(); got != reader {
 		t.Errorf("Login = %q", got)
 	}
 	if server, database, user := s.Location(); server != a.Server || database != db || user != a.User {

@@ -105,10 +105,7 @@ func TestConnectionFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := dbName(url)
-	if _, err := pgtest.Exec(ctx, "postgres", `CREATE ROLE jo LOGIN PASSWORD 'right horse battery'`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = pgtest.Exec(ctx, "postgres", `DROP ROLE IF EXISTS jo`) })
+	jo, password := pgtest.NewLogin(t, "jo")
 
 	noServer := "postgres:///" + db + "?host=" + t.TempDir() + "&port=5432&user=postgres"
 	for _, c := range []struct {
@@ -117,11 +114,11 @@ func TestConnectionFaults(t *testing.T) {
 		parts []string
 	}{
 		{"server down", noServer, []string{"cannot reach the PostgreSQL server on this computer", "no server is running at that address", "ask the force's IT"}},
-		{"wrong password", pgtest.URL(db, "jo", "wrong"), []string{`refused the password for the login "jo"`, "pgpass"}},
-		{"no password", pgtest.URL(db, "jo", ""), []string{`asks for a password for the login "jo", and none was given`, "pgpass"}},
+		{"wrong password", pgtest.URL(db, jo, "wrong"), []string{`refused the password for the login "` + jo + `"`, "pgpass"}},
+		{"no password", pgtest.URL(db, jo, ""), []string{`asks for a password for the login "` + jo + `", and none was given`, "pgpass"}},
 		{"no such login", pgtest.URL(db, "nobody", "x"), []string{`login "nobody"`}},
 		{"database missing", pgtest.URL("no_such_db", "postgres", ""), []string{`there is no database "no_such_db"`, "server init"}},
-		{"login without permission", pgtest.URL(db, "jo", "right horse battery"), []string{`the login "jo" has no role in this register (the shared register in database`, `ask the force's improvement lead`, "server grant --db URL --login jo --role"}},
+		{"login without permission", pgtest.URL(db, jo, password), []string{`the login "` + jo + `" has no role in this register (the shared register in database`, `ask the force's improvement lead`, "server grant --db URL --login " + jo + " --role"}},
 		{"not a URL", "mysql://x/y", []string{"is not the address of a shared register", "postgres://"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -131,7 +128,7 @@ func TestConnectionFaults(t *testing.T) {
 			}
 			wantWords(t, err, c.parts...)
 			t.Log(err)
-			if strings.Contains(err.Error(), "right horse") || strings.Contains(err.Error(), "wrong") && c.name == "wrong password" && strings.Contains(err.Error(), ":wrong@") {
+			if strings.Contains(err.Error(), password) || strings.Contains(err.Error(), "wrong") && c.name == "wrong password" && strings.Contains(err.Error(), ":wrong@") {
 				t.Errorf("the message shows the password: %q", err)
 			}
 		})
