@@ -181,11 +181,7 @@ func backups() *app.Backups {
 // backup.
 func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 	title := widget.NewLabelWithStyle("The register could not be opened", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	text := err.Error()
-	if text != "" {
-		text = strings.ToUpper(text[:1]) + text[1:]
-	}
-	msg := widget.NewLabel(text)
+	msg := widget.NewLabel(model.UpperFirst(err.Error()))
 	msg.Wrapping = fyne.TextWrapWord
 	advice := widget.NewLabel("")
 	advice.Wrapping = fyne.TextWrapWord
@@ -239,21 +235,14 @@ func newestBackup(path string) (storage.BackupInfo, bool) {
 func showOpenNotes(w fyne.Window, store *storage.Store) {
 	var notes []string
 	if store.ReadOnly() {
-		notes = append(notes, upperFirst(store.ReadOnlyNotice())+".")
+		notes = append(notes, model.UpperFirst(store.ReadOnlyNotice())+".")
 	}
 	for _, n := range store.Warnings() {
-		notes = append(notes, upperFirst(n))
+		notes = append(notes, model.UpperFirst(n))
 	}
 	if len(notes) > 0 {
 		dialog.ShowInformation("Opened, with a warning", strings.Join(notes, "\n\n"), w)
 	}
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // onRestore puts backup b in place of the damaged file, after a warning,

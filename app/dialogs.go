@@ -166,14 +166,7 @@ func plainProblem(err error) string {
 	if v := model.AsValidation(err); v != nil {
 		return v.Error()
 	}
-	return upperFirst(err.Error())
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return model.UpperFirst(err.Error())
 }
 
 // personForm is the form for a person's details.

@@ -243,7 +243,7 @@ func (e *editorScreen) showConflict(c *model.ConflictError, m *findingMerge, by 
 		default:
 			saved = value(theirs)
 		}
-		rows.Add(container.NewGridWithColumns(4, value(upperFirst(f.label)), value(f.mine), value(f.theirs), saved))
+		rows.Add(container.NewGridWithColumns(4, value(model.UpperFirst(f.label)), value(f.mine), value(f.theirs), saved))
 	}
 	if len(m.fields) == 0 {
 		rows.Add(value("No field differs: " + who + " saved the same as you."))

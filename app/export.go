@@ -366,7 +366,7 @@ func (s *exportScreen) onChooseFolder() {
 func (s *exportScreen) onExport() {
 	c, err := s.read()
 	if err != nil {
-		setFieldError(s.problem, upperFirst(err.Error())+".")
+		setFieldError(s.problem, model.UpperFirst(err.Error())+".")
 		return
 	}
 	setFieldError(s.problem, "")

@@ -97,7 +97,7 @@ func sentence(s string) string {
 	if s == "" {
 		return s
 	}
-	s = strings.ToUpper(s[:1]) + s[1:]
+	s = model.UpperFirst(s)
 	if !strings.HasSuffix(s, ".") {
 		s += "."
 	}

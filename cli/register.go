@@ -103,7 +103,7 @@ func runList(env *Env) (err error) {
 		if _, file := s.(model.FileStore); file {
 			fmt.Fprintf(env.Stdout, "The register %s has no findings yet.\n", where(s))
 		} else {
-			fmt.Fprintf(env.Stdout, "%s has no findings yet.\n", upperFirst(where(s)))
+			fmt.Fprintf(env.Stdout, "%s has no findings yet.\n", model.UpperFirst(where(s)))
 		}
 		return nil
 	}

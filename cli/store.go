@@ -169,14 +169,6 @@ func fileOnly(what string) error {
 	return errors.New(what + " works on a register file; a shared register on a PostgreSQL server is backed up, restored and checked by the server's own tools (for example pg_dump), which the force's IT runs")
 }
 
-// upperFirst starts a sentence with a capital.
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // closeStore closes s, reporting a failure to close only when the command
 // itself succeeded.
 func closeStore(s model.Store, err *error) {

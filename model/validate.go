@@ -26,7 +26,7 @@ type ValidationError struct {
 }
 
 func (e *ValidationError) Error() string {
-	return upperFirst(e.Label) + ": " + e.Problem
+	return UpperFirst(e.Label) + ": " + e.Problem
 }
 
 // ValidationErrors is every problem found with one record.
@@ -406,7 +406,9 @@ func (s Settings) Validate() error {
 	return c.err()
 }
 
-func upperFirst(s string) string {
+// UpperFirst starts a sentence with a capital, for messages built from
+// text that begins in lower case.
+func UpperFirst(s string) string {
 	if s == "" {
 		return s
 	}

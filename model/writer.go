@@ -348,7 +348,7 @@ func (w *writer) saveSubmission(s *Submission) error {
 			changes = append(changes, c)
 		}
 	}
-	summary := fmt.Sprintf("%s for %s recorded as sent (%s)", upperFirst(string(s.Kind)), s.Period, s.FileName)
+	summary := fmt.Sprintf("%s for %s recorded as sent (%s)", UpperFirst(string(s.Kind)), s.Period, s.FileName)
 	action := ActionCreate
 	if !creating {
 		action = ActionChange

@@ -234,7 +234,7 @@ func (p *parser) areaAt(i int) (int, bool) {
 	if who, g, what, ok := gradeIn(t); ok && !isGeneric(who) && (i == 0 || !isTitle(p.ps[i-1])) {
 		switch {
 		case p.area == "" && !strings.HasPrefix(strings.ToLower(what), "its ") && !strings.HasPrefix(strings.ToLower(what), "their "):
-			p.setArea(upperFirst(what), g)
+			p.setArea(model.UpperFirst(what), g)
 		case foldArea(what) == foldArea(p.area) && p.grade == "":
 			p.grade = g
 		}
@@ -436,14 +436,6 @@ func trimListEnd(s string) string {
 
 func stripBullet(s string) string {
 	return strings.TrimSpace(bulletMark.ReplaceAllString(s, ""))
-}
-
-func upperFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 var (

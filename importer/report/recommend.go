@@ -126,7 +126,7 @@ func addressee(stem, item string) (who string, forOthers bool) {
 func (p *parser) emitRec(text, item, stem string, line, parent int) {
 	f := p.base(model.Recommendation, line)
 	f.Text = text
-	f.Title = model.FirstSentence(upperFirst(trimListEnd(item)))
+	f.Title = model.FirstSentence(model.UpperFirst(trimListEnd(item)))
 	f.Parent = parent
 	if m := deadlinePattern.FindString(stem + " " + item); m != "" {
 		f.Deadline = strings.ToLower(m[:1]) + m[1:]
