@@ -482,24 +482,30 @@ func settleStatus(f *Finding, settings Settings) {
 	}
 }
 
-// setDirectlyAfter reports whether the finding's status or RAG was changed
-// by a save of the finding itself (not by adding an update) after since and
-// by end.
-func (d registerData) setDirectlyAfter(id ID, since, end time.Time) (bool, error) {
-	var events []AuditEvent
-	var err error
-	switch {
-	case d.auditBetween != nil:
-		events, err = d.auditBetween(id, since, end)
-	case d.auditOf != nil:
-		events, err = d.auditOf(id)
-	default:
-		return false, nil
+// historyOf lists, for each span, its finding's audit events from the
+// span's start by end: all at once when the transaction can, otherwise a
+// finding at a time (from the whole of its trail when the store cannot
+// list a span of it; setDirectlyIn looks only within the span).
+func (d registerData) historyOf(spans []AuditSpan, end time.Time) (map[ID][]AuditEvent, error) {
+	if d.auditSpans != nil {
+		return d.auditSpans(spans, end)
 	}
-	if err != nil {
-		return false, fmt.Errorf("reading the history of a finding: %w", err)
+	out := make(map[ID][]AuditEvent, len(spans))
+	for _, sp := range spans {
+		var events []AuditEvent
+		var err error
+		switch {
+		case d.auditBetween != nil:
+			events, err = d.auditBetween(sp.FindingID, sp.After, end)
+		case d.auditOf != nil:
+			events, err = d.auditOf(sp.FindingID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[sp.FindingID] = events
 	}
-	return setDirectlyIn(events, id, since, end), nil
+	return out, nil
 }
 
 // pendingStatus is a finding of the snapshot (at its index) whose status
@@ -513,28 +519,20 @@ type pendingStatus struct {
 // and RAG unless they were set on the finding directly after that update,
 // then settles its status as every other finding's is.
 func (d registerData) settleFromUpdates(s *Snapshot, pending []pendingStatus, end time.Time) error {
-	var batch map[ID][]AuditEvent
-	if d.auditSpans != nil && len(pending) > 0 {
-		spans := make([]AuditSpan, len(pending))
-		for i, p := range pending {
-			spans[i] = AuditSpan{FindingID: s.Findings[p.at].ID, After: p.update.Recorded}
-		}
-		var err error
-		if batch, err = d.auditSpans(spans, end); err != nil {
-			return fmt.Errorf("reading the history of findings: %w", err)
-		}
+	if len(pending) == 0 {
+		return nil
+	}
+	spans := make([]AuditSpan, len(pending))
+	for i, p := range pending {
+		spans[i] = AuditSpan{FindingID: s.Findings[p.at].ID, After: p.update.Recorded}
+	}
+	history, err := d.historyOf(spans, end)
+	if err != nil {
+		return fmt.Errorf("reading the history of findings: %w", err)
 	}
 	for _, p := range pending {
 		f := &s.Findings[p.at]
-		var direct bool
-		if batch != nil {
-			direct = setDirectlyIn(batch[f.ID], f.ID, p.update.Recorded, end)
-		} else {
-			var err error
-			if direct, err = d.setDirectlyAfter(f.ID, p.update.Recorded, end); err != nil {
-				return err
-			}
-		}
+		direct := setDirectlyIn(history[f.ID], f.ID, p.update.Recorded, end)
 		if !direct {
 			f.Status = p.update.Status
 			if p.update.RAG != "" {
@@ -547,7 +545,8 @@ func (d registerData) settleFromUpdates(s *Snapshot, pending []pendingStatus, en
 }
 
 // setDirectlyIn reports whether events hold a change of the finding's
-// status or RAG recorded after since and by end.
+// status or RAG made by a save of the finding itself (not by adding an
+// update), recorded after since and by end.
 func setDirectlyIn(events []AuditEvent, id ID, since, end time.Time) bool {
 	for _, e := range events {
 		if e.Entity != EntityFinding || e.EntityID != id || !e.At.After(since) || e.At.After(end) {
