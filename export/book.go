@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -66,6 +67,10 @@ type book struct {
 	// cell, for the range the sheet declares.
 	used map[string][2]int
 
+	// rows are the table sheets with data rows, by the name of the
+	// sheet's part in the zip file, where writeRows writes them.
+	rows map[string]*stream
+
 	// rec, when set, records the workbook for the export benchmark.
 	rec        *recording
 	styleNames map[int]string
@@ -82,8 +87,9 @@ var ragColours = map[model.RAG][2]string{
 }
 
 func newBook(marking model.Marking, header, period string, warn *warnings) (*book, error) {
-	b := &book{f: excelize.NewFile(), marking: marking, header: header, period: period, warn: warn, used: map[string][2]int{}, hfSize: 9}
-	b.f.ZipWriter = newOrderedZip
+	b := &book{f: excelize.NewFile(), marking: marking, header: header, period: period, warn: warn, used: map[string][2]int{}, hfSize: 9,
+		rows: map[string]*stream{}}
+	b.f.ZipWriter = func(w io.Writer) excelize.ZipWriter { return newOrderedZip(w, b) }
 	if err := b.makeStyles(); err != nil {
 		_ = b.f.Close()
 		return nil, err
@@ -308,8 +314,10 @@ func dateSerial(d model.Date) float64 {
 
 // cell fills c with a value and its style, and reports whether there is
 // anything to write. Cells are filled in place so that a row of a large
-// sheet costs no allocation per cell.
-func (b *book) cell(c *excelize.Cell, t table, row, col int, v any) bool {
+// sheet costs no allocation per cell. With warn set, text cut to fit the
+// cell is added to the workbook's warnings (the check when the workbook is
+// built); without, it is cut silently (the rows written later).
+func (b *book) cell(c *excelize.Cell, t table, row, col int, v any, warn bool) bool {
 	switch x := v.(type) {
 	case nil:
 		return false
@@ -328,7 +336,7 @@ func (b *book) cell(c *excelize.Cell, t table, row, col int, v any) bool {
 		}
 		col := t.cols[col]
 		s, cut := fitCell(x)
-		if cut {
+		if cut && warn {
 			where := col.header
 			if t.where != nil {
 				where = t.where(row) + " " + strings.ToLower(col.header[:1]) + col.header[1:]

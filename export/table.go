@@ -49,13 +49,12 @@ func (b *book) writeTable(t table) error {
 	return b.writeTables(t)
 }
 
-// writeTables streams table sheets, in the order given. Everything that
+// writeTables adds table sheets, in the order given. Everything that
 // belongs to a sheet rather than its cells (page set-up, validation,
 // conditional formats) is set before its stream starts: excelize drops it
-// silently if set after. The rows of the sheets are then written at the
-// same time, one goroutine per sheet: each stream writes only to its own
-// buffer. Opening the streams and adding their tables touch the workbook
-// as a whole, so those steps run one at a time.
+// silently if set after. The stream writes the marking, caption and header
+// rows; the data rows are written into the sheet when the workbook is
+// written (writeRows), so here they are only checked.
 func (b *book) writeTables(ts ...table) error {
 	streams := make([]*stream, len(ts))
 	for i, t := range ts {
@@ -65,6 +64,8 @@ func (b *book) writeTables(ts ...table) error {
 		}
 		streams[i] = st
 	}
+	// The checks measure every row's text for its height: one goroutine
+	// per sheet, each touching only its own stream.
 	errs := make([]error, len(streams))
 	var wg sync.WaitGroup
 	for i, st := range streams {
@@ -221,14 +222,15 @@ func (b *book) openTable(t table) (*stream, error) {
 	if err := sw.SetRow(fmt.Sprintf("A%d", headerRow), head, headOpts...); err != nil {
 		return nil, err
 	}
-	if b.rec != nil {
-		st.heights = make([]float64, len(t.rows))
-	}
+	st.heights = make([]float64, len(t.rows))
 	return st, nil
 }
 
-// fillTable writes a table's data rows. It touches only its own stream, so
-// several run at once.
+// fillTable writes the line an empty table shows, or checks the data
+// rows, which are written with the workbook: text too long for a cell is
+// warned about now, so that the warnings are known once the workbook is
+// built, and each row's height is measured once, here. It touches only its
+// own stream, so several run at once.
 func (b *book) fillTable(st *stream) error {
 	t := st.t
 	if len(t.rows) == 0 && t.none != "" {
@@ -241,27 +243,23 @@ func (b *book) fillTable(st *stream) error {
 		}
 		return nil
 	}
-	cells := make([]any, len(t.cols))
-	buf := make([]excelize.Cell, len(t.cols))
+	var c excelize.Cell
 	for r, row := range t.rows {
 		for i, v := range row {
-			cells[i] = nil
-			if b.cell(&buf[i], t, r, i, v) {
-				cells[i] = &buf[i]
-			}
+			b.cell(&c, t, r, i, v, true)
 		}
-		var opts []excelize.RowOpts
-		if h := st.height(row); h > 0 {
-			opts = append(opts, excelize.RowOpts{Height: h})
-			if st.heights != nil {
-				st.heights[r] = h
-			}
+		h := st.height(row)
+		if h > excelize.MaxRowHeight {
+			return fmt.Errorf("writing row %d of the %s sheet: %w", r+1, t.sheet, excelize.ErrMaxRowHeight)
 		}
-		if err := st.sw.SetRow("A"+strconv.Itoa(firstData+r), cells, opts...); err != nil {
-			return fmt.Errorf("writing row %d of the %s sheet: %w", r+1, t.sheet, err)
-		}
+		st.heights[r] = h
 	}
 	return nil
+}
+
+// sheetPart is the name of a sheet's part in the zip file.
+func sheetPart(sw *excelize.StreamWriter) string {
+	return "xl/worksheets/sheet" + strconv.Itoa(sw.SheetID) + ".xml"
 }
 
 // screenLines is the most lines a row grows by for the text of columns
@@ -294,6 +292,9 @@ func (b *book) closeTable(st *stream) error {
 	}
 	if err := st.sw.Flush(); err != nil {
 		return fmt.Errorf("writing the %s sheet: %w", t.sheet, err)
+	}
+	if len(t.rows) > 0 {
+		b.rows[sheetPart(st.sw)] = st
 	}
 	if b.rec != nil {
 		b.recTable(t, st.widths, st.heights)

@@ -2,13 +2,17 @@ package export
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"compress/flate"
+	"errors"
+	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
 	"io/fs"
 	"sort"
+	"sync"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -22,22 +26,42 @@ import (
 // faster for a file about a third larger), and held compressed; Close
 // writes the parts sorted by name, which also puts [Content_Types].xml
 // first, where some readers look for it.
+//
+// The part of a table sheet with data rows arrives without them: the
+// library writes its marking, caption and header rows and what follows the
+// rows. It is held as it comes (a few kilobytes), and once complete it is
+// compressed in a goroutine of its own with the rows (book.writeRows)
+// written in before its closing </sheetData>, so that the large sheets are
+// written at the same time and none is ever whole in memory uncompressed.
 type orderedZip struct {
 	out   *zip.Writer
+	book  *book
 	parts []*zipPart
 	open  *zipPart
 	fw    *flate.Writer
+	// rows are the table sheets whose rows are still to be written in.
+	rows map[string]*stream
+	wg   sync.WaitGroup
 }
 
 type zipPart struct {
 	name string
-	data bytes.Buffer
+	data bytes.Buffer // compressed
 	crc  hash.Hash32
 	size uint64
+	// For a table sheet with rows: what the library wrote, and the rows
+	// to write into it.
+	held *bytes.Buffer
+	rows *stream
+	err  error
 }
 
-func newOrderedZip(w io.Writer) excelize.ZipWriter {
-	return &orderedZip{out: zip.NewWriter(w)}
+func newOrderedZip(w io.Writer, b *book) excelize.ZipWriter {
+	z := &orderedZip{out: zip.NewWriter(w), book: b, rows: map[string]*stream{}}
+	for name, st := range b.rows {
+		z.rows[name] = st
+	}
+	return z
 }
 
 // Create starts a part; the previous one is complete.
@@ -46,6 +70,13 @@ func (z *orderedZip) Create(name string) (io.Writer, error) {
 		return nil, err
 	}
 	p := &zipPart{name: name, crc: crc32.NewIEEE()}
+	z.open = p
+	z.parts = append(z.parts, p)
+	if st, ok := z.rows[name]; ok {
+		delete(z.rows, name)
+		p.held, p.rows = &bytes.Buffer{}, st
+		return z, nil
+	}
 	if z.fw == nil {
 		fw, err := flate.NewWriter(&p.data, flate.BestSpeed)
 		if err != nil {
@@ -55,25 +86,76 @@ func (z *orderedZip) Create(name string) (io.Writer, error) {
 	} else {
 		z.fw.Reset(&p.data)
 	}
-	z.open = p
-	z.parts = append(z.parts, p)
 	return z, nil
 }
 
 // Write adds to the part being written.
 func (z *orderedZip) Write(b []byte) (int, error) {
 	p := z.open
+	if p.held != nil {
+		return p.held.Write(b)
+	}
 	p.crc.Write(b)
 	p.size += uint64(len(b))
 	return z.fw.Write(b)
 }
 
 func (z *orderedZip) finish() error {
-	if z.open == nil {
+	p := z.open
+	if p == nil {
 		return nil
 	}
 	z.open = nil
-	return z.fw.Close()
+	if p.held == nil {
+		return z.fw.Close()
+	}
+	z.wg.Add(1)
+	go func() {
+		defer z.wg.Done()
+		p.err = p.compressWithRows(z.book)
+	}()
+	return nil
+}
+
+// sheetDataEnd closes the cells of a sheet's XML. Text in a cell has its
+// "<" escaped, so this is found only where the library wrote it.
+var sheetDataEnd = []byte("</sheetData>")
+
+// compressWithRows compresses a table sheet's part with its data rows
+// written in before </sheetData>.
+func (p *zipPart) compressWithRows(b *book) error {
+	held := p.held.Bytes()
+	at := bytes.Index(held, sheetDataEnd)
+	if at < 0 {
+		return fmt.Errorf("the %s sheet has no place for its rows", p.rows.t.sheet)
+	}
+	fw, err := flate.NewWriter(&p.data, flate.BestSpeed)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriterSize(io.MultiWriter(fw, p.crc, (*counter)(&p.size)), 64<<10)
+	if _, err := out.Write(held[:at]); err != nil {
+		return err
+	}
+	if err := b.writeRows(out, p.rows); err != nil {
+		return err
+	}
+	if _, err := out.Write(held[at:]); err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	p.held = nil
+	return fw.Close()
+}
+
+// counter counts the bytes written through it.
+type counter uint64
+
+func (c *counter) Write(b []byte) (int, error) {
+	*c += counter(len(b))
+	return len(b), nil
 }
 
 // AddFS is not used by the workbook's writer.
@@ -81,8 +163,18 @@ func (z *orderedZip) AddFS(fsys fs.FS) error { return z.out.AddFS(fsys) }
 
 // Close writes the parts in order of name and ends the file.
 func (z *orderedZip) Close() error {
-	if err := z.finish(); err != nil {
+	err := z.finish()
+	z.wg.Wait()
+	if err != nil {
 		return err
+	}
+	for _, p := range z.parts {
+		if p.err != nil {
+			return p.err
+		}
+	}
+	for _, st := range z.rows {
+		return errors.New("the " + st.t.sheet + " sheet's rows have no place in the workbook")
 	}
 	sort.Slice(z.parts, func(i, j int) bool { return z.parts[i].name < z.parts[j].name })
 	for _, p := range z.parts {
