@@ -241,7 +241,10 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		s.Updates = append(s.Updates, u)
 	}
 
-	s.byID = map[ID]int{}
+	// Sized once: a large register's records would otherwise be copied
+	// over and over as the lists grow.
+	s.byID = make(map[ID]int, len(findings))
+	s.Findings = make([]Finding, 0, len(findings))
 	var unsettled []pendingStatus
 	for _, f := range findings {
 		cur := f
@@ -303,6 +306,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	if err := restoreDeleted(later, EntityMilestone, func(m Milestone) { milestones = append(milestones, m) }); err != nil {
 		return nil, err
 	}
+	s.Milestones = make([]Milestone, 0, len(milestones))
 	for _, m := range milestones {
 		cur := m
 		if err := later.rollBack(EntityMilestone, m.ID, &m); err != nil {
@@ -338,6 +342,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	if err := restoreDeleted(later, EntityEvidence, func(e Evidence) { evidence = append(evidence, e) }); err != nil {
 		return nil, err
 	}
+	s.Evidence = make([]Evidence, 0, len(evidence))
 	for _, e := range evidence {
 		if err := later.rollBack(EntityEvidence, e.ID, &e); err != nil {
 			return nil, err
