@@ -93,7 +93,9 @@ func changesBetween(s *model.Snapshot, first, last model.Date, keep func(model.F
 
 		closed := false
 		var prev *model.Update
-		for _, u := range s.UpdatesOf(f.ID) {
+		us := s.UpdatesOf(f.ID)
+		for k := range us {
+			u := &us[k]
 			if within(u.Date, first, last) {
 				c := base
 				c.date, c.detail, c.by = u.Date, u.Narrative, u.Author
@@ -119,8 +121,7 @@ func changesBetween(s *model.Snapshot, first, last model.Date, keep func(model.F
 			if u.Date.After(last) {
 				break
 			}
-			p := u
-			prev = &p
+			prev = u
 		}
 		if !closed && f.Status == model.Closed && within(f.ClosedDate, first, last) {
 			c := base

@@ -50,12 +50,12 @@ func details(rows [][]any) ([][]any, []string, []int) {
 		return d
 	}
 	order := make([]int, len(rows))
+	keys := make([]string, len(rows)) // each row's once, not at every comparison
 	for i := range order {
 		order[i] = i
+		keys[i] = areaKey(str(rows[i], ColArea))
 	}
-	sort.SliceStable(order, func(i, j int) bool {
-		return areaKey(str(rows[order[i]], ColArea)) < areaKey(str(rows[order[j]], ColArea))
-	})
+	sort.SliceStable(order, func(i, j int) bool { return keys[order[i]] < keys[order[j]] })
 
 	var out [][]any
 	var refs []string
