@@ -246,7 +246,10 @@ func (b *book) fillTable(st *stream) error {
 	var c excelize.Cell
 	for r, row := range t.rows {
 		for i, v := range row {
-			b.cell(&c, t, r, i, v, true)
+			// Only text can be too long for a cell.
+			if s, ok := v.(string); ok && len(s) > MaxCellChars {
+				b.cell(&c, t, r, i, v, true)
+			}
 		}
 		h := st.height(row)
 		if h > excelize.MaxRowHeight {
