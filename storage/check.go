@@ -394,6 +394,8 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 		}
 	}
 
+	checkLeanIndexes(tx, r, updates, audit, refName, rep)
+
 	// The audit trail as a chain, and the states submissions name.
 	if audit.bad > 0 {
 		rep.add(groupHistory, "the history cannot be verified as a chain while %d of its entries are damaged", audit.bad)

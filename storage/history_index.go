@@ -1,0 +1,272 @@
+package storage
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"improvementtracker/internal/parallel"
+	"improvementtracker/internal/recjson"
+	"improvementtracker/model"
+)
+
+// bucketAuditByTime: entity | action | time | eventID -> nothing, for every
+// audit event. Added by schema version 5.
+//
+// Reading the register as it stood at a date undoes what was recorded
+// since, and a snapshot needs only some of it (model.HistoryNeeds): on a
+// large register most events record progress updates being added, which it
+// does not use, and a register typed in or imported in one go has every
+// event recorded "since" any earlier date. Walking the trail back from its
+// newest event reads and checks all of those. Grouped by what the events
+// are about and what was done, each group in the order recorded, the
+// events needed are found by a seek per group, and the others' pages are
+// never read. The rule of what is needed stays in model: every event is
+// indexed, and the groups are chosen when read.
+//
+// A key is
+//
+//	entity length (1 byte), entity, action length (1 byte), action
+//	time recorded: Unix seconds, 8 bytes big-endian with the sign bit
+//	flipped so that earlier sorts first, then nanoseconds, 4 bytes
+//	event ID, 8 bytes big-endian
+var bucketAuditByTime = []byte("audit_by_time")
+
+// timeKeySize is the bytes of a key after its group: time and event ID.
+const timeKeySize = 12 + 8
+
+// appendTimeKey writes the sortable time of a key.
+func appendTimeKey(b []byte, t time.Time) []byte {
+	b = binary.BigEndian.AppendUint64(b, uint64(t.Unix())^(1<<63))
+	return binary.BigEndian.AppendUint32(b, uint32(t.Nanosecond()))
+}
+
+// historyGroup is the start of a key: an event's entity and action.
+func historyGroup(entity model.Entity, action model.Action) ([]byte, error) {
+	if len(entity) > 255 || len(action) > 255 {
+		return nil, fmt.Errorf("%w: a history entry's entity or action is too long to index", model.ErrProgram)
+	}
+	b := make([]byte, 0, 2+len(entity)+len(action)+timeKeySize)
+	b = append(b, byte(len(entity)))
+	b = append(b, entity...)
+	b = append(b, byte(len(action)))
+	return append(b, action...), nil
+}
+
+// historyKey is an event's key in the index.
+func historyKey(id model.ID, at time.Time, entity model.Entity, action model.Action) ([]byte, error) {
+	b, err := historyGroup(entity, action)
+	if err != nil {
+		return nil, err
+	}
+	b = appendTimeKey(b, at)
+	return binary.BigEndian.AppendUint64(b, uint64(id)), nil
+}
+
+// historyEntry is what a key says.
+type historyEntry struct {
+	entity model.Entity
+	action model.Action
+	at     time.Time
+	id     model.ID
+	group  int // the length of the key's group
+}
+
+// readHistoryKey reads a key; ok is false when it is malformed.
+func readHistoryKey(k []byte) (e historyEntry, ok bool) {
+	if len(k) < 1 {
+		return e, false
+	}
+	n := int(k[0])
+	if len(k) < 1+n+1 {
+		return e, false
+	}
+	e.entity = model.Entity(k[1 : 1+n])
+	m := int(k[1+n])
+	e.group = 2 + n + m
+	if len(k) != e.group+timeKeySize {
+		return e, false
+	}
+	e.action = model.Action(k[2+n : e.group])
+	rest := k[e.group:]
+	e.at = time.Unix(int64(binary.BigEndian.Uint64(rest)^(1<<63)), int64(binary.BigEndian.Uint32(rest[8:])))
+	e.id = model.ID(binary.BigEndian.Uint64(rest[12:]))
+	return e, binary.BigEndian.Uint32(rest[8:]) < 1e9
+}
+
+// eventKeyFields is what the index is built from, read from an event's
+// stored JSON.
+type eventKeyFields struct {
+	At     time.Time    `json:"at"`
+	Entity model.Entity `json:"entity"`
+	Action model.Action `json:"action"`
+}
+
+// historyKeyOf is the index key of an event stored under key as payload.
+func historyKeyOf(key, payload []byte) ([]byte, error) {
+	if at, ok := eventTime(payload); ok {
+		var ev model.AuditEvent
+		if recjson.EventHeads(payload, &ev) {
+			return historyKey(model.ID(btoi(key)), at, ev.Entity, ev.Action)
+		}
+	}
+	var ev eventKeyFields
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return nil, fmt.Errorf("it cannot be read as a record (%s)", jsonProblem(err))
+	}
+	return historyKey(model.ID(btoi(key)), ev.At, ev.Entity, ev.Action)
+}
+
+// putHistory indexes an event stored under key as payload, replacing the
+// entry of the event it replaces, old (nil for a new event, as nearly all
+// are: the trail is only added to).
+func putHistory(idx *bolt.Bucket, key, payload, old []byte) error {
+	if old != nil {
+		if err := deleteHistory(idx, key, old); err != nil {
+			return err
+		}
+	}
+	k, err := historyKeyOf(key, payload)
+	if err != nil {
+		return err
+	}
+	return idx.Put(k, nil)
+}
+
+// deleteHistory removes the entry of the event stored under key as raw, a
+// sealed value.
+func deleteHistory(idx *bolt.Bucket, key, raw []byte) error {
+	payload, err := unseal(bucketAudit, key, raw)
+	if err != nil {
+		return err
+	}
+	k, err := historyKeyOf(key, payload)
+	if err != nil {
+		return err
+	}
+	return idx.Delete(k)
+}
+
+// buildHistoryIndex writes the index of the history by time afresh from
+// the audit trail: for schema version 5, and when a file's index has gone
+// missing.
+func buildHistoryIndex(tx *bolt.Tx) error {
+	if tx.Bucket(bucketAuditByTime) != nil {
+		if err := tx.DeleteBucket(bucketAuditByTime); err != nil {
+			return err
+		}
+	}
+	idx, err := tx.CreateBucket(bucketAuditByTime)
+	if err != nil {
+		return err
+	}
+	audit := tx.Bucket(bucketAudit)
+	if audit == nil {
+		return nil
+	}
+	// Within a group the events come in the order recorded: filling pages
+	// before splitting them keeps the index small.
+	idx.FillPercent = appendFill
+	r := &records{tx: tx}
+	return audit.ForEach(func(k, v []byte) error {
+		payload, err := unseal(bucketAudit, k, v)
+		if err == nil {
+			var hk []byte
+			if hk, err = historyKeyOf(k, payload); err == nil {
+				return idx.Put(hk, nil)
+			}
+		}
+		return r.damage(bucketAudit, k, payload, err)
+	})
+}
+
+// HistorySince is AuditSince for what a snapshot needs (model.HistoryNeeds),
+// found through the index of the history by time: of each group of events
+// (what they are about, what was done) that HistoryNeeds keeps, those
+// recorded after t, by a seek. Each event read is checked against its
+// checksum and its index entry; the changes of an event that are not needed
+// (most of a large trail) are passed over, not decoded. Unlike AuditSince,
+// which walks back from the newest event, an event recorded before the one
+// before it (the computer's clock was put back) is found however far back.
+func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
+	idx := r.tx.Bucket(bucketAuditByTime)
+	if idx == nil {
+		// A file whose index has gone missing, opened for reading
+		// only: opening it for writing builds the index again.
+		return r.historySinceByWalk(t)
+	}
+	audit, err := r.bucket(bucketAudit)
+	if err != nil {
+		return nil, err
+	}
+	var found []historyEntry
+	c := idx.Cursor()
+	k, _ := c.First()
+	for k != nil {
+		e, ok := readHistoryKey(k)
+		if !ok {
+			return nil, r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
+		}
+		group := bytes.Clone(k[:e.group])
+		if keep, _ := model.HistoryNeeds(e.action, e.entity); keep {
+			from := appendTimeKey(bytes.Clone(group), t)
+			for k, _ = c.Seek(from); k != nil && bytes.HasPrefix(k, group); k, _ = c.Next() {
+				e, ok := readHistoryKey(k)
+				if !ok {
+					return nil, r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
+				}
+				if e.at.After(t) {
+					found = append(found, e)
+				}
+			}
+		}
+		// Past every key of the group: a time and ID of all ones is
+		// as far as a key of the group can go.
+		k, _ = c.Seek(append(group, bytes.Repeat([]byte{0xff}, timeKeySize+1)...))
+	}
+	// Oldest first, as the trail is kept.
+	slices.SortFunc(found, func(a, b historyEntry) int { return cmp.Compare(a.id, b.id) })
+	keys, vals := make([][]byte, len(found)), make([][]byte, len(found))
+	for i, e := range found {
+		keys[i] = itob(uint64(e.id))
+		if vals[i] = audit.Get(keys[i]); vals[i] == nil {
+			return nil, r.indexDamage(historyIndexName, uint64(found[i].id), errors.New("it names a history entry that is not in the register"))
+		}
+	}
+	out, err := parallel.Decode(len(vals), func(i int, out *model.AuditEvent) error {
+		if err := r.decodeHistory(keys[i], vals[i], out); err != nil {
+			return err
+		}
+		e := found[i]
+		if out.Entity != e.entity || out.Action != e.action || !out.At.Equal(e.at) {
+			return r.indexDamage(historyIndexName, uint64(found[i].id), errors.New("it gives another time, action or kind of record than the history entry's own"))
+		}
+		return nil
+	}, func(p any) error {
+		if isDamage(p) {
+			return fmt.Errorf("%w: the %s section cannot be read", model.ErrDamaged, bucketAudit)
+		}
+		return programError(string(bucketAudit), p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	kept := out[:0]
+	for _, e := range out {
+		if keep, changes := model.HistoryNeeds(e.Action, e.Entity); keep {
+			if !changes {
+				e.Changes = nil
+			}
+			kept = append(kept, e)
+		}
+	}
+	clear(out[len(kept):])
+	return kept, nil
+}

@@ -1,0 +1,73 @@
+package storage
+
+import (
+	bolt "go.etcd.io/bbolt"
+
+	"improvementtracker/model"
+)
+
+// checkLeanIndexes compares the indexes of schema version 5 with the records
+// they stand for: each entry names a record that exists and says what the
+// record says; each record has its entry. Either index can be built again
+// from the records, so a problem here loses nothing, but until it is put
+// right an as-at return or the dashboard could read the register wrongly.
+func checkLeanIndexes(tx *bolt.Tx, r *records, updates loaded[model.Update], audit loaded[model.AuditEvent], refName func(model.ID) string, rep report) {
+	updateName := func(u model.Update) string {
+		return "the progress update of " + u.Date.String() + " on " + refName(u.FindingID)
+	}
+	heads := tx.Bucket(bucketUpdateHeads)
+	var h headReader
+	_ = heads.ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			rep.add(groupIndexes, "%s has an entry whose key is not a record number", model.UpperFirst(updateIndexName))
+			return nil
+		}
+		id := btoi(k)
+		var head model.Update
+		payload, err := unseal(bucketUpdateHeads, k, v)
+		if err == nil {
+			err = h.read(k, payload, &head)
+		}
+		if err != nil {
+			rep.add(groupIndexes, "%s", r.indexDamage(updateIndexName, id, err))
+			return nil
+		}
+		u, ok := updates.recs[id]
+		switch {
+		case !ok && updates.bad == 0:
+			rep.add(groupIndexes, "%s lists record %d, which is not a progress update in the register", model.UpperFirst(updateIndexName), id)
+		case ok && !sameHead(u, head):
+			rep.add(groupIndexes, "%s gives another %s for %s (record %d) than the update's own", model.UpperFirst(updateIndexName), headsDiffer(u, head), updateName(u), id)
+		}
+		return nil
+	})
+	for _, id := range updates.ids {
+		if heads.Get(itob(id)) == nil {
+			rep.add(groupIndexes, "%s (record %d) is missing from %s", model.UpperFirst(updateName(updates.recs[id])), id, updateIndexName)
+		}
+	}
+
+	byTime := tx.Bucket(bucketAuditByTime)
+	_ = byTime.ForEach(func(k, _ []byte) error {
+		e, ok := readHistoryKey(k)
+		if !ok {
+			rep.add(groupIndexes, "%s has a malformed entry", model.UpperFirst(historyIndexName))
+			return nil
+		}
+		ev, ok := audit.recs[uint64(e.id)]
+		switch {
+		case !ok && audit.bad == 0:
+			rep.add(groupIndexes, "%s names history entry %d, which does not exist", model.UpperFirst(historyIndexName), e.id)
+		case ok && (ev.Entity != e.entity || ev.Action != e.action || !ev.At.Equal(e.at)):
+			rep.add(groupIndexes, "%s gives another time, action or kind of record for %s", model.UpperFirst(historyIndexName), eventName(ev))
+		}
+		return nil
+	})
+	for _, id := range audit.ids {
+		ev := audit.recs[id]
+		k, err := historyKey(model.ID(id), ev.At, ev.Entity, ev.Action)
+		if err != nil || byTime.Get(k) == nil {
+			rep.add(groupIndexes, "%s is missing from %s", model.UpperFirst(eventName(ev)), historyIndexName)
+		}
+	}
+}
