@@ -171,20 +171,34 @@ func buildHistoryIndex(tx *bolt.Tx) error {
 	if audit == nil {
 		return nil
 	}
-	// Within a group the events come in the order recorded: filling pages
-	// before splitting them keeps the index small.
-	idx.FillPercent = appendFill
+	// The keys are put in order: bbolt inserts into a node by copying
+	// the entries after the place, so the trail's order (which moves
+	// between groups at every event) would copy the growing index once
+	// an event. In order, each is added at the end, and the pages are
+	// filled before being split.
+	var keys [][]byte
 	r := &records{tx: tx}
-	return audit.ForEach(func(k, v []byte) error {
+	if err := audit.ForEach(func(k, v []byte) error {
 		payload, err := unseal(bucketAudit, k, v)
 		if err == nil {
 			var hk []byte
 			if hk, err = historyKeyOf(k, payload); err == nil {
-				return idx.Put(hk, nil)
+				keys = append(keys, hk)
+				return nil
 			}
 		}
 		return r.damage(bucketAudit, k, payload, err)
-	})
+	}); err != nil {
+		return err
+	}
+	slices.SortFunc(keys, bytes.Compare)
+	idx.FillPercent = appendFill
+	for _, k := range keys {
+		if err := idx.Put(k, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // HistorySince is AuditSince for what a snapshot needs (model.HistoryNeeds),
