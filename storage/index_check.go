@@ -29,7 +29,7 @@ func checkLeanIndexes(tx *bolt.Tx, r *records, updates loaded[model.Update], aud
 			err = h.read(k, payload, &head)
 		}
 		if err != nil {
-			rep.add(groupIndexes, "%s", r.indexDamage(updateIndexName, id, err))
+			rep.add(groupIndexes, "%s", model.UpperFirst(r.indexDamage(updateIndexName, id, err).Error()))
 			return nil
 		}
 		u, ok := updates.recs[id]
