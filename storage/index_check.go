@@ -47,6 +47,38 @@ func checkLeanIndexes(tx *bolt.Tx, r *records, updates loaded[model.Update], aud
 		}
 	}
 
+	// Each finding's newest update, by the records.
+	newest := map[model.ID]model.Update{}
+	for _, id := range updates.ids {
+		u := updates.recs[id]
+		u.ID = model.ID(id)
+		if cur, ok := newest[u.FindingID]; !ok || !newer(&cur, &u) {
+			newest[u.FindingID] = u
+		}
+	}
+	latest := tx.Bucket(bucketLatestNarratives)
+	_ = latest.ForEach(func(k, v []byte) error {
+		f := model.ID(btoi(k))
+		id, narrative, err := readLatest(k, v)
+		if err != nil {
+			rep.add(groupIndexes, "%s", model.UpperFirst(r.indexDamage(latestIndexName, uint64(f), err).Error()))
+			return nil
+		}
+		u, ok := newest[f]
+		switch {
+		case !ok && updates.bad == 0:
+			rep.add(groupIndexes, "%s has an entry for %s, which has no progress updates", model.UpperFirst(latestIndexName), refName(f))
+		case ok && (u.ID != id || u.Narrative != string(narrative)):
+			rep.add(groupIndexes, "%s gives another update or narrative for %s than its latest progress update, of %s (record %d)", model.UpperFirst(latestIndexName), refName(f), u.Date, u.ID)
+		}
+		return nil
+	})
+	for f, u := range newest {
+		if latest.Get(itob(uint64(f))) == nil {
+			rep.add(groupIndexes, "The latest progress update of %s, of %s (record %d), is missing from %s", refName(f), u.Date, u.ID, latestIndexName)
+		}
+	}
+
 	byTime := tx.Bucket(bucketAuditByTime)
 	_ = byTime.ForEach(func(k, _ []byte) error {
 		e, ok := readHistoryKey(k)

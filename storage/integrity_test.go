@@ -98,15 +98,17 @@ func TestFlipsInRecordsFound(t *testing.T) {
 }
 
 // flipInUpdate flips a bit in the narrative of the stored update whose
-// narrative is text.
+// narrative is text (in its record: a finding's latest narrative is kept in
+// an index too).
 func flipInUpdate(t *testing.T, path, text string) {
 	t.Helper()
 	raw := fileBytes(t, path)
-	i := bytes.Index(raw, []byte(text))
-	if i < 0 || bytes.Count(raw, []byte(text)) != 1 {
+	inRecord := []byte(`"narrative":"` + text)
+	i := bytes.Index(raw, inRecord)
+	if i < 0 || bytes.Count(raw, inRecord) != 1 {
 		t.Fatalf("%q is not stored once in the file", text)
 	}
-	if err := corrupt.FlipBit(path, int64(i+2), 1); err != nil {
+	if err := corrupt.FlipBit(path, int64(i+len(inRecord)-len(text)+2), 1); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -89,7 +89,7 @@ var allBuckets = [][]byte{
 	bucketEvidence, bucketEvidenceByFinding, bucketEvidenceFiles,
 	bucketAudit, bucketAuditByFinding,
 	bucketSubmissions,
-	bucketUpdateHeads, bucketAuditByTime, // schema version 5
+	bucketUpdateHeads, bucketLatestNarratives, bucketAuditByTime, // schema version 5
 }
 
 // itob writes an ID as an 8-byte big-endian key.

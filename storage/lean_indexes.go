@@ -20,6 +20,7 @@ var leanIndexes = []struct {
 	build func(tx *bolt.Tx) error
 }{
 	{bucketUpdateHeads, buildUpdateHeads},
+	{bucketLatestNarratives, buildLatestNarratives}, // from the heads
 	{bucketAuditByTime, buildHistoryIndex},
 }
 
@@ -72,7 +73,29 @@ func (r *records) putLeanIndexes(kind model.Kind, b *bolt.Bucket, key, raw []byt
 		if err != nil {
 			return err
 		}
-		return putHead(idx, key, raw)
+		var old model.Update
+		replaced := idx.Get(key) != nil
+		if replaced {
+			if err := r.head(idx, model.ID(btoi(key)), &old); err != nil {
+				return err
+			}
+		}
+		u, err := updateOf(raw)
+		if err != nil {
+			return err
+		}
+		head := u
+		head.Narrative = ""
+		idx.FillPercent = appendFill // keys are update IDs, which only grow
+		if err := idx.Put(key, seal(bucketUpdateHeads, key, appendHead(nil, &head))); err != nil {
+			return err
+		}
+		if replaced && old.FindingID != u.FindingID {
+			if err := r.deleteLatest(&old); err != nil {
+				return err
+			}
+		}
+		return r.putLatest(&u)
 	case model.KindAudit:
 		idx, err := r.bucket(bucketAuditByTime)
 		if err != nil {
@@ -92,7 +115,14 @@ func (r *records) deleteLeanIndexes(kind model.Kind, key, old []byte) error {
 		if err != nil {
 			return err
 		}
-		return idx.Delete(key)
+		var u model.Update
+		if err := r.decode(bucketUpdates, key, old, &u); err != nil {
+			return err
+		}
+		if err := idx.Delete(key); err != nil {
+			return err
+		}
+		return r.deleteLatest(&u)
 	case model.KindAudit:
 		idx, err := r.bucket(bucketAuditByTime)
 		if err != nil {

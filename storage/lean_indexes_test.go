@@ -42,15 +42,17 @@ func headsOf(t *testing.T, tx *bolt.Tx) map[model.ID]model.Update {
 	return out
 }
 
-// indexesMatch fails unless both indexes of version 5 stand for exactly the
+// indexesMatch fails unless the indexes of version 5 stand for exactly the
 // records of the file: each update's head equal, field by field, to the
-// record as decoded with its narrative left out, and each event's key made
-// of its own entity, action, time and ID. It returns how many updates and
+// record as decoded with its narrative left out, each finding's latest
+// narrative that of its newest update, and each event's key made of its
+// own entity, action, time and ID. It returns how many updates and
 // events it compared.
 func indexesMatch(t *testing.T, db *bolt.DB) (updates, events int) {
 	t.Helper()
 	err := db.View(func(tx *bolt.Tx) error {
 		heads := headsOf(t, tx)
+		newest := map[model.ID]model.Update{}
 		if err := tx.Bucket(bucketUpdates).ForEach(func(k, v []byte) error {
 			payload, err := unseal(bucketUpdates, k, v)
 			if err != nil {
@@ -66,6 +68,9 @@ func indexesMatch(t *testing.T, db *bolt.DB) (updates, events int) {
 				return nil
 			}
 			delete(heads, head.ID)
+			if cur, ok := newest[rec.FindingID]; !ok || rec.Date.After(cur.Date) || rec.Date == cur.Date && rec.ID > cur.ID {
+				newest[rec.FindingID] = rec
+			}
 			rec.Narrative = ""
 			if !reflect.DeepEqual(head, rec) {
 				t.Errorf("update %d: index entry\n%+v\nrecord\n%+v", btoi(k), head, rec)
@@ -77,6 +82,23 @@ func indexesMatch(t *testing.T, db *bolt.DB) (updates, events int) {
 		}
 		for id := range heads {
 			t.Errorf("the index has update %d, which is not in the register", id)
+		}
+		got := map[model.ID]string{}
+		if err := tx.Bucket(bucketLatestNarratives).ForEach(func(k, v []byte) error {
+			id, narrative, err := readLatest(k, v)
+			got[model.ID(btoi(k))] = fmt.Sprintf("%d %s", id, narrative)
+			return err
+		}); err != nil {
+			return err
+		}
+		for f, u := range newest {
+			if want := fmt.Sprintf("%d %s", u.ID, u.Narrative); got[f] != want {
+				t.Errorf("finding %d's latest narrative is %q, want %q", f, got[f], want)
+			}
+			delete(got, f)
+		}
+		for f, v := range got {
+			t.Errorf("finding %d, with no updates, has a latest narrative: %q", f, v)
 		}
 		want := map[string]bool{}
 		if err := tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
@@ -118,7 +140,7 @@ func indexesMatch(t *testing.T, db *bolt.DB) (updates, events int) {
 	return updates, events
 }
 
-// TestMigrationTo5 builds both indexes from the version 4 fixture's
+// TestMigrationTo5 builds the three indexes from the version 4 fixture's
 // records, and touches nothing else.
 func TestMigrationTo5(t *testing.T) {
 	before, after := runMigration(t, 5)
@@ -127,7 +149,7 @@ func TestMigrationTo5(t *testing.T) {
 			t.Fatalf("the version 4 fixture already has %s", name)
 		}
 	}
-	sameExcept(t, before, after, "update_heads", "audit_by_time")
+	sameExcept(t, before, after, "update_heads", "latest_narratives", "audit_by_time")
 	if len(after["update_heads"]) != 2 || len(after["audit_by_time"]) != 1 {
 		t.Fatalf("%d update heads and %d history entries, want 2 and 1", len(after["update_heads"]), len(after["audit_by_time"]))
 	}
@@ -149,6 +171,10 @@ func TestMigrationTo5(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("update %d's head\n got %+v\nwant %+v", id, got, want)
 		}
+	}
+	k := itob(1)
+	if got, want := after["latest_narratives"][string(k)], string(seal(bucketLatestNarratives, k, latestValue(2, "Six investigators recruited."))); got != want || len(after["latest_narratives"]) != 1 {
+		t.Errorf("latest narratives %q, want the finding's entry %q", after["latest_narratives"], want)
 	}
 	hk, err := historyKey(1, fixtureTime, model.EntityFinding, model.ActionCreate)
 	if err != nil {
@@ -237,6 +263,32 @@ func TestLeanIndexesFollowWrites(t *testing.T) {
 		}
 		if err := rec.Delete(model.KindUpdate, us[1].ID); err != nil {
 			return err
+		}
+		// Each finding's newest: one deleted, one dated before the
+		// others, so that the next newest takes its place.
+		newest := map[model.ID]model.Update{}
+		for _, u := range us[2:] {
+			if cur, ok := newest[u.FindingID]; !ok || !u.Date.Before(cur.Date) {
+				newest[u.FindingID] = u
+			}
+		}
+		n := 0
+		for _, u := range newest {
+			switch n {
+			case 0:
+				if err := rec.Delete(model.KindUpdate, u.ID); err != nil {
+					return err
+				}
+			case 1:
+				u.Date = model.MustDate("01/01/2001")
+				if err := rec.Put(model.KindUpdate, u.ID, &u); err != nil {
+					return err
+				}
+			}
+			n++
+		}
+		if n < 3 {
+			return fmt.Errorf("only %d findings with updates", n)
 		}
 		// The newest, which no entry follows in the chain.
 		var ev model.AuditEvent
@@ -339,13 +391,18 @@ func TestMissingIndexRebuilt(t *testing.T) {
 func TestCheckFindsIndexDisagreement(t *testing.T) {
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	s, path := sampleStore(t, &now)
-	var u model.Update
+	// u is an update that is not its finding's latest, newest is the
+	// latest.
+	var u, newest model.Update
 	var f model.Finding
 	var ev model.AuditEvent
 	err := s.View(context.Background(), func(tx model.ReadTx) error {
-		us := must(tx.Updates(0))
-		u = us[len(us)-1]
-		f = must(tx.Finding(u.FindingID))
+		for _, x := range must(tx.Findings()) {
+			if us := must(tx.Updates(x.ID)); len(us) > 1 {
+				u, newest, f = us[0], us[len(us)-1], x
+				break
+			}
+		}
 		ev = must(tx.Audit(0))[0]
 		return nil
 	})
@@ -386,6 +443,22 @@ func TestCheckFindsIndexDisagreement(t *testing.T) {
 			v[len(v)-3] ^= 4
 			return tx.Bucket(bucketUpdateHeads).Put(k, v)
 		}, fmt.Sprintf("Indexes: The entry for record %d in the index of progress updates is damaged: its stored bytes no longer match their checksum.", u.ID), true},
+		{"missing latest narrative", func(tx *bolt.Tx) error { return tx.Bucket(bucketLatestNarratives).Delete(itob(uint64(f.ID))) },
+			fmt.Sprintf("Indexes: The latest progress update of %s, of %s (record %d), is missing from the index of each finding's latest progress narrative", f.Ref, newest.Date, newest.ID), false},
+		{"other latest narrative", func(tx *bolt.Tx) error {
+			k := itob(uint64(f.ID))
+			return tx.Bucket(bucketLatestNarratives).Put(k, seal(bucketLatestNarratives, k, latestValue(newest.ID, "Something else")))
+		}, fmt.Sprintf("Indexes: The index of each finding's latest progress narrative gives another update or narrative for %s than its latest progress update, of %s (record %d)", f.Ref, newest.Date, newest.ID), false},
+		{"latest narrative of no update", func(tx *bolt.Tx) error {
+			k := itob(999999)
+			return tx.Bucket(bucketLatestNarratives).Put(k, seal(bucketLatestNarratives, k, latestValue(newest.ID, "Something else")))
+		}, "Indexes: The index of each finding's latest progress narrative has an entry for finding 999999, which has no progress updates", false},
+		{"damaged latest narrative", func(tx *bolt.Tx) error {
+			k := itob(uint64(f.ID))
+			v := seal(bucketLatestNarratives, k, latestValue(newest.ID, newest.Narrative))
+			v[len(v)-3] ^= 4
+			return tx.Bucket(bucketLatestNarratives).Put(k, v)
+		}, fmt.Sprintf("Indexes: The entry for record %d in the index of each finding's latest progress narrative is damaged: its stored bytes no longer match their checksum.", f.ID), false},
 		{"missing event", func(tx *bolt.Tx) error { return tx.Bucket(bucketAuditByTime).Delete(evKey) },
 			"Indexes: " + model.UpperFirst(eventName(ev)) + " is missing from the index of the history by time", false},
 		{"extra event", func(tx *bolt.Tx) error {

@@ -16,9 +16,10 @@ var _ model.UpdateHeadLister = (*records)(nil)
 // narratives of those dated from first to last, and of each finding's
 // latest update by last, which the snapshot would otherwise read one at a
 // time; the others' narratives are "". The heads come from the index of
-// update heads (update_index.go) and the narratives wanted from their
-// records, so the pages of the other updates' narratives, most of a large
-// register, are never read. Every entry and record read is checked against
+// update heads (update_index.go), each finding's newest narrative from the
+// index of latest narratives (latest_narratives.go), and the other
+// narratives wanted from their records, so the pages of the other updates'
+// narratives, most of a large register, are never read. Every entry and record read is checked against
 // its checksum, and each record read against its index entry.
 func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) error {
 	idx := r.tx.Bucket(bucketUpdateHeads)
@@ -62,6 +63,9 @@ func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) e
 	}
 	for _, i := range latest {
 		want[i] = true
+	}
+	if err := r.readLatestNarratives(out, latest, want); err != nil {
+		return err
 	}
 	// In ID order, so the records' pages are read in the order they lie.
 	for i := range out {

@@ -210,6 +210,20 @@ func headOf(payload []byte) (model.Update, error) {
 	return u, nil
 }
 
+// updateOf decodes an update's stored JSON, narrative and all, exactly as
+// reading the record does.
+func updateOf(payload []byte) (model.Update, error) {
+	var u model.Update
+	if recjson.Decode(payload, &u) {
+		return u, nil
+	}
+	u = model.Update{}
+	if err := json.Unmarshal(payload, &u); err != nil {
+		return u, fmt.Errorf("it cannot be read as a record (%s)", jsonProblem(err))
+	}
+	return u, nil
+}
+
 // putHead writes the index entry of an update whose stored JSON is raw.
 func putHead(idx *bolt.Bucket, key, raw []byte) error {
 	u, err := headOf(raw)
