@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -17,8 +16,9 @@ import (
 	"improvementtracker/model"
 )
 
-// bucketAuditByTime: entity | action | time | eventID -> nothing, for every
-// audit event. Added by schema version 5.
+// bucketAuditByTime: entity | action | time | eventID -> the event's head
+// or nothing (history_heads.go), for every audit event. Added by schema
+// version 5.
 //
 // Reading the register as it stood at a date undoes what was recorded
 // since, and a snapshot needs only some of it (model.HistoryNeeds): on a
@@ -77,6 +77,8 @@ type historyEntry struct {
 	at     time.Time
 	id     model.ID
 	group  int // the length of the key's group
+	key    []byte
+	head   []byte // the entry's value: its event's head, sealed, if any
 }
 
 // readHistoryKey reads a key; ok is false when it is malformed.
@@ -98,30 +100,41 @@ func readHistoryKey(k []byte) (e historyEntry, ok bool) {
 	rest := k[e.group:]
 	e.at = time.Unix(int64(binary.BigEndian.Uint64(rest)^(1<<63)), int64(binary.BigEndian.Uint32(rest[8:])))
 	e.id = model.ID(binary.BigEndian.Uint64(rest[12:]))
+	e.key = k
 	return e, binary.BigEndian.Uint32(rest[8:]) < 1e9
 }
 
-// eventKeyFields is what the index is built from, read from an event's
-// stored JSON.
-type eventKeyFields struct {
-	At     time.Time    `json:"at"`
-	Entity model.Entity `json:"entity"`
-	Action model.Action `json:"action"`
-}
-
-// historyKeyOf is the index key of an event stored under key as payload.
-func historyKeyOf(key, payload []byte) ([]byte, error) {
-	if at, ok := eventTime(payload); ok {
-		var ev model.AuditEvent
-		if recjson.EventHeads(payload, &ev) {
-			return historyKey(model.ID(btoi(key)), at, ev.Entity, ev.Action)
+// historyEntryOf is the index entry of an event stored under key as
+// payload: its key, and its head when it keeps one (history_heads.go).
+func historyEntryOf(key, payload []byte) (k, v []byte, err error) {
+	id := model.ID(btoi(key))
+	var ev model.AuditEvent
+	if recjson.EventHeads(payload, &ev) {
+		if keepsEventHead(ev.Action, ev.Entity) {
+			// Decoded in full but for the changes.
+			if k, err = historyKey(id, ev.At, ev.Entity, ev.Action); err != nil {
+				return nil, nil, err
+			}
+			return k, seal(bucketAuditByTime, k, appendEventHead(nil, &ev)), nil
+		}
+		// Of an event the snapshot passes over, only its action and
+		// entity may have been read: its time is at the record's start.
+		if at, ok := eventTime(payload); ok {
+			k, err = historyKey(id, at, ev.Entity, ev.Action)
+			return k, nil, err
 		}
 	}
-	var ev eventKeyFields
-	if err := json.Unmarshal(payload, &ev); err != nil {
-		return nil, fmt.Errorf("it cannot be read as a record (%s)", jsonProblem(err))
+	if ev, err = eventOf(payload); err != nil {
+		return nil, nil, err
 	}
-	return historyKey(model.ID(btoi(key)), ev.At, ev.Entity, ev.Action)
+	if k, err = historyKey(id, ev.At, ev.Entity, ev.Action); err != nil {
+		return nil, nil, err
+	}
+	if keepsEventHead(ev.Action, ev.Entity) {
+		ev.Changes = nil
+		v = seal(bucketAuditByTime, k, appendEventHead(nil, &ev))
+	}
+	return k, v, nil
 }
 
 // putHistory indexes an event stored under key as payload, replacing the
@@ -133,11 +146,11 @@ func putHistory(idx *bolt.Bucket, key, payload, old []byte) error {
 			return err
 		}
 	}
-	k, err := historyKeyOf(key, payload)
+	k, v, err := historyEntryOf(key, payload)
 	if err != nil {
 		return err
 	}
-	return idx.Put(k, nil)
+	return idx.Put(k, v)
 }
 
 // deleteHistory removes the entry of the event stored under key as raw, a
@@ -147,7 +160,7 @@ func deleteHistory(idx *bolt.Bucket, key, raw []byte) error {
 	if err != nil {
 		return err
 	}
-	k, err := historyKeyOf(key, payload)
+	k, _, err := historyEntryOf(key, payload)
 	if err != nil {
 		return err
 	}
@@ -176,14 +189,15 @@ func buildHistoryIndex(tx *bolt.Tx) error {
 	// between groups at every event) would copy the growing index once
 	// an event. In order, each is added at the end, and the pages are
 	// filled before being split.
-	var keys [][]byte
+	type entry struct{ k, v []byte }
+	var entries []entry
 	r := &records{tx: tx}
 	if err := audit.ForEach(func(k, v []byte) error {
 		payload, err := unseal(bucketAudit, k, v)
 		if err == nil {
-			var hk []byte
-			if hk, err = historyKeyOf(k, payload); err == nil {
-				keys = append(keys, hk)
+			var e entry
+			if e.k, e.v, err = historyEntryOf(k, payload); err == nil {
+				entries = append(entries, e)
 				return nil
 			}
 		}
@@ -191,10 +205,10 @@ func buildHistoryIndex(tx *bolt.Tx) error {
 	}); err != nil {
 		return err
 	}
-	slices.SortFunc(keys, bytes.Compare)
+	slices.SortFunc(entries, func(a, b entry) int { return bytes.Compare(a.k, b.k) })
 	idx.FillPercent = appendFill
-	for _, k := range keys {
-		if err := idx.Put(k, nil); err != nil {
+	for _, e := range entries {
+		if err := idx.Put(e.k, e.v); err != nil {
 			return err
 		}
 	}
@@ -231,12 +245,14 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 		group := bytes.Clone(k[:e.group])
 		if keep, _ := model.HistoryNeeds(e.action, e.entity); keep {
 			from := appendTimeKey(bytes.Clone(group), t)
-			for k, _ = c.Seek(from); k != nil && bytes.HasPrefix(k, group); k, _ = c.Next() {
+			var v []byte
+			for k, v = c.Seek(from); k != nil && bytes.HasPrefix(k, group); k, v = c.Next() {
 				e, ok := readHistoryKey(k)
 				if !ok {
 					return nil, r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
 				}
 				if e.at.After(t) {
+					e.head = v
 					found = append(found, e)
 				}
 			}
@@ -250,15 +266,32 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	keys, vals := make([][]byte, len(found)), make([][]byte, len(found))
 	for i, e := range found {
 		keys[i] = itob(uint64(e.id))
+		if _, changes := model.HistoryNeeds(e.action, e.entity); len(e.head) > 0 && !changes {
+			continue // read from its head
+		}
+		found[i].head = nil
 		if vals[i] = audit.Get(keys[i]); vals[i] == nil {
 			return nil, r.indexDamage(historyIndexName, uint64(found[i].id), errors.New("it names a history entry that is not in the register"))
 		}
 	}
 	out, err := parallel.Decode(len(vals), func(i int, out *model.AuditEvent) error {
+		e := found[i]
+		if e.head != nil {
+			payload, err := unseal(bucketAuditByTime, e.key, e.head)
+			if err == nil {
+				err = readEventHead(e, payload, out, nil)
+			}
+			if err == nil && !out.At.Equal(e.at) {
+				err = errors.New("its key and its value give the history entry different times")
+			}
+			if err != nil {
+				return r.indexDamage(historyIndexName, uint64(e.id), err)
+			}
+			return nil
+		}
 		if err := r.decodeHistory(keys[i], vals[i], out); err != nil {
 			return err
 		}
-		e := found[i]
 		if out.Entity != e.entity || out.Action != e.action || !out.At.Equal(e.at) {
 			return r.indexDamage(historyIndexName, uint64(found[i].id), errors.New("it gives another time, action or kind of record than the history entry's own"))
 		}

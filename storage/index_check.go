@@ -80,7 +80,7 @@ func checkLeanIndexes(tx *bolt.Tx, r *records, updates loaded[model.Update], aud
 	}
 
 	byTime := tx.Bucket(bucketAuditByTime)
-	_ = byTime.ForEach(func(k, _ []byte) error {
+	_ = byTime.ForEach(func(k, v []byte) error {
 		e, ok := readHistoryKey(k)
 		if !ok {
 			rep.add(groupIndexes, "%s has a malformed entry", model.UpperFirst(historyIndexName))
@@ -92,6 +92,17 @@ func checkLeanIndexes(tx *bolt.Tx, r *records, updates loaded[model.Update], aud
 			rep.add(groupIndexes, "%s names history entry %d, which does not exist", model.UpperFirst(historyIndexName), e.id)
 		case ok && (ev.Entity != e.entity || ev.Action != e.action || !ev.At.Equal(e.at)):
 			rep.add(groupIndexes, "%s gives another time, action or kind of record for %s", model.UpperFirst(historyIndexName), eventName(ev))
+		case len(v) > 0:
+			var head model.AuditEvent
+			payload, err := unseal(bucketAuditByTime, k, v)
+			if err == nil {
+				err = readEventHead(e, payload, &head, nil)
+			}
+			if err != nil {
+				rep.add(groupIndexes, "%s", model.UpperFirst(r.indexDamage(historyIndexName, uint64(e.id), err).Error()))
+			} else if ok && !sameEventHead(ev, head) {
+				rep.add(groupIndexes, "%s gives another account of %s than the entry's own", model.UpperFirst(historyIndexName), eventName(ev))
+			}
 		}
 		return nil
 	})

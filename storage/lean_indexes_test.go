@@ -116,6 +116,24 @@ func indexesMatch(t *testing.T, db *bolt.DB) (updates, events int) {
 			}
 			want[string(hk)] = true
 			events++
+			v = tx.Bucket(bucketAuditByTime).Get(hk)
+			if keepsEventHead(ev.Action, ev.Entity) != (len(v) > 0) {
+				t.Errorf("event %d (%s %s): head kept %v", ev.ID, ev.Action, ev.Entity, len(v) > 0)
+			} else if len(v) > 0 {
+				e, _ := readHistoryKey(hk)
+				payload, err := unseal(bucketAuditByTime, hk, v)
+				if err != nil {
+					return err
+				}
+				var head model.AuditEvent
+				if err := readEventHead(e, payload, &head, nil); err != nil {
+					return err
+				}
+				ev.Changes = nil
+				if !reflect.DeepEqual(head, ev) {
+					t.Errorf("event %d's head\n got %+v\nwant %+v", ev.ID, head, ev)
+				}
+			}
 			return nil
 		}); err != nil {
 			return err
@@ -180,8 +198,24 @@ func TestMigrationTo5(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := after["audit_by_time"][string(hk)]; !ok {
-		t.Errorf("the history index lacks the fixture's event; it has %q", after["audit_by_time"])
+	v, ok := after["audit_by_time"][string(hk)]
+	if !ok {
+		t.Fatalf("the history index lacks the fixture's event; it has %q", after["audit_by_time"])
+	}
+	// A creation: the entry keeps its head.
+	e, _ := readHistoryKey([]byte(hk))
+	payload, err := unseal(bucketAuditByTime, hk, []byte(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var head model.AuditEvent
+	if err := readEventHead(e, payload, &head, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := model.AuditEvent{ID: 1, At: fixtureTime, Who: "Improvement Team", Action: model.ActionCreate,
+		Entity: model.EntityFinding, EntityID: 1, FindingID: 1, Summary: "Finding KEN-PEEL2122-AFI-01 added"}
+	if !reflect.DeepEqual(head, want) {
+		t.Errorf("the event's head\n got %+v\nwant %+v", head, want)
 	}
 }
 
@@ -461,6 +495,11 @@ func TestCheckFindsIndexDisagreement(t *testing.T) {
 		}, fmt.Sprintf("Indexes: The entry for record %d in the index of each finding's latest progress narrative is damaged: its stored bytes no longer match their checksum.", f.ID), false},
 		{"missing event", func(tx *bolt.Tx) error { return tx.Bucket(bucketAuditByTime).Delete(evKey) },
 			"Indexes: " + model.UpperFirst(eventName(ev)) + " is missing from the index of the history by time", false},
+		{"other event head", func(tx *bolt.Tx) error {
+			other := ev
+			other.Who, other.Changes = "Someone Else", nil
+			return tx.Bucket(bucketAuditByTime).Put(evKey, seal(bucketAuditByTime, evKey, appendEventHead(nil, &other)))
+		}, "Indexes: The index of the history by time gives another account of " + eventName(ev) + " than the entry's own", false},
 		{"extra event", func(tx *bolt.Tx) error {
 			k, _ := historyKey(999999, ev.At, ev.Entity, ev.Action)
 			return tx.Bucket(bucketAuditByTime).Put(k, nil)

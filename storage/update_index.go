@@ -61,15 +61,7 @@ func appendHead(b []byte, u *model.Update) []byte {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	b = binary.AppendVarint(b, u.Recorded.Unix())
-	b = binary.AppendUvarint(b, uint64(u.Recorded.Nanosecond()))
-	if u.Recorded.Location() == time.UTC {
-		b = append(b, zoneUTC)
-	} else {
-		_, off := u.Recorded.Zone()
-		b = append(b, zoneOffset)
-		b = binary.AppendVarint(b, int64(off))
-	}
+	b = appendTime(b, u.Recorded)
 	if u.Sample {
 		return append(b, 1)
 	}
