@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,13 +21,64 @@ import (
 // the snapshot reads as the app stands; an entry without one is read from
 // the trail, so what a head is kept for is a matter of speed only.
 
-// eventHeadFormat is the first byte of a head's payload.
-const eventHeadFormat = 1
+//
+// An event the snapshot reads with its changes (a change or deletion of a
+// finding, milestone, evidence, person or report) is kept whole in its
+// entry, as the trail keeps it: on a register whose every update changed
+// its finding's status, those are a quarter of the trail, spread through
+// all of it between the updates' own events, and reading them from the
+// trail came to reading the whole trail.
+
+// The first byte of an entry's payload: a head, or the event whole (its
+// JSON as the trail stores it).
+const (
+	eventHeadFormat  = 1
+	eventWholeFormat = 2
+)
 
 // keepsEventHead reports whether an event's index entry carries its head.
 func keepsEventHead(action model.Action, entity model.Entity) bool {
 	keep, changes := model.HistoryNeeds(action, entity)
 	return action == model.ActionCreate && keep && !changes
+}
+
+// keepsEventWhole reports whether an event's index entry carries the
+// event whole.
+func keepsEventWhole(action model.Action, entity model.Entity) bool {
+	keep, changes := model.HistoryNeeds(action, entity)
+	return keep && changes
+}
+
+// readEventEntry decodes an index entry's payload, a head or the event
+// whole, into ev, as reading the event from the trail gives it but without
+// the changes when wantChanges is false. ok is false when the entry holds
+// only a head and the changes are wanted: the event must be read from the
+// trail.
+func readEventEntry(e historyEntry, p []byte, wantChanges bool, ev *model.AuditEvent) (ok bool, err error) {
+	if len(p) > 0 && p[0] == eventWholeFormat {
+		var rec model.AuditEvent
+		if rec, err = eventOf(p[1:]); err != nil {
+			return false, err
+		}
+		if rec.Action != e.action || rec.Entity != e.entity || !rec.At.Equal(e.at) {
+			return false, errors.New("its key and its value give different accounts of the history entry")
+		}
+		if !wantChanges {
+			rec.Changes = nil
+		}
+		*ev = rec
+		return true, nil
+	}
+	if wantChanges {
+		return false, nil
+	}
+	if err := readEventHead(e, p, ev, nil); err != nil {
+		return false, err
+	}
+	if !ev.At.Equal(e.at) {
+		return false, errors.New("its key and its value give the history entry different times")
+	}
+	return true, nil
 }
 
 // eventOf decodes an event's stored JSON as reading the record does.

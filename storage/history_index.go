@@ -110,6 +110,13 @@ func historyEntryOf(key, payload []byte) (k, v []byte, err error) {
 	id := model.ID(btoi(key))
 	var ev model.AuditEvent
 	if recjson.EventHeads(payload, &ev) {
+		if keepsEventWhole(ev.Action, ev.Entity) {
+			// Decoded in full.
+			if k, err = historyKey(id, ev.At, ev.Entity, ev.Action); err != nil {
+				return nil, nil, err
+			}
+			return k, seal(bucketAuditByTime, k, append([]byte{eventWholeFormat}, payload...)), nil
+		}
 		if keepsEventHead(ev.Action, ev.Entity) {
 			// Decoded in full but for the changes.
 			if k, err = historyKey(id, ev.At, ev.Entity, ev.Action); err != nil {
@@ -130,7 +137,10 @@ func historyEntryOf(key, payload []byte) (k, v []byte, err error) {
 	if k, err = historyKey(id, ev.At, ev.Entity, ev.Action); err != nil {
 		return nil, nil, err
 	}
-	if keepsEventHead(ev.Action, ev.Entity) {
+	switch {
+	case keepsEventWhole(ev.Action, ev.Entity):
+		v = seal(bucketAuditByTime, k, append([]byte{eventWholeFormat}, payload...))
+	case keepsEventHead(ev.Action, ev.Entity):
 		ev.Changes = nil
 		v = seal(bucketAuditByTime, k, appendEventHead(nil, &ev))
 	}
@@ -266,8 +276,9 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	keys, vals := make([][]byte, len(found)), make([][]byte, len(found))
 	for i, e := range found {
 		keys[i] = itob(uint64(e.id))
-		if _, changes := model.HistoryNeeds(e.action, e.entity); len(e.head) > 0 && !changes {
-			continue // read from its head
+		_, changes := model.HistoryNeeds(e.action, e.entity)
+		if len(e.head) > 0 && (!changes || e.head[envelopeSize] == eventWholeFormat) {
+			continue // read from the entry
 		}
 		found[i].head = nil
 		if vals[i] = audit.Get(keys[i]); vals[i] == nil {
@@ -277,12 +288,13 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	out, err := parallel.Decode(len(vals), func(i int, out *model.AuditEvent) error {
 		e := found[i]
 		if e.head != nil {
+			_, changes := model.HistoryNeeds(e.action, e.entity)
 			payload, err := unseal(bucketAuditByTime, e.key, e.head)
 			if err == nil {
-				err = readEventHead(e, payload, out, nil)
-			}
-			if err == nil && !out.At.Equal(e.at) {
-				err = errors.New("its key and its value give the history entry different times")
+				var ok bool
+				if ok, err = readEventEntry(e, payload, changes, out); err == nil && !ok {
+					err = errHeadForm
+				}
 			}
 			if err != nil {
 				return r.indexDamage(historyIndexName, uint64(e.id), err)

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"reflect"
+
 	bolt "go.etcd.io/bbolt"
 
 	"improvementtracker/model"
@@ -93,14 +95,15 @@ func checkLeanIndexes(tx *bolt.Tx, r *records, updates loaded[model.Update], aud
 		case ok && (ev.Entity != e.entity || ev.Action != e.action || !ev.At.Equal(e.at)):
 			rep.add(groupIndexes, "%s gives another time, action or kind of record for %s", model.UpperFirst(historyIndexName), eventName(ev))
 		case len(v) > 0:
-			var head model.AuditEvent
+			var got model.AuditEvent
 			payload, err := unseal(bucketAuditByTime, k, v)
+			whole := err == nil && len(payload) > 0 && payload[0] == eventWholeFormat
 			if err == nil {
-				err = readEventHead(e, payload, &head, nil)
+				_, err = readEventEntry(e, payload, whole, &got)
 			}
 			if err != nil {
 				rep.add(groupIndexes, "%s", model.UpperFirst(r.indexDamage(historyIndexName, uint64(e.id), err).Error()))
-			} else if ok && !sameEventHead(ev, head) {
+			} else if ok && (!sameEventHead(ev, got) || whole && !reflect.DeepEqual(ev.Changes, got.Changes)) {
 				rep.add(groupIndexes, "%s gives another account of %s than the entry's own", model.UpperFirst(historyIndexName), eventName(ev))
 			}
 		}

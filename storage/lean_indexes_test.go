@@ -117,21 +117,27 @@ func indexesMatch(t *testing.T, db *bolt.DB) (updates, events int) {
 			want[string(hk)] = true
 			events++
 			v = tx.Bucket(bucketAuditByTime).Get(hk)
-			if keepsEventHead(ev.Action, ev.Entity) != (len(v) > 0) {
-				t.Errorf("event %d (%s %s): head kept %v", ev.ID, ev.Action, ev.Entity, len(v) > 0)
+			whole := keepsEventWhole(ev.Action, ev.Entity)
+			if (keepsEventHead(ev.Action, ev.Entity) || whole) != (len(v) > 0) {
+				t.Errorf("event %d (%s %s): entry holds %d bytes", ev.ID, ev.Action, ev.Entity, len(v))
 			} else if len(v) > 0 {
 				e, _ := readHistoryKey(hk)
 				payload, err := unseal(bucketAuditByTime, hk, v)
 				if err != nil {
 					return err
 				}
-				var head model.AuditEvent
-				if err := readEventHead(e, payload, &head, nil); err != nil {
+				if (payload[0] == eventWholeFormat) != whole {
+					t.Errorf("event %d (%s %s): entry of form %d", ev.ID, ev.Action, ev.Entity, payload[0])
+				}
+				var got model.AuditEvent
+				if _, err := readEventEntry(e, payload, whole, &got); err != nil {
 					return err
 				}
-				ev.Changes = nil
-				if !reflect.DeepEqual(head, ev) {
-					t.Errorf("event %d's head\n got %+v\nwant %+v", ev.ID, head, ev)
+				if !whole {
+					ev.Changes = nil
+				}
+				if !reflect.DeepEqual(got, ev) {
+					t.Errorf("event %d's entry\n got %+v\nwant %+v", ev.ID, got, ev)
 				}
 			}
 			return nil
