@@ -259,17 +259,10 @@ func quickCheck(path string) error {
 					return err
 				}
 			}
-			// The index of update heads is sealed too from version 5;
+			// The entries of the indexes of version 5 are sealed too;
 			// one that has gone missing is built again on opening.
-			if heads := tx.Bucket(bucketUpdateHeads); heads != nil && v >= 5 {
-				if err := heads.ForEach(func(k, v []byte) error {
-					if _, err := unseal(bucketUpdateHeads, k, v); err != nil {
-						return r.indexDamage(updateIndexName, btoi(k), err)
-					}
-					return nil
-				}); err != nil {
-					return err
-				}
+			if v >= 5 {
+				return checkLeanSeals(tx, r)
 			}
 			return nil
 		})

@@ -244,7 +244,7 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 		rep.add(groupLayout, "the schema version is %d, not %d", btoi(meta.Get(keySchema)), SchemaVersion)
 	}
 	for _, name := range allBuckets {
-		if tx.Bucket(name) == nil {
+		if tx.Bucket(name) == nil && !isLeanIndex(name) {
 			rep.add(groupLayout, "the %s section is missing", name)
 		}
 	}

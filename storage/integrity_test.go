@@ -359,7 +359,7 @@ func TestAuditChain(t *testing.T) {
 		"the history entry of " + second.At.Local().Format("02/01/2006 15:04") + " (" + strconv.Quote(second.Summary) + "))"
 	// The index of the history by time, which keeps the heads of
 	// creations, still has the event as it was.
-	wantIndex := "The index of the history by time gives another account of the history entry of " + second.At.Local().Format("02/01/2006 15:04") +
+	wantIndex := "the index of the history by time gives another account of the history entry of " + second.At.Local().Format("02/01/2006 15:04") +
 		" (" + strconv.Quote(second.Summary) + ") than the entry's own"
 	if len(groups) != 2 || groups[0].Title != "Indexes" || len(groups[0].Problems) != 1 || groups[0].Problems[0] != wantIndex ||
 		groups[1].Title != "History (audit trail)" || len(groups[1].Problems) != 1 || !strings.HasPrefix(groups[1].Problems[0], want) {

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"bytes"
+
 	bolt "go.etcd.io/bbolt"
 
 	"improvementtracker/model"
@@ -56,13 +58,16 @@ func rebuildMissingIndexes(tx *bolt.Tx) error {
 // which a file opened for reading only may lack: it is then read without
 // them.
 func isLeanIndex(name []byte) bool {
-	for _, ix := range leanIndexes {
-		if string(ix.name) == string(name) {
+	for _, n := range leanIndexNames {
+		if bytes.Equal(n, name) {
 			return true
 		}
 	}
 	return false
 }
+
+// leanIndexNames are the sections of leanIndexes.
+var leanIndexNames = [][]byte{bucketUpdateHeads, bucketLatestNarratives, bucketAuditByTime}
 
 // putLeanIndexes writes the index entries of a record about to be stored
 // under key in b, its bucket, as raw JSON.
@@ -129,6 +134,36 @@ func (r *records) deleteLeanIndexes(kind model.Kind, key, old []byte) error {
 			return err
 		}
 		return deleteHistory(idx, key, old)
+	}
+	return nil
+}
+
+// checkLeanSeals checks the envelope of every entry of the indexes of
+// version 5 that has one (the history index's entries without a head have
+// none), as a backup's check does for every record.
+func checkLeanSeals(tx *bolt.Tx, r *records) error {
+	names := map[string]string{string(bucketUpdateHeads): updateIndexName,
+		string(bucketLatestNarratives): latestIndexName, string(bucketAuditByTime): historyIndexName}
+	for _, name := range leanIndexNames {
+		b := tx.Bucket(name)
+		if b == nil {
+			continue
+		}
+		if err := b.ForEach(func(k, v []byte) error {
+			if len(v) == 0 && bytes.Equal(name, bucketAuditByTime) {
+				return nil
+			}
+			if _, err := unseal(name, k, v); err != nil {
+				id := btoi(k)
+				if e, ok := readHistoryKey(k); ok && bytes.Equal(name, bucketAuditByTime) {
+					id = uint64(e.id)
+				}
+				return r.indexDamage(names[string(name)], id, err)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -399,7 +399,18 @@ func TestMissingIndexRebuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	gotUs, gotEvs := read(ro)
+	problems, err := ro.Check()
 	ro.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, name := range []string{"update_heads", "latest_narratives", "audit_by_time"} {
+		want = append(want, "Indexes: the "+name+" section is missing: opening the register for writing builds it again from the records")
+	}
+	if !reflect.DeepEqual(problems, want) {
+		t.Errorf("check without the indexes:\n%s\nwant\n%s", strings.Join(problems, "\n"), strings.Join(want, "\n"))
+	}
 	// Read from the records, the narratives of the latest updates before
 	// first are left to the snapshot to read.
 	for i := range wantUs {
@@ -468,52 +479,52 @@ func TestCheckFindsIndexDisagreement(t *testing.T) {
 		read   bool // reading the latest narrative finds it
 	}{
 		{"missing update", func(tx *bolt.Tx) error { return tx.Bucket(bucketUpdateHeads).Delete(itob(uint64(u.ID))) },
-			"Indexes: " + model.UpperFirst(updateName) + " is missing from the index of progress updates", false},
+			"Indexes: " + updateName + " is missing from the index of progress updates", false},
 		{"extra update", func(tx *bolt.Tx) error {
 			k := itob(999999)
 			return tx.Bucket(bucketUpdateHeads).Put(k, seal(bucketUpdateHeads, k, appendHead(nil, &u)))
-		}, "Indexes: The index of progress updates lists record 999999, which is not a progress update in the register", false},
+		}, "Indexes: the index of progress updates lists record 999999, which is not a progress update in the register", false},
 		{"other status", func(tx *bolt.Tx) error {
 			k := itob(uint64(u.ID))
 			return tx.Bucket(bucketUpdateHeads).Put(k, seal(bucketUpdateHeads, k, appendHead(nil, &wrongStatus)))
-		}, "Indexes: The index of progress updates gives another status for " + updateName + " than the update's own", true},
+		}, "Indexes: the index of progress updates gives another status for " + updateName + " than the update's own", true},
 		{"damaged update entry", func(tx *bolt.Tx) error {
 			k := itob(uint64(u.ID))
 			v := seal(bucketUpdateHeads, k, appendHead(nil, &u))
 			v[len(v)-3] ^= 4
 			return tx.Bucket(bucketUpdateHeads).Put(k, v)
-		}, fmt.Sprintf("Indexes: The entry for record %d in the index of progress updates is damaged: its stored bytes no longer match their checksum.", u.ID), true},
+		}, fmt.Sprintf("Indexes: the entry for record %d in the index of progress updates is damaged: its stored bytes no longer match their checksum.", u.ID), true},
 		{"missing latest narrative", func(tx *bolt.Tx) error { return tx.Bucket(bucketLatestNarratives).Delete(itob(uint64(f.ID))) },
-			fmt.Sprintf("Indexes: The latest progress update of %s, of %s (record %d), is missing from the index of each finding's latest progress narrative", f.Ref, newest.Date, newest.ID), false},
+			fmt.Sprintf("Indexes: the latest progress update of %s, of %s (record %d), is missing from the index of each finding's latest progress narrative", f.Ref, newest.Date, newest.ID), false},
 		{"other latest narrative", func(tx *bolt.Tx) error {
 			k := itob(uint64(f.ID))
 			return tx.Bucket(bucketLatestNarratives).Put(k, seal(bucketLatestNarratives, k, latestValue(newest.ID, "Something else")))
-		}, fmt.Sprintf("Indexes: The index of each finding's latest progress narrative gives another update or narrative for %s than its latest progress update, of %s (record %d)", f.Ref, newest.Date, newest.ID), false},
+		}, fmt.Sprintf("Indexes: the index of each finding's latest progress narrative gives another update or narrative for %s than its latest progress update, of %s (record %d)", f.Ref, newest.Date, newest.ID), false},
 		{"latest narrative of no update", func(tx *bolt.Tx) error {
 			k := itob(999999)
 			return tx.Bucket(bucketLatestNarratives).Put(k, seal(bucketLatestNarratives, k, latestValue(newest.ID, "Something else")))
-		}, "Indexes: The index of each finding's latest progress narrative has an entry for finding 999999, which has no progress updates", false},
+		}, "Indexes: the index of each finding's latest progress narrative has an entry for finding 999999, which has no progress updates", false},
 		{"damaged latest narrative", func(tx *bolt.Tx) error {
 			k := itob(uint64(f.ID))
 			v := seal(bucketLatestNarratives, k, latestValue(newest.ID, newest.Narrative))
 			v[len(v)-3] ^= 4
 			return tx.Bucket(bucketLatestNarratives).Put(k, v)
-		}, fmt.Sprintf("Indexes: The entry for record %d in the index of each finding's latest progress narrative is damaged: its stored bytes no longer match their checksum.", f.ID), false},
+		}, fmt.Sprintf("Indexes: the entry for record %d in the index of each finding's latest progress narrative is damaged: its stored bytes no longer match their checksum.", f.ID), false},
 		{"missing event", func(tx *bolt.Tx) error { return tx.Bucket(bucketAuditByTime).Delete(evKey) },
-			"Indexes: " + model.UpperFirst(eventName(ev)) + " is missing from the index of the history by time", false},
+			"Indexes: " + eventName(ev) + " is missing from the index of the history by time", false},
 		{"other event head", func(tx *bolt.Tx) error {
 			other := ev
 			other.Who, other.Changes = "Someone Else", nil
 			return tx.Bucket(bucketAuditByTime).Put(evKey, seal(bucketAuditByTime, evKey, appendEventHead(nil, &other)))
-		}, "Indexes: The index of the history by time gives another account of " + eventName(ev) + " than the entry's own", false},
+		}, "Indexes: the index of the history by time gives another account of " + eventName(ev) + " than the entry's own", false},
 		{"extra event", func(tx *bolt.Tx) error {
 			k, _ := historyKey(999999, ev.At, ev.Entity, ev.Action)
 			return tx.Bucket(bucketAuditByTime).Put(k, nil)
-		}, "Indexes: The index of the history by time names history entry 999999, which does not exist", false},
+		}, "Indexes: the index of the history by time names history entry 999999, which does not exist", false},
 		{"other time", func(tx *bolt.Tx) error {
 			k, _ := historyKey(ev.ID, ev.At.Add(time.Second), ev.Entity, ev.Action)
 			return tx.Bucket(bucketAuditByTime).Put(k, nil)
-		}, "Indexes: The index of the history by time gives another time, action or kind of record for " + eventName(ev), false},
+		}, "Indexes: the index of the history by time gives another time, action or kind of record for " + eventName(ev), false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "register.db")
