@@ -244,7 +244,7 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 		rep.add(groupLayout, "the schema version is %d, not %d", btoi(meta.Get(keySchema)), SchemaVersion)
 	}
 	for _, name := range allBuckets {
-		if tx.Bucket(name) == nil {
+		if tx.Bucket(name) == nil && !isLeanIndex(name) {
 			rep.add(groupLayout, "the %s section is missing", name)
 		}
 	}
@@ -393,6 +393,8 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 			rep.add(groupIndexes, "%s is missing from the history index of %s", eventName(ev), refName(ev.FindingID))
 		}
 	}
+
+	checkLeanIndexes(tx, r, updates, audit, refName, rep)
 
 	// The audit trail as a chain, and the states submissions name.
 	if audit.bad > 0 {

@@ -13,11 +13,12 @@ import (
 
 var _ model.HistorySincer = (*records)(nil)
 
-// HistorySince is AuditSince for what a snapshot needs (model.HistoryNeeds):
-// the events are found as AuditSince finds them, every checksum verified,
-// but the changes of an event that are not needed (a progress update's
-// narrative, most of a large trail) are passed over, not decoded.
-func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
+// historySinceByWalk is HistorySince for a file without the index of the
+// history by time: the events are found as AuditSince finds them, every
+// checksum verified, but the changes of an event that are not needed (a
+// progress update's narrative, most of a large trail) are passed over, not
+// decoded.
+func (r *records) historySinceByWalk(t time.Time) ([]model.AuditEvent, error) {
 	keys, vals, err := r.eventsSince(t)
 	if err != nil {
 		return nil, err

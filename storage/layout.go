@@ -89,6 +89,7 @@ var allBuckets = [][]byte{
 	bucketEvidence, bucketEvidenceByFinding, bucketEvidenceFiles,
 	bucketAudit, bucketAuditByFinding,
 	bucketSubmissions,
+	bucketUpdateHeads, bucketLatestNarratives, bucketAuditByTime, // schema version 5
 }
 
 // itob writes an ID as an 8-byte big-endian key.

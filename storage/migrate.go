@@ -14,7 +14,7 @@ import (
 // SchemaVersion is the layout this version of the app writes. A file with a
 // higher version is refused untouched; a file with a lower one is copied to
 // the backups folder and then brought up to date by migrations.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migration brings a file from version To-1 to version To. Migrations run in
 // order, all in one transaction with the final version write, so a file is
@@ -31,6 +31,7 @@ var migrations = []migration{
 	{To: 2, What: "index progress updates by finding", Run: indexUpdatesByFinding},
 	{To: 3, What: "record when each event in a finding's history happened", Run: timeAuditIndex},
 	{To: 4, What: "add a checksum to every record and chain the history", Run: sealRecords},
+	{To: 5, What: "index progress updates without their narratives, and the history by time", Run: buildLeanIndexes},
 }
 
 // migrate applies every migration above the file's version, then makes any
@@ -51,6 +52,9 @@ func migrate(tx *bolt.Tx, from int) error {
 		if err := m.Run(tx); err != nil {
 			return fmt.Errorf("upgrading the register to version %d (%s): %w", m.To, m.What, err)
 		}
+	}
+	if err := rebuildMissingIndexes(tx); err != nil {
+		return fmt.Errorf("building an index of the register again: %w", err)
 	}
 	if err := createBuckets(tx); err != nil {
 		return err

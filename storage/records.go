@@ -255,6 +255,9 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	// nearly halves the file.
 	b.FillPercent = appendFill
 	key := itob(uint64(id))
+	if err := r.putLeanIndexes(kind, b, key, raw); err != nil {
+		return err
+	}
 	if err := b.Put(key, seal(kindBuckets[kind].records, key, raw)); err != nil {
 		return err
 	}
@@ -294,6 +297,9 @@ func (r *records) Delete(kind model.Kind, id model.ID) error {
 	}
 	var old indexed
 	if err := r.decode(kindBuckets[kind].records, key, raw, &old); err != nil {
+		return err
+	}
+	if err := r.deleteLeanIndexes(kind, key, raw); err != nil {
 		return err
 	}
 	if err := b.Delete(key); err != nil {

@@ -228,7 +228,10 @@ func (s *Store) prepare() error {
 			meta := tx.Bucket(bucketMeta)
 			current = meta != nil && btoi(meta.Get(keySchema)) == SchemaVersion
 			for _, name := range allBuckets {
-				current = current && tx.Bucket(name) != nil
+				// A file opened for reading only is read without an
+				// index of version 5 it has lost; opening it for writing
+				// builds the index again.
+				current = current && (tx.Bucket(name) != nil || s.readOnly && isLeanIndex(name))
 			}
 			return nil
 		})

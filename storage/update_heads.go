@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"improvementtracker/internal/parallel"
@@ -11,11 +12,88 @@ import (
 
 var _ model.UpdateHeadLister = (*records)(nil)
 
-// LoadUpdateHeads lists every progress update in ID order with only the
-// narratives of those dated from first to last: the others are passed
-// over, not copied, which on a large register is most of the updates'
-// memory. Every checksum is verified as in LoadAll.
+// LoadUpdateHeads lists every progress update in ID order with the
+// narratives of those dated from first to last, and of each finding's
+// latest update by last, which the snapshot would otherwise read one at a
+// time; the others' narratives are "". The heads come from the index of
+// update heads (update_index.go), each finding's newest narrative from the
+// index of latest narratives (latest_narratives.go), and the other
+// narratives wanted from their records, so the pages of the other updates'
+// narratives, most of a large register, are never read. Every entry and record read is checked against
+// its checksum, and each record read against its index entry.
 func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) error {
+	idx := r.tx.Bucket(bucketUpdateHeads)
+	if idx == nil {
+		// A file whose index has gone missing, opened for reading
+		// only: opening it for writing builds the index again.
+		return r.loadUpdateHeadsFromRecords(first, last, dst)
+	}
+	updates, err := r.bucket(bucketUpdates)
+	if err != nil {
+		return err
+	}
+	out := make([]model.Update, 0, min(updates.Sequence(), 1<<22))
+	// latest is, by finding, the place in out of its latest update by
+	// last: the latest date, and of those the last recorded, as the
+	// snapshot orders them.
+	latest := map[model.ID]int{}
+	var h headReader
+	var u model.Update
+	if err := idx.ForEach(func(k, v []byte) error {
+		payload, err := unseal(bucketUpdateHeads, k, v)
+		if err == nil {
+			err = h.read(k, payload, &u)
+		}
+		if err != nil {
+			return r.indexDamage(updateIndexName, btoi(k), err)
+		}
+		out = append(out, u)
+		if !u.Date.After(last) {
+			if j, ok := latest[u.FindingID]; !ok || !u.Date.Before(out[j].Date) {
+				latest[u.FindingID] = len(out) - 1
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	want := make([]bool, len(out))
+	for i := range out {
+		want[i] = !out[i].Date.Before(first) && !out[i].Date.After(last)
+	}
+	for _, i := range latest {
+		want[i] = true
+	}
+	if err := r.readLatestNarratives(out, latest, want); err != nil {
+		return err
+	}
+	// In ID order, so the records' pages are read in the order they lie.
+	for i := range out {
+		if !want[i] {
+			continue
+		}
+		key := itob(uint64(out[i].ID))
+		raw := updates.Get(key)
+		if raw == nil {
+			return r.indexDamage(updateIndexName, btoi(key), errors.New("it names a progress update that is not in the register"))
+		}
+		var rec model.Update
+		if err := r.decode(bucketUpdates, key, raw, &rec); err != nil {
+			return err
+		}
+		if !sameHead(rec, out[i]) {
+			return r.indexDamage(updateIndexName, btoi(key), fmt.Errorf("it gives another %s than the progress update's own", headsDiffer(rec, out[i])))
+		}
+		out[i].Narrative = rec.Narrative
+	}
+	*dst = out
+	return nil
+}
+
+// loadUpdateHeadsFromRecords is LoadUpdateHeads for a file without the
+// index of update heads: it reads every update's record, passing over the
+// narratives outside first to last, which are most of its bytes.
+func (r *records) loadUpdateHeadsFromRecords(first, last model.Date, dst *[]model.Update) error {
 	b, err := r.bucket(bucketUpdates)
 	if err != nil {
 		return err

@@ -34,11 +34,9 @@ func Path(tb testing.TB, size Size) string {
 		return p
 	}
 	dir := filepath.Join(os.TempDir(), "improvement-tracker-synthetic")
-	name := fmt.Sprintf("register-g%d-s%d-%d-%d-%d-%d.db", generatorVersion, storage.SchemaVersion,
-		size.Findings, size.Milestones, size.Updates, size.Evidence)
-	path := filepath.Join(dir, name)
+	path := filepath.Join(dir, cacheName(size, storage.SchemaVersion))
 	if _, err := os.Stat(path); err != nil {
-		if err := build(dir, path, size); err != nil {
+		if err := upgradeOrBuild(dir, path, size); err != nil {
 			tb.Fatalf("making the synthetic register: %v", err)
 		}
 	}
@@ -47,6 +45,49 @@ func Path(tb testing.TB, size Size) string {
 	}
 	cache.paths[size] = path
 	return path
+}
+
+// cacheName is the cached file of a register of the given size at a schema
+// version.
+func cacheName(size Size, schema int) string {
+	return fmt.Sprintf("register-g%d-s%d-%d-%d-%d-%d.db", generatorVersion, schema,
+		size.Findings, size.Milestones, size.Updates, size.Evidence)
+}
+
+// upgradeOrBuild makes the cached file at path: from the same generator's
+// file at an older schema version when there is one, upgraded as the app
+// upgrades a register (the records are the same, and making the largest
+// register takes minutes), else afresh.
+func upgradeOrBuild(dir, path string, size Size) error {
+	for v := storage.SchemaVersion - 1; v >= 4; v-- {
+		old := filepath.Join(dir, cacheName(size, v))
+		if _, err := os.Stat(old); err == nil {
+			return upgrade(dir, old, path)
+		}
+	}
+	return build(dir, path, size)
+}
+
+// upgrade copies an older cached file and opens the copy, which brings it
+// to the current schema, then puts it in place.
+func upgrade(dir, old, path string) error {
+	tmpDir, err := os.MkdirTemp(dir, "upgrading-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmpDir) // with the copy the upgrade keeps of the older file
+	tmp := filepath.Join(tmpDir, "register.db")
+	if err := copyFile(old, tmp); err != nil {
+		return err
+	}
+	s, err := storage.Open(tmp, storage.Options{Now: func() time.Time { return Clock }, NoBackup: true})
+	if err != nil {
+		return err
+	}
+	if err := s.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 func build(dir, path string, size Size) error {

@@ -1,0 +1,169 @@
+package storage
+
+import (
+	"bytes"
+
+	bolt "go.etcd.io/bbolt"
+
+	"improvementtracker/model"
+)
+
+// The indexes of schema version 5 (update_index.go, history_index.go) are
+// the store's business: they are written in the transaction of every write
+// of the records they stand for, whatever wrote them (the rules layer, a
+// copy between stores), so they never disagree with the records unless the
+// file is damaged, which check finds.
+
+// leanIndexes are the indexes of schema version 5 with what builds each from
+// the records. Opening a file for writing builds any that has gone missing:
+// they hold nothing the records do not.
+var leanIndexes = []struct {
+	name  []byte
+	build func(tx *bolt.Tx) error
+}{
+	{bucketUpdateHeads, buildUpdateHeads},
+	{bucketLatestNarratives, buildLatestNarratives}, // from the heads
+	{bucketAuditByTime, buildHistoryIndex},
+}
+
+// buildLeanIndexes (version 5) builds the index of update heads and the
+// index of the history by time, so that the register as it stood at a date
+// reads neither every narrative nor the whole trail.
+func buildLeanIndexes(tx *bolt.Tx) error {
+	for _, ix := range leanIndexes {
+		if err := ix.build(tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rebuildMissingIndexes builds the indexes of version 5 that a file of that
+// version lacks: one deleted by a tool, or lost with a damaged page. Without
+// it, the section would be made afresh, empty, and the register would read
+// as if it held no progress updates.
+func rebuildMissingIndexes(tx *bolt.Tx) error {
+	for _, ix := range leanIndexes {
+		if tx.Bucket(ix.name) != nil {
+			continue
+		}
+		if err := ix.build(tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isLeanIndex reports whether a section is one of the indexes of version 5,
+// which a file opened for reading only may lack: it is then read without
+// them.
+func isLeanIndex(name []byte) bool {
+	for _, n := range leanIndexNames {
+		if bytes.Equal(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// leanIndexNames are the sections of leanIndexes.
+var leanIndexNames = [][]byte{bucketUpdateHeads, bucketLatestNarratives, bucketAuditByTime}
+
+// putLeanIndexes writes the index entries of a record about to be stored
+// under key in b, its bucket, as raw JSON.
+func (r *records) putLeanIndexes(kind model.Kind, b *bolt.Bucket, key, raw []byte) error {
+	switch kind {
+	case model.KindUpdate:
+		idx, err := r.bucket(bucketUpdateHeads)
+		if err != nil {
+			return err
+		}
+		var old model.Update
+		replaced := idx.Get(key) != nil
+		if replaced {
+			if err := r.head(idx, model.ID(btoi(key)), &old); err != nil {
+				return err
+			}
+		}
+		u, err := updateOf(raw)
+		if err != nil {
+			return err
+		}
+		head := u
+		head.Narrative = ""
+		idx.FillPercent = appendFill // keys are update IDs, which only grow
+		if err := idx.Put(key, seal(bucketUpdateHeads, key, appendHead(nil, &head))); err != nil {
+			return err
+		}
+		if replaced && old.FindingID != u.FindingID {
+			if err := r.deleteLatest(&old); err != nil {
+				return err
+			}
+		}
+		return r.putLatest(&u)
+	case model.KindAudit:
+		idx, err := r.bucket(bucketAuditByTime)
+		if err != nil {
+			return err
+		}
+		return putHistory(idx, key, raw, b.Get(key))
+	}
+	return nil
+}
+
+// deleteLeanIndexes removes the index entries of the record stored under
+// key as old, a sealed value, which is about to be deleted.
+func (r *records) deleteLeanIndexes(kind model.Kind, key, old []byte) error {
+	switch kind {
+	case model.KindUpdate:
+		idx, err := r.bucket(bucketUpdateHeads)
+		if err != nil {
+			return err
+		}
+		var u model.Update
+		if err := r.decode(bucketUpdates, key, old, &u); err != nil {
+			return err
+		}
+		if err := idx.Delete(key); err != nil {
+			return err
+		}
+		return r.deleteLatest(&u)
+	case model.KindAudit:
+		idx, err := r.bucket(bucketAuditByTime)
+		if err != nil {
+			return err
+		}
+		return deleteHistory(idx, key, old)
+	}
+	return nil
+}
+
+// checkLeanSeals checks the envelope of every entry of the indexes of
+// version 5 that has one (the history index's entries without a head have
+// none), as a backup's check does for every record.
+func checkLeanSeals(tx *bolt.Tx, r *records) error {
+	names := map[string]string{string(bucketUpdateHeads): updateIndexName,
+		string(bucketLatestNarratives): latestIndexName, string(bucketAuditByTime): historyIndexName}
+	for _, name := range leanIndexNames {
+		b := tx.Bucket(name)
+		if b == nil {
+			continue
+		}
+		if err := b.ForEach(func(k, v []byte) error {
+			if len(v) == 0 && bytes.Equal(name, bucketAuditByTime) {
+				return nil
+			}
+			if _, err := unseal(name, k, v); err != nil {
+				id := btoi(k)
+				if e, ok := readHistoryKey(k); ok && bytes.Equal(name, bucketAuditByTime) {
+					id = uint64(e.id)
+				}
+				return r.indexDamage(names[string(name)], id, err)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
