@@ -1,8 +1,8 @@
-// Package recjson reads the register's two most numerous kinds of record,
-// progress updates and audit events, straight from their JSON, for both
-// stores: the file keeps them as json.Marshal writes them, and a
-// PostgreSQL server gives jsonb back with its keys reordered and spaced,
-// which the reader takes alike, since it goes by key names, not places.
+// Package recjson reads the register's records (all but the settings and
+// submissions) straight from their JSON, for both stores: the file keeps
+// them as json.Marshal writes them, and a PostgreSQL server gives jsonb
+// back with its keys reordered and spaced, which the reader takes alike,
+// since it goes by key names, not places.
 package recjson
 
 import (
@@ -27,10 +27,11 @@ import (
 // it means or why it cannot be read, so the result is always what
 // encoding/json gives. The stored format is unchanged. Decode is safe for concurrent use.
 
-// Decode decodes payload into v when v is an update or an audit event
-// with its zero value (encoding/json merges into a value that is not) and
-// the payload is in the plain form; ok false means v is untouched and
-// encoding/json must decode it.
+// Decode decodes payload into v when v is an update, an audit event, a
+// finding, a milestone, evidence, a person or a report with its zero value
+// (encoding/json merges into a value that is not) and the payload is in
+// the plain form; ok false means v is untouched and encoding/json must
+// decode it.
 func Decode(payload []byte, v any) (ok bool) {
 	switch r := v.(type) {
 	case *model.Update:
@@ -51,6 +52,9 @@ func Decode(payload []byte, v any) (ok bool) {
 			*r = e
 			return true
 		}
+	default:
+		ok, _ := decodeRecord(payload, v)
+		return ok
 	}
 	return false
 }
