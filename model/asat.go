@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -119,11 +120,10 @@ func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, er
 	}
 	uh, heads := tx.(UpdateHeader)
 	if heads && !opts.NarrativesFrom.IsZero() {
+		// Listed in ID order: snapshotOf puts each finding's in order
+		// of date, which costs far less than ordering the whole list.
 		d.updates, err = uh.UpdateHeads(opts.NarrativesFrom, asAt)
 		d.narrative = uh.UpdateNarrative
-		// Listed in ID order; the snapshot takes them by date, then in
-		// the order they were recorded, as Updates lists them.
-		sortStable(d.updates, func(a, b *Update) int { return a.Date.Compare(b.Date) })
 	} else {
 		d.updates, err = tx.Updates(0)
 	}
@@ -172,12 +172,15 @@ func (s *Snapshot) latestNarratives(from Date, narrative func(ID) (string, error
 
 // registerData is everything a snapshot is computed from, as read today.
 type registerData struct {
-	settings   Settings
-	events     []AuditEvent
-	reports    []Report
-	people     []Person
-	findings   []Finding
-	updates    []Update // oldest first
+	settings Settings
+	events   []AuditEvent
+	reports  []Report
+	people   []Person
+	findings []Finding
+	// updates are in the order they were recorded (ID order), or oldest
+	// first with those of a date in that order: snapshotOf takes each
+	// finding's by date, then in the order they were recorded.
+	updates    []Update
 	milestones []Milestone
 	evidence   []Evidence
 	// auditOf lists one finding's audit events, oldest first. It is only
@@ -230,18 +233,23 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		return nil, err
 	}
 	// The updates are filtered in place: the slice is ours, and a large
-	// register holds hundreds of thousands of them.
+	// register holds hundreds of thousands of them. Each finding's latest
+	// is its last by date, and of a date the last recorded: the updates
+	// come in the order they were recorded, or by date and then so.
 	latest := map[ID]int{}
 	s.Updates = d.updates[:0]
 	for _, u := range d.updates {
 		if u.Date.After(asAt) {
 			continue
 		}
-		latest[u.FindingID] = len(s.Updates) // oldest first, so the last one wins
+		if i, ok := latest[u.FindingID]; !ok || !s.Updates[i].Date.After(u.Date) {
+			latest[u.FindingID] = len(s.Updates)
+		}
 		s.Updates = append(s.Updates, u)
 	}
 
-	s.byID = map[ID]int{}
+	s.byID = make(map[ID]int, len(findings))
+	s.Findings = make([]Finding, 0, len(findings))
 	var unsettled []pendingStatus
 	for _, f := range findings {
 		cur := f
@@ -298,11 +306,14 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	}
 
 	s.Updates = groupUpdates(s.Updates, d.updates[len(s.Updates):], s.byID, len(s.Findings))
+	byDate(s.Updates)
 
 	milestones := d.milestones
 	if err := restoreDeleted(later, EntityMilestone, func(m Milestone) { milestones = append(milestones, m) }); err != nil {
 		return nil, err
 	}
+	// Kept in place, as the updates are: the slice is ours.
+	s.Milestones = milestones[:0]
 	for _, m := range milestones {
 		cur := m
 		if err := later.rollBack(EntityMilestone, m.ID, &m); err != nil {
@@ -319,25 +330,26 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		}
 		s.Milestones = append(s.Milestones, m)
 	}
-	sort.SliceStable(s.Milestones, func(i, j int) bool {
-		a, b := s.Milestones[i], s.Milestones[j]
+	clear(milestones[len(s.Milestones):])
+	sortStable(s.Milestones, func(a, b *Milestone) int {
 		if a.FindingID != b.FindingID {
-			return s.byID[a.FindingID] < s.byID[b.FindingID]
+			return cmp.Compare(s.byID[a.FindingID], s.byID[b.FindingID])
 		}
 		if c := a.CurrentDue.Compare(b.CurrentDue); c != 0 {
 			// Undated milestones go last.
 			if a.CurrentDue.IsZero() || b.CurrentDue.IsZero() {
-				return b.CurrentDue.IsZero()
+				return cmp.Compare(zeroLast(a.CurrentDue), zeroLast(b.CurrentDue))
 			}
-			return c < 0
+			return c
 		}
-		return a.ID < b.ID
+		return cmp.Compare(a.ID, b.ID)
 	})
 
 	evidence := d.evidence
 	if err := restoreDeleted(later, EntityEvidence, func(e Evidence) { evidence = append(evidence, e) }); err != nil {
 		return nil, err
 	}
+	s.Evidence = evidence[:0]
 	for _, e := range evidence {
 		if err := later.rollBack(EntityEvidence, e.ID, &e); err != nil {
 			return nil, err
@@ -354,15 +366,15 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		}
 		s.Evidence = append(s.Evidence, e)
 	}
-	sort.SliceStable(s.Evidence, func(i, j int) bool {
-		a, b := s.Evidence[i], s.Evidence[j]
+	clear(evidence[len(s.Evidence):])
+	sortStable(s.Evidence, func(a, b *Evidence) int {
 		if a.FindingID != b.FindingID {
-			return s.byID[a.FindingID] < s.byID[b.FindingID]
+			return cmp.Compare(s.byID[a.FindingID], s.byID[b.FindingID])
 		}
 		if c := a.EffectiveDate.Compare(b.EffectiveDate); c != 0 {
-			return c < 0
+			return c
 		}
-		return a.ID < b.ID
+		return cmp.Compare(a.ID, b.ID)
 	})
 
 	s.index()
@@ -410,6 +422,28 @@ func groupUpdates(us, dropped []Update, byID map[ID]int, n int) []Update {
 		us = slices.Clone(us)
 	}
 	return us
+}
+
+// byDate puts each finding's run of updates (grouped by groupUpdates) in
+// order of date, keeping those of a date in the order they came; a run
+// already in order, as most are, is only looked over.
+func byDate(us []Update) {
+	for i := 0; i < len(us); {
+		j := i + 1
+		for j < len(us) && us[j].FindingID == us[i].FindingID {
+			j++
+		}
+		sortStable(us[i:j], func(a, b *Update) int { return a.Date.Compare(b.Date) })
+		i = j
+	}
+}
+
+// zeroLast ranks an unset date after every set one.
+func zeroLast(d Date) int {
+	if d.IsZero() {
+		return 1
+	}
+	return 0
 }
 
 // effectiveFinding puts back the fields of a finding that carry the date
