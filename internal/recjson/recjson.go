@@ -34,24 +34,25 @@ import (
 // decode it.
 func Decode(payload []byte, v any) (ok bool) {
 	switch r := v.(type) {
+	// Decoded in place, which spares a copy on the heap for each record,
+	// and put back as it was when the payload is left to encoding/json.
 	case *model.Update:
 		if *r != (model.Update{}) {
 			return false
 		}
-		var u model.Update
-		if decodeUpdate(payload, &u) {
-			*r = u
+		if decodeUpdate(payload, r) {
 			return true
 		}
+		*r = model.Update{}
 	case *model.AuditEvent:
 		if !zeroEvent(r) {
 			return false
 		}
-		var e model.AuditEvent
-		if decodeEvent(payload, &e) {
-			*r = e
+		was := *r
+		if decodeEvent(payload, r) {
 			return true
 		}
+		*r = was
 	default:
 		ok, _ := decodeRecord(payload, v)
 		return ok
@@ -387,6 +388,12 @@ func (s *jscan) quoted() ([]byte, bool) {
 
 func (s *jscan) date(out *model.Date) bool {
 	q, ok := s.quoted()
+	if ok && len(q) == 2 {
+		// An unset date, as Date.UnmarshalJSON reads it, without its
+		// detour through encoding/json.
+		*out = model.Date{}
+		return true
+	}
 	return ok && out.UnmarshalJSON(q) == nil
 }
 

@@ -40,12 +40,14 @@ func zeroDecode[T any](payload []byte, r *T, decode func(*jscan, *T) bool) bool 
 	if !reflect.ValueOf(r).Elem().IsZero() {
 		return false
 	}
-	var rec T
+	// Decoded in place, which spares a copy on the heap for each record,
+	// and set back to zero when the payload is left to encoding/json.
 	s := jscan{b: payload}
-	if !decode(&s, &rec) || !s.end() {
+	if !decode(&s, r) || !s.end() {
+		var zero T
+		*r = zero
 		return false
 	}
-	*r = rec
 	return true
 }
 
