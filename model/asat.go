@@ -331,10 +331,10 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		s.Milestones = append(s.Milestones, m)
 	}
 	clear(milestones[len(s.Milestones):])
-	sortStable(s.Milestones, func(a, b *Milestone) int {
-		if a.FindingID != b.FindingID {
-			return cmp.Compare(s.byID[a.FindingID], s.byID[b.FindingID])
-		}
+	// Grouped by finding in the order of Findings, then each finding's
+	// few ordered: far less work than one sort of them all.
+	groupByFinding(s.Milestones, func(m *Milestone) ID { return m.FindingID }, s.byID, len(s.Findings))
+	inRuns(s.Milestones, func(m *Milestone) ID { return m.FindingID }, func(a, b *Milestone) int {
 		if c := a.CurrentDue.Compare(b.CurrentDue); c != 0 {
 			// Undated milestones go last.
 			if a.CurrentDue.IsZero() || b.CurrentDue.IsZero() {
@@ -367,10 +367,8 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		s.Evidence = append(s.Evidence, e)
 	}
 	clear(evidence[len(s.Evidence):])
-	sortStable(s.Evidence, func(a, b *Evidence) int {
-		if a.FindingID != b.FindingID {
-			return cmp.Compare(s.byID[a.FindingID], s.byID[b.FindingID])
-		}
+	groupByFinding(s.Evidence, func(e *Evidence) ID { return e.FindingID }, s.byID, len(s.Findings))
+	inRuns(s.Evidence, func(e *Evidence) ID { return e.FindingID }, func(a, b *Evidence) int {
 		if c := a.EffectiveDate.Compare(b.EffectiveDate); c != 0 {
 			return c
 		}
@@ -425,16 +423,50 @@ func groupUpdates(us, dropped []Update, byID map[ID]int, n int) []Update {
 }
 
 // byDate puts each finding's run of updates (grouped by groupUpdates) in
-// order of date, keeping those of a date in the order they came; a run
-// already in order, as most are, is only looked over.
+// order of date, keeping those of a date in the order they came.
 func byDate(us []Update) {
-	for i := 0; i < len(us); {
+	inRuns(us, func(u *Update) ID { return u.FindingID }, func(a, b *Update) int { return a.Date.Compare(b.Date) })
+}
+
+// inRuns orders each run of items of one finding by compare, keeping equal
+// items in the order they came; a run already in order, as most are, is
+// only looked over.
+func inRuns[T any](items []T, findingOf func(*T) ID, compare func(a, b *T) int) {
+	for i := 0; i < len(items); {
 		j := i + 1
-		for j < len(us) && us[j].FindingID == us[i].FindingID {
+		for j < len(items) && findingOf(&items[j]) == findingOf(&items[i]) {
 			j++
 		}
-		sortStable(us[i:j], func(a, b *Update) int { return a.Date.Compare(b.Date) })
+		sortStable(items[i:j], compare)
 		i = j
+	}
+}
+
+// groupByFinding puts items in the order of their findings' places (byID,
+// among n findings; every item's finding has one), each finding's in the
+// order they came: a counting sort, in place.
+func groupByFinding[T any](items []T, findingOf func(*T) ID, byID map[ID]int, n int) {
+	starts := make([]int32, n+1)
+	dest := make([]int32, len(items))
+	for p := range items {
+		i := byID[findingOf(&items[p])]
+		dest[p] = int32(i)
+		starts[i+1]++
+	}
+	for i := 1; i < len(starts); i++ {
+		starts[i] += starts[i-1]
+	}
+	for p, i := range dest {
+		dest[p] = starts[i]
+		starts[i]++
+	}
+	// Each swap puts one item in its final place.
+	for p := range items {
+		for int(dest[p]) != p {
+			q := dest[p]
+			items[p], items[q] = items[q], items[p]
+			dest[p], dest[q] = dest[q], dest[p]
+		}
 	}
 }
 

@@ -89,3 +89,83 @@ func TestSnapshotTakesUpdatesByDateThenRecorded(t *testing.T) {
 		}
 	}
 }
+
+// A snapshot's milestones and evidence are grouped by finding in the order
+// of its findings, each finding's milestones by current due date (undated
+// last) and then as added, its evidence by effective date and then as
+// added: milestones and evidence added out of order, undated and on the
+// same day, to findings whose places differ from the order added.
+func TestSnapshotOrdersMilestonesAndEvidence(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local)
+	s := memstore.New(func() time.Time { return clock })
+	if err := sample.Load(s); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
+		fs, err := tx.Findings()
+		if err != nil {
+			return err
+		}
+		// The last findings first, so that the order added is not
+		// the findings' order.
+		for i := len(fs) - 1; i >= len(fs)-4; i-- {
+			for _, due := range []string{"", "30/06/2026", "31/01/2026", "30/06/2026", ""} {
+				m := model.Milestone{FindingID: fs[i].ID, Title: "Step due " + due}
+				if due != "" {
+					m.OriginalDue, m.CurrentDue = model.MustDate(due), model.MustDate(due)
+				}
+				if err := tx.SaveMilestone(&m); err != nil {
+					return err
+				}
+			}
+			for _, eff := range []string{"30/06/2026", "31/01/2026", "30/06/2026"} {
+				e := model.Evidence{FindingID: fs[i].ID, Title: "Minutes of " + eff, Location: "Board minutes", EffectiveDate: model.MustDate(eff)}
+				if err := tx.AddEvidence(&e, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap *model.Snapshot
+	view(t, s, func(tx model.ReadTx) (err error) {
+		snap, err = model.TakeSnapshot(tx, model.MustDate("20/11/2026"))
+		return err
+	})
+	place := map[model.ID]int{}
+	for i, f := range snap.Findings {
+		place[f.ID] = i
+	}
+	undatedLast := func(d model.Date) model.Date {
+		if d.IsZero() {
+			return model.Date{Year: 9999}
+		}
+		return d
+	}
+	for i := 1; i < len(snap.Milestones); i++ {
+		a, b := snap.Milestones[i-1], snap.Milestones[i]
+		pa, pb := place[a.FindingID], place[b.FindingID]
+		da, db := undatedLast(a.CurrentDue), undatedLast(b.CurrentDue)
+		if pa > pb || pa == pb && (da.After(db) || da == db && a.ID > b.ID) {
+			t.Errorf("milestone #%d (finding %d, due %s) comes before #%d (finding %d, due %s)", a.ID, pa, a.CurrentDue, b.ID, pb, b.CurrentDue)
+		}
+	}
+	for i := 1; i < len(snap.Evidence); i++ {
+		a, b := snap.Evidence[i-1], snap.Evidence[i]
+		pa, pb := place[a.FindingID], place[b.FindingID]
+		if pa > pb || pa == pb && (a.EffectiveDate.After(b.EffectiveDate) || a.EffectiveDate == b.EffectiveDate && a.ID > b.ID) {
+			t.Errorf("evidence #%d (finding %d, %s) comes before #%d (finding %d, %s)", a.ID, pa, a.EffectiveDate, b.ID, pb, b.EffectiveDate)
+		}
+	}
+	last := snap.Findings[len(snap.Findings)-1].ID
+	ms := snap.MilestonesOf(last)
+	if len(ms) < 5 || !ms[len(ms)-1].CurrentDue.IsZero() || ms[len(ms)-1].ID < ms[len(ms)-2].ID {
+		t.Errorf("the last finding's milestones end %+v, want its two undated ones last, as added", ms[max(0, len(ms)-2):])
+	}
+	if es := snap.EvidenceOf(last); len(es) < 3 {
+		t.Errorf("the last finding has %d pieces of evidence, want at least the three added", len(es))
+	}
+}
