@@ -85,9 +85,9 @@ func decodeUpdateWith(b []byte, u *model.Update, narrative func(s *jscan) bool) 
 		case "narrative":
 			return narrative(&s)
 		case "status":
-			return s.str((*string)(&u.Status))
+			return s.word((*string)(&u.Status))
 		case "rag":
-			return s.str((*string)(&u.RAG))
+			return s.word((*string)(&u.RAG))
 		case "author":
 			return s.str(&u.Author)
 		case "source":
@@ -121,9 +121,9 @@ func decodeEventWith(b []byte, e *model.AuditEvent, changes func(s *jscan) bool)
 		case "who":
 			return s.str(&e.Who)
 		case "action":
-			return s.str((*string)(&e.Action))
+			return s.word((*string)(&e.Action))
 		case "entity":
-			return s.str((*string)(&e.Entity))
+			return s.word((*string)(&e.Entity))
 		case "entity_id":
 			return s.id(&e.EntityID)
 		case "finding_id":

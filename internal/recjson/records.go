@@ -76,7 +76,7 @@ func decodeFinding(s *jscan, f *model.Finding) bool {
 		case "report_id":
 			return m.first(3) && s.id(&f.ReportID)
 		case "type":
-			return m.first(4) && s.str((*string)(&f.Type))
+			return m.first(4) && s.word((*string)(&f.Type))
 		case "raised":
 			return m.first(5) && s.date(&f.Raised)
 		case "parent_id":
@@ -84,7 +84,7 @@ func decodeFinding(s *jscan, f *model.Finding) bool {
 		case "area":
 			return m.first(7) && s.str(&f.Area)
 		case "grade":
-			return m.first(8) && s.str((*string)(&f.Grade))
+			return m.first(8) && s.word((*string)(&f.Grade))
 		case "title":
 			return m.first(9) && s.str(&f.Title)
 		case "verbatim":
@@ -108,9 +108,9 @@ func decodeFinding(s *jscan, f *model.Finding) bool {
 		case "target_revisions":
 			return m.first(19) && list(s, &f.TargetRevisions, decodeRevision)
 		case "status":
-			return m.first(20) && s.str((*string)(&f.Status))
+			return m.first(20) && s.word((*string)(&f.Status))
 		case "rag":
-			return m.first(21) && s.str((*string)(&f.RAG))
+			return m.first(21) && s.word((*string)(&f.RAG))
 		case "closure_rationale":
 			return m.first(22) && s.str(&f.ClosureRationale)
 		case "closure_proposed_date":
@@ -145,7 +145,7 @@ func decodeMarking(s *jscan, mk *model.Marking) bool {
 	return s.object(func(key []byte) bool {
 		switch string(key) {
 		case "classification":
-			return m.first(0) && s.str((*string)(&mk.Classification))
+			return m.first(0) && s.word((*string)(&mk.Classification))
 		case "descriptor":
 			return m.first(1) && s.str(&mk.Descriptor)
 		}
@@ -183,7 +183,7 @@ func decodeReopening(s *jscan, r *model.Reopening) bool {
 		case "date":
 			return m.first(0) && s.date(&r.Date)
 		case "from":
-			return m.first(1) && s.str((*string)(&r.From))
+			return m.first(1) && s.word((*string)(&r.From))
 		case "reason":
 			return m.first(2) && s.str(&r.Reason)
 		case "by":
@@ -220,7 +220,7 @@ func decodeMilestone(s *jscan, ms *model.Milestone) bool {
 		case "completed":
 			return m.first(7) && s.date(&ms.Completed)
 		case "outcome":
-			return m.first(8) && s.str((*string)(&ms.Outcome))
+			return m.first(8) && s.word((*string)(&ms.Outcome))
 		case "carried_to":
 			return m.first(9) && s.id(&ms.CarriedTo)
 		case "notes":
@@ -301,7 +301,7 @@ func decodeReport(s *jscan, r *model.Report) bool {
 		case "force":
 			return m.first(2) && s.str(&r.Force)
 		case "type":
-			return m.first(3) && s.str((*string)(&r.Type))
+			return m.first(3) && s.word((*string)(&r.Type))
 		case "cycle":
 			return m.first(4) && s.str(&r.Cycle)
 		case "published":
