@@ -169,3 +169,72 @@ func TestSnapshotOrdersMilestonesAndEvidence(t *testing.T) {
 		t.Errorf("the last finding has %d pieces of evidence, want at least the three added", len(es))
 	}
 }
+
+// Slipped milestones are every open milestone that moved or is overdue, of
+// findings not ended, most overdue first and, of as many days, in the
+// snapshot's order of milestones: with several overdue by the same days
+// on findings in and out of the order added.
+func TestSlippedMilestonesOrder(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local)
+	s := memstore.New(func() time.Time { return clock })
+	if err := sample.Load(s); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
+		fs, err := tx.Findings()
+		if err != nil {
+			return err
+		}
+		for i := len(fs) - 1; i >= 0; i -= 3 {
+			for _, due := range []string{"01/10/2026", "01/09/2026", "01/10/2026"} {
+				m := model.Milestone{FindingID: fs[i].ID, Title: "Step due " + due, OriginalDue: model.MustDate(due), CurrentDue: model.MustDate(due)}
+				if err := tx.SaveMilestone(&m); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asAt := model.MustDate("20/11/2026")
+	var snap *model.Snapshot
+	view(t, s, func(tx model.ReadTx) (err error) {
+		snap, err = model.TakeSnapshot(tx, asAt)
+		return err
+	})
+	place := map[model.ID]int{}
+	var want []model.ID
+	for i, m := range snap.Milestones {
+		place[m.ID] = i
+		f, _ := snap.Finding(m.FindingID)
+		if m.Completed.IsZero() && model.MilestoneSlipped(m, asAt) && !f.Status.IsFinal() {
+			want = append(want, m.ID)
+		}
+	}
+	got := snap.SlippedMilestones()
+	if len(got) != len(want) || len(got) < 6 {
+		t.Fatalf("%d slipped milestones, want %d (at least the 6 added overdue)", len(got), len(want))
+	}
+	for i, sm := range got {
+		f, _ := snap.Finding(sm.Milestone.FindingID)
+		if sm.Finding.ID != f.ID || sm.Finding.Ref != f.Ref {
+			t.Errorf("slipped milestone #%d carries finding %s, want %s", sm.Milestone.ID, sm.Finding.Ref, f.Ref)
+		}
+		wantDays := 0
+		if model.MilestoneOverdue(sm.Milestone, asAt) {
+			wantDays = sm.Milestone.CurrentDue.DaysUntil(asAt)
+		}
+		if sm.DaysOverdue != wantDays {
+			t.Errorf("slipped milestone #%d is %d days overdue, want %d", sm.Milestone.ID, sm.DaysOverdue, wantDays)
+		}
+		if i == 0 {
+			continue
+		}
+		prev := got[i-1]
+		if prev.DaysOverdue < sm.DaysOverdue || prev.DaysOverdue == sm.DaysOverdue && place[prev.Milestone.ID] > place[sm.Milestone.ID] {
+			t.Errorf("#%d (%d days) comes before #%d (%d days)", prev.Milestone.ID, prev.DaysOverdue, sm.Milestone.ID, sm.DaysOverdue)
+		}
+	}
+}
