@@ -20,6 +20,30 @@ func TestDashboardFiltersByPortfolioAndReport(t *testing.T) {
 	if err := sample.Load(s); err != nil {
 		t.Fatal(err)
 	}
+	// A second report, so that the report filter has something to leave
+	// out: one finding to act on and one innovative practice.
+	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
+		people, err := tx.People()
+		if err != nil {
+			return err
+		}
+		r := model.Report{Title: "Vetting and counter-corruption", Type: model.Thematic, Cycle: "2025", Published: model.MustDate("01/06/2025")}
+		if err := tx.SaveReport(&r); err != nil {
+			return err
+		}
+		for _, typ := range []model.FindingType{model.AFI, model.InnovativePractice} {
+			f := model.Finding{ReportID: r.ID, Type: typ, Area: "Vetting", Title: "Vetting backlog " + string(typ),
+				Verbatim: "The force should clear its vetting backlog.", ChiefOfficerID: people[len(people)-1].ID,
+				Status: model.NotStarted, OriginalTarget: model.MustDate("31/03/2027"), CurrentTarget: model.MustDate("31/03/2027")}
+			if err := tx.SaveFinding(&f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	asAt := model.MustDate("25/11/2026")
 	build := func(chief, report string) *dashboard {
 		var d *dashboard
@@ -33,7 +57,7 @@ func TestDashboardFiltersByPortfolioAndReport(t *testing.T) {
 		return d
 	}
 	all := build("", "")
-	if len(all.chiefs) < 2 || len(all.reports) < 1 {
+	if len(all.chiefs) < 2 || len(all.reports) < 2 {
 		t.Fatalf("the sample offers %d chief officers and %d reports to filter by", len(all.chiefs), len(all.reports))
 	}
 	if !slices.IsSorted(all.chiefs) || slices.Contains(all.chiefs, "") {
@@ -41,7 +65,7 @@ func TestDashboardFiltersByPortfolioAndReport(t *testing.T) {
 	}
 	full := all.snap
 	var snap *model.Snapshot
-	err := s.View(context.Background(), func(tx model.ReadTx) (err error) {
+	err = s.View(context.Background(), func(tx model.ReadTx) (err error) {
 		snap, err = model.TakeSnapshot(tx, asAt)
 		return err
 	})
