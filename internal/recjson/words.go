@@ -1,17 +1,24 @@
 package recjson
 
-import "improvementtracker/model"
+import (
+	"slices"
+
+	"improvementtracker/model"
+)
 
 // words holds the register's fixed words: statuses, ratings, finding and
 // inspection types, grades, milestone outcomes, classifications, audit
 // actions and entities. A record's copy of one is the package's own
 // string rather than a new one: a large register repeats them hundreds of
 // thousands of times, and each copy would be an allocation.
-var words = func() map[string]string {
-	m := map[string]string{}
+// They are kept by length: the few of a length are compared in less time
+// than a map takes to hash one.
+var words = func() (byLen [64][]string) {
 	add := func(ws ...string) {
 		for _, w := range ws {
-			m[w] = w
+			if len(w) < len(byLen) && !slices.Contains(byLen[len(w)], w) {
+				byLen[len(w)] = append(byLen[len(w)], w)
+			}
 		}
 	}
 	for _, w := range model.Statuses {
@@ -40,7 +47,7 @@ var words = func() map[string]string {
 		model.EntityMilestone, model.EntityUpdate, model.EntityEvidence, model.EntitySubmission} {
 		add(string(e))
 	}
-	return m
+	return byLen
 }()
 
 // word is str for a field that holds one of the fixed words, most often.
@@ -52,10 +59,14 @@ func (s *jscan) word(out *string) bool {
 		s.i = start
 		return s.str(out)
 	}
-	if w, known := words[string(raw)]; known {
-		*out = w
-	} else {
-		*out = string(raw)
+	if len(raw) < len(words) {
+		for _, w := range words[len(raw)] {
+			if w == string(raw) {
+				*out = w
+				return true
+			}
+		}
 	}
+	*out = string(raw)
 	return true
 }
