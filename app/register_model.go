@@ -8,10 +8,13 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"log"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 
+	"improvementtracker/internal/parallel"
 	"improvementtracker/model"
 )
 
@@ -168,6 +171,18 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 		}
 	}
 	us = nil // only the narratives are kept
+	// Writing the search text is mostly copying the narratives, which
+	// goes faster on every core, each writing the texts of its own rows.
+	search, err := parallel.Decode(len(fs), func(i int, out *[]byte) error {
+		*out = searchText(&fs[i], narratives[ends[i]:ends[i+1]])
+		return nil
+	}, func(p any) error {
+		log.Printf("program error while preparing the register's search text: %v\n%s", p, debug.Stack())
+		return fmt.Errorf("%w (%v)", model.ErrProgram, p)
+	})
+	if err != nil {
+		return nil, err
+	}
 	areas := map[string]bool{}
 	leads := map[string]bool{}
 	d.rows = make([]regRow, 0, len(fs))
@@ -181,7 +196,7 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 			isOver:   model.Overdue(f, today),
 			due30:    model.DueWithin(f, today, 30),
 		}
-		row.search = searchText(&f, narratives[ends[i]:ends[i+1]])
+		row.search = search[i]
 		row.refPrefix, row.refNum = splitRefNumber(f.Ref)
 		row.titleKey = strings.ToLower(f.DisplayTitle())
 		d.rows = append(d.rows, row)
