@@ -69,37 +69,39 @@ func buildDashboard(tx model.ReadTx, asAt model.Date, chief, report string) (*da
 		return nil, fmt.Errorf("reading the register as at %s: %w", asAt, err)
 	}
 	d := &dashboard{asAt: asAt}
-	chiefs := map[string]bool{}
+	// Each person's and report's label is written once, not once per
+	// finding that names it.
+	chiefOf := map[model.ID]string{}
 	for _, f := range snap.Findings {
-		if l := snap.PersonLabel(f.ChiefOfficerID); l != "" {
-			chiefs[l] = true
+		if _, ok := chiefOf[f.ChiefOfficerID]; !ok {
+			chiefOf[f.ChiefOfficerID] = snap.PersonLabel(f.ChiefOfficerID)
 		}
 	}
-	for c := range chiefs {
-		d.chiefs = append(d.chiefs, c)
+	for _, c := range chiefOf {
+		if c != "" {
+			d.chiefs = append(d.chiefs, c)
+		}
 	}
 	slices.Sort(d.chiefs)
+	d.chiefs = slices.Compact(d.chiefs) // two people may share a label
+	reportOf := map[model.ID]string{}
 	for _, r := range snap.Reports {
-		d.reports = append(d.reports, reportLabel(r))
+		reportOf[r.ID] = reportLabel(r)
+		d.reports = append(d.reports, reportOf[r.ID])
 	}
 	slices.Sort(d.reports)
+	inPortfolio := func(f model.Finding) bool {
+		return (chief == "" || chiefOf[f.ChiefOfficerID] == chief) &&
+			(report == "" || reportOf[f.ReportID] == report)
+	}
 	for _, f := range snap.Findings {
-		if !f.Type.Tracked() && (chief == "" || snap.PersonLabel(f.ChiefOfficerID) == chief) &&
-			(report == "" || reportLabel(snap.Reports[f.ReportID]) == report) {
+		if !f.Type.Tracked() && inPortfolio(f) {
 			d.innovative++
 		}
 	}
 	snap = snap.Filter(func(f model.Finding) bool {
-		if !f.Type.Tracked() {
-			return false // innovative practice is recorded, not tracked
-		}
-		if chief != "" && snap.PersonLabel(f.ChiefOfficerID) != chief {
-			return false
-		}
-		if report != "" && reportLabel(snap.Reports[f.ReportID]) != report {
-			return false
-		}
-		return true
+		// Innovative practice is recorded, not tracked.
+		return f.Type.Tracked() && inPortfolio(f)
 	})
 	d.snap = snap
 	d.counts = snap.Count(nil)

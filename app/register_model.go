@@ -5,12 +5,16 @@ package app
 // own. The screen that shows it is register.go.
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
+	"log"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 
+	"improvementtracker/internal/parallel"
 	"improvementtracker/model"
 )
 
@@ -87,7 +91,7 @@ type regRow struct {
 	overdue  int
 	isOver   bool
 	due30    bool
-	search   string // lower-cased ref, title, wording, interpretation, updates
+	search   []byte // searchText: lower-cased ref, title, wording, interpretation, updates
 
 	// Sort keys, worked out once per load.
 	refPrefix string
@@ -130,7 +134,7 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading reports: %w", err)
 	}
-	us, err := tx.Updates(0)
+	us, err := searchedUpdates(tx)
 	if err != nil {
 		return nil, fmt.Errorf("reading progress updates: %w", err)
 	}
@@ -143,15 +147,46 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	}
 	// Each finding's narratives, gathered without copying them, so that
 	// its search text is written once at its full size: a large register's
-	// narratives are most of its text.
-	narratives := map[model.ID][]string{}
+	// narratives are most of its text. They are counted first and then
+	// placed, each finding's together, in one list.
+	rowOf := make(map[model.ID]int, len(fs))
+	for i, f := range fs {
+		rowOf[f.ID] = i
+	}
+	ends := make([]int, len(fs)+1)
 	for _, u := range us {
-		narratives[u.FindingID] = append(narratives[u.FindingID], u.Narrative)
+		if i, ok := rowOf[u.FindingID]; ok {
+			ends[i+1]++
+		}
+	}
+	for i := 1; i < len(ends); i++ {
+		ends[i] += ends[i-1]
+	}
+	narratives := make([]string, ends[len(fs)])
+	next := slices.Clone(ends[:len(fs)])
+	for _, u := range us {
+		if i, ok := rowOf[u.FindingID]; ok {
+			narratives[next[i]] = u.Narrative
+			next[i]++
+		}
+	}
+	us = nil // only the narratives are kept
+	// Writing the search text is mostly copying the narratives, which
+	// goes faster on every core, each writing the texts of its own rows.
+	search, err := parallel.Decode(len(fs), func(i int, out *[]byte) error {
+		*out = searchText(&fs[i], narratives[ends[i]:ends[i+1]])
+		return nil
+	}, func(p any) error {
+		log.Printf("program error while preparing the register's search text: %v\n%s", p, debug.Stack())
+		return fmt.Errorf("%w (%v)", model.ErrProgram, p)
+	})
+	if err != nil {
+		return nil, err
 	}
 	areas := map[string]bool{}
 	leads := map[string]bool{}
 	d.rows = make([]regRow, 0, len(fs))
-	for _, f := range fs {
+	for i, f := range fs {
 		row := regRow{
 			f:        f,
 			report:   reports[f.ReportID],
@@ -161,25 +196,7 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 			isOver:   model.Overdue(f, today),
 			due30:    model.DueWithin(f, today, 30),
 		}
-		fields := []string{f.Ref, f.InspectorateRef, f.Title, f.Verbatim, f.Interpretation}
-		size := 0
-		for _, s := range fields {
-			size += len(s) + 1
-		}
-		for _, s := range narratives[f.ID] {
-			size += len(s) + 1
-		}
-		var b strings.Builder
-		b.Grow(size)
-		for _, s := range fields {
-			b.WriteString(s)
-			b.WriteByte('\n')
-		}
-		for _, s := range narratives[f.ID] {
-			b.WriteString(s)
-			b.WriteByte('\n')
-		}
-		row.search = strings.ToLower(b.String())
+		row.search = search[i]
 		row.refPrefix, row.refNum = splitRefNumber(f.Ref)
 		row.titleKey = strings.ToLower(f.DisplayTitle())
 		d.rows = append(d.rows, row)
@@ -202,6 +219,19 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	}
 	slices.Sort(d.leads)
 	return d, nil
+}
+
+// searchedUpdates lists every progress update with its narrative, in the
+// order they were recorded when the transaction can (sparing the sort by
+// date that Updates makes: search does not depend on the order).
+func searchedUpdates(tx model.ReadTx) ([]model.Update, error) {
+	if uh, ok := tx.(model.UpdateHeader); ok {
+		// From the unset date to the last a register can hold (ParseDate
+		// takes years to 2200; a server compares the dates as text):
+		// every narrative.
+		return uh.UpdateHeads(model.Date{}, model.Date{Year: 9999, Month: 12, Day: 31})
+	}
+	return tx.Updates(0)
 }
 
 func reportLabel(r model.Report) string {
@@ -240,7 +270,10 @@ func (d *registerData) apply(v registerView) []int {
 		// the shorter one, so its matches are among the earlier ones.
 		from = d.lastOut
 	}
-	terms := strings.Fields(strings.ToLower(v.Search))
+	var terms [][]byte
+	for _, t := range strings.Fields(strings.ToLower(v.Search)) {
+		terms = append(terms, []byte(t))
+	}
 	out := make([]int, 0, len(from))
 	for _, i := range from {
 		r := &d.rows[i]
@@ -257,7 +290,7 @@ func (d *registerData) apply(v registerView) []int {
 		}
 		match := true
 		for _, t := range terms {
-			if !strings.Contains(r.search, t) {
+			if !bytes.Contains(r.search, t) {
 				match = false
 				break
 			}

@@ -1,9 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -94,7 +94,7 @@ func TestRegisterModelFilters(t *testing.T) {
 		{"RAG", registerView{RAG: string(model.Red)}, func(r *regRow) bool { return r.f.RAG == model.Red }},
 		{"lead", registerView{Lead: d.leads[0]}, func(r *regRow) bool { return r.chief == d.leads[0] || r.delivery == d.leads[0] }},
 		{"search", registerView{Search: "rui POLICY"}, func(r *regRow) bool {
-			return strings.Contains(r.search, "rui") && strings.Contains(r.search, "policy")
+			return bytes.Contains(r.search, []byte("rui")) && bytes.Contains(r.search, []byte("policy"))
 		}},
 	}
 	for _, c := range cases {

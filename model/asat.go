@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -119,11 +120,10 @@ func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, er
 	}
 	uh, heads := tx.(UpdateHeader)
 	if heads && !opts.NarrativesFrom.IsZero() {
+		// Listed in ID order: snapshotOf puts each finding's in order
+		// of date, which costs far less than ordering the whole list.
 		d.updates, err = uh.UpdateHeads(opts.NarrativesFrom, asAt)
 		d.narrative = uh.UpdateNarrative
-		// Listed in ID order; the snapshot takes them by date, then in
-		// the order they were recorded, as Updates lists them.
-		sortStable(d.updates, func(a, b *Update) int { return a.Date.Compare(b.Date) })
 	} else {
 		d.updates, err = tx.Updates(0)
 	}
@@ -172,12 +172,15 @@ func (s *Snapshot) latestNarratives(from Date, narrative func(ID) (string, error
 
 // registerData is everything a snapshot is computed from, as read today.
 type registerData struct {
-	settings   Settings
-	events     []AuditEvent
-	reports    []Report
-	people     []Person
-	findings   []Finding
-	updates    []Update // oldest first
+	settings Settings
+	events   []AuditEvent
+	reports  []Report
+	people   []Person
+	findings []Finding
+	// updates are in the order they were recorded (ID order), or oldest
+	// first with those of a date in that order: snapshotOf takes each
+	// finding's by date, then in the order they were recorded.
+	updates    []Update
 	milestones []Milestone
 	evidence   []Evidence
 	// auditOf lists one finding's audit events, oldest first. It is only
@@ -230,14 +233,18 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		return nil, err
 	}
 	// The updates are filtered in place: the slice is ours, and a large
-	// register holds hundreds of thousands of them.
+	// register holds hundreds of thousands of them. Each finding's latest
+	// is its last by date, and of a date the last recorded: the updates
+	// come in the order they were recorded, or by date and then so.
 	latest := map[ID]int{}
 	s.Updates = d.updates[:0]
 	for _, u := range d.updates {
 		if u.Date.After(asAt) {
 			continue
 		}
-		latest[u.FindingID] = len(s.Updates) // oldest first, so the last one wins
+		if i, ok := latest[u.FindingID]; !ok || !s.Updates[i].Date.After(u.Date) {
+			latest[u.FindingID] = len(s.Updates)
+		}
 		s.Updates = append(s.Updates, u)
 	}
 
@@ -301,12 +308,14 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	}
 
 	s.Updates = groupUpdates(s.Updates, d.updates[len(s.Updates):], s.byID, len(s.Findings))
+	byDate(s.Updates)
 
 	milestones := d.milestones
 	if err := restoreDeleted(later, EntityMilestone, func(m Milestone) { milestones = append(milestones, m) }); err != nil {
 		return nil, err
 	}
-	s.Milestones = make([]Milestone, 0, len(milestones))
+	// Kept in place, as the updates are: the slice is ours.
+	s.Milestones = milestones[:0]
 	for _, m := range milestones {
 		cur := m
 		if err := later.rollBack(EntityMilestone, m.ID, &m); err != nil {
@@ -323,26 +332,26 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		}
 		s.Milestones = append(s.Milestones, m)
 	}
-	sort.SliceStable(s.Milestones, func(i, j int) bool {
-		a, b := s.Milestones[i], s.Milestones[j]
-		if a.FindingID != b.FindingID {
-			return s.byID[a.FindingID] < s.byID[b.FindingID]
-		}
+	clear(milestones[len(s.Milestones):])
+	// Grouped by finding in the order of Findings, then each finding's
+	// few ordered: far less work than one sort of them all.
+	groupByFinding(s.Milestones, func(m *Milestone) ID { return m.FindingID }, s.byID, len(s.Findings))
+	inRuns(s.Milestones, func(m *Milestone) ID { return m.FindingID }, func(a, b *Milestone) int {
 		if c := a.CurrentDue.Compare(b.CurrentDue); c != 0 {
 			// Undated milestones go last.
 			if a.CurrentDue.IsZero() || b.CurrentDue.IsZero() {
-				return b.CurrentDue.IsZero()
+				return cmp.Compare(zeroLast(a.CurrentDue), zeroLast(b.CurrentDue))
 			}
-			return c < 0
+			return c
 		}
-		return a.ID < b.ID
+		return cmp.Compare(a.ID, b.ID)
 	})
 
 	evidence := d.evidence
 	if err := restoreDeleted(later, EntityEvidence, func(e Evidence) { evidence = append(evidence, e) }); err != nil {
 		return nil, err
 	}
-	s.Evidence = make([]Evidence, 0, len(evidence))
+	s.Evidence = evidence[:0]
 	for _, e := range evidence {
 		if err := later.rollBack(EntityEvidence, e.ID, &e); err != nil {
 			return nil, err
@@ -359,15 +368,13 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		}
 		s.Evidence = append(s.Evidence, e)
 	}
-	sort.SliceStable(s.Evidence, func(i, j int) bool {
-		a, b := s.Evidence[i], s.Evidence[j]
-		if a.FindingID != b.FindingID {
-			return s.byID[a.FindingID] < s.byID[b.FindingID]
-		}
+	clear(evidence[len(s.Evidence):])
+	groupByFinding(s.Evidence, func(e *Evidence) ID { return e.FindingID }, s.byID, len(s.Findings))
+	inRuns(s.Evidence, func(e *Evidence) ID { return e.FindingID }, func(a, b *Evidence) int {
 		if c := a.EffectiveDate.Compare(b.EffectiveDate); c != 0 {
-			return c < 0
+			return c
 		}
-		return a.ID < b.ID
+		return cmp.Compare(a.ID, b.ID)
 	})
 
 	s.index()
@@ -415,6 +422,62 @@ func groupUpdates(us, dropped []Update, byID map[ID]int, n int) []Update {
 		us = slices.Clone(us)
 	}
 	return us
+}
+
+// byDate puts each finding's run of updates (grouped by groupUpdates) in
+// order of date, keeping those of a date in the order they came.
+func byDate(us []Update) {
+	inRuns(us, func(u *Update) ID { return u.FindingID }, func(a, b *Update) int { return a.Date.Compare(b.Date) })
+}
+
+// inRuns orders each run of items of one finding by compare, keeping equal
+// items in the order they came; a run already in order, as most are, is
+// only looked over.
+func inRuns[T any](items []T, findingOf func(*T) ID, compare func(a, b *T) int) {
+	for i := 0; i < len(items); {
+		j := i + 1
+		for j < len(items) && findingOf(&items[j]) == findingOf(&items[i]) {
+			j++
+		}
+		sortStable(items[i:j], compare)
+		i = j
+	}
+}
+
+// groupByFinding puts items in the order of their findings' places (byID,
+// among n findings; every item's finding has one), each finding's in the
+// order they came: a counting sort, in place.
+func groupByFinding[T any](items []T, findingOf func(*T) ID, byID map[ID]int, n int) {
+	starts := make([]int32, n+1)
+	dest := make([]int32, len(items))
+	for p := range items {
+		i := byID[findingOf(&items[p])]
+		dest[p] = int32(i)
+		starts[i+1]++
+	}
+	for i := 1; i < len(starts); i++ {
+		starts[i] += starts[i-1]
+	}
+	for p, i := range dest {
+		dest[p] = starts[i]
+		starts[i]++
+	}
+	// Each swap puts one item in its final place.
+	for p := range items {
+		for int(dest[p]) != p {
+			q := dest[p]
+			items[p], items[q] = items[q], items[p]
+			dest[p], dest[q] = dest[q], dest[p]
+		}
+	}
+}
+
+// zeroLast ranks an unset date after every set one.
+func zeroLast(d Date) int {
+	if d.IsZero() {
+		return 1
+	}
+	return 0
 }
 
 // effectiveFinding puts back the fields of a finding that carry the date

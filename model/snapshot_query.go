@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -94,11 +95,20 @@ func (s *Snapshot) NextMilestone(id ID) (Milestone, bool) {
 // their milestones, updates and evidence; people and reports are shared.
 func (s *Snapshot) Filter(keep func(Finding) bool) *Snapshot {
 	out := &Snapshot{AsAt: s.AsAt, Settings: s.Settings, People: s.People, Reports: s.Reports, NarrativesFrom: s.NarrativesFrom, byID: map[ID]int{}}
-	for _, f := range s.Findings {
+	// The places kept are found first, so that the findings are copied
+	// once, into a list made at its size.
+	var kept []int32
+	for i, f := range s.Findings {
 		if keep(f) {
-			out.byID[f.ID] = len(out.Findings)
-			out.Findings = append(out.Findings, f)
+			kept = append(kept, int32(i))
 		}
+	}
+	if len(kept) > 0 {
+		out.Findings = make([]Finding, len(kept))
+	}
+	for j, i := range kept {
+		out.Findings[j] = s.Findings[i]
+		out.byID[s.Findings[i].ID] = j
 	}
 	// Milestones, updates and evidence are grouped by finding in the order
 	// of Findings, so each kept finding's run is copied whole, in order:
@@ -247,15 +257,26 @@ type SlippedMilestone struct {
 // SlippedMilestones lists the incomplete milestones that have slipped, of
 // findings still open, most overdue first.
 func (s *Snapshot) SlippedMilestones() []SlippedMilestone {
-	var out []SlippedMilestone
-	for _, m := range s.Milestones {
+	// Each item holds a finding and a milestone, and a large register has
+	// thousands that slipped: they are found first, so that the list is
+	// made once at its size, and ordered by moving each item once.
+	var slipped []int32
+	for i, m := range s.Milestones {
 		if !m.Completed.IsZero() || !MilestoneSlipped(m, s.AsAt) {
 			continue
 		}
-		f, _ := s.Finding(m.FindingID)
-		if f.Status.IsFinal() {
+		if f, _ := s.Finding(m.FindingID); f.Status.IsFinal() {
 			continue
 		}
+		slipped = append(slipped, int32(i))
+	}
+	var out []SlippedMilestone
+	if len(slipped) > 0 {
+		out = make([]SlippedMilestone, 0, len(slipped))
+	}
+	for _, i := range slipped {
+		m := s.Milestones[i]
+		f, _ := s.Finding(m.FindingID)
 		sm := SlippedMilestone{Milestone: m, Finding: f, Revisions: countRevisions(m.Revisions, s.AsAt)}
 		if MilestoneOverdue(m, s.AsAt) {
 			sm.DaysOverdue = m.CurrentDue.DaysUntil(s.AsAt)
@@ -265,7 +286,8 @@ func (s *Snapshot) SlippedMilestones() []SlippedMilestone {
 		}
 		out = append(out, sm)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
+	// Most overdue first; equal ones stay in the order they came.
+	sortStable(out, func(a, b *SlippedMilestone) int { return cmp.Compare(b.DaysOverdue, a.DaysOverdue) })
 	return out
 }
 

@@ -1,8 +1,8 @@
-// Package recjson reads the register's two most numerous kinds of record,
-// progress updates and audit events, straight from their JSON, for both
-// stores: the file keeps them as json.Marshal writes them, and a
-// PostgreSQL server gives jsonb back with its keys reordered and spaced,
-// which the reader takes alike, since it goes by key names, not places.
+// Package recjson reads the register's records (all but the settings and
+// submissions) straight from their JSON, for both stores: the file keeps
+// them as json.Marshal writes them, and a PostgreSQL server gives jsonb
+// back with its keys reordered and spaced, which the reader takes alike,
+// since it goes by key names, not places.
 package recjson
 
 import (
@@ -27,30 +27,35 @@ import (
 // it means or why it cannot be read, so the result is always what
 // encoding/json gives. The stored format is unchanged. Decode is safe for concurrent use.
 
-// Decode decodes payload into v when v is an update or an audit event
-// with its zero value (encoding/json merges into a value that is not) and
-// the payload is in the plain form; ok false means v is untouched and
-// encoding/json must decode it.
+// Decode decodes payload into v when v is an update, an audit event, a
+// finding, a milestone, evidence, a person or a report with its zero value
+// (encoding/json merges into a value that is not) and the payload is in
+// the plain form; ok false means v is untouched and encoding/json must
+// decode it.
 func Decode(payload []byte, v any) (ok bool) {
 	switch r := v.(type) {
+	// Decoded in place, which spares a copy on the heap for each record,
+	// and put back as it was when the payload is left to encoding/json.
 	case *model.Update:
 		if *r != (model.Update{}) {
 			return false
 		}
-		var u model.Update
-		if decodeUpdate(payload, &u) {
-			*r = u
+		if decodeUpdate(payload, r) {
 			return true
 		}
+		*r = model.Update{}
 	case *model.AuditEvent:
 		if !zeroEvent(r) {
 			return false
 		}
-		var e model.AuditEvent
-		if decodeEvent(payload, &e) {
-			*r = e
+		was := *r
+		if decodeEvent(payload, r) {
 			return true
 		}
+		*r = was
+	default:
+		ok, _ := decodeRecord(payload, v)
+		return ok
 	}
 	return false
 }
@@ -80,9 +85,9 @@ func decodeUpdateWith(b []byte, u *model.Update, narrative func(s *jscan) bool) 
 		case "narrative":
 			return narrative(&s)
 		case "status":
-			return s.str((*string)(&u.Status))
+			return s.word((*string)(&u.Status))
 		case "rag":
-			return s.str((*string)(&u.RAG))
+			return s.word((*string)(&u.RAG))
 		case "author":
 			return s.str(&u.Author)
 		case "source":
@@ -116,9 +121,9 @@ func decodeEventWith(b []byte, e *model.AuditEvent, changes func(s *jscan) bool)
 		case "who":
 			return s.str(&e.Who)
 		case "action":
-			return s.str((*string)(&e.Action))
+			return s.word((*string)(&e.Action))
 		case "entity":
-			return s.str((*string)(&e.Entity))
+			return s.word((*string)(&e.Entity))
 		case "entity_id":
 			return s.id(&e.EntityID)
 		case "finding_id":
@@ -383,6 +388,12 @@ func (s *jscan) quoted() ([]byte, bool) {
 
 func (s *jscan) date(out *model.Date) bool {
 	q, ok := s.quoted()
+	if ok && len(q) == 2 {
+		// An unset date, as Date.UnmarshalJSON reads it, without its
+		// detour through encoding/json.
+		*out = model.Date{}
+		return true
+	}
 	return ok && out.UnmarshalJSON(q) == nil
 }
 

@@ -1,0 +1,61 @@
+package recjson
+
+import (
+	"strconv"
+	"testing"
+	"unsafe"
+
+	"improvementtracker/model"
+)
+
+// Every fixed word is read as the package's own string, and any other
+// text as itself.
+func TestWordsAreShared(t *testing.T) {
+	var all []string
+	for _, w := range model.Statuses {
+		all = append(all, string(w))
+	}
+	for _, w := range model.RAGs {
+		all = append(all, string(w))
+	}
+	for _, w := range model.FindingTypes {
+		all = append(all, string(w))
+	}
+	for _, w := range model.Grades {
+		all = append(all, string(w))
+	}
+	for _, w := range model.MilestoneOutcomes {
+		all = append(all, string(w))
+	}
+	for _, w := range model.Classifications {
+		all = append(all, string(w))
+	}
+	for _, w := range all {
+		var got string
+		s := jscan{b: []byte(strconv.Quote(w))}
+		if !s.word(&got) || got != w {
+			t.Errorf("%q reads as %q", w, got)
+			continue
+		}
+		if unsafe.StringData(got) != unsafe.StringData(words[len(w)][indexOf(words[len(w)], w)]) {
+			t.Errorf("%q is read as a copy, not the shared word", w)
+		}
+	}
+	for _, raw := range []string{`"Amber "`, `"amber"`, `"Am\u0062er"`, `""`, `"` + string(make([]byte, 80)) + `"`} {
+		var got, want string
+		s, p := jscan{b: []byte(raw)}, jscan{b: []byte(raw)}
+		okGot, okWant := s.word(&got), p.str(&want)
+		if okGot != okWant || got != want {
+			t.Errorf("%s: word gives %q (%v), str gives %q (%v)", raw, got, okGot, want, okWant)
+		}
+	}
+}
+
+func indexOf(ws []string, w string) int {
+	for i, x := range ws {
+		if x == w {
+			return i
+		}
+	}
+	return -1
+}
