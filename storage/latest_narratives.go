@@ -184,7 +184,8 @@ func (r *records) head(heads *bolt.Bucket, id model.ID, u *model.Update) error {
 }
 
 // buildLatestNarratives writes the index of latest narratives afresh from
-// the index of update heads, built before it, and the updates' records.
+// the updates' records: for schema version 5, and when a file's index has
+// gone missing.
 func buildLatestNarratives(tx *bolt.Tx) error {
 	if tx.Bucket(bucketLatestNarratives) != nil {
 		if err := tx.DeleteBucket(bucketLatestNarratives); err != nil {
@@ -195,22 +196,22 @@ func buildLatestNarratives(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	heads, updates := tx.Bucket(bucketUpdateHeads), tx.Bucket(bucketUpdates)
-	if heads == nil || updates == nil {
+	updates := tx.Bucket(bucketUpdates)
+	if updates == nil {
 		return nil
 	}
 	r := &records{tx: tx}
 	newest := map[model.ID]model.Update{}
-	var h headReader
-	if err := heads.ForEach(func(k, v []byte) error {
-		var u model.Update
-		payload, err := unseal(bucketUpdateHeads, k, v)
-		if err == nil {
-			err = h.read(k, payload, &u)
-		}
+	if err := updates.ForEach(func(k, v []byte) error {
+		payload, err := unseal(bucketUpdates, k, v)
 		if err != nil {
-			return r.indexDamage(updateIndexName, btoi(k), err)
+			return r.damage(bucketUpdates, k, payload, err)
 		}
+		u, err := headOf(payload)
+		if err != nil {
+			return r.damage(bucketUpdates, k, payload, err)
+		}
+		u.ID = model.ID(btoi(k))
 		if cur, ok := newest[u.FindingID]; !ok || !newer(&cur, &u) {
 			newest[u.FindingID] = u
 		}
@@ -231,7 +232,7 @@ func buildLatestNarratives(tx *bolt.Tx) error {
 			return err
 		}
 		fkey := itob(uint64(f))
-		if err := latest.Put(fkey, seal(bucketLatestNarratives, fkey, latestValue(rec.ID, rec.Narrative))); err != nil {
+		if err := latest.Put(fkey, seal(bucketLatestNarratives, fkey, latestValue(newest[f].ID, rec.Narrative))); err != nil {
 			return err
 		}
 	}

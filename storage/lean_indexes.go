@@ -22,13 +22,14 @@ var leanIndexes = []struct {
 	build func(tx *bolt.Tx) error
 }{
 	{bucketUpdateHeads, buildUpdateHeads},
-	{bucketLatestNarratives, buildLatestNarratives}, // from the heads
+	{bucketLatestNarratives, buildLatestNarratives},
 	{bucketAuditByTime, buildHistoryIndex},
 }
 
-// buildLeanIndexes (version 5) builds the index of update heads and the
-// index of the history by time, so that the register as it stood at a date
-// reads neither every narrative nor the whole trail.
+// buildLeanIndexes (version 5) builds the index of update heads, the index
+// of latest narratives and the index of the history by time, so that the
+// register as it stood at a date reads neither every narrative nor the
+// whole trail.
 func buildLeanIndexes(tx *bolt.Tx) error {
 	for _, ix := range leanIndexes {
 		if err := ix.build(tx); err != nil {
@@ -89,6 +90,7 @@ func (r *records) putLeanIndexes(kind model.Kind, b *bolt.Bucket, key, raw []byt
 		if err != nil {
 			return err
 		}
+		u.ID = model.ID(btoi(key))
 		head := u
 		head.Narrative = ""
 		idx.FillPercent = appendFill // keys are update IDs, which only grow

@@ -31,7 +31,7 @@ var migrations = []migration{
 	{To: 2, What: "index progress updates by finding", Run: indexUpdatesByFinding},
 	{To: 3, What: "record when each event in a finding's history happened", Run: timeAuditIndex},
 	{To: 4, What: "add a checksum to every record and chain the history", Run: sealRecords},
-	{To: 5, What: "index progress updates without their narratives, and the history by time", Run: buildLeanIndexes},
+	{To: 5, What: "index progress updates without their narratives, each finding's latest narrative, and the history by time", Run: buildLeanIndexes},
 }
 
 // migrate applies every migration above the file's version, then makes any

@@ -19,8 +19,9 @@ var _ model.UpdateHeadLister = (*records)(nil)
 // update heads (update_index.go), each finding's newest narrative from the
 // index of latest narratives (latest_narratives.go), and the other
 // narratives wanted from their records, so the pages of the other updates'
-// narratives, most of a large register, are never read. Every entry and record read is checked against
-// its checksum, and each record read against its index entry.
+// narratives, most of a large register, are never read. Every entry and
+// record read is checked against its checksum, and each record read
+// against its index entry.
 func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) error {
 	idx := r.tx.Bucket(bucketUpdateHeads)
 	if idx == nil {
