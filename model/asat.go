@@ -232,6 +232,9 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	if err := restoreDeleted(later, EntityFinding, func(f Finding) { findings = append(findings, f); restored++ }); err != nil {
 		return nil, err
 	}
+	if err := d.createdOfRestored(findings[len(findings)-restored:]); err != nil {
+		return nil, err
+	}
 	// The updates are filtered in place: the slice is ours, and a large
 	// register holds hundreds of thousands of them. Each finding's latest
 	// is its last by date, and of a date the last recorded: the updates
@@ -773,6 +776,30 @@ func restoreDeleted[T any](l changeLog, entity Entity, add func(T)) error {
 	return nil
 }
 
+// createdOfRestored sets when each finding rebuilt from its delete event
+// was created, where its creation came before the as-at date and so was
+// not among the events undone: a delete event keeps every field but that.
+// Such findings are few, and each one's trail is asked for on its own.
+func (d registerData) createdOfRestored(findings []Finding) error {
+	for i := range findings {
+		f := &findings[i]
+		if !f.Created.IsZero() || d.auditOf == nil {
+			continue
+		}
+		events, err := d.auditOf(f.ID)
+		if err != nil {
+			return fmt.Errorf("reading the history of deleted finding %s: %w", f.Ref, err)
+		}
+		for _, e := range events {
+			if e.Entity == EntityFinding && e.EntityID == f.ID && e.Action == ActionCreate {
+				f.Created = e.At
+				break
+			}
+		}
+	}
+	return nil
+}
+
 // rebuild sets rec from the before values of a delete event.
 func rebuild(rec any, changes []FieldChange) error {
 	m := map[string]json.RawMessage{}
@@ -793,7 +820,13 @@ func rebuild(rec any, changes []FieldChange) error {
 func setID(rec any, id ID, created time.Time) {
 	switch r := rec.(type) {
 	case *Finding:
-		r.ID, r.Created = id, created
+		// The creation is among the events undone only when it came
+		// after the as-at date; otherwise the deleted record's own
+		// time stands.
+		r.ID = id
+		if !created.IsZero() {
+			r.Created = created
+		}
 	case *Milestone:
 		r.ID = id
 	case *Evidence:

@@ -330,6 +330,7 @@ func TestTrimRevisions(t *testing.T) {
 func TestSnapshotRestoresFindingDeletedLater(t *testing.T) {
 	h := kent()
 	gone := h.d.findings[1]
+	h.event(gone.Created, ActionCreate, EntityFinding, gone.ID, Finding{}, gone)
 	h.d.findings = append(h.d.findings[:1], h.d.findings[2:]...)
 	h.event(at("05/01/2026"), ActionDelete, EntityFinding, gone.ID, gone, Finding{})
 	s := snap(t, h)
@@ -343,6 +344,11 @@ func TestSnapshotRestoresFindingDeletedLater(t *testing.T) {
 	}
 	if f, ok := s.Finding(gone.ID); !ok || f.Title != gone.Title || f.Status != ClosureProposed {
 		t.Errorf("restored finding %+v", f)
+	}
+	// Created long before the as-at date, so its creation is not among
+	// the events undone: it keeps the time its record gave.
+	if f, _ := s.Finding(gone.ID); !f.Created.Equal(gone.Created) {
+		t.Errorf("the restored finding was created %v, want %v", f.Created, gone.Created)
 	}
 }
 
