@@ -46,7 +46,7 @@ type orderedZip struct {
 
 type zipPart struct {
 	name string
-	data bytes.Buffer // compressed
+	data blocks // compressed
 	crc  hash.Hash32
 	size uint64
 	// For a table sheet with rows: what the library wrote, and the rows
@@ -191,8 +191,55 @@ func (z *orderedZip) Close() error {
 		if _, err := p.data.WriteTo(w); err != nil {
 			return err
 		}
-		p.data = bytes.Buffer{}
+		p.data = blocks{}
 	}
 	z.parts = nil
 	return z.out.Close()
+}
+
+// blocks holds a part's compressed bytes in blocks, each twice the last up
+// to blockSize, where one buffer grown by doubling would copy and clear its
+// contents again at each step (a large sheet compresses to several
+// megabytes).
+type blocks struct {
+	list [][]byte
+	n    int
+}
+
+const blockSize = 256 << 10
+
+func (b *blocks) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if len(b.list) == 0 || len(b.list[len(b.list)-1]) == cap(b.list[len(b.list)-1]) {
+			// Small parts stay small: each block is twice the last.
+			size := 4 << 10
+			if len(b.list) > 0 {
+				size = min(2*cap(b.list[len(b.list)-1]), blockSize)
+			}
+			b.list = append(b.list, make([]byte, 0, size))
+		}
+		last := &b.list[len(b.list)-1]
+		k := min(len(p), cap(*last)-len(*last))
+		*last = append(*last, p[:k]...)
+		p = p[k:]
+	}
+	b.n += n
+	return n, nil
+}
+
+// Len is the number of bytes held.
+func (b *blocks) Len() int { return b.n }
+
+// WriteTo writes the bytes held, in order.
+func (b *blocks) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for _, blk := range b.list {
+		n, err := w.Write(blk)
+		total += int64(n)
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }
