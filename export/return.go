@@ -227,12 +227,14 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 	}
 	keep := func(f model.Finding) bool { return onReturn[f.ID] }
 	w.rows = make([][]any, len(inReturn))
+	w.refs = make([]string, 0, len(inReturn))
 	for i, f := range inReturn {
 		w.rows[i] = returnRow(snap, f, first, asAt)
 		w.refs = append(w.refs, f.Ref)
 	}
-	var msRows [][]any
-	var msRefs []string
+	// Sized for every milestone: most belong to findings on the return.
+	msRows := make([][]any, 0, len(snap.Milestones))
+	msRefs := make([]string, 0, len(snap.Milestones))
 	for _, m := range snap.Milestones {
 		if !onReturn[m.FindingID] {
 			continue
