@@ -564,22 +564,29 @@ func historyName(b []byte) string {
 // UpdateHead is decodeUpdate keeping the narrative only when the
 // update is dated from first to last.
 func UpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
-	var narrative []byte // with its quotes
+	var quoted, text []byte // the narrative with and without its quotes
+	var escaped bool
 	ok := decodeUpdateWith(b, u, func(s *jscan) bool {
 		s.ws()
 		start := s.i
-		if _, _, ok := s.raw(); !ok {
+		var ok bool
+		if text, escaped, ok = s.raw(); !ok {
 			return false
 		}
-		narrative = s.b[start:s.i]
+		quoted = s.b[start:s.i]
 		return true
 	})
 	if !ok {
 		return false
 	}
-	if narrative != nil && !u.Date.Before(first) && !u.Date.After(last) {
-		n := jscan{b: narrative}
-		return n.str(&u.Narrative)
+	if quoted != nil && !u.Date.Before(first) && !u.Date.After(last) {
+		// As str reads it, from what the scan above found, without
+		// scanning it again.
+		if !escaped {
+			u.Narrative = string(text)
+			return true
+		}
+		return json.Unmarshal(quoted, &u.Narrative) == nil
 	}
 	return true
 }
