@@ -593,11 +593,14 @@ func UpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
 
 // special reports whether any of eight bytes needs a look of its own in a
 // string: a quote, a backslash, a control character or a byte of a
-// multi-byte character (the classic word-at-a-time tests: a byte below n
-// sets its top bit in (w - n×0x01…) &^ w).
+// multi-byte character, by word-at-a-time arithmetic in one expression: a
+// byte below 0x20 borrows, and so sets its top bit, in w - 0x20×0x01…; a
+// byte from 0x80 has it in w; a quote or a backslash is a zero byte of
+// w^"… or w^\…, which borrows in the subtraction of 0x01…. A borrow
+// carried into the next byte can set that byte's top bit as well, but only
+// after a byte that is special itself, and no other byte sets it.
 func special(w uint64) bool {
 	const ones, tops = 0x0101010101010101, 0x8080808080808080
 	quote, backslash := w^(ones*'"'), w^(ones*'\\')
-	return (w-ones*0x20)&^w&tops != 0 || w&tops != 0 ||
-		(quote-ones)&^quote&tops != 0 || (backslash-ones)&^backslash&tops != 0
+	return ((w-ones*0x20)|w|(quote-ones)|(backslash-ones))&tops != 0
 }
