@@ -336,6 +336,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		s.Milestones = append(s.Milestones, m)
 	}
 	clear(milestones[len(s.Milestones):])
+	s.Milestones = trimKept(s.Milestones)
 	// Grouped by finding in the order of Findings, then each finding's
 	// few ordered: far less work than one sort of them all.
 	groupByFinding(s.Milestones, func(m *Milestone) ID { return m.FindingID }, s.byID, len(s.Findings))
@@ -372,6 +373,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		s.Evidence = append(s.Evidence, e)
 	}
 	clear(evidence[len(s.Evidence):])
+	s.Evidence = trimKept(s.Evidence)
 	groupByFinding(s.Evidence, func(e *Evidence) ID { return e.FindingID }, s.byID, len(s.Findings))
 	inRuns(s.Evidence, func(e *Evidence) ID { return e.FindingID }, func(a, b *Evidence) int {
 		if c := a.EffectiveDate.Compare(b.EffectiveDate); c != 0 {
@@ -473,6 +475,20 @@ func groupByFinding[T any](items []T, findingOf func(*T) ID, byID map[ID]int, n 
 			dest[p], dest[q] = dest[q], dest[p]
 		}
 	}
+}
+
+// trimKept is a list filtered in place as the snapshot keeps it: nil when
+// nothing was kept, as a list appended to from nothing would be, and
+// copied out when few were kept (an as-at date long ago), so that the
+// rest of the store's list can be let go.
+func trimKept[T any](kept []T) []T {
+	switch {
+	case len(kept) == 0:
+		return nil
+	case len(kept) < cap(kept)/2:
+		return slices.Clone(kept)
+	}
+	return kept
 }
 
 // zeroLast ranks an unset date after every set one.

@@ -564,33 +564,43 @@ func historyName(b []byte) string {
 // UpdateHead is decodeUpdate keeping the narrative only when the
 // update is dated from first to last.
 func UpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
-	var narrative []byte // with its quotes
+	var quoted, text []byte // the narrative with and without its quotes
+	var escaped bool
 	ok := decodeUpdateWith(b, u, func(s *jscan) bool {
 		s.ws()
 		start := s.i
-		if _, _, ok := s.raw(); !ok {
+		var ok bool
+		if text, escaped, ok = s.raw(); !ok {
 			return false
 		}
-		narrative = s.b[start:s.i]
+		quoted = s.b[start:s.i]
 		return true
 	})
 	if !ok {
 		return false
 	}
-	if narrative != nil && !u.Date.Before(first) && !u.Date.After(last) {
-		n := jscan{b: narrative}
-		return n.str(&u.Narrative)
+	if quoted != nil && !u.Date.Before(first) && !u.Date.After(last) {
+		// As str reads it, from what the scan above found, without
+		// scanning it again.
+		if !escaped {
+			u.Narrative = string(text)
+			return true
+		}
+		return json.Unmarshal(quoted, &u.Narrative) == nil
 	}
 	return true
 }
 
 // special reports whether any of eight bytes needs a look of its own in a
 // string: a quote, a backslash, a control character or a byte of a
-// multi-byte character (the classic word-at-a-time tests: a byte below n
-// sets its top bit in (w - n×0x01…) &^ w).
+// multi-byte character, by word-at-a-time arithmetic in one expression: a
+// byte below 0x20 borrows, and so sets its top bit, in w - 0x20×0x01…; a
+// byte from 0x80 has it in w; a quote or a backslash is a zero byte of
+// w^"… or w^\…, which borrows in the subtraction of 0x01…. A borrow
+// carried into the next byte can set that byte's top bit as well, but only
+// after a byte that is special itself, and no other byte sets it.
 func special(w uint64) bool {
 	const ones, tops = 0x0101010101010101, 0x8080808080808080
 	quote, backslash := w^(ones*'"'), w^(ones*'\\')
-	return (w-ones*0x20)&^w&tops != 0 || w&tops != 0 ||
-		(quote-ones)&^quote&tops != 0 || (backslash-ones)&^backslash&tops != 0
+	return ((w-ones*0x20)|w|(quote-ones)|(backslash-ones))&tops != 0
 }
