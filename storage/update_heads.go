@@ -29,6 +29,12 @@ func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) e
 		// only: opening it for writing builds the index again.
 		return r.loadUpdateHeadsFromRecords(first, last, dst)
 	}
+	if first.IsZero() {
+		// Every narrative to last is wanted (the register's search
+		// asks for all of them): reading the records in order is
+		// quicker than the index and then each record on its own.
+		return r.loadUpdateHeadsFromRecords(first, last, dst)
+	}
 	updates, err := r.bucket(bucketUpdates)
 	if err != nil {
 		return err
