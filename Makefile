@@ -156,7 +156,8 @@ bench-postgres: deps-test
 # bench-export times the progress return of the 10,000-finding synthetic
 # register against a peer writing the same workbook with exceljs on Node.js
 # (npm installs it into bench/ on first use), and prints both times, peak
-# memory and the ratio. verify-xlsx has LibreOffice open the sample's Q3
+# memory and the ratio, then a table of the return, the register screen and
+# the dashboard at 1,000, 10,000 and 50,000 findings. verify-xlsx has LibreOffice open the sample's Q3
 # 2025/26 return and a briefing and convert them to PDF (and PNG pages to
 # look at) in bench/out/verify, reports the smallest printed text of each
 # sheet (failing under 8 points), checks list --format csv in LibreOffice
