@@ -28,9 +28,10 @@ func HistoryNeeds(action Action, entity Entity) (keep, changes bool) {
 	return false, false
 }
 
-// forHistory keeps, of events, those HistoryNeeds keeps, in place, leaving
-// out the changes of create events.
-func forHistory(events []AuditEvent) []AuditEvent {
+// ForHistory keeps, of events, those HistoryNeeds keeps, in place, leaving
+// out the changes of create events. The stores' HistorySince use it after
+// finding the events their own way.
+func ForHistory(events []AuditEvent) []AuditEvent {
 	out := events[:0]
 	for _, e := range events {
 		keep, changes := HistoryNeeds(e.Action, e.Entity)
@@ -57,5 +58,5 @@ func (r *reader) HistorySince(t time.Time) ([]AuditEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	return forHistory(events), nil
+	return ForHistory(events), nil
 }

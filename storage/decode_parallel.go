@@ -41,10 +41,16 @@ func allParallel[T any](r *records, name []byte, b *bolt.Bucket) ([]T, error) {
 func decodeParallel[T any](r *records, name []byte, keys, vals [][]byte) ([]T, error) {
 	return parallel.Decode(len(vals), func(i int, out *T) error {
 		return r.decode(name, keys[i], vals[i], out)
-	}, func(p any) error {
+	}, unreadable(name))
+}
+
+// unreadable turns a fault in a worker decoding the named section into an
+// error: damage that stopped a read, or a bug.
+func unreadable(name []byte) func(p any) error {
+	return func(p any) error {
 		if isDamage(p) {
 			return fmt.Errorf("%w: the %s section cannot be read", model.ErrDamaged, name)
 		}
 		return programError(string(name), p)
-	})
+	}
 }

@@ -181,12 +181,7 @@ func deleteHistory(idx *bolt.Bucket, key, raw []byte) error {
 // the audit trail: for schema version 5, and when a file's index has gone
 // missing.
 func buildHistoryIndex(tx *bolt.Tx) error {
-	if tx.Bucket(bucketAuditByTime) != nil {
-		if err := tx.DeleteBucket(bucketAuditByTime); err != nil {
-			return err
-		}
-	}
-	idx, err := tx.CreateBucket(bucketAuditByTime)
+	idx, err := freshBucket(tx, bucketAuditByTime)
 	if err != nil {
 		return err
 	}
@@ -308,24 +303,10 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 			return r.indexDamage(historyIndexName, uint64(found[i].id), errors.New("it gives another time, action or kind of record than the history entry's own"))
 		}
 		return nil
-	}, func(p any) error {
-		if isDamage(p) {
-			return fmt.Errorf("%w: the %s section cannot be read", model.ErrDamaged, bucketAudit)
-		}
-		return programError(string(bucketAudit), p)
-	})
+	}, unreadable(bucketAudit))
 	if err != nil {
 		return nil, err
 	}
-	kept := out[:0]
-	for _, e := range out {
-		if keep, changes := model.HistoryNeeds(e.Action, e.Entity); keep {
-			if !changes {
-				e.Changes = nil
-			}
-			kept = append(kept, e)
-		}
-	}
-	clear(out[len(kept):])
+	kept := model.ForHistory(out)
 	return kept, nil
 }

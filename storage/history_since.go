@@ -25,25 +25,11 @@ func (r *records) historySinceByWalk(t time.Time) ([]model.AuditEvent, error) {
 	}
 	out, err := parallel.Decode(len(vals), func(i int, out *model.AuditEvent) error {
 		return r.decodeHistory(keys[i], vals[i], out)
-	}, func(p any) error {
-		if isDamage(p) {
-			return fmt.Errorf("%w: the %s section cannot be read", model.ErrDamaged, bucketAudit)
-		}
-		return programError(string(bucketAudit), p)
-	})
+	}, unreadable(bucketAudit))
 	if err != nil {
 		return nil, err
 	}
-	kept := out[:0]
-	for _, e := range out {
-		if keep, changes := model.HistoryNeeds(e.Action, e.Entity); keep {
-			if !changes {
-				e.Changes = nil
-			}
-			kept = append(kept, e)
-		}
-	}
-	clear(out[len(kept):])
+	kept := model.ForHistory(out)
 	slices.Reverse(kept)
 	return kept, nil
 }

@@ -187,12 +187,7 @@ func (r *records) head(heads *bolt.Bucket, id model.ID, u *model.Update) error {
 // the updates' records: for schema version 5, and when a file's index has
 // gone missing.
 func buildLatestNarratives(tx *bolt.Tx) error {
-	if tx.Bucket(bucketLatestNarratives) != nil {
-		if err := tx.DeleteBucket(bucketLatestNarratives); err != nil {
-			return err
-		}
-	}
-	latest, err := tx.CreateBucket(bucketLatestNarratives)
+	latest, err := freshBucket(tx, bucketLatestNarratives)
 	if err != nil {
 		return err
 	}

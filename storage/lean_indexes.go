@@ -169,3 +169,13 @@ func checkLeanSeals(tx *bolt.Tx, r *records) error {
 	}
 	return nil
 }
+
+// freshBucket makes an index's section empty, to be written afresh.
+func freshBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
+	if tx.Bucket(name) != nil {
+		if err := tx.DeleteBucket(name); err != nil {
+			return nil, err
+		}
+	}
+	return tx.CreateBucket(name)
+}

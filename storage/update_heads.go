@@ -115,12 +115,7 @@ func (r *records) loadUpdateHeadsFromRecords(first, last model.Date, dst *[]mode
 	}
 	*dst, err = parallel.Decode(len(vals), func(i int, u *model.Update) error {
 		return r.decodeUpdateHead(keys[i], vals[i], first, last, u)
-	}, func(p any) error {
-		if isDamage(p) {
-			return fmt.Errorf("%w: the %s section cannot be read", model.ErrDamaged, bucketUpdates)
-		}
-		return programError(string(bucketUpdates), p)
-	})
+	}, unreadable(bucketUpdates))
 	return err
 }
 

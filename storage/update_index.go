@@ -230,12 +230,7 @@ func putHead(idx *bolt.Bucket, key, raw []byte) error {
 // updates section: for schema version 5, and when a file's index has gone
 // missing.
 func buildUpdateHeads(tx *bolt.Tx) error {
-	if tx.Bucket(bucketUpdateHeads) != nil {
-		if err := tx.DeleteBucket(bucketUpdateHeads); err != nil {
-			return err
-		}
-	}
-	idx, err := tx.CreateBucket(bucketUpdateHeads)
+	idx, err := freshBucket(tx, bucketUpdateHeads)
 	if err != nil {
 		return err
 	}
