@@ -160,3 +160,37 @@ func TestAuditSpansMatchAuditBetween(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestUpdateHeadsMatchFile: the server lists progress updates with their
+// narratives as the file does, for a quarter and for every narrative to a
+// date (the register's search), which it answers without looking for each
+// finding's latest.
+func TestUpdateHeadsMatchFile(t *testing.T) {
+	ctx := context.Background()
+	file, server, _ := storesOf(t, synthetic.Small)
+	for _, span := range [][2]model.Date{
+		{{}, {Year: 9999, Month: 12, Day: 31}},
+		{{}, model.MustDate("30/06/2022")},
+		{model.MustDate("01/10/2025"), model.MustDate("31/12/2025")},
+	} {
+		var lists [2][]model.Update
+		for i, s := range []model.Store{file, server} {
+			if err := s.View(ctx, func(tx model.ReadTx) (err error) {
+				lists[i], err = tx.(model.UpdateHeader).UpdateHeads(span[0], span[1])
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		narratives := 0
+		for _, u := range lists[0] {
+			if u.Narrative != "" {
+				narratives++
+			}
+		}
+		if narratives == 0 || !reflect.DeepEqual(lists[0], lists[1]) {
+			t.Errorf("%s to %s: the server lists %d updates, the file %d (%d with narratives), or they differ",
+				span[0], span[1], len(lists[1]), len(lists[0]), narratives)
+		}
+	}
+}
