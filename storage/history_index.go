@@ -220,6 +220,49 @@ func buildHistoryIndex(tx *bolt.Tx) error {
 	return nil
 }
 
+// foundEntry is an entry HistorySince reads: its key (which says the
+// rest, readHistoryKey) and value, and the event's ID to order them by;
+// small, as there may be hundreds of thousands.
+type foundEntry struct {
+	id        model.ID
+	key, head []byte
+}
+
+// historyEntries counts the index's entries of the groups the snapshot
+// keeps recorded after t, and adds them to *found when it is not nil.
+func (r *records) historyEntries(idx *bolt.Bucket, t time.Time, found *[]foundEntry) (int, error) {
+	n := 0
+	c := idx.Cursor()
+	k, _ := c.First()
+	for k != nil {
+		e, ok := readHistoryKey(k)
+		if !ok {
+			return 0, r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
+		}
+		group := bytes.Clone(k[:e.group])
+		if keep, _ := model.HistoryNeeds(e.action, e.entity); keep {
+			from := appendTimeKey(bytes.Clone(group), t)
+			var v []byte
+			for k, v = c.Seek(from); k != nil && bytes.HasPrefix(k, group); k, v = c.Next() {
+				e, ok := readHistoryKey(k)
+				if !ok {
+					return 0, r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
+				}
+				if e.at.After(t) {
+					n++
+					if found != nil {
+						*found = append(*found, foundEntry{id: e.id, key: k, head: v})
+					}
+				}
+			}
+		}
+		// Past every key of the group: a time and ID of all ones is
+		// as far as a key of the group can go.
+		k, _ = c.Seek(append(group, bytes.Repeat([]byte{0xff}, timeKeySize+1)...))
+	}
+	return n, nil
+}
+
 // HistorySince is AuditSince for what a snapshot needs (model.HistoryNeeds),
 // found through the index of the history by time: of each group of events
 // (what they are about, what was done) that HistoryNeeds keeps, those
@@ -239,40 +282,26 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	var found []historyEntry
-	c := idx.Cursor()
-	k, _ := c.First()
-	for k != nil {
-		e, ok := readHistoryKey(k)
-		if !ok {
-			return nil, r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
-		}
-		group := bytes.Clone(k[:e.group])
-		if keep, _ := model.HistoryNeeds(e.action, e.entity); keep {
-			from := appendTimeKey(bytes.Clone(group), t)
-			var v []byte
-			for k, v = c.Seek(from); k != nil && bytes.HasPrefix(k, group); k, v = c.Next() {
-				e, ok := readHistoryKey(k)
-				if !ok {
-					return nil, r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
-				}
-				if e.at.After(t) {
-					e.head = v
-					found = append(found, e)
-				}
-			}
-		}
-		// Past every key of the group: a time and ID of all ones is
-		// as far as a key of the group can go.
-		k, _ = c.Seek(append(group, bytes.Repeat([]byte{0xff}, timeKeySize+1)...))
+	// Twice over the groups kept: first to count the entries, so that
+	// the list is made at its size (on a register imported in one go it
+	// is every event but the updates' creations, and growing it copied
+	// them over and over), then to read them.
+	n, err := r.historyEntries(idx, t, nil)
+	if err != nil {
+		return nil, err
+	}
+	found := make([]foundEntry, 0, n)
+	if _, err := r.historyEntries(idx, t, &found); err != nil {
+		return nil, err
 	}
 	// Oldest first, as the trail is kept.
-	slices.SortFunc(found, func(a, b historyEntry) int { return cmp.Compare(a.id, b.id) })
+	slices.SortFunc(found, func(a, b foundEntry) int { return cmp.Compare(a.id, b.id) })
 	keys, vals := make([][]byte, len(found)), make([][]byte, len(found))
-	for i, e := range found {
-		keys[i] = itob(uint64(e.id))
+	for i, f := range found {
+		keys[i] = itob(uint64(f.id))
+		e, _ := readHistoryKey(f.key) // read once already
 		_, changes := model.HistoryNeeds(e.action, e.entity)
-		if len(e.head) > 0 && (!changes || e.head[envelopeSize] == eventWholeFormat) {
+		if len(f.head) > 0 && (!changes || f.head[envelopeSize] == eventWholeFormat) {
 			continue // read from the entry
 		}
 		found[i].head = nil
@@ -281,7 +310,8 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 		}
 	}
 	out, err := parallel.Decode(len(vals), func(i int, out *model.AuditEvent) error {
-		e := found[i]
+		e, _ := readHistoryKey(found[i].key)
+		e.head = found[i].head
 		if e.head != nil {
 			_, changes := model.HistoryNeeds(e.action, e.entity)
 			payload, err := unseal(bucketAuditByTime, e.key, e.head)
