@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"improvementtracker/model"
@@ -226,25 +227,40 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 		onReturn[f.ID] = true
 	}
 	keep := func(f model.Finding) bool { return onReturn[f.ID] }
+	// The milestones' rows and the changes only read the snapshot, so
+	// they are prepared beside the Return's rows and the details drawn
+	// from them.
+	var msRows [][]any
+	var msRefs []string
+	var changes []change
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		// Sized for every milestone: most belong to findings on the return.
+		msRows = make([][]any, 0, len(snap.Milestones))
+		msRefs = make([]string, 0, len(snap.Milestones))
+		for _, m := range snap.Milestones {
+			if !onReturn[m.FindingID] {
+				continue
+			}
+			f, _ := snap.Finding(m.FindingID)
+			msRows = append(msRows, milestoneRow(snap, f, m))
+			msRefs = append(msRefs, f.Ref)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		changes = changesBetween(snap, first, asAt, keep)
+	}()
 	w.rows = make([][]any, len(inReturn))
 	w.refs = make([]string, 0, len(inReturn))
 	for i, f := range inReturn {
 		w.rows[i] = returnRow(snap, f, first, asAt)
 		w.refs = append(w.refs, f.Ref)
 	}
-	// Sized for every milestone: most belong to findings on the return.
-	msRows := make([][]any, 0, len(snap.Milestones))
-	msRefs := make([]string, 0, len(snap.Milestones))
-	for _, m := range snap.Milestones {
-		if !onReturn[m.FindingID] {
-			continue
-		}
-		f, _ := snap.Finding(m.FindingID)
-		msRows = append(msRows, milestoneRow(snap, f, m))
-		msRefs = append(msRefs, f.Ref)
-	}
-	changes := changesBetween(snap, first, asAt, keep)
 	detailRows, detailRefs, detailBreaks := details(w.rows)
+	wg.Wait()
 
 	opts.step(stepWriting)
 	w.book, err = newBook(opts.Marking, force+" – progress return", opts.Period.String()+" – as at "+asAt.String(), &w.warn)
