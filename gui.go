@@ -192,6 +192,8 @@ func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 		// The message already says to close the other window and try
 		// again; add only where that window may be hiding.
 		advice.SetText("The other window may be on another desktop, or minimised.")
+	case errors.Is(err, model.ErrNewerVersion) && postgres.IsURL(path):
+		advice.SetText("Install the version of Improvement Tracker the rest of the team uses to open it. Nothing on the server has been changed.")
 	case errors.Is(err, model.ErrNewerVersion):
 		advice.SetText("Install the newer version of Improvement Tracker to open it. The file has not been changed.")
 	case errors.Is(err, model.ErrDamaged):
