@@ -149,7 +149,10 @@ func runServerLogins(env *Env) error {
 	fmt.Fprintln(tw, "Login\tRole\tPerson")
 	for _, l := range logins {
 		p := l.Person
-		if p == "" {
+		switch {
+		case p == "" && l.Role == postgres.RoleViewer:
+			p = "(none: a viewer changes nothing)"
+		case p == "":
 			p = "(none: changes are named by the login)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", l.Login, l.Role, p)

@@ -177,7 +177,7 @@ func TestServerGrant(t *testing.T) {
 	out = mustRun(t, "server", "logins", "--db", url)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 || strings.Fields(lines[0])[0] != "Login" || !strings.HasPrefix(lines[1], login+"  ") ||
-		!strings.Contains(lines[1], "viewer") || !strings.Contains(lines[1], "(none: changes are named by the login)") {
+		!strings.Contains(lines[1], "viewer") || !strings.Contains(lines[1], "(none: a viewer changes nothing)") {
 		t.Errorf("server logins:\n%s", out)
 	}
 	out = mustRun(t, "server", "grant", "--db", url, "--login", login, "--revoke")
