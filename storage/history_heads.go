@@ -72,7 +72,7 @@ func readEventEntry(e historyEntry, p []byte, wantChanges bool, ev *model.AuditE
 	if wantChanges {
 		return false, nil
 	}
-	if err := readEventHead(e, p, ev, nil); err != nil {
+	if err := readEventHead(e, p, ev); err != nil {
 		return false, err
 	}
 	if !ev.At.Equal(e.at) {
@@ -128,7 +128,8 @@ func appendTime(b []byte, t time.Time) []byte {
 	return binary.AppendVarint(b, int64(off))
 }
 
-// fields reads a head's fields in turn; i is -1 once one fails.
+// fields reads the fields of an index entry's head (an update's or an
+// event's) in turn; i is -1 once one fails.
 type fields struct {
 	p []byte
 	i int
@@ -191,9 +192,8 @@ func (f *fields) time() time.Time {
 }
 
 // readEventHead decodes an index entry's head into ev, whose key e gives
-// its ID, action and entity. Who is shared between events that have the
-// same.
-func readEventHead(e historyEntry, p []byte, ev *model.AuditEvent, who map[string]string) error {
+// its ID, action and entity.
+func readEventHead(e historyEntry, p []byte, ev *model.AuditEvent) error {
 	*ev = model.AuditEvent{ID: e.id, Action: e.action, Entity: e.entity}
 	if len(p) == 0 || p[0] != eventHeadFormat {
 		return errHeadForm
@@ -201,15 +201,7 @@ func readEventHead(e historyEntry, p []byte, ev *model.AuditEvent, who map[strin
 	f := fields{p: p, i: 1}
 	ev.EntityID = model.ID(f.uvarint())
 	ev.FindingID = model.ID(f.uvarint())
-	w := f.bytes()
-	if s, ok := who[string(w)]; ok {
-		ev.Who = s
-	} else {
-		ev.Who = string(w)
-		if who != nil && len(who) < 1<<10 {
-			who[ev.Who] = ev.Who
-		}
-	}
+	ev.Who = string(f.bytes())
 	ev.Summary = string(f.bytes())
 	ev.Note = string(f.bytes())
 	ev.Prev = string(f.bytes())

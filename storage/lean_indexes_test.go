@@ -215,7 +215,7 @@ func TestMigrationTo5(t *testing.T) {
 		t.Fatal(err)
 	}
 	var head model.AuditEvent
-	if err := readEventHead(e, payload, &head, nil); err != nil {
+	if err := readEventHead(e, payload, &head); err != nil {
 		t.Fatal(err)
 	}
 	want := model.AuditEvent{ID: 1, At: fixtureTime, Who: "Improvement Team", Action: model.ActionCreate,

@@ -94,39 +94,9 @@ func (h *headReader) read(key, p []byte, u *model.Update) error {
 	if len(key) != 8 || len(p) == 0 || p[0] != headFormat {
 		return errHeadForm
 	}
-	i := 1
-	uv := func() uint64 {
-		if i < 0 {
-			return 0
-		}
-		v, n := binary.Uvarint(p[i:])
-		if n <= 0 {
-			i = -1
-			return 0
-		}
-		i += n
-		return v
-	}
-	sv := func() int64 {
-		if i < 0 {
-			return 0
-		}
-		v, n := binary.Varint(p[i:])
-		if n <= 0 {
-			i = -1
-			return 0
-		}
-		i += n
-		return v
-	}
+	f := fields{p: p, i: 1}
 	str := func() string {
-		n := uv()
-		if i < 0 || n > uint64(len(p)-i) {
-			i = -1
-			return ""
-		}
-		b := p[i : i+int(n)]
-		i += int(n)
+		b := f.bytes()
 		if s, ok := h.strs[string(b)]; ok {
 			return s
 		}
@@ -139,38 +109,20 @@ func (h *headReader) read(key, p []byte, u *model.Update) error {
 		}
 		return s
 	}
-	u.FindingID = model.ID(uv())
-	u.Date.Year = int(sv())
-	u.Date.Month = time.Month(uv())
-	u.Date.Day = int(uv())
+	u.FindingID = model.ID(f.uvarint())
+	u.Date.Year = int(f.varint())
+	u.Date.Month = time.Month(f.uvarint())
+	u.Date.Day = int(f.uvarint())
 	u.Status = model.Status(str())
 	u.RAG = model.RAG(str())
 	u.Author = str()
 	u.Source = str()
-	sec, nsec := sv(), uv()
-	if i < 0 || i+1 >= len(p) || nsec >= 1e9 {
+	u.Recorded = f.time()
+	// Then the sample flag, the last byte.
+	if f.i < 0 || f.i != len(p)-1 || p[f.i] > 1 {
 		return errHeadForm
 	}
-	t := time.Unix(sec, int64(nsec))
-	switch p[i] {
-	case zoneUTC:
-		t = t.UTC()
-		i++
-	case zoneOffset:
-		i++
-		off := sv()
-		if i < 0 {
-			return errHeadForm
-		}
-		t = inZone(t, int(off))
-	default:
-		return errHeadForm
-	}
-	if i < 0 || i != len(p)-1 || p[i] > 1 {
-		return errHeadForm
-	}
-	u.Sample = p[i] == 1
-	u.Recorded = t
+	u.Sample = p[f.i] == 1
 	return nil
 }
 
