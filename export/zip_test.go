@@ -2,8 +2,12 @@ package export
 
 import (
 	"bytes"
+	"io"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"improvementtracker/model"
 )
 
 // The blocks a compressed part is held in give back exactly the bytes
@@ -36,5 +40,46 @@ func TestBlocksKeepEveryByte(t *testing.T) {
 				t.Errorf("%d bytes: block %d holds %d of %d", total, i, len(blk), cap(blk))
 			}
 		}
+	}
+}
+
+// A table sheet's rows that find no place in the workbook fail the write
+// with a sentence naming the sheet, never a workbook quietly without them:
+// when the sheet's part does not come, and when it has no </sheetData>.
+func TestRowsWithoutAPlaceFailTheWrite(t *testing.T) {
+	tbl := rowsTable()
+	b, err := newBook(model.Marking{Classification: model.Official}, "Force", "Period", &warnings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.f.Close()
+	if err := b.writeTables(tbl); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.rows) != 1 {
+		t.Fatalf("%d sheets hold rows to write, want 1", len(b.rows))
+	}
+	var st *stream
+	for name, s := range b.rows {
+		st = s
+		delete(b.rows, name)
+	}
+	b.rows["xl/worksheets/sheet99.xml"] = st
+	err = b.f.Write(io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "the Rows sheet's rows have no place in the workbook") {
+		t.Errorf("writing with the sheet's part missing: %v", err)
+	}
+
+	var out bytes.Buffer
+	z := newOrderedZip(&out, &book{rows: map[string]*stream{"xl/worksheets/sheet1.xml": st}})
+	w, err := z.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte(`<worksheet><sheetData/></worksheet>`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := z.Close(); err == nil || !strings.Contains(err.Error(), "the Rows sheet has no place for its rows") {
+		t.Errorf("a sheet part without </sheetData>: %v", err)
 	}
 }
