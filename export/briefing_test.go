@@ -3,9 +3,13 @@ package export_test
 import (
 	"archive/zip"
 	"context"
+	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"improvementtracker/export"
 	"improvementtracker/model"
@@ -120,13 +124,55 @@ func TestBriefingExceptionsFirstWithChart(t *testing.T) {
 	defer z.Close()
 	charts := 0
 	for _, zf := range z.File {
-		if strings.HasPrefix(zf.Name, "xl/charts/chart") {
-			charts++
+		if !strings.HasPrefix(zf.Name, "xl/charts/chart") {
+			continue
+		}
+		charts++
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		xml, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Each series' legend entry names a RAG; "Not rated" is there
+		// only when some finding charted has no rating.
+		series := regexp.MustCompile(`<ser>.*?<tx><strRef><f>[^<]*!\$([A-Z]+)\$(\d+)</f>.*?<val><numRef><f>[^<]*!\$([A-Z]+)\$(\d+):\$[A-Z]+\$(\d+)</f>`).
+			FindAllStringSubmatch(string(xml), -1)
+		if len(series) == 0 {
+			t.Fatalf("the chart has no series: %.300s", xml)
+		}
+		for _, m := range series {
+			name := cell(t, f, export.SheetBriefing, colNum(t, m[1]), atoi(t, m[2]))
+			if name != "Not rated" {
+				continue
+			}
+			total := 0
+			for r := atoi(t, m[4]); r <= atoi(t, m[5]); r++ {
+				if v := cell(t, f, export.SheetBriefing, colNum(t, m[3]), r); v != "" {
+					total += atoi(t, v)
+				}
+			}
+			if total == 0 {
+				t.Errorf("the chart's legend shows Not rated, though every finding charted is rated")
+			}
 		}
 	}
 	if charts != 1 {
 		t.Errorf("%d charts in the workbook, want 1", charts)
 	}
+}
+
+// colNum is a column's number from its letters.
+func colNum(t *testing.T, letters string) int {
+	t.Helper()
+	n, err := excelize.ColumnNameToNumber(letters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func TestBriefingFilterAndChangesSinceLast(t *testing.T) {
