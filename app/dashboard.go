@@ -63,8 +63,9 @@ type dashboard struct {
 // buildDashboard reads the register as it stood at the end of asAt,
 // filtered to a chief officer's portfolio and a report ("" for all).
 func buildDashboard(tx model.ReadTx, asAt model.Date, chief, report string) (*dashboard, error) {
-	// The dashboard shows each finding's latest narrative at most.
-	snap, err := model.TakeSnapshotWith(tx, asAt, model.SnapshotOptions{NarrativesFrom: asAt.AddDays(1)})
+	// The dashboard reads each finding's latest update and narrative, no
+	// other.
+	snap, err := model.TakeSnapshotWith(tx, asAt, model.SnapshotOptions{NarrativesFrom: asAt.AddDays(1), UpdatesFrom: asAt.AddDays(1)})
 	if err != nil {
 		return nil, fmt.Errorf("reading the register as at %s: %w", asAt, err)
 	}

@@ -23,12 +23,13 @@ func ReadSource(tx model.ReadTx, asAt model.Date) (Source, error) {
 	return ReadSourceFrom(tx, asAt, model.Date{})
 }
 
-// ReadSourceFrom is ReadSource holding the narratives of progress updates
-// dated from narrativesFrom only (and each finding's latest), as
-// model.SnapshotOptions says: a return prints those of its period, and
-// the others are most of a large register's memory.
+// ReadSourceFrom is ReadSource holding the progress updates dated from
+// narrativesFrom, with their narratives, and of the earlier ones each
+// finding's latest only, as model.SnapshotOptions says: a return prints
+// those of its period and compares them with the update before, and the
+// others are most of a large register's memory.
 func ReadSourceFrom(tx model.ReadTx, asAt, narrativesFrom model.Date) (Source, error) {
-	snap, err := model.TakeSnapshotWith(tx, asAt, model.SnapshotOptions{NarrativesFrom: narrativesFrom})
+	snap, err := model.TakeSnapshotWith(tx, asAt, model.SnapshotOptions{NarrativesFrom: narrativesFrom, UpdatesFrom: narrativesFrom})
 	if err != nil {
 		return Source{}, fmt.Errorf("reading the register as at %s: %w", asAt, err)
 	}
@@ -39,11 +40,14 @@ func ReadSourceFrom(tx model.ReadTx, asAt, narrativesFrom model.Date) (Source, e
 	return Source{Snapshot: snap, Submissions: subs}, nil
 }
 
-// holdsNarrativesFrom refuses a source read without the narratives of
-// updates dated from first.
+// holdsNarrativesFrom refuses a source read without the updates dated
+// from first or their narratives.
 func (s Source) holdsNarrativesFrom(first model.Date) error {
 	if from := s.Snapshot.NarrativesFrom; !from.IsZero() && from.After(first) {
 		return fmt.Errorf("the register was read without the progress narratives from %s", first)
+	}
+	if from := s.Snapshot.UpdatesFrom; !from.IsZero() && from.After(first) {
+		return fmt.Errorf("the register was read without the progress updates from %s", first)
 	}
 	return nil
 }

@@ -56,7 +56,8 @@ type Snapshot struct {
 	Milestones []Milestone
 	// Updates dated on or before AsAt, grouped by finding in the order of
 	// Findings, each finding's oldest first. A snapshot taken with
-	// NarrativesFrom holds some of their narratives only.
+	// NarrativesFrom holds some of their narratives only, and one taken
+	// with UpdatesFrom some of the updates.
 	Updates []Update
 	// Evidence effective on or before AsAt.
 	Evidence []Evidence
@@ -66,6 +67,10 @@ type Snapshot struct {
 	// not zero, updates dated before it hold no narrative, but each
 	// finding's latest does.
 	NarrativesFrom Date
+	// UpdatesFrom is the SnapshotOptions field it was taken with: when not
+	// zero, of the updates dated before it only each finding's latest is
+	// held.
+	UpdatesFrom Date
 
 	byID         map[ID]int
 	milestonesOf map[ID][]Milestone
@@ -87,6 +92,14 @@ type SnapshotOptions struct {
 	// return prints the narratives of its period only, and on a large
 	// register the rest are most of its memory.
 	NarrativesFrom Date
+	// UpdatesFrom, when not zero, is the first date whose progress updates
+	// are all held; of earlier ones only each finding's latest is, the one
+	// a finding's status, RAG and latest reason come from, so the snapshot
+	// is the same apart from Updates. A return compares its period with
+	// the update before it and the dashboard reads each finding's latest:
+	// neither reads the others, which on a large register are most of what
+	// a snapshot holds, and are let go as soon as they are read.
+	UpdatesFrom Date
 }
 
 // TakeSnapshotWith is TakeSnapshot holding only what opts ask for.
@@ -130,6 +143,15 @@ func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, er
 	if err != nil {
 		return nil, fmt.Errorf("reading progress updates: %w", err)
 	}
+	if !opts.UpdatesFrom.IsZero() {
+		// An update dated after as-at is never held, so the latest
+		// before the cut is one dated by as-at.
+		cut := opts.UpdatesFrom
+		if next := asAt.AddDays(1); cut.After(next) {
+			cut = next
+		}
+		d.updates = latestBefore(d.updates, cut, asAt)
+	}
 	if d.milestones, err = tx.Milestones(0); err != nil {
 		return nil, fmt.Errorf("reading milestones: %w", err)
 	}
@@ -144,11 +166,43 @@ func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, er
 		d.auditSpans = as.AuditSpans
 	}
 	s, err := snapshotOf(d, asAt, asAt.EndOfDay(time.Local))
+	if err == nil {
+		s.UpdatesFrom = opts.UpdatesFrom
+	}
 	if err != nil || d.narrative == nil {
 		return s, err
 	}
 	s.NarrativesFrom = opts.NarrativesFrom
 	return s, s.latestNarratives(opts.NarrativesFrom, d.narrative)
+}
+
+// latestBefore returns the updates dated from cut to asAt, with each
+// finding's latest dated before cut, in their order: that of recording, or
+// by date and then so, as snapshotOf takes them. (Those dated after asAt
+// are never held.) The list is new, so that the given one, the whole
+// register's, can be let go.
+func latestBefore(us []Update, cut, asAt Date) []Update {
+	latest := map[ID]int{}
+	n := 0
+	for i := range us {
+		u := &us[i]
+		if !u.Date.Before(cut) {
+			if !u.Date.After(asAt) {
+				n++
+			}
+			continue
+		}
+		if j, ok := latest[u.FindingID]; !ok || !us[j].Date.After(u.Date) {
+			latest[u.FindingID] = i
+		}
+	}
+	out := make([]Update, 0, n+len(latest))
+	for i := range us {
+		if d := us[i].Date; d.Before(cut) && latest[us[i].FindingID] == i || !d.Before(cut) && !d.After(asAt) {
+			out = append(out, us[i])
+		}
+	}
+	return out
 }
 
 // latestNarratives reads the narrative of each finding's latest update

@@ -94,7 +94,7 @@ func (s *Snapshot) NextMilestone(id ID) (Milestone, bool) {
 // Filter returns a snapshot holding only the findings keep accepts, with
 // their milestones, updates and evidence; people and reports are shared.
 func (s *Snapshot) Filter(keep func(Finding) bool) *Snapshot {
-	out := &Snapshot{AsAt: s.AsAt, Settings: s.Settings, People: s.People, Reports: s.Reports, NarrativesFrom: s.NarrativesFrom, byID: map[ID]int{}}
+	out := &Snapshot{AsAt: s.AsAt, Settings: s.Settings, People: s.People, Reports: s.Reports, NarrativesFrom: s.NarrativesFrom, UpdatesFrom: s.UpdatesFrom, byID: map[ID]int{}}
 	// The places kept are found first, so that the findings are copied
 	// once, into a list made at its size.
 	var kept []int32
