@@ -11,8 +11,8 @@ import "time"
 // AuditSincer.
 type HistorySincer interface {
 	// HistorySince lists the audit events recorded after t that
-	// HistoryNeeds keeps, oldest first, each create event without its
-	// changes.
+	// HistoryNeeds keeps, oldest first, each with what ForHistory keeps
+	// of it.
 	HistorySince(t time.Time) ([]AuditEvent, error)
 }
 
@@ -28,9 +28,13 @@ func HistoryNeeds(action Action, entity Entity) (keep, changes bool) {
 	return false, false
 }
 
-// ForHistory keeps, of events, those HistoryNeeds keeps, in place, leaving
-// out the changes of create events. The stores' HistorySince use it after
-// finding the events their own way.
+// ForHistory keeps, of events, those HistoryNeeds keeps, in place, with
+// what a snapshot reads of each: its ID, time, action and record, and of
+// its changes (none for a create event) each field and earlier value. The
+// words (who, the summary and note, the chain's hash, the changes' labels,
+// text and later values) are left out: a store may pass over them, and
+// every store gives the same. The stores' HistorySince use it after finding
+// the events their own way.
 func ForHistory(events []AuditEvent) []AuditEvent {
 	out := events[:0]
 	for _, e := range events {
@@ -38,8 +42,12 @@ func ForHistory(events []AuditEvent) []AuditEvent {
 		if !keep {
 			continue
 		}
+		e.Who, e.Summary, e.Note, e.Prev = "", "", "", ""
 		if !changes {
 			e.Changes = nil
+		}
+		for i, c := range e.Changes {
+			e.Changes[i] = FieldChange{Field: c.Field, BeforeJSON: c.BeforeJSON}
 		}
 		out = append(out, e)
 	}

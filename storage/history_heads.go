@@ -51,13 +51,19 @@ func keepsEventWhole(action model.Action, entity model.Entity) bool {
 
 // readEventEntry decodes an index entry's payload, a head or the event
 // whole, into ev, as reading the event from the trail gives it but without
-// the changes when wantChanges is false. ok is false when the entry holds
-// only a head and the changes are wanted: the event must be read from the
-// trail.
-func readEventEntry(e historyEntry, p []byte, wantChanges bool, ev *model.AuditEvent) (ok bool, err error) {
+// the changes when wantChanges is false, and with only what a snapshot
+// reads (model.ForHistory) when forHistory is true. ok is false when the
+// entry holds only a head and the changes are wanted: the event must be
+// read from the trail.
+func readEventEntry(e historyEntry, p []byte, wantChanges, forHistory bool, ev *model.AuditEvent) (ok bool, err error) {
 	if len(p) > 0 && p[0] == eventWholeFormat {
 		var rec model.AuditEvent
-		if rec, err = eventOf(p[1:]); err != nil {
+		if forHistory {
+			rec, err = snapshotEventOf(p[1:])
+		} else {
+			rec, err = eventOf(p[1:])
+		}
+		if err != nil {
 			return false, err
 		}
 		if rec.Action != e.action || rec.Entity != e.entity || !rec.At.Equal(e.at) {
@@ -72,13 +78,27 @@ func readEventEntry(e historyEntry, p []byte, wantChanges bool, ev *model.AuditE
 	if wantChanges {
 		return false, nil
 	}
-	if err := readEventHead(e, p, ev); err != nil {
+	if err := readEventHead(e, p, !forHistory, ev); err != nil {
 		return false, err
 	}
 	if !ev.At.Equal(e.at) {
 		return false, errors.New("its key and its value give the history entry different times")
 	}
 	return true, nil
+}
+
+// snapshotEventOf is eventOf with only what a snapshot reads
+// (model.ForHistory).
+func snapshotEventOf(payload []byte) (model.AuditEvent, error) {
+	var ev model.AuditEvent
+	if recjson.SnapshotEvent(payload, &ev) {
+		return ev, nil
+	}
+	ev, err := eventOf(payload)
+	if err != nil {
+		return ev, err
+	}
+	return model.ForHistory([]model.AuditEvent{ev})[0], nil
 }
 
 // eventOf decodes an event's stored JSON as reading the record does.
@@ -193,7 +213,7 @@ func (f *fields) time() time.Time {
 
 // readEventHead decodes an index entry's head into ev, whose key e gives
 // its ID, action and entity.
-func readEventHead(e historyEntry, p []byte, ev *model.AuditEvent) error {
+func readEventHead(e historyEntry, p []byte, words bool, ev *model.AuditEvent) error {
 	*ev = model.AuditEvent{ID: e.id, Action: e.action, Entity: e.entity}
 	if len(p) == 0 || p[0] != eventHeadFormat {
 		return errHeadForm
@@ -201,10 +221,12 @@ func readEventHead(e historyEntry, p []byte, ev *model.AuditEvent) error {
 	f := fields{p: p, i: 1}
 	ev.EntityID = model.ID(f.uvarint())
 	ev.FindingID = model.ID(f.uvarint())
-	ev.Who = string(f.bytes())
-	ev.Summary = string(f.bytes())
-	ev.Note = string(f.bytes())
-	ev.Prev = string(f.bytes())
+	// Passed over, not copied, for a snapshot (model.ForHistory).
+	for _, w := range []*string{&ev.Who, &ev.Summary, &ev.Note, &ev.Prev} {
+		if b := f.bytes(); words {
+			*w = string(b)
+		}
+	}
 	ev.At = f.time()
 	if f.i != len(f.p) {
 		return errHeadForm

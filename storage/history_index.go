@@ -317,7 +317,7 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 			payload, err := unseal(bucketAuditByTime, e.key, e.head)
 			if err == nil {
 				var ok bool
-				if ok, err = readEventEntry(e, payload, changes, out); err == nil && !ok {
+				if ok, err = readEventEntry(e, payload, changes, true, out); err == nil && !ok {
 					err = errHeadForm
 				}
 			}

@@ -109,7 +109,7 @@ func checkLeanIndexes(tx *bolt.Tx, r *records, updates loaded[model.Update], aud
 			payload, err := unseal(bucketAuditByTime, k, v)
 			whole := err == nil && len(payload) > 0 && payload[0] == eventWholeFormat
 			if err == nil {
-				_, err = readEventEntry(e, payload, whole, &got)
+				_, err = readEventEntry(e, payload, whole, false, &got)
 			}
 			if err != nil {
 				rep.add(groupIndexes, "%s", r.indexDamage(historyIndexName, uint64(e.id), err).Error())

@@ -129,12 +129,23 @@ func indexesMatch(t *testing.T, db *bolt.DB) (updates, events int) {
 				if (payload[0] == eventWholeFormat) != whole {
 					t.Errorf("event %d (%s %s): entry of form %d", ev.ID, ev.Action, ev.Entity, payload[0])
 				}
-				var got model.AuditEvent
-				if _, err := readEventEntry(e, payload, whole, &got); err != nil {
+				var got, lean model.AuditEvent
+				if _, err := readEventEntry(e, payload, whole, false, &got); err != nil {
+					return err
+				}
+				if _, err := readEventEntry(e, payload, whole, true, &lean); err != nil {
 					return err
 				}
 				if !whole {
 					ev.Changes = nil
+				}
+				// As a snapshot reads it: the words passed over.
+				want := model.ForHistory([]model.AuditEvent{clone(ev)})
+				if len(want) != 1 || !reflect.DeepEqual(lean, want[0]) {
+					t.Errorf("event %d's entry for a snapshot\n got %+v\nwant %+v", ev.ID, lean, want)
+				}
+				if lean.Who != "" || lean.Summary != "" || lean.Prev != "" {
+					t.Errorf("event %d's entry for a snapshot keeps its words: %+v", ev.ID, lean)
 				}
 				if !reflect.DeepEqual(got, ev) {
 					t.Errorf("event %d's entry\n got %+v\nwant %+v", ev.ID, got, ev)
@@ -215,7 +226,7 @@ func TestMigrationTo5(t *testing.T) {
 		t.Fatal(err)
 	}
 	var head model.AuditEvent
-	if err := readEventHead(e, payload, &head); err != nil {
+	if err := readEventHead(e, payload, true, &head); err != nil {
 		t.Fatal(err)
 	}
 	want := model.AuditEvent{ID: 1, At: fixtureTime, Who: "Improvement Team", Action: model.ActionCreate,
@@ -570,4 +581,11 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// clone copies an event with its changes, which ForHistory rewrites in
+// place.
+func clone(ev model.AuditEvent) model.AuditEvent {
+	ev.Changes = append([]model.FieldChange(nil), ev.Changes...)
+	return ev
 }
