@@ -28,6 +28,12 @@ func writeAt(t *testing.T, s model.Store, briefing bool, now time.Time) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return written(t, w)
+}
+
+// written writes a workbook unprotected, closes it and returns its bytes.
+func written(t *testing.T, w *export.Workbook) []byte {
+	t.Helper()
 	defer w.Close()
 	var buf bytes.Buffer
 	if _, err := w.Write(&buf, ""); err != nil {

@@ -49,12 +49,7 @@ func TestReturnFromLeanSourceIsTheSame(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				defer w.Close()
-				var buf bytes.Buffer
-				if _, err := w.Write(&buf, ""); err != nil {
-					t.Fatal(err)
-				}
-				return buf.Bytes()
+				return written(t, w)
 			}
 			a, b := write(full), write(lean)
 			if bytes.Equal(a, b) {

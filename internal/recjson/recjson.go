@@ -111,6 +111,13 @@ func decodeEvent(b []byte, e *model.AuditEvent) bool {
 // decodeEventWith reads an event's fields into e, and its changes with
 // changes, which decides whether to read or pass over them.
 func decodeEventWith(b []byte, e *model.AuditEvent, changes func(s *jscan) bool) bool {
+	return eventFields(b, e, (*jscan).str, changes)
+}
+
+// eventFields reads an event's fields into e: its words (who, the
+// summary, the note and the chain's hash) with words, its changes with
+// changes.
+func eventFields(b []byte, e *model.AuditEvent, words func(s *jscan, out *string) bool, changes func(s *jscan) bool) bool {
 	s := jscan{b: b}
 	return s.object(func(key []byte) bool {
 		switch string(key) {
@@ -119,7 +126,7 @@ func decodeEventWith(b []byte, e *model.AuditEvent, changes func(s *jscan) bool)
 		case "at":
 			return s.time(&e.At)
 		case "who":
-			return s.str(&e.Who)
+			return words(&s, &e.Who)
 		case "action":
 			return s.word((*string)(&e.Action))
 		case "entity":
@@ -129,11 +136,11 @@ func decodeEventWith(b []byte, e *model.AuditEvent, changes func(s *jscan) bool)
 		case "finding_id":
 			return s.id(&e.FindingID)
 		case "summary":
-			return s.str(&e.Summary)
+			return words(&s, &e.Summary)
 		case "note":
-			return s.str(&e.Note)
+			return words(&s, &e.Note)
 		case "prev":
-			return s.str(&e.Prev)
+			return words(&s, &e.Prev)
 		case "changes":
 			return changes(&s)
 		}
@@ -141,7 +148,30 @@ func decodeEventWith(b []byte, e *model.AuditEvent, changes func(s *jscan) bool)
 	}) && s.end()
 }
 
+// changes reads an event's list of field changes whole.
 func (s *jscan) changes(out *[]model.FieldChange) bool {
+	return s.changeList(out, func(key []byte, c *model.FieldChange) bool {
+		switch string(key) {
+		case "field":
+			return s.str(&c.Field)
+		case "label":
+			return s.str(&c.Label)
+		case "before":
+			return s.str(&c.Before)
+		case "after":
+			return s.str(&c.After)
+		case "before_json":
+			return s.bytes(&c.BeforeJSON)
+		case "after_json":
+			return s.bytes(&c.AfterJSON)
+		}
+		return false
+	})
+}
+
+// changeList reads a list of field changes, each change's members with
+// member.
+func (s *jscan) changeList(out *[]model.FieldChange, member func(key []byte, c *model.FieldChange) bool) bool {
 	s.ws()
 	if !s.take('[') {
 		return false
@@ -155,24 +185,7 @@ func (s *jscan) changes(out *[]model.FieldChange) bool {
 	}
 	for {
 		var c model.FieldChange
-		ok := s.object(func(key []byte) bool {
-			switch string(key) {
-			case "field":
-				return s.str(&c.Field)
-			case "label":
-				return s.str(&c.Label)
-			case "before":
-				return s.str(&c.Before)
-			case "after":
-				return s.str(&c.After)
-			case "before_json":
-				return s.bytes(&c.BeforeJSON)
-			case "after_json":
-				return s.bytes(&c.AfterJSON)
-			}
-			return false
-		})
-		if !ok {
+		if !s.object(func(key []byte) bool { return member(key, &c) }) {
 			return false
 		}
 		cs = append(cs, c)
@@ -442,69 +455,26 @@ func EventHeads(b []byte, e *model.AuditEvent) bool {
 // words were most of reading them. false leaves the event to
 // encoding/json.
 func SnapshotEvent(b []byte, e *model.AuditEvent) bool {
-	s := jscan{b: b}
-	return s.object(func(key []byte) bool {
-		switch string(key) {
-		case "id":
-			return s.id(&e.ID)
-		case "at":
-			return s.time(&e.At)
-		case "action":
-			return s.word((*string)(&e.Action))
-		case "entity":
-			return s.word((*string)(&e.Entity))
-		case "entity_id":
-			return s.id(&e.EntityID)
-		case "finding_id":
-			return s.id(&e.FindingID)
-		case "who", "summary", "note", "prev":
-			return s.skipString()
-		case "changes":
-			// encoding/json would merge a second list into the first.
-			return e.Changes == nil && s.earlierValues(&e.Changes)
-		}
-		return false
-	}) && s.end()
+	pass := func(s *jscan, _ *string) bool { return s.skipString() }
+	return eventFields(b, e, pass, func(s *jscan) bool {
+		// encoding/json would merge a second list into the first.
+		return e.Changes == nil && s.earlierValues(&e.Changes)
+	})
 }
 
 // earlierValues is changes keeping each change's field and earlier value.
 func (s *jscan) earlierValues(out *[]model.FieldChange) bool {
-	s.ws()
-	if !s.take('[') {
+	return s.changeList(out, func(key []byte, c *model.FieldChange) bool {
+		switch string(key) {
+		case "field":
+			return s.str(&c.Field)
+		case "before_json":
+			return s.bytes(&c.BeforeJSON)
+		case "label", "before", "after", "after_json":
+			return s.skipString()
+		}
 		return false
-	}
-	cs := []model.FieldChange{}
-	s.ws()
-	if s.take(']') {
-		*out = cs
-		return true
-	}
-	for {
-		var c model.FieldChange
-		ok := s.object(func(key []byte) bool {
-			switch string(key) {
-			case "field":
-				return s.str(&c.Field)
-			case "before_json":
-				return s.bytes(&c.BeforeJSON)
-			case "label", "before", "after", "after_json":
-				return s.skipString()
-			}
-			return false
-		})
-		if !ok {
-			return false
-		}
-		cs = append(cs, c)
-		s.ws()
-		if s.take(']') {
-			*out = cs
-			return true
-		}
-		if !s.take(',') {
-			return false
-		}
-	}
+	})
 }
 
 // skipString passes over a string, refusing any other value, as decoding

@@ -58,6 +58,7 @@ func TestFastDecodeMatchesEncodingJSON(t *testing.T) {
 		checkFast[model.AuditEvent](t, []byte(c))
 		checkHeads(t, []byte(c))
 		checkUpdateHead(t, []byte(c))
+		checkSnapshotEvent(t, []byte(c))
 	}
 	for _, c := range []string{
 		`{"id":20,"at":"2025-11-24T09:30:00Z","who":"x","action":"create","entity":"update","entity_id":2,"finding_id":2,"summary":"s","changes":[{"field":"narrative","before_json":"IiI=","after_json":"Ik5ldyI="}]}`,
@@ -67,9 +68,13 @@ func TestFastDecodeMatchesEncodingJSON(t *testing.T) {
 		`{"id":24,"action":"create","entity":"evidence","changes":[{"field":"title"}],"action":"change"}`,
 		`{"id":25,"action":"create","entity":"update","changes":[{"field":"title"}],"entity":"finding"}`,
 		`{"id":26,"action":"create","entity":"upd\u0061te","changes":[]}`,
+		// Words that are not text: refused, as encoding/json refuses them.
+		`{"id":27,"who":5,"action":"change","entity":"finding","entity_id":2}`,
+		`{"id":28,"action":"change","entity":"finding","entity_id":2,"changes":[{"field":"status","label":true,"before_json":"Ik5ldyI="}]}`,
 	} {
 		checkHeads(t, []byte(c))
 		checkFast[model.AuditEvent](t, []byte(c))
+		checkSnapshotEvent(t, []byte(c))
 	}
 	// Records in the form the store writes them all take the fast path.
 	u := model.Update{ID: 1, FindingID: 2, Date: model.NewDate(2025, 3, 4), Narrative: "Recruited <6> of 12 – \"on track\"\n",
@@ -87,11 +92,39 @@ func TestFastDecodeMatchesEncodingJSON(t *testing.T) {
 	if !Decode(raw, &ge) || !reflect.DeepEqual(ge, e) {
 		t.Errorf("an event as written: got %+v, want %+v", ge, e)
 	}
+	ge = model.AuditEvent{}
+	if !SnapshotEvent(raw, &ge) || ge.Who != "" || ge.Summary != "" || ge.Prev != "" || len(ge.Changes) != 1 ||
+		string(ge.Changes[0].BeforeJSON) != `"Not started"` || ge.Changes[0].After != "" || ge.Changes[0].AfterJSON != nil {
+		t.Errorf("an event as written, as a snapshot reads it: got %+v", ge)
+	}
 	// A value already holding something is merged into by encoding/json:
 	// left to it.
 	held := model.Update{Author: "kept"}
 	if Decode([]byte(`{"id":1}`), &held) {
 		t.Error("the fast path decoded into an update that was not empty")
+	}
+}
+
+// checkSnapshotEvent checks SnapshotEvent against encoding/json: what it
+// reads is what encoding/json reads but for the words, and it reads
+// nothing encoding/json refuses.
+func checkSnapshotEvent(t *testing.T, raw []byte) {
+	t.Helper()
+	var want, got model.AuditEvent
+	wantErr := json.Unmarshal(raw, &want)
+	if !SnapshotEvent(raw, &got) {
+		return
+	}
+	if wantErr != nil {
+		t.Errorf("%s: SnapshotEvent read what encoding/json refuses (%v)", raw, wantErr)
+		return
+	}
+	want.Who, want.Summary, want.Note, want.Prev = "", "", "", ""
+	for i, c := range want.Changes {
+		want.Changes[i] = model.FieldChange{Field: c.Field, BeforeJSON: c.BeforeJSON}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n snapshot %+v\n json     %+v", raw, got, want)
 	}
 }
 
