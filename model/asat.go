@@ -847,9 +847,10 @@ func restoreDeleted[T any](l changeLog, entity Entity, add func(T)) error {
 }
 
 // createdOfRestored sets when each finding rebuilt from its delete event
-// was created, where its creation came before the as-at date and so was
-// not among the events undone: a delete event keeps every field but that.
-// Such findings are few, and each one's trail is asked for on its own.
+// was created, where the events read do not say: its creation came before
+// the as-at date, or the history was read without creations
+// (ForHistory). A delete event keeps every field but that. Such findings
+// are few, and each one's trail is asked for on its own.
 func (d registerData) createdOfRestored(findings []Finding) error {
 	for i := range findings {
 		f := &findings[i]

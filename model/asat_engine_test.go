@@ -216,7 +216,10 @@ func loadAndEdit(s model.Store, clock *time.Time) error {
 				return err
 			}
 		}
-		return nil
+		// A finding entered in error and deleted: rebuilt as at the
+		// dates before, with the time it was created read from its
+		// trail, which the lean read of the history leaves out.
+		return tx.DeleteFinding(fs[len(fs)-1].ID)
 	})
 }
 

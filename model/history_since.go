@@ -4,15 +4,16 @@ import "time"
 
 // HistorySincer is a ReadTx that can list, of the audit events recorded
 // after an instant, only what reading records as they stood before then
-// needs (HistoryNeeds): a large register's trail is mostly progress updates
+// needs (ForHistory): a large register's trail is mostly progress updates
 // being added, each event holding the update's narrative, and those tell a
 // snapshot nothing, since updates are never changed and are taken by their
-// dates. TakeSnapshot uses it when the transaction has it and falls back to
-// AuditSincer.
+// dates; nor do records being created, since a record keeps when it was
+// created. TakeSnapshot uses it when the transaction has it and falls back
+// to AuditSincer.
 type HistorySincer interface {
 	// HistorySince lists the audit events recorded after t that
-	// HistoryNeeds keeps, oldest first, each with what ForHistory keeps
-	// of it.
+	// ForHistory keeps, oldest first, each with what ForHistory keeps of
+	// it.
 	HistorySince(t time.Time) ([]AuditEvent, error)
 }
 
@@ -28,24 +29,23 @@ func HistoryNeeds(action Action, entity Entity) (keep, changes bool) {
 	return false, false
 }
 
-// ForHistory keeps, of events, those HistoryNeeds keeps, in place, with
-// what a snapshot reads of each: its ID, time, action and record, and of
-// its changes (none for a create event) each field and earlier value. The
-// words (who, the summary and note, the chain's hash, the changes' labels,
-// text and later values) are left out: a store may pass over them, and
-// every store gives the same. The stores' HistorySince use it after finding
-// the events their own way.
+// ForHistory keeps, of events, the changes and deletions HistoryNeeds
+// keeps, in place, with what a snapshot reads of each: its ID, time,
+// action and record, and of its changes each field and earlier value.
+// Creations are left out: the snapshot reads when a record deleted after
+// the as-at date was created from that record's own trail
+// (createdOfRestored), and on a register imported in one go they are half
+// of what is left. So are the words (who, the summary and note, the
+// chain's hash, the changes' labels, text and later values): a store may
+// pass over them, and every store gives the same. The stores'
+// HistorySince use it after finding the events their own way.
 func ForHistory(events []AuditEvent) []AuditEvent {
 	out := events[:0]
 	for _, e := range events {
-		keep, changes := HistoryNeeds(e.Action, e.Entity)
-		if !keep {
+		if keep, _ := HistoryNeeds(e.Action, e.Entity); !keep || e.Action == ActionCreate {
 			continue
 		}
 		e.Who, e.Summary, e.Note, e.Prev = "", "", "", ""
-		if !changes {
-			e.Changes = nil
-		}
 		for i, c := range e.Changes {
 			e.Changes[i] = FieldChange{Field: c.Field, BeforeJSON: c.BeforeJSON}
 		}

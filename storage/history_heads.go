@@ -51,10 +51,10 @@ func keepsEventWhole(action model.Action, entity model.Entity) bool {
 
 // readEventEntry decodes an index entry's payload, a head or the event
 // whole, into ev, as reading the event from the trail gives it but without
-// the changes when wantChanges is false, and with only what a snapshot
-// reads (model.ForHistory) when forHistory is true. ok is false when the
-// entry holds only a head and the changes are wanted: the event must be
-// read from the trail.
+// the changes when wantChanges is false, and an event whole with only what
+// a snapshot reads (model.ForHistory) when forHistory is true. ok is false
+// when the entry holds only a head and the changes are wanted: the event
+// must be read from the trail.
 func readEventEntry(e historyEntry, p []byte, wantChanges, forHistory bool, ev *model.AuditEvent) (ok bool, err error) {
 	if len(p) > 0 && p[0] == eventWholeFormat {
 		var rec model.AuditEvent
@@ -78,7 +78,7 @@ func readEventEntry(e historyEntry, p []byte, wantChanges, forHistory bool, ev *
 	if wantChanges {
 		return false, nil
 	}
-	if err := readEventHead(e, p, !forHistory, ev); err != nil {
+	if err := readEventHead(e, p, ev); err != nil {
 		return false, err
 	}
 	if !ev.At.Equal(e.at) {
@@ -213,7 +213,7 @@ func (f *fields) time() time.Time {
 
 // readEventHead decodes an index entry's head into ev, whose key e gives
 // its ID, action and entity.
-func readEventHead(e historyEntry, p []byte, words bool, ev *model.AuditEvent) error {
+func readEventHead(e historyEntry, p []byte, ev *model.AuditEvent) error {
 	*ev = model.AuditEvent{ID: e.id, Action: e.action, Entity: e.entity}
 	if len(p) == 0 || p[0] != eventHeadFormat {
 		return errHeadForm
@@ -221,12 +221,10 @@ func readEventHead(e historyEntry, p []byte, words bool, ev *model.AuditEvent) e
 	f := fields{p: p, i: 1}
 	ev.EntityID = model.ID(f.uvarint())
 	ev.FindingID = model.ID(f.uvarint())
-	// Passed over, not copied, for a snapshot (model.ForHistory).
-	for _, w := range []*string{&ev.Who, &ev.Summary, &ev.Note, &ev.Prev} {
-		if b := f.bytes(); words {
-			*w = string(b)
-		}
-	}
+	ev.Who = string(f.bytes())
+	ev.Summary = string(f.bytes())
+	ev.Note = string(f.bytes())
+	ev.Prev = string(f.bytes())
 	ev.At = f.time()
 	if f.i != len(f.p) {
 		return errHeadForm

@@ -229,7 +229,8 @@ type foundEntry struct {
 }
 
 // historyEntries counts the index's entries of the groups the snapshot
-// keeps recorded after t, and adds them to *found when it is not nil.
+// reads (model.ForHistory) recorded after t, and adds them to *found when
+// it is not nil.
 func (r *records) historyEntries(idx *bolt.Bucket, t time.Time, found *[]foundEntry) (int, error) {
 	n := 0
 	c := idx.Cursor()
@@ -240,7 +241,9 @@ func (r *records) historyEntries(idx *bolt.Bucket, t time.Time, found *[]foundEn
 			return 0, r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
 		}
 		group := bytes.Clone(k[:e.group])
-		if keep, _ := model.HistoryNeeds(e.action, e.entity); keep {
+		// Creations are kept in the index, but a snapshot no longer
+		// reads them (model.ForHistory).
+		if keep, _ := model.HistoryNeeds(e.action, e.entity); keep && e.action != model.ActionCreate {
 			from := appendTimeKey(bytes.Clone(group), t)
 			var v []byte
 			for k, v = c.Seek(from); k != nil && bytes.HasPrefix(k, group); k, v = c.Next() {
@@ -263,9 +266,9 @@ func (r *records) historyEntries(idx *bolt.Bucket, t time.Time, found *[]foundEn
 	return n, nil
 }
 
-// HistorySince is AuditSince for what a snapshot needs (model.HistoryNeeds),
+// HistorySince is AuditSince for what a snapshot needs (model.ForHistory),
 // found through the index of the history by time: of each group of events
-// (what they are about, what was done) that HistoryNeeds keeps, those
+// (what they are about, what was done) that ForHistory keeps, those
 // recorded after t, by a seek. Each event read is checked against its
 // checksum and its index entry; the changes of an event that are not needed
 // (most of a large trail) are passed over, not decoded. Unlike AuditSince,
@@ -284,8 +287,8 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	}
 	// Twice over the groups kept: first to count the entries, so that
 	// the list is made at its size (on a register imported in one go it
-	// is every event but the updates' creations, and growing it copied
-	// them over and over), then to read them.
+	// is every change to a finding's status, and growing it copied them
+	// over and over), then to read them.
 	n, err := r.historyEntries(idx, t, nil)
 	if err != nil {
 		return nil, err

@@ -74,13 +74,13 @@ func historyEntities() (keep []string) {
 }
 
 // HistorySince lists the audit events recorded after t that a snapshot
-// uses, oldest first, each create event without its changes (for which
-// model.HistoryNeeds asks none), with what model.ForHistory keeps.
+// uses (model.ForHistory: no creations), oldest first, with what
+// model.ForHistory keeps of each.
 func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	events, err := r.auditWhere(func(ev model.AuditEvent) bool { return ev.At.After(t) }, `
-		SELECT id, CASE WHEN body->>'action' = $2 THEN body - 'changes' ELSE body END
+		SELECT id, body
 		FROM `+table("audit")+`
-		WHERE at >= $1 AND body->>'entity' = ANY($3)
+		WHERE at >= $1 AND body->>'entity' = ANY($3) AND body->>'action' <> $2
 		ORDER BY id`,
 		t.Truncate(time.Microsecond), string(model.ActionCreate), historyEntities())
 	return model.ForHistory(events), err
