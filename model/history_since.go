@@ -29,30 +29,80 @@ func HistoryNeeds(action Action, entity Entity) (keep, changes bool) {
 	return false, false
 }
 
-// ForHistory keeps, of events, the changes and deletions HistoryNeeds
-// keeps, in place, with what a snapshot reads of each: its ID, time,
-// action and record, and of its changes each field and earlier value.
-// Creations are left out: the snapshot reads when a record deleted after
-// the as-at date was created from that record's own trail
-// (createdOfRestored), and on a register imported in one go they are half
-// of what is left. So are the words (who, the summary and note, the
-// chain's hash, the changes' labels, text and later values): a store may
-// pass over them, and every store gives the same. The stores'
-// HistorySince use it after finding the events their own way.
+// ForHistory keeps, of events (oldest first), the changes and deletions
+// HistoryNeeds keeps, in place, with what a snapshot reads of each: its
+// ID, time, action and record, and of its changes each field and earlier
+// value.
+//
+//   - Creations are left out: the snapshot reads when a record deleted
+//     after the as-at date was created from that record's own trail
+//     (createdOfRestored), and on a register imported in one go they are
+//     half of what is left.
+//   - Of the changes to a record, only the first to each field is kept,
+//     and a change event left with none is left out. Rolling a record back
+//     puts each field back to its value before the first change after the
+//     as-at date (rollBackFields, RollBack); on a register imported in one
+//     go every finding's status and rating changed at each of its updates,
+//     and those after the first were most of what was read.
+//   - The words (who, the summary and note, the chain's hash, the changes'
+//     labels, text and later values) are left out.
+//
+// A store may pass over what is left out, and every store gives the same.
+// The stores' HistorySince use it after finding the events their own way.
 func ForHistory(events []AuditEvent) []AuditEvent {
 	out := events[:0]
+	changed := FirstChanges{}
 	for _, e := range events {
 		if keep, _ := HistoryNeeds(e.Action, e.Entity); !keep || e.Action == ActionCreate {
 			continue
 		}
 		e.Who, e.Summary, e.Note, e.Prev = "", "", "", ""
-		for i, c := range e.Changes {
-			e.Changes[i] = FieldChange{Field: c.Field, BeforeJSON: c.BeforeJSON}
+		kept := e.Changes[:0]
+		for _, c := range e.Changes {
+			if e.Action != ActionChange || changed.First(e.Entity, e.EntityID, c.Field) {
+				kept = append(kept, FieldChange{Field: c.Field, BeforeJSON: c.BeforeJSON})
+			}
+		}
+		if e.Action == ActionChange && len(kept) == 0 {
+			continue
+		}
+		clear(e.Changes[len(kept):])
+		if e.Changes != nil {
+			e.Changes = kept
 		}
 		out = append(out, e)
 	}
 	clear(events[len(out):])
 	return out
+}
+
+// FirstChanges remembers which fields of which records have been changed,
+// for ForHistory and the stores that pass over the changes it leaves out
+// before reading them.
+type FirstChanges map[changedField]struct{}
+
+type changedField struct {
+	entity Entity
+	id     ID
+	field  string
+}
+
+// First reports whether this is the first change to the field of the
+// record, and remembers it.
+func (f FirstChanges) First(entity Entity, id ID, field string) bool {
+	k := changedField{entity, id, field}
+	if _, ok := f[k]; ok {
+		return false
+	}
+	f[k] = struct{}{}
+	return true
+}
+
+// Seen reports whether the field of the record has been changed, without
+// remembering anything: for a store deciding whether to read an event.
+func (f FirstChanges) Seen(entity Entity, id ID, field []byte) bool {
+	_, ok := f[changedField{entity, id, string(field)}]
+	return ok
 }
 
 // HistorySince lists the audit events recorded after t that a snapshot

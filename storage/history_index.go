@@ -299,6 +299,7 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	}
 	// Oldest first, as the trail is kept.
 	slices.SortFunc(found, func(a, b foundEntry) int { return cmp.Compare(a.id, b.id) })
+	found = firstChangesOnly(found)
 	keys, vals := make([][]byte, len(found)), make([][]byte, len(found))
 	for i, f := range found {
 		keys[i] = itob(uint64(f.id))
@@ -342,4 +343,52 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	}
 	kept := model.ForHistory(out)
 	return kept, nil
+}
+
+// firstChangesOnly leaves out of found, oldest first, the change events
+// whose every change model.ForHistory would leave out, each field of their
+// record having been changed by an event kept before: found by a look at
+// each that copies nothing, so that they are never decoded. On a register
+// imported in one go, as at a date before the import, they are most of the
+// trail read: every finding's status and rating changed at each of its
+// updates. An entry whose checksum or form is not as written is kept, to
+// be read, and reported, as any other.
+func firstChangesOnly(found []foundEntry) []foundEntry {
+	changed := model.FirstChanges{}
+	var fields [][]byte
+	out := found[:0]
+	for _, f := range found {
+		e, _ := readHistoryKey(f.key) // read once already
+		if e.action != model.ActionChange || len(f.head) == 0 {
+			out = append(out, f)
+			continue
+		}
+		payload, err := unseal(bucketAuditByTime, f.key, f.head)
+		if err != nil || len(payload) == 0 || payload[0] != eventWholeFormat {
+			out = append(out, f)
+			continue
+		}
+		var id model.ID
+		var ok bool
+		id, fields, ok = recjson.ChangedFields(payload[1:], fields)
+		if !ok {
+			out = append(out, f)
+			continue
+		}
+		fresh := len(fields) == 0
+		for _, field := range fields {
+			if !changed.Seen(e.entity, id, field) {
+				fresh = true
+			}
+		}
+		if !fresh {
+			continue
+		}
+		for _, field := range fields {
+			changed.First(e.entity, id, string(field))
+		}
+		out = append(out, f)
+	}
+	clear(found[len(out):])
+	return out
 }

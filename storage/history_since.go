@@ -29,9 +29,9 @@ func (r *records) historySinceByWalk(t time.Time) ([]model.AuditEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	kept := model.ForHistory(out)
-	slices.Reverse(kept)
-	return kept, nil
+	// Oldest first, as ForHistory takes them.
+	slices.Reverse(out)
+	return model.ForHistory(out), nil
 }
 
 // decodeHistory decodes one stored event, passing over its changes when

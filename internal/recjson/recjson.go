@@ -462,6 +462,77 @@ func SnapshotEvent(b []byte, e *model.AuditEvent) bool {
 	})
 }
 
+// ChangedFields reads, of an event's stored JSON, the record it is about
+// and the fields its changes name, copying nothing: the fields point into
+// b, and fields is reused for them. A store reads it to pass over the
+// events whose changes a snapshot would leave out (model.ForHistory). ok is
+// false for JSON not in the plain form the store writes (a name given
+// twice, an escaped field name), which must then be read whole.
+func ChangedFields(b []byte, fields [][]byte) (entityID model.ID, out [][]byte, ok bool) {
+	s := jscan{b: b}
+	out = fields[:0]
+	var gotID, gotChanges bool
+	ok = s.object(func(key []byte) bool {
+		switch string(key) {
+		case "entity_id":
+			if gotID {
+				return false
+			}
+			gotID = true
+			return s.id(&entityID)
+		case "changes":
+			if gotChanges {
+				return false
+			}
+			gotChanges = true
+			return s.fieldNames(&out)
+		}
+		return s.skip()
+	}) && s.end()
+	return entityID, out, ok
+}
+
+// fieldNames reads a list of changes for the field each names.
+func (s *jscan) fieldNames(out *[][]byte) bool {
+	s.ws()
+	if !s.take('[') {
+		return false
+	}
+	s.ws()
+	if s.take(']') {
+		return true
+	}
+	for {
+		var field []byte
+		ok := s.object(func(key []byte) bool {
+			if string(key) != "field" {
+				return s.skip()
+			}
+			s.ws()
+			if field != nil || s.i >= len(s.b) || s.b[s.i] != '"' {
+				return false
+			}
+			raw, escaped, ok := s.raw()
+			if !ok || escaped {
+				return false
+			}
+			field = raw
+			return true
+		})
+		if !ok || field == nil {
+			return false
+		}
+		*out = append(*out, field)
+		s.ws()
+		if s.take(']') {
+			return true
+		}
+		if !s.take(',') {
+			return false
+		}
+	}
+}
+
 // earlierValues is changes keeping each change's field and earlier value.
 func (s *jscan) earlierValues(out *[]model.FieldChange) bool {
 	return s.changeList(out, func(key []byte, c *model.FieldChange) bool {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,6 +126,45 @@ func checkSnapshotEvent(t *testing.T, raw []byte) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s:\n snapshot %+v\n json     %+v", raw, got, want)
+	}
+	// What a store looks at to pass over an event names the same record
+	// and fields.
+	id, fields, ok := ChangedFields(raw, nil)
+	if !ok {
+		return
+	}
+	var names []string
+	for _, f := range fields {
+		names = append(names, string(f))
+	}
+	var wantNames []string
+	for _, c := range want.Changes {
+		wantNames = append(wantNames, c.Field)
+	}
+	if id != want.EntityID || !slices.Equal(names, wantNames) {
+		t.Errorf("%s: ChangedFields gives #%d %q, want #%d %q", raw, id, names, want.EntityID, wantNames)
+	}
+}
+
+// ChangedFields gives up on what it cannot read as encoding/json would
+// without copying: the event is then read whole.
+func TestChangedFieldsGivesUp(t *testing.T) {
+	for _, c := range []string{
+		`{"entity_id":2,"changes":[{"field":"st\u0061tus"}]}`,
+		`{"entity_id":2,"changes":[{"field":"status"}],"changes":[{"field":"rag"}]}`,
+		`{"entity_id":2,"entity_id":3,"changes":[{"field":"status"}]}`,
+		`{"entity_id":2,"changes":[{"field":"status","field":"rag"}]}`,
+		`{"entity_id":2,"changes":[{"label":"status"}]}`,
+		`{"entity_id":2,"changes":[{"field":5}]}`,
+		`{"entity_id":2,"changes":[{"field":"status"}]`,
+	} {
+		if _, _, ok := ChangedFields([]byte(c), nil); ok {
+			t.Errorf("%s: read", c)
+		}
+	}
+	id, fields, ok := ChangedFields([]byte(`{"id":9,"who":"x","entity_id":4,"changes":[{"field":"status","before_json":"IiI="},{"label":"r","field":"rag"}],"prev":"ab"}`), nil)
+	if !ok || id != 4 || len(fields) != 2 || string(fields[0]) != "status" || string(fields[1]) != "rag" {
+		t.Errorf("a plain event: #%d %q %v", id, fields, ok)
 	}
 }
 
