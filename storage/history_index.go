@@ -348,47 +348,70 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 // firstChangesOnly leaves out of found, oldest first, the change events
 // whose every change model.ForHistory would leave out, each field of their
 // record having been changed by an event kept before: found by a look at
-// each that copies nothing, so that they are never decoded. On a register
-// imported in one go, as at a date before the import, they are most of the
-// trail read: every finding's status and rating changed at each of its
-// updates. An entry whose checksum or form is not as written is kept, to
-// be read, and reported, as any other.
+// each that copies nothing, on every core, so that they are never decoded.
+// On a register imported in one go, as at a date before the import, they
+// are most of the trail read: every finding's status and rating changed at
+// each of its updates. An entry whose checksum or form is not as written
+// is kept, to be read, and reported, as any other.
 func firstChangesOnly(found []foundEntry) []foundEntry {
+	looks, err := parallel.Decode(len(found), func(i int, l *changeLook) error {
+		l.read(found[i])
+		return nil
+	}, func(r any) error { return fmt.Errorf("%v", r) })
+	if err != nil {
+		// Only a fault in the look itself: every entry is then read,
+		// as it would be without it, and what is wrong is found there.
+		return found
+	}
 	changed := model.FirstChanges{}
-	var fields [][]byte
 	out := found[:0]
-	for _, f := range found {
-		e, _ := readHistoryKey(f.key) // read once already
-		if e.action != model.ActionChange || len(f.head) == 0 {
+	for i, f := range found {
+		l := &looks[i]
+		if l.n < 0 {
 			out = append(out, f)
 			continue
 		}
-		payload, err := unseal(bucketAuditByTime, f.key, f.head)
-		if err != nil || len(payload) == 0 || payload[0] != eventWholeFormat {
-			out = append(out, f)
-			continue
-		}
-		var id model.ID
-		var ok bool
-		id, fields, ok = recjson.ChangedFields(payload[1:], fields)
-		if !ok {
-			out = append(out, f)
-			continue
-		}
-		fresh := len(fields) == 0
-		for _, field := range fields {
-			if !changed.Seen(e.entity, id, field) {
+		fresh := l.n == 0
+		for _, field := range l.fields[:l.n] {
+			if !changed.Seen(l.entity, l.id, field) {
 				fresh = true
 			}
 		}
 		if !fresh {
 			continue
 		}
-		for _, field := range fields {
-			changed.First(e.entity, id, string(field))
+		for _, field := range l.fields[:l.n] {
+			changed.First(l.entity, l.id, string(field))
 		}
 		out = append(out, f)
 	}
 	clear(found[len(out):])
 	return out
+}
+
+// changeLook is what firstChangesOnly sees of an entry: the record a
+// change event is about and the fields it changes (most change one or
+// two), or n < 0 for an entry to read whatever it holds.
+type changeLook struct {
+	entity model.Entity
+	id     model.ID
+	fields [2][]byte
+	n      int
+}
+
+func (l *changeLook) read(f foundEntry) {
+	l.n = -1
+	e, _ := readHistoryKey(f.key) // read once already
+	if e.action != model.ActionChange || len(f.head) == 0 {
+		return
+	}
+	payload, err := unseal(bucketAuditByTime, f.key, f.head)
+	if err != nil || len(payload) == 0 || payload[0] != eventWholeFormat {
+		return
+	}
+	id, fields, ok := recjson.ChangedFields(payload[1:], l.fields[:0])
+	if !ok || len(fields) > len(l.fields) {
+		return
+	}
+	l.entity, l.id, l.n = e.entity, id, copy(l.fields[:], fields)
 }
