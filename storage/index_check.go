@@ -8,7 +8,7 @@ import (
 	"improvementtracker/model"
 )
 
-// checkLeanIndexes compares the indexes of schema version 5 with the records
+// checkLeanIndexes compares the indexes of schema versions 5 and 6 with the records
 // they stand for: each entry names a record that exists and says what the
 // record says; each record has its entry. Either index can be built again
 // from the records, so a problem here loses nothing, but until it is put
@@ -88,6 +88,35 @@ func checkLeanIndexes(tx *bolt.Tx, r *records, updates loaded[model.Update], aud
 	for f, u := range newest {
 		if latest.Get(itob(uint64(f))) == nil {
 			rep.add(groupIndexes, "the latest progress update of %s, of %s (record %d), is missing from %s", refName(f), u.Date, u.ID, latestIndexName)
+		}
+	}
+
+	// Each update's narrative under its date.
+	byDate := tx.Bucket(bucketNarrativesByDate)
+	_ = byDate.ForEach(func(k, v []byte) error {
+		date, id, ok := readByDateKey(k)
+		if !ok {
+			rep.add(groupIndexes, "%s has an entry whose key is not a date and a record number", byDateIndexName)
+			return nil
+		}
+		payload, err := unseal(bucketNarrativesByDate, k, v)
+		if err != nil {
+			rep.add(groupIndexes, "%s", r.indexDamage(byDateIndexName, uint64(id), err).Error())
+			return nil
+		}
+		u, ok := updates.recs[uint64(id)]
+		switch {
+		case !ok && updates.bad == 0:
+			rep.add(groupIndexes, "%s lists record %d, which is not a progress update in the register", byDateIndexName, id)
+		case ok && (dateBits(u.Date) != date || u.Narrative != string(payload)):
+			rep.add(groupIndexes, "%s gives another date or narrative for %s (record %d) than the update's own", byDateIndexName, updateName(u), id)
+		}
+		return nil
+	})
+	for _, id := range updates.ids {
+		u := updates.recs[id]
+		if byDate.Get(byDateKey(u.Date, model.ID(id))) == nil {
+			rep.add(groupIndexes, "%s (record %d) is missing from %s", updateName(u), id, byDateIndexName)
 		}
 	}
 

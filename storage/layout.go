@@ -90,6 +90,7 @@ var allBuckets = [][]byte{
 	bucketAudit, bucketAuditByFinding,
 	bucketSubmissions,
 	bucketUpdateHeads, bucketLatestNarratives, bucketAuditByTime, // schema version 5
+	bucketNarrativesByDate, // schema version 6
 }
 
 // itob writes an ID as an 8-byte big-endian key.

@@ -14,24 +14,30 @@ import (
 // copy between stores), so they never disagree with the records unless the
 // file is damaged, which check finds.
 
-// leanIndexes are the indexes of schema version 5 with what builds each from
-// the records. Opening a file for writing builds any that has gone missing:
-// they hold nothing the records do not.
+// leanIndexes are the indexes of schema versions 5 and 6 with what builds
+// each from the records and the version that added it. Opening a file for
+// writing builds any that has gone missing: they hold nothing the records
+// do not.
 var leanIndexes = []struct {
-	name  []byte
-	build func(tx *bolt.Tx) error
+	name    []byte
+	build   func(tx *bolt.Tx) error
+	version int
 }{
-	{bucketUpdateHeads, buildUpdateHeads},
-	{bucketLatestNarratives, buildLatestNarratives},
-	{bucketAuditByTime, buildHistoryIndex},
+	{bucketUpdateHeads, buildUpdateHeads, 5},
+	{bucketLatestNarratives, buildLatestNarratives, 5},
+	{bucketAuditByTime, buildHistoryIndex, 5},
+	{bucketNarrativesByDate, buildNarrativesByDate, 6},
 }
 
 // buildLeanIndexes (version 5) builds the index of update heads, the index
 // of latest narratives and the index of the history by time, so that the
 // register as it stood at a date reads neither every narrative nor the
-// whole trail.
+// whole trail. The index of version 6 is built by its own step.
 func buildLeanIndexes(tx *bolt.Tx) error {
 	for _, ix := range leanIndexes {
+		if ix.version != 5 {
+			continue
+		}
 		if err := ix.build(tx); err != nil {
 			return err
 		}
@@ -68,7 +74,7 @@ func isLeanIndex(name []byte) bool {
 }
 
 // leanIndexNames are the sections of leanIndexes.
-var leanIndexNames = [][]byte{bucketUpdateHeads, bucketLatestNarratives, bucketAuditByTime}
+var leanIndexNames = [][]byte{bucketUpdateHeads, bucketLatestNarratives, bucketAuditByTime, bucketNarrativesByDate}
 
 // putLeanIndexes writes the index entries of a record about to be stored
 // under key in b, its bucket, as raw JSON.
@@ -102,6 +108,13 @@ func (r *records) putLeanIndexes(kind model.Kind, b *bolt.Bucket, key, raw []byt
 				return err
 			}
 		}
+		var was *model.Update
+		if replaced {
+			was = &old
+		}
+		if err := r.putByDate(&u, was); err != nil {
+			return err
+		}
 		return r.putLatest(&u)
 	case model.KindAudit:
 		idx, err := r.bucket(bucketAuditByTime)
@@ -129,6 +142,10 @@ func (r *records) deleteLeanIndexes(kind model.Kind, key, old []byte) error {
 		if err := idx.Delete(key); err != nil {
 			return err
 		}
+		u.ID = model.ID(btoi(key))
+		if err := r.deleteByDate(&u); err != nil {
+			return err
+		}
 		return r.deleteLatest(&u)
 	case model.KindAudit:
 		idx, err := r.bucket(bucketAuditByTime)
@@ -145,7 +162,8 @@ func (r *records) deleteLeanIndexes(kind model.Kind, key, old []byte) error {
 // none), as a backup's check does for every record.
 func checkLeanSeals(tx *bolt.Tx, r *records) error {
 	names := map[string]string{string(bucketUpdateHeads): updateIndexName,
-		string(bucketLatestNarratives): latestIndexName, string(bucketAuditByTime): historyIndexName}
+		string(bucketLatestNarratives): latestIndexName, string(bucketAuditByTime): historyIndexName,
+		string(bucketNarrativesByDate): byDateIndexName}
 	for _, name := range leanIndexNames {
 		b := tx.Bucket(name)
 		if b == nil {

@@ -416,7 +416,7 @@ func TestMissingIndexRebuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []string
-	for _, name := range []string{"update_heads", "latest_narratives", "audit_by_time"} {
+	for _, name := range []string{"update_heads", "latest_narratives", "audit_by_time", "narratives_by_date"} {
 		want = append(want, "Indexes: the "+name+" section is missing: opening the register for writing builds it again from the records")
 	}
 	if !reflect.DeepEqual(problems, want) {
@@ -498,7 +498,7 @@ func TestCheckFindsIndexDisagreement(t *testing.T) {
 		{"other status", func(tx *bolt.Tx) error {
 			k := itob(uint64(u.ID))
 			return tx.Bucket(bucketUpdateHeads).Put(k, seal(bucketUpdateHeads, k, appendHead(nil, &wrongStatus)))
-		}, "Indexes: the index of progress updates gives another status for " + updateName + " than the update's own", true},
+		}, "Indexes: the index of progress updates gives another status for " + updateName + " than the update's own", false},
 		{"damaged update entry", func(tx *bolt.Tx) error {
 			k := itob(uint64(u.ID))
 			v := seal(bucketUpdateHeads, k, appendHead(nil, &u))
@@ -521,6 +521,30 @@ func TestCheckFindsIndexDisagreement(t *testing.T) {
 			v[len(v)-3] ^= 4
 			return tx.Bucket(bucketLatestNarratives).Put(k, v)
 		}, fmt.Sprintf("Indexes: the entry for record %d in the index of each finding's latest progress narrative is damaged: its stored bytes no longer match their checksum.", f.ID), false},
+		{"missing narrative by date", func(tx *bolt.Tx) error { return tx.Bucket(bucketNarrativesByDate).Delete(byDateKey(u.Date, u.ID)) },
+			"Indexes: " + updateName + " is missing from the index of progress narratives by date", true},
+		{"narrative by date of no update", func(tx *bolt.Tx) error {
+			k := byDateKey(u.Date, 999999)
+			return tx.Bucket(bucketNarrativesByDate).Put(k, seal(bucketNarrativesByDate, k, []byte("Something else")))
+		}, "Indexes: the index of progress narratives by date lists record 999999, which is not a progress update in the register", false},
+		{"other narrative by date", func(tx *bolt.Tx) error {
+			k := byDateKey(u.Date, u.ID)
+			return tx.Bucket(bucketNarrativesByDate).Put(k, seal(bucketNarrativesByDate, k, []byte("Something else")))
+		}, "Indexes: the index of progress narratives by date gives another date or narrative for " + updateName + " than the update's own", false},
+		{"narrative by date under another date", func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucketNarrativesByDate)
+			if err := b.Delete(byDateKey(u.Date, u.ID)); err != nil {
+				return err
+			}
+			k := byDateKey(u.Date.AddDays(-1), u.ID)
+			return b.Put(k, seal(bucketNarrativesByDate, k, []byte(u.Narrative)))
+		}, "", true},
+		{"damaged narrative by date", func(tx *bolt.Tx) error {
+			k := byDateKey(u.Date, u.ID)
+			v := seal(bucketNarrativesByDate, k, []byte(u.Narrative))
+			v[len(v)-3] ^= 4
+			return tx.Bucket(bucketNarrativesByDate).Put(k, v)
+		}, fmt.Sprintf("Indexes: the entry for record %d in the index of progress narratives by date is damaged: its stored bytes no longer match their checksum.", u.ID), true},
 		{"missing event", func(tx *bolt.Tx) error { return tx.Bucket(bucketAuditByTime).Delete(evKey) },
 			"Indexes: " + eventName(ev) + " is missing from the index of the history by time", false},
 		{"other event head", func(tx *bolt.Tx) error {
@@ -559,8 +583,11 @@ func TestCheckFindsIndexDisagreement(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Contains(problems, c.want) || len(problems) != 1 {
+			if c.want != "" && (!slices.Contains(problems, c.want) || len(problems) != 1) {
 				t.Errorf("check says\n%s\nwant\n%s", strings.Join(problems, "\n"), c.want)
+			}
+			if c.want == "" && len(problems) != 2 {
+				t.Errorf("check says\n%s\nwant two problems", strings.Join(problems, "\n"))
 			}
 			if !c.read {
 				return
@@ -569,7 +596,11 @@ func TestCheckFindsIndexDisagreement(t *testing.T) {
 				var us []model.Update
 				return rec.(model.UpdateHeadLister).LoadUpdateHeads(u.Date, u.Date, &us)
 			})
-			if !errors.Is(err, model.ErrDamaged) || !strings.Contains(err.Error(), fmt.Sprintf("the entry for record %d in the index of progress updates is damaged", u.ID)) {
+			index := "progress updates"
+			if strings.Contains(c.name, "by date") {
+				index = "progress narratives by date"
+			}
+			if !errors.Is(err, model.ErrDamaged) || !strings.Contains(err.Error(), fmt.Sprintf("the entry for record %d in the index of %s is damaged", u.ID, index)) {
 				t.Errorf("reading the heads: %v", err)
 			}
 		})

@@ -14,7 +14,7 @@ import (
 // SchemaVersion is the layout this version of the app writes. A file with a
 // higher version is refused untouched; a file with a lower one is copied to
 // the backups folder and then brought up to date by migrations.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // migration brings a file from version To-1 to version To. Migrations run in
 // order, all in one transaction with the final version write, so a file is
@@ -32,6 +32,7 @@ var migrations = []migration{
 	{To: 3, What: "record when each event in a finding's history happened", Run: timeAuditIndex},
 	{To: 4, What: "add a checksum to every record and chain the history", Run: sealRecords},
 	{To: 5, What: "index progress updates without their narratives, each finding's latest narrative, and the history by time", Run: buildLeanIndexes},
+	{To: 6, What: "index progress narratives by date", Run: buildNarrativesByDate},
 }
 
 // migrate applies every migration above the file's version, then makes any

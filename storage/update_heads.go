@@ -17,11 +17,13 @@ var _ model.UpdateHeadLister = (*records)(nil)
 // latest update by last, which the snapshot would otherwise read one at a
 // time; the others' narratives are "". The heads come from the index of
 // update heads (update_index.go), each finding's newest narrative from the
-// index of latest narratives (latest_narratives.go), and the other
-// narratives wanted from their records, so the pages of the other updates'
-// narratives, most of a large register, are never read. Every entry and
-// record read is checked against its checksum, and each record read
-// against its index entry.
+// index of latest narratives (latest_narratives.go), those dated from first
+// to last from the index of narratives by date (narratives_by_date.go), and
+// any other narrative wanted from its record, so the pages of the other
+// updates' narratives, most of a large register, are never read. Every
+// entry and record read is checked against its checksum, each record read
+// against its index entry, and each entry by date against the head of the
+// update it names.
 func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) error {
 	idx := r.tx.Bucket(bucketUpdateHeads)
 	if idx == nil {
@@ -74,7 +76,13 @@ func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) e
 	if err := r.readLatestNarratives(out, latest, want); err != nil {
 		return err
 	}
-	// In ID order, so the records' pages are read in the order they lie.
+	if _, err := r.readNarrativesByDate(out, want, first, last); err != nil {
+		return err
+	}
+	// The rest (a finding's latest by last when it is not its newest, or
+	// every one wanted, from a file opened for reading only that has lost
+	// the index by date), in ID order, so the records' pages are read in
+	// the order they lie.
 	for i := range out {
 		if !want[i] {
 			continue
