@@ -229,7 +229,7 @@ func searchedUpdates(tx model.ReadTx) ([]model.Update, error) {
 		// From the unset date to the last a register can hold (ParseDate
 		// takes years to 2200; a server compares the dates as text):
 		// every narrative.
-		return uh.UpdateHeads(model.Date{}, model.Date{Year: 9999, Month: 12, Day: 31})
+		return uh.UpdateHeads(model.Date{}, model.Date{Year: 9999, Month: 12, Day: 31}, model.Date{})
 	}
 	return tx.Updates(0)
 }

@@ -131,26 +131,26 @@ func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, er
 	if d.findings, err = tx.Findings(); err != nil {
 		return nil, fmt.Errorf("reading findings: %w", err)
 	}
+	// An update dated after as-at is never held, so the latest before
+	// the cut is one dated by as-at.
+	cut := opts.UpdatesFrom
+	if next := asAt.AddDays(1); !cut.IsZero() && cut.After(next) {
+		cut = next
+	}
 	uh, heads := tx.(UpdateHeader)
 	if heads && !opts.NarrativesFrom.IsZero() {
 		// Listed in ID order: snapshotOf puts each finding's in order
 		// of date, which costs far less than ordering the whole list.
-		d.updates, err = uh.UpdateHeads(opts.NarrativesFrom, asAt)
+		d.updates, err = uh.UpdateHeads(opts.NarrativesFrom, asAt, cut)
 		d.narrative = uh.UpdateNarrative
 	} else {
 		d.updates, err = tx.Updates(0)
+		if err == nil && !cut.IsZero() {
+			d.updates = LatestBefore(d.updates, cut, asAt)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading progress updates: %w", err)
-	}
-	if !opts.UpdatesFrom.IsZero() {
-		// An update dated after as-at is never held, so the latest
-		// before the cut is one dated by as-at.
-		cut := opts.UpdatesFrom
-		if next := asAt.AddDays(1); cut.After(next) {
-			cut = next
-		}
-		d.updates = latestBefore(d.updates, cut, asAt)
 	}
 	if d.milestones, err = tx.Milestones(0); err != nil {
 		return nil, fmt.Errorf("reading milestones: %w", err)
@@ -176,12 +176,12 @@ func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, er
 	return s, s.latestNarratives(opts.NarrativesFrom, d.narrative)
 }
 
-// latestBefore returns the updates dated from cut to asAt, with each
+// LatestBefore returns the updates dated from cut to asAt, with each
 // finding's latest dated before cut, in their order: that of recording, or
-// by date and then so, as snapshotOf takes them. (Those dated after asAt
+// by date and then so, as a snapshot takes them. (Those dated after asAt
 // are never held.) The list is new, so that the given one, the whole
 // register's, can be let go.
-func latestBefore(us []Update, cut, asAt Date) []Update {
+func LatestBefore(us []Update, cut, asAt Date) []Update {
 	latest := map[ID]int{}
 	n := 0
 	for i := range us {

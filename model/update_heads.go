@@ -17,8 +17,11 @@ type UpdateHeadLister interface {
 	// LoadAll does, with the narrative only of those dated from first to
 	// last inclusive; the others' is "". A store may also give the
 	// narrative of each finding's latest update by last, which the
-	// snapshot would otherwise read one at a time.
-	LoadUpdateHeads(first, last Date, dst *[]Update) error
+	// snapshot would otherwise read one at a time. When from is not zero
+	// it lists only the updates dated from from to last and, of those
+	// dated before from, each finding's latest (LatestBefore), so that
+	// the others are never held at all.
+	LoadUpdateHeads(first, last, from Date, dst *[]Update) error
 }
 
 // UpdateHeader is a ReadTx that can list updates with some of their
@@ -26,8 +29,9 @@ type UpdateHeadLister interface {
 // transaction has it.
 type UpdateHeader interface {
 	// UpdateHeads lists every progress update in ID order with the
-	// narratives of those dated from first to last inclusive only.
-	UpdateHeads(first, last Date) ([]Update, error)
+	// narratives of those dated from first to last inclusive only; when
+	// from is not zero, only those LatestBefore keeps.
+	UpdateHeads(first, last, from Date) ([]Update, error)
 	// UpdateNarrative returns one update's narrative.
 	UpdateNarrative(id ID) (string, error)
 }
@@ -36,10 +40,10 @@ var _ UpdateHeader = (*reader)(nil)
 
 // UpdateHeads lists every update, from the store without the narratives
 // outside first to last when it can, otherwise in full and then left out.
-func (r *reader) UpdateHeads(first, last Date) ([]Update, error) {
+func (r *reader) UpdateHeads(first, last, from Date) ([]Update, error) {
 	var us []Update
 	if hl, ok := r.rec.(UpdateHeadLister); ok {
-		err := hl.LoadUpdateHeads(first, last, &us)
+		err := hl.LoadUpdateHeads(first, last, from, &us)
 		return us, err
 	}
 	us, err := loadAll[Update](r, KindUpdate, 0)
@@ -47,6 +51,9 @@ func (r *reader) UpdateHeads(first, last Date) ([]Update, error) {
 		if us[i].Date.Before(first) || us[i].Date.After(last) {
 			us[i].Narrative = ""
 		}
+	}
+	if !from.IsZero() {
+		us = LatestBefore(us, from, last)
 	}
 	return us, err
 }

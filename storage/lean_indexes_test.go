@@ -370,7 +370,7 @@ func TestMissingIndexRebuilt(t *testing.T) {
 	read := func(s *Store) (us []model.Update, evs []model.AuditEvent) {
 		t.Helper()
 		err := s.ViewRecords(context.Background(), func(rec model.Records) error {
-			if err := rec.(model.UpdateHeadLister).LoadUpdateHeads(first, last, &us); err != nil {
+			if err := rec.(model.UpdateHeadLister).LoadUpdateHeads(first, last, model.Date{}, &us); err != nil {
 				return err
 			}
 			var err error
@@ -594,7 +594,7 @@ func TestCheckFindsIndexDisagreement(t *testing.T) {
 			}
 			err = st.ViewRecords(context.Background(), func(rec model.Records) error {
 				var us []model.Update
-				return rec.(model.UpdateHeadLister).LoadUpdateHeads(u.Date, u.Date, &us)
+				return rec.(model.UpdateHeadLister).LoadUpdateHeads(u.Date, u.Date, model.Date{}, &us)
 			})
 			index := "progress updates"
 			if strings.Contains(c.name, "by date") {

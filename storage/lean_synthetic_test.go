@@ -53,7 +53,7 @@ func TestUpdateHeadsAsRecords(t *testing.T) {
 				want[i] = u
 			}
 			var got []model.Update
-			if err := rec.(model.UpdateHeadLister).LoadUpdateHeads(first, last, &got); err != nil {
+			if err := rec.(model.UpdateHeadLister).LoadUpdateHeads(first, last, model.Date{}, &got); err != nil {
 				return err
 			}
 			if !reflect.DeepEqual(got, want) {

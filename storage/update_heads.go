@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"improvementtracker/internal/parallel"
 	"improvementtracker/internal/recjson"
@@ -24,28 +26,35 @@ var _ model.UpdateHeadLister = (*records)(nil)
 // entry and record read is checked against its checksum, each record read
 // against its index entry, and each entry by date against the head of the
 // update it names.
-func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) error {
+func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Update) error {
 	idx := r.tx.Bucket(bucketUpdateHeads)
-	if idx == nil {
+	if idx == nil || first.IsZero() {
 		// A file whose index has gone missing, opened for reading
-		// only: opening it for writing builds the index again.
-		return r.loadUpdateHeadsFromRecords(first, last, dst)
-	}
-	if first.IsZero() {
-		// Every narrative to last is wanted (the register's search
-		// asks for all of them): reading the records in order is
-		// quicker than the index and then each record on its own.
-		return r.loadUpdateHeadsFromRecords(first, last, dst)
+		// only (opening it for writing builds the index again); or
+		// every narrative to last is wanted (the register's search
+		// asks for all of them), for which reading the records in
+		// order is quicker than the index and then each record on its
+		// own.
+		err := r.loadUpdateHeadsFromRecords(first, last, dst)
+		if err == nil && !from.IsZero() {
+			*dst = model.LatestBefore(*dst, from, last)
+		}
+		return err
 	}
 	updates, err := r.bucket(bucketUpdates)
 	if err != nil {
 		return err
 	}
-	out := make([]model.Update, 0, min(updates.Sequence(), 1<<22))
-	// latest is, by finding, the place in out of its latest update by
-	// last: the latest date, and of those the last recorded, as the
-	// snapshot orders them.
-	latest := map[model.ID]int{}
+	var out []model.Update
+	// before is, by finding, its latest update dated before from, when
+	// only those are kept of the earlier updates: held here until the end
+	// rather than the hundreds of thousands they are chosen from.
+	var before map[model.ID]model.Update
+	if from.IsZero() {
+		out = make([]model.Update, 0, min(updates.Sequence(), 1<<22))
+	} else {
+		before = map[model.ID]model.Update{}
+	}
 	var h headReader
 	var u model.Update
 	if err := idx.ForEach(func(k, v []byte) error {
@@ -56,15 +65,38 @@ func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) e
 		if err != nil {
 			return r.indexDamage(updateIndexName, btoi(k), err)
 		}
-		out = append(out, u)
-		if !u.Date.After(last) {
-			if j, ok := latest[u.FindingID]; !ok || !u.Date.Before(out[j].Date) {
-				latest[u.FindingID] = len(out) - 1
+		switch {
+		case from.IsZero():
+		case u.Date.Before(from):
+			// In ID order: of a date, the last recorded is the latest.
+			if cur, ok := before[u.FindingID]; !ok || !u.Date.Before(cur.Date) {
+				before[u.FindingID] = u
 			}
+			return nil
+		case u.Date.After(last):
+			return nil
 		}
+		out = append(out, u)
 		return nil
 	}); err != nil {
 		return err
+	}
+	if before != nil {
+		for _, b := range before {
+			out = append(out, b)
+		}
+		slices.SortFunc(out, func(a, b model.Update) int { return cmp.Compare(a.ID, b.ID) })
+	}
+	// latest is, by finding, the place in out of its latest update by
+	// last: the latest date, and of those the last recorded, as the
+	// snapshot orders them.
+	latest := map[model.ID]int{}
+	for i := range out {
+		if u := &out[i]; !u.Date.After(last) {
+			if j, ok := latest[u.FindingID]; !ok || !u.Date.Before(out[j].Date) {
+				latest[u.FindingID] = i
+			}
+		}
 	}
 	want := make([]bool, len(out))
 	for i := range out {

@@ -22,7 +22,15 @@ var (
 // latest update by last, which the snapshot would otherwise read one query
 // at a time; the others' narratives are "". Dates are stored as
 // YYYY-MM-DD, so the server compares them as text.
-func (r *records) LoadUpdateHeads(first, last model.Date, dst *[]model.Update) error {
+func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Update) error {
+	err := r.loadUpdateHeads(first, last, dst)
+	if err == nil && !from.IsZero() {
+		*dst = model.LatestBefore(*dst, from, last)
+	}
+	return err
+}
+
+func (r *records) loadUpdateHeads(first, last model.Date, dst *[]model.Update) error {
 	if first.IsZero() {
 		// Every narrative to last (the register's search): each
 		// finding's latest by last is among them, so it need not be

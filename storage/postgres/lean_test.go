@@ -25,11 +25,19 @@ func TestLeanSnapshotMatchesFile(t *testing.T) {
 	compared := 0
 	for _, asAt := range []model.Date{model.MustDate("31/03/2016"), model.MustDate("30/06/2022"),
 		model.MustDate("25/08/2025"), model.MustDate("23/11/2025"), model.MustDate("31/12/2025")} {
-		for _, from := range []model.Date{{}, asAt.AddDays(-91), asAt.AddDays(1)} {
+		for _, c := range []struct {
+			from    model.Date
+			updates bool // only each finding's latest update before from, as a return and the dashboard read
+		}{{}, {asAt.AddDays(-91), false}, {asAt.AddDays(1), false}, {asAt.AddDays(-91), true}, {asAt.AddDays(1), true}} {
+			from := c.from
+			opts := model.SnapshotOptions{NarrativesFrom: from}
+			if c.updates {
+				opts.UpdatesFrom = from
+			}
 			var snaps [2]*model.Snapshot
 			for i, s := range []model.Store{file, server} {
 				if err := s.View(ctx, func(tx model.ReadTx) (err error) {
-					snaps[i], err = model.TakeSnapshotWith(tx, asAt, model.SnapshotOptions{NarrativesFrom: from})
+					snaps[i], err = model.TakeSnapshotWith(tx, asAt, opts)
 					return err
 				}); err != nil {
 					t.Fatal(err)
@@ -40,7 +48,7 @@ func TestLeanSnapshotMatchesFile(t *testing.T) {
 				"findings": {f.Findings, p.Findings}, "milestones": {f.Milestones, p.Milestones},
 				"updates": {f.Updates, p.Updates}, "evidence": {f.Evidence, p.Evidence},
 				"people": {f.People, p.People}, "reports": {f.Reports, p.Reports},
-				"narratives from": {f.NarrativesFrom, p.NarrativesFrom},
+				"narratives from": {f.NarrativesFrom, p.NarrativesFrom}, "updates from": {f.UpdatesFrom, p.UpdatesFrom},
 			} {
 				if !reflect.DeepEqual(pair[0], pair[1]) {
 					t.Errorf("as at %s, narratives from %s: the server's %s differ from the file's", asAt, from, name)
@@ -176,7 +184,7 @@ func TestUpdateHeadsMatchFile(t *testing.T) {
 		var lists [2][]model.Update
 		for i, s := range []model.Store{file, server} {
 			if err := s.View(ctx, func(tx model.ReadTx) (err error) {
-				lists[i], err = tx.(model.UpdateHeader).UpdateHeads(span[0], span[1])
+				lists[i], err = tx.(model.UpdateHeader).UpdateHeads(span[0], span[1], model.Date{})
 				return err
 			}); err != nil {
 				t.Fatal(err)
