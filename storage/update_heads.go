@@ -46,14 +46,16 @@ func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Upd
 		return err
 	}
 	var out []model.Update
-	// before is, by finding, its latest update dated before from, when
-	// only those are kept of the earlier updates: held here until the end
-	// rather than the hundreds of thousands they are chosen from.
-	var before map[model.ID]model.Update
+	// before holds each finding's latest update dated before from, when
+	// only those are kept of the earlier updates, and beforeOf its place
+	// there by finding: held here until the end rather than the hundreds
+	// of thousands they are chosen from.
+	var before []model.Update
+	var beforeOf map[model.ID]int32
 	if from.IsZero() {
 		out = make([]model.Update, 0, min(updates.Sequence(), 1<<22))
 	} else {
-		before = map[model.ID]model.Update{}
+		beforeOf = map[model.ID]int32{}
 	}
 	var h headReader
 	var u model.Update
@@ -69,8 +71,11 @@ func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Upd
 		case from.IsZero():
 		case u.Date.Before(from):
 			// In ID order: of a date, the last recorded is the latest.
-			if cur, ok := before[u.FindingID]; !ok || !u.Date.Before(cur.Date) {
-				before[u.FindingID] = u
+			if i, ok := beforeOf[u.FindingID]; !ok {
+				beforeOf[u.FindingID] = int32(len(before))
+				before = append(before, u)
+			} else if !u.Date.Before(before[i].Date) {
+				before[i] = u
 			}
 			return nil
 		case u.Date.After(last):
@@ -81,10 +86,8 @@ func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Upd
 	}); err != nil {
 		return err
 	}
-	if before != nil {
-		for _, b := range before {
-			out = append(out, b)
-		}
+	if len(before) > 0 {
+		out = append(out, before...)
 		slices.SortFunc(out, func(a, b model.Update) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	// latest is, by finding, the place in out of its latest update by
