@@ -187,13 +187,9 @@ func (r *records) head(heads *bolt.Bucket, id model.ID, u *model.Update) error {
 // the updates' records: for schema version 5, and when a file's index has
 // gone missing.
 func buildLatestNarratives(tx *bolt.Tx) error {
-	latest, err := freshBucket(tx, bucketLatestNarratives)
-	if err != nil {
+	latest, updates, err := freshUpdateIndex(tx, bucketLatestNarratives)
+	if err != nil || updates == nil {
 		return err
-	}
-	updates := tx.Bucket(bucketUpdates)
-	if updates == nil {
-		return nil
 	}
 	r := &records{tx: tx}
 	newest := map[model.ID]model.Update{}

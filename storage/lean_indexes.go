@@ -188,6 +188,16 @@ func checkLeanSeals(tx *bolt.Tx, r *records) error {
 	return nil
 }
 
+// freshUpdateIndex makes the section of an index of the progress updates
+// empty, to be written afresh, and gives it with the updates' section, nil
+// when the register has none.
+func freshUpdateIndex(tx *bolt.Tx, name []byte) (idx, updates *bolt.Bucket, err error) {
+	if idx, err = freshBucket(tx, name); err != nil {
+		return nil, nil, err
+	}
+	return idx, tx.Bucket(bucketUpdates), nil
+}
+
 // freshBucket makes an index's section empty, to be written afresh.
 func freshBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	if tx.Bucket(name) != nil {

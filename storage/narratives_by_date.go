@@ -82,13 +82,9 @@ func (r *records) deleteByDate(u *model.Update) error {
 // the updates' records: for schema version 6, and when a file's index has
 // gone missing.
 func buildNarrativesByDate(tx *bolt.Tx) error {
-	idx, err := freshBucket(tx, bucketNarrativesByDate)
-	if err != nil {
+	idx, updates, err := freshUpdateIndex(tx, bucketNarrativesByDate)
+	if err != nil || updates == nil {
 		return err
-	}
-	updates := tx.Bucket(bucketUpdates)
-	if updates == nil {
-		return nil
 	}
 	r := &records{tx: tx}
 	type entry struct{ key, narrative []byte }

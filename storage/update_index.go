@@ -182,13 +182,9 @@ func putHead(idx *bolt.Bucket, key, raw []byte) error {
 // updates section: for schema version 5, and when a file's index has gone
 // missing.
 func buildUpdateHeads(tx *bolt.Tx) error {
-	idx, err := freshBucket(tx, bucketUpdateHeads)
-	if err != nil {
+	idx, updates, err := freshUpdateIndex(tx, bucketUpdateHeads)
+	if err != nil || updates == nil {
 		return err
-	}
-	updates := tx.Bucket(bucketUpdates)
-	if updates == nil {
-		return nil
 	}
 	r := &records{tx: tx}
 	return updates.ForEach(func(k, v []byte) error {

@@ -172,32 +172,9 @@ func (s *jscan) changes(out *[]model.FieldChange) bool {
 // changeList reads a list of field changes, each change's members with
 // member.
 func (s *jscan) changeList(out *[]model.FieldChange, member func(key []byte, c *model.FieldChange) bool) bool {
-	s.ws()
-	if !s.take('[') {
-		return false
-	}
-	// As encoding/json: an empty array is an empty slice, not nil.
-	cs := []model.FieldChange{}
-	s.ws()
-	if s.take(']') {
-		*out = cs
-		return true
-	}
-	for {
-		var c model.FieldChange
-		if !s.object(func(key []byte) bool { return member(key, &c) }) {
-			return false
-		}
-		cs = append(cs, c)
-		s.ws()
-		if s.take(']') {
-			*out = cs
-			return true
-		}
-		if !s.take(',') {
-			return false
-		}
-	}
+	return list(s, out, func(s *jscan, c *model.FieldChange) bool {
+		return s.object(func(key []byte) bool { return member(key, c) })
+	})
 }
 
 // jscan reads JSON text in the plain form; every method returns false at
@@ -492,45 +469,26 @@ func ChangedFields(b []byte, fields [][]byte) (entityID model.ID, out [][]byte, 
 	return entityID, out, ok
 }
 
-// fieldNames reads a list of changes for the field each names.
+// fieldNames reads a list of changes for the field each names, into the
+// room *out has.
 func (s *jscan) fieldNames(out *[][]byte) bool {
-	s.ws()
-	if !s.take('[') {
-		return false
-	}
-	s.ws()
-	if s.take(']') {
-		return true
-	}
-	for {
-		var field []byte
-		ok := s.object(func(key []byte) bool {
+	return list(s, out, func(s *jscan, field *[]byte) bool {
+		return s.object(func(key []byte) bool {
 			if string(key) != "field" {
 				return s.skip()
 			}
 			s.ws()
-			if field != nil || s.i >= len(s.b) || s.b[s.i] != '"' {
+			if *field != nil || s.i >= len(s.b) || s.b[s.i] != '"' {
 				return false
 			}
 			raw, escaped, ok := s.raw()
 			if !ok || escaped {
 				return false
 			}
-			field = raw
+			*field = raw
 			return true
-		})
-		if !ok || field == nil {
-			return false
-		}
-		*out = append(*out, field)
-		s.ws()
-		if s.take(']') {
-			return true
-		}
-		if !s.take(',') {
-			return false
-		}
-	}
+		}) && *field != nil
+	})
 }
 
 // earlierValues is changes keeping each change's field and earlier value.

@@ -320,13 +320,17 @@ func decodeReport(s *jscan, r *model.Report) bool {
 }
 
 // list reads an array into a fresh slice, as encoding/json does into a nil
-// one: an empty array is an empty slice, not nil.
+// one: an empty array is an empty slice, not nil. A slice *out already
+// holds is written over from its start, to reuse its room.
 func list[T any](s *jscan, out *[]T, elem func(*jscan, *T) bool) bool {
 	s.ws()
 	if !s.take('[') {
 		return false
 	}
-	items := []T{}
+	items := (*out)[:0]
+	if items == nil {
+		items = []T{}
+	}
 	s.ws()
 	if s.take(']') {
 		*out = items
