@@ -68,23 +68,27 @@ func details(rows [][]any) ([][]any, []string, []int) {
 			breaks = append(breaks, len(out))
 		}
 		lastArea = areaKey(area)
+		// Made into cells once for the finding's rows, not once a row:
+		// a large return has a hundred thousand of them.
+		var refCell, areaCell any = ref, area
 		add := func(part string, text any) {
+			var partCell any = part
 			if s, ok := text.(string); ok {
 				if s = strings.TrimSpace(s); s == "" {
 					return
 				}
 				for k, piece := range chunks(s, detailChunk) {
-					p := part
+					p := partCell
 					if k > 0 {
-						p += " (continued)"
+						p = part + " (continued)"
 					}
-					out = append(out, []any{ref, area, p, piece})
+					out = append(out, []any{refCell, areaCell, p, piece})
 					refs = append(refs, ref)
 				}
 				return
 			}
 			if d, ok := text.(model.Date); ok && !d.IsZero() {
-				out = append(out, []any{ref, area, part, d})
+				out = append(out, []any{refCell, areaCell, partCell, d})
 				refs = append(refs, ref)
 			}
 		}
