@@ -260,12 +260,15 @@ func (s *Snapshot) SlippedMilestones() []SlippedMilestone {
 	// Each item holds a finding and a milestone, and a large register has
 	// thousands that slipped: they are found first, so that the list is
 	// made once at its size, and ordered by moving each item once.
+	// Each finding is looked at in place: copying it for each of a large
+	// register's milestones was most of the time.
 	var slipped []int32
-	for i, m := range s.Milestones {
-		if !m.Completed.IsZero() || !MilestoneSlipped(m, s.AsAt) {
+	for i := range s.Milestones {
+		m := &s.Milestones[i]
+		if !m.Completed.IsZero() || !MilestoneSlipped(*m, s.AsAt) {
 			continue
 		}
-		if f, _ := s.Finding(m.FindingID); f.Status.IsFinal() {
+		if j, ok := s.byID[m.FindingID]; ok && s.Findings[j].Status.IsFinal() {
 			continue
 		}
 		slipped = append(slipped, int32(i))
