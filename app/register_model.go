@@ -134,7 +134,7 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading reports: %w", err)
 	}
-	us, err := searchedUpdates(tx)
+	us, err := searchedTexts(tx)
 	if err != nil {
 		return nil, fmt.Errorf("reading progress updates: %w", err)
 	}
@@ -145,10 +145,11 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 		reports[r.ID] = reportLabel(r)
 		d.reports = append(d.reports, reportLabel(r))
 	}
-	// Each finding's narratives, gathered without copying them, so that
-	// its search text is written once at its full size: a large register's
-	// narratives are most of its text. They are counted first and then
-	// placed, each finding's together, in one list.
+	// Each finding's narratives, gathered without copying them (from the
+	// file, they are its own bytes, read before this transaction ends), so
+	// that its search text is written once at its full size: a large
+	// register's narratives are most of its text. They are counted first
+	// and then placed, each finding's together, in one list.
 	rowOf := make(map[model.ID]int, len(fs))
 	for i, f := range fs {
 		rowOf[f.ID] = i
@@ -162,11 +163,11 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	for i := 1; i < len(ends); i++ {
 		ends[i] += ends[i-1]
 	}
-	narratives := make([]string, ends[len(fs)])
+	narratives := make([][]byte, ends[len(fs)])
 	next := slices.Clone(ends[:len(fs)])
 	for _, u := range us {
 		if i, ok := rowOf[u.FindingID]; ok {
-			narratives[next[i]] = u.Narrative
+			narratives[next[i]] = u.Text
 			next[i]++
 		}
 	}
@@ -221,17 +222,20 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	return d, nil
 }
 
-// searchedUpdates lists every progress update with its narrative, in the
-// order they were recorded when the transaction can (sparing the sort by
-// date that Updates makes: search does not depend on the order).
-func searchedUpdates(tx model.ReadTx) ([]model.Update, error) {
-	if uh, ok := tx.(model.UpdateHeader); ok {
-		// From the unset date to the last a register can hold (ParseDate
-		// takes years to 2200; a server compares the dates as text):
-		// every narrative.
-		return uh.UpdateHeads(model.Date{}, model.Date{Year: 9999, Month: 12, Day: 31}, model.Date{})
+// searchedTexts lists every progress update's finding and narrative, in
+// the order they were recorded when the transaction can (sparing the sort
+// by date that Updates makes: search does not depend on the order), and
+// without copying the narratives when the store can lend them.
+func searchedTexts(tx model.ReadTx) ([]model.UpdateText, error) {
+	if ut, ok := tx.(model.UpdateTexter); ok {
+		return ut.UpdateTexts()
 	}
-	return tx.Updates(0)
+	us, err := tx.Updates(0)
+	out := make([]model.UpdateText, len(us))
+	for i, u := range us {
+		out[i] = model.UpdateText{FindingID: u.FindingID, Text: []byte(u.Narrative)}
+	}
+	return out, err
 }
 
 func reportLabel(r model.Report) string {

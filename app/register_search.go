@@ -19,7 +19,7 @@ import (
 // strings.ToLower does and ended by a line break. A search term holds no
 // white space, so it never matches across two of them, and the order of
 // the narratives does not change what it finds.
-func searchText(f *model.Finding, narratives []string) []byte {
+func searchText[T string | []byte](f *model.Finding, narratives []T) []byte {
 	fields := [...]string{f.Ref, f.InspectorateRef, f.Title, f.Verbatim, f.Interpretation}
 	size := 0
 	for _, s := range fields {
@@ -42,7 +42,7 @@ func searchText(f *model.Finding, narratives []string) []byte {
 // lower-cases it: ASCII eight bytes at a time, anything else a character
 // at a time with unicode.ToLower, which is what strings.ToLower uses (a
 // byte that is not UTF-8 becomes U+FFFD, as there).
-func appendLower(b []byte, s string) []byte {
+func appendLower[T string | []byte](b []byte, s T) []byte {
 	start := len(b)
 	b = append(b, s...)
 	t := b[start:]
@@ -72,7 +72,7 @@ func appendLower(b []byte, s string) []byte {
 }
 
 // appendLowerRunes is appendLower from the first character outside ASCII.
-func appendLowerRunes(b []byte, s string) []byte {
+func appendLowerRunes[T string | []byte](b []byte, s T) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -83,10 +83,17 @@ func appendLowerRunes(b []byte, s string) []byte {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s[i:])
 		// An invalid byte decodes as utf8.RuneError, written as U+FFFD.
 		b = utf8.AppendRune(b, unicode.ToLower(r))
 		i += size
 	}
 	return b
+}
+
+// decodeRune is utf8.DecodeRune of text or bytes: the character's bytes
+// are copied out first, which neither copies the rest nor allocates.
+func decodeRune[T string | []byte](s T) (rune, int) {
+	var c [utf8.UTFMax]byte
+	return utf8.DecodeRune(c[:copy(c[:], s)])
 }

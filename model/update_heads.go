@@ -66,3 +66,50 @@ func (r *reader) UpdateNarrative(id ID) (string, error) {
 	}
 	return u.Narrative, nil
 }
+
+// UpdateText is a progress update's finding and narrative: what the
+// register's search reads of it.
+type UpdateText struct {
+	FindingID ID
+	// Text is the narrative. From a store that lists them without
+	// copying it is the store's own bytes, to be read, not changed, and
+	// only until the transaction ends.
+	Text []byte
+}
+
+// UpdateTextLister is Records that can list every update's finding and
+// narrative without copying the narratives: a large register's are most
+// of its bytes, and the search copies them once more anyway, lower-cased.
+type UpdateTextLister interface {
+	// LoadUpdateTexts sets *dst to every progress update's finding and
+	// narrative, in the order they were recorded.
+	LoadUpdateTexts(dst *[]UpdateText) error
+}
+
+// UpdateTexter is a ReadTx that lists every progress update's finding and
+// narrative (UpdateTextLister), copying the narratives only from a store
+// that cannot lend them.
+type UpdateTexter interface {
+	UpdateTexts() ([]UpdateText, error)
+}
+
+var _ UpdateTexter = (*reader)(nil)
+
+// UpdateTexts lists every update's finding and narrative, without copying
+// the narratives when the store can lend them.
+func (r *reader) UpdateTexts() ([]UpdateText, error) {
+	if tl, ok := r.rec.(UpdateTextLister); ok {
+		var out []UpdateText
+		err := tl.LoadUpdateTexts(&out)
+		return out, err
+	}
+	us, err := loadAll[Update](r, KindUpdate, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]UpdateText, len(us))
+	for i, u := range us {
+		out[i] = UpdateText{FindingID: u.FindingID, Text: []byte(u.Narrative)}
+	}
+	return out, nil
+}

@@ -20,17 +20,25 @@ const parallelFrom = 4096
 // ends, so they are decoded in place by one goroutine per core, each into
 // its own part of the result.
 func allParallel[T any](r *records, name []byte, b *bolt.Bucket) ([]T, error) {
-	// The bucket's sequence is at least its record count: sized once, the
-	// lists are not copied as they grow.
-	n := min(b.Sequence(), 1<<22)
-	keys, vals := make([][]byte, 0, n), make([][]byte, 0, n)
-	if err := b.ForEach(func(k, v []byte) error {
-		keys, vals = append(keys, k), append(vals, v)
-		return nil
-	}); err != nil {
+	keys, vals, err := entries(b)
+	if err != nil {
 		return nil, err
 	}
 	return decodeParallel[T](r, name, keys, vals)
+}
+
+// entries lists a section's keys and values, in key order, to be decoded
+// on every core; they are valid until the transaction ends.
+func entries(b *bolt.Bucket) (keys, vals [][]byte, err error) {
+	// The bucket's sequence is at least its record count: sized once, the
+	// lists are not copied as they grow.
+	n := min(b.Sequence(), 1<<22)
+	keys, vals = make([][]byte, 0, n), make([][]byte, 0, n)
+	err = b.ForEach(func(k, v []byte) error {
+		keys, vals = append(keys, k), append(vals, v)
+		return nil
+	})
+	return keys, vals, err
 }
 
 // decodeParallel decodes vals (bbolt values, valid until the transaction

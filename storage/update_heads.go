@@ -144,20 +144,55 @@ func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Upd
 // index of update heads: it reads every update's record, passing over the
 // narratives outside first to last, which are most of its bytes.
 func (r *records) loadUpdateHeadsFromRecords(first, last model.Date, dst *[]model.Update) error {
-	b, err := r.bucket(bucketUpdates)
+	keys, vals, err := r.updateEntries()
 	if err != nil {
-		return err
-	}
-	n := min(b.Sequence(), 1<<22) // as in allParallel
-	keys, vals := make([][]byte, 0, n), make([][]byte, 0, n)
-	if err := b.ForEach(func(k, v []byte) error {
-		keys, vals = append(keys, k), append(vals, v)
-		return nil
-	}); err != nil {
 		return err
 	}
 	*dst, err = parallel.Decode(len(vals), func(i int, u *model.Update) error {
 		return r.decodeUpdateHead(keys[i], vals[i], first, last, u)
+	}, unreadable(bucketUpdates))
+	return err
+}
+
+// updateEntries lists the updates' keys and records (entries).
+func (r *records) updateEntries() (keys, vals [][]byte, err error) {
+	b, err := r.bucket(bucketUpdates)
+	if err != nil {
+		return nil, nil, err
+	}
+	return entries(b)
+}
+
+var _ model.UpdateTextLister = (*records)(nil)
+
+// LoadUpdateTexts lists every progress update's finding and narrative in
+// ID order, each record checked against its checksum and decoded on every
+// core. A narrative without escapes is the file's own bytes, valid until
+// the transaction ends; the register's search copies it once, lower-cased,
+// where decoding it copied it first.
+func (r *records) LoadUpdateTexts(dst *[]model.UpdateText) error {
+	keys, vals, err := r.updateEntries()
+	if err != nil {
+		return err
+	}
+	*dst, err = parallel.Decode(len(vals), func(i int, t *model.UpdateText) error {
+		payload, err := unseal(bucketUpdates, keys[i], vals[i])
+		if err == nil {
+			var u model.Update
+			text, ok := recjson.UpdateText(payload, &u)
+			if ok {
+				*t = model.UpdateText{FindingID: u.FindingID, Text: text}
+				return nil
+			}
+			u = model.Update{}
+			if err = json.Unmarshal(payload, &u); err != nil {
+				err = fmt.Errorf("it cannot be read as a record (%s)", jsonProblem(err))
+			} else {
+				*t = model.UpdateText{FindingID: u.FindingID, Text: []byte(u.Narrative)}
+				return nil
+			}
+		}
+		return r.damage(bucketUpdates, keys[i], payload, err)
 	}, unreadable(bucketUpdates))
 	return err
 }

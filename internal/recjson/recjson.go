@@ -648,9 +648,42 @@ func historyName(b []byte) string {
 // UpdateHead is decodeUpdate keeping the narrative only when the
 // update is dated from first to last.
 func UpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
-	var quoted, text []byte // the narrative with and without its quotes
-	var escaped bool
-	ok := decodeUpdateWith(b, u, func(s *jscan) bool {
+	text, quoted, escaped, ok := updateRaw(b, u)
+	if !ok {
+		return false
+	}
+	if quoted != nil && !u.Date.Before(first) && !u.Date.After(last) {
+		// As str reads it, from what the scan found, without scanning
+		// it again.
+		if !escaped {
+			u.Narrative = string(text)
+			return true
+		}
+		return json.Unmarshal(quoted, &u.Narrative) == nil
+	}
+	return true
+}
+
+// UpdateText is decodeUpdate leaving the narrative out of u and giving it
+// as bytes instead: those of b when it has no escapes, so that nothing is
+// copied, else decoded afresh.
+func UpdateText(b []byte, u *model.Update) (text []byte, ok bool) {
+	text, quoted, escaped, ok := updateRaw(b, u)
+	if !ok || !escaped {
+		return text, ok
+	}
+	var narrative string
+	if json.Unmarshal(quoted, &narrative) != nil {
+		return nil, false
+	}
+	return []byte(narrative), true
+}
+
+// updateRaw is decodeUpdate finding the narrative without decoding it:
+// its text between the quotes, the same with them, and whether it holds
+// escapes.
+func updateRaw(b []byte, u *model.Update) (text, quoted []byte, escaped, ok bool) {
+	ok = decodeUpdateWith(b, u, func(s *jscan) bool {
 		s.ws()
 		start := s.i
 		var ok bool
@@ -660,19 +693,7 @@ func UpdateHead(b []byte, first, last model.Date, u *model.Update) bool {
 		quoted = s.b[start:s.i]
 		return true
 	})
-	if !ok {
-		return false
-	}
-	if quoted != nil && !u.Date.Before(first) && !u.Date.After(last) {
-		// As str reads it, from what the scan above found, without
-		// scanning it again.
-		if !escaped {
-			u.Narrative = string(text)
-			return true
-		}
-		return json.Unmarshal(quoted, &u.Narrative) == nil
-	}
-	return true
+	return text, quoted, escaped, ok
 }
 
 // special reports whether any of eight bytes needs a look of its own in a

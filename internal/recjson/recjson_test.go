@@ -60,6 +60,7 @@ func TestFastDecodeMatchesEncodingJSON(t *testing.T) {
 		checkHeads(t, []byte(c))
 		checkUpdateHead(t, []byte(c))
 		checkSnapshotEvent(t, []byte(c))
+		checkUpdateText(t, []byte(c))
 	}
 	for _, c := range []string{
 		`{"id":20,"at":"2025-11-24T09:30:00Z","who":"x","action":"create","entity":"update","entity_id":2,"finding_id":2,"summary":"s","changes":[{"field":"narrative","before_json":"IiI=","after_json":"Ik5ldyI="}]}`,
@@ -103,6 +104,27 @@ func TestFastDecodeMatchesEncodingJSON(t *testing.T) {
 	held := model.Update{Author: "kept"}
 	if Decode([]byte(`{"id":1}`), &held) {
 		t.Error("the fast path decoded into an update that was not empty")
+	}
+}
+
+// checkUpdateText checks UpdateText against encoding/json: the update
+// without its narrative, and the narrative as bytes.
+func checkUpdateText(t *testing.T, raw []byte) {
+	t.Helper()
+	var want, got model.Update
+	wantErr := json.Unmarshal(raw, &want)
+	text, ok := UpdateText(raw, &got)
+	if !ok {
+		return
+	}
+	if wantErr != nil {
+		t.Errorf("%s: UpdateText read what encoding/json refuses (%v)", raw, wantErr)
+		return
+	}
+	narrative := want.Narrative
+	want.Narrative = ""
+	if !reflect.DeepEqual(got, want) || string(text) != narrative {
+		t.Errorf("%s:\n text %+v %q\n json %+v %q", raw, got, text, want, narrative)
 	}
 }
 
