@@ -90,13 +90,15 @@ func readHistoryKey(k []byte) (e historyEntry, ok bool) {
 	if len(k) < 1+n+1 {
 		return e, false
 	}
-	e.entity = model.Entity(k[1 : 1+n])
+	// The register's fixed words, shared rather than copied: a snapshot
+	// reads tens of thousands of keys.
+	e.entity = model.Entity(recjson.Word(k[1 : 1+n]))
 	m := int(k[1+n])
 	e.group = 2 + n + m
 	if len(k) != e.group+timeKeySize {
 		return e, false
 	}
-	e.action = model.Action(k[2+n : e.group])
+	e.action = model.Action(recjson.Word(k[2+n : e.group]))
 	rest := k[e.group:]
 	e.at = time.Unix(int64(binary.BigEndian.Uint64(rest)^(1<<63)), int64(binary.BigEndian.Uint32(rest[8:])))
 	e.id = model.ID(binary.BigEndian.Uint64(rest[12:]))

@@ -1,8 +1,6 @@
 package storage
 
 import (
-	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -70,49 +68,5 @@ func TestByDateKeysSortByDate(t *testing.T) {
 	}
 	if d, id, ok := readByDateKey(byDateKey(dates[2], 7)); !ok || d != dateBits(dates[2]) || id != 7 {
 		t.Errorf("a key reads back as %d #%d %v", d, id, ok)
-	}
-}
-
-// The register's search reads every update's finding and narrative
-// without copying the narratives: the same texts as the updates' own,
-// escaped ones (quotes, line breaks, dashes) included.
-func TestUpdateTextsAreTheNarratives(t *testing.T) {
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	s, _ := sampleStore(t, &now)
-	if err := s.Update(context.Background(), model.Actor{Who: "tester"}, func(tx model.Tx) error {
-		f := must(tx.Findings())[0]
-		return tx.AppendUpdate(&model.Update{FindingID: f.ID, Date: model.DateOf(now), Status: model.InProgress, RAG: model.Red,
-			Narrative: "Said \"on track\" –\nthen\tslipped \\ again"})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	err := s.ViewRecords(context.Background(), func(rec model.Records) error {
-		var us []model.Update
-		if err := rec.LoadAll(model.KindUpdate, 0, &us); err != nil {
-			return err
-		}
-		var texts []model.UpdateText
-		if err := rec.(model.UpdateTextLister).LoadUpdateTexts(&texts); err != nil {
-			return err
-		}
-		if len(texts) != len(us) || len(us) < 10 {
-			t.Fatalf("%d texts for %d updates", len(texts), len(us))
-		}
-		escaped := 0
-		for i, u := range us {
-			if texts[i].FindingID != u.FindingID || string(texts[i].Text) != u.Narrative {
-				t.Errorf("update %d: %d %q, want %d %q", u.ID, texts[i].FindingID, texts[i].Text, u.FindingID, u.Narrative)
-			}
-			if strings.ContainsAny(u.Narrative, "\"\n–") {
-				escaped++
-			}
-		}
-		if escaped == 0 {
-			t.Error("no narrative needed an escape or held a dash: nothing hard compared")
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }

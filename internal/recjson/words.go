@@ -59,14 +59,19 @@ func (s *jscan) word(out *string) bool {
 		s.i = start
 		return s.str(out)
 	}
-	if len(raw) < len(words) {
-		for _, w := range words[len(raw)] {
-			if w == string(raw) {
-				*out = w
-				return true
+	*out = Word(raw)
+	return true
+}
+
+// Word is b as a string: the package's own copy when b is one of the
+// register's fixed words, so that nothing is allocated, else a new one.
+func Word(b []byte) string {
+	if len(b) < len(words) {
+		for _, w := range words[len(b)] {
+			if w == string(b) {
+				return w
 			}
 		}
 	}
-	*out = string(raw)
-	return true
+	return string(b)
 }
