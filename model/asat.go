@@ -663,13 +663,21 @@ func (d registerData) settleFromUpdates(s *Snapshot, pending []pendingStatus, en
 	if len(pending) == 0 {
 		return nil
 	}
-	spans := make([]AuditSpan, len(pending))
-	for i, p := range pending {
-		spans[i] = AuditSpan{FindingID: s.Findings[p.at].ID, After: p.update.Recorded}
+	// A finding can have been set directly only between its update's
+	// recording and the end of the as-at date: an update recorded after
+	// that (typed in or imported later) leaves nothing to ask about.
+	spans := make([]AuditSpan, 0, len(pending))
+	for _, p := range pending {
+		if p.update.Recorded.Before(end) {
+			spans = append(spans, AuditSpan{FindingID: s.Findings[p.at].ID, After: p.update.Recorded})
+		}
 	}
-	history, err := d.historyOf(spans, end)
-	if err != nil {
-		return fmt.Errorf("reading the history of findings: %w", err)
+	history := map[ID][]AuditEvent{}
+	if len(spans) > 0 {
+		var err error
+		if history, err = d.historyOf(spans, end); err != nil {
+			return fmt.Errorf("reading the history of findings: %w", err)
+		}
 	}
 	for _, p := range pending {
 		f := &s.Findings[p.at]
