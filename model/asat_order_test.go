@@ -16,17 +16,8 @@ import (
 // narrative: whether the snapshot lists the updates by date
 // (Updates) or in the order they were recorded (UpdateHeads).
 func TestSnapshotTakesUpdatesByDateThenRecorded(t *testing.T) {
-	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local)
-	s := memstore.New(func() time.Time { return clock })
-	if err := sample.Load(s); err != nil {
-		t.Fatal(err)
-	}
 	var f model.Finding
-	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
-		fs, err := tx.Findings()
-		if err != nil {
-			return err
-		}
+	s := sampleEdited(t, func(tx model.Tx, fs []model.Finding) error {
 		for _, c := range fs {
 			if c.Status == model.InProgress {
 				f = c
@@ -49,9 +40,6 @@ func TestSnapshotTakesUpdatesByDateThenRecorded(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if f.ID == 0 {
 		t.Fatal("the sample has no finding in progress")
 	}
@@ -96,16 +84,7 @@ func TestSnapshotTakesUpdatesByDateThenRecorded(t *testing.T) {
 // added: milestones and evidence added out of order, undated and on the
 // same day, to findings whose places differ from the order added.
 func TestSnapshotOrdersMilestonesAndEvidence(t *testing.T) {
-	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local)
-	s := memstore.New(func() time.Time { return clock })
-	if err := sample.Load(s); err != nil {
-		t.Fatal(err)
-	}
-	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
-		fs, err := tx.Findings()
-		if err != nil {
-			return err
-		}
+	s := sampleEdited(t, func(tx model.Tx, fs []model.Finding) error {
 		// The last findings first, so that the order added is not
 		// the findings' order.
 		for i := len(fs) - 1; i >= len(fs)-4; i-- {
@@ -127,9 +106,6 @@ func TestSnapshotOrdersMilestonesAndEvidence(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var snap *model.Snapshot
 	view(t, s, func(tx model.ReadTx) (err error) {
 		snap, err = model.TakeSnapshot(tx, model.MustDate("20/11/2026"))
@@ -175,16 +151,7 @@ func TestSnapshotOrdersMilestonesAndEvidence(t *testing.T) {
 // snapshot's order of milestones: with several overdue by the same days
 // on findings in and out of the order added.
 func TestSlippedMilestonesOrder(t *testing.T) {
-	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local)
-	s := memstore.New(func() time.Time { return clock })
-	if err := sample.Load(s); err != nil {
-		t.Fatal(err)
-	}
-	err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
-		fs, err := tx.Findings()
-		if err != nil {
-			return err
-		}
+	s := sampleEdited(t, func(tx model.Tx, fs []model.Finding) error {
 		for i := len(fs) - 1; i >= 0; i -= 3 {
 			for _, due := range []string{"01/10/2026", "01/09/2026", "01/10/2026"} {
 				m := model.Milestone{FindingID: fs[i].ID, Title: "Step due " + due, OriginalDue: model.MustDate(due), CurrentDue: model.MustDate(due)}
@@ -195,9 +162,6 @@ func TestSlippedMilestonesOrder(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	asAt := model.MustDate("20/11/2026")
 	var snap *model.Snapshot
 	view(t, s, func(tx model.ReadTx) (err error) {
@@ -237,4 +201,25 @@ func TestSlippedMilestonesOrder(t *testing.T) {
 			t.Errorf("#%d (%d days) comes before #%d (%d days)", prev.Milestone.ID, prev.DaysOverdue, sm.Milestone.ID, sm.DaysOverdue)
 		}
 	}
+}
+
+// sampleEdited is the Kent sample in the memory store on a fixed clock,
+// then edited in one transaction given its findings.
+func sampleEdited(t *testing.T, edit func(tx model.Tx, fs []model.Finding) error) model.Store {
+	t.Helper()
+	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local)
+	s := memstore.New(func() time.Time { return clock })
+	if err := sample.Load(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
+		fs, err := tx.Findings()
+		if err != nil {
+			return err
+		}
+		return edit(tx, fs)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
