@@ -21,34 +21,27 @@ var words = func() (byLen [64][]string) {
 			}
 		}
 	}
-	for _, w := range model.Statuses {
-		add(string(w))
-	}
-	for _, w := range model.RAGs {
-		add(string(w))
-	}
-	for _, w := range model.FindingTypes {
-		add(string(w))
-	}
-	for _, w := range model.Grades {
-		add(string(w))
-	}
-	for _, w := range model.InspectionTypes {
-		add(string(w))
-	}
-	for _, w := range model.MilestoneOutcomes {
-		add(string(w))
-	}
-	for _, w := range model.Classifications {
-		add(string(w))
-	}
-	add(string(model.ActionCreate), string(model.ActionChange), string(model.ActionDelete))
-	for _, e := range []model.Entity{model.EntitySettings, model.EntityReport, model.EntityPerson, model.EntityFinding,
-		model.EntityMilestone, model.EntityUpdate, model.EntityEvidence, model.EntitySubmission} {
-		add(string(e))
-	}
+	add(texts(model.Statuses)...)
+	add(texts(model.RAGs)...)
+	add(texts(model.FindingTypes)...)
+	add(texts(model.Grades)...)
+	add(texts(model.InspectionTypes)...)
+	add(texts(model.MilestoneOutcomes)...)
+	add(texts(model.Classifications)...)
+	add(texts([]model.Action{model.ActionCreate, model.ActionChange, model.ActionDelete})...)
+	add(texts([]model.Entity{model.EntitySettings, model.EntityReport, model.EntityPerson, model.EntityFinding,
+		model.EntityMilestone, model.EntityUpdate, model.EntityEvidence, model.EntitySubmission})...)
 	return byLen
 }()
+
+// texts is a list of one of the register's kinds of word as plain text.
+func texts[T ~string](ws []T) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = string(w)
+	}
+	return out
+}
 
 // word is str for a field that holds one of the fixed words, most often.
 func (s *jscan) word(out *string) bool {

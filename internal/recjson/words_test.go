@@ -12,23 +12,9 @@ import (
 // text as itself.
 func TestWordsAreShared(t *testing.T) {
 	var all []string
-	for _, w := range model.Statuses {
-		all = append(all, string(w))
-	}
-	for _, w := range model.RAGs {
-		all = append(all, string(w))
-	}
-	for _, w := range model.FindingTypes {
-		all = append(all, string(w))
-	}
-	for _, w := range model.Grades {
-		all = append(all, string(w))
-	}
-	for _, w := range model.MilestoneOutcomes {
-		all = append(all, string(w))
-	}
-	for _, w := range model.Classifications {
-		all = append(all, string(w))
+	for _, ws := range [][]string{texts(model.Statuses), texts(model.RAGs), texts(model.FindingTypes), texts(model.Grades),
+		texts(model.MilestoneOutcomes), texts(model.Classifications)} {
+		all = append(all, ws...)
 	}
 	for _, w := range all {
 		var got string
