@@ -21,7 +21,8 @@ var (
 // narratives of those dated from first to last, and of each finding's
 // latest update by last, which the snapshot would otherwise read one query
 // at a time; the others' narratives are "". Dates are stored as
-// YYYY-MM-DD, so the server compares them as text.
+// YYYY-MM-DD, so the server compares them as text. With from, the updates
+// model.LatestBefore leaves out are dropped once read.
 func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Update) error {
 	err := r.loadUpdateHeads(first, last, dst)
 	if err == nil && !from.IsZero() {
@@ -31,24 +32,13 @@ func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Upd
 }
 
 func (r *records) loadUpdateHeads(first, last model.Date, dst *[]model.Update) error {
-	if first.IsZero() {
-		// Every narrative to last (the register's search): each
-		// finding's latest by last is among them, so it need not be
-		// looked for.
-		rows, err := r.tx.Query(r.ctx, `
-			SELECT id, CASE WHEN body->>'date' <= $1 THEN body ELSE body - 'narrative' END
-			FROM `+table("updates")+` ORDER BY id`, last.ISO())
-		if err != nil {
-			return err
-		}
-		us, err := collect[model.Update](model.KindUpdate, rows)
-		if err != nil {
-			return err
-		}
-		*dst = us
-		return nil
-	}
-	rows, err := r.tx.Query(r.ctx, `
+	// Every narrative to last (the register's search): each finding's
+	// latest by last is among them, so it need not be looked for.
+	query, args := `
+		SELECT id, CASE WHEN body->>'date' <= $1 THEN body ELSE body - 'narrative' END
+		FROM `+table("updates")+` ORDER BY id`, []any{last.ISO()}
+	if !first.IsZero() {
+		query, args = `
 		WITH latest AS (
 			SELECT DISTINCT ON (finding_id) id FROM `+table("updates")+`
 			WHERE body->>'date' <= $2
@@ -56,16 +46,14 @@ func (r *records) loadUpdateHeads(first, last model.Date, dst *[]model.Update) e
 		SELECT u.id, CASE WHEN u.body->>'date' BETWEEN $1 AND $2 OR l.id IS NOT NULL
 			THEN u.body ELSE u.body - 'narrative' END
 		FROM `+table("updates")+` u LEFT JOIN latest l ON l.id = u.id
-		ORDER BY u.id`, first.ISO(), last.ISO())
+		ORDER BY u.id`, []any{first.ISO(), last.ISO()}
+	}
+	rows, err := r.tx.Query(r.ctx, query, args...)
 	if err != nil {
 		return err
 	}
-	us, err := collect[model.Update](model.KindUpdate, rows)
-	if err != nil {
-		return err
-	}
-	*dst = us
-	return nil
+	*dst, err = collect[model.Update](model.KindUpdate, rows)
+	return err
 }
 
 // historyEntities are the entities whose audit events a snapshot uses, by
