@@ -303,11 +303,12 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	slices.SortFunc(found, func(a, b foundEntry) int { return cmp.Compare(a.id, b.id) })
 	found = firstChangesOnly(found)
 	keys, vals := make([][]byte, len(found)), make([][]byte, len(found))
+	// Creations, whose entries keep only a head, are not among them: an
+	// event is read from its entry when the entry keeps it whole (or is
+	// too short to say, which reading it reports as damage).
 	for i, f := range found {
 		keys[i] = itob(uint64(f.id))
-		e, _ := readHistoryKey(f.key) // read once already
-		_, changes := model.HistoryNeeds(e.action, e.entity)
-		if len(f.head) > 0 && (!changes || f.head[envelopeSize] == eventWholeFormat) {
+		if len(f.head) > 0 && (len(f.head) <= envelopeSize || f.head[envelopeSize] == eventWholeFormat) {
 			continue // read from the entry
 		}
 		found[i].head = nil
@@ -319,11 +320,10 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 		e, _ := readHistoryKey(found[i].key)
 		e.head = found[i].head
 		if e.head != nil {
-			_, changes := model.HistoryNeeds(e.action, e.entity)
 			payload, err := unseal(bucketAuditByTime, e.key, e.head)
 			if err == nil {
 				var ok bool
-				if ok, err = readEventEntry(e, payload, changes, true, out); err == nil && !ok {
+				if ok, err = readEventEntry(e, payload, true, true, out); err == nil && !ok {
 					err = errHeadForm
 				}
 			}
