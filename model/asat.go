@@ -442,45 +442,22 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 
 // groupUpdates keeps the updates of included findings (byID gives each
 // one's place among n findings) and groups them by finding in that order,
-// each finding's in the order they came: a counting sort, done in place so
-// that a large register's updates are never held twice. dropped is the
-// rest of the store's slice, past the updates kept so far; it is cleared so
-// that the narratives of updates left out can be let go.
+// each finding's in the order they came: a counting sort (groupByFinding),
+// done in place so that a large register's updates are never held twice,
+// and copied out when few are kept (trimKept). dropped is the rest of the
+// store's slice, past the updates kept so far; it is cleared so that the
+// narratives of updates left out can be let go.
 func groupUpdates(us, dropped []Update, byID map[ID]int, n int) []Update {
 	clear(dropped)
-	counts := make([]int, n+1)
-	dest := make([]int32, 0, len(us))
-	kept := 0
+	kept := us[:0]
 	for _, u := range us {
-		if i, ok := byID[u.FindingID]; ok {
-			counts[i+1]++
-			us[kept] = u
-			dest = append(dest, int32(i))
-			kept++
+		if _, ok := byID[u.FindingID]; ok {
+			kept = append(kept, u)
 		}
 	}
-	clear(us[kept:])
-	us = us[:kept:kept]
-	for i := 1; i < len(counts); i++ {
-		counts[i] += counts[i-1]
-	}
-	for p, i := range dest {
-		dest[p] = int32(counts[i])
-		counts[i]++
-	}
-	// Each swap puts one update in its final place.
-	for p := range us {
-		for int(dest[p]) != p {
-			q := dest[p]
-			us[p], us[q] = us[q], us[p]
-			dest[p], dest[q] = dest[q], dest[p]
-		}
-	}
-	if kept < cap(us)/2 {
-		// Few kept (an as-at date long ago): hold only what is needed.
-		us = slices.Clone(us)
-	}
-	return us
+	clear(us[len(kept):])
+	groupByFinding(kept, func(u *Update) ID { return u.FindingID }, byID, n)
+	return trimKept(kept)
 }
 
 // byDate puts each finding's run of updates (grouped by groupUpdates) in
