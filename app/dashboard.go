@@ -2,13 +2,9 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log"
-	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"improvementtracker/internal/parallel"
 	"improvementtracker/model"
 )
 
@@ -112,29 +109,14 @@ func buildDashboard(tx model.ReadTx, asAt model.Date, chief, report string) (*da
 	// The lists only read the snapshot, and on a large register the
 	// exceptions and the slipped milestones take longest: they are
 	// worked out beside the others.
-	var wg sync.WaitGroup
-	faults := make([]error, 2)
-	beside := func(i int, work func()) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// Nothing above this goroutine would catch a fault in it.
-			defer func() {
-				if p := recover(); p != nil {
-					log.Printf("program error while building the dashboard: %v\n%s", p, debug.Stack())
-					faults[i] = fmt.Errorf("%w (%v)", model.ErrProgram, p)
-				}
-			}()
-			work()
-		}()
-	}
-	beside(0, func() { d.slipped = snap.SlippedMilestones() })
-	beside(1, func() { d.exceptions = snap.Exceptions() })
-	d.counts = snap.Count(nil)
-	d.proposed = snap.ProposedForClosure()
-	d.due = snap.DueWithin(30)
-	wg.Wait()
-	if err := errors.Join(faults...); err != nil {
+	if err := parallel.Run(parallel.Fault("building the dashboard"),
+		func() { d.slipped = snap.SlippedMilestones() },
+		func() { d.exceptions = snap.Exceptions() },
+		func() {
+			d.counts = snap.Count(nil)
+			d.proposed = snap.ProposedForClosure()
+			d.due = snap.DueWithin(30)
+		}); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -8,8 +8,6 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"log"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -177,10 +175,7 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	search, err := parallel.Decode(len(fs), func(i int, out *[]byte) error {
 		*out = searchText(&fs[i], narratives[ends[i]:ends[i+1]])
 		return nil
-	}, func(p any) error {
-		log.Printf("program error while preparing the register's search text: %v\n%s", p, debug.Stack())
-		return fmt.Errorf("%w (%v)", model.ErrProgram, p)
-	})
+	}, parallel.Fault("preparing the register's search text"))
 	if err != nil {
 		return nil, err
 	}

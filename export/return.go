@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
+	"improvementtracker/internal/parallel"
 	"improvementtracker/model"
 )
 
@@ -233,34 +233,35 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 	var msRows [][]any
 	var msRefs []string
 	var changes []change
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		// Sized for every milestone: most belong to findings on the return.
-		msRows = make([][]any, 0, len(snap.Milestones))
-		msRefs = make([]string, 0, len(snap.Milestones))
-		for _, m := range snap.Milestones {
-			if !onReturn[m.FindingID] {
-				continue
+	var detailRows [][]any
+	var detailRefs []string
+	var detailBreaks []int
+	if err := parallel.Run(parallel.Fault("preparing the "+opts.Period.String()+" return"),
+		func() {
+			// Sized for every milestone: most belong to findings on the return.
+			msRows = make([][]any, 0, len(snap.Milestones))
+			msRefs = make([]string, 0, len(snap.Milestones))
+			for _, m := range snap.Milestones {
+				if !onReturn[m.FindingID] {
+					continue
+				}
+				f, _ := snap.Finding(m.FindingID)
+				msRows = append(msRows, milestoneRow(snap, f, m))
+				msRefs = append(msRefs, f.Ref)
 			}
-			f, _ := snap.Finding(m.FindingID)
-			msRows = append(msRows, milestoneRow(snap, f, m))
-			msRefs = append(msRefs, f.Ref)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		changes = changesBetween(snap, first, asAt, keep)
-	}()
-	w.rows = make([][]any, len(inReturn))
-	w.refs = make([]string, 0, len(inReturn))
-	for i, f := range inReturn {
-		w.rows[i] = returnRow(snap, f, first, asAt)
-		w.refs = append(w.refs, f.Ref)
+		},
+		func() { changes = changesBetween(snap, first, asAt, keep) },
+		func() {
+			w.rows = make([][]any, len(inReturn))
+			w.refs = make([]string, 0, len(inReturn))
+			for i, f := range inReturn {
+				w.rows[i] = returnRow(snap, f, first, asAt)
+				w.refs = append(w.refs, f.Ref)
+			}
+			detailRows, detailRefs, detailBreaks = details(w.rows)
+		}); err != nil {
+		return nil, err
 	}
-	detailRows, detailRefs, detailBreaks := details(w.rows)
-	wg.Wait()
 
 	opts.step(stepWriting)
 	w.book, err = newBook(opts.Marking, force+" – progress return", opts.Period.String()+" – as at "+asAt.String(), &w.warn)

@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -30,6 +29,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"improvementtracker/internal/parallel"
 	"improvementtracker/model"
 )
 
@@ -330,8 +330,7 @@ func isDamage(r any) bool {
 // programError logs a bug with its stack and says, in words, that it was
 // the app's fault and that nothing was saved.
 func programError(path string, r any) error {
-	log.Printf("program error while using the register %s: %v\n%s", path, r, debug.Stack())
-	return fmt.Errorf("%w (%v)", model.ErrProgram, r)
+	return parallel.Fault("using the register " + path)(r)
 }
 
 // bboltPackage is the import path of bbolt; its internal packages (the

@@ -4,8 +4,13 @@
 package parallel
 
 import (
+	"fmt"
+	"log"
 	"runtime"
+	"runtime/debug"
 	"sync"
+
+	"improvementtracker/model"
 )
 
 // Decode fills a slice of n records in order, calling decode(i, &out[i])
@@ -48,4 +53,43 @@ func Decode[T any](n int, decode func(i int, out *T) error, recovered func(r any
 		}
 	}
 	return out, nil
+}
+
+// Run runs each of works on a goroutine of its own and waits for them all:
+// for a few pieces of work that read the same data and write their own
+// results. A panic in one is turned into an error by recovered, as in
+// Decode; the first such error, in the order given, is returned.
+func Run(recovered func(r any) error, works ...func()) error {
+	errs := make([]error, len(works))
+	var wg sync.WaitGroup
+	for i, work := range works {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = recovered(r)
+				}
+			}()
+			work()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Fault is the recovered function of work whose panic can only be a bug in
+// the app: it logs the panic with the stack of the goroutine that
+// recovered it and gives a model.ErrProgram error. doing says what the work
+// was, as "building the dashboard".
+func Fault(doing string) func(r any) error {
+	return func(r any) error {
+		log.Printf("program error while %s: %v\n%s", doing, r, debug.Stack())
+		return fmt.Errorf("%w (%v)", model.ErrProgram, r)
+	}
 }

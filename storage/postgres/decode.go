@@ -3,9 +3,6 @@ package postgres
 import (
 	"bytes"
 	"errors"
-	"fmt"
-	"log"
-	"runtime/debug"
 
 	"improvementtracker/internal/parallel"
 	"improvementtracker/model"
@@ -18,10 +15,7 @@ import (
 func decodeAll[T any](kind model.Kind, ids []int64, raws [][]byte) ([]T, error) {
 	return parallel.Decode(len(raws), func(i int, out *T) error {
 		return decode(kind, ids[i], raws[i], out)
-	}, func(r any) error {
-		log.Printf("program error while reading a shared register: %v\n%s", r, debug.Stack())
-		return fmt.Errorf("%w (%v)", model.ErrProgram, r)
-	})
+	}, parallel.Fault("reading a shared register"))
 }
 
 // ErrNulText: PostgreSQL's jsonb cannot hold the NUL character, which the
