@@ -110,12 +110,13 @@ func buildDashboard(tx model.ReadTx, asAt model.Date, chief, report string) (*da
 	// exceptions and the slipped milestones take longest: they are
 	// worked out beside the others.
 	if err := parallel.Run(parallel.Fault("building the dashboard"),
-		func() { d.slipped = snap.SlippedMilestones() },
-		func() { d.exceptions = snap.Exceptions() },
-		func() {
+		func() error { d.slipped = snap.SlippedMilestones(); return nil },
+		func() error { d.exceptions = snap.Exceptions(); return nil },
+		func() error {
 			d.counts = snap.Count(nil)
 			d.proposed = snap.ProposedForClosure()
 			d.due = snap.DueWithin(30)
+			return nil
 		}); err != nil {
 		return nil, err
 	}

@@ -237,7 +237,7 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 	var detailRefs []string
 	var detailBreaks []int
 	if err := parallel.Run(parallel.Fault("preparing the "+opts.Period.String()+" return"),
-		func() {
+		func() error {
 			// Sized for every milestone: most belong to findings on the return.
 			msRows = make([][]any, 0, len(snap.Milestones))
 			msRefs = make([]string, 0, len(snap.Milestones))
@@ -249,9 +249,10 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 				msRows = append(msRows, milestoneRow(snap, f, m))
 				msRefs = append(msRefs, f.Ref)
 			}
+			return nil
 		},
-		func() { changes = changesBetween(snap, first, asAt, keep) },
-		func() {
+		func() error { changes = changesBetween(snap, first, asAt, keep); return nil },
+		func() error {
 			w.rows = make([][]any, len(inReturn))
 			w.refs = make([]string, 0, len(inReturn))
 			for i, f := range inReturn {
@@ -259,6 +260,7 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 				w.refs = append(w.refs, f.Ref)
 			}
 			detailRows, detailRefs, detailBreaks = details(w.rows)
+			return nil
 		}); err != nil {
 		return nil, err
 	}

@@ -1,13 +1,12 @@
 package export
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 
 	"github.com/xuri/excelize/v2"
 
+	"improvementtracker/internal/parallel"
 	"improvementtracker/model"
 )
 
@@ -66,17 +65,11 @@ func (b *book) writeTables(ts ...table) error {
 	}
 	// The checks measure every row's text for its height: one goroutine
 	// per sheet, each touching only its own stream.
-	errs := make([]error, len(streams))
-	var wg sync.WaitGroup
+	checks := make([]func() error, len(streams))
 	for i, st := range streams {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = b.fillTable(st)
-		}()
+		checks[i] = func() error { return b.fillTable(st) }
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := parallel.Run(parallel.Fault("checking the rows of a workbook's sheets"), checks...); err != nil {
 		return err
 	}
 	for _, st := range streams {

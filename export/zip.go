@@ -14,6 +14,8 @@ import (
 	"sort"
 	"sync"
 
+	"improvementtracker/internal/parallel"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -112,6 +114,12 @@ func (z *orderedZip) finish() error {
 	z.wg.Add(1)
 	go func() {
 		defer z.wg.Done()
+		// Nothing above this goroutine would catch a fault in it.
+		defer func() {
+			if r := recover(); r != nil {
+				p.err = parallel.Fault("writing the rows of the " + p.rows.t.sheet + " sheet")(r)
+			}
+		}()
 		p.err = p.compressWithRows(z.book)
 	}()
 	return nil

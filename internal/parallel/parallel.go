@@ -4,6 +4,7 @@
 package parallel
 
 import (
+	"errors"
 	"fmt"
 	"log"
 	"runtime"
@@ -58,8 +59,9 @@ func Decode[T any](n int, decode func(i int, out *T) error, recovered func(r any
 // Run runs each of works on a goroutine of its own and waits for them all:
 // for a few pieces of work that read the same data and write their own
 // results. A panic in one is turned into an error by recovered, as in
-// Decode; the first such error, in the order given, is returned.
-func Run(recovered func(r any) error, works ...func()) error {
+// Decode. The errors, returned or recovered, are joined in the order of
+// works.
+func Run(recovered func(r any) error, works ...func() error) error {
 	errs := make([]error, len(works))
 	var wg sync.WaitGroup
 	for i, work := range works {
@@ -71,16 +73,11 @@ func Run(recovered func(r any) error, works ...func()) error {
 					errs[i] = recovered(r)
 				}
 			}()
-			work()
+			errs[i] = work()
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Fault is the recovered function of work whose panic can only be a bug in
