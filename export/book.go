@@ -71,6 +71,10 @@ type book struct {
 	// sheet's part in the zip file, where writeRows writes them.
 	rows map[string]*stream
 
+	// dest is where the zip file goes while the workbook is written
+	// (Workbook.Write).
+	dest io.Writer
+
 	// rec, when set, records the workbook for the export benchmark.
 	rec        *recording
 	styleNames map[int]string
@@ -89,7 +93,15 @@ var ragColours = map[model.RAG][2]string{
 func newBook(marking model.Marking, header, period string, warn *warnings) (*book, error) {
 	b := &book{f: excelize.NewFile(), marking: marking, header: header, period: period, warn: warn, used: map[string][2]int{}, hfSize: 9,
 		rows: map[string]*stream{}}
-	b.f.ZipWriter = func(w io.Writer) excelize.ZipWriter { return newOrderedZip(w, b) }
+	// The library hands its zip writer a memory buffer, which it copies
+	// out once the whole file is in it; the zip writer writes to the
+	// workbook's destination instead when there is one (book.writeZip).
+	b.f.ZipWriter = func(w io.Writer) excelize.ZipWriter {
+		if b.dest != nil {
+			w = b.dest
+		}
+		return newOrderedZip(w, b)
+	}
 	if err := b.makeStyles(); err != nil {
 		_ = b.f.Close()
 		return nil, err

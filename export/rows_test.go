@@ -49,7 +49,7 @@ func rowsTable() table {
 func sheetXML(t *testing.T, b *book, sheet string) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := b.f.Write(&buf); err != nil {
+	if err := b.writeZip(&buf); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
@@ -169,7 +169,7 @@ func TestRowsReadBackAsWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := b.f.Write(&buf); err != nil {
+	if err := b.writeZip(&buf); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)

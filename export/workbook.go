@@ -180,14 +180,15 @@ func (w *Workbook) Write(out io.Writer, password string) (string, error) {
 	}
 	h := sha256.New()
 	if password == "" {
-		if err := w.book.f.Write(io.MultiWriter(out, h)); err != nil {
-			return "", fmt.Errorf("writing the workbook: %w", err)
+		if err := w.book.writeZip(io.MultiWriter(out, h)); err != nil {
+			return "", err
 		}
 		return hex.EncodeToString(h.Sum(nil)), nil
 	}
+	// Encryption works on the whole file, so it is built in memory first.
 	var plain bytes.Buffer
-	if err := w.book.f.Write(&plain); err != nil {
-		return "", fmt.Errorf("writing the workbook: %w", err)
+	if err := w.book.writeZip(&plain); err != nil {
+		return "", err
 	}
 	enc, err := encryptAgile(plain.Bytes(), password, rand.Reader)
 	if err != nil {
@@ -197,6 +198,26 @@ func (w *Workbook) Write(out io.Writer, password string) (string, error) {
 		return "", fmt.Errorf("writing the workbook: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeZip writes the workbook's zip file to out as it is made. The
+// library's own Write makes the whole file in a memory buffer and then
+// copies it out: for a large return that buffer grew by doubling to three
+// times the file's size, beside the compressed parts already held. Its zip
+// writer (orderedZip) is pointed at out instead, so the buffer it is given
+// stays empty; one that is not would mean a library that writes in some
+// other way, and the file would be incomplete.
+func (b *book) writeZip(out io.Writer) error {
+	b.dest = out
+	defer func() { b.dest = nil }()
+	buf, err := b.f.WriteToBuffer()
+	if err != nil {
+		return fmt.Errorf("writing the workbook: %w", err)
+	}
+	if buf.Len() != 0 {
+		return fmt.Errorf("writing the workbook: %w: the spreadsheet library wrote %d bytes past its zip writer", model.ErrProgram, buf.Len())
+	}
+	return nil
 }
 
 // ErrExists is returned by Save when the file exists and replacing it was

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,7 +66,7 @@ func TestRowsWithoutAPlaceFailTheWrite(t *testing.T) {
 		delete(b.rows, name)
 	}
 	b.rows["xl/worksheets/sheet99.xml"] = st
-	err = b.f.Write(io.Discard)
+	err = b.writeZip(io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "the Rows sheet's rows have no place in the workbook") {
 		t.Errorf("writing with the sheet's part missing: %v", err)
 	}
@@ -81,5 +82,52 @@ func TestRowsWithoutAPlaceFailTheWrite(t *testing.T) {
 	}
 	if err := z.Close(); err == nil || !strings.Contains(err.Error(), "the Rows sheet has no place for its rows") {
 		t.Errorf("a sheet part without </sheetData>: %v", err)
+	}
+}
+
+// writeSizes is a destination that keeps only the size of each write.
+type writeSizes struct{ total, largest int }
+
+func (w *writeSizes) Write(p []byte) (int, error) {
+	w.total += len(p)
+	w.largest = max(w.largest, len(p))
+	return len(p), nil
+}
+
+// The workbook goes to its destination as it is made, never whole in a
+// buffer first: the spreadsheet library's own Write builds the file in
+// memory and hands it over in one write, which for a large return held
+// the file three times over.
+func TestWorkbookIsWrittenAsItIsMade(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	cols := []column{{header: "Reference", kind: textCol, max: 20}, {header: "Text", kind: wrapCol, max: 80}}
+	var rows [][]any
+	for i := range 3000 {
+		// Letters at random compress to about three quarters of their size,
+		// so the file is several blocks long.
+		p := make([]byte, 1000)
+		for j := range p {
+			p[j] = byte('a' + rnd.IntN(26))
+		}
+		rows = append(rows, []any{"REF-" + strconv.Itoa(i), string(p)})
+	}
+	b, err := newBook(model.Marking{Classification: model.Official}, "Force", "Period", &warnings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.f.Close()
+	if err := b.writeTables(table{sheet: "Rows", name: "RowsTable", caption: "Random rows", cols: cols, rows: rows,
+		where: func(r int) string { return rows[r][0].(string) }}); err != nil {
+		t.Fatal(err)
+	}
+	var out writeSizes
+	if err := b.writeZip(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out.total < 4*blockSize {
+		t.Fatalf("the file is %d bytes; the test needs one of several blocks", out.total)
+	}
+	if out.largest > blockSize {
+		t.Errorf("the file (%d bytes) was handed over in a write of %d bytes: it was held whole before it was written", out.total, out.largest)
 	}
 }
