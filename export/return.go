@@ -560,7 +560,10 @@ func (w *Workbook) sinceLast(last *model.Submission) (string, [][]any, string) {
 	}
 	var rows [][]any
 	seen := map[string]bool{}
-	for _, cur := range w.Rows() {
+	// One row's map at a time: all of them at once were the largest thing
+	// a large return held.
+	for i := range w.RowCount() {
+		cur := w.row(i)
 		seen[cur.Ref] = true
 		old, ok := prev[cur.Ref]
 		title := cur.Values[ColTitle]

@@ -41,19 +41,28 @@ type Workbook struct {
 }
 
 // Rows returns the main sheet's rows as their cells read, column header to
-// text: the snapshot kept when the workbook is recorded as submitted.
+// text: the snapshot kept when the workbook is recorded as submitted. It
+// makes a map for every row, so a count is RowCount.
 func (w *Workbook) Rows() []model.SnapshotRow {
 	out := make([]model.SnapshotRow, len(w.rows))
-	for i, row := range w.rows {
-		values := make(map[string]string, len(w.cols))
-		for j, c := range w.cols {
-			if t := text(row[j]); t != "" {
-				values[c.header] = t
-			}
-		}
-		out[i] = model.SnapshotRow{Ref: w.refs[i], Values: values}
+	for i := range w.rows {
+		out[i] = w.row(i)
 	}
 	return out
+}
+
+// RowCount is the number of rows on the main sheet.
+func (w *Workbook) RowCount() int { return len(w.rows) }
+
+// row is the main sheet's row i as its cells read.
+func (w *Workbook) row(i int) model.SnapshotRow {
+	values := make(map[string]string, len(w.cols))
+	for j, c := range w.cols {
+		if t := text(w.rows[i][j]); t != "" {
+			values[c.header] = t
+		}
+	}
+	return model.SnapshotRow{Ref: w.refs[i], Values: values}
 }
 
 // Close releases the workbook's temporary files.
