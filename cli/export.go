@@ -120,8 +120,8 @@ func readPassword(env *Env, path string) (string, error) {
 }
 
 // save writes the workbook, reports it and any warnings, and records it as
-// submitted when asked.
-func (x *exportFlags) save(env *Env, s model.Store, w *export.Workbook, password string) error {
+// submitted when asked, in the register opened again for that.
+func (x *exportFlags) save(env *Env, w *export.Workbook, password string) (err error) {
 	path := *x.out
 	if path == "" {
 		path = w.DefaultFileName()
@@ -138,8 +138,8 @@ func (x *exportFlags) save(env *Env, s model.Store, w *export.Workbook, password
 	if err != nil {
 		return err
 	}
-	rows := fmt.Sprintf("%d rows", len(w.Rows()))
-	if len(w.Rows()) == 1 {
+	rows := fmt.Sprintf("%d rows", w.RowCount())
+	if w.RowCount() == 1 {
 		rows = "1 row"
 	}
 	fmt.Fprintf(env.Stdout, "Saved %s\n  marking %s; %s; SHA-256 %s\n", saved.Path, w.Marking, rows, saved.SHA256)
@@ -150,6 +150,14 @@ func (x *exportFlags) save(env *Env, s model.Store, w *export.Workbook, password
 		fmt.Fprintln(env.Stderr, "Warning: "+warning)
 	}
 	if *x.record {
+		// Its notes and warnings were shown when it was opened to be read.
+		quiet := *env
+		quiet.Stderr = io.Discard
+		s, err := openExisting(&quiet, *x.db)
+		if err != nil {
+			return fmt.Errorf("%s was saved, but not recorded as submitted: %w. To record it, export it again with --record", saved.Path, err)
+		}
+		defer closeStore(s, &err)
 		sub := w.Submission(saved, "", s.Now())
 		if err := export.RecordSubmission(s, &sub); err != nil {
 			return err
@@ -181,14 +189,44 @@ func (x *exportFlags) export(env *Env, kind exportKind) (err error) {
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
-	typed, marking, password, err := x.settle(env, s)
+	in, err := x.read(env, s, kind)
+	// The register is let go once it has been read: the workbook is built
+	// from what was read, and a large register's file is then neither
+	// held in memory (it is mapped into it) nor locked against the app
+	// while the workbook is made and written.
+	closeStore(s, &err)
 	if err != nil {
 		return err
 	}
-	now := s.Now()
-	asAt := kind.asAt(typed, now)
-	var src export.Source
+	// Nothing holds what was read once the build has taken it, so that
+	// the build can let it go (the rows made from it are all it keeps).
+	password := in.password
+	w, err := kind.build(in.src, in.asAt, in.marking, in.now)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return x.save(env, w, password)
+}
+
+// exportInput is what an export reads from the register and its flags.
+type exportInput struct {
+	src      export.Source
+	asAt     model.Date
+	marking  model.Marking
+	password string
+	now      time.Time
+}
+
+// read settles the shared flags and reads the register as at the
+// workbook's date.
+func (x *exportFlags) read(env *Env, s model.Store, kind exportKind) (in exportInput, err error) {
+	typed, marking, password, err := x.settle(env, s)
+	if err != nil {
+		return in, err
+	}
+	in = exportInput{marking: marking, password: password, now: s.Now()}
+	in.asAt = kind.asAt(typed, in.now)
 	err = s.View(context.Background(), func(tx model.ReadTx) error {
 		if kind.lookUp != nil {
 			if err := kind.lookUp(tx); err != nil {
@@ -200,18 +238,10 @@ func (x *exportFlags) export(env *Env, kind exportKind) (err error) {
 			from = kind.narrativesFrom()
 		}
 		var err error
-		src, err = export.ReadSourceFrom(tx, asAt, from)
+		in.src, err = export.ReadSourceFrom(tx, in.asAt, from)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	w, err := kind.build(src, asAt, marking, now)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	return x.save(env, s, w, password)
+	return in, err
 }
 
 func runExportReturn(env *Env) (err error) {

@@ -1,12 +1,19 @@
 package cli
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	exportpkg "improvementtracker/export"
+	"improvementtracker/model"
+	"improvementtracker/storage"
 )
 
 func TestExportReturnCommand(t *testing.T) {
@@ -117,5 +124,92 @@ func TestExportBriefingCommand(t *testing.T) {
 	}
 	if v, _ := f.GetCellValue("Briefing", "A2"); !strings.Contains(v, "Assistant Chief Constable (Crime)") {
 		t.Errorf("Briefing!A2 = %q, want the lead named", v)
+	}
+}
+
+// An export lets the register go once it has read it: while the workbook
+// is built and written the app can open the register (it is not locked,
+// and a large one is not held in memory). Recording the workbook opens the
+// register again; when it cannot, the user is told the file was saved but
+// not recorded, and how to record it.
+func TestExportLetsTheRegisterGoOnceRead(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "kent.db")
+	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
+		t.Fatalf("sample: %s", errOut)
+	}
+	out := filepath.Join(dir, "return.xlsx")
+	var app *storage.Store
+	hold := false
+	t.Cleanup(func() {
+		if app != nil {
+			_ = app.Close()
+		}
+	})
+	export := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		env := &Env{Args: append([]string{"--db", db, "--quarter", "Q3 2025/26", "--out", out, "--force"}, args...),
+			Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+		fs := newFlags(env, commands["export return"])
+		quarter := fs.String("quarter", "", "")
+		x := addExportFlags(fs)
+		if _, err := parse(fs, env.Args); err != nil {
+			t.Fatal(err)
+		}
+		q, err := model.ParseQuarter(*quarter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := exportpkg.ReturnOptions{Period: q}
+		err = x.export(env, exportKind{
+			asAt: func(model.Date, time.Time) model.Date { return opts.AsAtDate() },
+			build: func(src exportpkg.Source, _ model.Date, marking model.Marking, now time.Time) (*exportpkg.Workbook, error) {
+				// The app opens the register while the workbook is built,
+				// and keeps it open when hold is set.
+				var err error
+				if app, err = storage.Open(db, storage.Options{Timeout: 100 * time.Millisecond}); err != nil {
+					t.Errorf("the register could not be opened while the workbook was built: %v", err)
+					app = nil
+				} else if !hold {
+					_ = app.Close()
+					app = nil
+				}
+				opts.Marking, opts.Now = marking, now
+				return exportpkg.BuildReturn(src, opts)
+			},
+		})
+		if err != nil {
+			fmt.Fprintln(&stderr, err)
+			return 1, stdout.String(), stderr.String()
+		}
+		return 0, stdout.String(), stderr.String()
+	}
+
+	code, stdout, stderr := export()
+	if code != 0 || !strings.Contains(stdout, "Saved "+out) {
+		t.Fatalf("export: exit %d, %q %q", code, stdout, stderr)
+	}
+
+	// The app still has the register open when the export would record.
+	hold = true
+	code, stdout, stderr = export("--record")
+	if code == 0 || !strings.Contains(stdout, "Saved "+out) ||
+		!strings.Contains(stderr, out+" was saved, but not recorded as submitted: ") ||
+		!strings.Contains(stderr, "open in another Improvement Tracker window") ||
+		!strings.Contains(stderr, "To record it, export it again with --record") {
+		t.Errorf("export --record with the register open in the app: exit %d, %q %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("the saved return: %v", err)
+	}
+	if app != nil {
+		_ = app.Close()
+	}
+	app, hold = nil, false
+
+	// Once the app lets it go, the export records it.
+	code, stdout, stderr = export("--record")
+	if code != 0 || !strings.Contains(stdout, "Recorded as submitted (submission 1)") {
+		t.Errorf("export --record: exit %d, %q %q", code, stdout, stderr)
 	}
 }
