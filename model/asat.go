@@ -305,10 +305,11 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		s.Updates = append(s.Updates, u)
 	}
 
-	// Sized once: a large register's records would otherwise be copied
-	// over and over as the lists grow.
+	// Kept in place, as the updates are: the slice is ours, and a second
+	// list of a large register's findings beside it was the largest thing
+	// a snapshot let go.
 	s.byID = make(map[ID]int, len(findings))
-	s.Findings = make([]Finding, 0, len(findings))
+	s.Findings = findings[:0]
 	var unsettled []pendingStatus
 	for _, f := range findings {
 		cur := f
@@ -352,6 +353,8 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		settleStatus(&f, s.Settings)
 		s.Findings = append(s.Findings, f)
 	}
+	clear(findings[len(s.Findings):])
+	s.Findings = trimKept(s.Findings)
 	if err := d.settleFromUpdates(s, unsettled, end); err != nil {
 		return nil, err
 	}
