@@ -304,7 +304,7 @@ func (s *dashboardScreen) exceptionsList(d *dashboard) fyne.CanvasObject {
 		if x.Reason != "" {
 			parts = append(parts, "latest: "+strings.TrimSpace(x.Reason)) // in full: the line wraps
 		}
-		box.Add(s.linkLine(x.Finding, strings.Join(parts, " — ")))
+		box.Add(s.linkLine(*x.Finding, strings.Join(parts, " — ")))
 	}
 	return box
 }
@@ -329,7 +329,7 @@ func (s *dashboardScreen) slippedList(d *dashboard) fyne.CanvasObject {
 		if m.Reason != "" {
 			parts = append(parts, "because: "+strings.TrimSpace(m.Reason)) // in full: the line wraps
 		}
-		box.Add(s.linkLine(m.Finding, strings.Join(parts, " — ")))
+		box.Add(s.linkLine(*m.Finding, strings.Join(parts, " — ")))
 	}
 	return box
 }

@@ -187,7 +187,7 @@ func TestSlippedMilestonesOrder(t *testing.T) {
 			t.Errorf("slipped milestone #%d carries finding %s, want %s", sm.Milestone.ID, sm.Finding.Ref, f.Ref)
 		}
 		wantDays := 0
-		if model.MilestoneOverdue(sm.Milestone, asAt) {
+		if model.MilestoneOverdue(*sm.Milestone, asAt) {
 			wantDays = sm.Milestone.CurrentDue.DaysUntil(asAt)
 		}
 		if sm.DaysOverdue != wantDays {

@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -208,26 +209,31 @@ func AreaLabel(area string) string {
 
 // OverdueItem is a finding overdue at the as-at date.
 type OverdueItem struct {
-	Finding     Finding
+	// Finding is the snapshot's own, not a copy: a large register has
+	// thousands of items, and copying each finding into its item, and
+	// moving it again to order them, was most of the time a list took.
+	Finding     *Finding
 	DaysOverdue int
 	Revisions   int // how many times its target had moved
 	Reason      string
 }
 
-// OverdueFindings lists overdue findings, most overdue first.
+// OverdueFindings lists overdue findings, most overdue first. The items
+// point into the snapshot.
 func (s *Snapshot) OverdueFindings() []OverdueItem {
 	var out []OverdueItem
-	for _, f := range s.Findings {
-		if Overdue(f, s.AsAt) {
+	for i := range s.Findings {
+		f := &s.Findings[i]
+		if Overdue(*f, s.AsAt) {
 			out = append(out, OverdueItem{
 				Finding:     f,
-				DaysOverdue: DaysOverdue(f, s.AsAt),
-				Revisions:   RevisionCount(f, s.AsAt),
-				Reason:      s.LatestReason(f),
+				DaysOverdue: DaysOverdue(*f, s.AsAt),
+				Revisions:   RevisionCount(*f, s.AsAt),
+				Reason:      s.LatestReason(*f),
 			})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
+	slices.SortStableFunc(out, func(a, b OverdueItem) int { return cmp.Compare(b.DaysOverdue, a.DaysOverdue) })
 	return out
 }
 
@@ -236,19 +242,21 @@ func (s *Snapshot) OverdueFindings() []OverdueItem {
 // reds in reference order.
 func (s *Snapshot) Exceptions() []OverdueItem {
 	out := s.OverdueFindings()
-	for _, f := range s.Findings {
-		if f.RAG == Red && f.Type.Tracked() && !f.Status.IsFinal() && !Overdue(f, s.AsAt) {
-			out = append(out, OverdueItem{Finding: f, Revisions: RevisionCount(f, s.AsAt), Reason: s.LatestReason(f)})
+	for i := range s.Findings {
+		f := &s.Findings[i]
+		if f.RAG == Red && f.Type.Tracked() && !f.Status.IsFinal() && !Overdue(*f, s.AsAt) {
+			out = append(out, OverdueItem{Finding: f, Revisions: RevisionCount(*f, s.AsAt), Reason: s.LatestReason(*f)})
 		}
 	}
 	return out
 }
 
 // SlippedMilestone is a milestone whose due date has moved, or which is
-// overdue, at the as-at date.
+// overdue, at the as-at date. The milestone and its finding are the
+// snapshot's own, as in OverdueItem.
 type SlippedMilestone struct {
-	Milestone   Milestone
-	Finding     Finding
+	Milestone   *Milestone
+	Finding     *Finding
 	Revisions   int
 	DaysOverdue int
 	Reason      string // why it last moved
@@ -257,31 +265,18 @@ type SlippedMilestone struct {
 // SlippedMilestones lists the incomplete milestones that have slipped, of
 // findings still open, most overdue first.
 func (s *Snapshot) SlippedMilestones() []SlippedMilestone {
-	// Each item holds a finding and a milestone, and a large register has
-	// thousands that slipped: they are found first, so that the list is
-	// made once at its size, and ordered by moving each item once.
-	// Each finding is looked at in place: copying it for each of a large
-	// register's milestones was most of the time.
-	var slipped []int32
+	var out []SlippedMilestone
 	for i := range s.Milestones {
 		m := &s.Milestones[i]
 		if !m.Completed.IsZero() || !MilestoneSlipped(*m, s.AsAt) {
 			continue
 		}
-		if j, ok := s.byID[m.FindingID]; ok && s.Findings[j].Status.IsFinal() {
+		j, ok := s.byID[m.FindingID]
+		if !ok || s.Findings[j].Status.IsFinal() {
 			continue
 		}
-		slipped = append(slipped, int32(i))
-	}
-	var out []SlippedMilestone
-	if len(slipped) > 0 {
-		out = make([]SlippedMilestone, 0, len(slipped))
-	}
-	for _, i := range slipped {
-		m := s.Milestones[i]
-		f, _ := s.Finding(m.FindingID)
-		sm := SlippedMilestone{Milestone: m, Finding: f, Revisions: countRevisions(m.Revisions, s.AsAt)}
-		if MilestoneOverdue(m, s.AsAt) {
+		sm := SlippedMilestone{Milestone: m, Finding: &s.Findings[j], Revisions: countRevisions(m.Revisions, s.AsAt)}
+		if MilestoneOverdue(*m, s.AsAt) {
 			sm.DaysOverdue = m.CurrentDue.DaysUntil(s.AsAt)
 		}
 		if n := len(m.Revisions); n > 0 {
@@ -290,7 +285,7 @@ func (s *Snapshot) SlippedMilestones() []SlippedMilestone {
 		out = append(out, sm)
 	}
 	// Most overdue first; equal ones stay in the order they came.
-	sortStable(out, func(a, b *SlippedMilestone) int { return cmp.Compare(b.DaysOverdue, a.DaysOverdue) })
+	slices.SortStableFunc(out, func(a, b SlippedMilestone) int { return cmp.Compare(b.DaysOverdue, a.DaysOverdue) })
 	return out
 }
 
