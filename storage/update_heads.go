@@ -49,8 +49,15 @@ func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Upd
 	// before holds each finding's latest update dated before from, when
 	// only those are kept of the earlier updates, and beforeOf its place
 	// there by finding: held here until the end rather than the hundreds
-	// of thousands they are chosen from.
-	var before []model.Update
+	// of thousands they are chosen from. Each is held as its key and
+	// payload in the file, and only those chosen are decoded: as at a
+	// date late in a register's life, nearly every head is one of these,
+	// and all but one a finding are passed over.
+	type candidate struct {
+		key, payload []byte
+		date         model.Date
+	}
+	var before []candidate
 	var beforeOf map[model.ID]int32
 	if from.IsZero() {
 		out = make([]model.Update, 0, min(updates.Sequence(), 1<<22))
@@ -61,25 +68,31 @@ func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Upd
 	var u model.Update
 	if err := idx.ForEach(func(k, v []byte) error {
 		payload, err := unseal(bucketUpdateHeads, k, v)
-		if err == nil {
-			err = h.read(k, payload, &u)
-		}
 		if err != nil {
 			return r.indexDamage(updateIndexName, btoi(k), err)
 		}
-		switch {
-		case from.IsZero():
-		case u.Date.Before(from):
-			// In ID order: of a date, the last recorded is the latest.
-			if i, ok := beforeOf[u.FindingID]; !ok {
-				beforeOf[u.FindingID] = int32(len(before))
-				before = append(before, u)
-			} else if !u.Date.Before(before[i].Date) {
-				before[i] = u
+		if !from.IsZero() {
+			finding, date, err := findingAndDate(k, payload)
+			if err != nil {
+				return r.indexDamage(updateIndexName, btoi(k), err)
 			}
-			return nil
-		case u.Date.After(last):
-			return nil
+			switch {
+			case date.Before(from):
+				// In ID order: of a date, the last recorded is the
+				// latest.
+				if i, ok := beforeOf[finding]; !ok {
+					beforeOf[finding] = int32(len(before))
+					before = append(before, candidate{k, payload, date})
+				} else if !date.Before(before[i].date) {
+					before[i] = candidate{k, payload, date}
+				}
+				return nil
+			case date.After(last):
+				return nil
+			}
+		}
+		if err := h.read(k, payload, &u); err != nil {
+			return r.indexDamage(updateIndexName, btoi(k), err)
 		}
 		out = append(out, u)
 		return nil
@@ -87,7 +100,12 @@ func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Upd
 		return err
 	}
 	if len(before) > 0 {
-		out = append(out, before...)
+		for _, c := range before {
+			if err := h.read(c.key, c.payload, &u); err != nil {
+				return r.indexDamage(updateIndexName, btoi(c.key), err)
+			}
+			out = append(out, u)
+		}
 		slices.SortFunc(out, func(a, b model.Update) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	// latest is, by finding, the place in out of its latest update by

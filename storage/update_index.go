@@ -88,6 +88,23 @@ type headReader struct {
 	strs map[string]string
 }
 
+// findingAndDate reads only the finding and date at the start of a head's
+// payload: enough to decide whether the update is kept, when most are not.
+func findingAndDate(key, p []byte) (model.ID, model.Date, error) {
+	if len(key) != 8 || len(p) == 0 || p[0] != headFormat {
+		return 0, model.Date{}, errHeadForm
+	}
+	f := fields{p: p, i: 1}
+	id := model.ID(f.uvarint())
+	d := model.Date{Year: int(f.varint())}
+	d.Month = time.Month(f.uvarint())
+	d.Day = int(f.uvarint())
+	if f.i < 0 {
+		return 0, model.Date{}, errHeadForm
+	}
+	return id, d, nil
+}
+
 // read decodes a head's payload into u, whose ID it sets from key.
 func (h *headReader) read(key, p []byte, u *model.Update) error {
 	*u = model.Update{ID: model.ID(btoi(key))}
