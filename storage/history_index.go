@@ -230,17 +230,15 @@ type foundEntry struct {
 	key, head []byte
 }
 
-// historyEntries counts the index's entries of the groups the snapshot
-// reads (model.ForHistory) recorded after t, and adds them to *found when
-// it is not nil.
-func (r *records) historyEntries(idx *bolt.Bucket, t time.Time, found *[]foundEntry) (int, error) {
-	n := 0
+// historyEntries adds to *found the index's entries of the groups the
+// snapshot reads (model.ForHistory) recorded after t.
+func (r *records) historyEntries(idx *bolt.Bucket, t time.Time, found *[]foundEntry) error {
 	c := idx.Cursor()
 	k, _ := c.First()
 	for k != nil {
 		e, ok := readHistoryKey(k)
 		if !ok {
-			return 0, r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
+			return r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
 		}
 		group := bytes.Clone(k[:e.group])
 		// Creations are kept in the index, but a snapshot no longer
@@ -251,13 +249,10 @@ func (r *records) historyEntries(idx *bolt.Bucket, t time.Time, found *[]foundEn
 			for k, v = c.Seek(from); k != nil && bytes.HasPrefix(k, group); k, v = c.Next() {
 				e, ok := readHistoryKey(k)
 				if !ok {
-					return 0, r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
+					return r.indexDamage(historyIndexName, 0, errors.New("its key is not in the form the index is written in"))
 				}
 				if e.at.After(t) {
-					n++
-					if found != nil {
-						*found = append(*found, foundEntry{id: e.id, key: k, head: v})
-					}
+					*found = append(*found, foundEntry{id: e.id, key: k, head: v})
 				}
 			}
 		}
@@ -265,7 +260,7 @@ func (r *records) historyEntries(idx *bolt.Bucket, t time.Time, found *[]foundEn
 		// as far as a key of the group can go.
 		k, _ = c.Seek(append(group, bytes.Repeat([]byte{0xff}, timeKeySize+1)...))
 	}
-	return n, nil
+	return nil
 }
 
 // HistorySince is AuditSince for what a snapshot needs (model.ForHistory),
@@ -287,16 +282,11 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Twice over the groups kept: first to count the entries, so that
-	// the list is made at its size (on a register imported in one go it
-	// is every change to a finding's status, and growing it copied them
-	// over and over), then to read them.
-	n, err := r.historyEntries(idx, t, nil)
-	if err != nil {
-		return nil, err
-	}
-	found := make([]foundEntry, 0, n)
-	if _, err := r.historyEntries(idx, t, &found); err != nil {
+	// Once over the groups kept, the list growing as it goes: counting the
+	// entries first, to make it at its size, walked the index twice, and
+	// the walk costs more than the list's copies as it grows.
+	var found []foundEntry
+	if err := r.historyEntries(idx, t, &found); err != nil {
 		return nil, err
 	}
 	// Oldest first, as the trail is kept.
