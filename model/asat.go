@@ -311,11 +311,16 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	s.byID = make(map[ID]int, len(findings))
 	s.Findings = findings[:0]
 	var unsettled []pendingStatus
-	for _, f := range findings {
-		cur := f
-		if err := later.rollBack(EntityFinding, f.ID, &f); err != nil {
+	for i := range findings {
+		// Rolled back where it lies in the list: a pointer to a copy
+		// would put every record's copy on the heap, and most have no
+		// change to undo. (The list is written back to from its start,
+		// never past i.)
+		cur := findings[i]
+		if err := later.rollBack(EntityFinding, cur.ID, &findings[i]); err != nil {
 			return nil, err
 		}
+		f := findings[i]
 		effectiveFinding(&f, cur, asAt)
 		_, tracked := latest[f.ID]
 		if !s.includes(f, end, tracked) {
@@ -376,11 +381,13 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	}
 	// Kept in place, as the updates are: the slice is ours.
 	s.Milestones = milestones[:0]
-	for _, m := range milestones {
-		cur := m
-		if err := later.rollBack(EntityMilestone, m.ID, &m); err != nil {
+	for i := range milestones {
+		// Rolled back where it lies, as the findings are.
+		cur := milestones[i]
+		if err := later.rollBack(EntityMilestone, cur.ID, &milestones[i]); err != nil {
 			return nil, err
 		}
+		m := milestones[i]
 		effectiveMilestone(&m, cur)
 		if _, ok := s.byID[m.FindingID]; !ok {
 			continue
@@ -413,10 +420,12 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		return nil, err
 	}
 	s.Evidence = evidence[:0]
-	for _, e := range evidence {
-		if err := later.rollBack(EntityEvidence, e.ID, &e); err != nil {
+	for i := range evidence {
+		// Rolled back where it lies, as the findings are.
+		if err := later.rollBack(EntityEvidence, evidence[i].ID, &evidence[i]); err != nil {
 			return nil, err
 		}
+		e := evidence[i]
 		if _, ok := s.byID[e.FindingID]; !ok {
 			continue
 		}
