@@ -101,7 +101,8 @@ func buildDashboard(tx model.ReadTx, asAt model.Date, chief, report string) (*da
 			d.innovative++
 		}
 	}
-	snap = snap.Filter(func(f model.Finding) bool {
+	// The snapshot is the dashboard's own: narrowed in place, not copied.
+	snap.Narrow(func(f model.Finding) bool {
 		// Innovative practice is recorded, not tracked.
 		return f.Type.Tracked() && inPortfolio(f)
 	})

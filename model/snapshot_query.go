@@ -141,6 +141,40 @@ func (s *Snapshot) Filter(keep func(Finding) bool) *Snapshot {
 	return out
 }
 
+// Narrow is Filter done in place, for a snapshot its taker will not read
+// whole again (the dashboard's, once narrowed to a portfolio): the kept
+// findings and their milestones, updates and evidence are moved down over
+// those left out, where Filter copies a large register's records into new
+// lists. Each finding's records lie together in the order of Findings, so
+// a run is only ever moved down over runs already passed.
+func (s *Snapshot) Narrow(keep func(Finding) bool) {
+	var nf, nm, nu, ne int
+	for i := range s.Findings {
+		f := &s.Findings[i]
+		if !keep(*f) {
+			continue
+		}
+		nm += copy(s.Milestones[nm:], s.milestonesOf[f.ID])
+		nu += copy(s.Updates[nu:], s.updatesOf[f.ID])
+		ne += copy(s.Evidence[ne:], s.evidenceOf[f.ID])
+		if nf != i {
+			s.Findings[nf] = *f
+		}
+		nf++
+	}
+	clear(s.Findings[nf:])
+	clear(s.Milestones[nm:])
+	clear(s.Updates[nu:])
+	clear(s.Evidence[ne:])
+	s.Findings, s.Milestones = trimKept(s.Findings[:nf]), trimKept(s.Milestones[:nm])
+	s.Updates, s.Evidence = trimKept(s.Updates[:nu]), trimKept(s.Evidence[:ne])
+	s.byID = make(map[ID]int, len(s.Findings))
+	for i, f := range s.Findings {
+		s.byID[f.ID] = i
+	}
+	s.index()
+}
+
 // Counts are the totals a summary shows. Every map counts each finding once,
 // so each map's values add up to Total.
 type Counts struct {
