@@ -337,11 +337,14 @@ func list[T any](s *jscan, out *[]T, elem func(*jscan, *T) bool) bool {
 		return true
 	}
 	for {
-		var item T
-		if !elem(s, &item) {
+		// Read into its place in the list: an item of its own, whose
+		// address elem is given, would be made on the heap for every
+		// element of every list read.
+		var zero T
+		items = append(items, zero)
+		if !elem(s, &items[len(items)-1]) {
 			return false
 		}
-		items = append(items, item)
 		s.ws()
 		if s.take(']') {
 			*out = items
