@@ -17,11 +17,7 @@ import (
 )
 
 func TestExportReturnCommand(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "kent.db")
-	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
-		t.Fatalf("sample: %s", errOut)
-	}
+	dir, db := sampleRegister(t, "kent.db")
 	out := filepath.Join(dir, "return.xlsx")
 	args := []string{"export", "return", "--db", db, "--quarter", "Q3 2025/26", "--marking", "OFFICIAL-SENSITIVE", "--out", out}
 	code, stdout, errOut := runCLI(t, args...)
@@ -76,11 +72,7 @@ func TestExportReturnCommand(t *testing.T) {
 }
 
 func TestExportCommandMistakes(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "kent.db")
-	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
-		t.Fatalf("sample: %s", errOut)
-	}
+	dir, db := sampleRegister(t, "kent.db")
 	for name, args := range map[string][]string{
 		"no quarter":   {"export", "return", "--db", db},
 		"bad quarter":  {"export", "return", "--db", db, "--quarter", "Q5 2025/26"},
@@ -100,11 +92,7 @@ func TestExportCommandMistakes(t *testing.T) {
 }
 
 func TestExportBriefingCommand(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "kent.db")
-	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
-		t.Fatalf("sample: %s", errOut)
-	}
+	dir, db := sampleRegister(t, "kent.db")
 	out := filepath.Join(dir, "briefing.xlsx")
 	code, stdout, errOut := runCLI(t, "export", "briefing", "--db", db, "--lead", "ACC (Crime)", "--as-at", "31/12/2025",
 		"--marking", "OFFICIAL-SENSITIVE", "--descriptor", "personal", "--out", out)
@@ -133,11 +121,7 @@ func TestExportBriefingCommand(t *testing.T) {
 // register again; when it cannot, the user is told the file was saved but
 // not recorded, and how to record it.
 func TestExportLetsTheRegisterGoOnceRead(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "kent.db")
-	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
-		t.Fatalf("sample: %s", errOut)
-	}
+	dir, db := sampleRegister(t, "kent.db")
 	out := filepath.Join(dir, "return.xlsx")
 	var app *storage.Store
 	hold := false

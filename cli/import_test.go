@@ -98,11 +98,7 @@ func TestImportReportBadInput(t *testing.T) {
 }
 
 func TestImportReturn(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "register.db")
-	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
-		t.Fatal(errOut)
-	}
+	dir, db := sampleRegister(t, "register.db")
 	book := filepath.Join(dir, "return.xlsx")
 	func() {
 		s, err := storage.Open(db, storage.Options{NoBackup: true})

@@ -16,6 +16,18 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
+// sampleRegister loads the Kent sample into a register file of the given
+// name in a temp dir, and returns the dir and the file.
+func sampleRegister(t *testing.T, name string) (dir, db string) {
+	t.Helper()
+	dir = t.TempDir()
+	db = filepath.Join(dir, name)
+	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
+		t.Fatalf("sample: %s", errOut)
+	}
+	return dir, db
+}
+
 func TestSampleCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "kent.db")
 

@@ -148,11 +148,7 @@ func TestDamagedFilesInWords(t *testing.T) {
 // spoilt, list and check refuse the file and say the last save may be
 // lost, offering the backup.
 func TestNewestHeaderDamagedCommands(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "register.db")
-	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
-		t.Fatalf("sample: %s", errOut)
-	}
+	_, db := sampleRegister(t, "register.db")
 	if code, _, errOut := runCLI(t, "backup", "--db", db); code != 0 {
 		t.Fatalf("backup: %s", errOut)
 	}
@@ -202,11 +198,7 @@ func TestRegisterPathMistakes(t *testing.T) {
 // name into it, and temporary files a killed export left there are
 // removed.
 func TestExportIntoFolder(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "register.db")
-	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
-		t.Fatalf("sample: %s", errOut)
-	}
+	dir, db := sampleRegister(t, "register.db")
 	out := filepath.Join(dir, "returns")
 	if err := os.Mkdir(out, 0o700); err != nil {
 		t.Fatal(err)
@@ -238,11 +230,7 @@ func TestExportIntoFolder(t *testing.T) {
 // TestRestoreListsChecks: restore without a file lists the backups, each
 // with its check, and a damaged one is marked.
 func TestRestoreListsChecks(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "register.db")
-	if code, _, errOut := runCLI(t, "sample", "--db", db); code != 0 {
-		t.Fatalf("sample: %s", errOut)
-	}
+	dir, db := sampleRegister(t, "register.db")
 	if code, _, errOut := runCLI(t, "backup", "--db", db); code != 0 {
 		t.Fatalf("backup: %s", errOut)
 	}
