@@ -12,7 +12,8 @@
 #    - exceljs: building and writing the same workbook from the description
 #      already in memory (its own timer; reading the description is left out).
 #    Peak memory is each process's maximum resident set, from /usr/bin/time.
-#    Ours includes the register file, which bbolt maps into memory; the Go
+#    Ours includes the register file, which bbolt maps into memory while
+#    the register is read (the command lets it go before the workbook); the Go
 #    benchmark also reports the Go runtime's own peak (peak-heap-MB).
 # 3. Growth: the same return of synthetic registers of 1,000, 10,000 and
 #    50,000 findings (made on first use and cached in the temporary folder;
