@@ -15,9 +15,9 @@ import (
 // right an as-at return or the dashboard could read the register wrongly.
 func checkLeanIndexes(tx *bolt.Tx, r *records, updates loaded[model.Update], audit loaded[model.AuditEvent], refName func(model.ID) string, rep report) {
 	missing := false
-	for _, name := range leanIndexNames {
-		if tx.Bucket(name) == nil {
-			rep.add(groupIndexes, "the %s section is missing: opening the register for writing builds it again from the records", name)
+	for _, ix := range leanIndexes() {
+		if tx.Bucket(ix.name) == nil {
+			rep.add(groupIndexes, "the %s section is missing: opening the register for writing builds it again from the records", ix.name)
 			missing = true
 		}
 	}

@@ -14,19 +14,36 @@ import (
 // copy between stores), so they never disagree with the records unless the
 // file is damaged, which check finds.
 
-// leanIndexes are the indexes of schema versions 5 and 6 with what builds
-// each from the records and the version that added it. Opening a file for
+// leanIndex is one of the indexes of schema versions 5 and 6: its section,
+// what builds it from the records, the version that added it, the index in
+// words, and the record an entry's key stands for. Opening a file for
 // writing builds any that has gone missing: they hold nothing the records
 // do not.
-var leanIndexes = []struct {
+type leanIndex struct {
 	name    []byte
 	build   func(tx *bolt.Tx) error
 	version int
-}{
-	{bucketUpdateHeads, buildUpdateHeads, 5},
-	{bucketLatestNarratives, buildLatestNarratives, 5},
-	{bucketAuditByTime, buildHistoryIndex, 5},
-	{bucketNarrativesByDate, buildNarrativesByDate, 6},
+	words   string
+	record  func(key []byte) uint64
+}
+
+// leanIndexes lists the indexes. It is a function, not a variable: the
+// list names what builds the history index, which can come to check the
+// indexes' seals (through a damage message offering a backup), and a
+// variable cannot be needed to make itself.
+func leanIndexes() []leanIndex {
+	return []leanIndex{
+		{bucketUpdateHeads, buildUpdateHeads, 5, updateIndexName, btoi},
+		{bucketLatestNarratives, buildLatestNarratives, 5, latestIndexName, btoi},
+		{bucketAuditByTime, buildHistoryIndex, 5, historyIndexName, func(k []byte) uint64 {
+			e, _ := readHistoryKey(k)
+			return uint64(e.id)
+		}},
+		{bucketNarrativesByDate, buildNarrativesByDate, 6, byDateIndexName, func(k []byte) uint64 {
+			_, id, _ := readByDateKey(k)
+			return uint64(id)
+		}},
+	}
 }
 
 // buildLeanIndexes (version 5) builds the index of update heads, the index
@@ -34,7 +51,7 @@ var leanIndexes = []struct {
 // register as it stood at a date reads neither every narrative nor the
 // whole trail. The index of version 6 is built by its own step.
 func buildLeanIndexes(tx *bolt.Tx) error {
-	for _, ix := range leanIndexes {
+	for _, ix := range leanIndexes() {
 		if ix.version != 5 {
 			continue
 		}
@@ -50,7 +67,7 @@ func buildLeanIndexes(tx *bolt.Tx) error {
 // it, the section would be made afresh, empty, and the register would read
 // as if it held no progress updates.
 func rebuildMissingIndexes(tx *bolt.Tx) error {
-	for _, ix := range leanIndexes {
+	for _, ix := range leanIndexes() {
 		if tx.Bucket(ix.name) != nil {
 			continue
 		}
@@ -65,16 +82,13 @@ func rebuildMissingIndexes(tx *bolt.Tx) error {
 // which a file opened for reading only may lack: it is then read without
 // them.
 func isLeanIndex(name []byte) bool {
-	for _, n := range leanIndexNames {
-		if bytes.Equal(n, name) {
+	for _, ix := range leanIndexes() {
+		if bytes.Equal(ix.name, name) {
 			return true
 		}
 	}
 	return false
 }
-
-// leanIndexNames are the sections of leanIndexes.
-var leanIndexNames = [][]byte{bucketUpdateHeads, bucketLatestNarratives, bucketAuditByTime, bucketNarrativesByDate}
 
 // putLeanIndexes writes the index entries of a record about to be stored
 // under key in b, its bucket, as raw JSON.
@@ -161,24 +175,17 @@ func (r *records) deleteLeanIndexes(kind model.Kind, key, old []byte) error {
 // version 5 that has one (the history index's entries without a head have
 // none), as a backup's check does for every record.
 func checkLeanSeals(tx *bolt.Tx, r *records) error {
-	names := map[string]string{string(bucketUpdateHeads): updateIndexName,
-		string(bucketLatestNarratives): latestIndexName, string(bucketAuditByTime): historyIndexName,
-		string(bucketNarrativesByDate): byDateIndexName}
-	for _, name := range leanIndexNames {
-		b := tx.Bucket(name)
+	for _, ix := range leanIndexes() {
+		b := tx.Bucket(ix.name)
 		if b == nil {
 			continue
 		}
 		if err := b.ForEach(func(k, v []byte) error {
-			if len(v) == 0 && bytes.Equal(name, bucketAuditByTime) {
+			if len(v) == 0 && bytes.Equal(ix.name, bucketAuditByTime) {
 				return nil
 			}
-			if _, err := unseal(name, k, v); err != nil {
-				id := btoi(k)
-				if e, ok := readHistoryKey(k); ok && bytes.Equal(name, bucketAuditByTime) {
-					id = uint64(e.id)
-				}
-				return r.indexDamage(names[string(name)], id, err)
+			if _, err := unseal(ix.name, k, v); err != nil {
+				return r.indexDamage(ix.words, ix.record(k), err)
 			}
 			return nil
 		}); err != nil {

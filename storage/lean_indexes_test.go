@@ -394,7 +394,7 @@ func TestMissingIndexRebuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := db.Update(func(tx *bolt.Tx) error {
-		for _, ix := range leanIndexes {
+		for _, ix := range leanIndexes() {
 			if err := tx.DeleteBucket(ix.name); err != nil {
 				return err
 			}
@@ -619,4 +619,39 @@ func must[T any](v T, err error) T {
 func clone(ev model.AuditEvent) model.AuditEvent {
 	ev.Changes = append([]model.FieldChange(nil), ev.Changes...)
 	return ev
+}
+
+// TestLeanSealsNameTheRecord: a damaged entry of the index of narratives by
+// date, found by a backup's check, is named by the update it stands for,
+// whose number is after the date in its key.
+func TestLeanSealsNameTheRecord(t *testing.T) {
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	s, path := sampleStore(t, &now)
+	var u model.Update
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
+		u = must(tx.Updates(0))[0]
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *bolt.Tx) error {
+		k := byDateKey(u.Date, u.ID)
+		v := seal(bucketNarrativesByDate, k, []byte(u.Narrative))
+		v[len(v)-1] ^= 4
+		return tx.Bucket(bucketNarrativesByDate).Put(k, v)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err = db.View(func(tx *bolt.Tx) error { return checkLeanSeals(tx, &records{tx: tx}) })
+	want := fmt.Sprintf("the entry for record %d in %s is damaged", u.ID, byDateIndexName)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("the check of a damaged entry by date: %v\nwant %q", err, want)
+	}
 }
