@@ -72,7 +72,7 @@ func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Upd
 			return r.indexDamage(updateIndexName, btoi(k), err)
 		}
 		if !from.IsZero() {
-			finding, date, err := findingAndDate(k, payload)
+			_, finding, date, err := headStart(k, payload)
 			if err != nil {
 				return r.indexDamage(updateIndexName, btoi(k), err)
 			}

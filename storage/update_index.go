@@ -88,30 +88,32 @@ type headReader struct {
 	strs map[string]string
 }
 
-// findingAndDate reads only the finding and date at the start of a head's
-// payload: enough to decide whether the update is kept, when most are not.
-func findingAndDate(key, p []byte) (model.ID, model.Date, error) {
+// headStart reads the finding and date at the start of a head's payload,
+// and gives the rest to read: the finding and date alone are enough to
+// decide whether an update is kept, when most are not.
+func headStart(key, p []byte) (f fields, finding model.ID, d model.Date, err error) {
 	if len(key) != 8 || len(p) == 0 || p[0] != headFormat {
-		return 0, model.Date{}, errHeadForm
+		return f, 0, d, errHeadForm
 	}
-	f := fields{p: p, i: 1}
-	id := model.ID(f.uvarint())
-	d := model.Date{Year: int(f.varint())}
+	f = fields{p: p, i: 1}
+	finding = model.ID(f.uvarint())
+	d.Year = int(f.varint())
 	d.Month = time.Month(f.uvarint())
 	d.Day = int(f.uvarint())
 	if f.i < 0 {
-		return 0, model.Date{}, errHeadForm
+		return f, 0, model.Date{}, errHeadForm
 	}
-	return id, d, nil
+	return f, finding, d, nil
 }
 
 // read decodes a head's payload into u, whose ID it sets from key.
 func (h *headReader) read(key, p []byte, u *model.Update) error {
 	*u = model.Update{ID: model.ID(btoi(key))}
-	if len(key) != 8 || len(p) == 0 || p[0] != headFormat {
-		return errHeadForm
+	f, finding, date, err := headStart(key, p)
+	if err != nil {
+		return err
 	}
-	f := fields{p: p, i: 1}
+	u.FindingID, u.Date = finding, date
 	str := func() string {
 		b := f.bytes()
 		if s, ok := h.strs[string(b)]; ok {
@@ -126,10 +128,6 @@ func (h *headReader) read(key, p []byte, u *model.Update) error {
 		}
 		return s
 	}
-	u.FindingID = model.ID(f.uvarint())
-	u.Date.Year = int(f.varint())
-	u.Date.Month = time.Month(f.uvarint())
-	u.Date.Day = int(f.uvarint())
 	u.Status = model.Status(str())
 	u.RAG = model.RAG(str())
 	u.Author = str()
