@@ -1,10 +1,14 @@
 package storage
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"improvementtracker/model"
 )
@@ -66,5 +70,39 @@ func TestHistoryKeyReadsWithoutAllocating(t *testing.T) {
 	}
 	if e.entity != model.EntityFinding || e.action != model.ActionChange || e.id != 42 {
 		t.Errorf("the key reads as %+v", e)
+	}
+}
+
+// A damaged progress update stops the register's search with the update
+// named, never a search quietly without it.
+func TestUpdateTextsFindDamage(t *testing.T) {
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	s, path := sampleStore(t, &now)
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketUpdates)
+		k, v := b.Cursor().First()
+		damaged := bytes.Clone(v)
+		damaged[len(damaged)-2] ^= 4
+		return b.Put(bytes.Clone(k), damaged)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err = Open(path, Options{Now: func() time.Time { return now }, NoBackup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.ViewRecords(context.Background(), func(rec model.Records) error {
+		var texts []model.UpdateText
+		return rec.(model.UpdateTextLister).LoadUpdateTexts(&texts)
+	})
+	if !errors.Is(err, model.ErrDamaged) || !strings.Contains(err.Error(), "(record 1) is damaged: its stored bytes no longer match their checksum") {
+		t.Errorf("reading the texts of a register with a damaged update: %v", err)
 	}
 }

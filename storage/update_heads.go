@@ -194,23 +194,21 @@ func (r *records) LoadUpdateTexts(dst *[]model.UpdateText) error {
 		return err
 	}
 	*dst, err = parallel.Decode(len(vals), func(i int, t *model.UpdateText) error {
-		payload, err := unseal(bucketUpdates, keys[i], vals[i])
-		if err == nil {
-			var u model.Update
-			text, ok := recjson.UpdateText(payload, &u)
-			if ok {
+		var u model.Update
+		if payload, err := unseal(bucketUpdates, keys[i], vals[i]); err == nil {
+			if text, ok := recjson.UpdateText(payload, &u); ok {
 				*t = model.UpdateText{FindingID: u.FindingID, Text: text}
 				return nil
 			}
-			u = model.Update{}
-			if err = json.Unmarshal(payload, &u); err != nil {
-				err = fmt.Errorf("it cannot be read as a record (%s)", jsonProblem(err))
-			} else {
-				*t = model.UpdateText{FindingID: u.FindingID, Text: []byte(u.Narrative)}
-				return nil
-			}
 		}
-		return r.damage(bucketUpdates, keys[i], payload, err)
+		// An escaped narrative, a record not in the form the app writes,
+		// or damage: read as any record is, which says what is wrong.
+		u = model.Update{}
+		if err := r.decode(bucketUpdates, keys[i], vals[i], &u); err != nil {
+			return err
+		}
+		*t = model.UpdateText{FindingID: u.FindingID, Text: []byte(u.Narrative)}
+		return nil
 	}, unreadable(bucketUpdates))
 	return err
 }
