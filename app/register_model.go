@@ -132,7 +132,7 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading reports: %w", err)
 	}
-	us, err := searchedTexts(tx)
+	us, err := model.UpdateTextsOf(tx)
 	if err != nil {
 		return nil, fmt.Errorf("reading progress updates: %w", err)
 	}
@@ -215,22 +215,6 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	}
 	slices.Sort(d.leads)
 	return d, nil
-}
-
-// searchedTexts lists every progress update's finding and narrative, in
-// the order they were recorded when the transaction can (sparing the sort
-// by date that Updates makes: search does not depend on the order), and
-// without copying the narratives when the store can lend them.
-func searchedTexts(tx model.ReadTx) ([]model.UpdateText, error) {
-	if ut, ok := tx.(model.UpdateTexter); ok {
-		return ut.UpdateTexts()
-	}
-	us, err := tx.Updates(0)
-	out := make([]model.UpdateText, len(us))
-	for i, u := range us {
-		out[i] = model.UpdateText{FindingID: u.FindingID, Text: []byte(u.Narrative)}
-	}
-	return out, err
 }
 
 func reportLabel(r model.Report) string {

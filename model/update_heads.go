@@ -104,12 +104,27 @@ func (r *reader) UpdateTexts() ([]UpdateText, error) {
 		return out, err
 	}
 	us, err := loadAll[Update](r, KindUpdate, 0)
-	if err != nil {
-		return nil, err
+	return textsOf(us), err
+}
+
+// UpdateTextsOf lists every progress update's finding and narrative, for
+// the register's search: in the order they were recorded when the
+// transaction can (sparing the sort by date that Updates makes, as search
+// does not depend on the order), and without copying the narratives when
+// the store can lend them.
+func UpdateTextsOf(tx ReadTx) ([]UpdateText, error) {
+	if ut, ok := tx.(UpdateTexter); ok {
+		return ut.UpdateTexts()
 	}
+	us, err := tx.Updates(0)
+	return textsOf(us), err
+}
+
+// textsOf is each update's finding and narrative, the narrative copied.
+func textsOf(us []Update) []UpdateText {
 	out := make([]UpdateText, len(us))
 	for i, u := range us {
 		out[i] = UpdateText{FindingID: u.FindingID, Text: []byte(u.Narrative)}
 	}
-	return out, nil
+	return out
 }
