@@ -24,31 +24,19 @@ func Decode[T any](n int, decode func(i int, out *T) error, recovered func(r any
 	out := make([]T, n)
 	workers := max(1, min(runtime.GOMAXPROCS(0), n/512))
 	chunk := (n + workers - 1) / workers
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*chunk, min((w+1)*chunk, n)
-		if lo >= hi {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					errs[w] = recovered(r)
-				}
-			}()
+	var works []func() error
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		works = append(works, func() error {
 			for i := lo; i < hi; i++ {
 				if err := decode(i, &out[i]); err != nil {
-					errs[w] = err
-					return
+					return err
 				}
 			}
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	for _, err := range errs { // the first failure in record order
+	for _, err := range run(recovered, works) { // the first failure in record order
 		if err != nil {
 			return nil, err
 		}
@@ -62,6 +50,12 @@ func Decode[T any](n int, decode func(i int, out *T) error, recovered func(r any
 // Decode. The errors, returned or recovered, are joined in the order of
 // works.
 func Run(recovered func(r any) error, works ...func() error) error {
+	return errors.Join(run(recovered, works)...)
+}
+
+// run runs each of works on a goroutine of its own, waits for them all and
+// gives each one's error, returned or recovered, in the order of works.
+func run(recovered func(r any) error, works []func() error) []error {
 	errs := make([]error, len(works))
 	var wg sync.WaitGroup
 	for i, work := range works {
@@ -77,7 +71,7 @@ func Run(recovered func(r any) error, works ...func() error) error {
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	return errs
 }
 
 // Fault is the recovered function of work whose panic can only be a bug in

@@ -26,3 +26,41 @@ func TestRunDoesEachAndReportsFaults(t *testing.T) {
 		t.Fatalf("got %v, a = %d; want %q, and the other work done", err, a, want)
 	}
 }
+
+// Decode fills every place, on several workers when there are enough
+// records, and of records that fail it gives the first in record order,
+// whichever worker met it, a fault included.
+func TestDecodeFillsInOrderAndGivesTheFirstFailure(t *testing.T) {
+	recovered := func(r any) error { return fmt.Errorf("fault: %v", r) }
+	for _, n := range []int{0, 1, 511, 4096, 10_001} {
+		out, err := Decode(n, func(i int, v *int) error { *v = i * 2; return nil }, recovered)
+		if err != nil || len(out) != n {
+			t.Fatalf("%d records: %d decoded, %v", n, len(out), err)
+		}
+		for i, v := range out {
+			if v != i*2 {
+				t.Fatalf("%d records: place %d holds %d", n, i, v)
+			}
+		}
+	}
+	for _, c := range []struct {
+		fail map[int]bool // the records that fail: true panics
+		want string
+	}{
+		{map[int]bool{8_000: true, 2_000: false}, "record 2000"},
+		{map[int]bool{8_000: true, 9_000: false}, "fault: record 8000"},
+	} {
+		_, err := Decode(10_000, func(i int, v *int) error {
+			if panics, ok := c.fail[i]; ok {
+				if panics {
+					panic(fmt.Sprint("record ", i))
+				}
+				return fmt.Errorf("record %d", i)
+			}
+			return nil
+		}, recovered)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("the first failure: %v, want %q", err, c.want)
+		}
+	}
+}
