@@ -188,3 +188,31 @@ type Reopening struct {
 	ClosedOn   Date   `json:"closed_on,omitempty"`
 	Rationale  string `json:"rationale,omitempty"`
 }
+
+// Moves lists every change of status the lifecycle allows, staying put
+// excluded, in life-cycle order: the table a store that enforces the rules
+// itself (a shared register's database) is given, so that its copy is made
+// from this one and never written by hand.
+func Moves() [][2]Status {
+	var out [][2]Status
+	for _, from := range Statuses {
+		for _, to := range NextStatuses(from) {
+			out = append(out, [2]Status{from, to})
+		}
+	}
+	return out
+}
+
+// RatedStatuses lists every pair of status and RAG rating ("" for not
+// rated) that agree (RAGFits), for the same purpose as Moves.
+func RatedStatuses() [][2]string {
+	var out [][2]string
+	for _, s := range Statuses {
+		for _, r := range append([]RAG{""}, RAGs...) {
+			if RAGFits(s, r) == "" {
+				out = append(out, [2]string{string(s), string(r)})
+			}
+		}
+	}
+	return out
+}

@@ -46,6 +46,12 @@ type Actor struct {
 	// Note is added to every audit event of the change, for example
 	// "imported from Q3 return.xlsx".
 	Note string
+	// Signed says that Who is the person the store knows is making the
+	// change (a shared register's login), not a name the caller chose:
+	// every progress update of the change is then signed by Who, whatever
+	// name the form held, because the server holds updates to their
+	// author.
+	Signed bool
 }
 
 // ReadTx reads a consistent view of the register. Slices and records

@@ -104,7 +104,7 @@ func (w *writer) appendUpdate(u *Update) error {
 	if u.ID != 0 {
 		return fmt.Errorf("update #%d is already stored: %w", u.ID, ErrAppendOnly)
 	}
-	if u.Author == "" {
+	if u.Author == "" || w.by.Signed {
 		u.Author = w.who()
 	}
 	u.Recorded = w.at

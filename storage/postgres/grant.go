@@ -64,7 +64,7 @@ func Grant(ctx context.Context, url string, opts Options, login string, role Rol
 		return res, err
 	}
 	defer s.pool.Close()
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	err = s.adminWrite(ctx, func(tx pgx.Tx) error {
 		groups, err := s.administer(ctx, tx, "give roles in")
 		if err != nil {
 			return err
@@ -111,7 +111,7 @@ func Revoke(ctx context.Context, url string, opts Options, login string) (Role, 
 	}
 	defer s.pool.Close()
 	var was string
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	err = s.adminWrite(ctx, func(tx pgx.Tx) error {
 		groups, err := s.administer(ctx, tx, "take roles away in")
 		if err != nil {
 			return err

@@ -32,7 +32,7 @@ func (s *Store) UpdateRecords(ctx context.Context, fn func(rec model.RecordWrite
 	if err := s.usable(ctx); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx, _ held) error {
 		rec := &records{ctx: ctx, tx: tx, s: s, writable: true, changed: newChangeSet()}
 		if err := guard(func() error { return fn(rec) }); err != nil {
 			return err
@@ -81,7 +81,6 @@ func (r *records) PutBatch(kind model.Kind, ids []model.ID, recs []any) error {
 		return fmt.Errorf("only the login that set up %s (the one that ran \"server init\") may copy a whole register into it, and the login %q is another: ask the force's IT to run the copy", r.s.where, r.s.acc.login)
 	}
 	rows := make([][]any, len(recs))
-	var refs [][]any
 	for i, v := range recs {
 		raw, err := json.Marshal(v)
 		if err != nil {
@@ -94,26 +93,18 @@ func (r *records) PutBatch(kind model.Kind, ids []model.ID, recs []any) error {
 		if err := json.Unmarshal(raw, &k); err != nil {
 			return fmt.Errorf("cannot store %s #%d: %w", kind, ids[i], err)
 		}
-		rows[i] = []any{int64(ids[i]), owned(kind, k), raw}
-		switch kind {
-		case model.KindAudit:
+		rows[i] = []any{int64(ids[i]), raw}
+		if kind == model.KindAudit {
 			rows[i] = append(rows[i], k.At)
-		case model.KindFinding:
-			refs = append(refs, []any{k.Ref, int64(ids[i])})
 		}
 	}
 	r.noteAll(kind)
-	cols := []string{"id", "finding_id", "body"}
+	// The finding a record belongs to and a finding's reference are
+	// derived by the database from the record (createV3).
+	cols := []string{"id", "body"}
 	if kind == model.KindAudit {
 		cols = append(cols, "at")
 	}
-	if _, err := r.tx.CopyFrom(r.ctx, pgx.Identifier{schema, string(kind)}, cols, pgx.CopyFromRows(rows)); err != nil {
-		return err
-	}
-	if len(refs) > 0 {
-		if _, err := r.tx.CopyFrom(r.ctx, pgx.Identifier{schema, "finding_refs"}, []string{"ref", "finding_id"}, pgx.CopyFromRows(refs)); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := r.tx.CopyFrom(r.ctx, pgx.Identifier{schema, string(kind)}, cols, pgx.CopyFromRows(rows))
+	return err
 }

@@ -182,7 +182,7 @@ func (r *records) Last(kind model.Kind, v any) (bool, error) {
 // FindingIDByRef looks a reference up in the reference index.
 func (r *records) FindingIDByRef(ref string) (model.ID, error) {
 	var id int64
-	err := r.tx.QueryRow(r.ctx, `SELECT finding_id FROM `+table("finding_refs")+` WHERE ref = $1`, ref).Scan(&id)
+	err := r.tx.QueryRow(r.ctx, `SELECT id FROM `+table("findings")+` WHERE ref = $1`, ref).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, model.ErrNotFound
 	}
@@ -285,18 +285,17 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	case model.KindAudit:
 		// Audit events and progress updates are only ever added: a plain
 		// INSERT, so that no role needs the right to change them (see
-		// createV2).
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, finding_id, body, at) VALUES ($1, $2, $3, $4)`,
-			int64(id), owned(kind, k), raw, k.At)
+		// createV2). The finding a record belongs to, and an event's
+		// time, are columns the database derives from the record itself
+		// (createV3), so the app does not send them.
+		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, body, at) VALUES ($1, $2, $3)`, int64(id), raw, k.At)
 	case model.KindUpdate:
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, finding_id, body) VALUES ($1, $2, $3)`,
-			int64(id), owned(kind, k), raw)
+		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)`, int64(id), raw)
 	case model.KindFinding:
-		err = r.putFinding(t, id, raw, k.Ref)
+		err = r.putFinding(t, id, raw)
 	default:
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, finding_id, body) VALUES ($1, $2, $3)
-			ON CONFLICT (id) DO UPDATE SET finding_id = EXCLUDED.finding_id, body = EXCLUDED.body`,
-			int64(id), owned(kind, k), raw)
+		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)
+			ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body`, int64(id), raw)
 	}
 	return err
 }
@@ -304,27 +303,14 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 // putFinding changes a finding in place when it is stored, and adds it
 // otherwise: not an upsert, because PostgreSQL asks an upsert for the right
 // to add, which a delivery lead, who may change the findings they lead,
-// does not have. The common case, a change to a stored finding whose
-// reference is indexed, is one round trip.
-func (r *records) putFinding(t string, id model.ID, raw []byte, ref string) error {
-	var changed int
-	var indexed bool
-	err := r.tx.QueryRow(r.ctx, `WITH rec AS (UPDATE `+t+` SET body = $2 WHERE id = $1 RETURNING id)
-		SELECT (SELECT count(*) FROM rec), EXISTS (SELECT 1 FROM `+table("finding_refs")+` WHERE ref = $3 AND finding_id = $1)`,
-		int64(id), raw, ref).Scan(&changed, &indexed)
-	switch {
-	case err != nil:
+// does not have. The finding's reference is a column of its own, derived
+// from the record and unique, so there is no index to keep beside it.
+func (r *records) putFinding(t string, id model.ID, raw []byte) error {
+	tag, err := r.tx.Exec(r.ctx, `UPDATE `+t+` SET body = $2 WHERE id = $1`, int64(id), raw)
+	if err != nil || tag.RowsAffected() > 0 {
 		return err
-	case changed == 0:
-		// The record and its reference in one round trip.
-		_, err = r.tx.Exec(r.ctx, `WITH rec AS (INSERT INTO `+t+` (id, finding_id, body) VALUES ($1, NULL, $2))
-			INSERT INTO `+table("finding_refs")+` (ref, finding_id) VALUES ($3, $1)
-			ON CONFLICT (ref) DO UPDATE SET finding_id = EXCLUDED.finding_id`,
-			int64(id), raw, ref)
-	case !indexed:
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+table("finding_refs")+` (ref, finding_id) VALUES ($1, $2)
-			ON CONFLICT (ref) DO UPDATE SET finding_id = EXCLUDED.finding_id`, ref, int64(id))
 	}
+	_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)`, int64(id), raw)
 	return err
 }
 
@@ -350,8 +336,6 @@ func (r *records) Delete(kind model.Kind, id model.ID) error {
 		r.note(kind, 0) // its audit event names its finding
 	}
 	switch kind {
-	case model.KindFinding:
-		_, err = r.tx.Exec(r.ctx, `DELETE FROM `+table("finding_refs")+` WHERE finding_id = $1`, int64(id))
 	case model.KindEvidence:
 		_, err = r.tx.Exec(r.ctx, `DELETE FROM `+table("evidence_files")+` WHERE evidence_id = $1`, int64(id))
 	}

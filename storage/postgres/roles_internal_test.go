@@ -20,7 +20,7 @@ func TestUpgradeToRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	err = s.adminWrite(ctx, func(tx pgx.Tx) error {
 		if err := createV1(ctx, tx); err != nil {
 			return err
 		}
@@ -36,10 +36,10 @@ func TestUpgradeToRoles(t *testing.T) {
 		t.Fatalf("open of a version 1 register: %v", err)
 	}
 	res, err := Init(ctx, url, Options{})
-	if err != nil || res.From != 1 || res.To != 2 {
+	if err != nil || res.From != 1 || res.To != SchemaVersion {
 		t.Fatalf("init: %+v, %v", res, err)
 	}
-	if got := res.String(); got != "upgraded the register from schema version 1 to 2" {
+	if got := res.String(); got != "upgraded the register from schema version 1 to 3" {
 		t.Errorf("init says %q", got)
 	}
 	name, password := pgtest.NewLogin(t, "jo")

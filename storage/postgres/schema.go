@@ -13,7 +13,7 @@ import (
 
 // SchemaVersion is the layout this version of the app writes. Init brings a
 // database to it; Open refuses any other.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // schema is the PostgreSQL schema (namespace) that holds the register, so
 // that its tables stand apart from anything else in the database and every
@@ -46,6 +46,13 @@ const appMarker = "Improvement Tracker register"
 // Version 2 adds who may do what: the logins table, group roles, grants,
 // row-level security and triggers (see createV2 in roles.go).
 //
+// Version 3 makes the database hold the register's rules against any
+// client (createV3 in rules.go): finding_id, a finding's reference,
+// status, rating and delivery lead become columns generated from the
+// record; finding_refs goes; the lifecycle tables, the database's own log
+// of changes (changes), the write lock (write_lock) and the functions and
+// triggers that check every write come.
+//
 // The JSON is the stored format the file uses too (see model.Kind): a
 // record read from either store decodes the same, which is what lets
 // "copy" move a register between them unchanged.
@@ -66,6 +73,7 @@ func sequence(kind model.Kind) string { return schema + "." + string(kind) + "_i
 var migrations = []func(ctx context.Context, tx pgx.Tx) error{
 	createV1,
 	createV2, // roles: roles.go
+	createV3, // the database holds the rules: rules.go
 }
 
 func createV1(ctx context.Context, tx pgx.Tx) error {
@@ -177,7 +185,7 @@ func Init(ctx context.Context, url string, opts Options) (InitResult, error) {
 	}
 	defer s.pool.Close()
 	res := InitResult{To: SchemaVersion}
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	err = s.adminWrite(ctx, func(tx pgx.Tx) error {
 		v, err := schemaState(ctx, tx)
 		if errors.Is(err, errNotRegister) {
 			return s.notRegister()

@@ -49,8 +49,9 @@ type Options struct {
 
 // DefaultLockWait is how long a save waits for the one before it. Saves
 // take milliseconds; one still waiting after this long is stuck behind
-// something a person should hear about.
-const DefaultLockWait = 30 * time.Second
+// something a person should hear about, and is told which login holds
+// the register (lockBusy).
+const DefaultLockWait = 8 * time.Second
 
 // Store is the register in a PostgreSQL database. It is safe for concurrent
 // use: it keeps a pool of connections, and each View or Update runs on one
@@ -58,6 +59,9 @@ const DefaultLockWait = 30 * time.Second
 type Store struct {
 	pool     *pgxpool.Pool
 	now      func() time.Time
+	// clockGiven: Options.Now was set (tests), and the owner's saves
+	// follow it rather than the server's clock.
+	clockGiven bool
 	lockWait time.Duration
 	// where names the register in messages: database, server and login,
 	// never the password.
@@ -126,7 +130,7 @@ func connect(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{now: opts.Now, lockWait: opts.LockWait}
+	s := &Store{now: opts.Now, lockWait: opts.LockWait, clockGiven: opts.Now != nil}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -203,9 +207,20 @@ func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx)
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx pgx.Tx, lk held) error {
+		// The database holds a login's changes to its own person and to
+		// the server's clock (createV3), so the save is made as them: the
+		// owner alone is outside those rules, and keeps an injected clock
+		// (tests) and the name the app gives when it is tied to no one.
+		at := lk.at
+		if s.clockGiven && s.acc.admin {
+			at = s.now()
+		}
+		if lk.who != "" {
+			by.Who, by.Signed = lk.who, true
+		}
 		rec := &records{ctx: ctx, tx: tx, s: s, writable: true, changed: newChangeSet()}
-		if err := guard(func() error { return fn(model.NewWriter(rec, by, s.now())) }); err != nil {
+		if err := guard(func() error { return fn(model.NewWriter(rec, by, at)) }); err != nil {
 			return err
 		}
 		return s.announce(ctx, tx, by, rec.changed)
@@ -237,11 +252,67 @@ func (s *Store) read(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return nil
 }
 
-// write runs fn in a read-committed transaction holding the write lock.
-// Read committed, not repeatable read: a repeatable-read snapshot would be
-// taken when the lock is asked for, before the save it waits for has
-// committed, and fn would not see that save.
-func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
+// held is what taking the write lock tells a save: the server's time,
+// which the save's records are dated by, and the name of the login's
+// person (empty for the owner when it is tied to no one).
+type held struct {
+	at  time.Time
+	who string
+}
+
+// write runs fn in a read-committed transaction holding the register's
+// write lock, taken through lock_register (rules.go), which only a login
+// that may change the register can take. Read committed, not repeatable
+// read: a repeatable-read snapshot would be taken when the lock is asked
+// for, before the save it waits for has committed, and fn would not see
+// that save.
+func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, lk held) error) error {
+	return s.inWrite(ctx, func(tx pgx.Tx) error {
+		var lk held
+		var who *string
+		if err := tx.QueryRow(ctx, `SELECT at, who FROM `+fnLockReg+`()`).Scan(&lk.at, &who); err != nil {
+			if isLockTimeout(err) {
+				return s.lockBusy(ctx, err)
+			}
+			return err
+		}
+		if who != nil {
+			lk.who = *who
+		}
+		return fn(tx, lk)
+	})
+}
+
+// adminWrite runs fn as write does, for setting the register up and giving
+// roles, which the owner alone does and which may find no write lock yet
+// (a database being set up): it takes the lock of the layout before
+// version 3, an advisory lock, and the write lock too where there is one.
+func (s *Store) adminWrite(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return s.inWrite(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", writeLockKey); err != nil {
+			return err
+		}
+		// The owner may lock the row; anyone else is refused by fn, in
+		// words, before anything is changed.
+		var mayLock bool
+		if err := tx.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL AND has_table_privilege(to_regclass($1), 'UPDATE')`, schema+".write_lock").Scan(&mayLock); err != nil {
+			return err
+		}
+		if mayLock {
+			if _, err := tx.Exec(ctx, `SELECT 1 FROM `+table("write_lock")+` WHERE id = 1 FOR UPDATE`); err != nil {
+				if isLockTimeout(err) {
+					return s.lockBusy(ctx, err)
+				}
+				return err
+			}
+		}
+		return fn(tx)
+	})
+}
+
+// inWrite runs fn in a read-committed transaction that gives up waiting
+// for a lock after the store's lock wait.
+func (s *Store) inWrite(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
 		return s.wordsFor("change", err, false)
@@ -253,9 +324,6 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 		}
 	}()
 	if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", s.lockWait.Milliseconds())); err != nil {
-		return s.wordsFor("change", err, false)
-	}
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", writeLockKey); err != nil {
 		return s.wordsFor("change", err, false)
 	}
 	if err := fn(tx); err != nil {

@@ -22,7 +22,11 @@ func holdWriteLock(t *testing.T, url string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close(ctx) })
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(0x496d70726f766521)); err != nil {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT * FROM improvement_tracker.lock_register()`); err != nil {
 		t.Fatal(err)
 	}
 }
