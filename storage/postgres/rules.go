@@ -234,7 +234,7 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 	// Functions may be called by anyone unless revoked; these may, and
 	// each refuses, in words, what the login may not do. holds_lock only
 	// answers for the caller's own transaction.
-	add(`GRANT EXECUTE ON FUNCTION `+fnIsAdmin+`(), `+fnLoginName+`(), `+fnLockHolder+`(), `+fnLockReg+`(), `+fnHoldsLock+`(), `+fnSavedBy+`(bigint) TO PUBLIC`)
+	add(`GRANT EXECUTE ON FUNCTION ` + fnIsAdmin + `(), ` + fnLoginName + `(), ` + fnLockHolder + `(), ` + fnLockReg + `(), ` + fnHoldsLock + `(), ` + fnSavedBy + `(bigint) TO PUBLIC`)
 	add(guardFunction(), pairedFunction(), logFunction(),
 		`CREATE FUNCTION `+fnKeptChanges+`() RETURNS trigger LANGUAGE plpgsql`+definer+`AS $$
 		BEGIN
@@ -357,7 +357,7 @@ func guardFunction() string {
 			END IF;
 		END IF;
 		IF TG_OP <> 'DELETE' AND TG_TABLE_NAME = 'findings' THEN
-			IF NOT EXISTS (SELECT 1 FROM `+table("rated_statuses")+` WHERE status = NEW.body->>'status' AND rag = coalesce(NEW.body->>'rag', '')) THEN
+			IF NOT EXISTS (SELECT 1 FROM ` + table("rated_statuses") + ` WHERE status = NEW.body->>'status' AND rag = coalesce(NEW.body->>'rag', '')) THEN
 				` + refuse("finding % cannot be % and rated %: the rating does not fit the status", "NEW.body->>'ref'", "NEW.body->>'status'", "coalesce(nullif(NEW.body->>'rag', ''), 'not rated')") + `
 			END IF;
 		END IF;

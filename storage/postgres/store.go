@@ -57,12 +57,12 @@ const DefaultLockWait = 8 * time.Second
 // use: it keeps a pool of connections, and each View or Update runs on one
 // of them.
 type Store struct {
-	pool     *pgxpool.Pool
-	now      func() time.Time
+	pool *pgxpool.Pool
+	now  func() time.Time
 	// clockGiven: Options.Now was set (tests), and the owner's saves
 	// follow it rather than the server's clock.
 	clockGiven bool
-	lockWait time.Duration
+	lockWait   time.Duration
 	// where names the register in messages: database, server and login,
 	// never the password.
 	where string
