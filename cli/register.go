@@ -15,6 +15,7 @@ import (
 	"improvementtracker/export"
 	"improvementtracker/model"
 	"improvementtracker/storage"
+	"improvementtracker/storage/postgres"
 )
 
 func init() {
@@ -38,8 +39,8 @@ func init() {
 	})
 	register(&Command{
 		Name:  "check",
-		Usage: "check [--db PATH]",
-		Short: "Check the register file for damage and inconsistencies",
+		Usage: "check [--db PATH|URL]",
+		Short: "Check the register (a file, or a shared register on a server) for damage, inconsistencies and changes made around its rules",
 		Run:   runCheck,
 	})
 }
@@ -254,8 +255,8 @@ func runCheck(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("check takes no arguments, got %q", args[0])
 	}
-	if _, isURL, _ := locate(env, *db); isURL {
-		return fileOnly("check")
+	if loc, isURL, _ := locate(env, *db); isURL {
+		return checkServer(env, loc)
 	}
 	s, err := openFileWith(env, *db, storage.Options{MustExist: true})
 	if errors.Is(err, model.ErrDamaged) {
@@ -279,15 +280,52 @@ func runCheck(env *Env) (err error) {
 		return fmt.Errorf("%s has %d problem(s); restore a backup that checks clean (\"improvement-tracker restore\" lists them) or keep the file for inspection", s.Path(), n)
 	}
 	var nf, nu, ne int
+	var late []model.LateUpdate
 	_ = s.View(context.Background(), func(tx model.ReadTx) error {
 		fs, _ := tx.Findings()
 		us, _ := tx.Updates(0)
 		es, _ := tx.Audit(0)
+		subs, _ := tx.Submissions()
 		nf, nu, ne = len(fs), len(us), len(es)
+		late = model.LateUpdates(fs, us, subs)
 		return nil
 	})
+	printLate(env.Stdout, late)
 	fmt.Fprintf(env.Stdout, "%s is sound: %d findings, %d progress updates and %d history entries read and checked, no problems found.\n", s.Path(), nf, nu, ne)
 	return nil
+}
+
+// checkServer checks a shared register: its records as the file's are
+// checked, and its rows against the database's own log and rules.
+func checkServer(env *Env, url string) (err error) {
+	s, err := postgres.Open(context.Background(), url, postgres.Options{})
+	if err != nil {
+		return err
+	}
+	defer closeStore(s, &err)
+	res, err := s.Check(context.Background())
+	if err != nil {
+		return err
+	}
+	printLate(env.Stdout, res.Late)
+	if n := printGroups(env.Stdout, res.Problems); n > 0 {
+		return fmt.Errorf("%s has %d problem(s); keep the database as it is and show this list to the force's IT: the database's log of changes (table improvement_tracker.changes) says which login made each change", s.Where(), n)
+	}
+	fmt.Fprintf(env.Stdout, "%s is sound: %d findings, %d progress updates and %d history entries read and checked against the database's rules and its log of changes, no problems found.\n", s.Where(), res.Findings, res.Updates, res.Events)
+	return nil
+}
+
+// printLate lists the progress updates recorded after a submitted return
+// that should have included them. They are not damage: recording late is
+// allowed, and shown.
+func printLate(w io.Writer, late []model.LateUpdate) {
+	if len(late) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Recorded after a return was submitted (%d; allowed, and shown in the next return's changes):\n", len(late))
+	for _, l := range late {
+		fmt.Fprintf(w, "  - %s\n", l)
+	}
 }
 
 // printGroups prints check's problems under their groups' titles and

@@ -192,3 +192,10 @@ type AuditSincer interface {
 type AuditBetweener interface {
 	AuditBetween(findingID ID, after, until time.Time) ([]AuditEvent, error)
 }
+
+// ProblemGroup is one kind of problem a check of a register found, with
+// each instance in words: what "check" prints, for a file or a server.
+type ProblemGroup struct {
+	Title    string
+	Problems []string
+}

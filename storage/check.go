@@ -15,11 +15,8 @@ import (
 )
 
 // ProblemGroup is one kind of problem check found, with each instance in
-// words.
-type ProblemGroup struct {
-	Title    string
-	Problems []string
-}
+// words; the type is model's, shared with the shared register's check.
+type ProblemGroup = model.ProblemGroup
 
 // The groups, in the order check reports them.
 const (

@@ -37,7 +37,10 @@ func alreadyWorded(err error) bool {
 // up"); atCommit says the failure came while committing,
 // when the server may have stored the change before the connection went.
 func (s *Store) wordsFor(action string, err error, atCommit bool) error {
-	if err != nil && timedOut(err) && !alreadyWorded(err) {
+	if alreadyWorded(err) {
+		return err // put into words where more was known (lockBusy, tooSlow)
+	}
+	if err != nil && timedOut(err) {
 		return s.tooSlow(action, atCommit, err)
 	}
 	if err == nil || !isServerError(err) {

@@ -51,6 +51,7 @@ const (
 	fnLogChange   = schema + ".log_change"
 	fnSavedBy     = schema + ".saved_by"
 	fnKeptChanges = schema + ".changes_kept"
+	fnLoginNames  = schema + ".login_names"
 )
 
 // lockIdle is how long a transaction holding the write lock may sit idle
@@ -231,6 +232,12 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 			LEFT JOIN `+table("people")+` p ON p.id = l.person_id
 			WHERE c.txid = tx AND (`+fnLoginRole+`() IS NOT NULL OR `+fnIsAdmin+`())
 			ORDER BY c.seq LIMIT 1 $$`)
+	// The person each login is, for check to hold every history entry to
+	// the login that made it; a login without a role learns nothing.
+	add(`CREATE FUNCTION `+fnLoginNames+`() RETURNS TABLE (login text, name text) LANGUAGE sql STABLE`+definer+`AS $$
+			SELECT l.login, CASE WHEN btrim(coalesce(p.body->>'name', '')) <> '' THEN p.body->>'name' ELSE l.login END
+			FROM `+table("logins")+` l LEFT JOIN `+table("people")+` p ON p.id = l.person_id
+			WHERE `+fnLoginRole+`() IS NOT NULL OR `+fnIsAdmin+`() $$`)
 	// Functions may be called by anyone unless revoked; these may, and
 	// each refuses, in words, what the login may not do. holds_lock only
 	// answers for the caller's own transaction.
@@ -359,6 +366,14 @@ func guardFunction() string {
 		IF TG_OP <> 'DELETE' AND TG_TABLE_NAME = 'findings' THEN
 			IF NOT EXISTS (SELECT 1 FROM ` + table("rated_statuses") + ` WHERE status = NEW.body->>'status' AND rag = coalesce(NEW.body->>'rag', '')) THEN
 				` + refuse("finding % cannot be % and rated %: the rating does not fit the status", "NEW.body->>'ref'", "NEW.body->>'status'", "coalesce(nullif(NEW.body->>'rag', ''), 'not rated')") + `
+			END IF;
+		END IF;
+		IF TG_OP = 'UPDATE' AND TG_TABLE_NAME IN ('milestones', 'evidence') THEN
+			IF (OLD.body->>'finding_id') IS DISTINCT FROM (NEW.body->>'finding_id') THEN
+				` + refuse("a % cannot move to another finding; add it there instead", "rtrim(TG_TABLE_NAME, 's')") + `
+			END IF;
+			IF TG_TABLE_NAME = 'evidence' AND (OLD.body->>'sha256') IS DISTINCT FROM (NEW.body->>'sha256') THEN
+				` + refuse("an attached file cannot be replaced; add new evidence with the new file instead") + `
 			END IF;
 		END IF;
 		IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'findings' THEN
