@@ -22,7 +22,7 @@ import (
 // and a viewer, each a login of their own, and the Q4 2024/25 return
 // recorded as submitted.
 type attackTeam struct {
-	url, db, dir string
+	url, db, dir     string
 	lead, dl, viewer string // connection addresses
 	dlName           string // the delivery lead's login
 	own, other       model.Finding
@@ -406,4 +406,48 @@ func TestNoLoginBlocksTheLead(t *testing.T) {
 		t.Errorf("the lead's save waited %s behind a delivery lead's lock", d)
 	}
 	_ = dtx.Rollback(ctx)
+}
+
+// TestCheckFindsRowsForgedAroundTheTriggers: the owner, who may switch the
+// register's triggers off, is outside its rules; what it forges so is
+// found by check, naming the row.
+func TestCheckFindsRowsForgedAroundTheTriggers(t *testing.T) {
+	tm := newAttackTeam(t)
+	ctx := context.Background()
+	if out := mustRun(t, "check", "--db", tm.lead); !strings.Contains(out, "is sound") {
+		t.Fatalf("check before: %s", out)
+	}
+	ref := tm.own.Ref
+	for _, c := range []struct {
+		name, sql string
+		want      []string
+	}{
+		{"every trigger off", `ALTER TABLE ` + it + `findings DISABLE TRIGGER ALL;
+			UPDATE ` + it + `findings SET body = body || '{"status":"Closed (inspectorate agreed)","rag":"Blue"}' WHERE id = ` + fmt.Sprint(uint64(tm.own.ID)) + `;
+			ALTER TABLE ` + it + `findings ENABLE TRIGGER ALL`,
+			[]string{"finding " + ref + " is not what the database's log of changes last recorded", "triggers switched off"}},
+		{"the rules' triggers off, the log's on", `ALTER TABLE ` + it + `findings DISABLE TRIGGER guard_write, DISABLE TRIGGER check_paired;
+			UPDATE ` + it + `findings SET body = body || '{"status":"Superseded / carried forward","rag":"Blue"}' WHERE id = ` + fmt.Sprint(uint64(tm.other.ID)) + `;
+			ALTER TABLE ` + it + `findings ENABLE TRIGGER guard_write, ENABLE TRIGGER check_paired`,
+			[]string{"finding " + tm.other.Ref + " was changed by the login", "with no history entry describing it",
+				"finding " + tm.other.Ref + " went from", "with no progress update recording it"}},
+		{"a history entry slipped in", `ALTER TABLE ` + it + `audit DISABLE TRIGGER ALL;
+			INSERT INTO ` + it + `audit (id, body, at) VALUES (99999, '{"id":99999,"at":"2026-01-01T00:00:00Z","who":"Deputy Chief Constable","action":"change","entity":"finding","entity_id":1,"summary":"Forged"}', '2026-01-01');
+			ALTER TABLE ` + it + `audit ENABLE TRIGGER ALL`,
+			[]string{`the history entry "Forged" (record 99999) is not in the database's log of changes`, "does not follow the entry before it"}},
+	} {
+		if _, err := pgtest.Exec(ctx, tm.db, c.sql); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		code, out, errOut := run(t, "check", "--db", tm.lead)
+		t.Logf("check after %s:\n%s%s", c.name, out, errOut)
+		if code != 1 || !strings.Contains(errOut, "problem(s)") {
+			t.Errorf("%s: check exit %d, %s%s", c.name, code, out, errOut)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: check does not say %q:\n%s", c.name, w, out)
+			}
+		}
+	}
 }

@@ -102,7 +102,7 @@ func TestSharedRegisterCommands(t *testing.T) {
 		{"without --to", []string{"copy", "--from", kent}, 2, []string{"give both"}},
 		{"server init of a file", []string{"server", "init", "--db", kent}, 2, []string{"server init sets up a shared register on a PostgreSQL server"}},
 		{"backup of a shared register", []string{"backup", "--db", url}, 1, []string{"backup works on a register file", "pg_dump"}},
-		
+
 		{"restore of a shared register", []string{"restore", "x.db", "--db", url}, 1, []string{"restore works on a register file"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

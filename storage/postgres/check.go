@@ -303,18 +303,23 @@ func checkAround(ctx context.Context, tx pgx.Tx, f findings) error {
 	// describes it.
 	copied := `SELECT DISTINCT c.txid FROM ` + table("changes") + ` c JOIN ` + table("audit") + ` a ON a.id = c.rec_id
 		WHERE c.tbl = 'audit' AND c.op = 'INSERT' AND a.at < c.at - interval '1 minute'`
-	if err := query(`SELECT c.tbl, c.rec_id, c.op, c.login, c.at FROM `+table("changes")+` c
+	if err := query(`SELECT c.tbl, c.rec_id, c.op, c.login, c.at,
+			coalesce((SELECT f.ref FROM `+table("findings")+` f WHERE c.tbl = 'findings' AND f.id = c.rec_id), '') FROM `+table("changes")+` c
 		WHERE c.op IN ('INSERT', 'UPDATE', 'DELETE') AND c.tbl NOT IN ('audit', 'settings')
 			AND c.txid NOT IN (`+copied+`)
 			AND NOT EXISTS (SELECT 1 FROM `+table("changes")+` c2 JOIN `+table("audit")+` a ON a.id = c2.rec_id
 				WHERE c2.txid = c.txid AND c2.tbl = 'audit' AND c2.op = 'INSERT'
 					AND a.body->>'entity' = `+entitySQL("c.tbl")+` AND (a.body->>'entity_id')::bigint = c.rec_id)
 		ORDER BY c.seq`, func(rs pgx.Rows) (row, error) {
-		var tbl, op, login string
+		var tbl, op, login, ref string
 		var id int64
 		var at time.Time
-		err := rs.Scan(&tbl, &id, &op, &login, &at)
-		return row{"%s record %d was %s by the login %q on %s with no history entry describing it", []any{strings.TrimSuffix(tbl, "s"), id, opWords(op), login, at.Local().Format("02/01/2006 15:04")}}, err
+		err := rs.Scan(&tbl, &id, &op, &login, &at, &ref)
+		what := fmt.Sprintf("%s record %d", strings.TrimSuffix(tbl, "s"), id)
+		if ref != "" {
+			what = "finding " + ref
+		}
+		return row{"%s was %s by the login %q on %s with no history entry describing it", []any{what, opWords(op), login, at.Local().Format("02/01/2006 15:04")}}, err
 	}); err != nil {
 		return err
 	}

@@ -234,10 +234,10 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 			ORDER BY c.seq LIMIT 1 $$`)
 	// The person each login is, for check to hold every history entry to
 	// the login that made it; a login without a role learns nothing.
-	add(`CREATE FUNCTION `+fnLoginNames+`() RETURNS TABLE (login text, name text) LANGUAGE sql STABLE`+definer+`AS $$
+	add(`CREATE FUNCTION ` + fnLoginNames + `() RETURNS TABLE (login text, name text) LANGUAGE sql STABLE` + definer + `AS $$
 			SELECT l.login, CASE WHEN btrim(coalesce(p.body->>'name', '')) <> '' THEN p.body->>'name' ELSE l.login END
-			FROM `+table("logins")+` l LEFT JOIN `+table("people")+` p ON p.id = l.person_id
-			WHERE `+fnLoginRole+`() IS NOT NULL OR `+fnIsAdmin+`() $$`)
+			FROM ` + table("logins") + ` l LEFT JOIN ` + table("people") + ` p ON p.id = l.person_id
+			WHERE ` + fnLoginRole + `() IS NOT NULL OR ` + fnIsAdmin + `() $$`)
 	// Functions may be called by anyone unless revoked; these may, and
 	// each refuses, in words, what the login may not do. holds_lock only
 	// answers for the caller's own transaction.
