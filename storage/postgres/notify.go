@@ -54,8 +54,13 @@ const (
 // ever and the window would stop showing colleagues' saves.
 const idleCheck = 30 * time.Second
 
-// notice is a notification's payload.
+// notice is a notification's payload. Any login may send one (NOTIFY
+// needs no right), so it is a hint and never content: it says what to read
+// again, and names the transaction that saved (Tx, set by the server);
+// who saved, and when, the listener reads from the database's own log
+// and history entries (saved_by in rules.go), not from the payload.
 type notice struct {
+	Tx int64 `json:"tx,omitempty"`
 	// Src is the store that saved, so that it can tell its own saves.
 	Src      string       `json:"src"`
 	Kinds    []model.Kind `json:"kinds,omitempty"`
@@ -140,7 +145,9 @@ func (s *Store) announce(ctx context.Context, tx pgx.Tx, by model.Actor, c *chan
 			return err
 		}
 	}
-	_, err = tx.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, string(raw))
+	// The transaction's number is put in by the server: the listener asks
+	// the log who made that transaction.
+	_, err = tx.Exec(ctx, "SELECT pg_notify($1, jsonb_set($2::jsonb, '{tx}', to_jsonb(txid_current()))::text)", notifyChannel, string(raw))
 	return err
 }
 
@@ -350,17 +357,31 @@ func (h *hub) receive(ctx context.Context, conn *pgx.Conn) error {
 		case err != nil:
 			return err
 		}
-		h.deliver(h.s.changeOf(n.Payload))
+		h.deliver(h.s.changeOf(ctx, conn, n.Payload))
 	}
 }
 
-// changeOf reads a notification's payload. One that cannot be read (sent
-// by a newer version of the app, say) still says that something changed.
-func (s *Store) changeOf(payload string) model.Change {
+// changeOf reads a notification's payload: the findings and kinds it
+// names, and whether it is this store's own, are hints of what to read
+// again; who saved and when come from the database (saved_by), so that a
+// notice someone forged names nobody and changes nothing the window shows.
+// One that cannot be read (sent by a newer version of the app, say) still
+// says that something changed.
+func (s *Store) changeOf(ctx context.Context, conn *pgx.Conn, payload string) model.Change {
 	var n notice
 	if err := json.Unmarshal([]byte(payload), &n); err != nil {
 		return model.Change{Everything: true, At: s.now()}
 	}
-	return model.Change{Findings: n.Findings, Kinds: n.Kinds, Everything: n.All,
-		Who: n.Who, Login: n.Login, At: n.At, Own: n.Src == s.source}
+	c := model.Change{Findings: n.Findings, Kinds: n.Kinds, Everything: n.All, At: s.now(), Own: n.Src == s.source}
+	if n.Tx == 0 {
+		return c
+	}
+	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var login, who string
+	var at time.Time
+	if err := conn.QueryRow(qctx, `SELECT login, who, at FROM `+fnSavedBy+`($1)`, n.Tx).Scan(&login, &who, &at); err == nil {
+		c.Login, c.Who, c.At = login, who, at
+	}
+	return c
 }

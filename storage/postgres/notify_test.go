@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -248,5 +249,29 @@ func BenchmarkLiveLatency(b *testing.B) {
 		f.Interpretation = strings.Repeat("v", i%50+1)
 		mustUpdate(b, a, func(tx model.Tx) error { return tx.SaveFinding(&f) })
 		<-ch
+	}
+}
+
+// TestForgedNoticeNamesNobody: any login may send a notice on the
+// register's channel, naming anyone; the listener takes it as a hint to
+// read again, and names nobody, since who saved comes from the database.
+func TestForgedNoticeNamesNobody(t *testing.T) {
+	c := newClock()
+	a, url := openNew(t, c.Now)
+	x := seed(t, a)
+	heard := watch(t, a)
+	forged := `{"src":"x","who":"Deputy Chief Constable","login":"dcc","at":"2020-01-01T00:00:00Z","findings":[` +
+		fmt.Sprint(uint64(x.finding.ID)) + `]}`
+	for _, payload := range []string{forged, strings.Replace(forged, `"src"`, `"tx":1,"src"`, 1)} {
+		if _, err := pgtest.Psql(t, url, `SELECT pg_notify('improvement_tracker_changes', '`+payload+`')`); err != nil {
+			t.Fatal(err)
+		}
+		got := next(t, heard)
+		if got.Who != "" || got.Login != "" || got.At.Year() == 2020 || got.Own {
+			t.Errorf("a forged notice was heard as %+v: it names someone, or its time, or is taken as our own", got)
+		}
+		if !got.Touches(x.finding.ID) {
+			t.Errorf("a notice naming finding %d does not ask for it to be read again", x.finding.ID)
+		}
 	}
 }

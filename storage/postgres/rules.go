@@ -226,7 +226,11 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 		// Who made the save of a transaction, from the database's log: a
 		// live-update notice names a transaction, never a person.
 		`CREATE FUNCTION `+fnSavedBy+`(tx bigint) RETURNS TABLE (login text, who text, at timestamptz) LANGUAGE sql STABLE`+definer+`AS $$
-			SELECT c.login, CASE WHEN btrim(coalesce(p.body->>'name', '')) <> '' THEN p.body->>'name' ELSE c.login END, c.at
+			WITH entry AS (SELECT a.body->>'who' AS who, a.at FROM `+table("changes")+` c2 JOIN `+table("audit")+` a ON a.id = c2.rec_id
+				WHERE c2.txid = tx AND c2.tbl = 'audit' AND c2.op = 'INSERT' ORDER BY c2.seq LIMIT 1)
+			SELECT c.login,
+				coalesce((SELECT who FROM entry), CASE WHEN btrim(coalesce(p.body->>'name', '')) <> '' THEN p.body->>'name' ELSE c.login END),
+				coalesce((SELECT at FROM entry), c.at)
 			FROM `+table("changes")+` c
 			LEFT JOIN `+table("logins")+` l ON l.login = c.login
 			LEFT JOIN `+table("people")+` p ON p.id = l.person_id
