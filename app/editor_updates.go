@@ -127,6 +127,12 @@ func (t *updatesTab) onAdd() {
 	status.SetSelected(string(t.e.orig.Status))
 	author := newLineEntry()
 	author.SetText(t.e.u.actor().Who)
+	if sg, ok := t.e.u.store.(model.Signer); ok && sg.SignedAs() != "" {
+		// A shared register signs every update with the login's person,
+		// and its database refuses any other name.
+		author.SetText(sg.SignedAs())
+		author.Disable()
+	}
 	problem := newFieldError()
 	form := widget.NewForm(
 		widget.NewFormItem("Date", container.NewHBox(date)),

@@ -89,3 +89,41 @@ func TestWritableRegisterHasNoBanner(t *testing.T) {
 		t.Error("Add update refused on a writable register")
 	}
 }
+
+// TestDeliveryLeadSignsTheirUpdates: on a shared register, the progress
+// update form shows the login's person as the author and offers no other
+// name, and the update is stored signed so, whatever the register's
+// Author setting says.
+func TestDeliveryLeadSignsTheirUpdates(t *testing.T) {
+	ctx := context.Background()
+	db := sampleServerRegister(t)
+	name, password := pgtest.NewLogin(t, "cj")
+	if _, err := postgres.Grant(ctx, pgtest.URL(db, "postgres", ""), postgres.Options{}, name, postgres.RoleDeliveryLead, "Superintendent, Criminal Justice"); err != nil {
+		t.Fatal(err)
+	}
+	s := openServer(t, pgtest.URL(db, name, password), nil)
+	h := harnessOver(t, s, newClock(), false)
+	e := h.openRUI()
+	before := len(h.updates(e.orig.ID))
+	e.updates.onAdd()
+	var author *lineEntry
+	for _, f := range h.dialogEntries() {
+		if le, ok := f.(*lineEntry); ok && le.Text == "Superintendent, Criminal Justice" {
+			author = le
+		}
+	}
+	if author == nil || !author.Disabled() {
+		t.Fatalf("the update form's author is %v; want the login's person, not to be changed", author)
+	}
+	for _, f := range h.dialogEntries() {
+		if ta, ok := f.(*textArea); ok {
+			typeInto(ta, "Bail policy refreshed with the custody teams.")
+			break
+		}
+	}
+	h.tapDialog("Save update")
+	us := h.updates(e.orig.ID)
+	if len(us) != before+1 || us[len(us)-1].Author != "Superintendent, Criminal Justice" {
+		t.Fatalf("after saving, %d updates (want %d), the last signed %q", len(us), before+1, us[len(us)-1].Author)
+	}
+}

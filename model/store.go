@@ -199,3 +199,13 @@ type ProblemGroup struct {
 	Title    string
 	Problems []string
 }
+
+// Signer is a store that knows who is making changes: a shared register,
+// whose login is tied to a person. The database holds every progress
+// update to that person as its author, so a form shows the name and does
+// not offer another.
+type Signer interface {
+	// SignedAs is the name updates are signed with; "" when the store
+	// does not know (a file, or a server's owner tied to no one).
+	SignedAs() string
+}

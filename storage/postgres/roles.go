@@ -368,7 +368,15 @@ func (s *Store) ReadOnlyNotice() string {
 	return fmt.Sprintf("your login %q is a viewer in %s: it may read the register but not change it", s.acc.login, s.where)
 }
 
-var _ model.ReadOnlyStore = (*Store)(nil)
+var (
+	_ model.ReadOnlyStore = (*Store)(nil)
+	_ model.Signer        = (*Store)(nil)
+)
+
+// SignedAs is the name the login's progress updates are signed with: its
+// person (or the login's name), which the database holds them to; "" for
+// the owner tied to no one, whose updates carry the name the app gives.
+func (s *Store) SignedAs() string { return s.acc.who }
 
 // actor is the actor of a save: the audit trail names the login's person
 // (or the login), not the name a user typed into the settings.
