@@ -326,6 +326,10 @@ func TestAttacksThroughPsql(t *testing.T) {
 			t.Errorf("check after a late update does not say %q:\n%s", want, after.check)
 		}
 	}
+	// The next return names it among the changes since the last one.
+	if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(tm.own.Ref) + `\t[^\n]*\tRecorded late\tProgress update of 15/02/2025\tNot in the Q4 2024/25 return \(submitted [0-9/]+\)\tRecorded [0-9/]+ by Superintendent, Criminal Justice: In progress, Amber$`).MatchString(after.q3) {
+		t.Errorf("the Q3 2026/27 return does not name the late update in its changes since the last return:\n%s", after.q3[strings.Index(after.q3, "[Changes since last return]"):])
+	}
 }
 
 // TestNoLoginBlocksTheLead: while a viewer holds every lock it can take, and

@@ -286,7 +286,7 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 	snap = nil
 	caption := fmt.Sprintf("%s – progress return %s, as at %s. One row per finding open at that date or closed within the period. The wording, the progress this period and the other columns print in full on the %s sheet.", force, opts.Period, asAt, SheetDetails)
 	opts.step("Comparing with the last return")
-	sinceCaption, sinceRows, sinceNone := w.sinceLast(last)
+	sinceCaption, sinceRows, sinceNone := w.sinceLast(last, src.Late)
 	if err := b.writeTables(
 		table{sheet: SheetReturn, name: "ReturnTable", caption: caption, cols: returnColumns, rows: w.rows, print: returnPrinted,
 			where: func(r int) string { return w.refs[r] },
@@ -541,7 +541,7 @@ var sinceColumns = []column{
 // sinceLast compares this return's rows with those of the last return
 // recorded as submitted. It returns the sheet's caption, its rows, and what
 // the sheet says when there are none.
-func (w *Workbook) sinceLast(last *model.Submission) (string, [][]any, string) {
+func (w *Workbook) sinceLast(last *model.Submission, late []model.LateUpdate) (string, [][]any, string) {
 	if last == nil {
 		return "No earlier return has been recorded as submitted, so there is nothing to compare with. " +
 				"Record a return as submitted when you send it, and the next return will list what changed since.", nil,
@@ -588,5 +588,36 @@ func (w *Workbook) sinceLast(last *model.Submission) (string, [][]any, string) {
 		old := prev[ref]
 		rows = append(rows, []any{ref, old[ColTitle], "No longer in the return", "", old[ColStatus], ""})
 	}
+	// Updates typed in after a return was sent, dated into what it
+	// covered: the submitted return did not hold them, and its reader
+	// must not take this one's picture of that quarter for what was sent.
+	for _, l := range late {
+		rows = append(rows, []any{l.Ref, w.titleOf(l.Ref), "Recorded late", "Progress update of " + l.Update.Date.String(),
+			fmt.Sprintf("Not in the %s return (submitted %s)", l.Return.Period, localDate(l.Return.Recorded)),
+			fmt.Sprintf("Recorded %s by %s: %s, %s", localDate(l.Update.Recorded), l.Update.Author, l.Update.Status, lateRAG(l.Update.RAG))})
+	}
 	return caption, rows, "None: nothing has changed since the last return."
+}
+
+// titleOf is the title of the finding a row of the Return shows, "" for
+// one not on it.
+func (w *Workbook) titleOf(ref string) string {
+	for i, r := range w.refs {
+		if r != ref {
+			continue
+		}
+		for c, col := range returnColumns {
+			if col.header == ColTitle {
+				return fmt.Sprint(w.rows[i][c])
+			}
+		}
+	}
+	return ""
+}
+
+func lateRAG(r model.RAG) string {
+	if r == "" {
+		return "not rated"
+	}
+	return string(r)
 }

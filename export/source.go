@@ -15,6 +15,10 @@ import (
 type Source struct {
 	Snapshot    *model.Snapshot
 	Submissions []model.Submission
+	// Late are the progress updates recorded since the last return was
+	// submitted that a submitted return should have included (dated on or
+	// before its "as at" date): the next return names them.
+	Late []model.LateUpdate
 }
 
 // ReadSource reads, in the caller's transaction, the source of a workbook
@@ -37,7 +41,51 @@ func ReadSourceFrom(tx model.ReadTx, asAt, narrativesFrom model.Date) (Source, e
 	if err != nil {
 		return Source{}, fmt.Errorf("reading the submissions: %w", err)
 	}
-	return Source{Snapshot: snap, Submissions: subs}, nil
+	late, err := lateSince(tx, snap, subs, asAt)
+	if err != nil {
+		return Source{}, fmt.Errorf("reading the updates recorded since the last return: %w", err)
+	}
+	return Source{Snapshot: snap, Submissions: subs, Late: late}, nil
+}
+
+// lateSince lists the progress updates recorded since the last return
+// before asAt was submitted that a submitted return should have held. It
+// reads only the history since that return, and the updates of the
+// findings it names, so that a large register's return does not read
+// every update to find the few typed in late.
+func lateSince(tx model.ReadTx, snap *model.Snapshot, subs []model.Submission, asAt model.Date) ([]model.LateUpdate, error) {
+	last := lastSubmission(subs, model.SubmissionReturn, asAt, "")
+	if last == nil {
+		return nil, nil
+	}
+	var events []model.AuditEvent
+	var err error
+	if as, ok := tx.(model.AuditSincer); ok {
+		events, err = as.AuditSince(last.Recorded)
+	} else {
+		events, err = tx.Audit(0)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var updates []model.Update
+	seen := map[model.ID]bool{}
+	for _, ev := range events {
+		if ev.Entity != model.EntityUpdate || ev.Action != model.ActionCreate || !ev.At.After(last.Recorded) || seen[ev.FindingID] {
+			continue
+		}
+		seen[ev.FindingID] = true
+		us, err := tx.Updates(ev.FindingID)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			if u.Recorded.After(last.Recorded) {
+				updates = append(updates, u)
+			}
+		}
+	}
+	return model.LateUpdates(snap.Findings, updates, subs), nil
 }
 
 // holdsNarrativesFrom refuses a source read without the updates dated
