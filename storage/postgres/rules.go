@@ -175,9 +175,7 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 	// upgraded with rows that break them (changed by hand before this
 	// version) is upgraded all the same, and "check" names those rows.
 	add(`CREATE TABLE `+table("lifecycle")+` (from_status text NOT NULL, to_status text NOT NULL, PRIMARY KEY (from_status, to_status))`,
-		`INSERT INTO `+table("lifecycle")+` VALUES `+lifecycleRows(),
 		`CREATE TABLE `+table("rated_statuses")+` (status text NOT NULL, rag text NOT NULL, PRIMARY KEY (status, rag))`,
-		`INSERT INTO `+table("rated_statuses")+` VALUES `+ratedRows(),
 		`GRANT SELECT ON `+table("lifecycle")+`, `+table("rated_statuses")+` TO `+all)
 	for _, k := range kinds {
 		add(`ALTER TABLE ` + table(string(k)) + ` ADD CONSTRAINT id_is_body_id CHECK ((body->>'id')::bigint = id) NOT VALID`)
@@ -434,4 +432,20 @@ func logFunction() string {
 		END IF;
 		RETURN NULL;
 	END $$`
+}
+
+// syncRules makes the lifecycle tables the model's: the moves the
+// lifecycle allows and the ratings that fit each status.
+func syncRules(ctx context.Context, tx pgx.Tx) error {
+	for _, s := range []string{
+		`DELETE FROM ` + table("lifecycle"),
+		`INSERT INTO ` + table("lifecycle") + ` VALUES ` + lifecycleRows(),
+		`DELETE FROM ` + table("rated_statuses"),
+		`INSERT INTO ` + table("rated_statuses") + ` VALUES ` + ratedRows(),
+	} {
+		if _, err := tx.Exec(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
 }

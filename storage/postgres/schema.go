@@ -205,6 +205,11 @@ func Init(ctx context.Context, url string, opts Options) (InitResult, error) {
 				return fmt.Errorf("upgrading the register to schema version %d: %w", i+1, err)
 			}
 		}
+		// The lifecycle tables are the model's, made again at every init,
+		// so that a register whose copy was changed by hand is put right.
+		if err := syncRules(ctx, tx); err != nil {
+			return err
+		}
 		if v == SchemaVersion {
 			return nil
 		}
