@@ -338,7 +338,14 @@ func TestServerSaveDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(0x496d70726f766521)); err != nil {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	// The owner's connection, which the server does not end for sitting
+	// idle with the lock.
+	if _, err := tx.Exec(ctx, `SELECT * FROM improvement_tracker.lock_register(); SET LOCAL idle_in_transaction_session_timeout = 0`); err != nil {
 		t.Fatal(err)
 	}
 	e.onSave()

@@ -38,8 +38,9 @@ import (
 //     triggers off (the owner, who is outside these rules) is found.
 //   - The write lock is a row only lock_register may lock, and only for a
 //     login that may change the register: a viewer, or a login without a
-//     role, cannot hold up anyone's saves. A transaction holding it that
-//     sits idle for lockIdle is ended by the server.
+//     role, cannot hold up anyone's saves. A transaction of a login below
+//     the owner that holds it and sits idle for lockIdle is ended by the
+//     server.
 const (
 	fnIsAdmin     = schema + ".is_admin"
 	fnLoginName   = schema + ".login_name"
@@ -210,7 +211,11 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 				RAISE EXCEPTION 'only an improvement lead or a delivery lead may change the register' USING ERRCODE = 'insufficient_privilege';
 			END IF;
 			PERFORM 1 FROM `+table("write_lock")+` WHERE id = 1 FOR UPDATE;
-			PERFORM set_config('idle_in_transaction_session_timeout', '`+lockIdle+`', true);
+			-- The owner copies whole registers in, preparing each batch
+			-- between statements; anyone else's save never pauses so long.
+			IF NOT `+fnIsAdmin+`() THEN
+				PERFORM set_config('idle_in_transaction_session_timeout', '`+lockIdle+`', true);
+			END IF;
 			RETURN QUERY SELECT now(), `+fnLoginName+`();
 		END $$`,
 		// Who holds the write lock, for the message of a save that waited
