@@ -120,6 +120,12 @@ func entityCase() string {
 	return b.String()
 }
 
+// nameOf is the name the history gives a login's changes, as identify
+// finds it: the person it is tied to (people p), else the login.
+func nameOf(login string) string {
+	return "CASE WHEN btrim(coalesce(p.body->>'name', '')) <> '' THEN p.body->>'name' ELSE " + login + " END"
+}
+
 // definer is the preamble of every function of version 3: it runs with the
 // owner's rights and a search_path a login cannot put objects on.
 const definer = ` SECURITY DEFINER SET search_path = pg_catalog, pg_temp `
@@ -200,7 +206,7 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 			SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
 				OR pg_has_role(session_user, (SELECT nspowner FROM pg_namespace WHERE nspname = '`+schema+`'), 'USAGE') $$`,
 		`CREATE FUNCTION `+fnLoginName+`() RETURNS text LANGUAGE sql STABLE`+definer+`AS $$
-			SELECT CASE WHEN btrim(coalesce(p.body->>'name', '')) <> '' THEN p.body->>'name' ELSE l.login END
+			SELECT `+nameOf("l.login")+`
 			FROM `+table("logins")+` l LEFT JOIN `+table("people")+` p ON p.id = l.person_id
 			WHERE l.login = session_user $$`,
 		`CREATE FUNCTION `+fnHoldsLock+`() RETURNS boolean LANGUAGE sql VOLATILE`+definer+`AS $$
@@ -232,7 +238,7 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 			WITH entry AS (SELECT a.body->>'who' AS who, a.at FROM `+table("changes")+` c2 JOIN `+table("audit")+` a ON a.id = c2.rec_id
 				WHERE c2.txid = tx AND c2.tbl = 'audit' AND c2.op = 'INSERT' ORDER BY c2.seq LIMIT 1)
 			SELECT c.login,
-				coalesce((SELECT who FROM entry), CASE WHEN btrim(coalesce(p.body->>'name', '')) <> '' THEN p.body->>'name' ELSE c.login END),
+				coalesce((SELECT who FROM entry), `+nameOf("c.login")+`),
 				coalesce((SELECT at FROM entry), c.at)
 			FROM `+table("changes")+` c
 			LEFT JOIN `+table("logins")+` l ON l.login = c.login
@@ -242,7 +248,7 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 	// The person each login is, for check to hold every history entry to
 	// the login that made it; a login without a role learns nothing.
 	add(`CREATE FUNCTION ` + fnLoginNames + `() RETURNS TABLE (login text, name text) LANGUAGE sql STABLE` + definer + `AS $$
-			SELECT l.login, CASE WHEN btrim(coalesce(p.body->>'name', '')) <> '' THEN p.body->>'name' ELSE l.login END
+			SELECT l.login, ` + nameOf("l.login") + `
 			FROM ` + table("logins") + ` l LEFT JOIN ` + table("people") + ` p ON p.id = l.person_id
 			WHERE ` + fnLoginRole + `() IS NOT NULL OR ` + fnIsAdmin + `() $$`)
 	// Functions may be called by anyone unless revoked; these may, and
