@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,6 +52,7 @@ func (t *historyTab) refresh() {
 	var runWho string
 	var runAt time.Time
 	said := map[string]bool{}
+	late := t.lateUpdates()
 	for _, ev := range slices.Backward(findingItems(t.e, "the history", model.ReadTx.Audit)) {
 		if ev.Who != runWho || !ev.At.Equal(runAt) {
 			runWho, runAt, said = ev.Who, ev.At, map[string]bool{}
@@ -63,9 +65,39 @@ func (t *historyTab) refresh() {
 			}
 		}
 		ev.Note = strings.Join(keep, "; ")
-		t.lines = append(t.lines, describeEvent(ev))
+		line := describeEvent(ev)
+		if l, ok := late[ev.EntityID]; ok && ev.Entity == model.EntityUpdate && ev.Action == model.ActionCreate {
+			line += fmt.Sprintf(" — recorded late: dated %s, after the %s return (as at %s) was submitted on %s, which does not include it",
+				l.Update.Date, l.Return.Period, l.Return.AsAt, l.Return.Recorded.Local().Format("02/01/2006"))
+		}
+		t.lines = append(t.lines, line)
 	}
 	t.list.Refresh()
+}
+
+// lateUpdates are the finding's progress updates recorded after a return
+// that should have included them was submitted, by update: recording late
+// is allowed, and the history says so beside the update.
+func (t *historyTab) lateUpdates() map[model.ID]model.LateUpdate {
+	if t.e.orig.ID == 0 {
+		return nil
+	}
+	out := map[model.ID]model.LateUpdate{}
+	_ = t.e.u.store.View(context.Background(), func(tx model.ReadTx) error {
+		us, err := tx.Updates(t.e.orig.ID)
+		if err != nil {
+			return err
+		}
+		subs, err := tx.Submissions()
+		if err != nil {
+			return err
+		}
+		for _, l := range model.LateUpdates([]model.Finding{t.e.orig}, us, subs) {
+			out[l.Update.ID] = l
+		}
+		return nil
+	})
+	return out
 }
 
 // describeEvent writes one audit event as a sentence:

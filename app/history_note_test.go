@@ -1,8 +1,12 @@
 package app
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"improvementtracker/model"
 )
 
 // TestHistorySaysASharedNoteOnce: the sample is loaded in one save, whose
@@ -20,5 +24,42 @@ func TestHistorySaysASharedNoteOnce(t *testing.T) {
 	}
 	if len(e.history.lines) < 3 || n != 1 {
 		t.Errorf("%d of %d history lines carry the sample's note, want 1", n, len(e.history.lines))
+	}
+}
+
+// TestHistoryMarksALateUpdate: a progress update typed in after the return
+// for its quarter was submitted is allowed, and the finding's history says
+// so beside it, naming the return that does not include it.
+func TestHistoryMarksALateUpdate(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	q, err := model.ParseQuarter("Q2 2026/27")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = h.store.Update(context.Background(), model.Actor{Who: "Improvement lead"}, func(tx model.Tx) error {
+		return tx.SaveSubmission(&model.Submission{Kind: model.SubmissionReturn, Period: q, AsAt: q.AsAt(),
+			Marking: model.Marking{Classification: model.Official}, FileName: "q2.xlsx", SHA256: strings.Repeat("0", 64)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.clock.set(h.clock.Now().Add(24 * time.Hour))
+	err = h.store.Update(context.Background(), model.Actor{Who: "Improvement lead"}, func(tx model.Tx) error {
+		return tx.AppendUpdate(&model.Update{FindingID: e.orig.ID, Date: model.MustDate("15/09/2026"), Narrative: "Typed in late: the September review.",
+			Status: e.orig.Status, RAG: e.orig.RAG})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.history.refresh()
+	var late []string
+	for _, l := range e.history.lines {
+		if strings.Contains(l, "recorded late") {
+			late = append(late, l)
+		}
+	}
+	if len(late) != 1 || !strings.Contains(late[0], "dated 15/09/2026, after the Q2 2026/27 return (as at 30/09/2026) was submitted on") {
+		t.Errorf("the history marks %d lines as recorded late: %q", len(late), late)
 	}
 }
