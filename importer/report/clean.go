@@ -63,6 +63,11 @@ func paragraphs(text string) []para {
 	text = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u00a0", " ", "\u202f", " ", "\u2009", " ", "\u2007", " ",
 		"\u2028", "\n", "\u2029", "\n\n", "\ufeff", "", "\u200b", "", "\u00ad", "").Replace(text)
 	raw, lineNo := splitHeadings(strings.Split(text, "\n"))
+	// Headings glued to paragraphs are put on lines of their own first;
+	// a heading-like tail is split off only where lines are paragraphs.
+	if u, w := lineShape(raw); true {
+		raw, lineNo = splitGlued(raw, lineNo, u && w == 0)
+	}
 	furniture := runningHeaders(raw)
 	unbroken, width := lineShape(raw)
 	marked := pageMarked(raw)
@@ -183,7 +188,7 @@ var (
 	questionNumber = regexp.MustCompile(`^\s*(?i:question)\s+\d{1,2}\s*:?\s*$`)
 	// questionStart is the start of a 2018/19 core question, perhaps
 	// numbered: "2. How effective is the force at investigating crime?"
-	questionStart = regexp.MustCompile(`^(?:(?i:question)\s+)?(?:\d{1,2}(?:\.\d{1,2})?[.:)]?\s+)?How (?:effective|efficient|legitimate|well|good)\b`)
+	questionStart = regexp.MustCompile(`^(?:(?i:question)\s+)?(?:\d{1,2}(?:\.\d{1,2})?[.:)]?\s+)?How (?:effective(?:ly)?|efficient(?:ly)?|legitimate|well|good)\b`)
 )
 
 // lineShape tells whether the text has lost its blank lines and, if so,

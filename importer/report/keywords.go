@@ -169,7 +169,7 @@ func isQuestion(t string) bool {
 var questionAreas = []struct{ words, area string }{
 	{"keeping people safe and reducing crime", ""}, // a pillar, named below
 	{"preventing crime", "Preventing crime and tackling anti-social behaviour"},
-	{"investigating crime", "Investigating crime"},
+	{"investigat", "Investigating crime"},
 	{"vulnerable", "Protecting vulnerable people"},
 	{"serious and organised crime", "Tackling serious and organised crime"},
 	{"armed", "Armed policing"},

@@ -54,7 +54,8 @@ type Proposed struct {
 	Area  string            `json:"area"`
 	Grade model.Grade       `json:"grade,omitempty"`
 	Title string            `json:"title"`
-	// Text is the inspectorate's wording, verbatim apart from the title.
+	// Text is the inspectorate's wording, verbatim and whole: a box's
+	// heading sentence stays first in it. Title is a label made from it.
 	Text  string   `json:"text"`
 	Flags []string `json:"flags,omitempty"`
 	// Parent is the 1-based position in the list of the cause of concern
@@ -378,11 +379,11 @@ func (p *parser) emit(t model.FindingType, b block, parent int) int {
 	body := strings.Join(b.body, "\n\n")
 	switch {
 	case b.title != "" && body != "":
+		// The box's heading is the inspectorate's own sentence: it stays
+		// first in the wording, and the title is only a label made from
+		// it, which the person may shorten without losing a word.
 		f.Title, f.Flags = titleFrom(b.title, f.Flags)
-		f.Text = body
-		if f.HasFlag(FlagTitleShortened) {
-			f.Text = b.title + "\n\n" + body
-		}
+		f.Text = b.title + "\n\n" + body
 	case b.title != "":
 		f.Text = b.title
 		f.Title, f.Flags = titleFrom(b.title, f.Flags)
