@@ -70,12 +70,21 @@ func (p *parser) boxes(i int) int {
 	if numbered {
 		limit = 1
 	}
+	// Only under a plural heading is a paragraph of several "The force
+	// should…" sentences taken for a list run onto one line.
+	p.listHeading = plural && !numbered
 	j, blocks := p.collect(i, limit)
+	p.listHeading = false
 	end := ""
 	if j < len(p.ps) {
 		end = p.ps[j].text
 	}
 	atMain := keywordOf(end) == kwMain
+	if end != boxEnd {
+		// (A web page's box ends where its element does: nothing of it
+		// can have been moved.)
+		p.afterBoxes = append(p.afterBoxes, j)
+	}
 	if !numbered && !atMain && end != boxEnd && keywordOf(end) == kwNone {
 		// Nothing marks where the boxes end (no "Main findings" heading
 		// after them): beyond one block per heading, only blocks that read
@@ -173,6 +182,18 @@ func (p *parser) collect(i, limit int) (int, []block) {
 		}
 		if bulleted {
 			break // the list has ended
+		}
+		if p.listHeading && !isTitle(pa) {
+			// A list of areas for improvement run onto one line, bullets
+			// lost: one "The force should…" sentence each.
+			if items := directiveSentences(pa.text); items != nil {
+				for _, it := range items {
+					blocks = append(blocks, block{body: []string{it}, line: pa.line, start: i, bullet: true})
+				}
+				bulleted = true
+				i++
+				continue
+			}
 		}
 		b := block{line: pa.line, start: i}
 		if isTitle(pa) {

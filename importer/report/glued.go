@@ -66,6 +66,13 @@ func unglue(l string, whole bool, depth int) []string {
 	if t == "" || len(t) > maxGluedLine || depth > 8 || knownHeading(t) || strings.Contains(l, "\f") {
 		return []string{l}
 	}
+	if pieces := splitBullets(t); pieces != nil {
+		var out []string
+		for _, piece := range pieces {
+			out = append(out, unglue(piece, whole, depth+1)...)
+		}
+		return out
+	}
 	if m := questionGrade.FindStringSubmatch(t); m != nil && questionStart.MatchString(m[1]) {
 		return []string{m[1], m[2]}
 	}
@@ -76,7 +83,7 @@ func unglue(l string, whole bool, depth int) []string {
 		rest := strings.Join(words[n:], " ")
 		// (A contents line, "Recommendations 3", is not a heading and a
 		// paragraph: what follows must be words.)
-		if knownHeading(head) && startsParagraph(rest) && len(words)-n >= 3 {
+		if knownHeading(head) && (startsParagraph(rest) && len(words)-n >= 3 || gradeWord(rest) != "") {
 			return append([]string{head}, unglue(rest, whole, depth+1)...)
 		}
 	}

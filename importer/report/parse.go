@@ -136,6 +136,7 @@ func Parse(text string) (*Parsed, error) {
 	}
 	p.paged = pages >= 3
 	p.run()
+	p.checkFindings()
 	p.describe(text)
 	return p.out, nil
 }
@@ -147,6 +148,9 @@ type parser struct {
 	grade    model.Grade
 	out      *Parsed
 	numbered bool // saw "Area for improvement 1"
+	// listHeading is set while the boxes under a plural "Areas for
+	// improvement" heading are read (see lists.go).
+	listHeading bool
 	question bool // saw a 2018/19 core question
 	// paged is whether the text shows its page breaks (form feeds,
 	// glossary links at a page's foot, page numbers).
@@ -157,6 +161,12 @@ type parser struct {
 	// notes are warnings found on the way: bracketed notes left out, a
 	// grade with no area.
 	notes []string
+	// sentences are the sections' own grade sentences, in order, to
+	// check the findings' areas and grades against.
+	sentences []gradeNote
+	// afterBoxes are the paragraphs where each run of area for
+	// improvement boxes ended, to look for boxes the PDF moved.
+	afterBoxes []int
 }
 
 func (p *parser) run() {
@@ -204,8 +214,9 @@ func (p *parser) areaAt(i int) (int, bool) {
 			}
 			return i + 2, true // the heading and its grade
 		}
-		if who, g, _, ok := gradeIn(next); ok && (knownAreas[foldArea(t)] || !isGeneric(who)) {
+		if who, g, what, ok := gradeIn(next); ok && (knownAreas[foldArea(t)] || !isGeneric(who)) {
 			p.setArea(t, g)
+			p.noteSentence(p.ps[i+1], g, what)
 			p.noteForce(who)
 			// The grade sentence may run on into the section's first
 			// paragraph; only the heading is consumed.
@@ -233,6 +244,7 @@ func (p *parser) areaAt(i int) (int, bool) {
 	// A grade sentence with no heading before it names the area itself.
 	// Elsewhere it only gives the grade of the area it names.
 	if who, g, what, ok := gradeIn(t); ok && !isGeneric(who) && (i == 0 || !isTitle(p.ps[i-1])) {
+		p.noteSentence(p.ps[i], g, what)
 		switch {
 		case p.area == "" && !strings.HasPrefix(strings.ToLower(what), "its ") && !strings.HasPrefix(strings.ToLower(what), "their "):
 			p.setArea(model.UpperFirst(what), g)

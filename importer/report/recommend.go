@@ -44,6 +44,14 @@ func (p *parser) recommendations(i, parent int) int {
 		case bullets > 0:
 			// The list has ended, and with it the recommendations.
 			return i
+		case strings.HasSuffix(stem, ":") && found == 0 && !isTitle(pa) && !recStart.MatchString(text):
+			// The lead-in's list run onto one line, bullets lost: its
+			// items end with "; and".
+			for _, item := range listItems(text) {
+				p.emitRec(stem+"\n• "+item, item, stem, pa.line, parent)
+				found++
+				bullets++
+			}
 		case isTitle(pa):
 			if found > 0 {
 				return i
