@@ -151,7 +151,7 @@ type parser struct {
 	// listHeading is set while the boxes under a plural "Areas for
 	// improvement" heading are read (see lists.go).
 	listHeading bool
-	question bool // saw a 2018/19 core question
+	question    bool // saw a 2018/19 core question
 	// paged is whether the text shows its page breaks (form feeds,
 	// glossary links at a page's foot, page numbers).
 	paged bool
