@@ -173,22 +173,24 @@ func (p *parser) checkMissedBoxes() {
 			taken[foldWording(para)] = true
 		}
 	}
+	var named []string
+	seen := map[int]bool{}
 	for _, j := range p.afterBoxes {
-		var named []string
 		for k := j; k < len(p.ps); k++ {
 			if k > j && p.sectionStart(k) {
 				break
 			}
 			t := p.ps[k].text
-			if taken[foldWording(t)] || !directiveSentence.MatchString(t) || keywordOf(t) != kwNone {
+			if seen[k] || taken[foldWording(t)] || !directiveSentence.MatchString(t) || keywordOf(t) != kwNone {
 				continue
 			}
+			seen[k] = true
 			named = append(named, fmt.Sprintf("line %d “%s”", p.ps[k].line, clipRunes(t, 120)))
 		}
-		if len(named) > 0 {
-			p.notes = append(p.notes, fmt.Sprintf("The text does not show its pages, so a box the PDF moved cannot be placed. After the boxes ending at line %d, these paragraphs read like areas for improvement but were not taken: %s. If one is a box, add it by hand.",
-				p.ps[max(j-1, 0)].line, strings.Join(named, "; ")))
-		}
+	}
+	if len(named) > 0 {
+		p.notes = append(p.notes, fmt.Sprintf("The text does not show its pages, so a box the PDF moved away from its heading cannot be found by its place. These paragraphs after boxes read like areas for improvement but were not taken: %s. If one is a box, add it by hand.",
+			strings.Join(named, "; ")))
 	}
 }
 

@@ -197,6 +197,11 @@ var (
 func lineShape(lines []string) (unbroken bool, width int) {
 	blank, full := 0, 0
 	var lengths []int
+	// The blank lines at the end (the newline a file ends with) say
+	// nothing of how paragraphs are separated.
+	for len(lines) > 0 && strings.TrimSpace(strings.ReplaceAll(lines[len(lines)-1], "\f", "")) == "" {
+		lines = lines[:len(lines)-1]
+	}
 	for _, l := range lines {
 		t := strings.TrimSpace(strings.ReplaceAll(l, "\f", ""))
 		if t == "" {
@@ -335,7 +340,9 @@ func joinBroken(ps []para) []para {
 	}
 	last := ""
 	for _, p := range ps {
-		if len(out) > 0 && continues(last, p.text) && keywordOf(last) == kwNone && keywordOf(p.text) == kwNone && !p.bullet {
+		// (A 2018/19 core question starts with its number, which would
+		// otherwise read as the end of a sentence cut at a page break.)
+		if len(out) > 0 && continues(last, p.text) && keywordOf(last) == kwNone && keywordOf(p.text) == kwNone && !p.bullet && !isQuestion(p.text) {
 			if b.Len() == 0 {
 				b.WriteString(out[len(out)-1].text)
 			}

@@ -361,7 +361,7 @@ func isTitle(pa para) bool {
 // report's structure or the start of an area.
 func (p *parser) isStop(i int) bool {
 	t := p.ps[i].text
-	if keywordOf(t) != kwNone {
+	if keywordOf(t) != kwNone || sectionSentence(t) {
 		return true
 	}
 	if !isTitle(p.ps[i]) {
@@ -374,6 +374,14 @@ func (p *parser) isStop(i int) bool {
 		return true
 	}
 	return false
+}
+
+// sectionSentence reports whether a paragraph is a section's own grade
+// sentence naming a known area ("Kent Police requires improvement at
+// responding to the public."), which no box's wording runs past.
+func sectionSentence(t string) bool {
+	who, _, what, ok := gradeIn(t)
+	return ok && !isGeneric(who) && knownAreas[foldArea(model.UpperFirst(what))]
 }
 
 func (p *parser) base(t model.FindingType, line int) Proposed {
@@ -457,5 +465,5 @@ var (
 	inspectionOf     = regexp.MustCompile(`\b[Aa]n inspection of ((?:the )?[A-Z][\pL&’'. -]{2,60}?(?:Police|Constabulary|Police Service(?: of [A-Z][\pL ]{2,30})?))\b`)
 	howGood          = regexp.MustCompile(`\bhow good ([A-Z][\pL&’'. -]{2,60}?) is\b`)
 	forceName        = regexp.MustCompile(`\b((?:[A-Z][\pL’'-]+|and|&|of)(?: (?:[A-Z][\pL’'-]+|and|&|of)){0,4} (?:Police|Constabulary))\b`)
-	publishedPattern = regexp.MustCompile(`(?i)\bpublished:?\s+(?:on\s+)?(\d{1,2}\s+[A-Z][a-z]{2,8}\s+20\d\d)\b`)
+	publishedPattern = regexp.MustCompile(`(?i)\bpublished(?:\s+on)?:?\s+(?:on\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8},?\s+20\d\d)\b`)
 )

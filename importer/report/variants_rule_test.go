@@ -41,6 +41,7 @@ var variants = []variant{
 	{"web: boxes as table", func(d doc) string { return d.web(webTable) }, true},
 	{"web: boxes as bold paragraphs", func(d doc) string { return d.web(webBold) }, true},
 	{"web: boxed div, main sentence in strong", func(d doc) string { return d.web(webStrong) }, true},
+	{"web: grade in the h2, every other heading h3, plain paragraphs", func(d doc) string { return d.web(webFlat) }, true},
 }
 
 // texts are every report text the variants are made from.

@@ -361,6 +361,7 @@ const (
 	webTable             // a table of one cell
 	webBold              // bold paragraphs, no headings
 	webStrong            // a boxed div, the main sentence in <strong>
+	webFlat              // every heading below the area's an h3, the grade inside the area's h2, boxes as plain paragraphs
 )
 
 // web writes the report as a saved web page, boxes where the page shows
@@ -382,12 +383,24 @@ func (d doc) web(markup int) string {
 				w("<p>%s</p>\n", esc(p.text))
 			}
 		case rArea:
+			if g := areaGrade(parts, i); markup == webFlat && g != "" {
+				// A grade badge inside the heading, as some pages set it.
+				w("<h2>%s <span class=\"grade\">%s</span></h2>\n", esc(p.text), esc(g))
+				if i+1 < len(parts) && parts[i+1].role == rGrade {
+					i++
+				}
+				continue
+			}
 			w("<h2>%s</h2>\n", esc(p.text))
 		case rGrade:
 			w("<p class=\"grade\"><strong>%s</strong></p>\n", esc(p.text))
 		case rMain:
 			w("<h3>%s</h3>\n", esc(p.text))
 		case rSub:
+			if markup == webFlat {
+				w("<h3>%s</h3>\n", esc(p.text))
+				continue
+			}
 			w("<h4>%s</h4>\n", esc(p.text))
 		case rListed:
 			w("<ul>\n")
@@ -417,7 +430,7 @@ func writeBox(b *strings.Builder, markup int, heading string, in []part) {
 	w := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 	open, shut, head, ttl := "", "", "<h3>%s</h3>\n", "<h4>%s</h4>\n"
 	switch markup {
-	case webPlain:
+	case webPlain, webFlat:
 		ttl = "<p>%s</p>\n"
 	case webAside:
 		open, shut = "<aside class=\"box\">\n", "</aside>\n"
@@ -462,6 +475,22 @@ func writeBox(b *strings.Builder, markup int, heading string, in []part) {
 		first = false
 	}
 	w("%s", shut)
+}
+
+// areaGrade is the grade of the area whose heading is part i: its grade
+// line, else the grade its sentence gives.
+func areaGrade(parts []part, i int) string {
+	for j := i + 1; j < len(parts) && j <= i+3; j++ {
+		switch parts[j].role {
+		case rGrade:
+			return parts[j].text
+		case rSentence:
+			if _, g, _, ok := gradeIn(parts[j].text); ok {
+				return string(g)
+			}
+		}
+	}
+	return ""
 }
 
 // model1stSentence is the first sentence of s, up to its full stop.
