@@ -17,6 +17,9 @@ type block struct {
 	line   int
 	start  int // the paragraph it starts at
 	bullet bool
+	// paras are the paragraphs it was read from, for the lines of the
+	// source the preview shows beside the finding.
+	paras []int
 }
 
 // boxes reads a run of box headings starting at i ("Area for
@@ -132,6 +135,9 @@ func (p *parser) boxes(i int) int {
 				if k >= len(blocks)-moved {
 					f := &p.out.Findings[idx-1]
 					f.Flags = append(f.Flags, FlagMoved)
+					// The heading is shown with the wording found away
+					// from it, so that both can be checked.
+					f.Lines = append([][2]int{{h.line, h.line}}, f.Lines...)
 				}
 				k++
 			} else {
@@ -175,7 +181,7 @@ func (p *parser) collect(i, limit int) (int, []block) {
 		pa := p.ps[i]
 		if pa.bullet {
 			// A bulleted list: each bullet is a finding.
-			blocks = append(blocks, block{body: []string{stripBullet(pa.text)}, line: pa.line, start: i, bullet: true})
+			blocks = append(blocks, block{body: []string{stripBullet(pa.text)}, line: pa.line, start: i, bullet: true, paras: []int{i}})
 			bulleted = true
 			i++
 			continue
@@ -188,7 +194,7 @@ func (p *parser) collect(i, limit int) (int, []block) {
 			// lost: one "The force should…" sentence each.
 			if items := directiveSentences(pa.text); items != nil {
 				for _, it := range items {
-					blocks = append(blocks, block{body: []string{it}, line: pa.line, start: i, bullet: true})
+					blocks = append(blocks, block{body: []string{it}, line: pa.line, start: i, bullet: true, paras: []int{i}})
 				}
 				bulleted = true
 				i++
@@ -198,6 +204,7 @@ func (p *parser) collect(i, limit int) (int, []block) {
 		b := block{line: pa.line, start: i}
 		if isTitle(pa) {
 			b.title = pa.text
+			b.paras = append(b.paras, i)
 			i++
 		}
 		for i < len(p.ps) && !p.isStop(i) && !isTitle(p.ps[i]) {
@@ -209,6 +216,7 @@ func (p *parser) collect(i, limit int) (int, []block) {
 				break // a list after the box's wording starts new boxes
 			}
 			b.body = append(b.body, p.ps[i].text)
+			b.paras = append(b.paras, i)
 			i++
 		}
 		blocks = append(blocks, b)
@@ -269,7 +277,7 @@ func (p *parser) spans(i int) []span {
 			k++
 			continue
 		}
-		sp := span{b: block{title: p.ps[k].text, line: p.ps[k].line, start: k}, start: k, page: page}
+		sp := span{b: block{title: p.ps[k].text, line: p.ps[k].line, start: k, paras: []int{k}}, start: k, page: page}
 		k++
 		// A page break inside a block's wording does not end the block.
 		for k < len(p.ps) && !p.isStop(k) && !isTitle(p.ps[k]) && !p.consumed[k] {
@@ -277,6 +285,7 @@ func (p *parser) spans(i int) []span {
 				page++
 			}
 			sp.b.body = append(sp.b.body, p.ps[k].text)
+			sp.b.paras = append(sp.b.paras, k)
 			k++
 		}
 		sp.end = k
@@ -350,11 +359,7 @@ func (p *parser) moved(main, found int) []block {
 	return out
 }
 
-// deadlinePattern finds the time the inspectorate gave for a
-// recommendation.
-var deadlinePattern = regexp.MustCompile(`(?i)\b(immediately|within (?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen) (?:months?|weeks?|days?)|by \d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) 20\d\d)\b`)
-
 // recStart is how a recommendation written as a sentence starts: "We
 // recommend…", a deadline, or someone who "should" act, named within its
 // first words.
-var recStart = regexp.MustCompile(`(?i)^(?:we recommend|by \d{1,2} \pL+ 20\d\d|within |immediately|(?:[\pL’'&,-]+\s+){0,12}?(?:should|must)\b)`)
+var recStart = regexp.MustCompile(`(?i)^(?:we recommend|by (?:the end of )?(?:\d{1,2} )?(?:\pL+ )?20\d\d|within |immediately|(?:[\pL’'&,-]+\s+){0,12}?(?:should|must)\b)`)

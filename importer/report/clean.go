@@ -13,6 +13,7 @@ import (
 type para struct {
 	text string
 	line int // 1-based line of the source where it starts
+	end  int // the line where it ends
 	// pageStart marks a paragraph that begins a page: after a form feed, a
 	// block of glossary links, or written with the leading space that PDF
 	// extraction puts on a page's first line.
@@ -76,6 +77,7 @@ func paragraphs(text string) []para {
 		out       []para
 		cur       []string
 		curLine   int
+		curEnd    int
 		curPage   bool
 		nextPage  bool
 		curBullet bool
@@ -83,7 +85,7 @@ func paragraphs(text string) []para {
 	)
 	flush := func() {
 		if len(cur) > 0 {
-			out = append(out, para{text: strings.Join(cur, " "), line: curLine, pageStart: curPage, bullet: curBullet})
+			out = append(out, para{text: strings.Join(cur, " "), line: curLine, end: curEnd, pageStart: curPage, bullet: curBullet})
 		}
 		cur, curPage, curBullet = nil, false, false
 	}
@@ -131,7 +133,7 @@ func paragraphs(text string) []para {
 		}
 		if t == boxEnd {
 			flush()
-			out = append(out, para{text: boxEnd, line: lineNo[i]})
+			out = append(out, para{text: boxEnd, line: lineNo[i], end: lineNo[i]})
 			continue
 		}
 		isKeyword := keywordOf(t) != kwNone
@@ -168,6 +170,7 @@ func paragraphs(text string) []para {
 			curBullet = isBullet
 			nextPage = false
 		}
+		curEnd = lineNo[i]
 		if n := len(cur); n > 0 && brokenAtHyphen(cur[n-1], t) {
 			// A hyphenated word broken at its hyphen: "risk-" and
 			// "mitigation" are one word.
@@ -348,6 +351,7 @@ func joinBroken(ps []para) []para {
 			}
 			b.WriteString(" ")
 			b.WriteString(p.text)
+			out[len(out)-1].end = p.end
 			last = p.text
 			continue
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"improvementtracker/model"
@@ -96,13 +95,8 @@ func (p *parser) describe(text string) {
 			p.out.Cycle = c
 		}
 	}
-	if m := publishedPattern.FindStringSubmatch(head); m != nil {
-		if t, err := time.Parse("2 January 2006", strings.Join(strings.Fields(m[1]), " ")); err == nil {
-			p.out.Published = model.DateOf(t)
-		} else if t, err := time.Parse("2 Jan 2006", strings.Join(strings.Fields(m[1]), " ")); err == nil {
-			p.out.Published = model.DateOf(t)
-		}
-	}
+	p.findPublished(head)
+	p.setTargets()
 	switch {
 	case p.out.Cycle == "" && p.out.Force == "" && !peelWord.MatchString(head):
 		p.out.Layout = LayoutThematic

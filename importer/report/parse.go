@@ -64,8 +64,16 @@ type Proposed struct {
 	// Deadline is the time the inspectorate gave, as written: "within six
 	// months".
 	Deadline string `json:"deadline,omitempty"`
+	// Target is the target date the deadline gives, counted from the
+	// publication date where it is relative (flagged for checking).
+	Target model.Date `json:"target,omitzero"`
 	// Line is the line of the source text the finding starts on.
 	Line int `json:"line"`
+	// Lines are the lines of the text the finding was read from, as
+	// first and last line pairs; Source is their text, which the preview
+	// shows beside the finding so that it can be checked against it.
+	Lines  [][2]int `json:"lines,omitempty"`
+	Source string   `json:"source,omitempty"`
 	// NotForForce marks a recommendation addressed to others (the Home
 	// Office, the College of Policing): listed, not imported unless ticked.
 	NotForForce bool `json:"not_for_force,omitempty"`
@@ -137,6 +145,7 @@ func Parse(text string) (*Parsed, error) {
 	p.paged = pages >= 3
 	p.run()
 	p.checkFindings()
+	defer p.quoteSource(text)
 	p.describe(text)
 	return p.out, nil
 }
@@ -411,9 +420,28 @@ func (p *parser) emit(t model.FindingType, b block, parent int) int {
 		f.Text = body
 		f.Title = model.FirstSentence(body)
 	}
+	f.Lines = p.linesOf(b.paras)
 	p.markElided(&f)
 	p.out.Findings = append(p.out.Findings, f)
 	return len(p.out.Findings)
+}
+
+// linesOf gives the source lines of paragraphs, runs of adjacent lines
+// merged.
+func (p *parser) linesOf(paras []int) [][2]int {
+	var out [][2]int
+	for _, k := range paras {
+		if k < 0 || k >= len(p.ps) {
+			continue
+		}
+		from, to := p.ps[k].line, max(p.ps[k].end, p.ps[k].line)
+		if n := len(out); n > 0 && from <= out[n-1][1]+2 && from >= out[n-1][0] {
+			out[n-1][1] = max(out[n-1][1], to)
+			continue
+		}
+		out = append(out, [2]int{from, to})
+	}
+	return out
 }
 
 // emitMissing adds a finding whose wording is not in the text.
@@ -429,6 +457,7 @@ func (p *parser) emitMissing(t model.FindingType, line int) int {
 		label = "Area for improvement"
 	}
 	f.Title = label + where + " (" + FlagWordingMissing + ")"
+	f.Lines = [][2]int{{line, line}}
 	p.out.Findings = append(p.out.Findings, f)
 	return len(p.out.Findings)
 }

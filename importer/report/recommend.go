@@ -139,6 +139,13 @@ func (p *parser) emitRec(text, item, stem string, line, parent int) {
 	if m := deadlinePattern.FindString(stem + " " + item); m != "" {
 		f.Deadline = strings.ToLower(m[:1]) + m[1:]
 	}
+	f.Lines = [][2]int{{line, line}}
+	for k := range p.ps {
+		if p.ps[k].line == line {
+			f.Lines = p.linesOf([]int{k})
+			break
+		}
+	}
 	if who, others := addressee(stem, item); others {
 		f.NotForForce = true
 		f.Addressee = who
