@@ -122,6 +122,7 @@ func (p *parser) describe(text string) {
 	default:
 		p.out.Layout = Layout2021
 	}
+	p.describeQuoted()
 	if len(p.out.Findings) == 0 {
 		p.out.Warnings = append(p.out.Warnings, "No areas for improvement, causes of concern, recommendations or innovative practice were found. Check that this is the text of an inspection report.")
 	}

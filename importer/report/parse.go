@@ -143,6 +143,10 @@ func Parse(text string) (*Parsed, error) {
 		}
 	}
 	p.paged = pages >= 3
+	// Recommendations quoted in running text are read only where the
+	// text has none of a report's boxes: in a report, a sentence about
+	// past recommendations is narrative.
+	p.quotable = !hasBoxes(ps)
 	p.run()
 	p.checkFindings()
 	defer p.quoteSource(text)
@@ -157,6 +161,9 @@ type parser struct {
 	grade    model.Grade
 	out      *Parsed
 	numbered bool // saw "Area for improvement 1"
+	// quotable: the text has no box headings, so recommendations quoted
+	// in running text are read (see quoted.go); quoted: some were.
+	quotable, quoted bool
 	// listHeading is set while the boxes under a plural "Areas for
 	// improvement" heading are read (see lists.go).
 	listHeading bool
@@ -196,6 +203,12 @@ func (p *parser) run() {
 			p.seen[kwRecs]++
 			i = p.recommendations(i+1, 0)
 			continue
+		}
+		if p.quotable {
+			if next, ok := p.quotedList(i); ok {
+				i = next
+				continue
+			}
 		}
 		if g := gradeWord(p.ps[i].text); g != "" {
 			// A grade under no heading read as an area: the findings after
