@@ -13,6 +13,7 @@ package report
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"improvementtracker/model"
@@ -84,15 +85,13 @@ func (p *parser) checkSentence(k int, f *Proposed) {
 	if f.Area == "" || f.Grade == model.Ungraded {
 		return
 	}
-	var s *gradeNote
-	for i := range p.sentences {
-		if p.sentences[i].line <= f.Line {
-			s = &p.sentences[i]
-		}
-	}
-	if s == nil {
+	// The sentences are in the text's order: the last at or before the
+	// finding's line.
+	n := sort.Search(len(p.sentences), func(i int) bool { return p.sentences[i].line > f.Line })
+	if n == 0 {
 		return
 	}
+	s := &p.sentences[n-1]
 	areaDiffers := s.area != "" && foldArea(s.area) != foldArea(f.Area) && questionArea(f.Area) == ""
 	if s.grade == f.Grade && !areaDiffers {
 		return
@@ -175,8 +174,10 @@ func (p *parser) checkMissedBoxes() {
 	}
 	var named []string
 	seen := map[int]bool{}
+	scanned := 0 // paragraphs before it were looked at already
 	for _, j := range p.afterBoxes {
-		for k := j; k < len(p.ps); k++ {
+		for k := max(j, scanned); k < len(p.ps); k++ {
+			scanned = k + 1
 			if k > j && p.sectionStart(k) {
 				break
 			}

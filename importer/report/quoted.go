@@ -76,7 +76,7 @@ func (p *parser) quotedList(i int) (int, bool) {
 	}
 	p.quoted = true
 	for k, item := range items {
-		p.emitRec(stem+"\n• "+item, item, stem, p.ps[lines[k]].line, 0)
+		p.emitRec(stem+"\n• "+item, item, stem, lines[k], 0)
 		f := &p.out.Findings[len(p.out.Findings)-1]
 		f.Lines = p.linesOf([]int{i, lines[k]})
 		if recStart.MatchString(item) {
