@@ -41,20 +41,32 @@ const (
 	FlagTitleHeading = "its title ends with another heading of the report: check the title and the area"
 )
 
-func (p *parser) noteSentence(pa para, g model.Grade, what string) {
-	n := gradeNote{line: pa.line, text: clipRunes(model.FirstSentence(pa.text), 120), grade: g}
-	if a := model.UpperFirst(strings.TrimSpace(what)); knownAreas[foldArea(a)] {
-		n.area = a
+// noteSentences gathers the sentences that name a known area and give
+// its grade: "Kent Police requires improvement at responding to the
+// public." A sentence naming no known area ("good at prevention and
+// deterrence", a pillar's "at keeping people safe") cannot say which
+// area a finding is under, and is not used.
+func (p *parser) noteSentences() {
+	for _, pa := range p.ps {
+		who, g, what, ok := gradeIn(pa.text)
+		if !ok || isGeneric(who) {
+			continue
+		}
+		a := model.UpperFirst(strings.TrimSpace(what))
+		if !knownAreas[foldArea(a)] {
+			continue
+		}
+		p.sentences = append(p.sentences, gradeNote{line: pa.line, text: clipRunes(model.FirstSentence(pa.text), 120), grade: g, area: a})
 	}
-	l := strings.ToLower(what)
-	if strings.HasPrefix(l, "its ") || strings.HasPrefix(l, "their ") {
-		return // the pillar's sentence, not an area's
-	}
-	p.sentences = append(p.sentences, n)
 }
+
+// pillars are the 2018/19 areas named after a pillar, which cover several
+// of the areas a sentence may name.
+var pillars = map[string]bool{"Effectiveness": true, "Efficiency": true, "Legitimacy": true}
 
 // checkFindings runs the checks on every finding.
 func (p *parser) checkFindings() {
+	p.noteSentences()
 	for k := range p.out.Findings {
 		f := &p.out.Findings[k]
 		p.checkSentence(k, f)
@@ -82,7 +94,7 @@ func firstWordsOf(f *Proposed) string {
 // checkSentence compares a finding's area and grade with the nearest
 // grade sentence before it.
 func (p *parser) checkSentence(k int, f *Proposed) {
-	if f.Area == "" || f.Grade == model.Ungraded {
+	if f.Area == "" || f.Grade == model.Ungraded || pillars[f.Area] {
 		return
 	}
 	// The sentences are in the text's order: the last at or before the
@@ -92,7 +104,12 @@ func (p *parser) checkSentence(k int, f *Proposed) {
 		return
 	}
 	s := &p.sentences[n-1]
-	areaDiffers := s.area != "" && foldArea(s.area) != foldArea(f.Area) && questionArea(f.Area) == ""
+	if k < len(p.areaLines) && s.line < p.areaLines[k] {
+		// The area's heading comes after the sentence: it is the
+		// nearer, and its own grade sentence (if any) is not there.
+		return
+	}
+	areaDiffers := foldArea(s.area) != foldArea(f.Area)
 	if s.grade == f.Grade && !areaDiffers {
 		return
 	}

@@ -165,3 +165,35 @@ func TestGluedHeadings(t *testing.T) {
 		t.Errorf("first finding: %s, %q", f.Area, f.Text)
 	}
 }
+
+// The checks stay quiet on texts read right: no finding of the PDF texts
+// is flagged by them, and no 2018/19 text warns of a grade under no
+// heading.
+func TestChecksQuietOnPDFTexts(t *testing.T) {
+	for _, d := range texts(t) {
+		checkQuiet(t, d.name, d.pdfText())
+	}
+	for _, name := range []string{"midshire-peel-2023-25.txt", "westshire-peel-2018-19.txt", "northshire-peel-2018-19.txt"} {
+		checkQuiet(t, name, fixtureText(name)(t))
+	}
+}
+
+func checkQuiet(t *testing.T, name, text string) {
+	t.Helper()
+	p, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.Findings {
+		for _, fl := range f.Flags {
+			if fl == FlagTwoInOne || fl == FlagRunOn || fl == FlagTitleHeading || strings.Contains(fl, "section’s own sentence") {
+				t.Errorf("%s: %q flagged %q", name, f.Title, fl)
+			}
+		}
+	}
+	for _, w := range p.Warnings {
+		if strings.Contains(w, "under no heading") || strings.Contains(w, "section’s own sentence") {
+			t.Errorf("%s: warning %q", name, w)
+		}
+	}
+}

@@ -180,6 +180,10 @@ type parser struct {
 	// sentences are the sections' own grade sentences, in order, to
 	// check the findings' areas and grades against.
 	sentences []gradeNote
+	// cur is the paragraph being read; areaLine the line of the
+	// paragraph that set the area; areaLines that line for each finding.
+	cur, areaLine int
+	areaLines     []int
 	// afterBoxes are the paragraphs where each run of area for
 	// improvement boxes ended, to look for boxes the PDF moved.
 	afterBoxes []int
@@ -187,6 +191,7 @@ type parser struct {
 
 func (p *parser) run() {
 	for i := 0; i < len(p.ps); {
+		p.cur = i
 		if p.consumed[i] {
 			i++
 			continue
@@ -236,9 +241,8 @@ func (p *parser) areaAt(i int) (int, bool) {
 			}
 			return i + 2, true // the heading and its grade
 		}
-		if who, g, what, ok := gradeIn(next); ok && (knownAreas[foldArea(t)] || !isGeneric(who)) {
+		if who, g, _, ok := gradeIn(next); ok && (knownAreas[foldArea(t)] || !isGeneric(who)) {
 			p.setArea(t, g)
-			p.noteSentence(p.ps[i+1], g, what)
 			p.noteForce(who)
 			// The grade sentence may run on into the section's first
 			// paragraph; only the heading is consumed.
@@ -266,7 +270,6 @@ func (p *parser) areaAt(i int) (int, bool) {
 	// A grade sentence with no heading before it names the area itself.
 	// Elsewhere it only gives the grade of the area it names.
 	if who, g, what, ok := gradeIn(t); ok && !isGeneric(who) && (i == 0 || !isTitle(p.ps[i-1])) {
-		p.noteSentence(p.ps[i], g, what)
 		switch {
 		case p.area == "" && !strings.HasPrefix(strings.ToLower(what), "its ") && !strings.HasPrefix(strings.ToLower(what), "their "):
 			p.setArea(model.UpperFirst(what), g)
@@ -339,6 +342,7 @@ func (p *parser) areaJustSet(i int) bool {
 }
 
 func (p *parser) setArea(name string, g model.Grade) {
+	p.areaLine = p.ps[p.cur].line
 	p.area = strings.TrimRight(strings.TrimSpace(name), " :")
 	if a := questionArea(p.area); a != "" {
 		p.area = a
@@ -407,6 +411,8 @@ func sectionSentence(t string) bool {
 }
 
 func (p *parser) base(t model.FindingType, line int) Proposed {
+	// (Every finding made is added to the list next.)
+	p.areaLines = append(p.areaLines, p.areaLine)
 	f := Proposed{Type: t, Area: p.area, Grade: p.grade, Line: line}
 	if p.area == "" {
 		f.Flags = append(f.Flags, FlagNoArea)
