@@ -185,8 +185,20 @@ func (p *parser) countHeadings() {
 		}
 		p.out.Headings = append(p.out.Headings, c)
 		if c.Worded < c.Seen && k.typ != model.Recommendation {
-			p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d ‘%s’ %s, %d %s with wording.",
-				c.Seen, k.label, model.Plural(c.Seen, "heading", "headings"), c.Worded, model.Plural(c.Worded, "finding", "findings")))
+			// Name the findings without wording, so the count leads to
+			// them.
+			var missing []string
+			for n, f := range p.out.Findings {
+				if f.Type == k.typ && f.HasFlag(FlagWordingMissing) {
+					missing = append(missing, fmt.Sprintf("finding %d (line %d, %s)", n+1, f.Line, f.Area))
+				}
+			}
+			named := ""
+			if len(missing) > 0 {
+				named = " No wording: " + strings.Join(missing, "; ") + "."
+			}
+			p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d ‘%s’ %s, %d %s with wording.%s",
+				c.Seen, k.label, model.Plural(c.Seen, "heading", "headings"), c.Worded, model.Plural(c.Worded, "finding", "findings"), named))
 		}
 	}
 	if gaps := p.numberGaps(); gaps != "" {
