@@ -216,7 +216,9 @@ func (s *importReportScreen) showRows() {
 		if row.Parent > 0 {
 			notes = append(notes, fmt.Sprintf("Recommendation under finding %d", row.Parent))
 		}
-		wording := model.FirstSentence(row.Text)
+		// The title above is the wording's first paragraph or sentence;
+		// the line under it shows how the wording goes on.
+		wording := model.FirstSentence(strings.TrimPrefix(row.Text, row.Title+"\n\n"))
 		if wording == "" {
 			wording = "(no wording in the text)"
 		}
@@ -237,12 +239,38 @@ func sourcePanel(source string) fyne.CanvasObject {
 	if source == "" {
 		source = "(no lines of the text: nothing was read for this finding)"
 	}
-	text := widget.NewLabel(source)
+	text := widget.NewLabel(clipLines(source, sourceLinesShown))
 	text.Wrapping = fyne.TextWrapWord
 	text.TextStyle = fyne.TextStyle{Monospace: true}
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
 	bg.CornerRadius = theme.InputRadiusSize()
 	return container.NewStack(bg, text)
+}
+
+// sourceLinesShown caps the source lines shown beside a finding, so that
+// a box that ran on does not make its row pages long; --json gives them
+// all.
+const sourceLinesShown = 14
+
+// clipLines drops the blank lines PDF text is full of and keeps the first
+// n lines, saying how many more there are.
+func clipLines(s string, n int) string {
+	var kept []string
+	more := 0
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if len(kept) == n {
+			more++
+			continue
+		}
+		kept = append(kept, l)
+	}
+	if more > 0 {
+		kept = append(kept, fmt.Sprintf("… and %s more", count(more, "line", "lines")))
+	}
+	return strings.Join(kept, "\n")
 }
 
 // onPublished counts the targets again from the date typed.
