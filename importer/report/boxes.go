@@ -83,11 +83,7 @@ func (p *parser) boxes(i int) int {
 		end = p.ps[j].text
 	}
 	atMain := keywordOf(end) == kwMain
-	if end != boxEnd {
-		// (A web page's box ends where its element does: nothing of it
-		// can have been moved.)
-		p.afterBoxes = append(p.afterBoxes, j)
-	}
+	before := len(p.out.Findings)
 	if !numbered && !atMain && end != boxEnd && keywordOf(end) == kwNone {
 		// Nothing marks where the boxes end (no "Main findings" heading
 		// after them): beyond one block per heading, only blocks that read
@@ -147,6 +143,18 @@ func (p *parser) boxes(i int) int {
 				causeIndex = idx
 			}
 		}
+	}
+	// Where a moved box may have been missed, the paragraphs after the
+	// boxes are looked through (checkMissedBoxes): under a heading that
+	// allows more boxes than were found, or one left without wording or
+	// given wording found away from it. A
+	// web page's box ends where its element does: nothing of it moved.
+	missing := false
+	for _, f := range p.out.Findings[before:] {
+		missing = missing || f.HasFlag(FlagWordingMissing) || f.HasFlag(FlagMoved)
+	}
+	if end != boxEnd && (plural || missing) {
+		p.afterBoxes = append(p.afterBoxes, j)
 	}
 	if causeIndex > 0 && j < len(p.ps) && keywordOf(p.ps[j].text) == kwRecs {
 		p.seen[kwRecs]++
