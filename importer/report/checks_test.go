@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,14 +27,12 @@ func parseOne(t *testing.T, text string, n int) *Parsed {
 // warnsOf reports whether a warning names finding k (1-based).
 func warnsOf(p *Parsed, k int, words string) bool {
 	for _, w := range p.Warnings {
-		if strings.HasPrefix(w, "Finding "+itoa(k)+" ") && strings.Contains(w, words) {
+		if strings.HasPrefix(w, "Finding "+strconv.Itoa(k)+" ") && strings.Contains(w, words) {
 			return true
 		}
 	}
 	return false
 }
-
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n))) }
 
 // A section whose heading was lost: the section's own sentence files its
 // finding, and says so.
