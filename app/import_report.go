@@ -5,9 +5,11 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"improvementtracker/importer/report"
@@ -21,14 +23,18 @@ import (
 // findings the register already holds marked and skipped, and imports.
 // Nothing is stored before they press Import.
 type importReportScreen struct {
-	u        *ui
-	dlg      dialog.Dialog
-	paste    *textArea
-	title    *widget.Entry
-	summary  *widget.Label
-	rows     *fyne.Container
-	doImport *widget.Button
-	bar      *fyne.Container // the dialog's buttons, laid out again when a label changes
+	u     *ui
+	dlg   dialog.Dialog
+	paste *textArea
+	title *widget.Entry
+	// published is the report's publication date: read from the text,
+	// or typed where the text gives none; deadlines counted from it
+	// ("within six months") get their targets from it.
+	published *dateEntry
+	summary   *widget.Label
+	rows      *fyne.Container
+	doImport  *widget.Button
+	bar       *fyne.Container // the dialog's buttons, laid out again when a label changes
 
 	plan *report.Plan
 }
@@ -54,6 +60,9 @@ func newImportReportScreen(u *ui) *importReportScreen {
 	s.paste.SetMinRowsVisible(6)
 	s.title = widget.NewEntry()
 	s.title.SetPlaceHolder("Report title (from the text when left empty, e.g. Kent Police PEEL 2021/22)")
+	s.published = newDateEntry()
+	s.published.SetPlaceHolder("Published (dd/mm/yyyy)")
+	s.published.OnChanged = s.onPublished
 	s.summary = widget.NewLabel("")
 	s.summary.Wrapping = fyne.TextWrapWord
 	s.rows = container.NewVBox()
@@ -64,7 +73,8 @@ func newImportReportScreen(u *ui) *importReportScreen {
 	source := container.NewBorder(nil,
 		container.NewHBox(widget.NewButton("Open a file…", s.onOpenFile), widget.NewButton("Read the pasted text", s.onReadPasted)),
 		nil, nil, s.paste)
-	top := container.NewVBox(heading("Import findings from an inspection report"), source, s.title, s.summary)
+	dates := container.NewBorder(nil, nil, widget.NewLabel("Publication date"), nil, s.published)
+	top := container.NewVBox(heading("Import findings from an inspection report"), source, container.NewGridWithColumns(2, s.title, dates), s.summary)
 	scroll := container.NewVScroll(s.rows)
 	scroll.SetMinSize(fyne.NewSize(900, 260))
 	s.bar = container.NewHBox(spacer(), widget.NewButton("Cancel", func() { s.dlg.Hide() }), s.doImport)
@@ -143,6 +153,12 @@ func (s *importReportScreen) load(source, text string) {
 		if s.title.Text == "" {
 			s.title.SetText(pl.Report.Title)
 		}
+		if d, err := s.published.Date(); err == nil && !d.IsZero() {
+			// A date typed before the text was read stands.
+			pl.SetPublished(d)
+		} else {
+			s.published.SetDate(pl.Report.Published)
+		}
 		s.showRows()
 	})
 }
@@ -191,22 +207,83 @@ func (s *importReportScreen) showRows() {
 		}
 		notes = append(notes, row.Flags...)
 		if row.Deadline != "" {
-			notes = append(notes, "Deadline: "+row.Deadline)
+			note := "Deadline: " + row.Deadline
+			if !row.Target.IsZero() {
+				note += ", target " + row.Target.String()
+			}
+			notes = append(notes, note)
 		}
 		if row.Parent > 0 {
 			notes = append(notes, fmt.Sprintf("Recommendation under finding %d", row.Parent))
 		}
-		wording := model.FirstSentence(row.Text)
+		// The title above is the wording's first paragraph or sentence;
+		// the line under it shows how the wording goes on.
+		wording := model.FirstSentence(strings.TrimPrefix(row.Text, row.Title+"\n\n"))
 		if wording == "" {
 			wording = "(no wording in the text)"
 		}
 		detail := widget.NewLabel(strings.Join(append([]string{wording}, notes...), "\n"))
 		detail.Wrapping = fyne.TextWrapWord
 		fields := container.NewGridWithColumns(3, typ, grade, area)
-		s.rows.Add(container.NewBorder(nil, nil, include, nil,
-			container.NewVBox(title, fields, detail, widget.NewSeparator())))
+		finding := container.NewVBox(title, fields, detail)
+		s.rows.Add(container.NewBorder(nil, widget.NewSeparator(), include, nil,
+			container.NewGridWithColumns(2, finding, sourcePanel(row.Source))))
 	}
 	s.updateSummary()
+}
+
+// sourcePanel shows the lines of the text a finding was read from, on a
+// highlighted ground beside it, so that a lead can check the finding
+// against the report without looking for it.
+func sourcePanel(source string) fyne.CanvasObject {
+	if source == "" {
+		source = "(no lines of the text: nothing was read for this finding)"
+	}
+	text := widget.NewLabel(clipLines(source, sourceLinesShown))
+	text.Wrapping = fyne.TextWrapWord
+	text.TextStyle = fyne.TextStyle{Monospace: true}
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
+	bg.CornerRadius = theme.InputRadiusSize()
+	return container.NewStack(bg, text)
+}
+
+// sourceLinesShown caps the source lines shown beside a finding, so that
+// a box that ran on does not make its row pages long; --json gives them
+// all.
+const sourceLinesShown = 14
+
+// clipLines drops the blank lines PDF text is full of and keeps the first
+// n lines, saying how many more there are.
+func clipLines(s string, n int) string {
+	var kept []string
+	more := 0
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if len(kept) == n {
+			more++
+			continue
+		}
+		kept = append(kept, l)
+	}
+	if more > 0 {
+		kept = append(kept, fmt.Sprintf("… and %s more", count(more, "line", "lines")))
+	}
+	return strings.Join(kept, "\n")
+}
+
+// onPublished counts the targets again from the date typed.
+func (s *importReportScreen) onPublished(text string) {
+	if s.plan == nil {
+		return
+	}
+	d, err := s.published.Date()
+	if err != nil || d == s.plan.Report.Published {
+		return
+	}
+	s.plan.SetPublished(d)
+	s.showRows()
 }
 
 func (s *importReportScreen) updateSummary() {

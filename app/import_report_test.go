@@ -110,3 +110,27 @@ func labelsIn(o fyne.CanvasObject) string {
 	}
 	return ""
 }
+
+// TestImportReportDatesAndSource types the publication date the text does
+// not give: the deadline's target is counted from it. Each row shows the
+// lines of the text it was read from beside it.
+func TestImportReportDatesAndSource(t *testing.T) {
+	h := newHarness(t, false)
+	s := newImportReportScreen(h.u)
+	s.dlg.Show()
+	text := "Responding to the public\n\nInadequate\n\nSouthvale Police is inadequate at responding to the public.\n\n" +
+		"Cause of concern\n\nThe force doesn’t answer calls quickly enough.\n\n" +
+		"Recommendations\n\nWe recommend that, within six months, the force:\n\n• answers its calls within its standard; and\n\n• calls back the callers who hang up.\n"
+	s.load(report.PastedText, text)
+	if len(s.plan.Rows) != 3 || !s.plan.Rows[1].HasFlag(report.FlagNeedsPublished) {
+		t.Fatalf("rows %d, flags %v", len(s.plan.Rows), s.plan.Rows[1].Flags)
+	}
+	s.published.SetText("14/10/2024")
+	if got := s.plan.Rows[1].Target.String(); got != "14/04/2025" {
+		t.Errorf("target after the date is typed: %q", got)
+	}
+	row := labelsIn(s.rows.Objects[1])
+	if !strings.Contains(row, "Deadline: within six months, target 14/04/2025") || !strings.Contains(row, "[lines 15–15]\n• answers its calls within its standard; and") {
+		t.Errorf("row shows %q", row)
+	}
+}

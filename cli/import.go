@@ -17,7 +17,7 @@ import (
 func init() {
 	register(&Command{
 		Name:  "import report",
-		Usage: "import report FILE|- [--db PATH] [--report-title T] [--dry-run] [--json]",
+		Usage: "import report FILE|- [--db PATH] [--report-title T] [--published DD/MM/YYYY] [--dry-run] [--json]",
 		Short: "Read an inspection report (.txt, .pdf, a saved web page .html/.htm, or - for text piped in) and add its findings to the register",
 		Run:   runImportReport,
 	})
@@ -43,27 +43,34 @@ type reportJSON struct {
 }
 
 type findingJSON struct {
-	Type      model.FindingType `json:"type"`
-	Area      string            `json:"area"`
-	Grade     model.Grade       `json:"grade"`
-	Title     string            `json:"title"`
-	Text      string            `json:"text"`
-	Flags     []string          `json:"flags"`
-	Parent    int               `json:"parent,omitempty"`
-	Deadline  string            `json:"deadline,omitempty"`
-	Duplicate string            `json:"duplicate_of,omitempty"`
+	Type     model.FindingType `json:"type"`
+	Area     string            `json:"area"`
+	Grade    model.Grade       `json:"grade"`
+	Title    string            `json:"title"`
+	Text     string            `json:"text"`
+	Flags    []string          `json:"flags"`
+	Parent   int               `json:"parent,omitempty"`
+	Deadline string            `json:"deadline,omitempty"`
+	// Target is the date the deadline gives (yyyy-mm-dd).
+	Target    string `json:"target,omitempty"`
+	Duplicate string `json:"duplicate_of,omitempty"`
 	// NotForForce marks a recommendation addressed to others: listed,
 	// not imported.
 	NotForForce bool   `json:"not_for_force,omitempty"`
 	Addressee   string `json:"addressee,omitempty"`
 	Include     bool   `json:"include"`
-	Ref         string `json:"ref,omitempty"`
+	// Lines and Source are the lines of the text the finding was read
+	// from, to check it against.
+	Lines  [][2]int `json:"lines,omitempty"`
+	Source string   `json:"source,omitempty"`
+	Ref    string   `json:"ref,omitempty"`
 }
 
 func runImportReport(env *Env) (err error) {
 	fs := newFlags(env, commands["import report"])
 	db := dbFlag(fs)
 	title := fs.String("report-title", "", "the report's title in the register (default: force and cycle from the text, e.g. \"Kent Police PEEL 2021/22\")")
+	published := fs.String("published", "", "the report's publication date (dd/mm/yyyy), where the text gives none or gives it wrong: deadlines such as \"within six months\" are counted from it")
 	dry := fs.Bool("dry-run", false, "show what would be imported; the register is not changed (nor created)")
 	asJSON := fs.Bool("json", false, "print the findings as JSON")
 	args, err := parse(fs, env.Args)
@@ -107,6 +114,13 @@ func runImportReport(env *Env) (err error) {
 	pl, err := report.NewPlan(s, parsed, filepath.Base(file), *title)
 	if err != nil {
 		return err
+	}
+	if *published != "" {
+		d, err := model.ParseDate(*published)
+		if err != nil {
+			return usageError("--published: %v", err)
+		}
+		pl.SetPublished(d)
 	}
 	for _, w := range parsed.Warnings {
 		fmt.Fprintln(env.Stderr, "Note: "+w)
@@ -191,7 +205,11 @@ func writeReportTable(w io.Writer, pl *report.Plan) {
 			notes = append(notes, fmt.Sprintf("under #%d", r.Parent))
 		}
 		if r.Deadline != "" {
-			notes = append(notes, r.Deadline)
+			if !r.Target.IsZero() {
+				notes = append(notes, r.Deadline+" (target "+r.Target.String()+")")
+			} else {
+				notes = append(notes, r.Deadline)
+			}
 		}
 		if r.NotForForce {
 			notes = append(notes, notForForce(r.Addressee))
@@ -217,7 +235,7 @@ func writeReportJSON(w io.Writer, pl *report.Plan, created []model.Finding, dry 
 	out.Report.Cycle = pl.Parsed.Cycle
 	out.Report.Layout = pl.Parsed.Layout
 	out.Report.Type = string(pl.Report.Type)
-	out.Report.Published = pl.Parsed.Published.ISO()
+	out.Report.Published = pl.Report.Published.ISO()
 	out.Report.InStore = pl.Report.ID != 0
 	out.Headings = pl.Parsed.Headings
 	out.Warnings = pl.Parsed.Warnings
@@ -225,8 +243,9 @@ func writeReportJSON(w io.Writer, pl *report.Plan, created []model.Finding, dry 
 	out.Findings = []findingJSON{}
 	for _, r := range pl.Rows {
 		f := findingJSON{Type: r.Type, Area: r.Area, Grade: r.Grade, Title: r.Title, Text: r.Text,
-			Flags: append([]string{}, r.Flags...), Parent: r.Parent, Deadline: r.Deadline, Duplicate: r.Duplicate,
-			NotForForce: r.NotForForce, Addressee: r.Addressee, Include: r.Include && r.Duplicate == ""}
+			Flags: append([]string{}, r.Flags...), Parent: r.Parent, Deadline: r.Deadline, Target: r.Target.ISO(), Duplicate: r.Duplicate,
+			NotForForce: r.NotForForce, Addressee: r.Addressee, Include: r.Include && r.Duplicate == "",
+			Lines: r.Lines, Source: r.Source}
 		if !dry {
 			if !r.Include || r.Duplicate != "" {
 				continue

@@ -188,3 +188,33 @@ func TestImportReportFromStdin(t *testing.T) {
 		t.Errorf("exit %d, %d findings, title %q: %s", code, len(got.Findings), got.Report.Title, errOut.String())
 	}
 }
+
+// A deadline counted from publication gets its target from the date given
+// with --published, and every finding carries the lines it was read from.
+func TestImportReportPublishedAndSource(t *testing.T) {
+	text := "Responding to the public\n\nInadequate\n\nSouthvale Police is inadequate at responding to the public.\n\n" +
+		"Cause of concern\n\nThe force doesn’t answer calls quickly enough.\n\n" +
+		"Recommendations\n\nWe recommend that, within six months, the force:\n\n• answers its calls within its standard; and\n\n• calls back the callers who hang up.\n"
+	var out, errOut bytes.Buffer
+	db := filepath.Join(t.TempDir(), "register.db")
+	code := Run([]string{"import", "report", "-", "--db", db, "--dry-run", "--json", "--published", "14/10/2024"},
+		&Env{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader(text), Getenv: func(string) string { return "" }})
+	var got reportJSON
+	if code != 0 || json.Unmarshal(out.Bytes(), &got) != nil || len(got.Findings) != 3 {
+		t.Fatalf("exit %d, %d findings: %s", code, len(got.Findings), errOut.String())
+	}
+	if got.Report.Published != "2024-10-14" {
+		t.Errorf("published %q", got.Report.Published)
+	}
+	rec := got.Findings[1]
+	if rec.Target != "2025-04-14" || rec.Deadline != "within six months" {
+		t.Errorf("recommendation: deadline %q target %q", rec.Deadline, rec.Target)
+	}
+	if len(rec.Lines) != 1 || rec.Lines[0] != [2]int{15, 15} || !strings.Contains(rec.Source, "• answers its calls within its standard; and") {
+		t.Errorf("recommendation's lines %v, source %q", rec.Lines, rec.Source)
+	}
+	if code := Run([]string{"import", "report", "-", "--db", db, "--dry-run", "--published", "2024-13-40"},
+		&Env{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader(text), Getenv: func(string) string { return "" }}); code != 2 {
+		t.Errorf("a bad --published gave exit %d", code)
+	}
+}

@@ -17,6 +17,9 @@ type block struct {
 	line   int
 	start  int // the paragraph it starts at
 	bullet bool
+	// paras are the paragraphs it was read from, for the lines of the
+	// source the preview shows beside the finding.
+	paras []int
 }
 
 // boxes reads a run of box headings starting at i ("Area for
@@ -70,12 +73,17 @@ func (p *parser) boxes(i int) int {
 	if numbered {
 		limit = 1
 	}
+	// Only under a plural heading is a paragraph of several "The force
+	// should…" sentences taken for a list run onto one line.
+	p.listHeading = plural && !numbered
 	j, blocks := p.collect(i, limit)
+	p.listHeading = false
 	end := ""
 	if j < len(p.ps) {
 		end = p.ps[j].text
 	}
 	atMain := keywordOf(end) == kwMain
+	before := len(p.out.Findings)
 	if !numbered && !atMain && end != boxEnd && keywordOf(end) == kwNone {
 		// Nothing marks where the boxes end (no "Main findings" heading
 		// after them): beyond one block per heading, only blocks that read
@@ -123,6 +131,9 @@ func (p *parser) boxes(i int) int {
 				if k >= len(blocks)-moved {
 					f := &p.out.Findings[idx-1]
 					f.Flags = append(f.Flags, FlagMoved)
+					// The heading is shown with the wording found away
+					// from it, so that both can be checked.
+					f.Lines = append([][2]int{{h.line, h.line}}, f.Lines...)
 				}
 				k++
 			} else {
@@ -132,6 +143,18 @@ func (p *parser) boxes(i int) int {
 				causeIndex = idx
 			}
 		}
+	}
+	// Where a moved box may have been missed, the paragraphs after the
+	// boxes are looked through (checkMissedBoxes): under a heading that
+	// allows more boxes than were found, or one left without wording or
+	// given wording found away from it. A
+	// web page's box ends where its element does: nothing of it moved.
+	missing := false
+	for _, f := range p.out.Findings[before:] {
+		missing = missing || f.HasFlag(FlagWordingMissing) || f.HasFlag(FlagMoved)
+	}
+	if end != boxEnd && (plural || missing) {
+		p.afterBoxes = append(p.afterBoxes, j)
 	}
 	if causeIndex > 0 && j < len(p.ps) && keywordOf(p.ps[j].text) == kwRecs {
 		p.seen[kwRecs]++
@@ -166,7 +189,7 @@ func (p *parser) collect(i, limit int) (int, []block) {
 		pa := p.ps[i]
 		if pa.bullet {
 			// A bulleted list: each bullet is a finding.
-			blocks = append(blocks, block{body: []string{stripBullet(pa.text)}, line: pa.line, start: i, bullet: true})
+			blocks = append(blocks, block{body: []string{stripBullet(pa.text)}, line: pa.line, start: i, bullet: true, paras: []int{i}})
 			bulleted = true
 			i++
 			continue
@@ -174,9 +197,22 @@ func (p *parser) collect(i, limit int) (int, []block) {
 		if bulleted {
 			break // the list has ended
 		}
+		if p.listHeading && !isTitle(pa) {
+			// A list of areas for improvement run onto one line, bullets
+			// lost: one "The force should…" sentence each.
+			if items := directiveSentences(pa.text); items != nil {
+				for _, it := range items {
+					blocks = append(blocks, block{body: []string{it}, line: pa.line, start: i, bullet: true, paras: []int{i}})
+				}
+				bulleted = true
+				i++
+				continue
+			}
+		}
 		b := block{line: pa.line, start: i}
 		if isTitle(pa) {
 			b.title = pa.text
+			b.paras = append(b.paras, i)
 			i++
 		}
 		for i < len(p.ps) && !p.isStop(i) && !isTitle(p.ps[i]) {
@@ -188,6 +224,7 @@ func (p *parser) collect(i, limit int) (int, []block) {
 				break // a list after the box's wording starts new boxes
 			}
 			b.body = append(b.body, p.ps[i].text)
+			b.paras = append(b.paras, i)
 			i++
 		}
 		blocks = append(blocks, b)
@@ -248,7 +285,7 @@ func (p *parser) spans(i int) []span {
 			k++
 			continue
 		}
-		sp := span{b: block{title: p.ps[k].text, line: p.ps[k].line, start: k}, start: k, page: page}
+		sp := span{b: block{title: p.ps[k].text, line: p.ps[k].line, start: k, paras: []int{k}}, start: k, page: page}
 		k++
 		// A page break inside a block's wording does not end the block.
 		for k < len(p.ps) && !p.isStop(k) && !isTitle(p.ps[k]) && !p.consumed[k] {
@@ -256,6 +293,7 @@ func (p *parser) spans(i int) []span {
 				page++
 			}
 			sp.b.body = append(sp.b.body, p.ps[k].text)
+			sp.b.paras = append(sp.b.paras, k)
 			k++
 		}
 		sp.end = k
@@ -329,11 +367,7 @@ func (p *parser) moved(main, found int) []block {
 	return out
 }
 
-// deadlinePattern finds the time the inspectorate gave for a
-// recommendation.
-var deadlinePattern = regexp.MustCompile(`(?i)\b(immediately|within (?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen) (?:months?|weeks?|days?)|by \d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) 20\d\d)\b`)
-
 // recStart is how a recommendation written as a sentence starts: "We
 // recommend…", a deadline, or someone who "should" act, named within its
 // first words.
-var recStart = regexp.MustCompile(`(?i)^(?:we recommend|by \d{1,2} \pL+ 20\d\d|within |immediately|(?:[\pL’'&,-]+\s+){0,12}?(?:should|must)\b)`)
+var recStart = regexp.MustCompile(`(?i)^(?:we recommend|by (?:the end of )?(?:\d{1,2} )?(?:\pL+ )?20\d\d|within |immediately|(?:[\pL’'&,-]+\s+){0,12}?(?:should|must)\b)`)

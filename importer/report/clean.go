@@ -13,6 +13,7 @@ import (
 type para struct {
 	text string
 	line int // 1-based line of the source where it starts
+	end  int // the line where it ends
 	// pageStart marks a paragraph that begins a page: after a form feed, a
 	// block of glossary links, or written with the leading space that PDF
 	// extraction puts on a page's first line.
@@ -63,6 +64,11 @@ func paragraphs(text string) []para {
 	text = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u00a0", " ", "\u202f", " ", "\u2009", " ", "\u2007", " ",
 		"\u2028", "\n", "\u2029", "\n\n", "\ufeff", "", "\u200b", "", "\u00ad", "").Replace(text)
 	raw, lineNo := splitHeadings(strings.Split(text, "\n"))
+	// Headings glued to paragraphs are put on lines of their own first;
+	// a heading-like tail is split off only where lines are paragraphs.
+	if u, w := lineShape(raw); true {
+		raw, lineNo = splitGlued(raw, lineNo, u && w == 0)
+	}
 	furniture := runningHeaders(raw)
 	unbroken, width := lineShape(raw)
 	marked := pageMarked(raw)
@@ -71,6 +77,7 @@ func paragraphs(text string) []para {
 		out       []para
 		cur       []string
 		curLine   int
+		curEnd    int
 		curPage   bool
 		nextPage  bool
 		curBullet bool
@@ -78,7 +85,7 @@ func paragraphs(text string) []para {
 	)
 	flush := func() {
 		if len(cur) > 0 {
-			out = append(out, para{text: strings.Join(cur, " "), line: curLine, pageStart: curPage, bullet: curBullet})
+			out = append(out, para{text: strings.Join(cur, " "), line: curLine, end: curEnd, pageStart: curPage, bullet: curBullet})
 		}
 		cur, curPage, curBullet = nil, false, false
 	}
@@ -126,7 +133,7 @@ func paragraphs(text string) []para {
 		}
 		if t == boxEnd {
 			flush()
-			out = append(out, para{text: boxEnd, line: lineNo[i]})
+			out = append(out, para{text: boxEnd, line: lineNo[i], end: lineNo[i]})
 			continue
 		}
 		isKeyword := keywordOf(t) != kwNone
@@ -163,6 +170,7 @@ func paragraphs(text string) []para {
 			curBullet = isBullet
 			nextPage = false
 		}
+		curEnd = lineNo[i]
 		if n := len(cur); n > 0 && brokenAtHyphen(cur[n-1], t) {
 			// A hyphenated word broken at its hyphen: "risk-" and
 			// "mitigation" are one word.
@@ -183,7 +191,7 @@ var (
 	questionNumber = regexp.MustCompile(`^\s*(?i:question)\s+\d{1,2}\s*:?\s*$`)
 	// questionStart is the start of a 2018/19 core question, perhaps
 	// numbered: "2. How effective is the force at investigating crime?"
-	questionStart = regexp.MustCompile(`^(?:(?i:question)\s+)?(?:\d{1,2}(?:\.\d{1,2})?[.:)]?\s+)?How (?:effective|efficient|legitimate|well|good)\b`)
+	questionStart = regexp.MustCompile(`^(?:(?i:question)\s+)?(?:\d{1,2}(?:\.\d{1,2})?[.:)]?\s+)?How (?:effective(?:ly)?|efficient(?:ly)?|legitimate|well|good)\b`)
 )
 
 // lineShape tells whether the text has lost its blank lines and, if so,
@@ -192,6 +200,11 @@ var (
 func lineShape(lines []string) (unbroken bool, width int) {
 	blank, full := 0, 0
 	var lengths []int
+	// The blank lines at the end (the newline a file ends with) say
+	// nothing of how paragraphs are separated.
+	for len(lines) > 0 && strings.TrimSpace(strings.ReplaceAll(lines[len(lines)-1], "\f", "")) == "" {
+		lines = lines[:len(lines)-1]
+	}
 	for _, l := range lines {
 		t := strings.TrimSpace(strings.ReplaceAll(l, "\f", ""))
 		if t == "" {
@@ -330,12 +343,15 @@ func joinBroken(ps []para) []para {
 	}
 	last := ""
 	for _, p := range ps {
-		if len(out) > 0 && continues(last, p.text) && keywordOf(last) == kwNone && keywordOf(p.text) == kwNone && !p.bullet {
+		// (A 2018/19 core question starts with its number, which would
+		// otherwise read as the end of a sentence cut at a page break.)
+		if len(out) > 0 && continues(last, p.text) && keywordOf(last) == kwNone && keywordOf(p.text) == kwNone && !p.bullet && !isQuestion(p.text) {
 			if b.Len() == 0 {
 				b.WriteString(out[len(out)-1].text)
 			}
 			b.WriteString(" ")
 			b.WriteString(p.text)
+			out[len(out)-1].end = p.end
 			last = p.text
 			continue
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"improvementtracker/model"
@@ -96,13 +95,8 @@ func (p *parser) describe(text string) {
 			p.out.Cycle = c
 		}
 	}
-	if m := publishedPattern.FindStringSubmatch(head); m != nil {
-		if t, err := time.Parse("2 January 2006", strings.Join(strings.Fields(m[1]), " ")); err == nil {
-			p.out.Published = model.DateOf(t)
-		} else if t, err := time.Parse("2 Jan 2006", strings.Join(strings.Fields(m[1]), " ")); err == nil {
-			p.out.Published = model.DateOf(t)
-		}
-	}
+	p.findPublished(head)
+	p.setTargets()
 	switch {
 	case p.out.Cycle == "" && p.out.Force == "" && !peelWord.MatchString(head):
 		p.out.Layout = LayoutThematic
@@ -128,6 +122,7 @@ func (p *parser) describe(text string) {
 	default:
 		p.out.Layout = Layout2021
 	}
+	p.describeQuoted()
 	if len(p.out.Findings) == 0 {
 		p.out.Warnings = append(p.out.Warnings, "No areas for improvement, causes of concern, recommendations or innovative practice were found. Check that this is the text of an inspection report.")
 	}
@@ -190,8 +185,20 @@ func (p *parser) countHeadings() {
 		}
 		p.out.Headings = append(p.out.Headings, c)
 		if c.Worded < c.Seen && k.typ != model.Recommendation {
-			p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d ‘%s’ %s, %d %s with wording.",
-				c.Seen, k.label, model.Plural(c.Seen, "heading", "headings"), c.Worded, model.Plural(c.Worded, "finding", "findings")))
+			// Name the findings without wording, so the count leads to
+			// them.
+			var missing []string
+			for n, f := range p.out.Findings {
+				if f.Type == k.typ && f.HasFlag(FlagWordingMissing) {
+					missing = append(missing, fmt.Sprintf("finding %d (line %d, %s)", n+1, f.Line, f.Area))
+				}
+			}
+			named := ""
+			if len(missing) > 0 {
+				named = " No wording: " + strings.Join(missing, "; ") + "."
+			}
+			p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%d ‘%s’ %s, %d %s with wording.%s",
+				c.Seen, k.label, model.Plural(c.Seen, "heading", "headings"), c.Worded, model.Plural(c.Worded, "finding", "findings"), named))
 		}
 	}
 	if gaps := p.numberGaps(); gaps != "" {

@@ -54,7 +54,8 @@ type Proposed struct {
 	Area  string            `json:"area"`
 	Grade model.Grade       `json:"grade,omitempty"`
 	Title string            `json:"title"`
-	// Text is the inspectorate's wording, verbatim apart from the title.
+	// Text is the inspectorate's wording, verbatim and whole: a box's
+	// heading sentence stays first in it. Title is a label made from it.
 	Text  string   `json:"text"`
 	Flags []string `json:"flags,omitempty"`
 	// Parent is the 1-based position in the list of the cause of concern
@@ -63,8 +64,16 @@ type Proposed struct {
 	// Deadline is the time the inspectorate gave, as written: "within six
 	// months".
 	Deadline string `json:"deadline,omitempty"`
+	// Target is the target date the deadline gives, counted from the
+	// publication date where it is relative (flagged for checking).
+	Target model.Date `json:"target,omitzero"`
 	// Line is the line of the source text the finding starts on.
 	Line int `json:"line"`
+	// Lines are the lines of the text the finding was read from, as
+	// first and last line pairs; Source is their text, which the preview
+	// shows beside the finding so that it can be checked against it.
+	Lines  [][2]int `json:"lines,omitempty"`
+	Source string   `json:"source,omitempty"`
 	// NotForForce marks a recommendation addressed to others (the Home
 	// Office, the College of Policing): listed, not imported unless ticked.
 	NotForForce bool `json:"not_for_force,omitempty"`
@@ -134,7 +143,13 @@ func Parse(text string) (*Parsed, error) {
 		}
 	}
 	p.paged = pages >= 3
+	// Recommendations quoted in running text are read only where the
+	// text has none of a report's boxes: in a report, a sentence about
+	// past recommendations is narrative.
+	p.quotable = !hasBoxes(ps)
 	p.run()
+	p.checkFindings()
+	defer p.quoteSource(text)
 	p.describe(text)
 	return p.out, nil
 }
@@ -146,7 +161,13 @@ type parser struct {
 	grade    model.Grade
 	out      *Parsed
 	numbered bool // saw "Area for improvement 1"
-	question bool // saw a 2018/19 core question
+	// quotable: the text has no box headings, so recommendations quoted
+	// in running text are read (see quoted.go); quoted: some were.
+	quotable, quoted bool
+	// listHeading is set while the boxes under a plural "Areas for
+	// improvement" heading are read (see lists.go).
+	listHeading bool
+	question    bool // saw a 2018/19 core question
 	// paged is whether the text shows its page breaks (form feeds,
 	// glossary links at a page's foot, page numbers).
 	paged bool
@@ -156,10 +177,21 @@ type parser struct {
 	// notes are warnings found on the way: bracketed notes left out, a
 	// grade with no area.
 	notes []string
+	// sentences are the sections' own grade sentences, in order, to
+	// check the findings' areas and grades against.
+	sentences []gradeNote
+	// cur is the paragraph being read; areaLine the line of the
+	// paragraph that set the area; areaLines that line for each finding.
+	cur, areaLine int
+	areaLines     []int
+	// afterBoxes are the paragraphs where each run of area for
+	// improvement boxes ended, to look for boxes the PDF moved.
+	afterBoxes []int
 }
 
 func (p *parser) run() {
 	for i := 0; i < len(p.ps); {
+		p.cur = i
 		if p.consumed[i] {
 			i++
 			continue
@@ -176,6 +208,12 @@ func (p *parser) run() {
 			p.seen[kwRecs]++
 			i = p.recommendations(i+1, 0)
 			continue
+		}
+		if p.quotable {
+			if next, ok := p.quotedList(i); ok {
+				i = next
+				continue
+			}
 		}
 		if g := gradeWord(p.ps[i].text); g != "" {
 			// A grade under no heading read as an area: the findings after
@@ -304,6 +342,7 @@ func (p *parser) areaJustSet(i int) bool {
 }
 
 func (p *parser) setArea(name string, g model.Grade) {
+	p.areaLine = p.ps[p.cur].line
 	p.area = strings.TrimRight(strings.TrimSpace(name), " :")
 	if a := questionArea(p.area); a != "" {
 		p.area = a
@@ -348,7 +387,7 @@ func isTitle(pa para) bool {
 // report's structure or the start of an area.
 func (p *parser) isStop(i int) bool {
 	t := p.ps[i].text
-	if keywordOf(t) != kwNone {
+	if keywordOf(t) != kwNone || sectionSentence(t) {
 		return true
 	}
 	if !isTitle(p.ps[i]) {
@@ -363,7 +402,17 @@ func (p *parser) isStop(i int) bool {
 	return false
 }
 
+// sectionSentence reports whether a paragraph is a section's own grade
+// sentence naming a known area ("Kent Police requires improvement at
+// responding to the public."), which no box's wording runs past.
+func sectionSentence(t string) bool {
+	who, _, what, ok := gradeIn(t)
+	return ok && !isGeneric(who) && knownAreas[foldArea(model.UpperFirst(what))]
+}
+
 func (p *parser) base(t model.FindingType, line int) Proposed {
+	// (Every finding made is added to the list next.)
+	p.areaLines = append(p.areaLines, p.areaLine)
 	f := Proposed{Type: t, Area: p.area, Grade: p.grade, Line: line}
 	if p.area == "" {
 		f.Flags = append(f.Flags, FlagNoArea)
@@ -378,11 +427,11 @@ func (p *parser) emit(t model.FindingType, b block, parent int) int {
 	body := strings.Join(b.body, "\n\n")
 	switch {
 	case b.title != "" && body != "":
+		// The box's heading is the inspectorate's own sentence: it stays
+		// first in the wording, and the title is only a label made from
+		// it, which the person may shorten without losing a word.
 		f.Title, f.Flags = titleFrom(b.title, f.Flags)
-		f.Text = body
-		if f.HasFlag(FlagTitleShortened) {
-			f.Text = b.title + "\n\n" + body
-		}
+		f.Text = b.title + "\n\n" + body
 	case b.title != "":
 		f.Text = b.title
 		f.Title, f.Flags = titleFrom(b.title, f.Flags)
@@ -390,9 +439,28 @@ func (p *parser) emit(t model.FindingType, b block, parent int) int {
 		f.Text = body
 		f.Title = model.FirstSentence(body)
 	}
+	f.Lines = p.linesOf(b.paras)
 	p.markElided(&f)
 	p.out.Findings = append(p.out.Findings, f)
 	return len(p.out.Findings)
+}
+
+// linesOf gives the source lines of paragraphs, runs of adjacent lines
+// merged.
+func (p *parser) linesOf(paras []int) [][2]int {
+	var out [][2]int
+	for _, k := range paras {
+		if k < 0 || k >= len(p.ps) {
+			continue
+		}
+		from, to := p.ps[k].line, max(p.ps[k].end, p.ps[k].line)
+		if n := len(out); n > 0 && from <= out[n-1][1]+2 && from >= out[n-1][0] {
+			out[n-1][1] = max(out[n-1][1], to)
+			continue
+		}
+		out = append(out, [2]int{from, to})
+	}
+	return out
 }
 
 // emitMissing adds a finding whose wording is not in the text.
@@ -408,6 +476,7 @@ func (p *parser) emitMissing(t model.FindingType, line int) int {
 		label = "Area for improvement"
 	}
 	f.Title = label + where + " (" + FlagWordingMissing + ")"
+	f.Lines = [][2]int{{line, line}}
 	p.out.Findings = append(p.out.Findings, f)
 	return len(p.out.Findings)
 }
@@ -444,5 +513,5 @@ var (
 	inspectionOf     = regexp.MustCompile(`\b[Aa]n inspection of ((?:the )?[A-Z][\pL&’'. -]{2,60}?(?:Police|Constabulary|Police Service(?: of [A-Z][\pL ]{2,30})?))\b`)
 	howGood          = regexp.MustCompile(`\bhow good ([A-Z][\pL&’'. -]{2,60}?) is\b`)
 	forceName        = regexp.MustCompile(`\b((?:[A-Z][\pL’'-]+|and|&|of)(?: (?:[A-Z][\pL’'-]+|and|&|of)){0,4} (?:Police|Constabulary))\b`)
-	publishedPattern = regexp.MustCompile(`(?i)\bpublished:?\s+(?:on\s+)?(\d{1,2}\s+[A-Z][a-z]{2,8}\s+20\d\d)\b`)
+	publishedPattern = regexp.MustCompile(`(?i)\bpublished(?:\s+on)?:?\s+(?:on\s+)?(\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8},?\s+20\d\d)\b`)
 )

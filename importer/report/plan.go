@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	"improvementtracker/model"
 )
@@ -296,7 +294,11 @@ func (pl *Plan) Apply(s model.Store, who string) (Result, error) {
 			if row.Parent > 0 && row.Parent <= len(ids) && f.Type == model.Recommendation {
 				f.ParentID = ids[row.Parent-1]
 			}
-			if d := deadlineDate(row.Deadline, report.Published); !d.IsZero() && f.Type.Tracked() {
+			d := row.Target
+			if d.IsZero() {
+				d, _ = DeadlineDate(row.Deadline, report.Published)
+			}
+			if !d.IsZero() && f.Type.Tracked() {
 				f.CurrentTarget = d
 			}
 			if err := tx.SaveFinding(&f); err != nil {
@@ -314,42 +316,14 @@ func (pl *Plan) Apply(s model.Store, who string) (Result, error) {
 	return res, nil
 }
 
-var (
-	withinPattern = regexp.MustCompile(`^within (\d{1,3}|[a-z]+) (month|week|day)s?$`)
-	numberWords   = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-		"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18}
-)
-
-// deadlineDate turns the inspectorate's deadline into a target date: "by 31
-// March 2026" as written, "within six months" counted from publication
-// (unknown without a publication date).
-func deadlineDate(deadline string, published model.Date) model.Date {
-	d := strings.ToLower(strings.TrimSpace(deadline))
-	if strings.HasPrefix(d, "by ") {
-		if t, err := time.Parse("2 January 2006", strings.TrimSpace(deadline[3:])); err == nil {
-			return model.DateOf(t)
-		}
-		return model.Date{}
+// SetPublished sets the report's publication date, typed by the person
+// where the text gives none or gives it wrong, and counts again the
+// targets of the deadlines that run from it.
+func (pl *Plan) SetPublished(d model.Date) {
+	if pl.Report.ID == 0 || pl.Report.Published.IsZero() {
+		pl.Report.Published = d
 	}
-	m := withinPattern.FindStringSubmatch(d)
-	if m == nil || published.IsZero() {
-		return model.Date{}
+	for i := range pl.Rows {
+		setTarget(&pl.Rows[i].Proposed, d)
 	}
-	n, err := strconv.Atoi(m[1])
-	if err != nil {
-		n = numberWords[m[1]]
-	}
-	if n == 0 {
-		return model.Date{}
-	}
-	t := published.Time()
-	switch m[2] {
-	case "month":
-		t = t.AddDate(0, n, 0)
-	case "week":
-		t = t.AddDate(0, 0, 7*n)
-	default:
-		t = t.AddDate(0, 0, n)
-	}
-	return model.DateOf(t)
 }

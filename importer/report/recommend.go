@@ -38,12 +38,20 @@ func (p *parser) recommendations(i, parent int) int {
 			if stem != "" {
 				full = stem + "\n• " + item
 			}
-			p.emitRec(full, item, stem, pa.line, parent)
+			p.emitRec(full, item, stem, i, parent)
 			found++
 			bullets++
 		case bullets > 0:
 			// The list has ended, and with it the recommendations.
 			return i
+		case strings.HasSuffix(stem, ":") && found == 0 && !isTitle(pa) && !recStart.MatchString(text):
+			// The lead-in's list run onto one line, bullets lost: its
+			// items end with "; and".
+			for _, item := range listItems(text) {
+				p.emitRec(stem+"\n• "+item, item, stem, i, parent)
+				found++
+				bullets++
+			}
 		case isTitle(pa):
 			if found > 0 {
 				return i
@@ -53,7 +61,7 @@ func (p *parser) recommendations(i, parent int) int {
 		case strings.HasSuffix(text, ":") && (found == 0 || recStart.MatchString(text)):
 			stem = text
 		case recStart.MatchString(text):
-			p.emitRec(text, text, text, pa.line, parent)
+			p.emitRec(text, text, text, i, parent)
 			found++
 		case found > 0:
 			return i
@@ -123,14 +131,16 @@ func addressee(stem, item string) (who string, forOthers bool) {
 	return strings.Join(names, ", "), true
 }
 
-func (p *parser) emitRec(text, item, stem string, line, parent int) {
-	f := p.base(model.Recommendation, line)
+// emitRec adds a recommendation read from paragraph at.
+func (p *parser) emitRec(text, item, stem string, at, parent int) {
+	f := p.base(model.Recommendation, p.ps[at].line)
 	f.Text = text
 	f.Title = model.FirstSentence(model.UpperFirst(trimListEnd(item)))
 	f.Parent = parent
 	if m := deadlinePattern.FindString(stem + " " + item); m != "" {
 		f.Deadline = strings.ToLower(m[:1]) + m[1:]
 	}
+	f.Lines = p.linesOf([]int{at})
 	if who, others := addressee(stem, item); others {
 		f.NotForForce = true
 		f.Addressee = who
