@@ -22,6 +22,11 @@ type Report struct {
 	Code  string `json:"code,omitempty"`
 	URL   string `json:"url,omitempty"`
 	Notes string `json:"notes,omitempty"`
+	// Life is what happened after publication, as recorded: the PCC's
+	// response, the action plan, revisits and the inspectorate's letters
+	// (see ReportEvent). It is kept on the report so that every store
+	// holds it without a table of its own.
+	Life []ReportEvent `json:"life,omitempty"`
 	// Sample marks records loaded from the built-in sample register.
 	Sample bool `json:"sample,omitempty"`
 }
