@@ -368,6 +368,10 @@ type SubmissionKind string
 const (
 	SubmissionReturn   SubmissionKind = "return"
 	SubmissionBriefing SubmissionKind = "briefing"
+	// SubmissionPack is a finding's closure evidence pack; its Filter is
+	// the finding's reference, and the record is listed in the finding's
+	// history.
+	SubmissionPack SubmissionKind = "closure pack"
 )
 
 // Submission records a return (or briefing) as it was sent, so that the next
