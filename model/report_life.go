@@ -173,3 +173,18 @@ func (r *Report) AddLifeEvent(e ReportEvent, by string, at time.Time) error {
 	r.Life = append(r.Life, e)
 	return nil
 }
+
+// lifeAsAt is the part of a report's life dated on or before asAt. A
+// snapshot goes by the events' own dates, not by when they were typed in:
+// a PCC response published in 2022 and recorded today was published as at
+// any date since, as a revision agreed earlier and typed in late took
+// effect when agreed.
+func lifeAsAt(life []ReportEvent, asAt Date) []ReportEvent {
+	var out []ReportEvent
+	for _, e := range life {
+		if !e.Date.After(asAt) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
