@@ -156,11 +156,31 @@ func (u *ui) snapshotAt(asAt model.Date, more func(tx model.ReadTx, snap *model.
 // onExportView writes the register as the Register screen shows it,
 // filtered and sorted, as a PDF or a workbook.
 func (u *ui) onExportView() {
+	// The register is read again and the screen's search, filters and
+	// order applied to it, so that the paper holds what the screen shows
+	// even while the screen is still loading.
+	view, today := u.register.view, u.today()
 	var shown []model.ID
-	for _, i := range u.register.shown {
-		shown = append(shown, u.register.data.rows[i].f.ID)
-	}
-	filter := u.register.view.describe()
+	u.read(func(tx model.ReadTx) error {
+		d, err := loadRegister(tx, today)
+		if err != nil {
+			return err
+		}
+		for _, i := range d.apply(view) {
+			shown = append(shown, d.rows[i].f.ID)
+		}
+		return nil
+	}, func(err error) {
+		if err != nil {
+			u.showError(fmt.Errorf("the register could not be read: %w", err))
+			return
+		}
+		u.exportViewDialog(shown, view.describe())
+	})
+}
+
+// exportViewDialog asks how to write the findings shown.
+func (u *ui) exportViewDialog(shown []model.ID, filter string) {
 	f := u.newPaperForm()
 	format := widget.NewRadioGroup([]string{"PDF", "Workbook (.xlsx)"}, nil)
 	format.SetSelected("PDF")
@@ -224,13 +244,25 @@ func (v registerView) describe() string {
 // recorded against it as sent.
 func (u *ui) onFindingPaper(pack bool) {
 	var refs []string
-	for _, row := range u.register.data.rows {
-		refs = append(refs, row.f.Ref)
-	}
-	if len(refs) == 0 {
-		u.showError(errors.New("the register has no findings yet"))
-		return
-	}
+	u.read(func(tx model.ReadTx) error {
+		fs, err := tx.Findings()
+		for _, f := range fs {
+			refs = append(refs, f.Ref)
+		}
+		return err
+	}, func(err error) {
+		switch {
+		case err != nil:
+			u.showError(fmt.Errorf("the register could not be read: %w", err))
+		case len(refs) == 0:
+			u.showError(errors.New("the register has no findings yet"))
+		default:
+			u.findingPaperDialog(pack, refs)
+		}
+	})
+}
+
+func (u *ui) findingPaperDialog(pack bool, refs []string) {
 	which := widget.NewSelectEntry(refs)
 	if e := u.register.editor; e != nil && e.orig.Ref != "" {
 		which.SetText(e.orig.Ref)

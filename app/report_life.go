@@ -119,9 +119,18 @@ func (s *reportsScreen) showRecordDialog(r model.Report, refs []string) {
 		}, s.u.win)
 		fd.Show()
 	})
-	findings := widget.NewCheckGroup(refs, nil)
-	findings.Horizontal = true
-	findingsItem := widget.NewFormItem("Findings", findings)
+	// The findings in a grid that scrolls, so that a report with many
+	// keeps the dialog within the window.
+	grid := container.NewGridWithColumns(3)
+	var checks []*widget.Check
+	for _, ref := range refs {
+		c := widget.NewCheck(ref, nil)
+		checks = append(checks, c)
+		grid.Add(c)
+	}
+	scroll := container.NewVScroll(grid)
+	scroll.SetMinSize(fyne.NewSize(560, 110))
+	findingsItem := widget.NewFormItem("Findings", scroll)
 	problem := newFieldError()
 	form := widget.NewForm(
 		widget.NewFormItem("What happened", kind),
@@ -138,7 +147,12 @@ func (s *reportsScreen) showRecordDialog(r model.Report, refs []string) {
 			return err
 		}
 		e := model.ReportEvent{Kind: model.ReportEventKind(kind.Selected), Date: d, Summary: summary.Text,
-			Link: strings.TrimSpace(link.Text), Findings: findings.Selected}
+			Link: strings.TrimSpace(link.Text)}
+		for _, c := range checks {
+			if c.Checked {
+				e.Findings = append(e.Findings, c.Text)
+			}
+		}
 		var doc []byte
 		if p := expandPath(strings.TrimSpace(file.Text)); p != "" {
 			if doc, err = readDocument(p); err != nil {

@@ -295,8 +295,14 @@ screens() {
 # computer.
 paperScreens() {
 	mkdir -p "$work/Documents"
-	HOME="$work" guard 90 15-report-life shot 15-report-life paper:life
 	HOME="$work" guard 90 16-record-response shot 16-record-response paper:record
+	# The report's life once the PCC's response and a closure letter are
+	# recorded (from the command line, as a lead could).
+	"$bin" report record --db "$IMPROVEMENT_TRACKER_DB" --report PEEL2122 --event pcc-response --date 20/06/2022 \
+		--link https://www.kent-pcc.gov.uk/peel-2021-22-response >>"$log" 2>&1
+	"$bin" report record --db "$IMPROVEMENT_TRACKER_DB" --report PEEL2122 --event closure-agreed --date 20/01/2026 \
+		--findings KEN-PEEL2122-AFI-05 --summary "Advice given in 96 percent of calls where it applied." >>"$log" 2>&1
+	HOME="$work" guard 90 15-report-life shot 15-report-life paper:life
 	HOME="$work" guard 90 19-export-view shot 19-export-view paper:view
 	HOME="$work" guard 90 20-closure-pack shot 20-closure-pack paper:pack:KEN-PEEL2122-AFI-12
 	HOME="$work" guard 90 21-request-updates shot 21-request-updates paper:requests
