@@ -229,15 +229,12 @@ func (u *ui) exportViewDialog(shown []model.ID, filter string) {
 
 // describe says what the Register screen's filters keep, for the paper.
 func (v registerView) describe() string {
-	rf := export.RegisterFilter{Status: v.Status, RAG: v.RAG, Lead: v.Lead, Area: v.Area, Report: v.Report, Search: v.Search, Overdue: v.Overdue}
-	d := rf.Describe()
-	if v.Type != "" {
-		d = strings.Replace(d, "every finding", "filtered:", 1) + " type " + v.Type
-	}
+	rf := export.RegisterFilter{Status: v.Status, RAG: v.RAG, Type: v.Type, Lead: v.Lead, Area: v.Area, Report: v.Report,
+		Search: v.Search, Overdue: v.Overdue}
 	if v.Due30 {
-		d = strings.Replace(d, "every finding", "filtered:", 1) + " due within 30 days"
+		rf.More = append(rf.More, "due within 30 days")
 	}
-	return d
+	return rf.Describe()
 }
 
 // onFindingPaper writes one finding as a PDF, or its closure evidence pack,

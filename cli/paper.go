@@ -24,7 +24,7 @@ func init() {
 	})
 	register(&Command{
 		Name: "export register",
-		Usage: "export register [--format pdf|xlsx] [--status S|open] [--rag R] [--lead NAME] [--area A] [--report R] [--search TEXT] [--overdue] " +
+		Usage: "export register [--format pdf|xlsx] [--status S|open] [--rag R] [--type T] [--lead NAME] [--area A] [--report R] [--search TEXT] [--overdue] " +
 			"[--as-at dd/mm/yyyy] [--marking M] [--descriptor D] [--out FILE] [--force] [--db PATH]",
 		Short: "Write the register, filtered as \"list\" filters it, as an A4 PDF or a workbook",
 		Run:   runExportRegister,
@@ -139,6 +139,7 @@ func addFilterFlags(fs *flag.FlagSet) *export.RegisterFilter {
 	var rf export.RegisterFilter
 	fs.StringVar(&rf.Status, "status", "", "only findings at this status (or open: every status not closed or ended)")
 	fs.StringVar(&rf.RAG, "rag", "", "only findings with this RAG rating")
+	fs.StringVar(&rf.Type, "type", "", "only findings of this type (AFI, COC, REC, IP or the type in words)")
 	fs.StringVar(&rf.Lead, "lead", "", "only findings this person leads, as chief officer or delivery lead (part of a name or role)")
 	fs.StringVar(&rf.Area, "area", "", "only findings in this area (part of its name)")
 	fs.StringVar(&rf.Report, "report", "", "only findings of this report (part of its title, or its code)")

@@ -20,7 +20,7 @@ import (
 func init() {
 	register(&Command{
 		Name:  "list",
-		Usage: "list [--db PATH] [--format table|csv] [--status S|open] [--rag R] [--lead NAME] [--area A] [--report R] [--search TEXT] [--overdue] [--as-at dd/mm/yyyy]",
+		Usage: "list [--db PATH] [--format table|csv] [--status S|open] [--rag R] [--type T] [--lead NAME] [--area A] [--report R] [--search TEXT] [--overdue] [--as-at dd/mm/yyyy]",
 		Short: "List the findings: reference, type, area, grade, status, RAG, lead, current target and title",
 		Run:   runList,
 	})
@@ -85,7 +85,7 @@ func runList(env *Env) (err error) {
 		if err != nil {
 			return err
 		}
-		if *rf != (export.RegisterFilter{}) {
+		if !rf.IsZero() {
 			// The filters judge the register as "export register"
 			// prints it: as at a date.
 			snap, err := model.TakeSnapshot(tx, asAt)

@@ -14,6 +14,7 @@ import (
 type RegisterFilter struct {
 	Status string // a status, or "open" for every status not final
 	RAG    string
+	Type   string // a finding type: AFI, cause of concern, …
 	// Lead matches the chief officer lead or the delivery lead.
 	Lead   string
 	Area   string
@@ -21,6 +22,14 @@ type RegisterFilter struct {
 	// Search matches the reference, title, wording or interpretation.
 	Search  string
 	Overdue bool
+	// More are filters of the screen's own, in words, that Keep does not
+	// apply ("due within 30 days"): the screen applied them.
+	More []string
+}
+
+// IsZero reports whether the filter keeps every finding.
+func (rf RegisterFilter) IsZero() bool {
+	return strings.TrimSpace(rf.Status+rf.RAG+rf.Type+rf.Lead+rf.Area+rf.Report+rf.Search) == "" && !rf.Overdue && len(rf.More) == 0
 }
 
 // Check refuses a status or RAG that is not one, in words, before the
@@ -56,6 +65,9 @@ func (rf RegisterFilter) Keep(snap *model.Snapshot, f model.Finding) bool {
 			return false
 		}
 	}
+	if t := strings.TrimSpace(rf.Type); t != "" && !strings.EqualFold(t, string(f.Type)) && !strings.EqualFold(t, f.Type.Code()) {
+		return false
+	}
 	if rf.Lead != "" && !has(snap.PersonLabel(f.ChiefOfficerID), rf.Lead) && !has(snap.PersonLabel(f.DeliveryLeadID), rf.Lead) {
 		return false
 	}
@@ -87,6 +99,7 @@ func (rf RegisterFilter) Describe() string {
 	}
 	add("status", rf.Status)
 	add("RAG", rf.RAG)
+	add("type", rf.Type)
 	add("lead", rf.Lead)
 	add("area", rf.Area)
 	add("report", rf.Report)
@@ -94,6 +107,7 @@ func (rf RegisterFilter) Describe() string {
 	if rf.Overdue {
 		parts = append(parts, "overdue only")
 	}
+	parts = append(parts, rf.More...)
 	if len(parts) == 0 {
 		return "every finding"
 	}
