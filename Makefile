@@ -11,9 +11,10 @@ APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-
              libxinerama-dev libxi-dev libxxf86vm-dev
 # The shared-register tests start a throwaway PostgreSQL server of their own
 # (internal/pgtest), from the distribution's server package.
-APT_TEST  := postgresql
+# The papers (PDF) are read back with pdftotext, from poppler-utils.
+APT_TEST  := postgresql poppler-utils
 # Looking at the real window: a virtual X server and screenshot tools.
-APT_SHOT  := xvfb xauth imagemagick xdotool x11-utils
+APT_SHOT  := xvfb xauth imagemagick xdotool x11-utils poppler-utils
 
 # apt_ensure installs the listed Debian packages that are missing. On a
 # machine without dpkg (macOS) it does nothing.

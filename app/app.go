@@ -273,6 +273,7 @@ func (u *ui) buildMenu() *fyne.MainMenu {
 	file.Items = append(file.Items, u.registerFileItems()...)
 	file.Items = append(file.Items, u.backupItems()...)
 	file.Items = append(file.Items, u.exportItems()...)
+	file.Items = append(file.Items, u.paperItems()...)
 	file.Items = append(file.Items, u.importItems()...)
 	// Fyne adds Quit to the File menu itself.
 
@@ -387,6 +388,8 @@ func (u *ui) showStart(screen string) {
 		u.onSettings()
 	case screen == "shared" && u.openShared != nil:
 		u.onOpenShared()
+	case strings.HasPrefix(screen, "paper:"):
+		u.showPaperStart(strings.TrimPrefix(screen, "paper:"))
 	case strings.HasPrefix(screen, "editor:"):
 		ref, tab, _ := strings.Cut(strings.TrimPrefix(screen, "editor:"), "#")
 		u.selectTab("Register")

@@ -46,7 +46,8 @@ func newReportsScreen(u *ui) *reportsScreen {
 			counts := widget.NewLabel("")
 			counts.Wrapping = fyne.TextWrapWord
 			edit := widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), nil)
-			return container.NewBorder(nil, nil, nil, container.NewVBox(edit),
+			life := widget.NewButtonWithIcon("Life…", theme.HistoryIcon(), nil)
+			return container.NewBorder(nil, nil, nil, container.NewVBox(edit, life),
 				container.NewVBox(title, container.NewHBox(dates, pcc), counts))
 		},
 		s.updateItem,
@@ -75,6 +76,7 @@ func (s *reportsScreen) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	edit := border.Objects[1].(*fyne.Container).Objects[0].(*widget.Button)
 	r := row.r
 	edit.OnTapped = func() { s.editDialog(r) }
+	border.Objects[1].(*fyne.Container).Objects[1].(*widget.Button).OnTapped = func() { s.lifeDialog(r) }
 	box.Objects[0].(*widget.Label).SetText(r.Title)
 	line := box.Objects[1].(*fyne.Container)
 	dates := line.Objects[0].(*widget.Label)
@@ -84,22 +86,10 @@ func (s *reportsScreen) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		kind += " " + r.Cycle
 	}
 	dates.SetText(fmt.Sprintf("%s · published %s ·", kind, orText(r.Published.String(), "(no date)")))
-	due := r.PCCResponseDue()
-	today := s.u.today()
-	switch {
-	case due.IsZero():
-		pcc.SetText("PCC response due: set the publication date")
-		pcc.Importance = widget.MediumImportance
-	case due.Before(today):
-		pcc.SetText(fmt.Sprintf("PCC response was due %s (%d days ago)", due, due.DaysUntil(today)))
-		pcc.Importance = widget.DangerImportance
-	case today.DaysUntil(due) <= pccWarnDays:
-		pcc.SetText(fmt.Sprintf("PCC response due %s (in %d days)", due, today.DaysUntil(due)))
-		pcc.Importance = widget.WarningImportance
-	default:
-		pcc.SetText("PCC response due " + due.String())
-		pcc.Importance = widget.MediumImportance
-	}
+	// Once the PCC's response is recorded, the clock is cleared.
+	text, importance := pccLabel(r, s.u.today())
+	pcc.SetText(text)
+	pcc.Importance = importance
 	pcc.Refresh()
 	box.Objects[2].(*widget.Label).SetText(countsText(row))
 	s.list.SetItemHeight(id, border.MinSize().Height)

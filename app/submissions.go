@@ -86,6 +86,9 @@ func (s *submissionsScreen) show(subs []model.Submission) {
 }
 
 func submissionWhat(sub model.Submission) string {
+	if sub.Kind == model.SubmissionPack {
+		return "Closure evidence pack for " + sub.Filter
+	}
 	if sub.Kind == model.SubmissionBriefing {
 		what := "Chief officer briefing"
 		if sub.Filter != "" {

@@ -21,7 +21,7 @@ import (
 func init() {
 	register(&Command{
 		Name:  "list",
-		Usage: "list [--db PATH] [--format table|csv]",
+		Usage: "list [--db PATH] [--format table|csv] [--status S|open] [--rag R] [--type T] [--lead NAME] [--area A] [--report R] [--search TEXT] [--overdue] [--as-at dd/mm/yyyy]",
 		Short: "List the findings: reference, type, area, grade, status, RAG, lead, current target and title",
 		Run:   runList,
 	})
@@ -52,6 +52,8 @@ func runList(env *Env) (err error) {
 	fs := newFlags(env, commands["list"])
 	db := dbFlag(fs)
 	format := fs.String("format", "table", "table (aligned text) or csv")
+	rf := addFilterFlags(fs)
+	asAtText := fs.String("as-at", "", "with a filter: judge overdue as at this date, dd/mm/yyyy (default: today)")
 	args, err := parse(fs, env.Args)
 	if err != nil {
 		return err
@@ -62,17 +64,36 @@ func runList(env *Env) (err error) {
 	if *format != "table" && *format != "csv" {
 		return usageError("--format must be table or csv, not %q", *format)
 	}
+	if err := rf.Check(); err != nil {
+		return usageError("%s", err)
+	}
+	asAt, err := model.ParseDate(*asAtText)
+	if err != nil {
+		return usageError("--as-at: %s", err)
+	}
 	s, err := openExisting(env, *db)
 	if err != nil {
 		return err
 	}
 	defer closeStore(s, &err)
+	if asAt.IsZero() {
+		asAt = model.Today(s.Now())
+	}
 
 	var rows [][]string
 	err = s.View(context.Background(), func(tx model.ReadTx) error {
 		findings, err := tx.Findings()
 		if err != nil {
 			return err
+		}
+		if !rf.IsZero() {
+			// The filters judge the register as "export register"
+			// prints it: as at a date.
+			snap, err := model.TakeSnapshot(tx, asAt)
+			if err != nil {
+				return err
+			}
+			findings = filtered(snap, *rf).Findings
 		}
 		people, err := tx.People()
 		if err != nil {

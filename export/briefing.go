@@ -331,6 +331,9 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 		rows, "Nothing is awaiting sign-off or the inspectorate's agreement.", 3); err != nil {
 		return err
 	}
+	if err := bw.pccSection(lead != ""); err != nil {
+		return err
+	}
 
 	// 4. Changes.
 	rows = nil

@@ -37,7 +37,7 @@ func sections(t *testing.T, path string) (map[string][][]string, []string) {
 	out := map[string][][]string{}
 	var order []string
 	current := ""
-	headings := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure",
+	headings := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure", "PCC responses due or overdue",
 		"Changes since the last briefing", "Changes in the last 30 days", "Open findings"}
 	for _, r := range rows(t, f, export.SheetBriefing) {
 		if len(r) == 0 {
@@ -65,7 +65,10 @@ func TestBriefingExceptionsFirstWithChart(t *testing.T) {
 		t.Errorf("file name %q", got)
 	}
 	secs, order := sections(t, path)
-	want := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure", "Changes in the last 30 days", "Open findings"}
+	// The Kent PCC's response (due 23/06/2022) is not recorded in the
+	// sample, so the briefing lists it as overdue.
+	want := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure", "PCC responses due or overdue",
+		"Changes in the last 30 days", "Open findings"}
 	if strings.Join(order, "|") != strings.Join(want, "|") {
 		t.Errorf("sections %v, want %v", order, want)
 	}

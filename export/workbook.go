@@ -28,6 +28,11 @@ type Workbook struct {
 	Force   string
 	// Filter is the chief officer a briefing is filtered to, if any.
 	Filter string
+	// DeliveryLead is the delivery lead an update request is for, and
+	// DeliveryLeadID theirs in the register: the import of the workbook
+	// sent back takes rows only for the findings they lead.
+	DeliveryLead   string
+	DeliveryLeadID model.ID
 	// Warnings are what the user should be told after saving: text cut to
 	// fit a cell, for example.
 	Warnings []string
@@ -38,6 +43,8 @@ type Workbook struct {
 	cols []column
 	rows [][]any
 	refs []string
+	// fileName, when set, is the name a save dialog offers.
+	fileName string
 }
 
 // Rows returns the main sheet's rows as their cells read, column header to
@@ -90,6 +97,10 @@ func (w *Workbook) customProps() map[string]string {
 	if w.Filter != "" {
 		p["Chief officer lead"] = w.Filter
 	}
+	if w.DeliveryLeadID != 0 {
+		p[PropDeliveryLead] = w.DeliveryLead
+		p[PropDeliveryLeadID] = fmt.Sprint(uint64(w.DeliveryLeadID))
+	}
 	return p
 }
 
@@ -120,6 +131,9 @@ func checkMarking(m model.Marking) error {
 // and what the workbook is. "OFFICIAL-SENSITIVE – Kent Police – progress
 // return Q3 2025-26.xlsx".
 func (w *Workbook) DefaultFileName() string {
+	if w.fileName != "" {
+		return w.fileName
+	}
 	if w.Kind == model.SubmissionBriefing {
 		return BriefingFileName(w.Marking, w.Force, w.AsAt, w.Filter)
 	}

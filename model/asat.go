@@ -264,9 +264,11 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		return nil, err
 	}
 	for _, r := range reports {
+		life := r.Life
 		if err := later.rollBack(EntityReport, r.ID, &r); err != nil {
 			return nil, err
 		}
+		r.Life = lifeAsAt(life, asAt)
 		s.Reports[r.ID] = r
 	}
 

@@ -44,6 +44,7 @@ var fieldLabels = map[string]string{
 	"outcome":                    "outcome",
 	"carried_to":                 "carried into",
 	"closed_not_rated":           "closed findings not rated",
+	"life":                       "report's life (response, revisits, letters)",
 }
 
 // FieldLabel returns the words for a stored field name: "current_target"

@@ -22,6 +22,11 @@ type Report struct {
 	Code  string `json:"code,omitempty"`
 	URL   string `json:"url,omitempty"`
 	Notes string `json:"notes,omitempty"`
+	// Life is what happened after publication, as recorded: the PCC's
+	// response, the action plan, revisits and the inspectorate's letters
+	// (see ReportEvent). It is kept on the report so that every store
+	// holds it without a table of its own.
+	Life []ReportEvent `json:"life,omitempty"`
 	// Sample marks records loaded from the built-in sample register.
 	Sample bool `json:"sample,omitempty"`
 }
@@ -363,6 +368,10 @@ type SubmissionKind string
 const (
 	SubmissionReturn   SubmissionKind = "return"
 	SubmissionBriefing SubmissionKind = "briefing"
+	// SubmissionPack is a finding's closure evidence pack; its Filter is
+	// the finding's reference, and the record is listed in the finding's
+	// history.
+	SubmissionPack SubmissionKind = "closure pack"
 )
 
 // Submission records a return (or briefing) as it was sent, so that the next

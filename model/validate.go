@@ -182,6 +182,11 @@ func (r Report) Validate() error {
 	if r.Type == "" {
 		c.add("type", "is required")
 	}
+	for i, e := range r.Life {
+		if err := e.Validate(); err != nil {
+			c.add("life", fmt.Sprintf("event %d (%s %s): %v", i+1, e.Kind, e.Date, err))
+		}
+	}
 	c.controls(r)
 	return c.err()
 }

@@ -354,7 +354,18 @@ func (w *writer) saveSubmission(s *Submission) error {
 		action = ActionChange
 		summary = fmt.Sprintf("Record of the %s for %s changed", s.Kind, s.Period)
 	}
-	return w.audit(AuditEvent{Action: action, Entity: EntitySubmission, EntityID: s.ID, Summary: summary, Changes: changes})
+	// A closure pack is recorded against its finding, so that the
+	// finding's history lists it.
+	var findingID ID
+	if s.Kind == SubmissionPack {
+		id, err := w.rec.FindingIDByRef(s.Filter)
+		if err != nil {
+			return invalid("filter", fmt.Sprintf("the closure pack names %s, which is not a finding of this register", s.Filter))
+		}
+		findingID = id
+		summary = fmt.Sprintf("Closure evidence pack for %s recorded as sent (%s, SHA-256 %s)", s.Filter, s.FileName, s.SHA256)
+	}
+	return w.audit(AuditEvent{Action: action, Entity: EntitySubmission, EntityID: s.ID, FindingID: findingID, Summary: summary, Changes: changes})
 }
 
 // HumanSize writes a size as people read it: "25 MB", "312 KB".

@@ -287,6 +287,35 @@ screens() {
 	guard 120 13-export exportScreens
 }
 
+# paperScreens photographs the dialogs of a report's life, paper for
+# meetings, closure packs and update requests (opened on start through
+# IMPROVEMENT_TRACKER_SCREEN=paper:…), and page 1 of two PDFs the commands
+# write, rendered as a reader sees them. HOME is the temporary folder, so
+# the dialogs' folder reads ~/Documents and names no folder of this
+# computer.
+paperScreens() {
+	mkdir -p "$work/Documents"
+	HOME="$work" guard 90 16-record-response shot 16-record-response paper:record
+	# The report's life once the PCC's response and a closure letter are
+	# recorded (from the command line, as a lead could).
+	"$bin" report record --db "$IMPROVEMENT_TRACKER_DB" --report PEEL2122 --event pcc-response --date 20/06/2022 \
+		--link https://www.kent-pcc.gov.uk/peel-2021-22-response >>"$log" 2>&1
+	"$bin" report record --db "$IMPROVEMENT_TRACKER_DB" --report PEEL2122 --event closure-agreed --date 20/01/2026 \
+		--findings KEN-PEEL2122-AFI-05 --summary "Advice given in 96 percent of calls where it applied." >>"$log" 2>&1
+	HOME="$work" guard 90 15-report-life shot 15-report-life paper:life
+	HOME="$work" guard 90 19-export-view shot 19-export-view paper:view
+	HOME="$work" guard 90 20-closure-pack shot 20-closure-pack paper:pack:KEN-PEEL2122-AFI-12
+	HOME="$work" guard 90 21-request-updates shot 21-request-updates paper:requests
+	guard 60 17-finding-pdf pdfPages
+}
+
+pdfPages() {
+	"$bin" export finding --finding KEN-PEEL2122-AFI-08 --db "$IMPROVEMENT_TRACKER_DB" --out "$work/finding.pdf" --force >>"$log" 2>&1
+	"$bin" export register --status open --db "$IMPROVEMENT_TRACKER_DB" --out "$work/register.pdf" --force >>"$log" 2>&1
+	pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$work/finding.pdf" "$out/17-finding-pdf"
+	pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$work/register.pdf" "$out/18-register-pdf"
+}
+
 # The light theme for the documentation; a machine set to dark shows the
 # dark one, so it is photographed too.
 out=docs/screenshots
@@ -302,6 +331,7 @@ fi
 guard 90 attach attach
 guard 90 report addReport
 screens
+paperScreens
 
 out=docs/screenshots/dark
 mkdir -p "$out"

@@ -71,6 +71,9 @@ type Diff struct {
 	Findings []FindingDiff `json:"findings"`
 	Problems []Problem     `json:"problems,omitempty"`
 	Warnings []string      `json:"warnings,omitempty"`
+	// DeliveryLead is whose update request the workbook is, when it is
+	// one.
+	DeliveryLead string `json:"delivery_lead,omitempty"`
 }
 
 // Count returns the number of changes and how many are ticked.
@@ -91,6 +94,10 @@ func (d *Diff) Count() (all, ticked int) {
 // since; a value both changed is a conflict.
 func Compare(s model.Store, ret *Return) (*Diff, error) {
 	d := &Diff{FileName: ret.FileName, Exported: ret.Exported, AsAt: ret.AsAt, Problems: append([]Problem(nil), ret.Problems...)}
+	if ret.DeliveryLeadID != 0 {
+		d.DeliveryLead = ret.DeliveryLead
+		d.Warnings = append(d.Warnings, fmt.Sprintf("This is the update request sent to %s: only rows for the findings they lead are taken.", ret.DeliveryLead))
+	}
 	if ret.Exported.IsZero() {
 		d.Warnings = append(d.Warnings, "The file does not say when it was exported, so changes made in the app since then cannot be told apart from the return's: check each change before applying it.")
 	}
@@ -113,6 +120,10 @@ func Compare(s model.Store, ret *Return) (*Diff, error) {
 				return nil, f, false, nil
 			} else if err != nil {
 				return nil, f, false, err
+			}
+			if p := notTheirs(tx, ret, f); p != "" {
+				d.Problems = append(d.Problems, Problem{Sheet: sheet, Row: line, Ref: ref, What: p})
+				return nil, f, false, nil
 			}
 			fd := byRef[f.Ref]
 			if fd == nil {
@@ -640,4 +651,18 @@ func stillCurrent(tx model.ReadTx, f model.Finding, nUpdates int, c Change) erro
 		return ErrChangedSince
 	}
 	return nil
+}
+
+// notTheirs refuses a row of an update request for a finding its delivery
+// lead does not lead, in words; "" when the row may be taken (or the
+// workbook is not an update request).
+func notTheirs(tx model.ReadTx, ret *Return, f model.Finding) string {
+	if ret.DeliveryLeadID == 0 || f.DeliveryLeadID == ret.DeliveryLeadID {
+		return ""
+	}
+	now := "no delivery lead"
+	if p, err := tx.Person(f.DeliveryLeadID); err == nil {
+		now = p.Label()
+	}
+	return fmt.Sprintf("%s is led by %s, not by %s, whose update request this is: the row is refused", f.Ref, now, ret.DeliveryLead)
 }

@@ -124,9 +124,14 @@ type Return struct {
 	// zero when the file does not say.
 	Exported time.Time
 	// AsAt is the date the return speaks for, when the file says.
-	AsAt       model.Date
-	Rows       []Row
-	Milestones []MilestoneRow
+	AsAt model.Date
+	// DeliveryLead and DeliveryLeadID say whose update request the
+	// workbook is, when it is one: only rows for the findings they lead
+	// are taken.
+	DeliveryLead   string
+	DeliveryLeadID model.ID
+	Rows           []Row
+	Milestones     []MilestoneRow
 	// Problems are rows or cells that could not be read.
 	Problems []Problem
 }
@@ -212,10 +217,20 @@ func Read(name string, b []byte, password string) (ret *Return, err error) {
 	}
 	if custom, err := f.GetCustomProps(); err == nil {
 		for _, c := range custom {
-			if c.Name == "As at" {
-				if s, ok := c.Value.(string); ok {
-					ret.AsAt, _ = model.ParseDate(s)
+			s, _ := c.Value.(string)
+			switch c.Name {
+			case "As at":
+				ret.AsAt, _ = model.ParseDate(s)
+			case "Delivery lead":
+				ret.DeliveryLead = s
+			case "Delivery lead ID":
+				// A request names its lead by ID; one that cannot be
+				// read takes no rows at all rather than every row.
+				id, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+				if err != nil || id == 0 {
+					id = math.MaxUint64
 				}
+				ret.DeliveryLeadID = model.ID(id)
 			}
 		}
 	}
