@@ -37,8 +37,8 @@ func sections(t *testing.T, path string) (map[string][][]string, []string) {
 	out := map[string][][]string{}
 	var order []string
 	current := ""
-	headings := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure",
-		"Changes since the last briefing", "Changes in the last 30 days", "Open findings"}
+	headings := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure to the inspectorate",
+		"Changes since the last briefing", "Changes in the last 30 days", model.FigureInViewName}
 	for _, r := range rows(t, f, export.SheetBriefing) {
 		if len(r) == 0 {
 			continue
@@ -65,7 +65,7 @@ func TestBriefingExceptionsFirstWithChart(t *testing.T) {
 		t.Errorf("file name %q", got)
 	}
 	secs, order := sections(t, path)
-	want := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure", "Changes in the last 30 days", "Open findings"}
+	want := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure to the inspectorate", "Changes in the last 30 days", model.FigureInViewName}
 	if strings.Join(order, "|") != strings.Join(want, "|") {
 		t.Errorf("sections %v, want %v", order, want)
 	}
@@ -208,7 +208,7 @@ func TestBriefingFilterAndChangesSinceLast(t *testing.T) {
 	}
 	secs, _ := sections(t, path)
 	for name, rs := range secs {
-		if name == "Open findings" {
+		if name == model.FigureInViewName {
 			continue
 		}
 		for _, r := range rs[1:] {
