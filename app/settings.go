@@ -54,7 +54,8 @@ func (u *ui) settingsDialog(done func()) {
 		widget.NewFormItem("Author", author),
 		widget.NewFormItem("Closed findings", notRated),
 	)
-	help := widget.NewLabel("The prefix starts every local reference, e.g. KEN-PEEL2122-AFI-07. References already given do not change.")
+	help := widget.NewLabel("The prefix starts every local reference, e.g. KEN-PEEL2122-AFI-07; it applies from now on, and references already given do not change. " +
+		"The closed findings setting applies to every finding that is complete or closed, those closed already included, and to every as-at view.")
 	help.Wrapping = fyne.TextWrapWord
 	help.TextStyle = fyne.TextStyle{Italic: true}
 	u.formDialog("Register settings", "Save", container.NewVBox(form, help, problem), problem, func() error {
