@@ -17,6 +17,13 @@ func (w *writer) applyLifecycle(old, f *Finding, on Date, settings Settings) (st
 	if !CanMove(from, to) {
 		return "", TransitionError(f.Ref, from, to)
 	}
+	// A colour chosen for a finding already complete or closed is refused
+	// in words, not quietly put back while the save reports success. A
+	// finding entering the closure process or ending takes the closed RAG.
+	if colour := f.RAG != "" && f.RAG != Blue; from == to && (to.InClosure() || to.IsFinal()) && colour && f.RAG != old.RAG {
+		return "", invalid("rag", fmt.Sprintf("%s is %s, so it is not rated Red, Amber or Green: %s. To rate it again, reopen it first",
+			f.Ref, strings.ToLower(string(to)), ragOfClosed(settings)))
+	}
 	if to.InClosure() || to.IsFinal() {
 		f.RAG = settings.ClosedRAG()
 	} else if p := RAGFits(to, f.RAG); p != "" {
@@ -156,4 +163,12 @@ func ragWords(r RAG) string {
 		return "not rated"
 	}
 	return string(r)
+}
+
+// ragOfClosed says what RAG the settings give a finding complete or closed.
+func ragOfClosed(settings Settings) string {
+	if r := settings.ClosedRAG(); r != "" {
+		return "its RAG is " + string(r) + " (complete)"
+	}
+	return "the register leaves such findings without a RAG"
 }
