@@ -30,7 +30,7 @@ type outcomeChoices struct {
 	dates  []*dateEntry
 	today  model.Date
 	others []model.Finding
-	box        *fyne.Container
+	box    *fyne.Container
 }
 
 // outcomeWords are the choices offered, in the order shown.
