@@ -156,11 +156,20 @@ func (e *editorScreen) askLifecycle(f model.Finding) bool {
 	reason.SetPlaceHolder("for example: the inspectorate asked for a second audit")
 	outcomes := newOutcomeChoices(open, e.others, e.u.today())
 	content := container.NewVBox()
+	// A finding going back to work cannot keep Blue (complete): its RAG is
+	// asked here with the reason, so that the save does not fail on it
+	// after the reason was typed.
+	var rag *widget.Select
 	if back {
 		msg := widget.NewLabel(fmt.Sprintf("%s goes back from %s to %s. Why?", f.Ref, e.orig.Status, f.Status))
 		msg.Wrapping = fyne.TextWrapWord
 		content.Add(msg)
 		content.Add(reason)
+		if f.Status.IsOpen() && (f.RAG == model.Blue || f.RAG == "") {
+			rag = widget.NewSelect([]string{noneChoice, string(model.Red), string(model.Amber), string(model.Green)}, nil)
+			rag.SetSelected(noneChoice)
+			content.Add(widget.NewForm(widget.NewFormItem("RAG from now", rag)))
+		}
 	}
 	content.Add(outcomes.box)
 	problem := newFieldError()
@@ -174,6 +183,12 @@ func (e *editorScreen) askLifecycle(f model.Finding) bool {
 				return errors.New("give the reason the finding goes back")
 			}
 			g.Reopenings = append(append([]model.Reopening(nil), f.Reopenings...), model.Reopening{Reason: why, Date: e.u.today()})
+			if rag != nil {
+				g.RAG = ""
+				if rag.Selected != noneChoice {
+					g.RAG = model.RAG(rag.Selected)
+				}
+			}
 		}
 		settled, err := outcomes.settled(e.u.today())
 		if err != nil {
