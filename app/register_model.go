@@ -136,6 +136,10 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading progress updates: %w", err)
 	}
+	settings, err := tx.Settings()
+	if err != nil {
+		return nil, fmt.Errorf("reading the register's settings: %w", err)
+	}
 	people := peopleByID(ps)
 	reports := map[model.ID]string{}
 	d := &registerData{}
@@ -173,7 +177,9 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	// Writing the search text is mostly copying the narratives, which
 	// goes faster on every core, each writing the texts of its own rows.
 	search, err := parallel.Decode(len(fs), func(i int, out *[]byte) error {
-		*out = searchText(&fs[i], narratives[ends[i]:ends[i+1]])
+		// The report's title and the force's name are found too: a lead
+		// looks for "Kent" or "PEEL 2021" as readily as for a reference.
+		*out = searchText(&fs[i], reports[fs[i].ReportID]+" "+settings.ForceName, narratives[ends[i]:ends[i+1]])
 		return nil
 	}, parallel.Fault("preparing the register's search text"))
 	if err != nil {
