@@ -78,9 +78,12 @@ func (w *writer) applyLifecycle(old, f *Finding, on Date, settings Settings) (st
 		// closure fields now describe the next one.
 		r.ProposedOn, r.ClosedOn, r.Rationale = f.ClosureProposedDate, f.ClosedDate, f.ClosureRationale
 		f.ClosedDate, f.ClosureProposedDate, f.ClosureRationale = Date{}, Date{}, ""
-		sentence = fmt.Sprintf("Reopened (it was %s): %s", strings.ToLower(string(from)), r.Reason)
+		// No brackets around the status: some statuses hold their own
+		// ("closed (inspectorate agreed)"), and brackets in brackets read
+		// badly wherever the sentence is quoted.
+		sentence = fmt.Sprintf("Reopened from %s: %s", strings.ToLower(string(from)), r.Reason)
 		if !from.IsFinal() {
-			sentence = fmt.Sprintf("Back to %s (it was %s): %s", strings.ToLower(string(to)), strings.ToLower(string(from)), r.Reason)
+			sentence = fmt.Sprintf("Back to %s from %s: %s", strings.ToLower(string(to)), strings.ToLower(string(from)), r.Reason)
 		}
 	case to == ClosureProposed:
 		sentence = fmt.Sprintf("Closure proposed to the inspectorate on %s. Rationale: %s", f.ClosureProposedDate, strings.TrimSpace(f.ClosureRationale))
