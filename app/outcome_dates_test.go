@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"improvementtracker/model"
 )
@@ -41,5 +42,21 @@ func TestClosingAsksWhenEachMilestoneWasDone(t *testing.T) {
 	o.dates[0].SetText("")
 	if _, err := o.settled(today); err == nil || !strings.Contains(err.Error(), `say when the milestone "Overdue work" ended`) {
 		t.Errorf("no date gives %v", err)
+	}
+}
+
+// TestMilestoneListShowsNotesAndWhoEndedIt: a milestone's notes, and who
+// recorded it done, are on its line in the list.
+func TestMilestoneListShowsNotesAndWhoEndedIt(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	title, detail := widget.NewLabel(""), widget.NewLabel("")
+	m := model.Milestone{Title: "Policy agreed", Notes: "Agreed at the March board; minutes on the shared drive.",
+		Completed: h.u.today(), Outcome: model.OutcomeCompleted, CompletedBy: "J Smith"}
+	e.milestones.showItem(m, title, detail)
+	for _, want := range []string{"Notes: Agreed at the March board; minutes on the shared drive.", "Completed " + h.u.today().String() + " by J Smith"} {
+		if !strings.Contains(detail.Text, want) {
+			t.Errorf("the milestone's line %q lacks %q", detail.Text, want)
+		}
 	}
 }
