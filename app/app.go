@@ -274,7 +274,12 @@ func (u *ui) buildMenu() *fyne.MainMenu {
 	file.Items = append(file.Items, u.backupItems()...)
 	file.Items = append(file.Items, u.exportItems()...)
 	file.Items = append(file.Items, u.importItems()...)
-	// Fyne adds Quit to the File menu itself.
+	// Quit is the app's own, with Ctrl+Q working from every place: it
+	// asks about unsaved changes as closing the window does.
+	quit := u.addShortcut(fyne.NewMenuItem("Quit", u.onClose),
+		&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault})
+	quit.IsQuit = true
+	file.Items = append(file.Items, fyne.NewMenuItemSeparator(), quit)
 
 	search := u.addShortcut(fyne.NewMenuItem("Find…", u.onFind),
 		&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
@@ -571,6 +576,7 @@ func (u *ui) onClose() {
 		if err := u.store.Close(); err != nil {
 			fyne.LogError("closing the register", err)
 		}
+		rememberWindowSize(u.prefs, u.win.Canvas().Size())
 		u.win.Close()
 	})
 }

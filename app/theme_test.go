@@ -101,6 +101,19 @@ func TestContrast(t *testing.T) {
 				check(fmt.Sprintf("the %s chip on the %s", r, p), fill, pages[p], 3)
 			}
 		}
+		// An unticked checkbox or radio button is its outline, drawn in
+		// the input border colour over its input-coloured fill, on the
+		// page, a dialog or a form: WCAG 1.4.11 asks 3:1 of it against
+		// both.
+		for _, p := range []string{"page", "input", "dialog", "menu", "header"} {
+			check("an unticked checkbox's or radio button's outline on the "+p, col(theme.ColorNameInputBorder), pages[p], 3)
+		}
+		// Ticked, it is the primary colour; a radio's dot is the primary
+		// colour inside a foreground ring.
+		for _, p := range []string{"page", "dialog"} {
+			check("a ticked checkbox on the "+p, col(theme.ColorNamePrimary), pages[p], 3)
+			check("a chosen radio button's ring on the "+p, col(theme.ColorNameForeground), pages[p], 3)
+		}
 		fill, word := ragColorsFor("", v)
 		for _, p := range []string{"page", "overdue row"} {
 			check("the words Not rated on the "+p, word, over(fill, pages[p]), 4.5)
