@@ -372,6 +372,13 @@ func (e *editorScreen) storeWith(f model.Finding, by model.Actor, settled []mode
 	e.orig = f
 	e.setFields(f)
 	e.enableRecordTabs()
+	// A change of status writes a progress update and may settle
+	// milestones: the other tabs show them at once, not when the finding
+	// is next opened.
+	if e.orig.ID != 0 {
+		e.updates.refresh()
+		e.milestones.refresh()
+	}
 	e.history.refresh()
 	e.saved.SetText("Saved at " + e.u.now().Format("15:04"))
 	e.u.changed()

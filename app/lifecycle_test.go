@@ -181,3 +181,24 @@ func TestReopeningAsksTheRAGWithTheReason(t *testing.T) {
 		t.Errorf("after reopening: %s, %q, reopenings %+v; want In progress, Amber and the reason typed", after.Status, after.RAG, after.Reopenings)
 	}
 }
+
+// TestStatusChangeRefreshesTheUpdatesTab: a status changed on Details
+// writes a progress update, and the Progress updates tab shows it at once.
+func TestStatusChangeRefreshesTheUpdatesTab(t *testing.T) {
+	h, e := lifecycleFinding(t, model.InProgress)
+	before := len(e.updates.items)
+	e.status.SetSelected(string(model.CompletePending))
+	typeInto(e.rationale, "Policy rewritten; dip sample shows compliance.")
+	test.Tap(e.save)
+	if h.u.win.Canvas().Overlays().Top() != nil {
+		h.chooseOutcomes(model.OutcomeCompleted)
+		h.tapDialog("Save")
+	}
+	h.noDialog()
+	if h.finding(e.orig.Ref).Status != model.CompletePending {
+		t.Fatalf("the status change was not saved: %q", e.errs["status"].Text)
+	}
+	if len(e.updates.items) != before+1 || e.updates.items[0].Status != model.CompletePending {
+		t.Errorf("the Progress updates tab holds %d updates (had %d), newest %+v", len(e.updates.items), before, e.updates.items)
+	}
+}
