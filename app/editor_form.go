@@ -226,6 +226,9 @@ func (e *editorScreen) setFields(f model.Finding) {
 	e.position.SetText(f.InspectoratePosition)
 	e.related.SetText(e.relatedText(f.Related))
 	e.showProblems(nil)
+	if ro, _ := e.u.readOnly(); ro && e.detailsScroll != nil {
+		lockFields(e.detailsScroll)
+	}
 }
 
 func (e *editorScreen) setHeading(f model.Finding) {
