@@ -167,6 +167,19 @@ func newRegisterCell(s *registerScreen) fyne.CanvasObject {
 
 func (c *registerCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(c.box) }
 
+// MinSize makes every row two lines high: a title and a status wrap onto
+// a second line, so that at a laptop's width they read in full words
+// rather than cut after thirty characters.
+func (c *registerCell) MinSize() fyne.Size {
+	m := c.BaseWidget.MinSize()
+	line := fyne.MeasureText("Hg", theme.TextSize(), fyne.TextStyle{}).Height
+	return fyne.NewSize(m.Width, max(m.Height, 2*line+2*theme.InnerPadding()))
+}
+
+// wrapped reports whether a column's entries wrap onto the row's second
+// line.
+func wrapped(col int) bool { return col == colTitle || col == colStatus }
+
 // MouseIn shows the cell's full text if it is cut.
 func (c *registerCell) MouseIn(*desktop.MouseEvent) { c.s.showFull(c.id.Row, c.id.Col) }
 
@@ -219,8 +232,12 @@ func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	if col == colOverdue && row.isOver {
 		imp = widget.DangerImportance
 	}
-	if text := cellText(row, col); text != l.Text || style != l.TextStyle || imp != l.Importance {
-		l.TextStyle, l.Importance = style, imp
+	wrap := fyne.TextWrapOff
+	if wrapped(col) {
+		wrap = fyne.TextWrapWord
+	}
+	if text := cellText(row, col); text != l.Text || style != l.TextStyle || imp != l.Importance || wrap != l.Wrapping {
+		l.TextStyle, l.Importance, l.Wrapping = style, imp, wrap
 		l.SetText(text)
 	}
 }
@@ -274,7 +291,11 @@ func (s *registerScreen) showFull(row, col int) {
 	c := colOrder[col]
 	t := cellText(r, c)
 	w := fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{Bold: c == colRef}).Width + 2*theme.InnerPadding()
-	if t == "" || w <= s.widths[col] {
+	room := s.widths[col]
+	if wrapped(c) {
+		room = 2*(room-2*theme.InnerPadding()) + 2*theme.InnerPadding()
+	}
+	if t == "" || w <= room {
 		s.full.SetText(fullHint)
 		return
 	}
