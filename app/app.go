@@ -348,6 +348,10 @@ func (u *ui) editorTab(step int) {
 		i = (i + step + len(items)) % len(items)
 		if !items[i].Disabled() {
 			e.tabs.SelectIndex(i)
+			// The field that had the keyboard is on the tab left behind:
+			// let go of it, so that Esc reaches the window and leaves the
+			// finding as it does from anywhere else.
+			u.win.Canvas().Unfocus()
 			return
 		}
 	}

@@ -85,3 +85,25 @@ func TestCtrlQQuits(t *testing.T) {
 		t.Error("Ctrl+Q is not registered on the window")
 	}
 }
+
+// TestEscLeavesAFindingAfterCtrlPageDown: with the keyboard on a choice
+// of the details (the status), Ctrl+PageDown moves to the milestones and Esc then leaves
+// the finding, as it does from the details.
+func TestEscLeavesAFindingAfterCtrlPageDown(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	h.u.win.Canvas().Focus(e.status)
+	h.u.editorTab(1)
+	if e.tabs.SelectedIndex() != 1 {
+		t.Fatalf("Ctrl+PageDown shows tab %d", e.tabs.SelectedIndex())
+	}
+	ev := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	if f := h.u.win.Canvas().Focused(); f != nil {
+		f.TypedKey(ev)
+	} else {
+		h.u.win.Canvas().OnTypedKey()(ev)
+	}
+	if h.u.register.editor != nil {
+		t.Error("Esc after Ctrl+PageDown did not leave the finding")
+	}
+}
