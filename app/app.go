@@ -128,6 +128,8 @@ type ui struct {
 
 	// escapes are the dialogs Escape cancels, the front one last.
 	escapes []escapable
+	// okays are the messages Enter closes (inform), the front one last.
+	okays []escapable
 
 	// importReport, when set, starts importing an inspection report; the
 	// welcome screen offers it only then.
@@ -226,8 +228,11 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 	// Escape is not a modifier shortcut, so it reaches the window as a key
 	// when no field has the keyboard.
 	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape {
+		switch ev.Name {
+		case fyne.KeyEscape:
 			u.onEscape()
+		case fyne.KeyReturn, fyne.KeyEnter:
+			u.onEnter()
 		}
 	})
 	u.updateTitle()

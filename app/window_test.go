@@ -107,3 +107,20 @@ func TestEscLeavesAFindingAfterCtrlPageDown(t *testing.T) {
 		t.Error("Esc after Ctrl+PageDown did not leave the finding")
 	}
 }
+
+// TestEnterClosesAMessage: Enter closes a message such as "Report
+// imported", as OK would, and leaves a form's dialog alone.
+func TestEnterClosesAMessage(t *testing.T) {
+	h := newHarness(t, true)
+	h.u.inform("Report imported", "Added 3 findings.")
+	if h.u.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("the message is not shown")
+	}
+	h.u.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.noDialog()
+	h.u.onSettings()
+	h.u.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.u.win.Canvas().Overlays().Top() == nil {
+		t.Error("Enter closed the settings dialog, which is not a message")
+	}
+}
