@@ -202,7 +202,8 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 	if u.win == nil {
 		u.win = a.NewWindow("Improvement Tracker")
 	}
-	u.win.Resize(fyne.NewSize(1280, 800))
+	// The size the window was last closed at (window.go).
+	u.win.Resize(WindowSize(a.Preferences()))
 	u.win.CenterOnScreen()
 
 	// Hook: other screens set optional actions here, e.g.
