@@ -252,6 +252,7 @@ func (s *dashboardScreen) show(d *dashboard) {
 		plural(d.innovative, "item", "items"), model.Plural(d.innovative, "is", "are")))
 	note.Wrapping = fyne.TextWrapWord
 	left := container.NewVBox(
+		heading("My work: due in the next 30 days"), s.myWork(d),
 		heading("Red or overdue"), s.exceptionsList(d),
 		heading("Milestones that slipped"), s.slippedList(d),
 		heading("Proposed for closure or awaiting sign-off"), s.findingList(d.proposed, func(f model.Finding) string {

@@ -35,6 +35,7 @@ type registerScreen struct {
 	lead    *widget.Select
 	overdue *widget.Check
 	due30   *widget.Check
+	mine    *widget.Check // My work (mywork.go)
 	table   *widget.Table
 	empty   *widget.Label
 	emptyBg *canvas.Rectangle // the panel behind empty
@@ -100,6 +101,20 @@ func newRegisterScreen(u *ui) *registerScreen {
 			s.onViewChanged()
 		}
 	})
+	s.mine = widget.NewCheck("My work", func(b bool) {
+		if s.loading {
+			return
+		}
+		if b && s.u.me() == 0 {
+			s.loading = true
+			s.mine.SetChecked(false)
+			s.loading = false
+			s.u.inform("My work", "Choose who you are in Edit → Settings… (You are): My work then keeps the findings you lead or deliver, or hold a milestone of.")
+			return
+		}
+		s.view.Mine = b
+		s.onViewChanged()
+	})
 	clear := widget.NewButtonWithIcon("Clear filters", theme.ContentClearIcon(), s.onClearFilters)
 	newBtn := widget.NewButtonWithIcon("New finding", theme.ContentAddIcon(), s.onNew)
 	s.newBtn = newBtn
@@ -133,7 +148,7 @@ func newRegisterScreen(u *ui) *registerScreen {
 
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.count, newBtn), s.search)
 	filters := container.NewGridWithColumns(6, s.report, s.area, s.typ, s.status, s.rag, s.lead)
-	checks := container.NewHBox(s.overdue, s.due30, spacer(), clear)
+	checks := container.NewHBox(s.overdue, s.due30, s.mine, spacer(), clear)
 	table := container.New(&fitLayout{s: s}, s.table)
 	s.list = container.NewBorder(container.NewVBox(top, filters, checks), s.full, nil, nil,
 		container.NewStack(table, container.NewCenter(container.NewStack(s.emptyBg, container.NewPadded(s.empty)))))
@@ -369,6 +384,7 @@ func (s *registerScreen) refresh() {
 			return
 		}
 		s.data = d
+		d.me = s.u.me()
 		s.loaded = true
 		s.texts = columnTexts(d.rows)
 		s.setFilterWidgets()
@@ -411,6 +427,7 @@ func (s *registerScreen) setFilterWidgets() {
 	set(s.lead, anyLead, s.data.leads, s.view.Lead)
 	s.overdue.SetChecked(s.view.Overdue)
 	s.due30.SetChecked(s.view.Due30)
+	s.mine.SetChecked(s.view.Mine)
 }
 
 // onViewChanged re-filters and remembers the view.
