@@ -184,7 +184,7 @@ verify-xlsx:
 # ---- GUI: screenshots and benchmarks ---------------------------------------
 # screenshots runs the real app under a virtual X server with the Kent
 # sample in a temporary register and saves a PNG of each screen's window
-# (1280x800; the finding editor's form 1280x1100, so the screen is that
+# (1280x720; the finding editor's form 1280x1100, so the screen is that
 # tall) into docs/screenshots/ and docs/screenshots/dark/. A screen that
 # hangs is stopped after its time limit; it fails if a screen was not
 # taken or Fyne reports a widget touched off the UI goroutine. bench-gui replays keystrokes in the search box and builds the

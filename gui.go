@@ -84,6 +84,11 @@ func runGUI(args []string) {
 	}
 	info := appInfo()
 	a := fyneapp.NewWithID(info.ID)
+	// The preferences live in the app's storage folder; they are made
+	// private before anything is written to them.
+	if err := app.KeepPreferencesPrivate(a.Storage().RootURI().Path()); err != nil {
+		fmt.Fprintln(os.Stderr, "improvement-tracker: the preferences could not be made readable by you alone:", err)
+	}
 	a.SetIcon(fyne.NewStaticResource("icon.png", iconPNG))
 
 	// The window opens at the register's size: it becomes the main window
@@ -94,7 +99,7 @@ func runGUI(args []string) {
 		// is never in doubt, even while it opens.
 		w.SetTitle(locationName(path) + " — " + info.Name)
 	}
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(app.WindowSize(a.Preferences()))
 	w.CenterOnScreen()
 
 	if pathErr != nil {

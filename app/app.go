@@ -128,6 +128,8 @@ type ui struct {
 
 	// escapes are the dialogs Escape cancels, the front one last.
 	escapes []escapable
+	// okays are the messages Enter closes (inform), the front one last.
+	okays []escapable
 
 	// importReport, when set, starts importing an inspection report; the
 	// welcome screen offers it only then.
@@ -200,7 +202,8 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 	if u.win == nil {
 		u.win = a.NewWindow("Improvement Tracker")
 	}
-	u.win.Resize(fyne.NewSize(1280, 800))
+	// The size the window was last closed at (window.go).
+	u.win.Resize(WindowSize(a.Preferences()))
 	u.win.CenterOnScreen()
 
 	// Hook: other screens set optional actions here, e.g.
@@ -226,8 +229,11 @@ func newUI(a fyne.App, opts Options, async bool) (*ui, error) {
 	// Escape is not a modifier shortcut, so it reaches the window as a key
 	// when no field has the keyboard.
 	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape {
+		switch ev.Name {
+		case fyne.KeyEscape:
 			u.onEscape()
+		case fyne.KeyReturn, fyne.KeyEnter:
+			u.onEnter()
 		}
 	})
 	u.updateTitle()
@@ -275,7 +281,12 @@ func (u *ui) buildMenu() *fyne.MainMenu {
 	file.Items = append(file.Items, u.exportItems()...)
 	file.Items = append(file.Items, u.paperItems()...)
 	file.Items = append(file.Items, u.importItems()...)
-	// Fyne adds Quit to the File menu itself.
+	// Quit is the app's own, with Ctrl+Q working from every place: it
+	// asks about unsaved changes as closing the window does.
+	quit := u.addShortcut(fyne.NewMenuItem("Quit", u.onClose),
+		&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault})
+	quit.IsQuit = true
+	file.Items = append(file.Items, fyne.NewMenuItemSeparator(), quit)
 
 	search := u.addShortcut(fyne.NewMenuItem("Find…", u.onFind),
 		&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
@@ -344,6 +355,10 @@ func (u *ui) editorTab(step int) {
 		i = (i + step + len(items)) % len(items)
 		if !items[i].Disabled() {
 			e.tabs.SelectIndex(i)
+			// The field that had the keyboard is on the tab left behind:
+			// let go of it, so that Esc reaches the window and leaves the
+			// finding as it does from anywhere else.
+			u.win.Canvas().Unfocus()
 			return
 		}
 	}
@@ -574,6 +589,7 @@ func (u *ui) onClose() {
 		if err := u.store.Close(); err != nil {
 			fyne.LogError("closing the register", err)
 		}
+		rememberWindowSize(u.prefs, u.win.Canvas().Size())
 		u.win.Close()
 	})
 }

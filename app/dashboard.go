@@ -51,6 +51,9 @@ type dashboard struct {
 	// innovative counts the innovative practice the filters take in:
 	// recorded, not acted on, so not in counts.
 	innovative int
+	// figures are the model's, as the briefing, the return's Summary and
+	// the summary command give them.
+	figures    model.Figures
 	counts     model.Counts
 	exceptions []model.OverdueItem
 	slipped    []model.SlippedMilestone
@@ -64,9 +67,10 @@ type dashboard struct {
 // buildDashboard reads the register as it stood at the end of asAt,
 // filtered to a chief officer's portfolio and a report ("" for all).
 func buildDashboard(tx model.ReadTx, asAt model.Date, chief, report string) (*dashboard, error) {
-	// The dashboard reads each finding's latest update and narrative, no
-	// other.
-	snap, err := model.TakeSnapshotWith(tx, asAt, model.SnapshotOptions{NarrativesFrom: asAt.AddDays(1), UpdatesFrom: asAt.AddDays(1)})
+	// The dashboard reads each finding's latest narrative, and the updates
+	// of the quarter, which say what closed and changed in it.
+	period := model.QuarterOf(asAt).FirstDay()
+	snap, err := model.TakeSnapshotWith(tx, asAt, model.SnapshotOptions{NarrativesFrom: asAt.AddDays(1), UpdatesFrom: period})
 	if err != nil {
 		return nil, fmt.Errorf("reading the register as at %s: %w", asAt, err)
 	}
@@ -114,9 +118,10 @@ func buildDashboard(tx model.ReadTx, asAt model.Date, chief, report string) (*da
 		func() error { d.slipped = snap.SlippedMilestones(); return nil },
 		func() error { d.exceptions = snap.Exceptions(); return nil },
 		func() error {
-			d.counts = snap.Count(nil)
-			d.proposed = snap.ProposedForClosure()
-			d.due = snap.DueWithin(30)
+			d.figures = snap.FiguresOf(nil, period)
+			d.counts = d.figures.Counts
+			d.proposed = snap.InClosure()
+			d.due = snap.DueWithin(model.DueSoonDays)
 			return nil
 		}); err != nil {
 		return nil, err
@@ -226,34 +231,41 @@ func (s *dashboardScreen) show(d *dashboard) {
 	s.title.SetText(title)
 
 	c := d.counts
-	tiles := container.NewGridWithColumns(5,
-		countTile("Findings to act on", c.Total, widget.MediumImportance),
-		countTile("Overdue", c.Overdue, widget.DangerImportance),
-		countTile("Rated red", c.ByRAG[model.Red], widget.DangerImportance),
-		countTile("In closure", len(d.proposed), widget.SuccessImportance),
-		countTile("Due in the next 30 days", len(d.due), widget.WarningImportance),
+	fig := d.figures
+	// The tiles' words are short; the note below says what each counts,
+	// in the words the briefing, the return and the summary command use.
+	tiles := container.NewGridWithColumns(6,
+		countTile("Open", fig.Open, widget.MediumImportance),
+		countTile("To act on", fig.ToActOn, widget.MediumImportance),
+		countTile("Overdue", fig.Overdue, widget.DangerImportance),
+		countTile("Open and red", fig.Red, widget.DangerImportance),
+		countTile("In closure", fig.InClosure, widget.SuccessImportance),
+		countTile("Due in 30 days", fig.DueSoon, widget.WarningImportance),
 	)
 
 	// The register also holds innovative practice, which is recorded but
 	// not acted on: say so, so the count above reads true against the
 	// register's total.
-	note := widget.NewLabel(fmt.Sprintf("Counts are of areas for improvement, causes of concern and recommendations. %s of innovative practice %s recorded as well and not counted.",
+	note := widget.NewLabel(fmt.Sprintf("Open: not yet closed. To act on: awaiting allocation, not started or in progress. Overdue: to act on and past its current target. In closure: pending internal sign-off or proposed to the inspectorate. "+
+		"This quarter (from %s): %d closed, %d new, %d changed. Counts are of areas for improvement, causes of concern and recommendations. %s of innovative practice %s recorded as well and not counted.",
+		fig.PeriodStart, fig.Closed, fig.New, fig.Changed,
 		plural(d.innovative, "item", "items"), model.Plural(d.innovative, "is", "are")))
 	note.Wrapping = fyne.TextWrapWord
 	left := container.NewVBox(
+		heading("My work: due in the next 30 days"), s.myWork(d),
 		heading("Red or overdue"), s.exceptionsList(d),
 		heading("Milestones that slipped"), s.slippedList(d),
 		heading("Proposed for closure or awaiting sign-off"), s.findingList(d.proposed, func(f model.Finding) string {
 			return string(f.Status)
 		}),
-		heading("Due in the next 30 days"), s.findingList(d.due, func(f model.Finding) string {
+		heading("To act on and due in the next 30 days"), s.findingList(d.due, func(f model.Finding) string {
 			return "due " + f.CurrentTarget.String()
 		}),
 	)
 	right := container.NewVBox(
-		heading("By RAG"), ragCounts(c),
-		heading("Findings by area and RAG"), areaChart(c),
-		heading("By status"), statusCounts(c),
+		heading(model.FigureInViewName+", by RAG"), ragCounts(c),
+		heading(model.FigureInViewName+", by area and RAG"), areaChart(c),
+		heading(model.FigureInViewName+", by status"), statusCounts(c),
 	)
 	s.body.Objects = []fyne.CanvasObject{tiles, note, container.NewGridWithColumns(2, left, right)}
 	s.body.Refresh()

@@ -10,9 +10,11 @@ import (
 	"improvementtracker/sample"
 )
 
-// TestDashboardCountsWhatIsActedOn: the sample's 21 findings are 19 to act
-// on and 2 innovative practices, counted apart and said so; counts read as
-// English ("1 day", "2 days").
+// TestDashboardCountsWhatIsActedOn: the sample's 21 findings are 19
+// tracked and 2 innovative practices, counted apart and said so. Of the 19,
+// three were closed before this quarter and are not counted: 16 are open,
+// 14 of them to act on and 2 in closure. Counts read as English ("1 day",
+// "2 days").
 func TestDashboardCountsWhatIsActedOn(t *testing.T) {
 	s := memstore.New(func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local) })
 	if err := sample.Load(s); err != nil {
@@ -26,8 +28,9 @@ func TestDashboardCountsWhatIsActedOn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.counts.Total != 19 || d.innovative != 2 {
-		t.Errorf("%d to act on and %d innovative practices, want 19 and 2", d.counts.Total, d.innovative)
+	if f := d.figures; f.Open != 16 || f.ToActOn != 14 || f.InClosure != 2 || f.Closed != 0 || d.innovative != 2 {
+		t.Errorf("%d open, %d to act on, %d in closure, %d closed this quarter and %d innovative practices; want 16, 14, 2, 0 and 2",
+			f.Open, f.ToActOn, f.InClosure, f.Closed, d.innovative)
 	}
 	for n, want := range map[int]string{0: "0 days", 1: "1 day", 2: "2 days"} {
 		if got := plural(n, "day", "days"); got != want {

@@ -117,6 +117,27 @@ func (u *ui) showDialog(d dialog.Dialog) {
 	u.escapes = append(u.escapes, escapable{d, len(u.win.Canvas().Overlays().List())})
 }
 
+// inform shows a message with an OK button that Enter and Escape both
+// press, as they close a message in every other program: the dialog has
+// no field to take the keyboard, so the keys reach the window.
+func (u *ui) inform(title, message string) {
+	d := dialog.NewInformation(title, message, u.win)
+	d.SetOnClosed(func() {
+		u.dialogClosed(d)
+		u.okays = slices.DeleteFunc(u.okays, func(e escapable) bool { return e.d == d })
+	})
+	u.showDialog(d)
+	u.okays = append(u.okays, escapable{d, len(u.win.Canvas().Overlays().List())})
+}
+
+// onEnter presses OK on the message in front, if that is what is in front.
+func (u *ui) onEnter() {
+	n := len(u.okays)
+	if n > 0 && u.okays[n-1].depth == len(u.win.Canvas().Overlays().List()) {
+		u.okays[n-1].d.Hide()
+	}
+}
+
 // dialogClosed forgets d once it has closed.
 func (u *ui) dialogClosed(d dialog.Dialog) {
 	u.escapes = slices.DeleteFunc(u.escapes, func(e escapable) bool { return e.d == d })

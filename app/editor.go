@@ -72,6 +72,9 @@ type editorScreen struct {
 	position        *textArea
 
 	errs map[string]*widget.Label // problems shown beside fields, by JSON field name
+	// problemsShown are the problems of the last refused save, until put
+	// right (editor_problems.go).
+	problemsShown model.ValidationErrors
 
 	milestones *milestonesTab
 	evidence   *evidenceTab
@@ -205,24 +208,6 @@ func (e *editorScreen) dirty() bool {
 	return !bytes.Equal(a, b)
 }
 
-// showProblems puts each problem beside its field, and a summary at the top
-// for problems on fields that are not on screen.
-func (e *editorScreen) showProblems(problems model.ValidationErrors) {
-	for field, l := range e.errs {
-		setFieldError(l, problems.For(field))
-	}
-	if len(problems) == 0 {
-		setFieldError(e.problem, "")
-		return
-	}
-	msg := "The finding was not saved. Please correct:\n" + problems.Error()
-	setFieldError(e.problem, msg)
-	// The fields in question may be out of sight on a long form, or on
-	// another tab: bring the first of them into view.
-	e.tabs.SelectIndex(0)
-	e.scrollToFirstProblem()
-}
-
 // scrollToFirstProblem scrolls the details so that the highest field
 // with a problem shows near the top.
 func (e *editorScreen) scrollToFirstProblem() {
@@ -268,6 +253,13 @@ func (e *editorScreen) onSave() {
 	}
 	f, bad := e.collect()
 	if len(bad) > 0 {
+		// The rest of the form is checked too, so that every problem is
+		// marked at once rather than one save at a time.
+		for _, p := range model.AsValidation(f.Validate()) {
+			if bad.For(p.Field) == "" {
+				bad = append(bad, p)
+			}
+		}
 		e.showProblems(bad)
 		return
 	}
@@ -372,6 +364,13 @@ func (e *editorScreen) storeWith(f model.Finding, by model.Actor, settled []mode
 	e.orig = f
 	e.setFields(f)
 	e.enableRecordTabs()
+	// A change of status writes a progress update and may settle
+	// milestones: the other tabs show them at once, not when the finding
+	// is next opened.
+	if e.orig.ID != 0 {
+		e.updates.refresh()
+		e.milestones.refresh()
+	}
 	e.history.refresh()
 	e.saved.SetText("Saved at " + e.u.now().Format("15:04"))
 	e.u.changed()

@@ -155,6 +155,14 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 		formRow("Related findings", e.related, e.errLabel("related")),
 		formRow("Inspectorate position", e.position, e.errLabel("inspectorate_position")),
 	)
+	e.watchProblems(map[string]fyne.CanvasObject{
+		"inspectorate_ref": e.inspectorateRef, "report_id": e.report, "type": e.typ, "parent_id": e.parent,
+		"area": e.area, "grade": e.grade, "title": e.title, "verbatim": e.verbatim, "interpretation": e.interpretation,
+		"chief_officer_id": e.chief, "delivery_lead_id": e.delivery, "governance_board": e.board,
+		"marking": e.descriptor, "original_target": e.originalTarget, "current_target": e.currentTarget,
+		"status": e.status, "rag": e.rag, "closure_rationale": e.rationale, "closure_proposed_date": e.proposedDate,
+		"closed_date": e.closedDate, "superseded_by": e.supersededBy, "related": e.related, "inspectorate_position": e.position,
+	})
 	left := container.NewVBox(heading("The finding"), identity, heading("Wording"), wording)
 	right := container.NewVBox(heading("Ownership"), owners, heading("Targets"), targets, heading("Status and closure"), progress)
 	return container.NewPadded(container.NewGridWithColumns(2, left, right))
@@ -226,6 +234,9 @@ func (e *editorScreen) setFields(f model.Finding) {
 	e.position.SetText(f.InspectoratePosition)
 	e.related.SetText(e.relatedText(f.Related))
 	e.showProblems(nil)
+	if ro, _ := e.u.readOnly(); ro && e.detailsScroll != nil {
+		lockFields(e.detailsScroll)
+	}
 }
 
 func (e *editorScreen) setHeading(f model.Finding) {

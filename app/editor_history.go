@@ -115,7 +115,11 @@ func describeEvent(ev model.AuditEvent) string {
 		}
 		prefix := ""
 		if ev.Entity != model.EntityFinding {
+			// Name the milestone or evidence: a finding has several.
 			prefix = entityWord(ev.Entity) + " "
+			if name := quotedName(ev.Summary); name != "" {
+				prefix += name + ": "
+			}
 		}
 		for _, c := range ev.Changes {
 			// The revision list only repeats the date change beside it.
@@ -139,8 +143,15 @@ func describeEvent(ev model.AuditEvent) string {
 			note = note[i+2:]
 		}
 	}
-	if note != "" {
-		s += " (" + flattenAgreed(note) + ")"
+	if note = flattenAgreed(note); note != "" {
+		// A note holding brackets of its own (a person's "Assistant Chief
+		// Constable (Crime)", a status's "Closed (inspectorate agreed)")
+		// follows a dash: brackets inside brackets read as a slip.
+		if strings.ContainsAny(note, "()") {
+			s += " — " + note
+		} else {
+			s += " (" + note + ")"
+		}
 	}
 	if ev.Who != "" {
 		s += " — by " + ev.Who
@@ -211,4 +222,18 @@ func flattenAgreed(note string) string {
 		}
 		note = note[:i] + ", agreed by " + note[i+len(open):end] + note[end+1:]
 	}
+}
+
+// quotedName is the first quoted name in an audit summary ("Milestone
+// \"Policy agreed\" of KEN-01 changed: …"), quotes and all, or "".
+func quotedName(summary string) string {
+	i := strings.IndexByte(summary, '"')
+	if i < 0 {
+		return ""
+	}
+	j := strings.IndexByte(summary[i+1:], '"')
+	if j < 0 {
+		return ""
+	}
+	return summary[i : i+j+2]
 }

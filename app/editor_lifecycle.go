@@ -25,8 +25,12 @@ type outcomeChoices struct {
 	ms         []model.Milestone
 	selects    []*widget.Select
 	successors []*widget.Select
-	others     []model.Finding
-	box        *fyne.Container
+	// dates are when each milestone's work was done: asked, not taken to
+	// be the day of the closure, which may come months after.
+	dates  []*dateEntry
+	today  model.Date
+	others []model.Finding
+	box    *fyne.Container
 }
 
 // outcomeWords are the choices offered, in the order shown.
@@ -34,12 +38,12 @@ var outcomeWords = []string{string(model.OutcomeCompleted), string(model.Outcome
 
 // newOutcomeChoices asks about ms; others are the findings work may be
 // carried into.
-func newOutcomeChoices(ms []model.Milestone, others []model.Finding) *outcomeChoices {
-	o := &outcomeChoices{ms: ms, others: others, box: container.NewVBox()}
+func newOutcomeChoices(ms []model.Milestone, others []model.Finding, today model.Date) *outcomeChoices {
+	o := &outcomeChoices{ms: ms, others: others, today: today, box: container.NewVBox()}
 	if len(ms) == 0 {
 		return o
 	}
-	intro := widget.NewLabel("Milestones still open: say how each ended, and for work carried into a successor, which finding carries it.")
+	intro := widget.NewLabel("Milestones still open: say how each ended and when (its due date if that has passed, else today, until you change it), and for work carried into a successor, which finding carries it.")
 	intro.Wrapping = fyne.TextWrapWord
 	var labels []string
 	for _, f := range others {
@@ -62,7 +66,14 @@ func newOutcomeChoices(ms []model.Milestone, others []model.Finding) *outcomeCho
 		if !m.CurrentDue.IsZero() {
 			label += " (due " + m.CurrentDue.String() + ")"
 		}
-		form.Append(label, container.NewVBox(sel, succ))
+		on := newDateEntry()
+		if !m.CurrentDue.IsZero() && m.CurrentDue.Before(today) {
+			on.SetDate(m.CurrentDue)
+		} else {
+			on.SetDate(today)
+		}
+		form.Append(label, container.NewVBox(sel, container.NewHBox(widget.NewLabel("On"), on), succ))
+		o.dates = append(o.dates, on)
 		o.selects = append(o.selects, sel)
 		o.successors = append(o.successors, succ)
 	}
@@ -71,13 +82,21 @@ func newOutcomeChoices(ms []model.Milestone, others []model.Finding) *outcomeCho
 	return o
 }
 
-// settled returns the milestones with the outcomes chosen, ended on, or
-// says which still needs one.
-func (o *outcomeChoices) settled(on model.Date) ([]model.Milestone, error) {
+// settled returns the milestones with the outcomes and dates chosen, or
+// says which still needs one. None may end after latest (the day of the
+// update or save that ends the work).
+func (o *outcomeChoices) settled(latest model.Date) ([]model.Milestone, error) {
 	out := make([]model.Milestone, len(o.ms))
 	for i, m := range o.ms {
 		if o.selects[i].Selected == "" {
 			return nil, fmt.Errorf("say how the milestone %q ended", m.Title)
+		}
+		on, err := o.dates[i].Date()
+		if err != nil || on.IsZero() {
+			return nil, fmt.Errorf("say when the milestone %q ended, as dd/mm/yyyy", m.Title)
+		}
+		if on.After(latest) {
+			return nil, fmt.Errorf("the milestone %q cannot have ended on %s, after %s", m.Title, on, latest)
 		}
 		m.Outcome, m.Completed = model.MilestoneOutcome(o.selects[i].Selected), on
 		if m.Outcome == model.OutcomeCarried {
@@ -135,13 +154,22 @@ func (e *editorScreen) askLifecycle(f model.Finding) bool {
 	reason.Wrapping = fyne.TextWrapWord
 	reason.SetMinRowsVisible(3)
 	reason.SetPlaceHolder("for example: the inspectorate asked for a second audit")
-	outcomes := newOutcomeChoices(open, e.others)
+	outcomes := newOutcomeChoices(open, e.others, e.u.today())
 	content := container.NewVBox()
+	// A finding going back to work cannot keep Blue (complete): its RAG is
+	// asked here with the reason, so that the save does not fail on it
+	// after the reason was typed.
+	var rag *widget.Select
 	if back {
 		msg := widget.NewLabel(fmt.Sprintf("%s goes back from %s to %s. Why?", f.Ref, e.orig.Status, f.Status))
 		msg.Wrapping = fyne.TextWrapWord
 		content.Add(msg)
 		content.Add(reason)
+		if f.Status.IsOpen() && (f.RAG == model.Blue || f.RAG == "") {
+			rag = widget.NewSelect([]string{noneChoice, string(model.Red), string(model.Amber), string(model.Green)}, nil)
+			rag.SetSelected(noneChoice)
+			content.Add(widget.NewForm(widget.NewFormItem("RAG from now", rag)))
+		}
 	}
 	content.Add(outcomes.box)
 	problem := newFieldError()
@@ -155,6 +183,12 @@ func (e *editorScreen) askLifecycle(f model.Finding) bool {
 				return errors.New("give the reason the finding goes back")
 			}
 			g.Reopenings = append(append([]model.Reopening(nil), f.Reopenings...), model.Reopening{Reason: why, Date: e.u.today()})
+			if rag != nil {
+				g.RAG = ""
+				if rag.Selected != noneChoice {
+					g.RAG = model.RAG(rag.Selected)
+				}
+			}
 		}
 		settled, err := outcomes.settled(e.u.today())
 		if err != nil {

@@ -49,7 +49,14 @@ func (t *milestonesTab) showItem(m model.Milestone, title, detail *widget.Label)
 	today := t.e.u.today()
 	switch {
 	case !m.Completed.IsZero():
-		parts = append(parts, "Completed "+m.Completed.String())
+		done := "Completed " + m.Completed.String()
+		if m.Outcome != "" && m.Outcome != model.OutcomeCompleted {
+			done = string(m.Outcome) + " " + m.Completed.String()
+		}
+		if m.CompletedBy != "" {
+			done += " by " + m.CompletedBy
+		}
+		parts = append(parts, done)
 	case model.MilestoneOverdue(m, today):
 		parts = append(parts, fmt.Sprintf("OVERDUE by %d days: due %s", m.CurrentDue.DaysUntil(today), m.CurrentDue))
 		detail.Importance = widget.DangerImportance
@@ -61,6 +68,11 @@ func (t *milestonesTab) showItem(m model.Milestone, title, detail *widget.Label)
 	}
 	if n := len(m.Revisions); n > 0 {
 		parts = append(parts, "moved "+times(n)+", last because: "+m.Revisions[n-1].Reason)
+	}
+	// The notes are what the owner wrote down about the milestone: shown
+	// in full, not only in the edit dialog.
+	if notes := strings.TrimSpace(m.Notes); notes != "" {
+		parts = append(parts, "Notes: "+notes)
 	}
 	detail.SetText(strings.Join(parts, " · "))
 }

@@ -31,8 +31,10 @@ func (r *recordList[T]) init(show func(item T, title, detail *widget.Label), cha
 			title := widget.NewLabel("")
 			title.TextStyle = fyne.TextStyle{Bold: true}
 			title.Truncation = fyne.TextTruncateEllipsis
+			// The detail wraps: a milestone's notes and a revision's
+			// reason are read in full, not cut at the list's edge.
 			detail := widget.NewLabel("")
-			detail.Truncation = fyne.TextTruncateEllipsis
+			detail.Wrapping = fyne.TextWrapWord
 			return container.NewVBox(title, detail)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
@@ -41,6 +43,10 @@ func (r *recordList[T]) init(show func(item T, title, detail *widget.Label), cha
 			}
 			box := o.(*fyne.Container)
 			show(r.items[id], box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label))
+			if w := r.list.Size().Width; w > 0 {
+				box.Resize(fyne.NewSize(w, box.MinSize().Height))
+			}
+			r.list.SetItemHeight(id, box.MinSize().Height)
 		},
 	)
 	r.list.OnSelected = func(id widget.ListItemID) { r.selected = id; changed() }

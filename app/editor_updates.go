@@ -111,7 +111,7 @@ func (t *updatesTab) onAdd() {
 	// Ending the work settles the open milestones, asked here; and a
 	// finding whose work is done is Blue.
 	open := t.e.openMilestones()
-	outcomes := newOutcomeChoices(open, t.e.others)
+	outcomes := newOutcomeChoices(open, t.e.others, t.e.u.today())
 	outcomes.box.Hide()
 	status := widget.NewSelect(statuses, func(v string) {
 		st := model.Status(v)

@@ -71,7 +71,7 @@ func newExportScreen(u *ui) *exportScreen {
 	// restoring until built: setting the first choices must not
 	// overwrite those kept from the last run.
 	s := &exportScreen{u: u, restoring: true}
-	s.kind = widget.NewRadioGroup([]string{kindReturn, kindBriefing}, func(string) { s.onOptionsChanged() })
+	s.kind = widget.NewRadioGroup([]string{kindReturn, kindBriefing}, func(string) { s.clearResult(); s.onOptionsChanged() })
 	s.kind.Horizontal = true
 	s.kind.Required = true
 	s.quarter = widget.NewSelect(nil, func(string) { s.onOptionsChanged() })
@@ -443,6 +443,18 @@ func (s *exportScreen) start(c choices, replace bool) {
 		}
 		s.done(w, saved, c.password != "")
 	})
+}
+
+// clearResult takes the last workbook's result off the screen when
+// another kind is chosen: its "Record as submitted" would otherwise invite
+// recording a return while the screen is set for a briefing.
+func (s *exportScreen) clearResult() {
+	if s.result == nil || s.status == nil {
+		return // still being built
+	}
+	s.result.RemoveAll()
+	s.status.SetText("")
+	s.last, s.lastSaved, s.record = nil, export.Saved{}, nil
 }
 
 // done shows what was saved, any warnings, and what can be done next.

@@ -145,3 +145,23 @@ func TestExportScreenBriefingForOneChiefOfficer(t *testing.T) {
 		t.Errorf("status %q", s.status.Text)
 	}
 }
+
+// TestExportKindChangeClearsTheResult: after a return is saved, choosing
+// the briefing takes the return's result and its "Record as submitted" off
+// the screen, so the wrong file cannot be recorded.
+func TestExportKindChangeClearsTheResult(t *testing.T) {
+	h := newHarness(t, true)
+	s := h.u.exporter
+	s.show(kindReturn)
+	s.quarter.SetSelected("Q3 2025/26")
+	s.folder.SetText(t.TempDir())
+	test.Tap(s.run)
+	h.u.wait()
+	if s.record == nil || len(s.result.Objects) == 0 || !strings.Contains(s.status.Text, "Saved ") {
+		t.Fatalf("the return's result is not shown: %q", s.status.Text)
+	}
+	s.kind.SetSelected(kindBriefing)
+	if s.record != nil || len(s.result.Objects) != 0 || s.status.Text != "" || s.last != nil {
+		t.Errorf("after choosing the briefing the screen still shows the return's result: %q, %d objects", s.status.Text, len(s.result.Objects))
+	}
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,72 @@ func TestHistorySaysASharedNoteOnce(t *testing.T) {
 	}
 	if len(e.history.lines) < 3 || n != 1 {
 		t.Errorf("%d of %d history lines carry the sample's note, want 1", n, len(e.history.lines))
+	}
+}
+
+// TestHistoryNamesTheMilestoneAndReadsAReopening: a milestone's change names
+// the milestone; a reopening reads as one ("reopened once", never "1
+// item(s)") with no brackets inside brackets.
+func TestHistoryNamesTheMilestoneAndReadsAReopening(t *testing.T) {
+	h := newHarness(t, true)
+	e := h.openRUI()
+	id := e.orig.ID
+	err := h.u.store.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
+		ms, err := tx.Milestones(id)
+		if err != nil || len(ms) == 0 {
+			return fmt.Errorf("no milestone to change (%v)", err)
+		}
+		for _, m := range ms {
+			if m.Open() {
+				m.Outcome, m.Completed = model.OutcomeCompleted, h.u.today()
+				if err := tx.SaveMilestone(&m); err != nil {
+					return err
+				}
+			}
+		}
+		f, err := tx.Finding(id)
+		if err != nil {
+			return err
+		}
+		for _, st := range []model.Status{model.ClosureProposed, model.Closed} {
+			f.Status, f.RAG, f.ClosureProposedDate, f.ClosureRationale = st, model.Blue, h.u.today(), "Done."
+			if st == model.Closed {
+				f.ClosedDate = h.u.today()
+			}
+			if err := tx.SaveFinding(&f); err != nil {
+				return err
+			}
+			f, _ = tx.Finding(id)
+		}
+		f.Status, f.RAG = model.InProgress, model.Amber
+		f.Reopenings = append(f.Reopenings, model.Reopening{Reason: "The inspectorate asked for more."})
+		return tx.SaveFinding(&f)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.history.refresh()
+	all := strings.Join(e.history.lines, "\n")
+	if !strings.Contains(all, "milestone \"") {
+		t.Errorf("no history line names the milestone:\n%s", all)
+	}
+	if strings.Contains(all, "item(s)") || !strings.Contains(all, "reopened once") {
+		t.Errorf("the reopening reads:\n%s", all)
+	}
+	for _, l := range e.history.lines {
+		depth, deepest := 0, 0
+		for _, r := range l {
+			switch r {
+			case '(':
+				depth++
+				deepest = max(deepest, depth)
+			case ')':
+				depth--
+			}
+		}
+		if deepest > 1 {
+			t.Errorf("brackets inside brackets: %s", l)
+		}
 	}
 }
 

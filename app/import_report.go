@@ -380,7 +380,7 @@ func (s *importReportScreen) onImport() {
 	if res.Skipped > 0 {
 		msg += fmt.Sprintf(" %d were skipped (unticked or already in the register).", res.Skipped)
 	}
-	dialog.ShowInformation("Report imported", msg, s.u.win)
+	s.u.inform("Report imported", msg)
 }
 
 // importItems are the File menu's import items.

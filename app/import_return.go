@@ -209,10 +209,10 @@ func (s *importReturnScreen) onApply() {
 	}
 	s.dlg.Hide()
 	s.u.changed()
-	dialog.ShowInformation("Return imported", "Applied changes to "+count(res.Findings, "finding", "findings")+": "+
+	s.u.inform("Return imported", "Applied changes to "+count(res.Findings, "finding", "findings")+": "+
 		count(res.Updates, "progress update", "progress updates")+", "+
 		count(res.Targets, "target revision", "target revisions")+", "+
-		count(res.Milestones, "milestone completed", "milestones completed")+".", s.u.win)
+		count(res.Milestones, "milestone completed", "milestones completed")+".")
 }
 
 // count writes a number with its noun: "1 change", "3 changes".

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,5 +148,57 @@ func TestEditorTransitions(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestReopeningAsksTheRAGWithTheReason: a closed finding taken back to work
+// with its RAG left at Blue is not refused after the reason is typed: the
+// dialog that asks why also asks its RAG from now, and the save keeps both.
+func TestReopeningAsksTheRAGWithTheReason(t *testing.T) {
+	h, e := lifecycleFinding(t, model.Closed)
+	e.status.SetSelected(string(model.InProgress))
+	e.rag.SetSelected(string(model.Blue))
+	test.Tap(e.save)
+	if !h.dialogShows("goes back") {
+		t.Fatal("going back did not ask why")
+	}
+	typeInto(h.dialogEntries()[0], "The inspectorate asked for a second audit.")
+	chosen := false
+	for _, o := range h.overlay() {
+		if sel, ok := o.(*widget.Select); ok && slices.Contains(sel.Options, string(model.Amber)) && !slices.Contains(sel.Options, string(model.Blue)) {
+			sel.SetSelected(string(model.Amber))
+			chosen = true
+		}
+	}
+	if !chosen {
+		t.Fatal("the reopening dialog does not ask the RAG from now")
+	}
+	h.tapDialog("Save")
+	h.noDialog()
+	after := h.finding(e.orig.Ref)
+	if after.Status != model.InProgress || after.RAG != model.Amber || len(after.Reopenings) != 1 ||
+		after.Reopenings[0].Reason != "The inspectorate asked for a second audit." {
+		t.Errorf("after reopening: %s, %q, reopenings %+v; want In progress, Amber and the reason typed", after.Status, after.RAG, after.Reopenings)
+	}
+}
+
+// TestStatusChangeRefreshesTheUpdatesTab: a status changed on Details
+// writes a progress update, and the Progress updates tab shows it at once.
+func TestStatusChangeRefreshesTheUpdatesTab(t *testing.T) {
+	h, e := lifecycleFinding(t, model.InProgress)
+	before := len(e.updates.items)
+	e.status.SetSelected(string(model.CompletePending))
+	typeInto(e.rationale, "Policy rewritten; dip sample shows compliance.")
+	test.Tap(e.save)
+	if h.u.win.Canvas().Overlays().Top() != nil {
+		h.chooseOutcomes(model.OutcomeCompleted)
+		h.tapDialog("Save")
+	}
+	h.noDialog()
+	if h.finding(e.orig.Ref).Status != model.CompletePending {
+		t.Fatalf("the status change was not saved: %q", e.errs["status"].Text)
+	}
+	if len(e.updates.items) != before+1 || e.updates.items[0].Status != model.CompletePending {
+		t.Errorf("the Progress updates tab holds %d updates (had %d), newest %+v", len(e.updates.items), before, e.updates.items)
 	}
 }

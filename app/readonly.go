@@ -103,3 +103,32 @@ func sentence(s string) string {
 	}
 	return s
 }
+
+// lockFields switches off every field under o, so that a viewer cannot
+// type into a form the register will not take (Save alone being off let
+// them type whole paragraphs first). Buttons that only show something
+// (the calendar beside a date) go off with them.
+func lockFields(o fyne.CanvasObject) {
+	if o == nil {
+		return
+	}
+	// A form is gone through item by item: disabling it whole before it
+	// is drawn fails inside Fyne.
+	if _, form := o.(*widget.Form); !form {
+		if d, ok := o.(fyne.Disableable); ok {
+			d.Disable()
+		}
+	}
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, child := range c.Objects {
+			lockFields(child)
+		}
+	case *container.Scroll:
+		lockFields(c.Content)
+	case *widget.Form:
+		for _, item := range c.Items {
+			lockFields(item.Widget)
+		}
+	}
+}

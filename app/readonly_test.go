@@ -50,6 +50,15 @@ func TestViewerReadsOnly(t *testing.T) {
 	if !e.save.Disabled() {
 		t.Error("Save is offered in a viewer's editor")
 	}
+	// Nor can a viewer type into its fields, only read them.
+	for name, field := range map[string]interface{ Disabled() bool }{
+		"title": e.title, "interpretation": e.interpretation, "current target": e.currentTarget,
+		"status": e.status, "RAG": e.rag, "closure rationale": e.rationale, "delivery lead": e.delivery,
+	} {
+		if !field.Disabled() {
+			t.Errorf("a viewer can change the %s", name)
+		}
+	}
 	for _, try := range []struct {
 		what string
 		do   func()

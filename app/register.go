@@ -35,6 +35,7 @@ type registerScreen struct {
 	lead    *widget.Select
 	overdue *widget.Check
 	due30   *widget.Check
+	mine    *widget.Check // My work (mywork.go)
 	table   *widget.Table
 	empty   *widget.Label
 	emptyBg *canvas.Rectangle // the panel behind empty
@@ -100,6 +101,20 @@ func newRegisterScreen(u *ui) *registerScreen {
 			s.onViewChanged()
 		}
 	})
+	s.mine = widget.NewCheck("My work", func(b bool) {
+		if s.loading {
+			return
+		}
+		if b && s.u.me() == 0 {
+			s.loading = true
+			s.mine.SetChecked(false)
+			s.loading = false
+			s.u.inform("My work", "Choose who you are in Edit → Settings… (You are): My work then keeps the findings you lead or deliver, or hold a milestone of.")
+			return
+		}
+		s.view.Mine = b
+		s.onViewChanged()
+	})
 	clear := widget.NewButtonWithIcon("Clear filters", theme.ContentClearIcon(), s.onClearFilters)
 	newBtn := widget.NewButtonWithIcon("New finding", theme.ContentAddIcon(), s.onNew)
 	s.newBtn = newBtn
@@ -133,7 +148,7 @@ func newRegisterScreen(u *ui) *registerScreen {
 
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.count, newBtn), s.search)
 	filters := container.NewGridWithColumns(6, s.report, s.area, s.typ, s.status, s.rag, s.lead)
-	checks := container.NewHBox(s.overdue, s.due30, spacer(), clear)
+	checks := container.NewHBox(s.overdue, s.due30, s.mine, spacer(), clear)
 	table := container.New(&fitLayout{s: s}, s.table)
 	s.list = container.NewBorder(container.NewVBox(top, filters, checks), s.full, nil, nil,
 		container.NewStack(table, container.NewCenter(container.NewStack(s.emptyBg, container.NewPadded(s.empty)))))
@@ -166,6 +181,19 @@ func newRegisterCell(s *registerScreen) fyne.CanvasObject {
 }
 
 func (c *registerCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(c.box) }
+
+// MinSize makes every row two lines high: a title and a status wrap onto
+// a second line, so that at a laptop's width they read in full words
+// rather than cut after thirty characters.
+func (c *registerCell) MinSize() fyne.Size {
+	m := c.BaseWidget.MinSize()
+	line := fyne.MeasureText("Hg", theme.TextSize(), fyne.TextStyle{}).Height
+	return fyne.NewSize(m.Width, max(m.Height, 2*line+2*theme.InnerPadding()))
+}
+
+// wrapped reports whether a column's entries wrap onto the row's second
+// line.
+func wrapped(col int) bool { return col == colTitle || col == colStatus }
 
 // MouseIn shows the cell's full text if it is cut.
 func (c *registerCell) MouseIn(*desktop.MouseEvent) { c.s.showFull(c.id.Row, c.id.Col) }
@@ -219,8 +247,12 @@ func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	if col == colOverdue && row.isOver {
 		imp = widget.DangerImportance
 	}
-	if text := cellText(row, col); text != l.Text || style != l.TextStyle || imp != l.Importance {
-		l.TextStyle, l.Importance = style, imp
+	wrap := fyne.TextWrapOff
+	if wrapped(col) {
+		wrap = fyne.TextWrapWord
+	}
+	if text := cellText(row, col); text != l.Text || style != l.TextStyle || imp != l.Importance || wrap != l.Wrapping {
+		l.TextStyle, l.Importance, l.Wrapping = style, imp, wrap
 		l.SetText(text)
 	}
 }
@@ -274,7 +306,11 @@ func (s *registerScreen) showFull(row, col int) {
 	c := colOrder[col]
 	t := cellText(r, c)
 	w := fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{Bold: c == colRef}).Width + 2*theme.InnerPadding()
-	if t == "" || w <= s.widths[col] {
+	room := s.widths[col]
+	if wrapped(c) {
+		room = 2*(room-2*theme.InnerPadding()) + 2*theme.InnerPadding()
+	}
+	if t == "" || w <= room {
 		s.full.SetText(fullHint)
 		return
 	}
@@ -348,6 +384,7 @@ func (s *registerScreen) refresh() {
 			return
 		}
 		s.data = d
+		d.me = s.u.me()
 		s.loaded = true
 		s.texts = columnTexts(d.rows)
 		s.setFilterWidgets()
@@ -390,6 +427,7 @@ func (s *registerScreen) setFilterWidgets() {
 	set(s.lead, anyLead, s.data.leads, s.view.Lead)
 	s.overdue.SetChecked(s.view.Overdue)
 	s.due30.SetChecked(s.view.Due30)
+	s.mine.SetChecked(s.view.Mine)
 }
 
 // onViewChanged re-filters and remembers the view.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -74,7 +75,16 @@ func fitColumns(texts [numCols][]string, measure measureFunc, pad, arrow, wide f
 			need += arrow
 		}
 		for _, t := range texts[col] {
-			need = max(need, measure(t, col == colRef || col == colOverdue))
+			n := measure(t, col == colRef || col == colOverdue)
+			if col == colStatus {
+				// A status wraps onto two lines: a little over half its
+				// width is enough, and the longest word at least.
+				n = n * 0.6
+				for _, word := range strings.Fields(t) {
+					n = max(n, measure(word, false))
+				}
+			}
+			need = max(need, n)
 		}
 		w[col] = min(need+pad, colCaps[col])
 	}

@@ -72,8 +72,10 @@ type registerView struct {
 	Lead    string `json:"lead,omitempty"`
 	Overdue bool   `json:"overdue,omitempty"`
 	Due30   bool   `json:"due30,omitempty"`
-	SortCol int    `json:"sort_col"`
-	Desc    bool   `json:"desc,omitempty"`
+	// Mine keeps the findings of the person the user is (mywork.go).
+	Mine    bool `json:"mine,omitempty"`
+	SortCol int  `json:"sort_col"`
+	Desc    bool `json:"desc,omitempty"`
 	// Search is not remembered: an old search left in the box hides
 	// findings and surprises people.
 	Search string `json:"-"`
@@ -111,6 +113,11 @@ type registerData struct {
 	sortDesc   bool
 	sortedOnce bool
 
+	// owners are the owners of each finding's milestones, and me the
+	// person the user is (0 when not chosen): what "My work" keeps.
+	owners map[model.ID][]model.ID
+	me     model.ID
+
 	// last is the previous call of apply and its result: when a person
 	// types one more letter, the new matches are among the last ones.
 	last     registerView
@@ -132,13 +139,26 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading reports: %w", err)
 	}
+	ms, err := tx.Milestones(0)
+	if err != nil {
+		return nil, fmt.Errorf("reading milestones: %w", err)
+	}
 	us, err := model.UpdateTextsOf(tx)
 	if err != nil {
 		return nil, fmt.Errorf("reading progress updates: %w", err)
 	}
+	settings, err := tx.Settings()
+	if err != nil {
+		return nil, fmt.Errorf("reading the register's settings: %w", err)
+	}
 	people := peopleByID(ps)
 	reports := map[model.ID]string{}
-	d := &registerData{}
+	d := &registerData{owners: map[model.ID][]model.ID{}}
+	for _, m := range ms {
+		if m.OwnerID != 0 {
+			d.owners[m.FindingID] = append(d.owners[m.FindingID], m.OwnerID)
+		}
+	}
 	for _, r := range rs {
 		reports[r.ID] = reportLabel(r)
 		d.reports = append(d.reports, reportLabel(r))
@@ -173,7 +193,9 @@ func loadRegister(tx model.ReadTx, today model.Date) (*registerData, error) {
 	// Writing the search text is mostly copying the narratives, which
 	// goes faster on every core, each writing the texts of its own rows.
 	search, err := parallel.Decode(len(fs), func(i int, out *[]byte) error {
-		*out = searchText(&fs[i], narratives[ends[i]:ends[i+1]])
+		// The report's title and the force's name are found too: a lead
+		// looks for "Kent" or "PEEL 2021" as readily as for a reference.
+		*out = searchText(&fs[i], reports[fs[i].ReportID]+" "+settings.ForceName, narratives[ends[i]:ends[i+1]])
 		return nil
 	}, parallel.Fault("preparing the register's search text"))
 	if err != nil {
@@ -268,7 +290,8 @@ func (d *registerData) apply(v registerView) []int {
 			v.RAG != "" && string(r.f.RAG) != v.RAG,
 			v.Lead != "" && r.chief != v.Lead && r.delivery != v.Lead,
 			v.Overdue && !r.isOver,
-			v.Due30 && !r.due30:
+			v.Due30 && !r.due30,
+			v.Mine && !d.mine(r):
 			continue
 		}
 		match := true

@@ -15,12 +15,13 @@ import (
 )
 
 // searchText is a finding's search text: its reference, references, title,
-// wording and interpretation and its narratives, each lower-cased as
+// wording and interpretation, the report it came from and the force (where
+// holds them, "" when not known), and its narratives, each lower-cased as
 // strings.ToLower does and ended by a line break. A search term holds no
 // white space, so it never matches across two of them, and the order of
 // the narratives does not change what it finds.
-func searchText[T string | []byte](f *model.Finding, narratives []T) []byte {
-	fields := [...]string{f.Ref, f.InspectorateRef, f.Title, f.Verbatim, f.Interpretation}
+func searchText[T string | []byte](f *model.Finding, where string, narratives []T) []byte {
+	fields := [...]string{f.Ref, f.InspectorateRef, f.Title, f.Verbatim, f.Interpretation, where}
 	size := 0
 	for _, s := range fields {
 		size += len(s) + 1

@@ -51,9 +51,10 @@ func TestSearchTextIsLowerCasedFields(t *testing.T) {
 	f := model.Finding{Ref: "KEN-PEEL2122-AFI-01", InspectorateRef: "AFI 3", Title: "Bail and RUI", Verbatim: "The force SHOULD…",
 		Interpretation: "Öffentliche O’Brien"}
 	narratives := []string{"Met the TEAM.", "", "İSTANBUL – Straße"}
-	want := strings.ToLower(strings.Join([]string{f.Ref, f.InspectorateRef, f.Title, f.Verbatim, f.Interpretation}, "\n") +
+	where := "Westshire PEEL 2021/22 Westshire Police"
+	want := strings.ToLower(strings.Join([]string{f.Ref, f.InspectorateRef, f.Title, f.Verbatim, f.Interpretation, where}, "\n") +
 		"\n" + strings.Join(narratives, "\n") + "\n")
-	if got := string(searchText(&f, narratives)); got != want {
+	if got := string(searchText(&f, where, narratives)); got != want {
 		t.Errorf("search text\n%q\nwant\n%q", got, want)
 	}
 }
@@ -167,4 +168,20 @@ func searchedBefore(t *testing.T, s model.Store, q string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestSearchFindsReportAndForce: the register's search finds findings by
+// their report's title and the force's name, which their own text seldom
+// holds.
+func TestSearchFindsReportAndForce(t *testing.T) {
+	h := newHarness(t, true)
+	all := len(h.u.register.data.rows)
+	h.search("Kent Police PEEL 2021/22")
+	if got := len(h.shownRefs()); got != all {
+		t.Errorf("searching the report's title shows %d of the %d findings from it", got, all)
+	}
+	h.search("Kent")
+	if got := len(h.shownRefs()); got != all {
+		t.Errorf("searching the force's name shows %d of its %d findings", got, all)
+	}
 }

@@ -103,7 +103,9 @@ func TestPeopleReassign(t *testing.T) {
 	}
 	h.u.selectTab("Register")
 	e := h.openRUI()
-	want := "chief officer lead changed from " + fromName + " to " + to + " (reassigned from " + fromName + " to " + to + ")"
+	// The note holds brackets of its own (a role's "(Crime)"), so it
+	// follows a dash rather than brackets inside brackets.
+	want := "chief officer lead changed from " + fromName + " to " + to + " — reassigned from " + fromName + " to " + to + " — by "
 	if !strings.Contains(e.history.lines[0], want) {
 		t.Errorf("history reads %q, want %q", e.history.lines[0], want)
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -44,6 +45,12 @@ func (u *ui) settingsDialog(done func()) {
 	author := newLineEntry()
 	author.SetText(cur.Author)
 	author.SetPlaceHolder("your name, for updates and history")
+	var people []model.Person
+	if err := u.store.View(context.Background(), func(tx model.ReadTx) (err error) { people, err = tx.People(); return }); err != nil {
+		u.showError(fmt.Errorf("reading the people: %w", err))
+		return
+	}
+	me, saveMe := u.meChoice(people)
 	notRated := widget.NewCheck("Leave findings that are complete or closed without a RAG rating (instead of Blue)", nil)
 	notRated.SetChecked(cur.ClosedNotRated)
 	problem := newFieldError()
@@ -53,8 +60,10 @@ func (u *ui) settingsDialog(done func()) {
 		widget.NewFormItem("Default marking", container.NewGridWithColumns(2, class, descriptor)),
 		widget.NewFormItem("Author", author),
 		widget.NewFormItem("Closed findings", notRated),
+		widget.NewFormItem("You are", me),
 	)
-	help := widget.NewLabel("The prefix starts every local reference, e.g. KEN-PEEL2122-AFI-07. References already given do not change.")
+	help := widget.NewLabel("The prefix starts every local reference, e.g. KEN-PEEL2122-AFI-07; it applies from now on, and references already given do not change. " +
+		"The closed findings setting applies to every finding that is complete or closed, those closed already included, and to every as-at view.")
 	help.Wrapping = fyne.TextWrapWord
 	help.TextStyle = fyne.TextStyle{Italic: true}
 	u.formDialog("Register settings", "Save", container.NewVBox(form, help, problem), problem, func() error {
@@ -71,6 +80,9 @@ func (u *ui) settingsDialog(done func()) {
 		if err := u.store.Update(u.writeCtx(), model.Actor{Who: s.Author}, func(tx model.Tx) error { return tx.SaveSettings(s) }); err != nil {
 			return fmt.Errorf("the settings were not saved: %w", err)
 		}
+		// Who you are is yours, not the register's: it is kept in your
+		// preferences for this register file.
+		saveMe()
 		u.changed()
 		if done != nil {
 			done()

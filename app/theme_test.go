@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"improvementtracker/model"
 )
@@ -101,9 +102,65 @@ func TestContrast(t *testing.T) {
 				check(fmt.Sprintf("the %s chip on the %s", r, p), fill, pages[p], 3)
 			}
 		}
+		// An unticked checkbox or radio button is its outline, drawn in
+		// the input border colour over its input-coloured fill, on the
+		// page, a dialog or a form: WCAG 1.4.11 asks 3:1 of it against
+		// both.
+		for _, p := range []string{"page", "input", "dialog", "menu", "header"} {
+			check("an unticked checkbox's or radio button's outline on the "+p, col(theme.ColorNameInputBorder), pages[p], 3)
+		}
+		// Ticked, it is the primary colour; a radio's dot is the primary
+		// colour inside a foreground ring.
+		for _, p := range []string{"page", "dialog"} {
+			check("a ticked checkbox on the "+p, col(theme.ColorNamePrimary), pages[p], 3)
+			check("a chosen radio button's ring on the "+p, col(theme.ColorNameForeground), pages[p], 3)
+		}
 		fill, word := ragColorsFor("", v)
 		for _, p := range []string{"page", "overdue row"} {
 			check("the words Not rated on the "+p, word, over(fill, pages[p]), 4.5)
 		}
 	}
+}
+
+// TestCheckboxOutlineAsDrawn draws an unticked checkbox and radio button
+// with the theme, in both variants, and measures the darkest (light theme)
+// or lightest (dark theme) pixel of their outline against the page: what
+// the eye sees, after the line is smoothed, is 3:1 or better.
+func TestCheckboxOutlineAsDrawn(t *testing.T) {
+	a := test.NewTempApp(t)
+	th := newReadableTheme()
+	a.Settings().SetTheme(th)
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		test.ApplyTheme(t, &variantTheme{Theme: th, v: v})
+		for name, o := range map[string]fyne.CanvasObject{
+			"checkbox":     widget.NewCheck("", nil),
+			"radio button": widget.NewRadioGroup([]string{""}, nil),
+		} {
+			w := test.NewWindow(o)
+			w.Resize(fyne.NewSize(60, 60))
+			img := w.Canvas().Capture()
+			bg := th.Color(theme.ColorNameBackground, v)
+			best := 1.0
+			b := img.Bounds()
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					best = max(best, contrast(img.At(x, y), bg))
+				}
+			}
+			if best < 3 {
+				t.Errorf("variant %v: the unticked %s's outline is drawn at %.2f:1 against the page, needs 3:1", v, name, best)
+			}
+			w.Close()
+		}
+	}
+}
+
+// variantTheme is a theme fixed to one variant, to draw with.
+type variantTheme struct {
+	fyne.Theme
+	v fyne.ThemeVariant
+}
+
+func (t *variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.v)
 }

@@ -268,7 +268,9 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 	if err := bw.line(title, b.styles.title); err != nil {
 		return err
 	}
-	counts := bw.snap.Count(func(f model.Finding) bool { return !f.Status.IsFinal() })
+	// The figures are the model's, as the dashboard, the return's Summary
+	// and the summary command give them, for the quarter of the as-at date.
+	fig := bw.snap.FiguresOf(nil, model.QuarterOf(bw.snap.AsAt).FirstDay())
 	slipped := bw.snap.SlippedMilestones()
 	closing := bw.snap.ProposedForClosure()
 	portfolio := "every chief officer's portfolio"
@@ -277,8 +279,9 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 	}
 	// The summary line is wrapped across the page's width, so that a long
 	// chief officer's title cannot push it past the printed edge.
-	summary := fmt.Sprintf("As at %s, for %s: %d open findings, %d red, %d overdue, %d slipped milestones, %d in the closure process. Changes are listed %s.",
-		bw.snap.AsAt, portfolio, counts.Total, counts.ByRAG[model.Red], counts.Overdue, len(slipped), len(closing), sinceText)
+	summary := fmt.Sprintf("As at %s, for %s: %d open (not yet closed), of which %d to act on and %d in closure; %d overdue; %d open and rated Red; %d slipped milestones. This quarter (from %s): %d closed, %d new, %d changed. Changes are listed %s.",
+		bw.snap.AsAt, portfolio, fig.Open, fig.ToActOn, fig.InClosure, fig.Overdue, fig.Red, len(slipped),
+		fig.PeriodStart, fig.Closed, fig.New, fig.Changed, sinceText)
 	if err := bw.put(sheetBriefing, 1, bw.row, summary, b.styles.wrap, "briefing heading"); err != nil {
 		return err
 	}
@@ -321,14 +324,16 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 	}
 
 	// 3. Closure.
+	// Only findings whose closure was put to the inspectorate, each with
+	// its date: one awaiting internal sign-off has not been proposed.
 	rows = nil
 	for _, f := range closing {
 		rows = append(rows, []any{f.Ref, f.DisplayTitle(), bw.snap.PersonLabel(f.DeliveryLeadID), ragText(f.RAG),
-			f.ClosureProposedDate, nil, nil, string(f.Status) + ". " + f.ClosureRationale})
+			f.ClosureProposedDate, nil, nil, f.ClosureRationale})
 	}
-	if err := bw.section("Proposed for closure", []column{{header: "Ref"}, {header: "Title"}, {header: "Delivery lead"},
-		{header: "RAG"}, {header: "Proposed"}, {header: ""}, {header: ""}, {header: "Status and rationale"}},
-		rows, "Nothing is awaiting sign-off or the inspectorate's agreement.", 3); err != nil {
+	if err := bw.section("Proposed for closure to the inspectorate", []column{{header: "Ref"}, {header: "Title"}, {header: "Delivery lead"},
+		{header: "RAG"}, {header: "Proposed on"}, {header: ""}, {header: ""}, {header: "Rationale"}},
+		rows, "No finding's closure is awaiting the inspectorate's agreement.", 3); err != nil {
 		return err
 	}
 	if err := bw.pccSection(lead != ""); err != nil {
@@ -367,7 +372,7 @@ func (bw *briefingWriter) write(w *Workbook, force, lead, sinceText string, exce
 	}
 
 	// 5. Counts and the chart.
-	return bw.counts(counts)
+	return bw.counts(fig)
 }
 
 func (bw *briefingWriter) line(text string, style int) error {
@@ -478,7 +483,10 @@ func (bw *briefingWriter) section(title string, cols []column, rows [][]any, non
 	}
 	headHeight := bw.heights[bw.row-1]
 	for n, r := range rows {
-		if n > 0 && n < bw.limit {
+		// Page 2 may start inside a list, but never after its first row
+		// nor before its last: a row alone under its heading, or alone on
+		// the next page, reads as a list of one.
+		if n > 1 && n < bw.limit && n < len(rows)-1 {
 			bw.breaks = append(bw.breaks, pageBreak{row: bw.row, extra: headingRowHeight + headHeight, section: bw.lists, index: n})
 		}
 		if bw.split.section == bw.lists && bw.split.index == n {

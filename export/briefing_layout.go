@@ -17,17 +17,18 @@ import (
 // cost the briefing the room of a list.
 const chartDataCol = briefingWidth + 2
 
-// counts writes open findings by status, as a line, and a stacked bar
-// chart of open findings by area and RAG, whose table sits beside the
-// printed page.
-func (bw *briefingWriter) counts(c model.Counts) error {
+// counts writes the findings open or closed this period (the model's
+// Figures) by status, as a line, and a stacked bar chart of them by area
+// and RAG, whose table sits beside the printed page.
+func (bw *briefingWriter) counts(fig model.Figures) error {
 	b := bw.book
-	if err := bw.heading("Open findings"); err != nil {
+	c := fig.Counts
+	if err := bw.heading(model.FigureInViewName); err != nil {
 		return err
 	}
 	var parts []string
 	for _, st := range model.Statuses {
-		if st.IsFinal() {
+		if st.IsFinal() && c.ByStatus[st] == 0 {
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s %d", st, c.ByStatus[st]))
@@ -81,7 +82,7 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 		}
 	}
 	if len(areas) == 0 {
-		return bw.put(sheetBriefing, 1, bw.row, "There are no open findings to chart.", b.styles.none, "")
+		return bw.put(sheetBriefing, 1, bw.row, "There are no findings open, or closed this period, to chart.", b.styles.none, "")
 	}
 	first, last := head+1, head+len(areas)
 
@@ -130,7 +131,7 @@ func (bw *briefingWriter) counts(c model.Counts) error {
 	if err := b.f.AddChart(sheetBriefing, cellName(1, bw.row), &excelize.Chart{
 		Type:   excelize.BarStacked,
 		Series: series,
-		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Open findings by area and RAG",
+		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: model.FigureInViewName + ", by area and RAG",
 			Font: &excelize.Font{Bold: true, Size: 13, Color: "1F3864"}}}},
 		Legend:    excelize.ChartLegend{Position: "bottom", Font: &excelize.Font{Size: 11, Color: "000000"}},
 		Dimension: excelize.ChartDimension{Width: 900, Height: height},

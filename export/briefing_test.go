@@ -37,8 +37,8 @@ func sections(t *testing.T, path string) (map[string][][]string, []string) {
 	out := map[string][][]string{}
 	var order []string
 	current := ""
-	headings := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure", "PCC responses due or overdue",
-		"Changes since the last briefing", "Changes in the last 30 days", "Open findings"}
+	headings := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure to the inspectorate", "PCC responses due or overdue",
+		"Changes since the last briefing", "Changes in the last 30 days", model.FigureInViewName}
 	for _, r := range rows(t, f, export.SheetBriefing) {
 		if len(r) == 0 {
 			continue
@@ -67,8 +67,8 @@ func TestBriefingExceptionsFirstWithChart(t *testing.T) {
 	secs, order := sections(t, path)
 	// The Kent PCC's response (due 23/06/2022) is not recorded in the
 	// sample, so the briefing lists it as overdue.
-	want := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure", "PCC responses due or overdue",
-		"Changes in the last 30 days", "Open findings"}
+	want := []string{"Red and overdue findings", "Slipped milestones", "Proposed for closure to the inspectorate", "PCC responses due or overdue",
+		"Changes in the last 30 days", model.FigureInViewName}
 	if strings.Join(order, "|") != strings.Join(want, "|") {
 		t.Errorf("sections %v, want %v", order, want)
 	}
@@ -211,7 +211,7 @@ func TestBriefingFilterAndChangesSinceLast(t *testing.T) {
 	}
 	secs, _ := sections(t, path)
 	for name, rs := range secs {
-		if name == "Open findings" {
+		if name == model.FigureInViewName {
 			continue
 		}
 		for _, r := range rs[1:] {

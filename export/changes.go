@@ -154,6 +154,12 @@ func changesBetween(s *model.Snapshot, first, last model.Date, keep func(model.F
 				c := base
 				c.date, c.what, c.to, c.toDate = m.Completed, changeMilestoneMet, m.Completed.String(), m.Completed
 				c.detail = m.Title
+				// Who recorded it done; before that was kept, the
+				// milestone's owner, who did it.
+				c.by = m.CompletedBy
+				if c.by == "" {
+					c.by = s.PersonLabel(m.OwnerID)
+				}
 				add(c)
 			}
 		}

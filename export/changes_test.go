@@ -64,3 +64,24 @@ func TestChangesDatesAreDateCells(t *testing.T) {
 		t.Errorf("the sample's Q3 changes have no completed milestone or revised target to check: %v", seen)
 	}
 }
+
+// TestEveryChangeNamesWhoMadeIt: every row of the Changes sheet says who
+// made the change, "Milestone completed" rows included.
+func TestEveryChangeNamesWhoMadeIt(t *testing.T) {
+	s, _ := sampleStore(t)
+	_, path := buildReturn(t, s, export.ReturnOptions{Period: model.Quarter{StartYear: 2026, Q: 3}})
+	f := openBook(t, path)
+	_, data := table(t, f, export.SheetChanges)
+	met := 0
+	for _, row := range data {
+		if row["Change"] == "Milestone completed" {
+			met++
+		}
+		if row["By"] == "" {
+			t.Errorf("%s %s on %s names nobody", row["Ref"], row["Change"], row["Date"])
+		}
+	}
+	if met == 0 {
+		t.Error("no milestone was completed in the quarter: the test proves little")
+	}
+}

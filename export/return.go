@@ -217,11 +217,10 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 		if !f.Type.Tracked() {
 			continue
 		}
-		if f.Status.IsFinal() {
-			closed := closedOn(snap, f)
-			if closed.IsZero() || closed.Before(first) || closed.After(asAt) {
-				continue
-			}
+		// The rows are the findings the model's figures count: open, or
+		// closed in the period.
+		if !snap.InViewOf(f, first) {
+			continue
 		}
 		inReturn = append(inReturn, f)
 		onReturn[f.ID] = true
@@ -278,7 +277,7 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 		}
 	}()
 	b := w.book
-	if err := writeSummary(b, snap, keep, changes, opts.Period, asAt, today, force); err != nil {
+	if err := writeSummary(b, snap, keep, opts.Period, asAt, today, force); err != nil {
 		return nil, err
 	}
 	// The snapshot is not needed past this point: letting it go before the
@@ -334,28 +333,6 @@ func creator(s model.Settings) string {
 		return a
 	}
 	return "Improvement Tracker"
-}
-
-// closedOn returns when a finding's work ended: the date the inspectorate
-// agreed closure when recorded, otherwise the date of the update from
-// which its status has been final. Zero when neither is known.
-func closedOn(s *model.Snapshot, f model.Finding) model.Date {
-	if f.Status == model.Closed && !f.ClosedDate.IsZero() {
-		return f.ClosedDate
-	}
-	var since model.Date
-	for _, u := range s.UpdatesOf(f.ID) {
-		switch {
-		case u.Status.IsFinal() && since.IsZero():
-			since = u.Date
-		case !u.Status.IsFinal() && u.Status != "":
-			since = model.Date{}
-		}
-	}
-	if since.IsZero() && !f.ClosedDate.IsZero() {
-		return f.ClosedDate
-	}
-	return since
 }
 
 func returnRow(s *model.Snapshot, f model.Finding, first, asAt model.Date) []any {

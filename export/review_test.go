@@ -183,9 +183,9 @@ func briefingPages(t *testing.T, path string) []float64 {
 	if len(breaks) > 1 {
 		t.Fatalf("page breaks before rows %v; want two pages at most", breaks)
 	}
-	headings := map[string]bool{"Red and overdue findings": true, "Slipped milestones": true, "Proposed for closure": true,
+	headings := map[string]bool{"Red and overdue findings": true, "Slipped milestones": true, "Proposed for closure to the inspectorate": true,
 		"PCC responses due or overdue":    true,
-		"Changes since the last briefing": true, "Changes in the last 30 days": true, "Open findings": true, "Area": true}
+		"Changes since the last briefing": true, "Changes in the last 30 days": true, model.FigureInViewName: true, "Area": true}
 	for _, b := range breaks {
 		// Page 2 starts at a section's heading, or inside a list with the
 		// list's heading, marked as continued, and its column headings.
@@ -365,7 +365,7 @@ func TestBriefingKeepsListsWholeWhenTheyFit(t *testing.T) {
 	f := openBook(t, path)
 	// Page 2 starts at a section's heading, not inside a list.
 	starts := false
-	for _, heading := range []string{"Proposed for closure", "PCC responses due or overdue", "Changes in the last 30 days", "Open findings"} {
+	for _, heading := range []string{"Proposed for closure to the inspectorate", "PCC responses due or overdue", "Changes in the last 30 days", model.FigureInViewName} {
 		if row := findRow(t, f, export.SheetBriefing, heading); row > 0 && strings.Contains(unzipped(t, path, "xl/worksheets/sheet1.xml"), fmt.Sprintf(`<brk id="%d"`, row-1)) {
 			starts = true
 		}

@@ -10,13 +10,19 @@ import (
 
 // Labels of the Summary sheet's key figures, which tests and readers look
 // up by name.
+// The figures other than the rows and the revisions are the model's, in
+// its words, as the dashboard, the briefing and the summary command give
+// them.
 const (
-	FigureOnReturn  = "Findings on the Return sheet"
-	FigureOpen      = "Open at the as-at date"
-	FigureClosed    = "Closed this period"
-	FigureOverdue   = "Overdue at the as-at date"
-	FigureNew       = "New findings this period"
-	FigureRevised   = "Target dates revised this period"
+	FigureOnReturn  = "Findings on the Return sheet (open, or closed this period)"
+	FigureOpen      = model.FigureOpenName
+	FigureToActOn   = model.FigureToActOnName
+	FigureOverdue   = model.FigureOverdueName
+	FigureInClosure = model.FigureInClosureName
+	FigureRed       = model.FigureRedName
+	FigureClosed    = model.FigureClosedName
+	FigureNew       = model.FigureNewName
+	FigureChanged   = model.FigureChangedName
 	summaryTotal    = "Total"
 	summaryNotRated = "Not rated"
 )
@@ -73,27 +79,13 @@ func summaryStatuses(c model.Counts) []model.Status {
 // one page tall when that shrinks it by no more than the printed text can
 // bear (minPrintScale); a register with more areas than that prints on
 // further pages at full size.
-func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, changes []change, period model.Quarter, asAt, today model.Date, force string) error {
+func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, period model.Quarter, asAt, today model.Date, force string) error {
 	const sheet = SheetSummary
 	if err := b.addSheet(sheet); err != nil {
 		return err
 	}
-	c := s.Count(keep)
-	closed := 0
-	for _, f := range s.Findings {
-		if keep(f) && f.Status.IsFinal() {
-			closed++
-		}
-	}
-	newCount, revised := 0, 0
-	for _, ch := range changes {
-		switch ch.what {
-		case changeNew:
-			newCount++
-		case changeTarget:
-			revised++
-		}
-	}
+	fig := s.FiguresOf(keep, period.FirstDay())
+	c := fig.Counts
 	statuses := summaryStatuses(c)
 	rags := append(append([]model.RAG{}, model.RAGs...), "")
 	counts := max(len(statuses), len(rags)) + 1 // and a total
@@ -120,7 +112,8 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 	}
 	// fit sets a row's height for its wrapped text, at least a line.
 	fit := func(row int, values []any, widths []float64, wrap []bool) error {
-		return height(row, max(rowHeight(values, widths, wrap), summaryRowHigh))
+		// Two blocks side by side share rows: the taller text sets the height.
+		return height(row, max(rowHeight(values, widths, wrap), summaryRowHigh, heights[row]))
 	}
 	row := 2
 	if err := b.put(sheet, 1, row, fmt.Sprintf("%s – progress return %s", force, period), b.styles.title, "title"); err != nil {
@@ -199,21 +192,30 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 	if err := section(1, "Key figures"); err != nil {
 		return err
 	}
-	for i, kv := range []struct {
+	// The model's figures. Two more stand beside them: the findings on
+	// the Return sheet are the RAG block's total, and Open and rated Red
+	// its Red (a closed finding is never Red). Target dates revised are
+	// on the Changes sheet, one row each.
+	figures := []struct {
 		label string
 		n     int
 	}{
-		{FigureOnReturn, c.Total}, {FigureOpen, c.Total - closed}, {FigureClosed, closed},
-		{FigureOverdue, c.Overdue}, {FigureNew, newCount}, {FigureRevised, revised},
-	} {
-		if err := b.put(sheet, 1, top+1+i, kv.label, b.styles.text, kv.label); err != nil {
+		{FigureOpen, fig.Open}, {FigureToActOn, fig.ToActOn},
+		{FigureOverdue, fig.Overdue}, {FigureInClosure, fig.InClosure},
+		{FigureClosed, fig.Closed}, {FigureNew, fig.New}, {FigureChanged, fig.Changed},
+	}
+	for i, kv := range figures {
+		if err := b.put(sheet, 1, top+1+i, kv.label, b.styles.wrap, kv.label); err != nil {
 			return err
 		}
 		if err := b.put(sheet, 2, top+1+i, kv.n, b.styles.bold, ""); err != nil {
 			return err
 		}
+		if err := fit(top+1+i, []any{kv.label}, []float64{firstWide}, []bool{true}); err != nil {
+			return err
+		}
 	}
-	if err := section(summaryRAGCol, "Findings by RAG"); err != nil {
+	if err := section(summaryRAGCol, FigureOnReturn); err != nil {
 		return err
 	}
 	// The title's underline spans the block's two columns.
@@ -244,7 +246,7 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, cha
 	if err := b.put(sheet, summaryRAGCol+1, row, c.Total, b.styles.totalNum, ""); err != nil {
 		return err
 	}
-	row++
+	row = max(row+1, top+1+len(figures))
 	if err := gap(); err != nil {
 		return err
 	}
@@ -410,6 +412,27 @@ func writeKey(b *book, asAtText string) error {
 			return err
 		}
 		if err := b.fitRow(sheet, row, []any{string(t), typeMeanings[t]}, keyWidths, keyWrap); err != nil {
+			return err
+		}
+		row++
+	}
+	row++
+	// The Summary's figures, in the words every screen and workbook use.
+	if err := b.put(sheet, 1, row, "Figure", b.styles.header, ""); err != nil {
+		return err
+	}
+	if err := b.put(sheet, 2, row, "What it counts", b.styles.header, ""); err != nil {
+		return err
+	}
+	row++
+	for _, m := range model.FigureMeanings {
+		if err := b.put(sheet, 1, row, m[0], b.styles.boldWrap, ""); err != nil {
+			return err
+		}
+		if err := b.put(sheet, 2, row, m[1], b.styles.wrap, ""); err != nil {
+			return err
+		}
+		if err := b.fitRow(sheet, row, []any{m[0], m[1]}, keyWidths, keyWrap); err != nil {
 			return err
 		}
 		row++

@@ -66,7 +66,7 @@ func TestSummaryPrintsOnOnePage(t *testing.T) {
 	if key == 0 {
 		t.Fatal("the Summary has no key figures")
 	}
-	if got := cell(t, f, export.SheetSummary, 4, key); got != "Findings by RAG" {
+	if got := cell(t, f, export.SheetSummary, 4, key); got != export.FigureOnReturn {
 		t.Errorf("beside the key figures (D%d): %q, want the findings by RAG", key, got)
 	}
 	for i, want := range [][2]string{{"RAG", "Findings"}, {"Red", "2"}, {"Amber", "7"}, {"Green", "7"}, {"Blue", "3"}, {"Not rated", "0"}, {"Total", "19"}} {
@@ -75,7 +75,7 @@ func TestSummaryPrintsOnOnePage(t *testing.T) {
 			t.Errorf("D%d:E%d = %q, want %q", r, r, got, want)
 		}
 	}
-	for i, want := range []string{export.FigureOnReturn, export.FigureOpen, export.FigureClosed, export.FigureOverdue, export.FigureNew, export.FigureRevised} {
+	for i, want := range []string{export.FigureOpen, export.FigureToActOn, export.FigureOverdue, export.FigureInClosure, export.FigureClosed, export.FigureNew, export.FigureChanged} {
 		if got := cell(t, f, export.SheetSummary, 1, key+1+i); got != want {
 			t.Errorf("A%d = %q, want %q", key+1+i, got, want)
 		}

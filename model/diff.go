@@ -143,10 +143,16 @@ func describe(field string, raw json.RawMessage, names Namer) string {
 		}
 		return fmt.Sprintf("%v", x)
 	case []any:
-		if field == "target_revisions" || field == "revisions" {
-			return fmt.Sprintf("%d revision(s)", len(x))
+		switch field {
+		case "target_revisions", "revisions":
+			return fmt.Sprintf("%d %s", len(x), Plural(len(x), "revision", "revisions"))
+		case "reopenings":
+			if len(x) == 1 {
+				return "reopened once"
+			}
+			return fmt.Sprintf("reopened %d times", len(x))
 		}
-		return fmt.Sprintf("%d item(s)", len(x))
+		return fmt.Sprintf("%d %s", len(x), Plural(len(x), "item", "items"))
 	case map[string]any:
 		if field == "marking" || field == "default_marking" {
 			var m Marking

@@ -10,6 +10,7 @@ import (
 
 	"improvementtracker/internal/memstore"
 	"improvementtracker/model"
+	"improvementtracker/sample"
 )
 
 // lifecycleClock is the day the lifecycle tests run on.
@@ -262,6 +263,44 @@ func TestOpenMilestonesSettledBeforeClosure(t *testing.T) {
 		ms, _ := tx.Milestones(id)
 		if ms[0].Result() != model.OutcomeNotNeeded || ms[0].Completed != model.DateOf(lifecycleClock) {
 			t.Errorf("milestone outcome %q on %s", ms[0].Result(), ms[0].Completed)
+		}
+		return nil
+	})
+}
+
+// TestRedOnAClosedFindingIsRefused: choosing Red for a finding already
+// closed is refused in words, and the finding keeps its Blue.
+func TestRedOnAClosedFindingIsRefused(t *testing.T) {
+	s := memstore.New(func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local) })
+	if err := sample.Load(s); err != nil {
+		t.Fatal(err)
+	}
+	var closed model.Finding
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
+		fs, err := tx.Findings()
+		for _, f := range fs {
+			if f.Status == model.Closed {
+				closed = f
+				break
+			}
+		}
+		return err
+	})
+	if err != nil || closed.ID == 0 {
+		t.Fatalf("no closed finding in the sample (%v)", err)
+	}
+	err = s.Update(context.Background(), model.Actor{Who: "test"}, func(tx model.Tx) error {
+		f := closed
+		f.RAG = model.Red
+		return tx.SaveFinding(&f)
+	})
+	if err == nil || !strings.Contains(err.Error(), "so it is not rated Red, Amber or Green") {
+		t.Errorf("Red on closed %s: %v, want a refusal in words", closed.Ref, err)
+	}
+	_ = s.View(context.Background(), func(tx model.ReadTx) error {
+		f, err := tx.Finding(closed.ID)
+		if err != nil || f.RAG != model.Blue {
+			t.Errorf("%s is %q after the refusal (%v), want Blue", f.Ref, f.RAG, err)
 		}
 		return nil
 	})

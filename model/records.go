@@ -224,6 +224,9 @@ type Milestone struct {
 	// Completed is the date the milestone stopped being open: completed,
 	// or set aside as Outcome says.
 	Completed Date `json:"completed,omitempty"`
+	// CompletedBy is who recorded the milestone done (or set aside), so
+	// that the returns' and briefings' change rows name them.
+	CompletedBy string `json:"completed_by,omitempty"`
 	// Outcome says how it ended; empty with a Completed date means it was
 	// completed (as earlier versions recorded every milestone).
 	Outcome MilestoneOutcome `json:"outcome,omitempty"`

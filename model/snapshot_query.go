@@ -323,12 +323,26 @@ func (s *Snapshot) SlippedMilestones() []SlippedMilestone {
 	return out
 }
 
-// ProposedForClosure lists the findings in the two-stage closure: complete
-// and awaiting internal sign-off, or proposed to the inspectorate.
+// InClosure lists the findings in the two-stage closure: complete and
+// awaiting internal sign-off, or proposed to the inspectorate.
+func (s *Snapshot) InClosure() []Finding {
+	var out []Finding
+	for _, f := range s.Findings {
+		if f.Status.InClosure() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ProposedForClosure lists the findings whose closure has been put to the
+// inspectorate, each with the date it was (a snapshot settles a proposal
+// without one back to in progress). A finding still awaiting internal
+// sign-off has not been proposed, and is not listed.
 func (s *Snapshot) ProposedForClosure() []Finding {
 	var out []Finding
 	for _, f := range s.Findings {
-		if f.Status == CompletePending || f.Status == ClosureProposed {
+		if f.Status == ClosureProposed {
 			out = append(out, f)
 		}
 	}

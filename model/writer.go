@@ -196,8 +196,35 @@ func (w *writer) SaveSettings(s Settings) error {
 	if stored && len(changes) == 0 {
 		return nil
 	}
-	return w.audit(AuditEvent{Action: ActionChange, Entity: EntitySettings,
-		Summary: "Register settings changed: " + changedLabels(changes), Changes: changes})
+	if err := w.audit(AuditEvent{Action: ActionChange, Entity: EntitySettings,
+		Summary: "Register settings changed: " + changedLabels(changes), Changes: changes}); err != nil {
+		return err
+	}
+	if old.ClosedRAG() != s.ClosedRAG() {
+		return w.rateClosed(s.ClosedRAG())
+	}
+	return nil
+}
+
+// rateClosed gives every finding that is complete or ended the RAG the
+// settings now give such findings, so that the setting applies to every
+// record, not only to findings closed from now on (as-at views settle the
+// RAG from the settings as they read). Each change is a finding's own,
+// audited as any save is.
+func (w *writer) rateClosed(rag RAG) error {
+	fs, err := w.Findings()
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		if (f.Status.InClosure() || f.Status.IsFinal()) && f.RAG != rag {
+			f.RAG = rag
+			if err := w.saveFinding(&f); err != nil {
+				return fmt.Errorf("rating %s as the settings say: %w", f.Ref, err)
+			}
+		}
+	}
+	return nil
 }
 
 // saveSimple adds or replaces a report or a person: records whose only

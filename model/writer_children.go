@@ -46,6 +46,14 @@ func (w *writer) saveMilestone(m *Milestone) error {
 	if m.Outcome != "" && m.Completed.IsZero() {
 		m.Completed = today
 	}
+	switch {
+	case m.Completed.IsZero():
+		m.CompletedBy = ""
+	case old.Completed.IsZero() && m.CompletedBy == "":
+		m.CompletedBy = w.who()
+	case !old.Completed.IsZero() && m.CompletedBy == "":
+		m.CompletedBy = old.CompletedBy
+	}
 	if err := mustExist[Finding](w, KindFinding, "carried_to", m.CarriedTo, "finding"); err != nil {
 		return err
 	}

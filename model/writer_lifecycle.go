@@ -17,6 +17,13 @@ func (w *writer) applyLifecycle(old, f *Finding, on Date, settings Settings) (st
 	if !CanMove(from, to) {
 		return "", TransitionError(f.Ref, from, to)
 	}
+	// A colour chosen for a finding already complete or closed is refused
+	// in words, not quietly put back while the save reports success. A
+	// finding entering the closure process or ending takes the closed RAG.
+	if colour := f.RAG != "" && f.RAG != Blue; from == to && (to.InClosure() || to.IsFinal()) && colour && f.RAG != old.RAG {
+		return "", invalid("rag", fmt.Sprintf("%s is %s, so it is not rated Red, Amber or Green: %s. To rate it again, reopen it first",
+			f.Ref, strings.ToLower(string(to)), ragOfClosed(settings)))
+	}
 	if to.InClosure() || to.IsFinal() {
 		f.RAG = settings.ClosedRAG()
 	} else if p := RAGFits(to, f.RAG); p != "" {
@@ -71,9 +78,12 @@ func (w *writer) applyLifecycle(old, f *Finding, on Date, settings Settings) (st
 		// closure fields now describe the next one.
 		r.ProposedOn, r.ClosedOn, r.Rationale = f.ClosureProposedDate, f.ClosedDate, f.ClosureRationale
 		f.ClosedDate, f.ClosureProposedDate, f.ClosureRationale = Date{}, Date{}, ""
-		sentence = fmt.Sprintf("Reopened (it was %s): %s", strings.ToLower(string(from)), r.Reason)
+		// No brackets around the status: some statuses hold their own
+		// ("closed (inspectorate agreed)"), and brackets in brackets read
+		// badly wherever the sentence is quoted.
+		sentence = fmt.Sprintf("Reopened from %s: %s", strings.ToLower(string(from)), r.Reason)
 		if !from.IsFinal() {
-			sentence = fmt.Sprintf("Back to %s (it was %s): %s", strings.ToLower(string(to)), strings.ToLower(string(from)), r.Reason)
+			sentence = fmt.Sprintf("Back to %s from %s: %s", strings.ToLower(string(to)), strings.ToLower(string(from)), r.Reason)
 		}
 	case to == ClosureProposed:
 		sentence = fmt.Sprintf("Closure proposed to the inspectorate on %s. Rationale: %s", f.ClosureProposedDate, strings.TrimSpace(f.ClosureRationale))
@@ -156,4 +166,12 @@ func ragWords(r RAG) string {
 		return "not rated"
 	}
 	return string(r)
+}
+
+// ragOfClosed says what RAG the settings give a finding complete or closed.
+func ragOfClosed(settings Settings) string {
+	if r := settings.ClosedRAG(); r != "" {
+		return "its RAG is " + string(r) + " (complete)"
+	}
+	return "the register leaves such findings without a RAG"
 }

@@ -11,7 +11,7 @@
 # ago, so that its PCC response due date shows. Both are added through the
 # window, from the keyboard, as a lead would.
 #
-# Each picture is of the window alone, 1280 × 800 as the app opens, except
+# Each picture is of the window alone, 1280 × 720 (a laptop's screen), except
 # the finding editor's details (03 and 12): that form is taller, so its
 # window is made tall enough to show all of it (editorHeight), and the
 # script checks that the picture ends below the form, not in it. The X
@@ -43,7 +43,7 @@ log="$work/app.log"
 : >"$log"
 
 width=1280
-height=800
+height=720
 editorHeight=1100
 screen=$(xdpyinfo 2>/dev/null | awk '/dimensions:/ {print $2}')
 if [ "${screen#*x}" = "$screen" ] || [ "${screen%x*}" -lt "$width" ] || [ "${screen#*x}" -lt "$editorHeight" ]; then
@@ -55,7 +55,7 @@ fi
 # window title contains TITLE (by default the force's name, which the title
 # shows once the register is open, so no picture catches the "Opening the
 # register…" screen); then put the window at the top left, HEIGHT pixels
-# high (800 unless given). Sets pid and win.
+# high (720 unless given). Sets pid and win.
 start() {
 	IMPROVEMENT_TRACKER_SCREEN="$1" "$bin" >>"$log" 2>&1 &
 	pid=$!
