@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"improvementtracker/internal/infile"
 	"improvementtracker/model"
 )
 
@@ -141,16 +141,11 @@ var (
 
 // ReadFile reads a returned workbook from disk.
 func ReadFile(path, password string) (*Return, error) {
-	info, err := os.Stat(path)
+	// Only a regular file is read, its size known first: a device or a
+	// pipe given by mistake would never end or never start.
+	b, err := infile.Read(path, "the return", MaxFileBytes)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the return: %w", err)
-	}
-	if info.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("%s is %.0f MB, too large to be a progress return (%d MB at most)", filepath.Base(path), float64(info.Size())/(1<<20), MaxFileBytes>>20)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the return: %w", err)
+		return nil, err
 	}
 	return Read(filepath.Base(path), b, password)
 }
@@ -189,7 +184,7 @@ func Read(name string, b []byte, password string) (ret *Return, err error) {
 		UnzipSizeLimit: MaxUnzipBytes, UnzipXMLSizeLimit: MaxUnzipBytes})
 	if err != nil {
 		if encrypted {
-			if strings.Contains(strings.ToLower(err.Error()), "password") || errors.Is(err, excelize.ErrWorkbookFileFormat) {
+			if errors.Is(err, excelize.ErrWorkbookPassword) || errors.Is(err, excelize.ErrWorkbookFileFormat) {
 				return nil, fmt.Errorf("%s: %w", name, ErrWrongPassword)
 			}
 			if strings.Contains(err.Error(), "unzip size") {
