@@ -101,12 +101,15 @@ func PDFText(r io.ReaderAt, size int64) (text string, err error) {
 		}
 		return "", fmt.Errorf("the PDF cannot be read (%v); copy its text and paste it instead", err)
 	}
+	pages, err := pdfPages(rd)
+	if err != nil {
+		return "", err
+	}
 	var out strings.Builder
-	n := rd.NumPage()
-	for i := 1; i <= n; i++ {
-		page := rd.Page(i)
-		if page.V.IsNull() {
-			continue
+	var budget pdfBudget
+	for i, page := range pages {
+		if err := budget.checkPage(page, i+1); err != nil {
+			return "", err
 		}
 		writePage(&out, dropLineEnds(page, page.Content().Text))
 		out.WriteString("\f\n")
