@@ -10,8 +10,8 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
-	"hash/adler32"
 	"fmt"
+	"hash/adler32"
 	"io"
 	"strings"
 )
