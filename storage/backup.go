@@ -97,6 +97,13 @@ func parseBackupName(dbPath, file string) (kind string, at time.Time, ok bool) {
 		return "", time.Time{}, false
 	}
 	rest := strings.TrimSuffix(strings.TrimPrefix(file, prefix), ".db")
+	// A second copy made in the same second has "-2" (and so on) after
+	// its time (uniqueName); a time ends in six digits.
+	if i := strings.LastIndexByte(rest, '-'); i > 0 && len(rest)-i-1 <= 3 && len(rest)-i-1 > 0 {
+		if _, err := strconv.Atoi(rest[i+1:]); err == nil {
+			rest = rest[:i]
+		}
+	}
 	parse := func(layout, s string) (time.Time, bool) {
 		t, err := time.ParseInLocation(layout, s, time.Local)
 		return t, err == nil
@@ -524,49 +531,92 @@ func Restore(dbPath, backupPath string, now time.Time) error {
 // RestoreWith is Restore; with force set it restores a backup that has
 // problems (the best there is, when every backup is damaged) as long as
 // it can be opened at all.
+//
+// The register is locked for writing from before the backup is checked
+// until the restored file has been swapped in: a save made between the
+// copy kept of the current file and the swap would be in neither, and so
+// lost though it was acknowledged. A process that was waiting for the
+// lock then finds a different file under the register's name and opens
+// that (openBolt).
 func RestoreWith(dbPath, backupPath string, now time.Time, force bool) error {
 	dbPath, err := filepath.Abs(dbPath)
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot use %q as the register's location: %s", dbPath, plainOSError(err))
 	}
 	// Through a link, the file it points to is replaced, not the link.
 	if real, err := filepath.EvalSymlinks(dbPath); err == nil {
 		dbPath = real
 	}
+	info, statErr := os.Stat(dbPath)
+	var held *os.File
+	if statErr == nil {
+		if err := notRegular(dbPath, info); err != nil {
+			return fmt.Errorf("cannot restore: %w", err)
+		}
+		held, err = lockForSwap(dbPath, DefaultTimeout)
+		switch {
+		case errors.Is(err, bolt.ErrTimeout):
+			return fmt.Errorf("cannot restore: %w", lockedError(dbPath))
+		case errors.Is(err, os.ErrPermission):
+			return fmt.Errorf("cannot restore: you may not change the register %s; nothing was changed", dbPath)
+		case err != nil:
+			return fmt.Errorf("cannot restore: the register %s could not be opened (%s); nothing was changed", dbPath, plainOSError(err))
+		}
+	}
+	release := func() {
+		if held != nil {
+			_ = held.Close()
+			held = nil
+		}
+	}
+	defer release()
 	if err := checkBackup(backupPath, force); err != nil {
 		return err
 	}
-	if _, err := os.Stat(dbPath); err == nil {
-		// Hold a shared lock while copying, so that a window with the
-		// register open (which holds it exclusively) makes this fail
-		// rather than change the file under it.
-		db, openErr := bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: DefaultTimeout, ReadOnly: true})
-		if errors.Is(openErr, bolt.ErrTimeout) {
-			return fmt.Errorf("cannot restore: %w", lockedError(dbPath))
-		}
-		kept := backupName(dbPath, kindBeforeRestore, now, 0)
-		err := copyFile(dbPath, kept)
-		if db != nil {
-			_ = db.Close()
-		}
-		if err != nil {
+	// The restored file is made whole beside the register, then renamed
+	// over it, so a failure at any point leaves the register as it was.
+	tmp, err := copyToTemp(backupPath, filepath.Dir(dbPath))
+	if err != nil {
+		return fmt.Errorf("cannot restore from %s: %s; the register was not changed", backupPath, plainOSError(err))
+	}
+	defer os.Remove(tmp) // fails harmlessly once renamed
+	if statErr == nil {
+		kept := uniqueName(backupName(dbPath, kindBeforeRestore, now, 0))
+		if err := copyFile(dbPath, kept); err != nil {
 			return fmt.Errorf("cannot restore: the current register could not be kept first (%s); nothing was changed", plainOSError(err))
 		}
 	}
-	// copyFile renames a whole copy over the register, so a failure at any
-	// point leaves either the old file or the backup, never half of one.
-	if err := copyFile(backupPath, dbPath); err != nil {
+	markRestored(dbPath, tmp)
+	if swapReleasesLock {
+		release()
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
 		return fmt.Errorf("cannot restore from %s: %s; the register was not changed", backupPath, plainOSError(err))
 	}
-	markRestored(dbPath)
 	return nil
 }
 
-// markRestored raises the restored register's commit counter above every
-// backup's, so that a register put back on purpose is not taken for one
-// rolled back behind the app's back. A file too damaged to take the write
-// (restored by force) is left as it is.
-func markRestored(dbPath string) {
+// uniqueName is path, or, when a file has that name already (two restores
+// in the same second), the first of path-2, path-3, … that is free, so
+// that a copy kept never overwrites another.
+func uniqueName(path string) string {
+	ext := filepath.Ext(path)
+	stem := strings.TrimSuffix(path, ext)
+	name := path
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(name); errors.Is(err, os.ErrNotExist) {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d%s", stem, n, ext)
+	}
+}
+
+// markRestored raises the commit counter of the file about to be restored
+// (tmp) above every backup's of the register at dbPath, so that a register
+// put back on purpose is not taken for one rolled back behind the app's
+// back. A file too damaged to take the write (restored by force) is left
+// as it is.
+func markRestored(dbPath, tmp string) {
 	var top uint64
 	all, _ := ListBackups(dbPath)
 	for _, b := range all {
@@ -574,8 +624,8 @@ func markRestored(dbPath string) {
 			top = max(top, n)
 		}
 	}
-	_ = guard(dbPath, func() error {
-		db, err := bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: DefaultTimeout})
+	_ = guard(tmp, func() error {
+		db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: DefaultTimeout})
 		if err != nil {
 			return err
 		}
@@ -597,8 +647,11 @@ func checkBackup(path string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("cannot restore from %s: %s", path, plainOSError(err))
 	}
-	if info.IsDir() || info.Size() == 0 {
-		return fmt.Errorf("cannot restore from %s: %w (it is empty or a folder)", path, model.ErrDamaged)
+	if err := notRegular(path, info); err != nil {
+		return fmt.Errorf("cannot restore from it: %w", err)
+	}
+	if info.Size() == 0 {
+		return fmt.Errorf("cannot restore from %s: it is empty, so it holds no register", path)
 	}
 	groups, err := CheckFile(path)
 	if err != nil {
@@ -625,19 +678,32 @@ func checkBackup(path string, force bool) error {
 // by the user alone) if needed. It writes a temporary file, syncs it and
 // renames it into place, so dst is either whole or absent.
 func copyFile(src, dst string) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+	tmp, err := copyToTemp(src, filepath.Dir(dst))
+	if err != nil {
 		return err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// copyToTemp copies src, whole and synced, to a new temporary file in dir
+// (made, readable by the user alone, if needed) and returns its path.
+func copyToTemp(src, dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
 	}
 	in, err := os.Open(src)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer in.Close()
-	out, err := os.CreateTemp(filepath.Dir(dst), ".copying-*.tmp")
+	out, err := os.CreateTemp(dir, ".copying-*.tmp")
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer os.Remove(out.Name()) // fails harmlessly once renamed
 	_, err = io.Copy(out, in)
 	if err == nil {
 		err = out.Sync()
@@ -648,8 +714,9 @@ func copyFile(src, dst string) error {
 	if err == nil {
 		err = os.Chmod(out.Name(), 0o600)
 	}
-	if err == nil {
-		err = os.Rename(out.Name(), dst)
+	if err != nil {
+		_ = os.Remove(out.Name())
+		return "", err
 	}
-	return err
+	return out.Name(), nil
 }
