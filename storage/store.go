@@ -516,6 +516,18 @@ func plainOSError(err error) string {
 	if p := diskProblem(err); p != "" {
 		return p
 	}
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "it is not there (check the name and the folder)"
+	case errors.Is(err, syscall.EISDIR):
+		return "it is a folder"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "a part of its path is a file, not a folder"
+	case errors.Is(err, syscall.EIO):
+		return "the disk could not be read or written (it may be failing, or be a network drive that went away)"
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		return "its name is too long"
+	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		return pe.Err.Error()

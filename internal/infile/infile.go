@@ -90,7 +90,8 @@ func Open(path, what string, limit int64) (*os.File, error) {
 
 // kindError refuses anything but a regular file, naming what it is.
 func kindError(path, what string, info fs.FileInfo) error {
-	name := filepath.Base(path)
+	// Named in full: "zero is a device" says less than "/dev/zero is".
+	name := path
 	m := info.Mode()
 	switch {
 	case m.IsRegular():
