@@ -12,7 +12,8 @@ import (
 
 // TestUnderCapRefused feeds the workbooks that unpack to less than the cap
 // but would take a gigabyte to read: millions of shared strings, millions
-// of nested elements, and an edit in the row past the last one read. Each
+// of nested elements, 50,000 rows of 24 cells, and an edit in the row past
+// the last one read. Each
 // is refused in words naming what was too much, allocating far less than
 // the 300 MB the reader may use. "make faults" times them, and reads a
 // full 50,000-row return, in a process of its own.
@@ -21,6 +22,7 @@ func TestUnderCapRefused(t *testing.T) {
 		bomb.ManyStrings: "more than 500000 pieces of shared text",
 		bomb.DeepNesting: "nested more than 100 deep",
 		bomb.RowPastCap:  "something in row 50001, past the 50000 rows a return may have",
+		bomb.WideRows:    "more than 250000 cells with something in them",
 	}
 	for kind, phrase := range want {
 		t.Run(string(kind), func(t *testing.T) {

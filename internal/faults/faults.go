@@ -137,6 +137,8 @@ func Child(mode string, args []string) int {
 		return childWrite(args)
 	case "narratives":
 		return childNarratives(args)
+	case "importloop":
+		return childImportLoop(args)
 	}
 	fmt.Fprintf(os.Stderr, "unknown child mode %q\n", mode)
 	return 3
@@ -232,7 +234,8 @@ func Run(cfg Config) ([]Row, error) {
 	_ = os.RemoveAll(filepath.Join(cfg.Dir, "base", "backups"))
 	c := &campaign{cfg: cfg, rnd: rnd, base: base}
 	var rows []Row
-	for _, f := range []func() Row{c.kill, c.flips, c.meta, c.truncate, c.diskFull, c.readOnly, c.bombs} {
+	for _, f := range []func() Row{c.kill, c.flips, c.meta, c.truncate, c.diskFull, c.readOnly, c.bombs,
+		c.hostilePDFs, c.underCap, c.devices, c.restores, c.contention, c.unbornRegisters} {
 		row := f()
 		fmt.Fprintf(cfg.Log, "%s: %d trials done\n", row.Fault, row.Trials)
 		rows = append(rows, row)

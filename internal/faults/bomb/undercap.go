@@ -20,13 +20,16 @@ const (
 	// WideRows is a return of 50,000 rows of 24 cells, each row with
 	// text of its own.
 	WideRows Kind = "50,000 rows of 24 cells"
+	// LargestReturn is the largest return read: 10,000 findings of 24
+	// cells, every row with text of its own.
+	LargestReturn Kind = "10,000 rows of 24 cells"
 	// RowPastCap is a return with a finding in row 2 and an edit in row
 	// 50,001, one past the most rows read, with nothing between.
 	RowPastCap Kind = "an edit in row 50,001"
 )
 
 // UnderCap lists the workbooks under the cap.
-var UnderCap = []Kind{ManyStrings, DeepNesting, WideRows, RowPastCap}
+var UnderCap = []Kind{ManyStrings, DeepNesting, WideRows, RowPastCap, LargestReturn}
 
 // wideHeaders are the 24 columns of the wide return.
 var wideHeaders = []string{"Ref", "Inspectorate ref", "Type", "Report", "Area", "Grade", "Title", "Finding (verbatim)",
@@ -67,6 +70,8 @@ func WriteUnderCap(w io.Writer, kind Kind) error {
 			repeat("", "<x>", "", 3*n), repeat("", "</x>", "", 4*n), strings.NewReader(`</c></row>`+sheetTail))
 	case WideRows:
 		sheetR = wideRows(2, 50_000, -1, true)
+	case LargestReturn:
+		sheetR = wideRows(2, 10_001, -1, true)
 	case RowPastCap:
 		sheetR = io.MultiReader(wideRows(2, 2, -1, false), wideRows(50_001, 50_001, 50_001, true))
 	default:
