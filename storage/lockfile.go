@@ -155,16 +155,21 @@ func missingFolders(dir string) []string {
 // failed, and says so: a half-made file would otherwise be found next
 // time, and a mistyped path would leave folders behind.
 func unmade(path string, made []string, err error) error {
+	left := "no file was left behind"
 	if len(made) > 0 && made[len(made)-1] == path {
 		_ = os.Remove(path)
 		for _, d := range made[:len(made)-1] {
 			_ = os.Remove(d) // fails, harmlessly, on a folder not empty
 		}
+	} else {
+		// The empty file was there before: it stays as it was found,
+		// to be made again next time.
+		left = "the empty file is left as it was"
 	}
 	if p := diskProblem(err); p != "" {
-		return fmt.Errorf("cannot make the register %s: %s. Nothing was saved and no file was left behind; free some space (or choose another place) and try again", path, p)
+		return fmt.Errorf("cannot make the register %s: %s. Nothing was saved and %s; free some space (or choose another place) and try again", path, p, left)
 	}
-	return fmt.Errorf("cannot make the register %s: %s. Nothing was saved and no file was left behind", path, plainOSError(err))
+	return fmt.Errorf("cannot make the register %s: %s. Nothing was saved and %s", path, plainOSError(err), left)
 }
 
 // lockForSwap takes the register's lock for saving without opening it as
