@@ -168,4 +168,3 @@ func checkBackup(path string, force bool) error {
 	}
 	return nil
 }
-
