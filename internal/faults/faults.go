@@ -235,7 +235,7 @@ func Run(cfg Config) ([]Row, error) {
 	c := &campaign{cfg: cfg, rnd: rnd, base: base}
 	var rows []Row
 	for _, f := range []func() Row{c.kill, c.flips, c.meta, c.truncate, c.diskFull, c.readOnly, c.bombs,
-		c.hostilePDFs, c.underCap, c.devices, c.restores, c.contention, c.unbornRegisters} {
+		c.hostilePDFs, c.underCap, c.devices, c.restores, c.contention, c.unbornRegisters, c.newOnFullDisk} {
 		row := f()
 		fmt.Fprintf(cfg.Log, "%s: %d trials done\n", row.Fault, row.Trials)
 		rows = append(rows, row)

@@ -5,6 +5,7 @@ package faults
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -183,5 +184,67 @@ func (c *campaign) unbornRegisters() Row {
 	_, statErr := os.Stat(filepath.Dir(typo))
 	trial("return into a mistyped register", r.code != 0 && os.IsNotExist(statErr), r)
 	row.Note = strings.Join(append([]string{"detected = made again, or refused without calling it damaged; nothing made at a mistyped path"}, notes...), "; ")
+	return row
+}
+
+// newOnFullDisk: a new register, an empty one and a copy's new target, on
+// a disk with no room: each fails in words that do not say damaged and
+// leaves nothing half made (the empty file stays empty); once room is
+// made, the new and the empty register are made.
+func (c *campaign) newOnFullDisk() Row {
+	row := Row{Fault: "new registers on a full disk"}
+	if c.cfg.NoMounts {
+		row.Note = "skipped: no filesystems are mounted in the short campaign"
+		return row
+	}
+	mnt := filepath.Join(c.cfg.Dir, "fullnew")
+	_ = os.MkdirAll(mnt, 0o700)
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		row.Note = "skipped: cannot mount a small filesystem here (" + strings.TrimSpace(string(out)) + ")"
+		return row
+	}
+	defer func() { _ = exec.Command("umount", mnt).Run() }()
+	report := filepath.Join(c.cfg.Dir, "fullnew-report.txt")
+	_ = os.WriteFile(report, []byte("Recommendation 1\nThe force should keep its registers.\n"), 0o600)
+	empty := filepath.Join(mnt, "empty.db")
+	_ = os.WriteFile(empty, nil, 0o600)
+	filler := filepath.Join(mnt, "filler")
+	if f, err := os.Create(filler); err == nil {
+		chunk := make([]byte, 4096)
+		for {
+			if _, err := f.Write(chunk); err != nil {
+				break
+			}
+		}
+		_ = f.Close()
+	}
+	var notes []string
+	trial := func(what string, ok bool, r result) {
+		row.Trials++
+		tally(&row, r)
+		if ok && unworded(r.out) == "" {
+			row.Detected++
+		} else {
+			row.Undetected++
+			notes = append(notes, note(what, r))
+		}
+	}
+	fresh := filepath.Join(mnt, "new", "register.db")
+	r := cliRun("import", "report", report, "--db", fresh)
+	_, statErr := os.Stat(filepath.Dir(fresh))
+	trial("new register", r.code != 0 && !strings.Contains(r.out, "damaged") && os.IsNotExist(statErr), r)
+	r = cliRun("import", "report", report, "--db", empty)
+	info, _ := os.Stat(empty)
+	trial("empty register", r.code != 0 && !strings.Contains(r.out, "damaged") && info != nil && info.Size() == 0, r)
+	target := filepath.Join(mnt, "copy.db")
+	r = cliRun("copy", "--from", c.base, "--to", target)
+	_, statErr = os.Stat(target)
+	trial("copy --to", r.code != 0 && os.IsNotExist(statErr), r)
+	_ = os.Remove(filler)
+	r = cliRun("import", "report", report, "--db", fresh)
+	trial("new register, room made", r.code == 0, r)
+	r = cliRun("import", "report", report, "--db", empty)
+	trial("empty register, room made", r.code == 0, r)
+	row.Note = strings.Join(append([]string{"detected = fails in words, not damaged, nothing half made; made once there is room"}, notes...), "; ")
 	return row
 }
