@@ -24,7 +24,7 @@ func TestShortCampaign(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the fault campaign runs child processes")
 	}
-	rows, err := Run(Config{Trials: 3, Dir: t.TempDir(), Seed: 7, BombSize: 128 << 20, NoMounts: true})
+	rows, err := Run(Config{Trials: 3, Dir: t.TempDir(), Seed: 7, BombSize: 128 << 20, NoMounts: true, Quick: true})
 	if err != nil {
 		t.Fatal(err)
 	}
