@@ -125,8 +125,11 @@ fuzz:
 # faults runs the fault campaign: FAULT_TRIALS writers killed mid-save, one-bit
 # flips inside stored records and registers cut short; spoilt header pages; a
 # full disk and read-only media on small filesystems it mounts (it says why it
-# skips them where it may not mount); and the zip bombs and bad cells of a
-# return. It prints a table: trials, detected (reported in words), undetected,
+# skips them where it may not mount); the zip bombs and bad cells of a
+# return; and the edges: hostile PDFs, workbooks under the unzip cap, devices
+# and a pipe given as files, restores beside an import loop, two processes
+# importing into one register, and registers that never came to be. It
+# prints a table: trials, detected (reported in words), undetected,
 # lost (acknowledged changes lost), panics, and messages with internal text.
 # A few minutes; not part of make test, which runs a short version
 # (internal/faults TestShortCampaign).

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"improvementtracker/internal/infile"
 	"improvementtracker/model"
 )
 
@@ -265,10 +267,21 @@ func wrapWithProblem(o fyne.CanvasObject, problem *widget.Label) fyne.CanvasObje
 // readCapped reads a file the user picked, and closes it. It reads one byte
 // past limit, so that an oversized file is found without reading all of
 // it; over reports that, and data then holds limit+1 bytes.
+//
+// A file picked from the disk is first checked to be a regular file: a
+// device gives data without end and a pipe none, so neither is read.
 func readCapped(r io.ReadCloser, limit int) (data []byte, over bool, err error) {
 	defer r.Close()
+	if u, ok := r.(fyne.URIReadCloser); ok && u.URI() != nil && u.URI().Scheme() == "file" {
+		if _, err := infile.Check(u.URI().Path(), "the file", int64(limit)); err != nil && !strings.Contains(err.Error(), "larger than") {
+			return nil, false, err
+		}
+	}
 	data, err = io.ReadAll(io.LimitReader(r, int64(limit)+1))
-	return data, len(data) > limit, err
+	if err != nil {
+		return nil, false, errors.New(infile.Plain(err))
+	}
+	return data, len(data) > limit, nil
 }
 
 // newConfirm is dialog.NewConfirm without its question-mark icon, which

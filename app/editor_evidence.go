@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"improvementtracker/internal/infile"
 	"improvementtracker/model"
 )
 
@@ -230,18 +231,11 @@ func (t *evidenceTab) attachPath(p string) {
 		p = filepath.FromSlash(u.Path)
 	}
 	p = expandPath(p)
-	info, err := os.Stat(p)
-	switch {
-	case err != nil:
-		t.e.u.showError(fmt.Errorf("%s cannot be attached: there is no such file, or it cannot be read", p))
-		return
-	case info.IsDir():
-		t.e.u.showError(fmt.Errorf("%s is a folder; give the path of a file in it", p))
-		return
-	}
-	f, err := os.Open(p)
+	// Only a regular file is read, and its size is known first: a device
+	// or a pipe would never end or never start.
+	f, err := infile.Open(p, "the file to attach", model.MaxAttachmentSize)
 	if err != nil {
-		t.e.u.showError(fmt.Errorf("%s cannot be attached: %w", p, err))
+		t.e.u.showError(err)
 		return
 	}
 	t.e.u.prefs.SetString(prefEvidenceFolder, filepath.Dir(p))

@@ -72,6 +72,11 @@ func runCopy(env *Env) (err error) {
 	defer closeStore(src, &err)
 	dst, err := openAt(env, dstLoc, dstURL, storage.Options{NoBackup: true})
 	if err != nil {
+		// Opening a new file that cannot be made (a full disk) removes
+		// what it made; anything still there from this copy goes too.
+		if madeFile && !errors.Is(err, model.ErrLocked) {
+			_ = os.Remove(dstLoc)
+		}
 		return err
 	}
 	source, ok1 := src.(transfer.Source)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"improvementtracker/export"
+	"improvementtracker/internal/infile"
 	"improvementtracker/model"
 	"improvementtracker/storage"
 )
@@ -106,7 +107,7 @@ func readPassword(env *Env, path string) (string, error) {
 	if path == "-" {
 		b, err = io.ReadAll(io.LimitReader(env.Stdin, 4096))
 	} else {
-		b, err = os.ReadFile(path)
+		b, err = infile.Read(path, "the password file", 4096)
 	}
 	if err != nil {
 		return "", fmt.Errorf("reading the password: %w", err)

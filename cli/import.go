@@ -299,7 +299,9 @@ func runImportReturn(env *Env) (err error) {
 		if s == nil {
 			return fmt.Errorf("there is no register at %s to compare the return with", loc)
 		}
-	} else if s, err = openStore(env, *db); err != nil {
+	} else if s, err = openExisting(env, *db); err != nil {
+		// A return is applied to the register it was exported from: a
+		// mistyped --db must not make an empty one and its folders.
 		return err
 	}
 	defer closeStore(s, &err)

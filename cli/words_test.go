@@ -133,6 +133,10 @@ func TestDamagedFilesInWords(t *testing.T) {
 			}
 		}
 		// restore of the damaged file as a backup, over a good register.
+		// (A command above may have made an empty file into a register.)
+		if err := os.WriteFile(damaged, original, 0o600); err != nil {
+			t.Fatal(err)
+		}
 		target := filepath.Join(t.TempDir(), "register.db")
 		code, stdout, stderr := run(t, "restore", damaged, "--db", target)
 		if p := corrupt.Internal(stdout + stderr); p != "" {

@@ -12,8 +12,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-
-	"improvementtracker/model"
 )
 
 // KeepBackups is how many daily (and, separately, how many hand-made)
@@ -97,6 +95,13 @@ func parseBackupName(dbPath, file string) (kind string, at time.Time, ok bool) {
 		return "", time.Time{}, false
 	}
 	rest := strings.TrimSuffix(strings.TrimPrefix(file, prefix), ".db")
+	// A second copy made in the same second has "-2" (and so on) after
+	// its time (uniqueName); a time ends in six digits.
+	if i := strings.LastIndexByte(rest, '-'); i > 0 && len(rest)-i-1 <= 3 && len(rest)-i-1 > 0 {
+		if _, err := strconv.Atoi(rest[i+1:]); err == nil {
+			rest = rest[:i]
+		}
+	}
 	parse := func(layout, s string) (time.Time, bool) {
 		t, err := time.ParseInLocation(layout, s, time.Local)
 		return t, err == nil
@@ -511,133 +516,36 @@ func keep(backups []BackupInfo, weeksAndMonths bool) map[int]bool {
 	return kept
 }
 
-// Restore replaces the register at dbPath with the backup at backupPath.
-// The backup is checked in full first (CheckFile): a backup with any
-// problem is refused. The current file, damaged or not, is kept in the
-// backups folder before the swap, so a restore can itself be undone. The
-// swap is a rename, so the register is never half-written. The register
-// must not be open.
-func Restore(dbPath, backupPath string, now time.Time) error {
-	return RestoreWith(dbPath, backupPath, now, false)
-}
-
-// RestoreWith is Restore; with force set it restores a backup that has
-// problems (the best there is, when every backup is damaged) as long as
-// it can be opened at all.
-func RestoreWith(dbPath, backupPath string, now time.Time, force bool) error {
-	dbPath, err := filepath.Abs(dbPath)
-	if err != nil {
-		return err
-	}
-	// Through a link, the file it points to is replaced, not the link.
-	if real, err := filepath.EvalSymlinks(dbPath); err == nil {
-		dbPath = real
-	}
-	if err := checkBackup(backupPath, force); err != nil {
-		return err
-	}
-	if _, err := os.Stat(dbPath); err == nil {
-		// Hold a shared lock while copying, so that a window with the
-		// register open (which holds it exclusively) makes this fail
-		// rather than change the file under it.
-		db, openErr := bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: DefaultTimeout, ReadOnly: true})
-		if errors.Is(openErr, bolt.ErrTimeout) {
-			return fmt.Errorf("cannot restore: %w", lockedError(dbPath))
-		}
-		kept := backupName(dbPath, kindBeforeRestore, now, 0)
-		err := copyFile(dbPath, kept)
-		if db != nil {
-			_ = db.Close()
-		}
-		if err != nil {
-			return fmt.Errorf("cannot restore: the current register could not be kept first (%s); nothing was changed", plainOSError(err))
-		}
-	}
-	// copyFile renames a whole copy over the register, so a failure at any
-	// point leaves either the old file or the backup, never half of one.
-	if err := copyFile(backupPath, dbPath); err != nil {
-		return fmt.Errorf("cannot restore from %s: %s; the register was not changed", backupPath, plainOSError(err))
-	}
-	markRestored(dbPath)
-	return nil
-}
-
-// markRestored raises the restored register's commit counter above every
-// backup's, so that a register put back on purpose is not taken for one
-// rolled back behind the app's back. A file too damaged to take the write
-// (restored by force) is left as it is.
-func markRestored(dbPath string) {
-	var top uint64
-	all, _ := ListBackups(dbPath)
-	for _, b := range all {
-		if n, err := backupCommits(b.Path); err == nil {
-			top = max(top, n)
-		}
-	}
-	_ = guard(dbPath, func() error {
-		db, err := bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: DefaultTimeout})
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return db.Update(func(tx *bolt.Tx) error {
-			meta := tx.Bucket(bucketMeta)
-			if meta == nil || commits(tx) > top {
-				return nil
-			}
-			return meta.Put(keyCommits, itob(top+1))
-		})
-	})
-}
-
-// checkBackup refuses a file that is not a register this version can open
-// or, unless force is set, that has any problem CheckFile finds.
-func checkBackup(path string, force bool) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("cannot restore from %s: %s", path, plainOSError(err))
-	}
-	if info.IsDir() || info.Size() == 0 {
-		return fmt.Errorf("cannot restore from %s: %w (it is empty or a folder)", path, model.ErrDamaged)
-	}
-	groups, err := CheckFile(path)
-	if err != nil {
-		return fmt.Errorf("cannot restore from %s: %w", path, err)
-	}
-	if len(groups) == 0 {
-		return nil
-	}
-	first := Flatten(groups)[0]
-	if !force {
-		return fmt.Errorf("cannot restore from %s: %w (%s). Choose a backup that checks clean; to restore this one all the same, give --force", path, model.ErrDamaged, first)
-	}
-	// Even by force, the file must be one the app can open.
-	if st, err := readMetas(path); err != nil || st.newest < 0 {
-		return fmt.Errorf("cannot restore from %s: %w (%s)", path, model.ErrDamaged, first)
-	}
-	if err := verifyFile(path); err != nil {
-		return fmt.Errorf("cannot restore from %s: %w (%v)", path, model.ErrDamaged, err)
-	}
-	return nil
-}
-
 // copyFile copies src to dst byte for byte, creating dst's folder (readable
 // by the user alone) if needed. It writes a temporary file, syncs it and
 // renames it into place, so dst is either whole or absent.
 func copyFile(src, dst string) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+	tmp, err := copyToTemp(src, filepath.Dir(dst))
+	if err != nil {
 		return err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// copyToTemp copies src, whole and synced, to a new temporary file in dir
+// (made, readable by the user alone, if needed) and returns its path.
+func copyToTemp(src, dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
 	}
 	in, err := os.Open(src)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer in.Close()
-	out, err := os.CreateTemp(filepath.Dir(dst), ".copying-*.tmp")
+	out, err := os.CreateTemp(dir, ".copying-*.tmp")
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer os.Remove(out.Name()) // fails harmlessly once renamed
 	_, err = io.Copy(out, in)
 	if err == nil {
 		err = out.Sync()
@@ -648,8 +556,9 @@ func copyFile(src, dst string) error {
 	if err == nil {
 		err = os.Chmod(out.Name(), 0o600)
 	}
-	if err == nil {
-		err = os.Rename(out.Name(), dst)
+	if err != nil {
+		_ = os.Remove(out.Name())
+		return "", err
 	}
-	return err
+	return out.Name(), nil
 }

@@ -27,15 +27,8 @@ import (
 // because every later read is guarded and turns a damaged page into an
 // error anyway.
 func inspect(path string, timeout time.Duration, now func() time.Time, full bool) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("cannot open the register %s: %w", path, err)
-	}
-	if info.Size() == 0 {
-		return damagedError(path, "the file is empty")
-	}
-	err = guard(path, func() error {
-		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true, PreLoadFreelist: true})
+	err := guard(path, func() error {
+		db, held, err := openBolt(path, bolt.Options{Timeout: timeout, ReadOnly: true, PreLoadFreelist: true})
 		if err != nil {
 			if !errors.Is(err, bolt.ErrTimeout) && !errors.Is(err, os.ErrPermission) {
 				return whyDamaged(path, openError(path, err))
@@ -58,7 +51,9 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 					return damagedError(path, err.Error())
 				}
 			}
-			v, err := readVersion(path, tx, info.Size())
+			// The size as it is now the lock is held: another process
+			// may have grown the file while this one waited for it.
+			v, err := readVersion(path, tx, held.Size())
 			if err != nil || v == 0 {
 				return err
 			}

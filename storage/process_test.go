@@ -37,6 +37,8 @@ func TestHelperProcess(t *testing.T) {
 		os.Exit(0)
 	case "crash":
 		crashWriter(path)
+	case "contend":
+		contendWriter(path)
 	}
 }
 

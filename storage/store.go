@@ -102,9 +102,23 @@ func Open(path string, opts Options) (*Store, error) {
 	path = abs
 
 	info, statErr := os.Stat(path)
+	// fresh is set for a file that does not exist yet or is empty: bbolt
+	// makes it, once it holds the lock. made lists what this open
+	// created, to be removed again if the register cannot be made.
+	fresh := false
+	var made []string
 	switch {
 	case statErr == nil && info.IsDir():
 		return nil, fmt.Errorf("%s is a folder, not a register file", path)
+	case statErr == nil && !info.Mode().IsRegular():
+		return nil, notRegular(path, info)
+	case statErr == nil && unborn(path, info.Size()):
+		// A register whose making was cut short holds nothing: an empty
+		// one is made again, any other refused, never called damaged.
+		if info.Size() > 0 || opts.MustExist || opts.ReadOnly || hasBackups(path) {
+			return nil, unbornError(path, info.Size())
+		}
+		fresh = true
 	case statErr == nil:
 		// Read the file without taking it for writing first: a file from a
 		// newer version must be left exactly as it is, and a damaged one
@@ -116,20 +130,28 @@ func Open(path string, opts Options) (*Store, error) {
 	case errors.Is(statErr, os.ErrNotExist) && opts.MustExist:
 		return nil, fmt.Errorf("no register at %s; `improvement-tracker sample` or the window creates one", path)
 	case errors.Is(statErr, os.ErrNotExist):
+		fresh = true
+		made = missingFolders(filepath.Dir(path))
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("cannot create the folder for the register %s: %w", path, err)
+			return nil, fmt.Errorf("cannot create the folder for the register %s: %s", path, plainOSError(err))
 		}
+		made = append(made, path)
 	default:
-		return nil, fmt.Errorf("cannot open the register %s: %w", path, statErr)
+		return nil, fmt.Errorf("cannot open the register %s: %s", path, plainOSError(statErr))
 	}
 
 	s := &Store{path: path, now: opts.Now, readOnly: opts.ReadOnly}
 	if !s.readOnly {
-		s.db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+		s.db, _, err = openBolt(path, bolt.Options{Timeout: opts.Timeout})
 		if err != nil && statErr == nil && cannotWrite(err) {
 			// Read-only media, or a file this user may only read: open
 			// it for reading rather than call it damaged.
+			if fresh {
+				return nil, unbornError(path, 0)
+			}
 			s.readOnly = true
+		} else if err != nil && fresh && !errors.Is(err, bolt.ErrTimeout) {
+			return nil, unmade(path, made, err)
 		} else if err != nil {
 			return nil, openError(path, err)
 		}
@@ -138,7 +160,7 @@ func Open(path string, opts Options) (*Store, error) {
 		if statErr != nil {
 			return nil, fmt.Errorf("no register at %s to open for reading", path)
 		}
-		if s.db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: true}); err != nil {
+		if s.db, _, err = openBolt(path, bolt.Options{Timeout: opts.Timeout, ReadOnly: true}); err != nil {
 			return nil, openError(path, err)
 		}
 	} else {
@@ -148,6 +170,9 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	if err := s.prepare(); err != nil {
 		_ = s.db.Close()
+		if fresh {
+			return nil, unmade(path, made, err)
+		}
 		return nil, err
 	}
 	if s.readOnly {
@@ -490,6 +515,18 @@ func diskProblem(err error) string {
 func plainOSError(err error) string {
 	if p := diskProblem(err); p != "" {
 		return p
+	}
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "it is not there (check the name and the folder)"
+	case errors.Is(err, syscall.EISDIR):
+		return "it is a folder"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "a part of its path is a file, not a folder"
+	case errors.Is(err, syscall.EIO):
+		return "the disk could not be read or written (it may be failing, or be a network drive that went away)"
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		return "its name is too long"
 	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {

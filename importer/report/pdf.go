@@ -6,13 +6,15 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
+	"golang.org/x/text/encoding/charmap"
+
+	"improvementtracker/internal/infile"
 )
 
 // MaxFileBytes caps a report file read from disk. Published PEEL reports
@@ -25,19 +27,11 @@ const MaxFileBytes = 64 << 20
 // an HTML parser. Other files are refused with a plain
 // message.
 func ReadFile(path string) (string, error) {
-	info, err := os.Stat(path)
+	// Only a regular file is read, and its size is known first: a device
+	// or a pipe given by mistake would never end or never start.
+	b, err := infile.Read(path, "the report", MaxFileBytes)
 	if err != nil {
-		return "", fmt.Errorf("cannot read the report: %w", err)
-	}
-	if info.IsDir() {
-		return "", fmt.Errorf("%s is a folder, not a report file", filepath.Base(path))
-	}
-	if info.Size() > MaxFileBytes {
-		return "", fmt.Errorf("%s is %.0f MB, larger than a report's text or PDF can be (%d MB at most)", filepath.Base(path), float64(info.Size())/(1<<20), MaxFileBytes>>20)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("cannot read the report: %w", err)
+		return "", err
 	}
 	return Decode(filepath.Base(path), b)
 }
@@ -71,25 +65,19 @@ func Decode(name string, b []byte) (string, error) {
 		return "", fmt.Errorf("%s is %.1f MB, more than the %d MB a report's text can be", name, float64(len(b))/(1<<20), MaxInputBytes>>20)
 	}
 	if !utf8.Valid(b) {
-		b = latin1ToUTF8(b)
+		b = fromWindows1252(b)
 	}
 	return string(b), nil
 }
 
-// latin1ToUTF8 reads text saved in the Windows-1252 code page, as Notepad
-// on older Windows does, treating each byte as its Latin-1 character and
-// the Windows punctuation bytes as the curly quotes and dashes they are.
-func latin1ToUTF8(b []byte) []byte {
-	win := map[byte]rune{0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x96: '–', 0x97: '—', 0x95: '•', 0x85: '…', 0x80: '€'}
-	var out strings.Builder
-	for _, c := range b {
-		if r, ok := win[c]; ok {
-			out.WriteRune(r)
-			continue
-		}
-		out.WriteRune(rune(c))
-	}
-	return []byte(out.String())
+// fromWindows1252 reads text saved in the Windows-1252 code page, as
+// Notepad on older Windows does: the bytes 0x80 to 0x9F are its curly
+// quotes, dashes, euro sign and the rest, the others Latin-1.
+func fromWindows1252(b []byte) []byte {
+	// The decoder maps every byte (the five Windows leaves undefined
+	// become U+FFFD), so it cannot fail.
+	out, _ := charmap.Windows1252.NewDecoder().Bytes(b)
+	return out
 }
 
 // ErrNoText is returned for a PDF with no text in it, such as a scan.
@@ -113,12 +101,15 @@ func PDFText(r io.ReaderAt, size int64) (text string, err error) {
 		}
 		return "", fmt.Errorf("the PDF cannot be read (%v); copy its text and paste it instead", err)
 	}
+	pages, err := pdfPages(rd)
+	if err != nil {
+		return "", err
+	}
 	var out strings.Builder
-	n := rd.NumPage()
-	for i := 1; i <= n; i++ {
-		page := rd.Page(i)
-		if page.V.IsNull() {
-			continue
+	var budget pdfBudget
+	for i, page := range pages {
+		if err := budget.checkPage(page, i+1); err != nil {
+			return "", err
 		}
 		writePage(&out, dropLineEnds(page, page.Content().Text))
 		out.WriteString("\f\n")

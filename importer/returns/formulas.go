@@ -10,7 +10,14 @@ import (
 // import reads that hold a formula with no saved result: a workbook written
 // by a program that does not calculate reads them as empty, which would
 // look like "no change" and be passed over without a word.
-func (ret *Return) formulasWithoutResults(f *excelize.File, sheet string, hi int, head map[string]int, rows [][]string) {
+//
+// The cells were noted as the sheet was first read through (partScan):
+// asking excelize cell by cell would make it hold the whole sheet in
+// memory, some fifty times its size.
+func (ret *Return) formulasWithoutResults(formulas map[string]string, sheet string, hi int, head map[string]int, rows [][]string) {
+	if len(formulas) == 0 {
+		return
+	}
 	refCol, _ := col(head, hRef)
 	var cols []int
 	for _, names := range [][]string{hStatus, hRAG, hTarget, hReason, hProgress} {
@@ -27,10 +34,16 @@ func (ret *Return) formulasWithoutResults(f *excelize.File, sheet string, hi int
 			if err != nil {
 				continue
 			}
-			if formula, err := f.GetCellFormula(sheet, name); err == nil && formula != "" {
-				ret.Problems = append(ret.Problems, Problem{Sheet: sheet, Row: k + 1, Ref: cellAt(rows[k], refCol),
-					What: fmt.Sprintf("cell %s holds a formula (=%s) with no saved result, so its value cannot be read: open the file in Excel or LibreOffice, let it calculate, save it, and import it again", name, formula)})
+			formula, ok := formulas[name]
+			if !ok {
+				continue
 			}
+			shown := ""
+			if formula != "" {
+				shown = " (=" + formula + ")"
+			}
+			ret.Problems = append(ret.Problems, Problem{Sheet: sheet, Row: k + 1, Ref: cellAt(rows[k], refCol),
+				What: fmt.Sprintf("cell %s holds a formula%s with no saved result, so its value cannot be read: open the file in Excel or LibreOffice, let it calculate, save it, and import it again", name, shown)})
 		}
 	}
 }

@@ -15,9 +15,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -26,6 +24,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"improvementtracker/internal/infile"
 	"improvementtracker/model"
 )
 
@@ -146,16 +145,11 @@ var (
 
 // ReadFile reads a returned workbook from disk.
 func ReadFile(path, password string) (*Return, error) {
-	info, err := os.Stat(path)
+	// Only a regular file is read, its size known first: a device or a
+	// pipe given by mistake would never end or never start.
+	b, err := infile.Read(path, "the return", MaxFileBytes)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the return: %w", err)
-	}
-	if info.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("%s is %.0f MB, too large to be a progress return (%d MB at most)", filepath.Base(path), float64(info.Size())/(1<<20), MaxFileBytes>>20)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the return: %w", err)
+		return nil, err
 	}
 	return Read(filepath.Base(path), b, password)
 }
@@ -176,32 +170,36 @@ func Read(name string, b []byte, password string) (ret *Return, err error) {
 			ret, err = nil, fmt.Errorf("%s is damaged and cannot be read as a workbook", name)
 		}
 	}()
-	encrypted := bytes.HasPrefix(b, oleMagic)
-	if encrypted && password == "" {
-		return nil, fmt.Errorf("%s: %w", name, ErrPassword)
+	if bytes.HasPrefix(b, oleMagic) {
+		if password == "" {
+			return nil, fmt.Errorf("%s: %w", name, ErrPassword)
+		}
+		// Decrypted here rather than by excelize as it opens the file,
+		// so that the workbook inside is checked like any other.
+		plain, err := excelize.Decrypt(b, &excelize.Options{Password: password})
+		switch {
+		case errors.Is(err, excelize.ErrWorkbookPassword) || errors.Is(err, excelize.ErrWorkbookFileFormat):
+			return nil, fmt.Errorf("%s: %w", name, ErrWrongPassword)
+		case err != nil || !bytes.HasPrefix(plain, []byte("PK")):
+			return nil, fmt.Errorf("%s: %w (or it is an old .xls file: save it as .xlsx)", name, ErrWrongPassword)
+		case len(plain) > MaxFileBytes:
+			return nil, fmt.Errorf("%s is too large to be a progress return", name)
+		}
+		b = plain
 	}
-	if !encrypted && !bytes.HasPrefix(b, []byte("PK")) {
+	if !bytes.HasPrefix(b, []byte("PK")) {
 		return nil, fmt.Errorf("%s: %w (it is not an Excel workbook)", name, ErrNotReturn)
 	}
-	if !encrypted {
-		if err := checkUnzipSize(name, b); err != nil {
-			return nil, err
-		}
+	// Every part is unpacked and read through once, streamed, before
+	// excelize is let at the file: what it would need too much memory
+	// or time for is refused first, in words.
+	scan, err := checkUnzipSize(name, b)
+	if err != nil {
+		return nil, err
 	}
-	// The same cap for an encrypted workbook, once excelize has decrypted
-	// it, and for each part: nothing is unpacked to a temporary file.
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: password,
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
 		UnzipSizeLimit: MaxUnzipBytes, UnzipXMLSizeLimit: MaxUnzipBytes})
 	if err != nil {
-		if encrypted {
-			if strings.Contains(strings.ToLower(err.Error()), "password") || errors.Is(err, excelize.ErrWorkbookFileFormat) {
-				return nil, fmt.Errorf("%s: %w", name, ErrWrongPassword)
-			}
-			if strings.Contains(err.Error(), "unzip size") {
-				return nil, tooBig(name)
-			}
-			return nil, fmt.Errorf("%s: %w (or it is an old .xls file: save it as .xlsx)", name, ErrWrongPassword)
-		}
 		if strings.Contains(err.Error(), "unzip size") {
 			return nil, tooBig(name)
 		}
@@ -240,101 +238,14 @@ func Read(name string, b []byte, password string) (ret *Return, err error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	rows = ret.cleanCells(sheet, rows)
-	ret.formulasWithoutResults(f, sheet, hi, head, rows)
+	ret.formulasWithoutResults(scan.formulas[sheet], sheet, hi, head, rows)
 	ret.readRows(sheet, hi, head, rows)
 	if ms := findSheet(f, "Milestones"); ms != "" {
-		ret.readMilestones(f, ms)
+		if err := ret.readMilestones(f, ms); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	return ret, nil
-}
-
-// checkUnzipSize refuses a workbook whose parts, as its zip directory
-// declares them, unpack to more than MaxUnzipBytes. The declared sizes can
-// be trusted to be upper bounds: the zip reader refuses a part that
-// unpacks to more than its declared size.
-func checkUnzipSize(name string, b []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return fmt.Errorf("%s is damaged or is not an Excel workbook: its table of contents cannot be read", name)
-	}
-	var total uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if f.UncompressedSize64 > MaxUnzipBytes || total > MaxUnzipBytes {
-			return tooBig(name)
-		}
-	}
-	return checkParts(name, zr)
-}
-
-// checkParts unpacks every part of a workbook (at most MaxUnzipBytes in
-// all, streamed, never kept), so that a part whose data does not match its
-// table of contents is found out, and parses the sheets and the shared
-// text as XML. excelize stops reading a sheet without a word at a cell
-// whose text is not valid XML (a NUL byte, bytes that are not UTF-8): the
-// rest of the sheet would be read as empty, and a progress cell as
-// cleared. So such a cell refuses the file, naming the cell.
-func checkParts(name string, zr *zip.Reader) error {
-	sheets := sheetParts(zr)
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			return fmt.Errorf("%s is damaged or is not an Excel workbook: its part %s cannot be unpacked", name, f.Name)
-		}
-		part := strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/")
-		sheet, isSheet := sheets[strings.ToLower(part)]
-		if isSheet || strings.EqualFold(part, "xl/sharedStrings.xml") {
-			if where, bad := badXML(rc, isSheet); bad {
-				rc.Close()
-				if isSheet {
-					return fmt.Errorf("%s: cell %s of the %s sheet holds a NUL byte or other character that is not text, or bytes that are not UTF-8, so the sheet cannot be read past it: retype that cell in Excel and save the file again", name, where, sheet)
-				}
-				return fmt.Errorf("%s: text shared between cells (entry %s) holds a NUL byte or other character that is not text, or bytes that are not UTF-8, so the workbook cannot be read: find the cell in Excel, retype it and save the file again", name, where)
-			}
-		}
-		_, err = io.Copy(io.Discard, rc)
-		rc.Close()
-		if err != nil {
-			return fmt.Errorf("%s is damaged: its part %s does not unpack as its table of contents says", name, f.Name)
-		}
-	}
-	return nil
-}
-
-// badXML parses r as XML; bad is set when it breaks, and where then names
-// the cell (a sheet) or the shared text entry (the shared strings) it
-// broke in. A part that is merely cut short is left to the unpacking to
-// report.
-func badXML(r io.Reader, sheet bool) (where string, bad bool) {
-	d := xml.NewDecoder(r)
-	d.Strict = true
-	entries := 0
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return "", false
-		}
-		var syn *xml.SyntaxError
-		if err != nil && errors.As(err, &syn) && (strings.Contains(syn.Msg, "illegal character") || strings.Contains(syn.Msg, "UTF-8")) {
-			return where, true
-		}
-		if err != nil {
-			return "", false
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			switch {
-			case sheet && se.Name.Local == "c":
-				for _, a := range se.Attr {
-					if a.Name.Local == "r" {
-						where = a.Value
-					}
-				}
-			case !sheet && se.Name.Local == "si":
-				entries++
-				where = strconv.Itoa(entries)
-			}
-		}
-	}
 }
 
 // sheetParts maps each worksheet's part name (lower case) to its sheet's
@@ -411,6 +322,10 @@ func findReturnSheet(f *excelize.File) (string, int, map[string]int, [][]string,
 	var unreadable error
 	for _, s := range order {
 		rows, err := readRows(f, s)
+		var limit *limitError
+		if errors.As(err, &limit) {
+			return "", 0, nil, nil, err
+		}
 		if err != nil {
 			if strings.EqualFold(strings.TrimSpace(s), "Return") {
 				unreadable = err
@@ -450,18 +365,29 @@ func findSheet(f *excelize.File, name string) string {
 // that they can be read without the workbook's display format.
 // At most maxRows rows of maxColumns cells are read: the rows are read one
 // at a time, so a sheet of a million rows costs no more than the rows kept.
+// A cell with something in it past either limit refuses the sheet, naming
+// the limit: an edit there must not be passed over as if it were not made.
 func readRows(f *excelize.File, sheet string) (rows [][]string, err error) {
 	it, err := f.Rows(sheet)
 	if err != nil {
 		return nil, sheetError(sheet)
 	}
 	defer it.Close()
-	for len(rows) < maxRows && it.Next() {
+	for it.Next() {
 		cells, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, sheetError(sheet)
 		}
+		if len(rows) == maxRows {
+			if filled(cells) {
+				return nil, &limitError{fmt.Sprintf("the %s sheet has something in row %d, past the %d rows a return may have: nothing was imported. A return has a row for each finding; if this row is meant to be there, split the return into two files of fewer rows and import each", sheet, maxRows+1, maxRows)}
+			}
+			continue
+		}
 		if len(cells) > maxColumns {
+			if filled(cells[maxColumns:]) {
+				return nil, &limitError{fmt.Sprintf("the %s sheet has something in row %d past column %d, more columns than a return may have: nothing was imported. Delete the columns past the return's own and save the file again", sheet, len(rows)+1, maxColumns)}
+			}
 			cells = cells[:maxColumns]
 		}
 		rows = append(rows, cells)
@@ -474,6 +400,21 @@ func readRows(f *excelize.File, sheet string) (rows [][]string, err error) {
 		rows = rows[:len(rows)-1]
 	}
 	return rows, nil
+}
+
+// limitError is a sheet refused for holding more than a return may.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string { return e.msg }
+
+// filled reports whether any of cells has something in it.
+func filled(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // sheetError says a sheet cannot be read, in words: the XML parser's
@@ -629,22 +570,26 @@ func (ret *Return) readRows(sheet string, hi int, head map[string]int, rows [][]
 	}
 }
 
-func (ret *Return) readMilestones(f *excelize.File, sheet string) {
+func (ret *Return) readMilestones(f *excelize.File, sheet string) error {
 	rows, err := readRows(f, sheet)
+	var limit *limitError
+	if errors.As(err, &limit) {
+		return err
+	}
 	if err != nil {
 		ret.Problems = append(ret.Problems, Problem{Sheet: sheet, What: err.Error()})
-		return
+		return nil
 	}
 	rows = ret.cleanCells(sheet, rows)
 	hi, head := headerRow(rows, hMsRef)
 	if hi < 0 {
-		return
+		return nil
 	}
 	refCol, _ := col(head, hMsRef)
 	titleCol, okTitle := col(head, hMsTitle)
 	doneCol, okDone := col(head, hMsCompleted)
 	if !okTitle || !okDone {
-		return
+		return nil
 	}
 	for i, r := range rows[hi+1:] {
 		line := hi + i + 2
@@ -661,6 +606,7 @@ func (ret *Return) readMilestones(f *excelize.File, sheet string) {
 		m.Completed = &d
 		ret.Milestones = append(ret.Milestones, m)
 	}
+	return nil
 }
 
 // cellDate reads a date cell: a date serial number as Excel stores dates,
