@@ -3,8 +3,8 @@ package app
 // "My work": the findings a person leads or delivers, or holds a
 // milestone of, and what of theirs falls due in the next 30 days. On a
 // register file the person is chosen once in the settings and kept in the
-// user's preferences for that file; a shared register's login is not tied
-// to a person this window can read, which the settings say.
+// user's preferences for that file; on a shared register it is the person
+// the login is tied to, which the server knows.
 
 import (
 	"fmt"
@@ -32,6 +32,9 @@ func (u *ui) meKey() string {
 
 // me is the person the user is in the open register, or 0.
 func (u *ui) me() model.ID {
+	if sg, ok := u.store.(model.Signer); ok && sg.SignedPerson() != 0 {
+		return sg.SignedPerson()
+	}
 	if k := u.meKey(); k != "" {
 		return model.ID(u.prefs.Int(k))
 	}
@@ -62,7 +65,11 @@ func (d *registerData) mine(r *regRow) bool {
 // the register, or why it cannot be chosen here.
 func (u *ui) meChoice(people []model.Person) (fyne.CanvasObject, func()) {
 	if u.meKey() == "" {
-		l := widget.NewLabel("On a shared register, My work needs the person your login stands for, which this window cannot read.")
+		text := "On a shared register, My work is about the person your login stands for, and your login is tied to no one: ask the register's owner to tie it (server grant --person)."
+		if sg, ok := u.store.(model.Signer); ok && sg.SignedPerson() != 0 {
+			text = "On a shared register, My work is about the person your login stands for: " + sg.SignedAs() + "."
+		}
+		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
 		return l, func() {}
 	}

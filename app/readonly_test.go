@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"improvementtracker/internal/pgtest"
+	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
 )
 
@@ -135,4 +136,31 @@ func TestDeliveryLeadSignsTheirUpdates(t *testing.T) {
 	if len(us) != before+1 || us[len(us)-1].Author != "Superintendent, Criminal Justice" {
 		t.Fatalf("after saving, %d updates (want %d), the last signed %q", len(us), before+1, us[len(us)-1].Author)
 	}
+
+	// My work is the login's person's, with nothing to choose.
+	if h.u.me() == 0 || h.u.me() != s.SignedPerson() {
+		t.Fatalf("My work is about person %d, want the login's (%d)", h.u.me(), s.SignedPerson())
+	}
+	h.u.goToScreen("Register")
+	h.search("")
+	h.u.register.mine.SetChecked(true)
+	refs := h.shownRefs()
+	if len(refs) == 0 || len(refs) >= 21 {
+		t.Errorf("My work shows %d findings: %v", len(refs), refs)
+	}
+	for _, ref := range refs {
+		if f := h.finding(ref); f.DeliveryLeadID != h.u.me() && f.ChiefOfficerID != h.u.me() && !ownsMilestone(h, f.ID, h.u.me()) {
+			t.Errorf("My work shows %s, which is not the login's person's", ref)
+		}
+	}
+}
+
+// ownsMilestone reports whether person owns a milestone of the finding.
+func ownsMilestone(h *harness, finding, person model.ID) bool {
+	for _, m := range h.milestones(finding) {
+		if m.OwnerID == person {
+			return true
+		}
+	}
+	return false
 }

@@ -208,4 +208,7 @@ type Signer interface {
 	// SignedAs is the name updates are signed with; "" when the store
 	// does not know (a file, or a server's owner tied to no one).
 	SignedAs() string
+	// SignedPerson is the person in the register the login is tied to,
+	// 0 for none: who "My work" is about.
+	SignedPerson() ID
 }

@@ -308,6 +308,8 @@ type access struct {
 	// tied to a person, whose changes carry the name the app gives, as a
 	// register file's do.
 	who string
+	// person is the person the login is tied to, 0 for none.
+	person model.ID
 }
 
 // identify finds the login's role and person. A login with no role in
@@ -337,6 +339,7 @@ func (s *Store) identify(ctx context.Context, tx pgx.Tx) (access, error) {
 		a.who = a.login
 	}
 	if person != nil {
+		a.person = model.ID(*person)
 		var name string
 		err := tx.QueryRow(ctx, `SELECT coalesce(body->>'name', '') FROM `+table("people")+` WHERE id = $1`, *person).Scan(&name)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
@@ -377,6 +380,10 @@ var (
 // person (or the login's name), which the database holds them to; "" for
 // the owner tied to no one, whose updates carry the name the app gives.
 func (s *Store) SignedAs() string { return s.acc.who }
+
+// SignedPerson is the person the login is tied to in the register, 0 for
+// none.
+func (s *Store) SignedPerson() model.ID { return s.acc.person }
 
 // actor is the actor of a save: the audit trail names the login's person
 // (or the login), not the name a user typed into the settings.
