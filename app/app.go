@@ -543,7 +543,18 @@ func (u *ui) today() model.Date { return model.Today(u.now()) }
 // actor is who is making changes: the author in Settings.
 func (u *ui) actor() model.Actor {
 	s, _ := u.settings()
-	return model.Actor{Who: s.Author}
+	who := s.Author
+	// Who the user said they are (Settings → You are) signs their changes
+	// on a register file; on a shared register the store signs them.
+	if me := u.me(); me != 0 {
+		_ = u.store.View(context.Background(), func(tx model.ReadTx) error {
+			if p, err := tx.Person(me); err == nil && strings.TrimSpace(p.Name) != "" {
+				who = p.Name
+			}
+			return nil
+		})
+	}
+	return model.Actor{Who: who}
 }
 
 // update runs fn in a write transaction as the settings' author.

@@ -78,3 +78,39 @@ func labelSays(o any, text string) bool {
 	l, ok := o.(*widget.Label)
 	return ok && strings.Contains(l.Text, text)
 }
+
+// TestYouAreSignsUpdates: on a register file, the person the user chose
+// in Settings → You are signs their progress updates, offered in the
+// update form in place of the Author setting.
+func TestYouAreSignsUpdates(t *testing.T) {
+	h := newFileHarness(t, true)
+	e := h.openRUI()
+	h.u.setMe(e.orig.DeliveryLeadID)
+	var lead model.Person
+	_ = h.store.View(context.Background(), func(tx model.ReadTx) error {
+		var err error
+		lead, err = tx.Person(e.orig.DeliveryLeadID)
+		return err
+	})
+	e.updates.onAdd()
+	found := false
+	for _, f := range h.dialogEntries() {
+		if le, ok := f.(*lineEntry); ok && le.Text == lead.Name {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("the update form does not offer %q as the author", lead.Name)
+	}
+	for _, f := range h.dialogEntries() {
+		if ta, ok := f.(*textArea); ok {
+			typeInto(ta, "Bail policy refreshed.")
+			break
+		}
+	}
+	h.tapDialog("Save update")
+	us := h.updates(e.orig.ID)
+	if got := us[len(us)-1].Author; got != lead.Name {
+		t.Errorf("the update is signed %q, want %q", got, lead.Name)
+	}
+}
