@@ -219,6 +219,8 @@ func decodeMilestone(s *jscan, ms *model.Milestone) bool {
 			return m.first(6) && list(s, &ms.Revisions, decodeRevision)
 		case "completed":
 			return m.first(7) && s.date(&ms.Completed)
+		case "completed_by":
+			return m.first(13) && s.str(&ms.CompletedBy)
 		case "outcome":
 			return m.first(8) && s.word((*string)(&ms.Outcome))
 		case "carried_to":
@@ -312,8 +314,37 @@ func decodeReport(s *jscan, r *model.Report) bool {
 			return m.first(7) && s.str(&r.URL)
 		case "notes":
 			return m.first(8) && s.str(&r.Notes)
+		case "life":
+			return m.first(10) && list(s, &r.Life, decodeReportEvent)
 		case "sample":
 			return m.first(9) && s.bool(&r.Sample)
+		}
+		return false
+	})
+}
+
+func decodeReportEvent(s *jscan, e *model.ReportEvent) bool {
+	var m seen
+	return s.object(func(key []byte) bool {
+		switch string(key) {
+		case "kind":
+			return m.first(0) && s.word((*string)(&e.Kind))
+		case "date":
+			return m.first(1) && s.date(&e.Date)
+		case "summary":
+			return m.first(2) && s.str(&e.Summary)
+		case "link":
+			return m.first(3) && s.str(&e.Link)
+		case "file_name":
+			return m.first(4) && s.str(&e.FileName)
+		case "sha256":
+			return m.first(5) && s.str(&e.SHA256)
+		case "findings":
+			return m.first(6) && list(s, &e.Findings, (*jscan).str)
+		case "recorded":
+			return m.first(7) && s.time(&e.Recorded)
+		case "by":
+			return m.first(8) && s.str(&e.By)
 		}
 		return false
 	})
