@@ -337,7 +337,7 @@ func checkAround(ctx context.Context, tx pgx.Tx, f findings) error {
 			var prev, status *string
 			var at time.Time
 			err := rs.Scan(&ref, &prev, &status, &login, &at)
-			return row{"finding %s went from %q to %q (the login %q, %s) with no progress update recording it", []any{ref, deref(prev), deref(status), login, at.Local().Format("02/01/2006 15:04")}}, err
+			return row{"finding %s went from %q to %q (the login %q, %s) with no progress update recording it", []any{ref, orElse(prev, "no status"), orElse(status, "no status"), login, at.Local().Format("02/01/2006 15:04")}}, err
 		}); err != nil {
 		return err
 	}
@@ -353,7 +353,7 @@ func checkAround(ctx context.Context, tx pgx.Tx, f findings) error {
 		var what, login, want string
 		var got *string
 		err := rs.Scan(&what, &login, &want, &got)
-		return row{"%s names %q, but was made by the login %q, who is %s", []any{what, deref(got), login, want}}, err
+		return row{"%s names %q, but was made by the login %q, who is %s", []any{what, orElse(got, "no one"), login, want}}, err
 	}); err != nil {
 		return err
 	}
@@ -363,9 +363,10 @@ func checkAround(ctx context.Context, tx pgx.Tx, f findings) error {
 	return nil
 }
 
-func deref(s *string) string {
+// orElse is *s, or what stands for nothing when s is NULL.
+func orElse(s *string, nothing string) string {
 	if s == nil {
-		return "no status"
+		return nothing
 	}
 	return *s
 }

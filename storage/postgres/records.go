@@ -227,27 +227,13 @@ func (r *records) NextID(kind model.Kind) (model.ID, error) {
 	return model.ID(n), err
 }
 
-// indexed is what a record tells the indexes: the finding it belongs to,
-// its reference (findings) and its time (audit events).
+// indexed is what the store reads of a record it is given: the finding it
+// belongs to (for the live-update notice), and an audit event's time and
+// person. The columns the database derives from the record are its own.
 type indexed struct {
-	Ref       string    `json:"ref"`
 	FindingID model.ID  `json:"finding_id"`
 	At        time.Time `json:"at"`
 	Who       string    `json:"who"` // an audit event's person
-}
-
-// owned is the finding_id column of a record: NULL for records that
-// belong to no finding (a finding itself, a report, an event about a
-// person).
-func owned(kind model.Kind, k indexed) *int64 {
-	switch kind {
-	case model.KindMilestone, model.KindUpdate, model.KindEvidence, model.KindAudit:
-		if k.FindingID != 0 {
-			id := int64(k.FindingID)
-			return &id
-		}
-	}
-	return nil
 }
 
 // Put stores a record under its ID, replacing what was there, with its
