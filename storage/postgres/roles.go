@@ -385,16 +385,13 @@ func (s *Store) SignedAs() string { return s.acc.who }
 // none.
 func (s *Store) SignedPerson() model.ID { return s.acc.person }
 
-// actor is the actor of a save: the audit trail names the login's person
-// (or the login), not the name a user typed into the settings.
-func (s *Store) actor(by model.Actor) (model.Actor, error) {
+// mayChange refuses a save by a viewer before it begins. Who the save is
+// made as is the write lock's to say (held), from the database.
+func (s *Store) mayChange() error {
 	if s.acc.role == RoleViewer {
-		return by, fmt.Errorf("%s: nothing was saved", s.ReadOnlyNotice())
+		return fmt.Errorf("%s: nothing was saved", s.ReadOnlyNotice())
 	}
-	if s.acc.who != "" {
-		by.Who = s.acc.who
-	}
-	return by, nil
+	return nil
 }
 
 // refused says, in one sentence, that the database would not let the

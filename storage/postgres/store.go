@@ -203,8 +203,7 @@ func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx)
 	if err := s.usable(ctx); err != nil {
 		return s.wordsFor("change", err, false) // a deadline already passed, in words
 	}
-	by, err := s.actor(by)
-	if err != nil {
+	if err := s.mayChange(); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx, lk held) error {
