@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	_ "embed"
 	"errors"
 	"flag"
@@ -19,7 +20,7 @@ import (
 	"improvementtracker/app"
 	"improvementtracker/model"
 	"improvementtracker/storage"
-	"improvementtracker/storage/postgres"
+	"improvementtracker/storage/bolt"
 )
 
 //go:embed icon.png
@@ -30,33 +31,25 @@ var iconPNG []byte
 // screenshots` uses it to photograph each screen; it changes nothing else.
 const screenEnv = "IMPROVEMENT_TRACKER_SCREEN"
 
-// guiPath is the register the window opens: the one --db names, else the
-// one IMPROVEMENT_TRACKER_DB names, else the default. args are the command
-// line without the program's name; anything but --db is a mistake, said
-// in words, so that a lead never works in the wrong register unawares.
-func guiPath(args []string, getenv func(string) string) (string, error) {
+// guiLocation is the register the window opens: the one --db names, else
+// the one IMPROVEMENT_TRACKER_DB names, else the default (storage.Locate).
+// args are the command line without the program's name; anything but --db
+// is a mistake, said in words, so that a lead never works in the wrong
+// register unawares.
+func guiLocation(args []string, getenv func(string) string) (storage.Location, error) {
 	fs := flag.NewFlagSet("improvement-tracker", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	db := fs.String("db", "", "")
 	if err := fs.Parse(args); err != nil {
-		return "", fmt.Errorf("%w; the window takes only --db FILE (see improvement-tracker help for the commands)", err)
+		return storage.Location{}, fmt.Errorf("%w; the window takes only --db FILE (see improvement-tracker help for the commands)", err)
 	}
 	if fs.NArg() > 0 {
-		return "", fmt.Errorf("%q is not understood: the window takes only --db FILE, and a command takes --db after its name (improvement-tracker list --db FILE)", fs.Arg(0))
+		return storage.Location{}, fmt.Errorf("%q is not understood: the window takes only --db FILE, and a command takes --db after its name (improvement-tracker list --db FILE)", fs.Arg(0))
 	}
 	if v, ok := flagGiven(fs, "db"); ok && strings.TrimSpace(v) == "" {
-		return "", errors.New("--db needs the register file's path")
+		return storage.Location{}, errors.New("--db needs the register file's path")
 	}
-	// A shared register's address is kept as it is: the window opens
-	// it on the server (openLocation).
-	loc := strings.TrimSpace(*db)
-	if loc == "" {
-		loc = strings.TrimSpace(getenv(storage.EnvDB))
-	}
-	if postgres.IsURL(loc) {
-		return loc, nil
-	}
-	return storage.ResolvePath(*db, getenv)
+	return storage.Locate(*db, getenv)
 }
 
 // flagGiven reports whether the flag name was on the command line, and its
@@ -76,7 +69,7 @@ func flagGiven(fs *flag.FlagSet, name string) (string, bool) {
 // then shows the register in the same window. If the register cannot be
 // opened the window says what happened and what to do.
 func runGUI(args []string) {
-	path, pathErr := guiPath(args, os.Getenv)
+	loc, pathErr := guiLocation(args, os.Getenv)
 	if pathErr != nil {
 		// Said on the terminal too: a mistyped command line is seen
 		// where it was typed.
@@ -94,16 +87,16 @@ func runGUI(args []string) {
 	// The window opens at the register's size: it becomes the main window
 	// once the register is open.
 	w := a.NewWindow(info.Name)
-	if path != "" {
+	if pathErr == nil {
 		// Named from the start, so that the register in front of the lead
 		// is never in doubt, even while it opens.
-		w.SetTitle(locationName(path) + " — " + info.Name)
+		w.SetTitle(loc.Name() + " — " + info.Name)
 	}
 	w.Resize(app.WindowSize(a.Preferences()))
 	w.CenterOnScreen()
 
 	if pathErr != nil {
-		showOpenProblem(w, "", fmt.Errorf("the register to open is not clear: %w", pathErr), nil)
+		showOpenProblem(w, storage.Location{}, fmt.Errorf("the register to open is not clear: %w", pathErr), nil)
 		w.ShowAndRun()
 		return
 	}
@@ -111,13 +104,13 @@ func runGUI(args []string) {
 	open = func() {
 		w.SetContent(container.NewCenter(container.NewVBox(
 			widget.NewLabel("Opening the register…"),
-			widget.NewLabel(shownLocation(path)),
+			widget.NewLabel(loc.String()),
 			widget.NewProgressBarInfinite())))
 		go func() {
-			store, err := openLocation(path)
+			store, err := openLocation(loc)
 			fyne.Do(func() {
 				if err != nil {
-					showOpenProblem(w, path, err, open)
+					showOpenProblem(w, loc, err, open)
 					return
 				}
 				err := app.Show(a, app.Options{
@@ -133,12 +126,10 @@ func runGUI(args []string) {
 				})
 				if err != nil {
 					_ = store.Close()
-					showOpenProblem(w, path, err, open)
+					showOpenProblem(w, loc, err, open)
 					return
 				}
-				if f, ok := store.(*storage.Store); ok {
-					showOpenNotes(w, f)
-				}
+				showOpenNotes(w, store)
 			})
 		}()
 	}
@@ -148,11 +139,11 @@ func runGUI(args []string) {
 
 // openStore opens another register file for File → Open register….
 func openStore(path string) (model.Store, error) {
-	s, err := storage.Open(path, storage.Options{})
+	loc, err := storage.File(path)
 	if err != nil {
-		return nil, err // not a nil *Store inside the interface
+		return nil, err
 	}
-	return s, nil
+	return storage.Open(context.Background(), loc, storage.Options{})
 }
 
 // backups makes, lists and restores backups of register files for the
@@ -167,7 +158,7 @@ func backups() *app.Backups {
 			return b.Backup()
 		},
 		List: func(path string) ([]app.BackupFile, error) {
-			bs, err := storage.ListBackups(path)
+			bs, err := bolt.ListBackups(path)
 			if err != nil {
 				return nil, err
 			}
@@ -177,14 +168,14 @@ func backups() *app.Backups {
 			}
 			return out, nil
 		},
-		Restore: func(path, backup string) error { return storage.Restore(path, backup, time.Now()) },
+		Restore: func(path, backup string) error { return bolt.Restore(path, backup, time.Now()) },
 	}
 }
 
 // showOpenProblem says in w why the register at path did not open and
 // what to do. retry opens it again; a damaged file offers its newest
 // backup.
-func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
+func showOpenProblem(w fyne.Window, loc storage.Location, err error, retry func()) {
 	title := widget.NewLabelWithStyle("The register could not be opened", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	msg := widget.NewLabel(model.UpperFirst(err.Error()))
 	msg.Wrapping = fyne.TextWrapWord
@@ -197,15 +188,15 @@ func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 		// The message already says to close the other window and try
 		// again; add only where that window may be hiding.
 		advice.SetText("The other window may be on another desktop, or minimised.")
-	case errors.Is(err, model.ErrNewerVersion) && postgres.IsURL(path):
+	case errors.Is(err, model.ErrNewerVersion) && loc.Server():
 		advice.SetText("Install the version of Improvement Tracker the rest of the team uses to open it. Nothing on the server has been changed.")
 	case errors.Is(err, model.ErrNewerVersion):
 		advice.SetText("Install the newer version of Improvement Tracker to open it. The file has not been changed.")
 	case errors.Is(err, model.ErrDamaged):
 		advice.SetText("The file has not been changed. You can put the newest backup in its place; the damaged file is then kept in the backups folder beside it.")
-		if b, ok := newestBackup(path); ok {
+		if b, ok := newestBackup(loc.Path()); ok {
 			restore := widget.NewButton("Restore the backup of "+b.Time.Local().Format("02/01/2006 15:04"), func() {
-				onRestore(w, path, b, retry)
+				onRestore(w, loc.Path(), b, retry)
 			})
 			restore.Importance = widget.HighImportance
 			buttons.Add(restore)
@@ -213,7 +204,7 @@ func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 			advice.SetText("The file has not been changed and no backup of it was found. Set " + storage.EnvDB +
 				" to open another register file, or move this one aside to start a new one.")
 		}
-	case postgres.IsURL(path):
+	case loc.Server():
 		advice.SetText("Check the server's address and the network (the VPN, if you use one), or ask the force's IT whether the server is up and your login has a role in the register.")
 	default:
 		advice.SetText("Check that the folder exists and that you may write to it, then try again.")
@@ -229,22 +220,23 @@ func showOpenProblem(w fyne.Window, path string, err error, retry func()) {
 // newestBackup is the backup to offer for a damaged register: the newest
 // that checks clean (a "before restore" copy only when nothing else does,
 // since it may be this same damaged file).
-func newestBackup(path string) (storage.BackupInfo, bool) {
+func newestBackup(path string) (bolt.BackupInfo, bool) {
 	if path == "" {
-		return storage.BackupInfo{}, false
+		return bolt.BackupInfo{}, false
 	}
-	return storage.NewestCleanBackup(path)
+	return bolt.NewestCleanBackup(path)
 }
 
 // showOpenNotes says what went wrong on opening without stopping it: the
 // register is read-only here, or the day's backup could not be written.
 // The register stays open behind the note.
-func showOpenNotes(w fyne.Window, store *storage.Store) {
+func showOpenNotes(w fyne.Window, store model.Store) {
 	var notes []string
-	if store.ReadOnly() {
-		notes = append(notes, model.UpperFirst(store.ReadOnlyNotice())+".")
+	readOnly, warnings := storage.Notes(store)
+	if readOnly != "" {
+		notes = append(notes, model.UpperFirst(readOnly)+".")
 	}
-	for _, n := range store.Warnings() {
+	for _, n := range warnings {
 		notes = append(notes, model.UpperFirst(n))
 	}
 	if len(notes) > 0 {
@@ -254,14 +246,14 @@ func showOpenNotes(w fyne.Window, store *storage.Store) {
 
 // onRestore puts backup b in place of the damaged file, after a warning,
 // then opens the register again.
-func onRestore(w fyne.Window, path string, b storage.BackupInfo, retry func()) {
+func onRestore(w fyne.Window, path string, b bolt.BackupInfo, retry func()) {
 	d := dialog.NewConfirm("Restore the backup?",
 		"Changes made after "+b.Time.Local().Format("02/01/2006 15:04")+" are not in the backup.\nThe damaged file is kept in the backups folder beside the register.",
 		func(ok bool) {
 			if !ok {
 				return
 			}
-			if err := storage.Restore(path, b.Path, time.Now()); err != nil {
+			if err := bolt.Restore(path, b.Path, time.Now()); err != nil {
 				dialog.ShowError(fmt.Errorf("the backup was not restored: %w", err), w)
 				return
 			}

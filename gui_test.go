@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"improvementtracker/model"
+	"improvementtracker/storage"
 )
 
 // The start-up screen's advice fits where the register is: a shared
@@ -23,7 +24,11 @@ func TestOpenProblemAdviceForANewerRegister(t *testing.T) {
 	} {
 		w := a.NewWindow("Improvement Tracker")
 		err := fmt.Errorf("cannot open %s: %w (schema version 9)", c.path, model.ErrNewerVersion)
-		showOpenProblem(w, c.path, err, func() {})
+		loc, perr := storage.Parse(c.path)
+		if perr != nil {
+			t.Fatal(perr)
+		}
+		showOpenProblem(w, loc, err, func() {})
 		var texts []string
 		for _, o := range test.LaidOutObjects(w.Content()) {
 			if l, ok := o.(*widget.Label); ok {

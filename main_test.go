@@ -70,7 +70,8 @@ func TestGUIPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := guiPath(tt.args, env(tt.env))
+			loc, err := guiLocation(tt.args, env(tt.env))
+			got := loc.String()
 			if tt.problem != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.problem) {
 					t.Fatalf("got %q, %v; want a problem saying %q", got, err, tt.problem)

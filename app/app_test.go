@@ -17,7 +17,7 @@ import (
 
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // clock is the injected clock of the GUI tests. It starts on 10/11/2026,
@@ -44,9 +44,9 @@ func (c *clock) set(t time.Time) {
 }
 
 // openStore opens a new register file in a temporary folder.
-func openStore(t testing.TB, now func() time.Time) *storage.Store {
+func openStore(t testing.TB, now func() time.Time) *bolt.Store {
 	t.Helper()
-	s, err := storage.Open(filepath.Join(t.TempDir(), "register.db"), storage.Options{Now: now, NoBackup: true})
+	s, err := bolt.Open(filepath.Join(t.TempDir(), "register.db"), bolt.Options{Now: now, NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}

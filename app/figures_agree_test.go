@@ -17,7 +17,7 @@ import (
 	"improvementtracker/export"
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // agreed are the figures compared across the four places that give them.
@@ -39,7 +39,7 @@ func TestFiguresAgreeEverywhere(t *testing.T) {
 	for name, fill := range registers {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "register.db")
-			s, err := storage.Open(path, storage.Options{Now: func() time.Time { return today }, NoBackup: true})
+			s, err := bolt.Open(path, bolt.Options{Now: func() time.Time { return today }, NoBackup: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // findingCount reads how many findings a register holds.
@@ -34,9 +34,9 @@ func findingCount(t *testing.T, s model.Store) int {
 }
 
 // openCopy opens a saved copy as a register of its own.
-func openCopy(t *testing.T, path string) *storage.Store {
+func openCopy(t *testing.T, path string) *bolt.Store {
 	t.Helper()
-	s, err := storage.Open(path, storage.Options{NoBackup: true, Timeout: 200 * time.Millisecond})
+	s, err := bolt.Open(path, bolt.Options{NoBackup: true, Timeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("the copy does not open as a register: %v", err)
 	}
@@ -175,7 +175,7 @@ func TestCopyBaseName(t *testing.T) {
 func newOtherRegister(t *testing.T, name string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "other.db")
-	s, err := storage.Open(path, storage.Options{NoBackup: true})
+	s, err := bolt.Open(path, bolt.Options{NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func newOtherRegister(t *testing.T, name string) string {
 // a short lock timeout so that the locked case is quick.
 func useOpener(t *testing.T, h *harness) {
 	h.u.openStore = func(path string) (model.Store, error) {
-		s, err := storage.Open(path, storage.Options{NoBackup: true, Timeout: 200 * time.Millisecond})
+		s, err := bolt.Open(path, bolt.Options{NoBackup: true, Timeout: 200 * time.Millisecond})
 		if err != nil {
 			return nil, err
 		}
@@ -240,7 +240,7 @@ func TestOpenRegisterProblems(t *testing.T) {
 		t.Fatal(err)
 	}
 	locked := newOtherRegister(t, "Example Constabulary")
-	holder, err := storage.Open(locked, storage.Options{NoBackup: true})
+	holder, err := bolt.Open(locked, bolt.Options{NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}

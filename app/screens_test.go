@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // A report added by hand is listed with its PCC response date, flagged
@@ -165,16 +165,16 @@ func TestWelcomeStartEmpty(t *testing.T) {
 // storage package.
 func storageBackups(now func() time.Time) *Backups {
 	return &Backups{
-		Make: func(s model.Store) (string, error) { return s.(*storage.Store).Backup() },
+		Make: func(s model.Store) (string, error) { return s.(*bolt.Store).Backup() },
 		List: func(path string) ([]BackupFile, error) {
-			bs, err := storage.ListBackups(path)
+			bs, err := bolt.ListBackups(path)
 			out := make([]BackupFile, len(bs))
 			for i, b := range bs {
 				out[i] = BackupFile{Path: b.Path, Time: b.Time, Size: b.Size, Kind: b.Kind}
 			}
 			return out, err
 		},
-		Restore: func(path, backup string) error { return storage.Restore(path, backup, now()) },
+		Restore: func(path, backup string) error { return bolt.Restore(path, backup, now()) },
 	}
 }
 
@@ -186,7 +186,7 @@ func TestBackupAndRestore(t *testing.T) {
 		now = o.Now
 		o.Backups = storageBackups(func() time.Time { return now() })
 		o.OpenStore = func(path string) (model.Store, error) {
-			s, err := storage.Open(path, storage.Options{Now: now, NoBackup: true})
+			s, err := bolt.Open(path, bolt.Options{Now: now, NoBackup: true})
 			if err != nil {
 				return nil, err
 			}
@@ -237,7 +237,7 @@ func TestBackupAndRestore(t *testing.T) {
 func TestNewRegister(t *testing.T) {
 	h := newHarness(t, true, func(o *Options) {
 		o.OpenStore = func(path string) (model.Store, error) {
-			s, err := storage.Open(path, storage.Options{Now: o.Now, NoBackup: true})
+			s, err := bolt.Open(path, bolt.Options{Now: o.Now, NoBackup: true})
 			if err != nil {
 				return nil, err
 			}

@@ -18,7 +18,7 @@ import (
 	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 	"improvementtracker/storage/postgres"
 )
 
@@ -35,7 +35,7 @@ func realOpenShared(ctx context.Context, a SharedAddress, password string) (mode
 // realNewRegisterFile is what the program gives the window for a copy of
 // a shared register.
 func realNewRegisterFile(path string) (model.Store, error) {
-	s, err := storage.Open(path, storage.Options{NoBackup: true})
+	s, err := bolt.Open(path, bolt.Options{NoBackup: true})
 	if err != nil {
 		return nil, err
 	}

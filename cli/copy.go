@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"improvementtracker/model"
 	"improvementtracker/storage"
-	"improvementtracker/storage/postgres"
 	"improvementtracker/storage/transfer"
 )
 
@@ -40,42 +38,36 @@ func runCopy(env *Env) (err error) {
 	if strings.TrimSpace(*from) == "" || strings.TrimSpace(*to) == "" {
 		return usageError("give both the register to copy (--from) and the one to copy into (--to)")
 	}
-	srcLoc, srcURL, err := copyLocation(*from)
+	// Neither end falls back to IMPROVEMENT_TRACKER_DB: a copy names both.
+	fromLoc, err := storage.Parse(*from)
 	if err != nil {
 		return err
 	}
-	dstLoc, dstURL, err := copyLocation(*to)
+	toLoc, err := storage.Parse(*to)
 	if err != nil {
 		return err
 	}
-	if srcURL == dstURL && srcLoc == dstLoc {
-		return fmt.Errorf("%s: %w", shown(srcLoc, srcURL), transfer.ErrSameRegister)
+	if fromLoc == toLoc {
+		return fmt.Errorf("%s: %w", fromLoc, transfer.ErrSameRegister)
 	}
-	if !srcURL {
-		if _, statErr := os.Stat(srcLoc); statErr != nil {
-			return fmt.Errorf("there is no register file at %s to copy", srcLoc)
-		}
+	if !fromLoc.Exists() {
+		return fmt.Errorf("there is no register file at %s to copy", fromLoc)
 	}
 	// A new target file that the copy does not fill is removed again, so
 	// that a failed copy leaves nothing behind to be mistaken for one.
-	madeFile := false
-	if !dstURL {
-		if _, statErr := os.Stat(dstLoc); errors.Is(statErr, os.ErrNotExist) {
-			madeFile = true
-		}
-	}
+	madeFile := !toLoc.Exists()
 
-	src, err := openAt(env, srcLoc, srcURL, storage.Options{NoBackup: true})
+	src, err := open(env, fromLoc, storage.Options{NoBackup: true})
 	if err != nil {
 		return err
 	}
 	defer closeStore(src, &err)
-	dst, err := openAt(env, dstLoc, dstURL, storage.Options{NoBackup: true})
+	dst, err := open(env, toLoc, storage.Options{NoBackup: true})
 	if err != nil {
 		// Opening a new file that cannot be made (a full disk) removes
 		// what it made; anything still there from this copy goes too.
 		if madeFile && !errors.Is(err, model.ErrLocked) {
-			_ = os.Remove(dstLoc)
+			_ = os.Remove(toLoc.Path())
 		}
 		return err
 	}
@@ -92,33 +84,10 @@ func runCopy(env *Env) (err error) {
 	}
 	if err != nil {
 		if madeFile {
-			_ = os.Remove(dstLoc)
+			_ = os.Remove(toLoc.Path())
 		}
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Copied %s into %s: %s.\n", shown(srcLoc, srcURL), shown(dstLoc, dstURL), sum)
+	fmt.Fprintf(env.Stdout, "Copied %s into %s: %s.\n", fromLoc, toLoc, sum)
 	return nil
-}
-
-// copyLocation resolves a --from or --to value: a URL as it is, a path
-// made absolute. Neither falls back to IMPROVEMENT_TRACKER_DB: a copy
-// names both ends.
-func copyLocation(v string) (string, bool, error) {
-	v = strings.TrimSpace(v)
-	if storage.IsURL(v) {
-		return v, true, nil
-	}
-	p, err := storage.ResolvePath(v, func(string) string { return "" })
-	if err != nil {
-		return "", false, err
-	}
-	return filepath.Clean(p), false, nil
-}
-
-// shown is a location fit for a message.
-func shown(loc string, isURL bool) string {
-	if isURL {
-		return postgres.Redact(loc)
-	}
-	return loc
 }

@@ -15,7 +15,7 @@ import (
 	"improvementtracker/export"
 	"improvementtracker/internal/infile"
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 func init() {
@@ -131,7 +131,7 @@ func (x *exportFlags) save(env *Env, w *export.Workbook, password string) (err e
 		path = filepath.Join(path, w.DefaultFileName())
 	}
 	// A copy killed half way leaves its temporary file beside the output.
-	storage.CleanTempFiles(filepath.Dir(path))
+	bolt.CleanTempFiles(filepath.Dir(path))
 	saved, err := w.Save(path, export.SaveOptions{Password: password, Replace: *x.force})
 	if errors.Is(err, export.ErrExists) {
 		return fmt.Errorf("%s already exists; give --force to replace it, or --out another name", path)

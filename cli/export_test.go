@@ -13,7 +13,7 @@ import (
 
 	exportpkg "improvementtracker/export"
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 func TestExportReturnCommand(t *testing.T) {
@@ -123,7 +123,7 @@ func TestExportBriefingCommand(t *testing.T) {
 func TestExportLetsTheRegisterGoOnceRead(t *testing.T) {
 	dir, db := sampleRegister(t, "kent.db")
 	out := filepath.Join(dir, "return.xlsx")
-	var app *storage.Store
+	var app *bolt.Store
 	hold := false
 	t.Cleanup(func() {
 		if app != nil {
@@ -151,7 +151,7 @@ func TestExportLetsTheRegisterGoOnceRead(t *testing.T) {
 				// The app opens the register while the workbook is built,
 				// and keeps it open when hold is set.
 				var err error
-				if app, err = storage.Open(db, storage.Options{Timeout: 100 * time.Millisecond}); err != nil {
+				if app, err = bolt.Open(db, bolt.Options{Timeout: 100 * time.Millisecond}); err != nil {
 					t.Errorf("the register could not be opened while the workbook was built: %v", err)
 					app = nil
 				} else if !hold {

@@ -12,6 +12,7 @@ import (
 	"improvementtracker/importer/report"
 	"improvementtracker/importer/returns"
 	"improvementtracker/model"
+	"improvementtracker/storage"
 )
 
 func init() {
@@ -292,7 +293,7 @@ func runImportReturn(env *Env) (err error) {
 	}
 	var s model.Store
 	if *dry {
-		var loc string
+		var loc storage.Location
 		if s, loc, err = openIfThere(env, *db); err != nil {
 			return err
 		}

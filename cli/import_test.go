@@ -14,7 +14,7 @@ import (
 	"improvementtracker/export"
 	"improvementtracker/importer/report"
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 const seedReport = "../importer/report/testdata/kent-peel-2021-22.txt"
@@ -101,7 +101,7 @@ func TestImportReturn(t *testing.T) {
 	dir, db := sampleRegister(t, "register.db")
 	book := filepath.Join(dir, "return.xlsx")
 	func() {
-		s, err := storage.Open(db, storage.Options{NoBackup: true})
+		s, err := bolt.Open(db, bolt.Options{NoBackup: true})
 		if err != nil {
 			t.Fatal(err)
 		}

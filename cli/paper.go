@@ -12,7 +12,7 @@ import (
 
 	"improvementtracker/export"
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 func init() {
@@ -93,7 +93,7 @@ func (x *paperFlags) save(env *Env, suggested, ext string, write func(io.Writer)
 	} else if info, err := os.Stat(path); (err == nil && info.IsDir()) || strings.HasSuffix(path, string(os.PathSeparator)) {
 		path = filepath.Join(path, suggested)
 	}
-	storage.CleanTempFiles(filepath.Dir(path))
+	bolt.CleanTempFiles(filepath.Dir(path))
 	saved, err := export.SaveFile(path, ext, *x.force, write)
 	if errors.Is(err, export.ErrExists) {
 		return saved, fmt.Errorf("%s already exists; give --force to replace it, or --out another name", path)

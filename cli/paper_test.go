@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // tool finds a program the papers are checked with, the way a reader
@@ -163,7 +163,7 @@ func TestExportPackVerifiesWithSha256sum(t *testing.T) {
 	const ref = "KEN-PEEL2122-AFI-12"
 	dir, db := sampleRegister(t, "kent.db")
 	// An attached file beside the sample's references.
-	s, err := storage.Open(db, storage.Options{NoBackup: true})
+	s, err := bolt.Open(db, bolt.Options{NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestExportPackVerifiesWithSha256sum(t *testing.T) {
 
 	// Recorded against the finding, with the zip's SHA-256.
 	zipped, _ := os.ReadFile(out)
-	s, err = storage.Open(db, storage.Options{NoBackup: true})
+	s, err = bolt.Open(db, bolt.Options{NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 	"improvementtracker/export"
 	"improvementtracker/model"
 	"improvementtracker/storage"
-	"improvementtracker/storage/postgres"
+	"improvementtracker/storage/bolt"
 )
 
 func init() {
@@ -192,13 +192,15 @@ func runBackup(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("backup takes no arguments, got %q", args[0])
 	}
-	if _, isURL, _ := locate(env, *db); isURL {
-		return fileOnly("backup")
-	}
-	s, err := openFileWith(env, *db, storage.Options{NoBackup: true, MustExist: true})
+	loc, err := storage.Locate(*db, env.Getenv)
 	if err != nil {
 		return err
 	}
+	s, err := storage.OpenFile(loc, "backup", storage.Options{NoBackup: true, MustExist: true})
+	if err != nil {
+		return err
+	}
+	sayNotes(env, s)
 	defer closeStore(s, &err)
 	path, err := s.Backup()
 	if err != nil {
@@ -216,12 +218,13 @@ func runRestore(env *Env) error {
 	if err != nil {
 		return err
 	}
-	path, isURL, err := locate(env, *db)
+	loc, err := storage.Locate(*db, env.Getenv)
 	if err != nil {
 		return err
 	}
-	if isURL {
-		return fileOnly("restore")
+	path, err := loc.FileFor("restore")
+	if err != nil {
+		return err
 	}
 	if len(args) != 1 {
 		listBackups(env.Stderr, path)
@@ -231,13 +234,13 @@ func runRestore(env *Env) error {
 	if err != nil {
 		return err
 	}
-	if err := storage.RestoreWith(path, backup, time.Now(), *force); err != nil {
+	if err := bolt.RestoreWith(path, backup, time.Now(), *force); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Restored %s from %s.\n", path, backup)
-	if all, err := storage.ListBackups(path); err == nil {
+	if all, err := bolt.ListBackups(path); err == nil {
 		for _, b := range all {
-			if b.Kind == storage.KindBeforeRestore {
+			if b.Kind == bolt.KindBeforeRestore {
 				fmt.Fprintf(env.Stdout, "The register as it was before is kept as %s.\n", b.Path)
 				break
 			}
@@ -249,7 +252,7 @@ func runRestore(env *Env) error {
 // listBackups prints the backups there are to restore, newest first, each
 // with the result of its check, so that a damaged one is not chosen.
 func listBackups(w io.Writer, dbPath string) {
-	all, err := storage.ListBackups(dbPath)
+	all, err := bolt.ListBackups(dbPath)
 	if err != nil || len(all) == 0 {
 		fmt.Fprintf(w, "There are no backups of %s yet.\n", dbPath)
 		return
@@ -257,10 +260,10 @@ func listBackups(w io.Writer, dbPath string) {
 	fmt.Fprintf(w, "Backups of %s, newest first:\n", dbPath)
 	for _, b := range all {
 		verdict := "checks clean"
-		if groups, err := storage.CheckFile(b.Path); err != nil {
+		if groups, err := bolt.CheckFile(b.Path); err != nil {
 			verdict = "cannot be checked: " + err.Error()
 		} else if len(groups) > 0 {
-			verdict = "DAMAGED: " + storage.Flatten(groups)[0]
+			verdict = "DAMAGED: " + bolt.Flatten(groups)[0]
 		}
 		fmt.Fprintf(w, "  %s  (%s, %s): %s\n", b.Path, b.Kind, b.Time.Format("02/01/2006 15:04"), verdict)
 	}
@@ -276,22 +279,25 @@ func runCheck(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("check takes no arguments, got %q", args[0])
 	}
-	if loc, isURL, _ := locate(env, *db); isURL {
+	loc, err := storage.Locate(*db, env.Getenv)
+	if err != nil {
+		return err
+	}
+	if loc.Server() {
 		return checkServer(env, loc)
 	}
-	s, err := openFileWith(env, *db, storage.Options{MustExist: true})
+	s, err := storage.OpenFile(loc, "check", storage.Options{MustExist: true})
 	if errors.Is(err, model.ErrDamaged) {
 		// The file will not open: check it as a closed file, so that
 		// everything wrong with it is listed, not only the first thing.
-		if path, perr := storage.ResolvePath(*db, env.Getenv); perr == nil {
-			if groups, cerr := storage.CheckFile(path); cerr == nil {
-				printGroups(env.Stdout, groups)
-			}
+		if groups, cerr := bolt.CheckFile(loc.Path()); cerr == nil {
+			printGroups(env.Stdout, groups)
 		}
 	}
 	if err != nil {
 		return err
 	}
+	sayNotes(env, s)
 	defer closeStore(s, &err)
 	groups, err := s.CheckReport()
 	if err != nil {
@@ -318,8 +324,8 @@ func runCheck(env *Env) (err error) {
 
 // checkServer checks a shared register: its records as the file's are
 // checked, and its rows against the database's own log and rules.
-func checkServer(env *Env, url string) (err error) {
-	s, err := postgres.Open(context.Background(), url, postgres.Options{})
+func checkServer(env *Env, loc storage.Location) (err error) {
+	s, err := storage.OpenServer(context.Background(), loc, "check", storage.Options{})
 	if err != nil {
 		return err
 	}
@@ -351,7 +357,7 @@ func printLate(w io.Writer, late []model.LateUpdate) {
 
 // printGroups prints check's problems under their groups' titles and
 // returns how many there are.
-func printGroups(w io.Writer, groups []storage.ProblemGroup) int {
+func printGroups(w io.Writer, groups []bolt.ProblemGroup) int {
 	n := 0
 	for _, g := range groups {
 		fmt.Fprintf(w, "%s:\n", g.Title)

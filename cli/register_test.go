@@ -11,7 +11,7 @@ import (
 
 	"improvementtracker/export"
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // run runs a command in-process and returns its exit code and output.
@@ -27,7 +27,7 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func registerWith(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "register.db")
-	s, err := storage.Open(path, storage.Options{})
+	s, err := bolt.Open(path, bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestBackupRestoreCheck(t *testing.T) {
 	backup := strings.TrimSpace(strings.TrimPrefix(out, "Backup written: "))
 
 	// Change the register, then restore the backup.
-	s, err := storage.Open(path, storage.Options{})
+	s, err := bolt.Open(path, bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func writeTestFile(path string, data []byte) error { return os.WriteFile(path, d
 // rest are as stored, and the file starts with a UTF-8 byte-order mark.
 func TestListCSVIsSafeForSpreadsheets(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "register.db")
-	s, err := storage.Open(path, storage.Options{})
+	s, err := bolt.Open(path, bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"improvementtracker/export"
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 func init() {
@@ -87,7 +87,7 @@ func runExportRequests(env *Env) (err error) {
 	if len(books) == 0 {
 		fmt.Fprintln(env.Stdout, "No open finding has a delivery lead, so there is nobody to ask for updates.")
 	}
-	storage.CleanTempFiles(folder)
+	bolt.CleanTempFiles(folder)
 	for _, w := range books {
 		path := filepath.Join(folder, w.DefaultFileName())
 		saved, err := w.Save(path, export.SaveOptions{Password: in.password, Replace: *x.force})

@@ -13,13 +13,13 @@ import (
 
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // updatesByRef counts each finding's progress updates.
 func updatesByRef(t *testing.T, db string) map[string]int {
 	t.Helper()
-	s, err := storage.Open(db, storage.Options{NoBackup: true})
+	s, err := bolt.Open(db, bolt.Options{NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestExportRequestsOneLeadsWorkbookAppliesOnlyTheirFindings(t *testing.T) {
 	// and a sample loaded in the same second as the export would read so.
 	dir := t.TempDir()
 	db := filepath.Join(dir, "kent.db")
-	earlier, err := storage.Open(db, storage.Options{NoBackup: true, Now: func() time.Time { return time.Now().Add(-time.Hour) }})
+	earlier, err := bolt.Open(db, bolt.Options{NoBackup: true, Now: func() time.Time { return time.Now().Add(-time.Hour) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"improvementtracker/storage"
 	"improvementtracker/storage/postgres"
 )
 
@@ -43,32 +44,30 @@ func runServerInit(env *Env) error {
 	if len(args) > 0 {
 		return usageError("server init takes no arguments, got %q", args[0])
 	}
-	loc, isURL, err := locate(env, *db)
+	loc, url, err := serverURL(env, *db, "server init")
 	if err != nil {
 		return err
 	}
-	if !isURL {
-		return usageError("server init sets up a shared register on a PostgreSQL server: give the database's address with --db postgres://USER@HOST/DATABASE (a register file needs no setting up)")
-	}
-	res, err := postgres.Init(context.Background(), loc, postgres.Options{})
+	res, err := postgres.Init(context.Background(), url, postgres.Options{})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s: %s.\n", postgres.Redact(loc), res)
+	fmt.Fprintf(env.Stdout, "%s: %s.\n", loc, res)
 	return nil
 }
 
 // serverURL reads --db for the server commands, which work on a shared
-// register only.
-func serverURL(env *Env, db, command string) (string, error) {
-	loc, isURL, err := locate(env, db)
+// register only: the location, to show, and the address with its password.
+func serverURL(env *Env, db, command string) (loc storage.Location, url string, err error) {
+	loc, err = storage.Locate(db, env.Getenv)
 	if err != nil {
-		return "", err
+		return loc, "", err
 	}
-	if !isURL {
-		return "", usageError("%s works on a shared register on a PostgreSQL server: give the database's address with --db postgres://USER@HOST/DATABASE", command)
+	url, err = loc.AddressFor(command)
+	if err != nil {
+		return loc, "", usageError("%s", err)
 	}
-	return loc, nil
+	return loc, url, nil
 }
 
 // runServerGrant gives a login a role (again, to change it), or takes it
@@ -92,7 +91,7 @@ func runServerGrant(env *Env) error {
 	if name == "" {
 		return usageError("give the login with --login NAME")
 	}
-	url, err := serverURL(env, *db, "server grant")
+	loc, url, err := serverURL(env, *db, "server grant")
 	if err != nil {
 		return err
 	}
@@ -104,7 +103,7 @@ func runServerGrant(env *Env) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "%s: the login %q is no longer %s; it can no longer open the register.\n", postgres.Redact(url), name, was.Words())
+		fmt.Fprintf(env.Stdout, "%s: the login %q is no longer %s; it can no longer open the register.\n", loc, name, was.Words())
 		return nil
 	}
 	if *role == "" {
@@ -118,7 +117,7 @@ func runServerGrant(env *Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s: %s.\n", postgres.Redact(url), res)
+	fmt.Fprintf(env.Stdout, "%s: %s.\n", loc, res)
 	return nil
 }
 
@@ -133,7 +132,7 @@ func runServerLogins(env *Env) error {
 	if len(args) > 0 {
 		return usageError("server logins takes no arguments, got %q", args[0])
 	}
-	url, err := serverURL(env, *db, "server logins")
+	loc, url, err := serverURL(env, *db, "server logins")
 	if err != nil {
 		return err
 	}
@@ -142,7 +141,7 @@ func runServerLogins(env *Env) error {
 		return err
 	}
 	if len(logins) == 0 {
-		fmt.Fprintf(env.Stdout, "%s: no login has a role yet; give one with \"improvement-tracker server grant\".\n", postgres.Redact(url))
+		fmt.Fprintf(env.Stdout, "%s: no login has a role yet; give one with \"improvement-tracker server grant\".\n", loc)
 		return nil
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)

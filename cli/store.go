@@ -2,15 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 
 	"improvementtracker/model"
 	"improvementtracker/storage"
-	"improvementtracker/storage/postgres"
 )
 
 // dbFlag adds the --db option every command takes. An empty --db is a
@@ -35,120 +32,64 @@ func (v *dbValue) Set(s string) error {
 	return nil
 }
 
-// locate decides which register to use: the --db value, then
-// IMPROVEMENT_TRACKER_DB, then the default file. A PostgreSQL URL is kept
-// as it is; anything else is a file path (storage.ResolvePath).
-func locate(env *Env, db string) (loc string, isURL bool, err error) {
-	v := strings.TrimSpace(db)
-	if v == "" {
-		v = strings.TrimSpace(env.Getenv(storage.EnvDB))
-	}
-	if storage.IsURL(v) {
-		return v, true, nil
-	}
-	path, err := storage.ResolvePath(v, env.Getenv)
-	return path, false, err
-}
-
-// openStore finds the register (--db, then IMPROVEMENT_TRACKER_DB, then the
-// default location) and opens it: a file, created when there is none, or
-// a shared register on a PostgreSQL server. Its errors already say, in
-// words, which register and what went wrong: locked by a window, damaged
-// (with the backup to restore), from a newer version, or a server that
-// cannot be reached or refuses the login.
+// openStore opens the register --db names (storage.Locate): a file, made
+// when there is none, or a shared register on a PostgreSQL server. Its
+// errors already say, in words, which register and what went wrong: locked
+// by a window, damaged (with the backup to restore), from a newer version,
+// or a server that cannot be reached or refuses the login.
 func openStore(env *Env, db string) (model.Store, error) {
-	return openStoreWith(env, db, storage.Options{})
+	return openDB(env, db, storage.Options{})
 }
 
 // openExisting is openStore for commands that only read (or write to a
 // register that must already be there): a path with no register is
 // refused, so that a mistyped --db never quietly gives an empty register.
-// (A shared register is never created by opening it.)
 func openExisting(env *Env, db string) (model.Store, error) {
-	return openStoreWith(env, db, storage.Options{MustExist: true})
+	return openDB(env, db, storage.Options{MustExist: true})
 }
 
-// openStoreWith is openStore with the file's options.
-func openStoreWith(env *Env, db string, opts storage.Options) (model.Store, error) {
-	loc, isURL, err := locate(env, db)
+// openDB opens the register --db names with the options given.
+func openDB(env *Env, db string, opts storage.Options) (model.Store, error) {
+	loc, err := storage.Locate(db, env.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	if isURL {
-		return openServer(loc, opts)
-	}
-	s, err := openFileAt(env, loc, opts)
-	if err != nil {
-		return nil, err // not a nil *Store inside the interface
-	}
-	return s, nil
+	return open(env, loc, opts)
 }
 
-// openFileWith opens a register file, for the commands that work on files
-// only (backup, check); a shared register's address is refused by
-// storage.ResolvePath.
-func openFileWith(env *Env, db string, opts storage.Options) (*storage.Store, error) {
-	path, err := storage.ResolvePath(db, env.Getenv)
+// open opens the register at loc. What went wrong on opening without
+// stopping it (a daily backup that could not be written, a register opened
+// for reading only) is said on stderr, one line each.
+func open(env *Env, loc storage.Location, opts storage.Options) (model.Store, error) {
+	s, err := storage.Open(context.Background(), loc, opts)
 	if err != nil {
 		return nil, err
 	}
-	return openFileAt(env, path, opts)
-}
-
-// openFileAt opens the register file at path. What went wrong on opening
-// without stopping it (a daily backup that could not be written, a
-// register opened for reading only) is said on stderr, one line each.
-func openFileAt(env *Env, path string, opts storage.Options) (*storage.Store, error) {
-	s, err := storage.Open(path, opts)
-	if err != nil {
-		return nil, err
-	}
-	if s.ReadOnly() {
-		fmt.Fprintf(env.Stderr, "Note: %s.\n", s.ReadOnlyNotice())
-	}
-	for _, w := range s.Warnings() {
-		fmt.Fprintf(env.Stderr, "Warning: %s\n", w)
-	}
-	return s, nil
-}
-
-// openServer opens a shared register; of the file's options only the
-// clock applies.
-func openServer(url string, opts storage.Options) (model.Store, error) {
-	s, err := postgres.Open(context.Background(), url, postgres.Options{Now: opts.Now})
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-// openAt opens the register at a location that names both ends of a copy.
-func openAt(env *Env, loc string, isURL bool, opts storage.Options) (model.Store, error) {
-	if isURL {
-		return openServer(loc, opts)
-	}
-	s, err := openFileAt(env, loc, opts)
-	if err != nil {
-		return nil, err
-	}
+	sayNotes(env, s)
 	return s, nil
 }
 
 // openIfThere opens the register for a dry run, which reads a register to
-// compare with and never creates one: a file that does not exist gives a
-// nil store.
-func openIfThere(env *Env, db string) (model.Store, string, error) {
-	loc, isURL, err := locate(env, db)
-	if err != nil {
-		return nil, "", err
+// compare with and never makes one: a file that is not there gives a nil
+// store.
+func openIfThere(env *Env, db string) (model.Store, storage.Location, error) {
+	loc, err := storage.Locate(db, env.Getenv)
+	if err != nil || !loc.Exists() {
+		return nil, loc, err
 	}
-	if !isURL {
-		if _, statErr := os.Stat(loc); statErr != nil {
-			return nil, loc, nil
-		}
-	}
-	s, err := openAt(env, loc, isURL, storage.Options{NoBackup: true})
+	s, err := open(env, loc, storage.Options{NoBackup: true})
 	return s, loc, err
+}
+
+// sayNotes prints what went wrong on opening s without stopping it.
+func sayNotes(env *Env, s model.Store) {
+	readOnly, warnings := storage.Notes(s)
+	if readOnly != "" {
+		fmt.Fprintf(env.Stderr, "Note: %s.\n", readOnly)
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(env.Stderr, "Warning: %s\n", w)
+	}
 }
 
 // where names a register in messages: the file's path, or the database
@@ -161,12 +102,6 @@ func where(s model.Store) string {
 		return s.Where()
 	}
 	return "the register"
-}
-
-// fileOnly is the error of a command that works on a register file when it
-// is given a shared register.
-func fileOnly(what string) error {
-	return errors.New(what + " works on a register file; a shared register on a PostgreSQL server is backed up, restored and checked by the server's own tools (for example pg_dump), which the force's IT runs")
 }
 
 // closeStore closes s, reporting a failure to close only when the command

@@ -9,15 +9,15 @@ import (
 
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // sampleRegisterAt loads the sample into a register file as on 25/11/2026.
-func sampleRegisterAt(t *testing.T) (string, *storage.Store) {
+func sampleRegisterAt(t *testing.T) (string, *bolt.Store) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "register.db")
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local)
-	s, err := storage.Open(path, storage.Options{Now: func() time.Time { return now }, NoBackup: true})
+	s, err := bolt.Open(path, bolt.Options{Now: func() time.Time { return now }, NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestClosedNotRatedAppliesToEveryRecord(t *testing.T) {
 			t.Fatalf("list exited %d: %s", code, errs)
 		}
 		listed = strings.Count(out, ",Blue,")
-		if s, err = storage.Open(path, storage.Options{NoBackup: true}); err != nil {
+		if s, err = bolt.Open(path, bolt.Options{NoBackup: true}); err != nil {
 			t.Fatal(err)
 		}
 		return listed, asAt

@@ -12,7 +12,7 @@ import (
 
 	"improvementtracker/internal/faults/bomb"
 	"improvementtracker/internal/faults/corrupt"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // damagedCorpus makes damaged copies of the sample register, each in a
@@ -238,10 +238,10 @@ func TestRestoreListsChecks(t *testing.T) {
 	if code, _, errOut := runCLI(t, "backup", "--db", db); code != 0 {
 		t.Fatalf("backup: %s", errOut)
 	}
-	all, _ := storage.ListBackups(db)
+	all, _ := bolt.ListBackups(db)
 	var good string
 	for _, b := range all {
-		if b.Kind == storage.KindManual {
+		if b.Kind == bolt.KindManual {
 			good = b.Path
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"improvementtracker/export"
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // clock is the store's time in these tests: after every date the sample
@@ -22,10 +22,10 @@ type clock struct{ now time.Time }
 
 func (c *clock) Now() time.Time { return c.now }
 
-func openStore(t *testing.T) (*storage.Store, *clock) {
+func openStore(t *testing.T) (*bolt.Store, *clock) {
 	t.Helper()
 	c := &clock{now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local)}
-	s, err := storage.Open(filepath.Join(t.TempDir(), "register.db"), storage.Options{Now: c.Now, NoBackup: true})
+	s, err := bolt.Open(filepath.Join(t.TempDir(), "register.db"), bolt.Options{Now: c.Now, NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func openStore(t *testing.T) (*storage.Store, *clock) {
 	return s, c
 }
 
-func sampleStore(t *testing.T) (*storage.Store, *clock) {
+func sampleStore(t *testing.T) (*bolt.Store, *clock) {
 	t.Helper()
 	s, c := openStore(t)
 	if err := sample.Load(s); err != nil {

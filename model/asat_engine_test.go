@@ -11,7 +11,7 @@ import (
 	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // plainTx is a read transaction with only what the snapshot engine used
@@ -53,7 +53,7 @@ func TestLeanSnapshotEqualsPlain(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			clock := c.clock
 			now := func() time.Time { return clock }
-			file, err := storage.Open(filepath.Join(t.TempDir(), "r.db"), storage.Options{Now: now, NoBackup: true})
+			file, err := bolt.Open(filepath.Join(t.TempDir(), "r.db"), bolt.Options{Now: now, NoBackup: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,15 +11,15 @@ import (
 
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // now is the injected clock: the day the sample is loaded in these tests.
 var now = time.Date(2026, time.November, 25, 10, 0, 0, 0, time.UTC)
 
-func openStore(t *testing.T) *storage.Store {
+func openStore(t *testing.T) *bolt.Store {
 	t.Helper()
-	s, err := storage.Open(filepath.Join(t.TempDir(), "register.db"), storage.Options{Now: func() time.Time { return now }, NoBackup: true})
+	s, err := bolt.Open(filepath.Join(t.TempDir(), "register.db"), bolt.Options{Now: func() time.Time { return now }, NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func openStore(t *testing.T) *storage.Store {
 	return s
 }
 
-func loaded(t *testing.T) *storage.Store {
+func loaded(t *testing.T) *bolt.Store {
 	t.Helper()
 	s := openStore(t)
 	if err := sample.Load(s); err != nil {

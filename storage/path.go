@@ -74,26 +74,11 @@ func defaultPathFor(goos string, getenv func(string) string, home string) (strin
 	return join(root, AppID, FileName), nil
 }
 
-// ResolvePath decides which register file to use: the --db flag value when
-// given, then the IMPROVEMENT_TRACKER_DB environment variable, then
-// DefaultPath. A leading "~/" is expanded, because people type it in
-// shortcuts and shells do not always expand it in an environment variable.
-func ResolvePath(flagValue string, getenv func(string) string) (string, error) {
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	p := strings.TrimSpace(flagValue)
-	if p == "" {
-		p = strings.TrimSpace(getenv(EnvDB))
-	}
-	if p == "" {
-		return DefaultPath()
-	}
-	if IsURL(p) {
-		// Taken as a path, the address would become a file named after
-		// it in the current folder.
-		return "", fmt.Errorf("%s is the address of a shared register on a PostgreSQL server, not a register file", redactURL(p))
-	}
+// filePath makes a register file's location, as typed, into the absolute
+// path of a file. A leading "~/" is expanded, because people type it in
+// shortcuts and shells do not always expand it in an environment variable;
+// a folder is refused with the file name it probably meant.
+func filePath(p string) (string, error) {
 	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`) {
 		home, err := os.UserHomeDir()
 		if err != nil {
@@ -109,26 +94,4 @@ func ResolvePath(flagValue string, getenv func(string) string) (string, error) {
 		return "", fmt.Errorf("cannot use %q as the register's location: %w", p, err)
 	}
 	return abs, nil
-}
-
-// IsURL reports whether a register's location is the address of a shared
-// register on a PostgreSQL server (postgres://… or postgresql://…) rather
-// than a file path. ResolvePath refuses one: it is for files.
-func IsURL(location string) bool {
-	l := strings.ToLower(strings.TrimSpace(location))
-	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
-}
-
-// redactURL hides the password of a URL that is shown in a message.
-func redactURL(s string) string {
-	at := strings.LastIndex(s, "@")
-	scheme := strings.Index(s, "://")
-	if at < 0 || scheme < 0 || at < scheme {
-		return s
-	}
-	userinfo := s[scheme+3 : at]
-	if i := strings.Index(userinfo, ":"); i >= 0 {
-		return s[:scheme+3] + userinfo[:i] + ":xxxxx" + s[at:]
-	}
-	return s
 }

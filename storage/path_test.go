@@ -3,7 +3,6 @@ package storage_test
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"improvementtracker/storage"
@@ -45,9 +44,9 @@ func TestDefaultPathFor(t *testing.T) {
 	}
 }
 
-// TestResolvePath checks the order: --db, then IMPROVEMENT_TRACKER_DB, then
-// the default location.
-func TestResolvePath(t *testing.T) {
+// TestLocate checks the order: --db, then IMPROVEMENT_TRACKER_DB, then the
+// default location.
+func TestLocate(t *testing.T) {
 	dir := t.TempDir()
 	home, _ := os.UserHomeDir()
 	def, err := storage.DefaultPath()
@@ -73,40 +72,22 @@ func TestResolvePath(t *testing.T) {
 		{"a folder is refused", dir, "", "", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := storage.ResolvePath(c.flag, env(c.env))
+			loc, err := storage.Locate(c.flag, env(c.env))
+			got := loc.Path()
 			if c.fails {
 				if err == nil {
 					t.Errorf("got %q, want an error", got)
 				}
 				return
 			}
-			if err != nil || got != c.want {
+			if err != nil || got != c.want || loc.Server() {
 				t.Errorf("got %q, %v; want %q", got, err, c.want)
 			}
 		})
 	}
 	// A relative path is made absolute, so the messages name the file fully.
-	got, err := storage.ResolvePath("x.db", env(""))
-	if err != nil || !filepath.IsAbs(got) {
-		t.Errorf("relative path gave %q, %v", got, err)
-	}
-}
-
-// TestOpenPermissions checks that a new register and its folder are private
-// to the user.
-func TestOpenPermissions(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("Windows keeps access in ACLs, not permission bits")
-	}
-	path := filepath.Join(t.TempDir(), "new", "folder", "register.db")
-	s, err := storage.Open(path, storage.Options{Now: newClock().Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	for p, want := range map[string]os.FileMode{path: 0o600, filepath.Dir(path): 0o700} {
-		if info, err := os.Stat(p); err != nil || info.Mode().Perm() != want {
-			t.Errorf("%s: mode %v (%v), want %v", p, info.Mode().Perm(), err, want)
-		}
+	loc, err := storage.Locate("x.db", env(""))
+	if err != nil || !filepath.IsAbs(loc.Path()) {
+		t.Errorf("relative path gave %q, %v", loc.Path(), err)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"os"
 
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // Hostile are the titles written, each a classic formula injection.
@@ -33,7 +33,7 @@ func main() {
 }
 
 func run(path string) error {
-	s, err := storage.Open(path, storage.Options{NoBackup: true})
+	s, err := bolt.Open(path, bolt.Options{NoBackup: true})
 	if err != nil {
 		return err
 	}

@@ -11,13 +11,13 @@ import (
 	"improvementtracker/importer/report"
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
-func openStore(t *testing.T) *storage.Store {
+func openStore(t *testing.T) *bolt.Store {
 	t.Helper()
 	clock := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
-	s, err := storage.Open(filepath.Join(t.TempDir(), "register.db"), storage.Options{NoBackup: true, Now: func() time.Time { return clock }})
+	s, err := bolt.Open(filepath.Join(t.TempDir(), "register.db"), bolt.Options{NoBackup: true, Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}

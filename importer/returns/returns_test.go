@@ -16,7 +16,7 @@ import (
 	"improvementtracker/importer/returns"
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 type clock struct{ now time.Time }
@@ -29,10 +29,10 @@ var q3 = model.Quarter{StartYear: 2026, Q: 3}
 
 // setup loads the sample and exports its Q3 2025/26 return, as an
 // improvement lead would before sending it to delivery leads.
-func setup(t *testing.T, password string) (*storage.Store, *clock, string) {
+func setup(t *testing.T, password string) (*bolt.Store, *clock, string) {
 	t.Helper()
 	c := &clock{now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local)}
-	s, err := storage.Open(filepath.Join(t.TempDir(), "register.db"), storage.Options{Now: c.Now, NoBackup: true})
+	s, err := bolt.Open(filepath.Join(t.TempDir(), "register.db"), bolt.Options{Now: c.Now, NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 	"improvementtracker/internal/faults/bomb"
 	"improvementtracker/internal/faults/hostile"
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // The faults at the edges: hostile files that are small on disk, devices
@@ -171,7 +171,7 @@ func childImportLoop(args []string) int {
 	limit, _ := strconv.Atoi(args[1])
 	out := bufio.NewWriter(os.Stdout)
 	for n := 1; n <= limit; n++ {
-		s, err := storage.Open(args[0], storage.Options{NoBackup: true, Timeout: 20 * time.Second})
+		s, err := bolt.Open(args[0], bolt.Options{NoBackup: true, Timeout: 20 * time.Second})
 		if err == nil {
 			u := model.Update{Date: model.NewDate(2025, 6, 1), Narrative: writeNarrative + fmt.Sprintf("%d-%d", os.Getpid(), n),
 				Status: model.InProgress, RAG: model.Amber, Author: "Fault campaign"}

@@ -34,7 +34,7 @@ import (
 	"improvementtracker/internal/faults/bomb"
 	"improvementtracker/internal/faults/corrupt"
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // ChildEnv is the environment variable that makes the campaign's binary
@@ -191,7 +191,7 @@ const writeNarrative = "Fault campaign write "
 // fails.
 func childWrite(args []string) int {
 	limit, _ := strconv.Atoi(args[1])
-	s, err := storage.Open(args[0], storage.Options{NoBackup: true})
+	s, err := bolt.Open(args[0], bolt.Options{NoBackup: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -232,7 +232,7 @@ func childWrite(args []string) int {
 // childNarratives prints the numbers of the campaign's updates in the
 // register.
 func childNarratives(args []string) int {
-	s, err := storage.Open(args[0], storage.Options{NoBackup: true})
+	s, err := bolt.Open(args[0], bolt.Options{NoBackup: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"improvementtracker/internal/faults/bomb"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // restores: an import loop beside restores of a backup. Every save the
@@ -25,7 +25,7 @@ func (c *campaign) restores() Row {
 		row.Note = "cannot make the backup: " + firstLine(r.out)
 		return row
 	}
-	backups, _ := storage.ListBackups(reg)
+	backups, _ := bolt.ListBackups(reg)
 	if len(backups) == 0 {
 		row.Note = "no backup was made"
 		return row
@@ -52,9 +52,9 @@ func (c *campaign) restores() Row {
 	lost, have := c.lostAcross(reg, ack)
 	row.Lost = lost
 	kept := 0
-	all, _ := storage.ListBackups(reg)
+	all, _ := bolt.ListBackups(reg)
 	for _, b := range all {
-		if b.Kind == storage.KindBeforeRestore {
+		if b.Kind == bolt.KindBeforeRestore {
 			kept++
 		}
 	}
@@ -71,9 +71,9 @@ func (c *campaign) restores() Row {
 func (c *campaign) lostAcross(reg string, ack map[string]bool) (lost, found int) {
 	have := map[string]bool{}
 	paths := []string{reg}
-	all, _ := storage.ListBackups(reg)
+	all, _ := bolt.ListBackups(reg)
 	for _, b := range all {
-		if b.Kind == storage.KindBeforeRestore {
+		if b.Kind == bolt.KindBeforeRestore {
 			paths = append(paths, b.Path)
 		}
 	}

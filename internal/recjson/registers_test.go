@@ -12,7 +12,7 @@ import (
 	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // Every record of a synthetic register and of the sample register, in the
@@ -20,7 +20,7 @@ import (
 // and reads exactly as encoding/json reads it.
 func TestRegistersReadAsEncodingJSON(t *testing.T) {
 	samplePath := filepath.Join(t.TempDir(), "sample.db")
-	s, err := storage.Open(samplePath, storage.Options{Now: func() time.Time { return synthetic.Clock }, NoBackup: true})
+	s, err := bolt.Open(samplePath, bolt.Options{Now: func() time.Time { return synthetic.Clock }, NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}

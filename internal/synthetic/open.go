@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // generatorVersion changes whenever Generate's output changes, so a cached
@@ -34,7 +34,7 @@ func Path(tb testing.TB, size Size) string {
 		return p
 	}
 	dir := filepath.Join(os.TempDir(), "improvement-tracker-synthetic")
-	path := filepath.Join(dir, cacheName(size, storage.SchemaVersion))
+	path := filepath.Join(dir, cacheName(size, bolt.SchemaVersion))
 	if _, err := os.Stat(path); err != nil {
 		if err := upgradeOrBuild(dir, path, size); err != nil {
 			tb.Fatalf("making the synthetic register: %v", err)
@@ -59,7 +59,7 @@ func cacheName(size Size, schema int) string {
 // upgrades a register (the records are the same, and making the largest
 // register takes minutes), else afresh.
 func upgradeOrBuild(dir, path string, size Size) error {
-	for v := storage.SchemaVersion - 1; v >= 4; v-- {
+	for v := bolt.SchemaVersion - 1; v >= 4; v-- {
 		old := filepath.Join(dir, cacheName(size, v))
 		if _, err := os.Stat(old); err == nil {
 			return upgrade(dir, old, path)
@@ -80,7 +80,7 @@ func upgrade(dir, old, path string) error {
 	if err := copyFile(old, tmp); err != nil {
 		return err
 	}
-	s, err := storage.Open(tmp, storage.Options{Now: func() time.Time { return Clock }, NoBackup: true})
+	s, err := bolt.Open(tmp, bolt.Options{Now: func() time.Time { return Clock }, NoBackup: true})
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func build(dir, path string, size Size) error {
 	}
 	defer os.RemoveAll(tmpDir)
 	tmp := filepath.Join(tmpDir, "register.db")
-	s, err := storage.Open(tmp, storage.Options{Now: func() time.Time { return Clock }, NoBackup: true})
+	s, err := bolt.Open(tmp, bolt.Options{Now: func() time.Time { return Clock }, NoBackup: true})
 	if err != nil {
 		return err
 	}
@@ -117,20 +117,20 @@ func build(dir, path string, size Size) error {
 // Open opens a private copy of the cached Default-sized synthetic register
 // in tb's temporary folder, closed when the test or benchmark ends. The
 // first call in a fresh temporary folder takes a minute or so to make it.
-func Open(tb testing.TB) *storage.Store {
+func Open(tb testing.TB) *bolt.Store {
 	tb.Helper()
 	return OpenSize(tb, Default)
 }
 
 // OpenSize is Open for a register of another size.
-func OpenSize(tb testing.TB, size Size) *storage.Store {
+func OpenSize(tb testing.TB, size Size) *bolt.Store {
 	tb.Helper()
 	src := Path(tb, size)
 	dst := filepath.Join(tb.TempDir(), "register.db")
 	if err := copyFile(src, dst); err != nil {
 		tb.Fatalf("copying the synthetic register: %v", err)
 	}
-	s, err := storage.Open(dst, storage.Options{Now: func() time.Time { return Clock }, NoBackup: true})
+	s, err := bolt.Open(dst, bolt.Options{Now: func() time.Time { return Clock }, NoBackup: true})
 	if err != nil {
 		tb.Fatalf("opening the synthetic register: %v", err)
 	}

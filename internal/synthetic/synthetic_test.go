@@ -8,7 +8,7 @@ import (
 
 	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 )
 
 // TestGenerate makes a small register and checks the counts, that the
@@ -17,7 +17,7 @@ import (
 func TestGenerate(t *testing.T) {
 	size := synthetic.Size{Findings: 60, Milestones: 300, Updates: 1200, Evidence: 120}
 	refs := func() []string {
-		s, err := storage.Open(filepath.Join(t.TempDir(), "r.db"), storage.Options{Now: func() time.Time { return synthetic.Clock }, NoBackup: true})
+		s, err := bolt.Open(filepath.Join(t.TempDir(), "r.db"), bolt.Options{Now: func() time.Time { return synthetic.Clock }, NoBackup: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,7 @@ import (
 	"improvementtracker/internal/pgtest"
 	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 	"improvementtracker/storage/postgres"
 	"improvementtracker/storage/transfer"
 )
@@ -31,14 +31,14 @@ func fixedNow() time.Time { return synthetic.Clock }
 // stores gives the two stores, each holding its own copy of the register.
 // The server's copy is made once per benchmark (it takes a while: the
 // register is copied record by record in one transaction).
-func stores(b *testing.B) (file *storage.Store, server *postgres.Store, url string) {
+func stores(b *testing.B) (file *bolt.Store, server *postgres.Store, url string) {
 	b.Helper()
 	return storesOf(b, synthetic.Default)
 }
 
 // storesOf is stores for a synthetic register of another size, for the
 // tests that compare what the two stores read.
-func storesOf(b testing.TB, size synthetic.Size) (file *storage.Store, server *postgres.Store, url string) {
+func storesOf(b testing.TB, size synthetic.Size) (file *bolt.Store, server *postgres.Store, url string) {
 	b.Helper()
 	file = synthetic.OpenSize(b, size)
 	url = pgtest.NewDatabase(b)
@@ -83,13 +83,13 @@ func BenchmarkOpenAndList(b *testing.B) {
 		}
 	}
 	b.Run("file", func(b *testing.B) {
-		s, err := storage.Open(path, storage.Options{Now: fixedNow}) // the day's backup, not measured
+		s, err := bolt.Open(path, bolt.Options{Now: fixedNow}) // the day's backup, not measured
 		if err != nil {
 			b.Fatal(err)
 		}
 		s.Close()
 		for b.Loop() {
-			s, err := storage.Open(path, storage.Options{Now: fixedNow})
+			s, err := bolt.Open(path, bolt.Options{Now: fixedNow})
 			if err != nil {
 				b.Fatal(err)
 			}

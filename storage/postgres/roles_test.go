@@ -13,7 +13,7 @@ import (
 	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/model/storetest"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 	"improvementtracker/storage/postgres"
 	"improvementtracker/storage/transfer"
 )
@@ -142,7 +142,7 @@ func TestRolesThroughTheStore(t *testing.T) {
 			return nil
 		})
 		// A viewer may still save a copy to work offline.
-		file, err := storage.Open(filepath.Join(t.TempDir(), "offline.db"), storage.Options{Now: tm.clock.Now, NoBackup: true})
+		file, err := bolt.Open(filepath.Join(t.TempDir(), "offline.db"), bolt.Options{Now: tm.clock.Now, NoBackup: true})
 		if err != nil {
 			t.Fatal(err)
 		}

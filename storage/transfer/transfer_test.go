@@ -15,7 +15,7 @@ import (
 	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/sample"
-	"improvementtracker/storage"
+	"improvementtracker/storage/bolt"
 	"improvementtracker/storage/postgres"
 	"improvementtracker/storage/transfer"
 )
@@ -24,9 +24,9 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 var now = func() time.Time { return time.Date(2025, 11, 24, 10, 0, 0, 0, time.UTC) }
 
-func openFile(t *testing.T, path string) *storage.Store {
+func openFile(t *testing.T, path string) *bolt.Store {
 	t.Helper()
-	s, err := storage.Open(path, storage.Options{Now: now, NoBackup: true})
+	s, err := bolt.Open(path, bolt.Options{Now: now, NoBackup: true})
 	if err != nil {
 		t.Fatal(err)
 	}

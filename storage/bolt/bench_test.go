@@ -1,0 +1,108 @@
+package bolt_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"improvementtracker/internal/synthetic"
+	"improvementtracker/model"
+	storage "improvementtracker/storage/bolt"
+)
+
+// The benchmarks run on the Default synthetic register (10,000 findings,
+// 50,000 milestones, 200,000 updates, 20,000 evidence references), made once
+// and cached in the temporary folder. Goals: opening and loading the
+// finding list well under a second, a save well under 10 ms.
+//
+//	go test -tags ci -run '^$' -bench . -benchtime 10x ./storage/
+
+// BenchmarkOpenAndList opens the register and loads the finding list, as
+// the app does at start. The day's backup already exists, as it does on
+// every start but the first of the day.
+func BenchmarkOpenAndList(b *testing.B) {
+	benchOpenAndList(b, privateCopy(b), storage.Options{Now: fixedNow})
+}
+
+// BenchmarkOpenAndListFullCheck is the first start of a day: every page
+// of the file is checked before use (the backup itself is left out).
+func BenchmarkOpenAndListFullCheck(b *testing.B) {
+	benchOpenAndList(b, privateCopy(b), storage.Options{Now: fixedNow, NoBackup: true})
+}
+
+func benchOpenAndList(b *testing.B, path string, opts storage.Options) {
+	// The first open makes the day's backup; it is not what is measured.
+	s, err := storage.Open(path, storage.Options{Now: fixedNow})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.Close()
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := storage.Open(path, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var n int
+		err = s.View(context.Background(), func(tx model.ReadTx) error {
+			fs, err := tx.Findings()
+			n = len(fs)
+			return err
+		})
+		if err != nil || n != synthetic.Default.Findings {
+			b.Fatalf("%d findings, %v", n, err)
+		}
+		s.Close()
+	}
+}
+
+// BenchmarkSaveFinding saves one edit to a finding: one transaction with
+// its audit event, synced to disk.
+func BenchmarkSaveFinding(b *testing.B) {
+	s := synthetic.Open(b)
+	i := 0
+	for b.Loop() {
+		i++
+		id := model.ID(i%synthetic.Default.Findings + 1)
+		err := s.Update(context.Background(), model.Actor{Who: "bench"}, func(tx model.Tx) error {
+			f, err := tx.Finding(id)
+			if err != nil {
+				return err
+			}
+			f.Interpretation = fmt.Sprintf("Edit %d: the force reads this as a need for more investigators.", i)
+			return tx.SaveFinding(&f)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAppendUpdate appends one progress update, which also sets the
+// finding's status and RAG.
+func BenchmarkAppendUpdate(b *testing.B) {
+	s := synthetic.Open(b)
+	i := 0
+	for b.Loop() {
+		i++
+		u := model.Update{FindingID: model.ID(i%synthetic.Default.Findings + 1), Date: model.MustDate("01/12/2025"),
+			Narrative: "Recruitment complete; training under way.", Status: model.InProgress, RAG: model.Amber}
+		if err := s.Update(context.Background(), model.Actor{Who: "bench"}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func fixedNow() time.Time { return synthetic.Clock }
+
+// privateCopy copies the cached register into the benchmark's temporary
+// folder, where its backups will go too.
+func privateCopy(b *testing.B) string {
+	b.Helper()
+	s := synthetic.Open(b)
+	path := s.Path()
+	s.Close()
+	return filepath.Clean(path)
+}

@@ -1,0 +1,373 @@
+package bolt
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"improvementtracker/model"
+)
+
+// records is model.RecordWriter over a bbolt transaction: it keeps records
+// and the file's indexes, and nothing else. The register's rules are
+// model.NewReader and model.NewWriter, over it. Every record it returns is
+// decoded inside the transaction, so nothing points into bbolt's memory.
+type records struct {
+	tx *bolt.Tx
+	s  *Store
+}
+
+var (
+	_ model.RecordWriter   = (*records)(nil)
+	_ model.AuditSincer    = (*records)(nil)
+	_ model.AuditBetweener = (*records)(nil)
+)
+
+// kindBuckets maps each kind of record to its bucket and, for records that
+// belong to a finding, the findingID|recordID index beside it.
+var kindBuckets = map[model.Kind]struct{ records, byFinding []byte }{
+	model.KindReport:     {bucketReports, nil},
+	model.KindPerson:     {bucketPeople, nil},
+	model.KindFinding:    {bucketFindings, nil},
+	model.KindMilestone:  {bucketMilestones, bucketMilestonesByFinding},
+	model.KindUpdate:     {bucketUpdates, bucketUpdatesByFinding},
+	model.KindEvidence:   {bucketEvidence, bucketEvidenceByFinding},
+	model.KindAudit:      {bucketAudit, bucketAuditByFinding},
+	model.KindSubmission: {bucketSubmissions, nil},
+}
+
+// bucket returns a top-level bucket. Every bucket exists once Open has run;
+// a missing one means the file was altered behind the app's back.
+func (r *records) bucket(name []byte) (*bolt.Bucket, error) {
+	b := r.tx.Bucket(name)
+	if b == nil {
+		return nil, fmt.Errorf("%w: the %s section is missing from %s", model.ErrDamaged, name, r.s.path)
+	}
+	return b, nil
+}
+
+// kindBucket returns a kind's record bucket and its index (nil for kinds
+// without one).
+func (r *records) kindBucket(kind model.Kind) (b, idx *bolt.Bucket, err error) {
+	names, ok := kindBuckets[kind]
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: no store for records of kind %q", model.ErrProgram, kind)
+	}
+	if b, err = r.bucket(names.records); err != nil {
+		return nil, nil, err
+	}
+	if names.byFinding != nil {
+		if idx, err = r.bucket(names.byFinding); err != nil {
+			return nil, nil, err
+		}
+	}
+	return b, idx, nil
+}
+
+// LoadSettings decodes the settings, if any have been saved.
+func (r *records) LoadSettings(s *model.Settings) (bool, error) {
+	b, err := r.bucket(bucketSettings)
+	if err != nil {
+		return false, err
+	}
+	raw := b.Get(keySettings)
+	if raw == nil {
+		return false, nil
+	}
+	return true, r.decode(bucketSettings, keySettings, raw, s)
+}
+
+// Load decodes one record.
+func (r *records) Load(kind model.Kind, id model.ID, v any) error {
+	b, _, err := r.kindBucket(kind)
+	if err != nil {
+		return err
+	}
+	raw := b.Get(itob(uint64(id)))
+	if raw == nil {
+		return model.ErrNotFound
+	}
+	return r.decode(kindBuckets[kind].records, itob(uint64(id)), raw, v)
+}
+
+// LoadAll decodes every record of a kind, or one finding's, in ID order.
+func (r *records) LoadAll(kind model.Kind, findingID model.ID, dst any) error {
+	switch d := dst.(type) {
+	case *[]model.Report:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Person:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Finding:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Milestone:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Update:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Evidence:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.AuditEvent:
+		return loadInto(r, kind, findingID, d)
+	case *[]model.Submission:
+		return loadInto(r, kind, findingID, d)
+	}
+	return fmt.Errorf("%w: cannot list records into %T", model.ErrProgram, dst)
+}
+
+func loadInto[T any](r *records, kind model.Kind, findingID model.ID, dst *[]T) error {
+	b, idx, err := r.kindBucket(kind)
+	if err != nil {
+		return err
+	}
+	name := kindBuckets[kind].records
+	if findingID == 0 {
+		*dst, err = all[T](r, name, b)
+		return err
+	}
+	if idx == nil {
+		return fmt.Errorf("%w: records of kind %q do not belong to findings", model.ErrProgram, kind)
+	}
+	var out []T
+	prefix := itob(uint64(findingID))
+	c := idx.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		id := k[8:]
+		raw := b.Get(id)
+		if raw == nil {
+			return fmt.Errorf("%w: the index %s names record %d, which is missing from %s", model.ErrDamaged, kindBuckets[kind].byFinding, btoi(id), r.s.path)
+		}
+		var rec T
+		if err := r.decode(name, id, raw, &rec); err != nil {
+			return err
+		}
+		out = append(out, rec)
+	}
+	*dst = out
+	return nil
+}
+
+// all decodes every record of a bucket in ID order.
+func all[T any](r *records, name []byte, b *bolt.Bucket) ([]T, error) {
+	if b.Sequence() >= parallelFrom {
+		return allParallel[T](r, name, b)
+	}
+	out := make([]T, 0, min(b.Sequence(), 1<<20))
+	err := b.ForEach(func(k, v []byte) error {
+		var rec T
+		if err := r.decode(name, k, v, &rec); err != nil {
+			return err
+		}
+		out = append(out, rec)
+		return nil
+	})
+	return out, err
+}
+
+// Last decodes the record with the highest ID of a kind.
+func (r *records) Last(kind model.Kind, v any) (bool, error) {
+	b, _, err := r.kindBucket(kind)
+	if err != nil {
+		return false, err
+	}
+	k, raw := b.Cursor().Last()
+	if k == nil {
+		return false, nil
+	}
+	return true, r.decode(kindBuckets[kind].records, k, raw, v)
+}
+
+// FindingIDByRef looks a reference up in the reference index.
+func (r *records) FindingIDByRef(ref string) (model.ID, error) {
+	b, err := r.bucket(bucketFindingRefs)
+	if err != nil {
+		return 0, err
+	}
+	id := b.Get([]byte(ref))
+	if id == nil {
+		return 0, model.ErrNotFound
+	}
+	return model.ID(btoi(id)), nil
+}
+
+// CountByFinding counts a finding's entries in a kind's index.
+func (r *records) CountByFinding(kind model.Kind, findingID model.ID) (int, error) {
+	_, idx, err := r.kindBucket(kind)
+	if err != nil || idx == nil {
+		return 0, err
+	}
+	n := 0
+	prefix := itob(uint64(findingID))
+	c := idx.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		n++
+	}
+	return n, nil
+}
+
+// File returns a copy of an attached file's bytes.
+func (r *records) File(evidenceID model.ID) ([]byte, error) {
+	b, err := r.bucket(bucketEvidenceFiles)
+	if err != nil {
+		return nil, err
+	}
+	raw := b.Get(itob(uint64(evidenceID)))
+	if raw == nil {
+		return nil, model.ErrNotFound
+	}
+	return bytes.Clone(raw), nil
+}
+
+// NextID takes the next ID of a record bucket.
+func (r *records) NextID(kind model.Kind) (model.ID, error) {
+	b, _, err := r.kindBucket(kind)
+	if err != nil {
+		return 0, err
+	}
+	n, err := b.NextSequence()
+	return model.ID(n), err
+}
+
+// appendFill is the page fill for buckets whose keys are sequence numbers.
+const appendFill = 0.9
+
+// indexed is what a record tells its indexes: the finding it belongs to, its
+// reference (findings) and its time (audit events).
+type indexed struct {
+	Ref       string    `json:"ref"`
+	FindingID model.ID  `json:"finding_id"`
+	At        time.Time `json:"at"`
+}
+
+// Put encodes and stores a record under its ID, with its index entries.
+func (r *records) Put(kind model.Kind, id model.ID, v any) error {
+	b, idx, err := r.kindBucket(kind)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("cannot store %s #%d: %w", kind, id, err)
+	}
+	// IDs only grow, so new records go at the end of the bucket: filling
+	// pages before splitting them (bbolt splits at half by default)
+	// nearly halves the file.
+	b.FillPercent = appendFill
+	key := itob(uint64(id))
+	if err := r.putLeanIndexes(kind, b, key, raw); err != nil {
+		return err
+	}
+	if err := b.Put(key, seal(kindBuckets[kind].records, key, raw)); err != nil {
+		return err
+	}
+	if kind != model.KindFinding && idx == nil {
+		return nil // reports, people and submissions have no index
+	}
+	var ix indexed
+	if err := json.Unmarshal(raw, &ix); err != nil {
+		return err
+	}
+	switch kind {
+	case model.KindFinding:
+		refs, err := r.bucket(bucketFindingRefs)
+		if err != nil {
+			return err
+		}
+		return refs.Put([]byte(ix.Ref), itob(uint64(id)))
+	case model.KindAudit:
+		if ix.FindingID == 0 {
+			return nil
+		}
+		return idx.Put(pairKey(ix.FindingID, id), auditTime(ix.At))
+	}
+	return idx.Put(pairKey(ix.FindingID, id), nil)
+}
+
+// Delete removes a record with its index entries and attached file.
+func (r *records) Delete(kind model.Kind, id model.ID) error {
+	b, idx, err := r.kindBucket(kind)
+	if err != nil {
+		return err
+	}
+	key := itob(uint64(id))
+	raw := b.Get(key)
+	if raw == nil {
+		return model.ErrNotFound
+	}
+	var old indexed
+	if err := r.decode(kindBuckets[kind].records, key, raw, &old); err != nil {
+		return err
+	}
+	if err := r.deleteLeanIndexes(kind, key, raw); err != nil {
+		return err
+	}
+	if err := b.Delete(key); err != nil {
+		return err
+	}
+	if idx != nil {
+		if err := idx.Delete(pairKey(old.FindingID, id)); err != nil {
+			return err
+		}
+	}
+	switch kind {
+	case model.KindFinding:
+		refs, err := r.bucket(bucketFindingRefs)
+		if err != nil {
+			return err
+		}
+		return refs.Delete([]byte(old.Ref))
+	case model.KindEvidence:
+		files, err := r.bucket(bucketEvidenceFiles)
+		if err != nil {
+			return err
+		}
+		return files.Delete(key)
+	}
+	return nil
+}
+
+// PutSettings replaces the register's settings.
+func (r *records) PutSettings(s model.Settings) error {
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	b, err := r.bucket(bucketSettings)
+	if err != nil {
+		return err
+	}
+	return b.Put(keySettings, seal(bucketSettings, keySettings, raw))
+}
+
+// PutFile stores an attached file's bytes.
+func (r *records) PutFile(evidenceID model.ID, data []byte) error {
+	files, err := r.bucket(bucketEvidenceFiles)
+	if err != nil {
+		return err
+	}
+	return files.Put(itob(uint64(evidenceID)), data)
+}
+
+// refCounterKey is the ref_counters key: reportID (8 bytes) + type code.
+func refCounterKey(report model.ID, code string) []byte {
+	return append(itob(uint64(report)), code...)
+}
+
+// RefCounter is the last reference number given for a report and type.
+func (r *records) RefCounter(report model.ID, code string) (uint64, error) {
+	b, err := r.bucket(bucketRefCounters)
+	if err != nil {
+		return 0, err
+	}
+	return btoi(b.Get(refCounterKey(report, code))), nil
+}
+
+// SetRefCounter records the last reference number given.
+func (r *records) SetRefCounter(report model.ID, code string, n uint64) error {
+	b, err := r.bucket(bucketRefCounters)
+	if err != nil {
+		return err
+	}
+	return b.Put(refCounterKey(report, code), itob(n))
+}

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package storage_test
-
-import "testing"
-
-func makeFIFO(*testing.T, string) string { return "" }

@@ -1,8 +1,0 @@
-//go:build !(linux || darwin || freebsd || openbsd || netbsd || dragonfly || windows)
-
-package storage
-
-import "os"
-
-// tryLock does nothing where the register's lock is not known.
-func tryLock(*os.File) (busy bool, err error) { return false, nil }

@@ -1,9 +1,0 @@
-//go:build !windows
-
-package storage
-
-// swapReleasesLock is whether a restore lets go of the register's lock
-// before renaming the restored file over it. Elsewhere than Windows a
-// file can be renamed over while open, so the lock is held through the
-// swap.
-const swapReleasesLock = false
