@@ -10,7 +10,7 @@ export LANG := en_GB.UTF-8
 APT_BUILD := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev
 # The shared-register tests start a throwaway PostgreSQL server of their own
-# (internal/pgtest), from the distribution's server package.
+# (testkit/pgtest), from the distribution's server package.
 # The papers (PDF) are read back with pdftotext, from poppler-utils.
 APT_TEST  := postgresql poppler-utils
 # Looking at the real window: a virtual X server and screenshot tools.
@@ -98,7 +98,7 @@ vet-windows:
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) vet -tags ci ./...
 
 check-windows: vet-windows dist-windows
-	IMPROVEMENT_TRACKER_REQUIRE_EXE=1 $(GO) test -count=1 -v -run 'TestDistWindows' ./internal/winexe/
+	IMPROVEMENT_TRACKER_REQUIRE_EXE=1 $(GO) test -count=1 -v -run 'TestDistWindows' ./testkit/winexe/
 
 dist-macos: fyne-cli
 	GO=$(GO) FYNE=$(FYNE) scripts/dist-macos.sh
@@ -132,12 +132,12 @@ fuzz:
 # prints a table: trials, detected (reported in words), undetected,
 # lost (acknowledged changes lost), panics, and messages with internal text.
 # A few minutes; not part of make test, which runs a short version
-# (internal/faults TestShortCampaign).
+# (testkit/faults TestShortCampaign).
 FAULT_TRIALS ?= 100
 FAULT_SEED   ?= 11
 .PHONY: faults
 faults:
-	$(GO) run ./internal/faults/campaign -trials $(FAULT_TRIALS) -seed $(FAULT_SEED)
+	$(GO) run ./testkit/faults/campaign -trials $(FAULT_TRIALS) -seed $(FAULT_SEED)
 
 # ---- Storage ---------------------------------------------------------------
 # bench-storage measures the register file on the synthetic register (10,000

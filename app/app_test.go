@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/memstore"
+	"improvementtracker/testkit/memstore"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"

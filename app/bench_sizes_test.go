@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"testing"
 
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
+	"improvementtracker/testkit/synthetic"
 )
 
 // BenchmarkScreensSizes loads the register screen and builds the dashboard

@@ -7,8 +7,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
+	"improvementtracker/testkit/synthetic"
 )
 
 // typing is what a person types into the search box, one keystroke at a

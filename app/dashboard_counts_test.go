@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/memstore"
 	"improvementtracker/model"
 	"improvementtracker/sample"
+	"improvementtracker/testkit/memstore"
 )
 
 // TestDashboardCountsWhatIsActedOn: the sample's 21 findings are 19

@@ -10,9 +10,9 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // The shared-register tests run against a real PostgreSQL server, which

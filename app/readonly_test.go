@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // TestViewerReadsOnly: a chief officer whose login is a viewer on a shared

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"improvementtracker/internal/memstore"
 	"improvementtracker/model"
 	"improvementtracker/sample"
+	"improvementtracker/testkit/memstore"
 )
 
 // lowerCases hold upper case at every place of an eight-byte word, and

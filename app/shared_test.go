@@ -15,11 +15,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/jackc/pgx/v5"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/sample"
 	"improvementtracker/storage/bolt"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // realOpenShared is what the program gives the window for File → Open

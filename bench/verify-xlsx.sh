@@ -89,7 +89,7 @@ fi
 # CSV: a register whose titles, area and lead are formula injections,
 # listed as CSV and imported by LibreOffice with formulas evaluated.
 csvdb="$out/hostile.db"
-go run ./bench/csvfixture "$csvdb"
+go run ./testkit/csvfixture "$csvdb"
 "$it" list --db "$csvdb" --format csv >"$out/list.csv"
 if [ "$(head -c 3 "$out/list.csv" | od -An -tx1 | tr -d ' ')" != "efbbbf" ]; then
   echo "verify-xlsx: list.csv does not start with a UTF-8 byte-order mark"; exit 1

@@ -12,9 +12,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // attackTeam is a shared register holding the Kent sample, with an

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"improvementtracker/internal/faults/bomb"
-	"improvementtracker/internal/faults/corrupt"
-	"improvementtracker/internal/faults/hostile"
+	"improvementtracker/testkit/faults/bomb"
+	"improvementtracker/testkit/faults/corrupt"
+	"improvementtracker/testkit/faults/hostile"
 )
 
 // osPhrases are the operating system's and libraries' words that must not

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"improvementtracker/internal/pgtest"
+	"improvementtracker/testkit/pgtest"
 )
 
 // TestMain starts a throwaway PostgreSQL server for the shared-register

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"improvementtracker/internal/pgtest"
+	"improvementtracker/testkit/pgtest"
 )
 
 // runWithEnv runs a command with one environment variable set.
@@ -100,7 +100,7 @@ func TestSharedRegisterCommands(t *testing.T) {
 			[]string{"there is no register file at"}},
 		{"onto itself", []string{"copy", "--from", kent, "--to", kent}, 1, []string{"the source and the target are the same register"}},
 		{"without --to", []string{"copy", "--from", kent}, 2, []string{"give both"}},
-		{"server init of a file", []string{"server", "init", "--db", kent}, 2, []string{"server init sets up a shared register on a PostgreSQL server"}},
+		{"server init of a file", []string{"server", "init", "--db", kent}, 2, []string{"server init works on a shared register on a PostgreSQL server"}},
 		{"backup of a shared register", []string{"backup", "--db", url}, 1, []string{"backup works on a register file", "pg_dump"}},
 
 		{"restore of a shared register", []string{"restore", "x.db", "--db", url}, 1, []string{"restore works on a register file"}},

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"improvementtracker/internal/pgtest"
+	"improvementtracker/testkit/pgtest"
 )
 
 // A report's life, a closure pack and update requests on a shared register:

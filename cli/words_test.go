@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/faults/bomb"
-	"improvementtracker/internal/faults/corrupt"
 	"improvementtracker/storage/bolt"
+	"improvementtracker/testkit/faults/bomb"
+	"improvementtracker/testkit/faults/corrupt"
 )
 
 // damagedCorpus makes damaged copies of the sample register, each in a

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
+	"improvementtracker/testkit/synthetic"
 )
 
 // peerOut, when given, is where BenchmarkReturn10k writes a description of

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"improvementtracker/export"
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
+	"improvementtracker/testkit/synthetic"
 )
 
 // A return read as the app and the command line read it (ReadSourceFrom:

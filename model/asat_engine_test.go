@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/memstore"
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 	"improvementtracker/sample"
 	"improvementtracker/storage/bolt"
+	"improvementtracker/testkit/memstore"
+	"improvementtracker/testkit/synthetic"
 )
 
 // plainTx is a read transaction with only what the snapshot engine used

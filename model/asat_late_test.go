@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/memstore"
 	"improvementtracker/model"
 	"improvementtracker/sample"
+	"improvementtracker/testkit/memstore"
 )
 
 // lateRegister is a register typed in "late": a report published in May

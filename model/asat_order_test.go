@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/memstore"
 	"improvementtracker/model"
 	"improvementtracker/sample"
+	"improvementtracker/testkit/memstore"
 )
 
 // Updates typed in out of date order (a back-dated one, two of one date)

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/memstore"
 	"improvementtracker/model"
 	"improvementtracker/sample"
+	"improvementtracker/testkit/memstore"
 )
 
 // lifecycleClock is the day the lifecycle tests run on.

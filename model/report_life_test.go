@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/memstore"
 	"improvementtracker/model"
 	"improvementtracker/sample"
+	"improvementtracker/testkit/memstore"
 )
 
 // kentStore is the Kent sample in memory, on a day long after the PCC's

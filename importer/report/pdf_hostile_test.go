@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"improvementtracker/importer/report"
-	"improvementtracker/internal/faults/corrupt"
-	"improvementtracker/internal/faults/hostile"
+	"improvementtracker/testkit/faults/corrupt"
+	"improvementtracker/testkit/faults/hostile"
 )
 
 // TestHostilePDFs feeds each hostile PDF to the reader: a tree that loops

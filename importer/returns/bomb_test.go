@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"improvementtracker/importer/returns"
-	"improvementtracker/internal/faults/bomb"
-	"improvementtracker/internal/faults/corrupt"
+	"improvementtracker/testkit/faults/bomb"
+	"improvementtracker/testkit/faults/corrupt"
 )
 
 // TestBombsRefused feeds each zip bomb of the hostile corpus to the reader:

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"improvementtracker/importer/returns"
-	"improvementtracker/internal/faults/bomb"
-	"improvementtracker/internal/faults/corrupt"
+	"improvementtracker/testkit/faults/bomb"
+	"improvementtracker/testkit/faults/corrupt"
 )
 
 // TestUnderCapRefused feeds the workbooks that unpack to less than the cap

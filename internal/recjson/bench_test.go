@@ -8,8 +8,8 @@ import (
 	gojson "github.com/goccy/go-json"
 
 	"improvementtracker/internal/recjson"
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
+	"improvementtracker/testkit/synthetic"
 )
 
 // BenchmarkDecoders decodes every progress update, history entry and

@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"improvementtracker/internal/recjson"
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 	"improvementtracker/sample"
 	"improvementtracker/storage/bolt"
+	"improvementtracker/testkit/synthetic"
 )
 
 // Every record of a synthetic register and of the sample register, in the

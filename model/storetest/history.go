@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"improvementtracker/model"
-	"improvementtracker/sample"
 )
 
 // testEvidenceFiles checks attached files: stored with their digest and
@@ -208,7 +207,7 @@ func testAuditBetween(t *testing.T, s model.Store, c *Clock) {
 // nothing in it may change.
 func testSnapshotAsAt(t *testing.T, s model.Store, c *Clock) {
 	c.Set(time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local))
-	if err := sample.Load(s); err != nil {
+	if err := seed(s); err != nil {
 		t.Fatal(err)
 	}
 	asAt := model.MustDate("31/12/2025")

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"improvementtracker/model"
-	"improvementtracker/sample"
 )
 
 // testHistorySince checks that what a snapshot reads of the audit trail
@@ -17,7 +16,7 @@ import (
 // changes of each kind a day later, cut before, between and after.
 func testHistorySince(t *testing.T, s model.Store, c *Clock) {
 	c.Set(time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local))
-	if err := sample.Load(s); err != nil {
+	if err := seed(s); err != nil {
 		t.Fatal(err)
 	}
 	loaded := c.Now()

@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"os"
 
-	"improvementtracker/internal/winexe"
+	"improvementtracker/testkit/winexe"
 )
 
 func main() {

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 	storage "improvementtracker/storage/bolt"
+	"improvementtracker/testkit/synthetic"
 )
 
 // The benchmarks run on the Default synthetic register (10,000 findings,

@@ -13,9 +13,9 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 	storage "improvementtracker/storage/bolt"
+	"improvementtracker/testkit/synthetic"
 )
 
 // goodFile makes a register with enough records to span many pages, closes

@@ -17,10 +17,10 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"improvementtracker/internal/faults/corrupt"
 	"improvementtracker/model"
 	"improvementtracker/sample"
 	storage "improvementtracker/storage/bolt"
+	"improvementtracker/testkit/faults/corrupt"
 )
 
 // sampleRegister writes the Kent sample into a new register and returns its

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 	storage "improvementtracker/storage/bolt"
+	"improvementtracker/testkit/synthetic"
 )
 
 // TestUpdateHeadsAsRecords: on a synthetic register, the updates listed

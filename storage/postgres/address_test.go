@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // TestAddressURL: the window's server, database and login make the URL

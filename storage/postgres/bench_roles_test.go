@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // BenchmarkRoles measures what the roles' row-level security costs, on the

@@ -4,10 +4,10 @@ import (
 	"context"
 	"testing"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/sample"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // BenchmarkSampleSaves measures a progress update's save on the Kent

@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"improvementtracker/export"
-	"improvementtracker/internal/pgtest"
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 	"improvementtracker/storage/bolt"
 	"improvementtracker/storage/postgres"
 	"improvementtracker/storage/transfer"
+	"improvementtracker/testkit/pgtest"
+	"improvementtracker/testkit/synthetic"
 )
 
 // The benchmarks run each operation on both stores, in one run, on the

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // wantWords fails unless err is one sentence that holds every part.

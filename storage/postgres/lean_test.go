@@ -10,8 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"improvementtracker/internal/recjson"
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
+	"improvementtracker/testkit/synthetic"
 )
 
 // TestLeanSnapshotMatchesFile: the server leaves out the narratives and

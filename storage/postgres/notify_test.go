@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // patience is how long a test waits for a notification before it fails.

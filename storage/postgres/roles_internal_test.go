@@ -8,7 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"improvementtracker/internal/pgtest"
+	"improvementtracker/testkit/pgtest"
 )
 
 // TestUpgradeToRoles brings a register of layout version 1, with records

@@ -10,12 +10,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/model/storetest"
 	"improvementtracker/storage/bolt"
 	"improvementtracker/storage/postgres"
 	"improvementtracker/storage/transfer"
+	"improvementtracker/testkit/pgtest"
 )
 
 // login is a PostgreSQL login of a test, with its password.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
+	"improvementtracker/testkit/pgtest"
 )
 
 // TestRulesAgreeWithModel: the lifecycle and the ratings the database

@@ -9,9 +9,9 @@ import (
 	"sync"
 	"testing"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // TestRulesOverServer runs the register's rules over the server's records:

@@ -8,9 +8,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/sample"
+	"improvementtracker/testkit/pgtest"
 )
 
 // TestUpgradeFromVersion2 brings a register of schema version 2, holding

@@ -12,12 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/sample"
 	"improvementtracker/storage/bolt"
 	"improvementtracker/storage/postgres"
 	"improvementtracker/storage/transfer"
+	"improvementtracker/testkit/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/synthetic"
 	"improvementtracker/model"
 	"improvementtracker/storage/bolt"
+	"improvementtracker/testkit/synthetic"
 )
 
 // TestGenerate makes a small register and checks the counts, that the

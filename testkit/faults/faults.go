@@ -30,11 +30,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"improvementtracker/cli"
-	"improvementtracker/internal/faults/bomb"
-	"improvementtracker/internal/faults/corrupt"
 	"improvementtracker/model"
 	"improvementtracker/storage/bolt"
+	"improvementtracker/testkit/faults/bomb"
+	"improvementtracker/testkit/faults/corrupt"
 )
 
 // ChildEnv is the environment variable that makes the campaign's binary
@@ -139,9 +138,11 @@ func cliRun(args ...string) result {
 }
 
 // Child is the child's side: it runs when ChildEnv is set and returns the
-// exit code.
-func Child(mode string, args []string) int {
-	code := childMode(mode, args)
+// exit code. command runs the app's command line (cli.Run in the binary
+// that hosts the campaign), so that this package, which sits below the
+// command line, does not reach up into it.
+func Child(mode string, args []string, command func(args []string) int) int {
+	code := childMode(mode, args, command)
 	if kb := peakKB(); kb > 0 {
 		fmt.Fprintf(os.Stderr, "%s%d\n", peakMarker, kb)
 	}
@@ -167,10 +168,10 @@ func peakKB() int64 {
 }
 
 // childMode runs the child's mode and returns its exit code.
-func childMode(mode string, args []string) int {
+func childMode(mode string, args []string, command func([]string) int) int {
 	switch mode {
 	case "cli":
-		return cli.Run(args, &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
+		return command(args)
 	case "write":
 		return childWrite(args)
 	case "narratives":

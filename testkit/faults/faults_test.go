@@ -6,12 +6,14 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"improvementtracker/cli"
 )
 
 // TestMain lets the test binary act as the campaign's child process.
 func TestMain(m *testing.M) {
 	if mode := os.Getenv(ChildEnv); mode != "" {
-		os.Exit(Child(mode, os.Args[1:]))
+		os.Exit(Child(mode, os.Args[1:], runCommand))
 	}
 	os.Exit(m.Run())
 }
@@ -47,4 +49,9 @@ func TestShortCampaign(t *testing.T) {
 			}
 		}
 	}
+}
+
+// runCommand is the app's command line, for the children that run it.
+func runCommand(args []string) int {
+	return cli.Run(args, &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
 }

@@ -16,10 +16,10 @@ import (
 	"syscall"
 	"time"
 
-	"improvementtracker/internal/faults/bomb"
-	"improvementtracker/internal/faults/hostile"
 	"improvementtracker/model"
 	"improvementtracker/storage/bolt"
+	"improvementtracker/testkit/faults/bomb"
+	"improvementtracker/testkit/faults/hostile"
 )
 
 // The faults at the edges: hostile files that are small on disk, devices

@@ -11,12 +11,13 @@ import (
 	"fmt"
 	"os"
 
-	"improvementtracker/internal/faults"
+	"improvementtracker/cli"
+	"improvementtracker/testkit/faults"
 )
 
 func main() {
 	if mode := os.Getenv(faults.ChildEnv); mode != "" {
-		os.Exit(faults.Child(mode, os.Args[1:]))
+		os.Exit(faults.Child(mode, os.Args[1:], runCommand))
 	}
 	trials := flag.Int("trials", 100, "trials for the kill, flip and truncation faults")
 	seed := flag.Uint64("seed", 11, "random seed, so that a campaign can be repeated")
@@ -36,4 +37,9 @@ func main() {
 		os.Exit(1)
 	}
 	faults.Print(os.Stdout, rows)
+}
+
+// runCommand is the app's command line, for the children that run it.
+func runCommand(args []string) int {
+	return cli.Run(args, &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
 }

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"improvementtracker/internal/faults/bomb"
 	"improvementtracker/storage/bolt"
+	"improvementtracker/testkit/faults/bomb"
 )
 
 // restores: an import loop beside restores of a backup. Every save the

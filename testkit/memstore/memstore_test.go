@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"improvementtracker/internal/memstore"
 	"improvementtracker/model"
 	"improvementtracker/model/storetest"
+	"improvementtracker/testkit/memstore"
 )
 
 // TestContract runs the register's contract on the in-memory store.
