@@ -111,6 +111,43 @@ const (
 var findingKeysALeadMayChange = []string{"status", "rag", "modified", "closure_rationale",
 	"closure_proposed_date", "closed_date", "reopenings", "version"}
 
+// groupRolesV2 makes (or takes over) the register's group role for each
+// role, and records its name in the register.
+func groupRolesV2(ctx context.Context, tx pgx.Tx) (map[Role]string, error) {
+	var db string
+	var mayCreate bool
+	if err := tx.QueryRow(ctx, `SELECT current_database(), rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user`).Scan(&db, &mayCreate); err != nil {
+		return nil, err
+	}
+	groups := map[Role]string{}
+	for _, r := range Roles {
+		name := groupName(db, r)
+		groups[r] = name
+		var canLogin, super bool
+		err := tx.QueryRow(ctx, `SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1`, name).Scan(&canLogin, &super)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			if !mayCreate {
+				return nil, errMayNotCreateRoles
+			}
+			if _, err := tx.Exec(ctx, `CREATE ROLE `+pgx.Identifier{name}.Sanitize()+` NOLOGIN`); err != nil {
+				return nil, err
+			}
+		case err != nil:
+			return nil, err
+		case canLogin || super:
+			return nil, fmt.Errorf("the server already has a role named %q that can log in or is a superuser, so it cannot be the register's group role for %s: ask the force's IT to rename it, or give the register a database of another name", name, r.Words())
+		}
+		// An existing group role of the name (left by an earlier
+		// register in a database of the same name) is used as it is.
+		if _, err := tx.Exec(ctx, `INSERT INTO `+table("meta")+` (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, metaGroupKey(r), name); err != nil {
+			return nil, err
+		}
+	}
+	return groups, nil
+}
+
 // createV2 makes who may do what a matter for the database: the three
 // group roles, the logins table that gives each login its role and
 // person, the grants, the row-level security policies and the triggers.
@@ -128,36 +165,9 @@ var findingKeysALeadMayChange = []string{"status", "rag", "modified", "closure_r
 // PostgreSQL has it; the triggers that keep progress updates and audit
 // events as written hold them too.
 func createV2(ctx context.Context, tx pgx.Tx) error {
-	var db string
-	var mayCreate bool
-	if err := tx.QueryRow(ctx, `SELECT current_database(), rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user`).Scan(&db, &mayCreate); err != nil {
+	groups, err := groupRolesV2(ctx, tx)
+	if err != nil {
 		return err
-	}
-	groups := map[Role]string{}
-	for _, r := range Roles {
-		name := groupName(db, r)
-		groups[r] = name
-		var canLogin, super bool
-		err := tx.QueryRow(ctx, `SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1`, name).Scan(&canLogin, &super)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-			if !mayCreate {
-				return errMayNotCreateRoles
-			}
-			if _, err := tx.Exec(ctx, `CREATE ROLE `+pgx.Identifier{name}.Sanitize()+` NOLOGIN`); err != nil {
-				return err
-			}
-		case err != nil:
-			return err
-		case canLogin || super:
-			return fmt.Errorf("the server already has a role named %q that can log in or is a superuser, so it cannot be the register's group role for %s: ask the force's IT to rename it, or give the register a database of another name", name, r.Words())
-		}
-		// An existing group role of the name (left by an earlier
-		// register in a database of the same name) is used as it is.
-		if _, err := tx.Exec(ctx, `INSERT INTO `+table("meta")+` (key, value) VALUES ($1, $2)
-			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, metaGroupKey(r), name); err != nil {
-			return err
-		}
 	}
 	g := func(r Role) string { return pgx.Identifier{groups[r]}.Sanitize() }
 	all := g(RoleImprovementLead) + ", " + g(RoleDeliveryLead) + ", " + g(RoleViewer)

@@ -201,7 +201,50 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 		`CREATE TABLE `+table("write_lock")+` (id int PRIMARY KEY CHECK (id = 1))`,
 		`INSERT INTO `+table("write_lock")+` VALUES (1)`)
 
-	// Who the session's login is.
+	add(loginFunctions()...)
+	add(guardFunction(), pairedFunction(), logFunction(),
+		`CREATE FUNCTION `+fnKeptChanges+`() RETURNS trigger LANGUAGE plpgsql`+definer+`AS $$
+		BEGIN
+			RAISE EXCEPTION 'the register''s log of changes is kept as it was written' USING ERRCODE = 'insufficient_privilege';
+		END $$`,
+		`CREATE TRIGGER kept_as_written BEFORE UPDATE OR DELETE ON `+table("changes")+` FOR EACH ROW EXECUTE FUNCTION `+fnKeptChanges+`()`,
+		`CREATE TRIGGER kept_as_written_whole BEFORE TRUNCATE ON `+table("changes")+` FOR EACH STATEMENT EXECUTE FUNCTION `+fnKeptChanges+`()`)
+	for _, fn := range []string{fnGuard, fnPaired, fnLogChange, fnKeptChanges} {
+		add(`REVOKE ALL ON FUNCTION ` + fn + `() FROM PUBLIC`)
+	}
+	for _, k := range kinds {
+		t := table(string(k))
+		add(`CREATE TRIGGER guard_write BEFORE INSERT OR UPDATE OR DELETE ON `+t+` FOR EACH ROW EXECUTE FUNCTION `+fnGuard+`()`,
+			`CREATE TRIGGER log_change AFTER INSERT OR UPDATE OR DELETE ON `+t+` FOR EACH ROW EXECUTE FUNCTION `+fnLogChange+`()`)
+		if _, ok := entityOf[k]; ok {
+			add(`CREATE CONSTRAINT TRIGGER check_paired AFTER INSERT OR UPDATE OR DELETE ON ` + t + `
+				DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ` + fnPaired + `()`)
+		}
+	}
+	add(`CREATE TRIGGER log_change AFTER INSERT OR UPDATE ON ` + table("settings") + ` FOR EACH ROW EXECUTE FUNCTION ` + fnLogChange + `()`)
+
+	add(deliveryLeadPoliciesV3()...)
+
+	// What the register holds now is where the log starts.
+	for _, k := range kinds {
+		add(`INSERT INTO ` + table("changes") + ` (tbl, rec_id, op, digest, status)
+			SELECT '` + string(k) + `', id, 'UPGRADE', encode(sha256(convert_to(body::text, 'UTF8')), 'hex'),
+				` + statusExpr(k) + ` FROM ` + table(string(k)))
+	}
+	for _, s := range stmts {
+		if _, err := tx.Exec(ctx, s); err != nil {
+			return fmt.Errorf("%w\n(in: %.200s)", err, s)
+		}
+	}
+	return nil
+}
+
+// loginFunctions are version 3's functions that say who the session's
+// login is, lock the register for it, and name who holds the lock or made
+// a save, with the grant that lets any login call them.
+func loginFunctions() []string {
+	var stmts []string
+	add := func(s ...string) { stmts = append(stmts, s...) }
 	add(`CREATE FUNCTION `+fnIsAdmin+`() RETURNS boolean LANGUAGE sql STABLE`+definer+`AS $$
 			SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
 				OR pg_has_role(session_user, (SELECT nspowner FROM pg_namespace WHERE nspname = '`+schema+`'), 'USAGE') $$`,
@@ -255,28 +298,14 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 	// each refuses, in words, what the login may not do. holds_lock only
 	// answers for the caller's own transaction.
 	add(`GRANT EXECUTE ON FUNCTION ` + fnIsAdmin + `(), ` + fnLoginName + `(), ` + fnLockHolder + `(), ` + fnLockReg + `(), ` + fnHoldsLock + `(), ` + fnSavedBy + `(bigint) TO PUBLIC`)
-	add(guardFunction(), pairedFunction(), logFunction(),
-		`CREATE FUNCTION `+fnKeptChanges+`() RETURNS trigger LANGUAGE plpgsql`+definer+`AS $$
-		BEGIN
-			RAISE EXCEPTION 'the register''s log of changes is kept as it was written' USING ERRCODE = 'insufficient_privilege';
-		END $$`,
-		`CREATE TRIGGER kept_as_written BEFORE UPDATE OR DELETE ON `+table("changes")+` FOR EACH ROW EXECUTE FUNCTION `+fnKeptChanges+`()`,
-		`CREATE TRIGGER kept_as_written_whole BEFORE TRUNCATE ON `+table("changes")+` FOR EACH STATEMENT EXECUTE FUNCTION `+fnKeptChanges+`()`)
-	for _, fn := range []string{fnGuard, fnPaired, fnLogChange, fnKeptChanges} {
-		add(`REVOKE ALL ON FUNCTION ` + fn + `() FROM PUBLIC`)
-	}
-	for _, k := range kinds {
-		t := table(string(k))
-		add(`CREATE TRIGGER guard_write BEFORE INSERT OR UPDATE OR DELETE ON `+t+` FOR EACH ROW EXECUTE FUNCTION `+fnGuard+`()`,
-			`CREATE TRIGGER log_change AFTER INSERT OR UPDATE OR DELETE ON `+t+` FOR EACH ROW EXECUTE FUNCTION `+fnLogChange+`()`)
-		if _, ok := entityOf[k]; ok {
-			add(`CREATE CONSTRAINT TRIGGER check_paired AFTER INSERT OR UPDATE OR DELETE ON ` + t + `
-				DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ` + fnPaired + `()`)
-		}
-	}
-	add(`CREATE TRIGGER log_change AFTER INSERT OR UPDATE ON ` + table("settings") + ` FOR EACH ROW EXECUTE FUNCTION ` + fnLogChange + `()`)
+	return stmts
+}
 
-	// The delivery lead's rights again, over the typed columns.
+// deliveryLeadPoliciesV3 are the delivery lead's rights again, over the
+// typed columns of version 3.
+func deliveryLeadPoliciesV3() []string {
+	var stmts []string
+	add := func(s ...string) { stmts = append(stmts, s...) }
 	add(`CREATE OR REPLACE FUNCTION `+fnLeads+`(finding bigint) RETURNS boolean LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
 			$$ SELECT EXISTS (SELECT 1 FROM `+table("findings")+` f
 				WHERE f.id = finding AND f.delivery_lead_id = `+fnLedPerson+`()) $$`,
@@ -294,18 +323,7 @@ func createV3(ctx context.Context, tx pgx.Tx) error {
 	add(`CREATE POLICY delivery_lead_add ON ` + table("evidence_files") + ` FOR INSERT
 			WITH CHECK (` + leads(`(SELECT e.finding_id FROM `+table("evidence")+` e WHERE e.id = evidence_id)`) + `)`)
 
-	// What the register holds now is where the log starts.
-	for _, k := range kinds {
-		add(`INSERT INTO ` + table("changes") + ` (tbl, rec_id, op, digest, status)
-			SELECT '` + string(k) + `', id, 'UPGRADE', encode(sha256(convert_to(body::text, 'UTF8')), 'hex'),
-				` + statusExpr(k) + ` FROM ` + table(string(k)))
-	}
-	for _, s := range stmts {
-		if _, err := tx.Exec(ctx, s); err != nil {
-			return fmt.Errorf("%w\n(in: %.200s)", err, s)
-		}
-	}
-	return nil
+	return stmts
 }
 
 // statusExpr is what the log keeps of a record's status: a finding's, so
