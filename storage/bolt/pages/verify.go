@@ -1,4 +1,10 @@
-package bolt
+// Package pages reads a bbolt file's pages itself, checking every offset
+// against the page and the file, before bbolt is trusted with the file:
+// bbolt follows the offsets stored in its pages through a memory map
+// without checking them, and on a damaged file that can touch memory
+// outside the map, which no recover catches when it happens in bbolt's own
+// goroutines. It knows the file format and nothing of the register.
+package pages
 
 import (
 	"bytes"
@@ -10,7 +16,7 @@ import (
 	"os"
 )
 
-// The bbolt file format (version 2), as far as verifyFile needs it. Numbers
+// The bbolt file format (version 2), as far as Verify needs it. Numbers
 // are little-endian on every platform the app is built for.
 const (
 	boltMagic        = 0xED0CDAED
@@ -24,20 +30,16 @@ const (
 	noFreelist       = ^uint64(0)
 )
 
-// verifyFile checks a bbolt file's structure by reading its pages itself,
-// with every offset checked against the page and the file, before bbolt is
-// trusted with it. bbolt follows the offsets stored in its pages through a
-// memory map without checking them; on a damaged file that can touch memory
-// outside the map, which no recover catches when it happens in bbolt's own
-// goroutines (tx.Check runs in one). So nothing of bbolt's reads a page that
-// this has not checked first.
+// Verify checks a bbolt file's structure by reading its pages itself, so
+// that nothing of bbolt's reads a page this has not checked first (tx.Check
+// runs in a goroutine of bbolt's own).
 //
 // It checks the meta pages (magic, version, checksum), that the file holds
 // every page the meta page counts, that every branch and leaf page has the
 // right id and type and elements inside it, that keys within a page are in
 // order, that no page is referred to twice, and that every page is either
 // in use or on the freelist.
-func verifyFile(path string) error {
+func Verify(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -67,6 +69,31 @@ type meta struct {
 	problem        string
 }
 
+// headers reads the file's two header (meta) pages. The second is one page
+// in; when the first is damaged its page size cannot be trusted, so the
+// second is looked for where each page size bbolt allows would put it.
+func headers(f io.ReaderAt) (m0, m1 meta, err error) {
+	head := make([]byte, pageHeaderSize+64)
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return meta{}, meta{}, errors.New("the file is too short to hold its header")
+	}
+	m0 = readMeta(head)
+	sizes := []int64{4096, 16384, 8192, 32768, 65536, 1024, 2048, 512}
+	if m0.valid {
+		sizes = []int64{int64(m0.pageSize)}
+	}
+	for _, ps := range sizes {
+		head1 := make([]byte, pageHeaderSize+64)
+		if _, err := f.ReadAt(head1, ps); err != nil && !errors.Is(err, io.EOF) {
+			return m0, m1, err
+		}
+		if m1 = readMeta(head1); m1.valid && int64(m1.pageSize) == ps {
+			break
+		}
+	}
+	return m0, m1, nil
+}
+
 func readMeta(buf []byte) meta {
 	if len(buf) < pageHeaderSize+64 {
 		return meta{problem: "the file is too short to hold its header"}
@@ -90,27 +117,9 @@ func readMeta(buf []byte) meta {
 }
 
 func (v *verifier) run() error {
-	head := make([]byte, pageHeaderSize+64)
-	if _, err := v.f.ReadAt(head, 0); err != nil {
-		return errors.New("the file is too short to hold its header")
-	}
-	m0 := readMeta(head)
-	// The second header is one page in. When the first is damaged its page
-	// size cannot be trusted, so look where each usual page size puts it,
-	// as bbolt does.
-	sizes := []int64{4096, 16384, 8192, 32768, 65536}
-	if m0.valid {
-		sizes = []int64{int64(m0.pageSize)}
-	}
-	var m1 meta
-	for _, ps := range sizes {
-		head1 := make([]byte, pageHeaderSize+64)
-		if _, err := v.f.ReadAt(head1, ps); err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		if m1 = readMeta(head1); m1.valid && int64(m1.pageSize) == ps {
-			break
-		}
+	m0, m1, err := headers(v.f)
+	if err != nil {
+		return err
 	}
 	// bbolt uses the valid header with the higher transaction ID.
 	m := m0
