@@ -171,7 +171,8 @@ func (x *exportFlags) save(env *Env, w *export.Workbook, password string) (err e
 // exportKind is what one export command adds to the steps both share.
 type exportKind struct {
 	// asAt is the date the workbook speaks for, given the date typed
-	// (zero when none) and the clock.
+	// (zero when none) and the clock. The register is read as at it, and
+	// build is given it: the one date flows through both.
 	asAt func(typed model.Date, now time.Time) model.Date
 	// lookUp, when set, reads what the command needs besides the source,
 	// in the same transaction.
@@ -264,16 +265,13 @@ func runExportReturn(env *Env) (err error) {
 	if err != nil {
 		return usageError("--quarter: %s", err)
 	}
-	opts := export.ReturnOptions{Period: q}
 	return x.export(env, exportKind{
 		asAt: func(typed model.Date, _ time.Time) model.Date {
-			opts.AsAt = typed
-			return opts.AsAtDate()
+			return export.ReturnOptions{Period: q, AsAt: typed}.AsAtDate()
 		},
-		narrativesFrom: func() model.Date { return opts.Period.FirstDay() },
-		build: func(src export.Source, _ model.Date, marking model.Marking, now time.Time) (*export.Workbook, error) {
-			opts.Marking, opts.Now = marking, now
-			return export.BuildReturn(src, opts)
+		narrativesFrom: func() model.Date { return q.FirstDay() },
+		build: func(src export.Source, asAt model.Date, marking model.Marking, now time.Time) (*export.Workbook, error) {
+			return export.BuildReturn(src, export.ReturnOptions{Period: q, AsAt: asAt, Marking: marking, Now: now})
 		},
 	})
 }
@@ -289,15 +287,15 @@ func runExportBriefing(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("export briefing takes no arguments, got %q", args[0])
 	}
-	var opts export.BriefingOptions
+	// leadID is the chief officer named by --lead, looked up in the
+	// transaction that reads the register.
+	var leadID model.ID
 	kind := exportKind{
 		asAt: func(typed model.Date, now time.Time) model.Date {
-			opts.AsAt, opts.Now = typed, now
-			return opts.AsAtDate()
+			return export.BriefingOptions{AsAt: typed, Now: now}.AsAtDate()
 		},
-		build: func(src export.Source, _ model.Date, marking model.Marking, now time.Time) (*export.Workbook, error) {
-			opts.Marking, opts.Now = marking, now
-			return export.BuildBriefing(src, opts)
+		build: func(src export.Source, asAt model.Date, marking model.Marking, now time.Time) (*export.Workbook, error) {
+			return export.BuildBriefing(src, export.BriefingOptions{AsAt: asAt, LeadID: leadID, Marking: marking, Now: now})
 		},
 	}
 	if strings.TrimSpace(*lead) != "" {
@@ -310,7 +308,7 @@ func runExportBriefing(env *Env) (err error) {
 			if err != nil {
 				return usageError("--lead: %s", err)
 			}
-			opts.LeadID = p.ID
+			leadID = p.ID
 			return nil
 		}
 	}

@@ -144,10 +144,9 @@ func TestExportLetsTheRegisterGoOnceRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := exportpkg.ReturnOptions{Period: q}
 		err = x.export(env, exportKind{
-			asAt: func(model.Date, time.Time) model.Date { return opts.AsAtDate() },
-			build: func(src exportpkg.Source, _ model.Date, marking model.Marking, now time.Time) (*exportpkg.Workbook, error) {
+			asAt: func(model.Date, time.Time) model.Date { return q.AsAt() },
+			build: func(src exportpkg.Source, asAt model.Date, marking model.Marking, now time.Time) (*exportpkg.Workbook, error) {
 				// The app opens the register while the workbook is built,
 				// and keeps it open when hold is set.
 				var err error
@@ -158,8 +157,7 @@ func TestExportLetsTheRegisterGoOnceRead(t *testing.T) {
 					_ = app.Close()
 					app = nil
 				}
-				opts.Marking, opts.Now = marking, now
-				return exportpkg.BuildReturn(src, opts)
+				return exportpkg.BuildReturn(src, exportpkg.ReturnOptions{Period: q, AsAt: asAt, Marking: marking, Now: now})
 			},
 		})
 		if err != nil {

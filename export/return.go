@@ -277,7 +277,7 @@ func BuildReturn(src Source, opts ReturnOptions) (*Workbook, error) {
 		}
 	}()
 	b := w.book
-	if err := writeSummary(b, snap, keep, opts.Period, asAt, today, force); err != nil {
+	if err := writeSummary(b, summaryOf{snap: snap, keep: keep, period: opts.Period, asAt: asAt, today: today, force: force}); err != nil {
 		return nil, err
 	}
 	// The snapshot is not needed past this point: letting it go before the

@@ -72,6 +72,35 @@ func summaryStatuses(c model.Counts) []model.Status {
 	return statuses
 }
 
+// summaryOf is what the Summary sheet counts, and as at when.
+type summaryOf struct {
+	snap *model.Snapshot
+	// keep says which findings are on the Return sheet.
+	keep        func(model.Finding) bool
+	period      model.Quarter
+	asAt, today model.Date
+	force       string
+}
+
+// summaryWriter lays out the Summary sheet from the top down.
+type summaryWriter struct {
+	sheetWriter
+	summaryOf
+	fig      model.Figures
+	statuses []model.Status
+	rags     []model.RAG
+	// width is the number of columns used; firstWide and colWide the
+	// widths of the first column and of each count column, pageWide all
+	// of them.
+	width                        int
+	firstWide, colWide, pageWide float64
+	// row is the row being written; heights the heights set so far, so
+	// that two blocks side by side share a row's height and the page can
+	// be fitted at the end.
+	row     int
+	heights map[int]float64
+}
+
 // writeSummary writes the counts of the findings on the Return sheet. Each
 // block counts every finding once, so its total equals the Return's rows.
 // It is laid out for one A4 page: the counts by RAG stand beside the key
@@ -79,119 +108,112 @@ func summaryStatuses(c model.Counts) []model.Status {
 // one page tall when that shrinks it by no more than the printed text can
 // bear (minPrintScale); a register with more areas than that prints on
 // further pages at full size.
-func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, period model.Quarter, asAt, today model.Date, force string) error {
-	const sheet = SheetSummary
-	if err := b.addSheet(sheet); err != nil {
-		return err
-	}
-	fig := s.FiguresOf(keep, period.FirstDay())
-	c := fig.Counts
-	statuses := summaryStatuses(c)
-	rags := append(append([]model.RAG{}, model.RAGs...), "")
-	counts := max(len(statuses), len(rags)) + 1 // and a total
-	width := 1 + counts
-	firstWide, colWide := summaryWidths(counts)
-	pageWide := firstWide + float64(counts)*colWide
+func writeSummary(b *book, in summaryOf) error {
+	w := &summaryWriter{sheetWriter: newSheetWriter(b, SheetSummary), summaryOf: in, heights: map[int]float64{}}
+	w.fig = in.snap.FiguresOf(in.keep, in.period.FirstDay())
+	w.statuses = summaryStatuses(w.fig.Counts)
+	w.rags = append(append([]model.RAG{}, model.RAGs...), "")
+	counts := max(len(w.statuses), len(w.rags)) + 1 // and a total
+	w.width = 1 + counts
+	w.firstWide, w.colWide = summaryWidths(counts)
+	w.pageWide = w.firstWide + float64(counts)*w.colWide
 
-	if err := b.writeMarking(sheet, width); err != nil {
-		return err
+	w.marking(w.width)
+	w.colWidth(1, 1, w.firstWide)
+	w.colWidth(2, w.width, w.colWide)
+	w.title()
+	w.gap()
+	w.keyFigures()
+	w.gap()
+	w.byTypeAndStatus()
+	w.gap()
+	w.byAreaAndRAG()
+	w.fitPage()
+	return w.err
+}
+
+// height sets a row's height and keeps it.
+func (w *summaryWriter) height(row int, h float64) {
+	w.heights[row] = h
+	w.rowHeight(row, h)
+}
+
+// fit sets a row's height for its wrapped text, at least a line. Two
+// blocks side by side share rows: the taller text sets the height.
+func (w *summaryWriter) fit(row int, values []any, widths []float64, wrap []bool) {
+	w.height(row, max(rowHeight(values, widths, wrap), summaryRowHigh, w.heights[row]))
+}
+
+// across writes a line of text wrapped across the page's width, so that
+// none of it is lost past the printed edge.
+func (w *summaryWriter) across(text string, style int, where string) {
+	w.put(1, w.row, text, style, where)
+	w.mergeAcross(w.row, 1, w.width)
+	w.fit(w.row, []any{text}, []float64{w.pageWide}, []bool{true})
+	w.row++
+}
+
+// gap leaves the current row as a little room before the next block.
+func (w *summaryWriter) gap() {
+	w.height(w.row, summaryGapHigh)
+	w.row++
+}
+
+// section writes a block's title at a column of the current row.
+func (w *summaryWriter) section(col int, title string) {
+	w.put(col, w.row, title, w.b.styles.sectionHead, title)
+	w.height(w.row, summarySectionHigh)
+}
+
+// headerRow writes a block's column headings from a column of the
+// current row; the first names the rows, the others the counts.
+func (w *summaryWriter) headerRow(col int, cells ...string) {
+	values := make([]any, len(cells))
+	widths := make([]float64, len(cells))
+	wrap := make([]bool, len(cells))
+	for i, h := range cells {
+		w.put(col+i, w.row, h, w.b.styles.header, h)
+		values[i], widths[i], wrap[i] = h, w.colWide, true
 	}
-	if err := b.colWidth(sheet, 1, 1, firstWide); err != nil {
-		return err
+	if col == 1 {
+		widths[0] = w.firstWide
 	}
-	if err := b.colWidth(sheet, 2, width, colWide); err != nil {
-		return err
+	w.fit(w.row, values, boldWidths(widths), wrap)
+}
+
+// totalRow writes a block's row of totals: the column totals, then the
+// grand total.
+func (w *summaryWriter) totalRow(totals []int, grand int) {
+	st := w.b.styles
+	w.put(1, w.row, summaryTotal, st.total, "")
+	for i, n := range totals {
+		w.put(i+2, w.row, n, st.totalNum, "")
 	}
-	heights := map[int]float64{}
-	height := func(row int, h float64) error {
-		heights[row] = h
-		if r := b.rec.sheet(sheet); r != nil {
-			r.RowHeights[row] = h
-		}
-		return b.f.SetRowHeight(sheet, row, h)
-	}
-	// fit sets a row's height for its wrapped text, at least a line.
-	fit := func(row int, values []any, widths []float64, wrap []bool) error {
-		// Two blocks side by side share rows: the taller text sets the height.
-		return height(row, max(rowHeight(values, widths, wrap), summaryRowHigh, heights[row]))
-	}
-	row := 2
-	if err := b.put(sheet, 1, row, fmt.Sprintf("%s – progress return %s", force, period), b.styles.title, "title"); err != nil {
-		return err
-	}
-	if err := height(row, summaryTitleHigh); err != nil {
-		return err
-	}
-	row++
-	// Lines of text wrap across the page's width, so that none of it is
-	// lost past the printed edge.
-	across := func(text string, style int, where string) error {
-		if err := b.put(sheet, 1, row, text, style, where); err != nil {
-			return err
-		}
-		if err := b.merge(sheet, cellName(1, row), cellName(width, row)); err != nil {
-			return err
-		}
-		if err := fit(row, []any{text}, []float64{pageWide}, []bool{true}); err != nil {
-			return err
-		}
-		row++
-		return nil
-	}
-	if err := across(fmt.Sprintf("As at %s (the period runs from %s to %s). Status, RAG, targets and leads are as they stood on the as-at date. The Key sheet explains each type, status and RAG.",
-		asAt, period.FirstDay(), period.LastDay()), b.styles.captionWrap, "caption"); err != nil {
-		return err
-	}
-	if asAt.After(today) {
+	w.put(len(totals)+2, w.row, grand, st.totalNum, "")
+}
+
+// title writes the sheet's title and what it shows, from row 2.
+func (w *summaryWriter) title() {
+	st := w.b.styles
+	w.row = 2
+	w.put(1, w.row, fmt.Sprintf("%s – progress return %s", w.force, w.period), st.title, "title")
+	w.height(w.row, summaryTitleHigh)
+	w.row++
+	w.across(fmt.Sprintf("As at %s (the period runs from %s to %s). Status, RAG, targets and leads are as they stood on the as-at date. The Key sheet explains each type, status and RAG.",
+		w.asAt, w.period.FirstDay(), w.period.LastDay()), st.captionWrap, "caption")
+	if w.asAt.After(w.today) {
 		// Made before its as-at date: the figures are provisional, and
 		// the reader must not take them for the return to send.
-		if err := across(fmt.Sprintf("Provisional: made on %s, before the as-at date. Days overdue are counted to %s from the register as it stood on %s.",
-			today, asAt, today), b.styles.boldWrap, "provisional"); err != nil {
-			return err
-		}
+		w.across(fmt.Sprintf("Provisional: made on %s, before the as-at date. Days overdue are counted to %s from the register as it stood on %s.",
+			w.today, w.asAt, w.today), st.boldWrap, "provisional")
 	}
-	// gap leaves the current row as a little room before the next block.
-	gap := func() error {
-		if err := height(row, summaryGapHigh); err != nil {
-			return err
-		}
-		row++
-		return nil
-	}
-	if err := gap(); err != nil {
-		return err
-	}
+}
 
-	// section writes a block's title at a column of the current row.
-	section := func(col int, title string) error {
-		if err := b.put(sheet, col, row, title, b.styles.sectionHead, title); err != nil {
-			return err
-		}
-		return height(row, summarySectionHigh)
-	}
-	// headerRow writes a block's column headings from a column of the
-	// current row; the first names the rows, the others the counts.
-	headerRow := func(col int, cells ...string) error {
-		values := make([]any, len(cells))
-		widths := make([]float64, len(cells))
-		wrap := make([]bool, len(cells))
-		for i, h := range cells {
-			if err := b.put(sheet, col+i, row, h, b.styles.header, h); err != nil {
-				return err
-			}
-			values[i], widths[i], wrap[i] = h, colWide, true
-		}
-		if col == 1 {
-			widths[0] = firstWide
-		}
-		return fit(row, values, boldWidths(widths), wrap)
-	}
-
-	// The key figures, and beside them the findings by RAG.
-	top := row
-	if err := section(1, "Key figures"); err != nil {
-		return err
-	}
+// keyFigures writes the key figures, and beside them the findings by RAG.
+func (w *summaryWriter) keyFigures() {
+	st, fig := w.b.styles, w.fig
+	top := w.row
+	w.section(1, "Key figures")
 	// The model's figures. Two more stand beside them: the findings on
 	// the Return sheet are the RAG block's total, and Open and rated Red
 	// its Red (a closed finding is never Red). Target dates revised are
@@ -205,165 +227,103 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, per
 		{FigureClosed, fig.Closed}, {FigureNew, fig.New}, {FigureChanged, fig.Changed},
 	}
 	for i, kv := range figures {
-		if err := b.put(sheet, 1, top+1+i, kv.label, b.styles.wrap, kv.label); err != nil {
-			return err
-		}
-		if err := b.put(sheet, 2, top+1+i, kv.n, b.styles.bold, ""); err != nil {
-			return err
-		}
-		if err := fit(top+1+i, []any{kv.label}, []float64{firstWide}, []bool{true}); err != nil {
-			return err
-		}
+		w.put(1, top+1+i, kv.label, st.wrap, kv.label)
+		w.put(2, top+1+i, kv.n, st.bold, "")
+		w.fit(top+1+i, []any{kv.label}, []float64{w.firstWide}, []bool{true})
 	}
-	if err := section(summaryRAGCol, FigureOnReturn); err != nil {
-		return err
-	}
+	w.section(summaryRAGCol, FigureOnReturn)
 	// The title's underline spans the block's two columns.
-	if err := b.merge(sheet, cellName(summaryRAGCol, row), cellName(summaryRAGCol+1, row)); err != nil {
-		return err
-	}
-	row++
-	if err := headerRow(summaryRAGCol, "RAG", "Findings"); err != nil {
-		return err
-	}
-	row++
-	for _, r := range rags {
-		style := b.styles.text
-		if id, ok := b.styles.ragFill[r]; ok {
+	w.mergeAcross(w.row, summaryRAGCol, summaryRAGCol+1)
+	w.row++
+	w.headerRow(summaryRAGCol, "RAG", "Findings")
+	w.row++
+	for _, r := range w.rags {
+		style := st.text
+		if id, ok := st.ragFill[r]; ok {
 			style = id
 		}
-		if err := b.put(sheet, summaryRAGCol, row, ragText(r), style, ""); err != nil {
-			return err
-		}
-		if err := b.put(sheet, summaryRAGCol+1, row, c.ByRAG[r], b.styles.number, ""); err != nil {
-			return err
-		}
-		row++
+		w.put(summaryRAGCol, w.row, ragText(r), style, "")
+		w.put(summaryRAGCol+1, w.row, fig.Counts.ByRAG[r], st.number, "")
+		w.row++
 	}
-	if err := b.put(sheet, summaryRAGCol, row, summaryTotal, b.styles.total, ""); err != nil {
-		return err
-	}
-	if err := b.put(sheet, summaryRAGCol+1, row, c.Total, b.styles.totalNum, ""); err != nil {
-		return err
-	}
-	row = max(row+1, top+1+len(figures))
-	if err := gap(); err != nil {
-		return err
-	}
+	w.put(summaryRAGCol, w.row, summaryTotal, st.total, "")
+	w.put(summaryRAGCol+1, w.row, fig.Counts.Total, st.totalNum, "")
+	w.row = max(w.row+1, top+1+len(figures))
+}
 
-	// By type and status.
-	if err := section(1, "Findings by type and status"); err != nil {
-		return err
-	}
-	row++
+// byTypeAndStatus writes the findings by type and status.
+func (w *summaryWriter) byTypeAndStatus() {
+	st, c := w.b.styles, w.fig.Counts
+	w.section(1, "Findings by type and status")
+	w.row++
 	head := []string{"Type"}
-	for _, st := range statuses {
-		head = append(head, string(st))
+	for _, s := range w.statuses {
+		head = append(head, string(s))
 	}
-	head = append(head, summaryTotal)
-	if err := headerRow(1, head...); err != nil {
-		return err
-	}
-	row++
-	colTotals := make([]int, len(statuses))
+	w.headerRow(1, append(head, summaryTotal)...)
+	w.row++
+	colTotals := make([]int, len(w.statuses))
 	for _, t := range model.FindingTypes {
 		if !t.Tracked() {
 			continue
 		}
-		if err := b.put(sheet, 1, row, string(t), b.styles.text, ""); err != nil {
-			return err
-		}
+		w.put(1, w.row, string(t), st.text, "")
 		total := 0
-		for i, st := range statuses {
-			n := c.ByTypeStatus[t][st]
+		for i, s := range w.statuses {
+			n := c.ByTypeStatus[t][s]
 			colTotals[i] += n
 			total += n
-			if err := b.put(sheet, i+2, row, n, b.styles.number, ""); err != nil {
-				return err
-			}
+			w.put(i+2, w.row, n, st.number, "")
 		}
-		if err := b.put(sheet, len(statuses)+2, row, total, b.styles.bold, ""); err != nil {
-			return err
-		}
-		row++
+		w.put(len(w.statuses)+2, w.row, total, st.bold, "")
+		w.row++
 	}
-	if err := b.put(sheet, 1, row, summaryTotal, b.styles.total, ""); err != nil {
-		return err
-	}
-	for i, n := range colTotals {
-		if err := b.put(sheet, i+2, row, n, b.styles.totalNum, ""); err != nil {
-			return err
-		}
-	}
-	if err := b.put(sheet, len(statuses)+2, row, c.Total, b.styles.totalNum, ""); err != nil {
-		return err
-	}
-	row++
-	if err := gap(); err != nil {
-		return err
-	}
+	w.totalRow(colTotals, c.Total)
+	w.row++
+}
 
-	// By area, with RAG.
-	if err := section(1, "Findings by area and RAG"); err != nil {
-		return err
-	}
-	row++
-	head = []string{"Area"}
-	for _, r := range rags {
+// byAreaAndRAG writes the findings by area, with RAG. It ends on its row
+// of totals.
+func (w *summaryWriter) byAreaAndRAG() {
+	st, c := w.b.styles, w.fig.Counts
+	w.section(1, "Findings by area and RAG")
+	w.row++
+	head := []string{"Area"}
+	for _, r := range w.rags {
 		head = append(head, ragText(r))
 	}
-	head = append(head, summaryTotal)
-	if err := headerRow(1, head...); err != nil {
-		return err
-	}
-	row++
-	ragTotals := make([]int, len(rags))
+	w.headerRow(1, append(head, summaryTotal)...)
+	w.row++
+	ragTotals := make([]int, len(w.rags))
 	for _, area := range c.Areas() {
-		if err := b.put(sheet, 1, row, area, b.styles.wrap, "area "+area); err != nil {
-			return err
-		}
+		w.put(1, w.row, area, st.wrap, "area "+area)
 		// A long area name wraps rather than being cut off by the counts.
-		if err := fit(row, []any{area}, []float64{firstWide}, []bool{true}); err != nil {
-			return err
-		}
-		for i, r := range rags {
+		w.fit(w.row, []any{area}, []float64{w.firstWide}, []bool{true})
+		for i, r := range w.rags {
 			n := c.ByAreaRAG[area][r]
 			ragTotals[i] += n
-			if err := b.put(sheet, i+2, row, n, b.styles.number, ""); err != nil {
-				return err
-			}
+			w.put(i+2, w.row, n, st.number, "")
 		}
-		if err := b.put(sheet, len(rags)+2, row, c.ByArea[area], b.styles.bold, ""); err != nil {
-			return err
-		}
-		row++
+		w.put(len(w.rags)+2, w.row, c.ByArea[area], st.bold, "")
+		w.row++
 	}
-	if err := b.put(sheet, 1, row, summaryTotal, b.styles.total, ""); err != nil {
-		return err
-	}
-	for i, n := range ragTotals {
-		if err := b.put(sheet, i+2, row, n, b.styles.totalNum, ""); err != nil {
-			return err
-		}
-	}
-	if err := b.put(sheet, len(rags)+2, row, c.Total, b.styles.totalNum, ""); err != nil {
-		return err
-	}
+	w.totalRow(ragTotals, c.Total)
+}
 
-	// Every other row, blank ones included, is a line of 10-point text;
-	// then the page is fitted to one page tall if the sheet is no more
-	// than a little over a page.
+// fitPage gives every other row up to the current one, blank ones
+// included, the height of a line of 10-point text; then the page is
+// fitted to one page tall if the sheet is no more than a little over a
+// page.
+func (w *summaryWriter) fitPage() {
 	total := 0.0
-	for r := 1; r <= row; r++ {
-		h, ok := heights[r]
+	for r := 1; r <= w.row; r++ {
+		h, ok := w.heights[r]
 		if r == 1 {
 			h, ok = markingHigh, true
 		}
 		if !ok {
 			h = summaryRowHigh
-			if err := height(r, h); err != nil {
-				return err
-			}
+			w.height(r, h)
 		}
 		total += h
 	}
@@ -371,124 +331,62 @@ func writeSummary(b *book, s *model.Snapshot, keep func(model.Finding) bool, per
 	if total*minPrintScale <= pagePrintHeight {
 		tall = 1
 	}
-	return b.pageSetup(sheet, 0, tall)
+	w.pageSetup(0, tall)
 }
 
 // writeKey explains each status and RAG value, and how the return was made.
 func writeKey(b *book, asAtText string) error {
-	const sheet = SheetKey
-	if err := b.addSheet(sheet); err != nil {
-		return err
-	}
-	if err := b.pageSetup(sheet, 0, 0); err != nil {
-		return err
-	}
-	if err := b.writeMarking(sheet, 2); err != nil {
-		return err
-	}
-	if err := b.colWidth(sheet, 1, 1, keyWidths[0]); err != nil {
-		return err
-	}
-	if err := b.colWidth(sheet, 2, 2, keyWidths[1]); err != nil {
-		return err
-	}
+	w := newSheetWriter(b, SheetKey)
+	st := b.styles
+	w.pageSetup(0, 0)
+	w.marking(2)
+	w.colWidth(1, 1, keyWidths[0])
+	w.colWidth(2, 2, keyWidths[1])
 	row := 2
-	if err := b.put(sheet, 1, row, "Key", b.styles.title, ""); err != nil {
-		return err
-	}
+	w.put(1, row, "Key", st.title, "")
 	row += 2
-	if err := b.put(sheet, 1, row, "Type", b.styles.header, ""); err != nil {
-		return err
-	}
-	if err := b.put(sheet, 2, row, "Meaning", b.styles.header, ""); err != nil {
-		return err
-	}
-	row++
-	for _, t := range model.FindingTypes {
-		if err := b.put(sheet, 1, row, string(t), b.styles.boldWrap, ""); err != nil {
-			return err
-		}
-		if err := b.put(sheet, 2, row, typeMeanings[t], b.styles.wrap, ""); err != nil {
-			return err
-		}
-		if err := b.fitRow(sheet, row, []any{string(t), typeMeanings[t]}, keyWidths, keyWrap); err != nil {
-			return err
-		}
+	// term writes a term and its meaning, the row as high as they need.
+	term := func(name string, style int, meaning string) {
+		w.put(1, row, name, style, "")
+		w.put(2, row, meaning, st.wrap, "")
+		w.fitRow(row, []any{name, meaning}, keyWidths, keyWrap)
 		row++
 	}
-	row++
+	// block writes a block's two column headings, then its terms, then a
+	// blank row.
+	block := func(heading, meaningHeading string, terms func()) {
+		w.put(1, row, heading, st.header, "")
+		w.put(2, row, meaningHeading, st.header, "")
+		row++
+		terms()
+		row++
+	}
+	block("Type", "Meaning", func() {
+		for _, t := range model.FindingTypes {
+			term(string(t), st.boldWrap, typeMeanings[t])
+		}
+	})
 	// The Summary's figures, in the words every screen and workbook use.
-	if err := b.put(sheet, 1, row, "Figure", b.styles.header, ""); err != nil {
-		return err
-	}
-	if err := b.put(sheet, 2, row, "What it counts", b.styles.header, ""); err != nil {
-		return err
-	}
-	row++
-	for _, m := range model.FigureMeanings {
-		if err := b.put(sheet, 1, row, m[0], b.styles.boldWrap, ""); err != nil {
-			return err
+	block("Figure", "What it counts", func() {
+		for _, m := range model.FigureMeanings {
+			term(m[0], st.boldWrap, m[1])
 		}
-		if err := b.put(sheet, 2, row, m[1], b.styles.wrap, ""); err != nil {
-			return err
+	})
+	block("Status", "Meaning", func() {
+		for _, s := range model.Statuses {
+			term(string(s), st.boldWrap, model.StatusMeanings[s])
 		}
-		if err := b.fitRow(sheet, row, []any{m[0], m[1]}, keyWidths, keyWrap); err != nil {
-			return err
+	})
+	block("RAG", "Meaning", func() {
+		for _, r := range model.RAGs {
+			term(string(r), st.ragFill[r], model.RAGMeanings[r])
 		}
+		// The row of no RAG is not fitted: its text is one line.
+		w.put(1, row, ragText(""), st.boldWrap, "")
+		w.put(2, row, "No RAG had been given by the as-at date.", st.wrap, "")
 		row++
-	}
-	row++
-	for _, h := range [][2]string{{"Status", "Meaning"}} {
-		if err := b.put(sheet, 1, row, h[0], b.styles.header, ""); err != nil {
-			return err
-		}
-		if err := b.put(sheet, 2, row, h[1], b.styles.header, ""); err != nil {
-			return err
-		}
-		row++
-	}
-	for _, st := range model.Statuses {
-		if err := b.put(sheet, 1, row, string(st), b.styles.boldWrap, ""); err != nil {
-			return err
-		}
-		if err := b.put(sheet, 2, row, model.StatusMeanings[st], b.styles.wrap, ""); err != nil {
-			return err
-		}
-		if err := b.fitRow(sheet, row, []any{string(st), model.StatusMeanings[st]}, keyWidths, keyWrap); err != nil {
-			return err
-		}
-		row++
-	}
-	row++
-	if err := b.put(sheet, 1, row, "RAG", b.styles.header, ""); err != nil {
-		return err
-	}
-	if err := b.put(sheet, 2, row, "Meaning", b.styles.header, ""); err != nil {
-		return err
-	}
-	row++
-	for _, r := range model.RAGs {
-		if err := b.put(sheet, 1, row, string(r), b.styles.ragFill[r], ""); err != nil {
-			return err
-		}
-		if err := b.put(sheet, 2, row, model.RAGMeanings[r], b.styles.wrap, ""); err != nil {
-			return err
-		}
-		if err := b.fitRow(sheet, row, []any{string(r), model.RAGMeanings[r]}, keyWidths, keyWrap); err != nil {
-			return err
-		}
-		row++
-	}
-	if err := b.put(sheet, 1, row, ragText(""), b.styles.boldWrap, ""); err != nil {
-		return err
-	}
-	if err := b.put(sheet, 2, row, "No RAG had been given by the as-at date.", b.styles.wrap, ""); err != nil {
-		return err
-	}
-	row += 2
-	if err := b.put(sheet, 1, row, "About this workbook", b.styles.sectionHead, ""); err != nil {
-		return err
-	}
+	})
+	w.put(1, row, "About this workbook", st.sectionHead, "")
 	row++
 	notes := []string{
 		"Status, RAG, target dates and leads are shown as they stood at the end of " + asAtText +
@@ -500,18 +398,12 @@ func writeKey(b *book, asAtText string) error {
 		"Protective marking: " + b.marking.String() + ". Handle, store and share this workbook accordingly.",
 	}
 	for _, n := range notes {
-		if err := b.put(sheet, 1, row, n, b.styles.wrap, ""); err != nil {
-			return err
-		}
-		if err := b.merge(sheet, cellName(1, row), cellName(2, row)); err != nil {
-			return err
-		}
-		if err := b.fitRow(sheet, row, []any{n}, []float64{keyWidths[0] + keyWidths[1]}, []bool{true}); err != nil {
-			return err
-		}
+		w.put(1, row, n, st.wrap, "")
+		w.mergeAcross(row, 1, 2)
+		w.fitRow(row, []any{n}, []float64{keyWidths[0] + keyWidths[1]}, []bool{true})
 		row++
 	}
-	return nil
+	return w.err
 }
 
 // The Key's two columns: the term, and its meaning, which wraps (a row's

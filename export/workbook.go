@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"improvementtracker/internal/officecrypt"
 	"improvementtracker/model"
 )
 
@@ -213,7 +213,7 @@ func (w *Workbook) Write(out io.Writer, password string) (string, error) {
 	if err := w.book.writeZip(&plain); err != nil {
 		return "", err
 	}
-	enc, err := encryptAgile(plain.Bytes(), password, rand.Reader)
+	enc, err := officecrypt.Encrypt(plain.Bytes(), password)
 	if err != nil {
 		return "", err
 	}

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -258,14 +257,34 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	s := &Snapshot{AsAt: asAt, Settings: d.settings, People: map[ID]Person{}, Reports: map[ID]Report{}}
 	later := laterChanges(d.events, end)
 
+	if err := d.snapshotReportsAndPeople(s, later, asAt); err != nil {
+		return nil, err
+	}
+	if err := d.snapshotFindings(s, later, asAt, end); err != nil {
+		return nil, err
+	}
+	if err := d.snapshotMilestones(s, later, asAt); err != nil {
+		return nil, err
+	}
+	if err := d.snapshotEvidence(s, later, asAt, end); err != nil {
+		return nil, err
+	}
+
+	s.index()
+	return s, nil
+}
+
+// snapshotReportsAndPeople puts the reports and people into s as they
+// stood at asAt, those deleted since rebuilt.
+func (d registerData) snapshotReportsAndPeople(s *Snapshot, later changeLog, asAt Date) error {
 	reports := d.reports
 	if err := restoreDeleted(later, EntityReport, func(r Report) { reports = append(reports, r) }); err != nil {
-		return nil, err
+		return err
 	}
 	for _, r := range reports {
 		life := r.Life
 		if err := later.rollBack(EntityReport, r.ID, &r); err != nil {
-			return nil, err
+			return err
 		}
 		r.Life = lifeAsAt(life, asAt)
 		s.Reports[r.ID] = r
@@ -273,22 +292,27 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 
 	people := d.people
 	if err := restoreDeleted(later, EntityPerson, func(p Person) { people = append(people, p) }); err != nil {
-		return nil, err
+		return err
 	}
 	for _, p := range people {
 		if err := later.rollBack(EntityPerson, p.ID, &p); err != nil {
-			return nil, err
+			return err
 		}
 		s.People[p.ID] = p
 	}
+	return nil
+}
 
+// snapshotFindings puts into s the findings and their progress updates
+// as they stood at asAt (end is its last instant), in reference order.
+func (d registerData) snapshotFindings(s *Snapshot, later changeLog, asAt Date, end time.Time) error {
 	findings := d.findings
 	restored := 0
 	if err := restoreDeleted(later, EntityFinding, func(f Finding) { findings = append(findings, f); restored++ }); err != nil {
-		return nil, err
+		return err
 	}
 	if err := d.createdOfRestored(findings[len(findings)-restored:]); err != nil {
-		return nil, err
+		return err
 	}
 	// The updates are filtered in place: the slice is ours, and a large
 	// register holds hundreds of thousands of them. Each finding's latest
@@ -319,7 +343,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 		// never past i.)
 		cur := findings[i]
 		if err := later.rollBack(EntityFinding, cur.ID, &findings[i]); err != nil {
-			return nil, err
+			return err
 		}
 		f := findings[i]
 		effectiveFinding(&f, cur, asAt)
@@ -362,7 +386,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 	clear(findings[len(s.Findings):])
 	s.Findings = trimKept(s.Findings)
 	if err := d.settleFromUpdates(s, unsettled, end); err != nil {
-		return nil, err
+		return err
 	}
 	if restored > 0 {
 		// The store lists findings in reference order; a finding
@@ -375,82 +399,7 @@ func snapshotOf(d registerData, asAt Date, end time.Time) (*Snapshot, error) {
 
 	s.Updates = groupUpdates(s.Updates, d.updates[len(s.Updates):], s.byID, len(s.Findings))
 	byDate(s.Updates)
-
-	milestones := d.milestones
-	if err := restoreDeleted(later, EntityMilestone, func(m Milestone) { milestones = append(milestones, m) }); err != nil {
-		return nil, err
-	}
-	// Kept in place, as the updates are: the slice is ours.
-	s.Milestones = milestones[:0]
-	for i := range milestones {
-		// Rolled back where it lies, as the findings are.
-		cur := milestones[i]
-		if err := later.rollBack(EntityMilestone, cur.ID, &milestones[i]); err != nil {
-			return nil, err
-		}
-		m := milestones[i]
-		effectiveMilestone(&m, cur)
-		if _, ok := s.byID[m.FindingID]; !ok {
-			continue
-		}
-		m.Version = 0
-		m.CurrentDue, m.Revisions = trimRevisions(m.CurrentDue, m.Revisions, asAt)
-		if m.Completed.After(asAt) {
-			m.Completed, m.Outcome, m.CarriedTo = Date{}, "", 0
-		}
-		s.Milestones = append(s.Milestones, m)
-	}
-	clear(milestones[len(s.Milestones):])
-	s.Milestones = trimKept(s.Milestones)
-	// Grouped by finding in the order of Findings, then each finding's
-	// few ordered: far less work than one sort of them all.
-	groupByFinding(s.Milestones, func(m *Milestone) ID { return m.FindingID }, s.byID, len(s.Findings))
-	inRuns(s.Milestones, func(m *Milestone) ID { return m.FindingID }, func(a, b *Milestone) int {
-		if c := a.CurrentDue.Compare(b.CurrentDue); c != 0 {
-			// Undated milestones go last.
-			if a.CurrentDue.IsZero() || b.CurrentDue.IsZero() {
-				return cmp.Compare(zeroLast(a.CurrentDue), zeroLast(b.CurrentDue))
-			}
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-
-	evidence := d.evidence
-	if err := restoreDeleted(later, EntityEvidence, func(e Evidence) { evidence = append(evidence, e) }); err != nil {
-		return nil, err
-	}
-	s.Evidence = evidence[:0]
-	for i := range evidence {
-		// Rolled back where it lies, as the findings are.
-		if err := later.rollBack(EntityEvidence, evidence[i].ID, &evidence[i]); err != nil {
-			return nil, err
-		}
-		e := evidence[i]
-		if _, ok := s.byID[e.FindingID]; !ok {
-			continue
-		}
-		if e.EffectiveDate.IsZero() {
-			if e.Added.After(end) {
-				continue
-			}
-		} else if e.EffectiveDate.After(asAt) {
-			continue
-		}
-		s.Evidence = append(s.Evidence, e)
-	}
-	clear(evidence[len(s.Evidence):])
-	s.Evidence = trimKept(s.Evidence)
-	groupByFinding(s.Evidence, func(e *Evidence) ID { return e.FindingID }, s.byID, len(s.Findings))
-	inRuns(s.Evidence, func(e *Evidence) ID { return e.FindingID }, func(a, b *Evidence) int {
-		if c := a.EffectiveDate.Compare(b.EffectiveDate); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-
-	s.index()
-	return s, nil
+	return nil
 }
 
 // effectiveFinding puts back the fields of a finding that carry the date

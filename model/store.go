@@ -137,10 +137,12 @@ type Tx interface {
 	SaveSubmission(s *Submission) error
 }
 
-// Store is the register. The storage package implements it over a bbolt
-// file and internal/memstore in memory; the GUI, exports and importers
-// depend only on this interface, and ask for the abilities only some stores
-// have (a file's path, copies, backups) through the interfaces below.
+// Store is the register. Three stores implement it: a register kept in one
+// file on this computer (a FileStore), a register on a PostgreSQL server
+// that a team shares, and a register held in memory for tests. The GUI,
+// exports and importers depend only on this interface, and ask for the
+// abilities only some stores have (a file's path, copies, backups) through
+// the interfaces below.
 //
 // Every store gets the register's rules from this package (NewReader,
 // NewWriter): a store only keeps records (the Records and RecordWriter

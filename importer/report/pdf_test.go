@@ -63,3 +63,29 @@ func TestPDFProducers(t *testing.T) {
 		})
 	}
 }
+
+// TestWindows1252Text reads a plain-text report saved in Windows-1252, as
+// Notepad on older Windows saves it: each of the 27 characters the code
+// page puts at 0x80 to 0x9F comes out as itself (where a Latin-1 reading
+// would give control characters), and the Latin-1 half as Latin-1.
+func TestWindows1252Text(t *testing.T) {
+	want := map[byte]rune{
+		0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡',
+		0x88: 'ˆ', 0x89: '‰', 0x8A: 'Š', 0x8B: '‹', 0x8C: 'Œ', 0x8E: 'Ž',
+		0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—',
+		0x98: '˜', 0x99: '™', 0x9A: 'š', 0x9B: '›', 0x9C: 'œ', 0x9E: 'ž', 0x9F: 'Ÿ',
+		0xA3: '£', 0xE9: 'é', 0xFF: 'ÿ',
+	}
+	if n := len(want) - 3; n != 27 {
+		t.Fatalf("the table has %d of the 27 characters", n)
+	}
+	for b, r := range want {
+		text, err := Decode("report.txt", []byte{'A', b, 'Z'})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := []rune(text); len(got) != 3 || got[1] != r {
+			t.Errorf("byte %#x read as %q, want %q", b, text, "A"+string(r)+"Z")
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/richardlehane/mscfb"
 	"github.com/xuri/excelize/v2"
 
 	"improvementtracker/internal/infile"
@@ -158,6 +159,47 @@ func ReadFile(path, password string) (*Return, error) {
 // .xls) is stored.
 var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
+// decrypt reads the workbook inside a password-protected one: a compound
+// file holding the EncryptionInfo and EncryptedPackage streams. A
+// compound file without them is an old Excel file (.xls), which asks for
+// no password, and is told as such.
+func decrypt(name string, b []byte, password string) ([]byte, error) {
+	doc, err := mscfb.New(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s is damaged and cannot be read as a workbook", name)
+	}
+	encrypted := false
+	for e, err := doc.Next(); err == nil; e, err = doc.Next() {
+		if e.Name == "EncryptionInfo" && len(e.Path) == 0 {
+			encrypted = true
+			break
+		}
+	}
+	if !encrypted {
+		return nil, fmt.Errorf("%s: %w (it is an old Excel 97-2003 file, .xls: open it in Excel and save it as an Excel Workbook, .xlsx)", name, ErrNotReturn)
+	}
+	if password == "" {
+		return nil, fmt.Errorf("%s: %w", name, ErrPassword)
+	}
+	// Decrypted here rather than by excelize as it opens the file, so
+	// that the workbook inside is checked like any other.
+	plain, err := excelize.Decrypt(b, &excelize.Options{Password: password})
+	switch {
+	case errors.Is(err, excelize.ErrWorkbookPassword):
+		return nil, fmt.Errorf("%s: %w", name, ErrWrongPassword)
+	case err != nil:
+		return nil, fmt.Errorf("%s is protected in a way that cannot be read (%v): open it in Excel and save it again with a password", name, err)
+	case !bytes.HasPrefix(plain, []byte("PK")):
+		// Agile Encryption's key is not checked against the password's
+		// verifier by the library: a wrong password decrypts to bytes
+		// that are not a workbook.
+		return nil, fmt.Errorf("%s: %w", name, ErrWrongPassword)
+	case len(plain) > MaxFileBytes:
+		return nil, fmt.Errorf("%s is too large to be a progress return", name)
+	}
+	return plain, nil
+}
+
 // Read reads a returned workbook's bytes. name is the file's name, for
 // messages and the audit trail.
 func Read(name string, b []byte, password string) (ret *Return, err error) {
@@ -171,19 +213,9 @@ func Read(name string, b []byte, password string) (ret *Return, err error) {
 		}
 	}()
 	if bytes.HasPrefix(b, oleMagic) {
-		if password == "" {
-			return nil, fmt.Errorf("%s: %w", name, ErrPassword)
-		}
-		// Decrypted here rather than by excelize as it opens the file,
-		// so that the workbook inside is checked like any other.
-		plain, err := excelize.Decrypt(b, &excelize.Options{Password: password})
-		switch {
-		case errors.Is(err, excelize.ErrWorkbookPassword) || errors.Is(err, excelize.ErrWorkbookFileFormat):
-			return nil, fmt.Errorf("%s: %w", name, ErrWrongPassword)
-		case err != nil || !bytes.HasPrefix(plain, []byte("PK")):
-			return nil, fmt.Errorf("%s: %w (or it is an old .xls file: save it as .xlsx)", name, ErrWrongPassword)
-		case len(plain) > MaxFileBytes:
-			return nil, fmt.Errorf("%s is too large to be a progress return", name)
+		plain, err := decrypt(name, b, password)
+		if err != nil {
+			return nil, err
 		}
 		b = plain
 	}

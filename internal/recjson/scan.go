@@ -11,8 +11,8 @@ import (
 	"improvementtracker/model"
 )
 
-// The scanner: the plain form of JSON, value by value. The decoders of
-// records (recjson.go, records.go) are written over it.
+// The scanner: the plain form of JSON, value by value. The partial readers
+// of records (recjson.go) are written over it.
 
 // jscan reads JSON text in the plain form; every method returns false at
 // anything else, and the caller then leaves the whole value to
@@ -153,14 +153,26 @@ func (s *jscan) str(out *string) bool {
 	return json.Unmarshal(s.b[start:s.i], out) == nil
 }
 
+// bytes reads a []byte as encoding/json does, from base64 in a string:
+// straight from the stored text, which json.Marshal writes without
+// escapes, so that the only copy made is the decoded bytes.
 func (s *jscan) bytes(out *[]byte) bool {
-	var str string
-	if !s.str(&str) {
+	s.ws()
+	start := s.i
+	raw, escaped, ok := s.raw()
+	if !ok {
 		return false
 	}
-	// As encoding/json decodes a []byte.
-	b := make([]byte, base64.StdEncoding.DecodedLen(len(str)))
-	n, err := base64.StdEncoding.Decode(b, []byte(str))
+	if escaped {
+		s.i = start
+		var str string
+		if !s.str(&str) {
+			return false
+		}
+		raw = []byte(str)
+	}
+	b := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
+	n, err := base64.StdEncoding.Decode(b, raw)
 	if err != nil {
 		return false
 	}
@@ -325,4 +337,41 @@ func special(w uint64) bool {
 	const ones, tops = 0x0101010101010101, 0x8080808080808080
 	quote, backslash := w^(ones*'"'), w^(ones*'\\')
 	return ((w-ones*0x20)|w|(quote-ones)|(backslash-ones))&tops != 0
+}
+
+// list reads an array into a fresh slice, as encoding/json does into a nil
+// one: an empty array is an empty slice, not nil. A slice *out already
+// holds is written over from its start, to reuse its room.
+func list[T any](s *jscan, out *[]T, elem func(*jscan, *T) bool) bool {
+	s.ws()
+	if !s.take('[') {
+		return false
+	}
+	items := (*out)[:0]
+	if items == nil {
+		items = []T{}
+	}
+	s.ws()
+	if s.take(']') {
+		*out = items
+		return true
+	}
+	for {
+		// Read into its place in the list: an item of its own, whose
+		// address elem is given, would be made on the heap for every
+		// element of every list read.
+		var zero T
+		items = append(items, zero)
+		if !elem(s, &items[len(items)-1]) {
+			return false
+		}
+		s.ws()
+		if s.take(']') {
+			*out = items
+			return true
+		}
+		if !s.take(',') {
+			return false
+		}
+	}
 }

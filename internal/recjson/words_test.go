@@ -45,3 +45,19 @@ func indexOf(ws []string, w string) int {
 	}
 	return -1
 }
+
+// The fields an event's changes name, and their labels, are read as the
+// package's own strings, as the fixed words are.
+func TestFieldNamesAreShared(t *testing.T) {
+	for _, w := range []string{"current_target", model.FieldLabel("current_target"), "status", "rag", "RAG", "life"} {
+		var got string
+		s := jscan{b: []byte(strconv.Quote(w))}
+		if !s.name(&got) || got != w {
+			t.Errorf("%q reads as %q", w, got)
+			continue
+		}
+		if unsafe.StringData(got) != unsafe.StringData(fieldNames[len(w)][indexOf(fieldNames[len(w)], w)]) {
+			t.Errorf("%q is read as a copy, not the shared name", w)
+		}
+	}
+}

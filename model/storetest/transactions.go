@@ -18,47 +18,41 @@ import (
 // readers check that every view they get is whole. No write may be lost,
 // every ID must be unique, and every change must have its audit event.
 func testConcurrentWriters(t *testing.T, s model.Store, _ *Clock) {
-	const writers, saves, shared = 8, 25, 4
+	const shared = 4
 	base := Seed(t, s)
-	findings := []model.Finding{base.Finding}
+	r := writeRace{writers: 8, saves: 25, findings: []model.Finding{base.Finding}}
 	mustUpdate(t, s, func(tx model.Tx) error {
 		for i := 1; i < shared; i++ {
 			f := model.Finding{ReportID: base.Report.ID, Type: model.AFI, Title: fmt.Sprintf("Shared %d", i), Verbatim: "Shared."}
 			if err := tx.SaveFinding(&f); err != nil {
 				return err
 			}
-			findings = append(findings, f)
+			r.findings = append(r.findings, f)
 		}
 		return nil
 	})
-	events0 := countAll(t, s).Audit
-
-	// token names one change: writer w, save i. Each change appends its
-	// token to the interpretation of finding (w+i) mod shared, which it
-	// must read first, and adds a milestone titled with it.
-	token := func(w, i int) string { return fmt.Sprintf("w%d.%d;", w, i) }
-	findingOf := func(w, i int) model.ID { return findings[(w+i)%shared].ID }
+	r.events0 = countAll(t, s).Audit
 
 	var wg sync.WaitGroup
-	errs := make(chan error, writers*saves+1)
+	errs := make(chan error, r.writers*r.saves+1)
 	// committed tells the reader that a change was committed.
-	committed := make(chan struct{}, writers*saves)
-	for w := range writers {
+	committed := make(chan struct{}, r.writers*r.saves)
+	for w := range r.writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			by := model.Actor{Who: fmt.Sprintf("writer %d", w)}
-			for i := range saves {
+			for i := range r.saves {
 				err := s.Update(context.Background(), by, func(tx model.Tx) error {
-					f, err := tx.Finding(findingOf(w, i))
+					f, err := tx.Finding(r.findingOf(w, i))
 					if err != nil {
 						return err
 					}
-					f.Interpretation += token(w, i)
+					f.Interpretation += r.token(w, i)
 					if err := tx.SaveFinding(&f); err != nil {
 						return err
 					}
-					return tx.SaveMilestone(&model.Milestone{FindingID: f.ID, Title: token(w, i)})
+					return tx.SaveMilestone(&model.Milestone{FindingID: f.ID, Title: r.token(w, i)})
 				})
 				if err != nil {
 					errs <- fmt.Errorf("writer %d, save %d: %w", w, i, err)
@@ -68,62 +62,29 @@ func testConcurrentWriters(t *testing.T, s model.Store, _ *Clock) {
 			}
 		}()
 	}
-	// A reader, while the writers write: in every view, each finding's
-	// interpretation holds exactly the tokens of its milestones, and the
-	// trail holds one event per milestone and per finding change. A torn
-	// view breaks that. It reads after every few commits, not flat out,
-	// which on a slow machine would starve the writers of time.
+	// A reader, while the writers write. It reads after every few
+	// commits, not flat out, which on a slow machine would starve the
+	// writers of time.
 	done := make(chan struct{})
 	var readers sync.WaitGroup
-	for range 1 {
-		readers.Add(1)
-		go func() {
-			defer readers.Done()
-			for n := 0; ; n++ {
-				select {
-				case <-done:
-					return
-				case <-committed:
-				}
-				if n%writers != 0 {
-					continue
-				}
-				err := s.View(context.Background(), func(tx model.ReadTx) error {
-					ms, err := tx.Milestones(0)
-					if err != nil {
-						return err
-					}
-					events, err := tx.Audit(0)
-					if err != nil {
-						return err
-					}
-					if len(events) != events0+2*len(ms) {
-						return fmt.Errorf("a view holds %d milestones but %d new audit events", len(ms), len(events)-events0)
-					}
-					for _, f := range findings {
-						got, err := tx.Finding(f.ID)
-						if err != nil {
-							return err
-						}
-						n := 0
-						for _, m := range ms {
-							if m.FindingID == f.ID {
-								n++
-							}
-						}
-						if c := strings.Count(got.Interpretation, ";"); c != n {
-							return fmt.Errorf("a view of %s holds %d changes but %d milestones", got.Ref, c, n)
-						}
-					}
-					return nil
-				})
-				if err != nil {
-					errs <- err
-					return
-				}
+	readers.Add(1)
+	go func() {
+		defer readers.Done()
+		for n := 0; ; n++ {
+			select {
+			case <-done:
+				return
+			case <-committed:
 			}
-		}()
-	}
+			if n%r.writers != 0 {
+				continue
+			}
+			if err := s.View(context.Background(), r.checkView); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
 	wg.Wait()
 	close(done)
 	readers.Wait()
@@ -134,68 +95,124 @@ func testConcurrentWriters(t *testing.T, s model.Store, _ *Clock) {
 	if t.Failed() {
 		return
 	}
-
 	mustView(t, s, func(tx model.ReadTx) error {
-		for _, f := range findings {
-			got := must(tx.Finding(f.ID))
-			var want []string
-			for w := range writers {
-				for i := range saves {
-					if findingOf(w, i) == f.ID {
-						want = append(want, token(w, i))
-					}
-				}
-			}
-			have := strings.SplitAfter(got.Interpretation, ";")
-			have = have[:len(have)-1] // after the last ";"
-			slices.Sort(have)
-			slices.Sort(want)
-			if !slices.Equal(have, want) {
-				t.Errorf("%s holds %d changes, want %d: a write was lost\n got %v\nwant %v", got.Ref, len(have), len(want), have, want)
-			}
-		}
-		ms := must(tx.Milestones(0))
-		if len(ms) != writers*saves {
-			t.Errorf("%d milestones, want %d", len(ms), writers*saves)
-		}
-		ids := map[model.ID]bool{}
-		titles := map[string]model.ID{}
-		for _, m := range ms {
-			if ids[m.ID] {
-				t.Errorf("milestone ID %d given twice", m.ID)
-			}
-			ids[m.ID] = true
-			titles[m.Title] = m.FindingID
-		}
-		events := must(tx.Audit(0))
-		if len(events) != events0+2*writers*saves {
-			t.Errorf("%d audit events, want %d", len(events), events0+2*writers*saves)
-		}
-		eventIDs := map[model.ID]bool{}
-		made := map[string]string{} // milestone title: who made it
-		for _, ev := range events {
-			if eventIDs[ev.ID] {
-				t.Errorf("audit event ID %d given twice", ev.ID)
-			}
-			eventIDs[ev.ID] = true
-			if ev.Entity == model.EntityMilestone && ev.Action == model.ActionCreate {
-				title := strings.TrimSuffix(strings.TrimPrefix(ev.Summary, `Milestone "`), `" added to `+must(tx.Finding(ev.FindingID)).Ref)
-				made[title] = ev.Who
-			}
-		}
-		for w := range writers {
-			for i := range saves {
-				tok := token(w, i)
-				if titles[tok] != findingOf(w, i) {
-					t.Errorf("milestone %s belongs to #%d, want #%d", tok, titles[tok], findingOf(w, i))
-				}
-				if who := made[tok]; who != fmt.Sprintf("writer %d", w) {
-					t.Errorf("milestone %s: its creation is audited as made by %q, want writer %d", tok, who, w)
-				}
-			}
-		}
+		r.checkEnd(t, tx)
 		return nil
 	})
+}
+
+// writeRace is testConcurrentWriters' plan: each of writers makes saves
+// changes, each named by a token, to findings in turn.
+type writeRace struct {
+	writers, saves int
+	findings       []model.Finding
+	// events0 is the number of audit events before the writers start.
+	events0 int
+}
+
+// token names one change: writer w, save i. Each change appends its token
+// to the interpretation of finding (w+i) mod the findings, which it must
+// read first, and adds a milestone titled with it.
+func (r writeRace) token(w, i int) string { return fmt.Sprintf("w%d.%d;", w, i) }
+
+func (r writeRace) findingOf(w, i int) model.ID { return r.findings[(w+i)%len(r.findings)].ID }
+
+// checkView checks a view taken while the writers write: each finding's
+// interpretation holds exactly the tokens of its milestones, and the
+// trail holds one event per milestone and per finding change. A torn view
+// breaks that.
+func (r writeRace) checkView(tx model.ReadTx) error {
+	ms, err := tx.Milestones(0)
+	if err != nil {
+		return err
+	}
+	events, err := tx.Audit(0)
+	if err != nil {
+		return err
+	}
+	if len(events) != r.events0+2*len(ms) {
+		return fmt.Errorf("a view holds %d milestones but %d new audit events", len(ms), len(events)-r.events0)
+	}
+	for _, f := range r.findings {
+		got, err := tx.Finding(f.ID)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, m := range ms {
+			if m.FindingID == f.ID {
+				n++
+			}
+		}
+		if c := strings.Count(got.Interpretation, ";"); c != n {
+			return fmt.Errorf("a view of %s holds %d changes but %d milestones", got.Ref, c, n)
+		}
+	}
+	return nil
+}
+
+// checkEnd checks the register once the writers are done: no change lost,
+// no ID given twice, every milestone on its finding and its creation
+// audited as made by its writer.
+func (r writeRace) checkEnd(t *testing.T, tx model.ReadTx) {
+	for _, f := range r.findings {
+		got := must(tx.Finding(f.ID))
+		var want []string
+		for w := range r.writers {
+			for i := range r.saves {
+				if r.findingOf(w, i) == f.ID {
+					want = append(want, r.token(w, i))
+				}
+			}
+		}
+		have := strings.SplitAfter(got.Interpretation, ";")
+		have = have[:len(have)-1] // after the last ";"
+		slices.Sort(have)
+		slices.Sort(want)
+		if !slices.Equal(have, want) {
+			t.Errorf("%s holds %d changes, want %d: a write was lost\n got %v\nwant %v", got.Ref, len(have), len(want), have, want)
+		}
+	}
+	ms := must(tx.Milestones(0))
+	if len(ms) != r.writers*r.saves {
+		t.Errorf("%d milestones, want %d", len(ms), r.writers*r.saves)
+	}
+	ids := map[model.ID]bool{}
+	titles := map[string]model.ID{}
+	for _, m := range ms {
+		if ids[m.ID] {
+			t.Errorf("milestone ID %d given twice", m.ID)
+		}
+		ids[m.ID] = true
+		titles[m.Title] = m.FindingID
+	}
+	events := must(tx.Audit(0))
+	if len(events) != r.events0+2*r.writers*r.saves {
+		t.Errorf("%d audit events, want %d", len(events), r.events0+2*r.writers*r.saves)
+	}
+	eventIDs := map[model.ID]bool{}
+	made := map[string]string{} // milestone title: who made it
+	for _, ev := range events {
+		if eventIDs[ev.ID] {
+			t.Errorf("audit event ID %d given twice", ev.ID)
+		}
+		eventIDs[ev.ID] = true
+		if ev.Entity == model.EntityMilestone && ev.Action == model.ActionCreate {
+			title := strings.TrimSuffix(strings.TrimPrefix(ev.Summary, `Milestone "`), `" added to `+must(tx.Finding(ev.FindingID)).Ref)
+			made[title] = ev.Who
+		}
+	}
+	for w := range r.writers {
+		for i := range r.saves {
+			tok := r.token(w, i)
+			if titles[tok] != r.findingOf(w, i) {
+				t.Errorf("milestone %s belongs to #%d, want #%d", tok, titles[tok], r.findingOf(w, i))
+			}
+			if who := made[tok]; who != fmt.Sprintf("writer %d", w) {
+				t.Errorf("milestone %s: its creation is audited as made by %q, want writer %d", tok, who, w)
+			}
+		}
+	}
 }
 
 // testFailedSaveLeavesRecord checks, for every method that takes the

@@ -1,9 +1,16 @@
-package export
+// Package officecrypt encrypts an Office Open XML file (a workbook) with a
+// password, as Excel itself does: ECMA-376 Agile Encryption with AES-256
+// and SHA-512 ([MS-OFFCRYPTO] 2.3.4.10 to 2.3.4.15), in a compound file
+// ([MS-CFB]) of its own writing. The spreadsheet library writes only the
+// older Standard Encryption (AES-128 and SHA-1), and its compound-file
+// writer is not exported. Encrypt is the one way in.
+package officecrypt
 
 import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/binary"
@@ -13,14 +20,10 @@ import (
 	"unicode/utf16"
 )
 
-// Password-protected workbooks use ECMA-376 Agile Encryption with AES-256
-// and SHA-512, as Excel itself writes them (MS-OFFCRYPTO 2.3.4.10 to
-// 2.3.4.15): the spreadsheet library writes only the older Standard
-// Encryption (AES-128 and SHA-1). The workbook is encrypted whole and put
-// in a compound file (agile_cfb.go) with the two streams a reader looks
-// for, EncryptionInfo and EncryptedPackage, and the \x06DataSpaces storage
-// that says how the package is transformed (agile_dataspaces.go), as Excel
-// writes it.
+// The file is encrypted whole and put in a compound file (cfb.go) with the
+// two streams a reader looks for, EncryptionInfo and EncryptedPackage, and
+// the \x06DataSpaces storage that says how the package is transformed
+// (dataspaces.go), as Excel writes it.
 
 const (
 	agileSpinCount = 100000
@@ -39,9 +42,16 @@ var (
 	blockHmacValue     = []byte{0xa0, 0x67, 0x7f, 0x02, 0xb2, 0x2c, 0x84, 0x33}
 )
 
-// encryptAgile encrypts a workbook's bytes with password, drawing salts and
-// keys from random, and returns the compound file to save.
-func encryptAgile(pkg []byte, password string, random io.Reader) ([]byte, error) {
+// Encrypt encrypts the bytes of a whole Office file (a workbook's zip) with
+// password and returns the compound file to save in its place. Salts and
+// keys are drawn from the system's secure random source, so two calls
+// never give the same bytes. An empty password is refused.
+func Encrypt(pkg []byte, password string) ([]byte, error) {
+	return encrypt(pkg, password, rand.Reader)
+}
+
+// encrypt is Encrypt drawing salts and keys from random.
+func encrypt(pkg []byte, password string, random io.Reader) ([]byte, error) {
 	if password == "" {
 		return nil, errors.New("no password to encrypt the workbook with")
 	}

@@ -1,4 +1,4 @@
-package export
+package officecrypt
 
 import (
 	"bytes"
