@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"improvementtracker/internal/parallel"
 	"improvementtracker/internal/recjson"
 	"improvementtracker/model"
 )
@@ -139,25 +140,28 @@ func loadInto[T any](r *records, kind model.Kind, findingID model.ID, dst *[]T) 
 	return nil
 }
 
-// collect decodes rows of (id, body). The rows are read off the connection
-// first and decoded afterwards on every core: on a large register the
-// decoding, not the server, is most of the time a list takes.
+// collect decodes rows of (id, body) while they arrive: the rows are
+// decoded on the other cores, a chunk at a time, as the next are read off
+// the connection. On a large register decoding, not the server, is most
+// of the time a list takes, and over a network so is the wait for the
+// rows: overlapped, the two cost little more than the longer of them.
 func collect[T any](kind model.Kind, rows pgx.Rows) ([]T, error) {
-	var ids []int64
-	var raws [][]byte
-	for rows.Next() {
-		var id int64
-		var raw []byte
-		if err := rows.Scan(&id, &raw); err != nil {
-			rows.Close()
-			return nil, err
+	defer rows.Close()
+	type stored struct {
+		id  int64
+		raw []byte
+	}
+	next := func() (stored, bool, error) {
+		var r stored
+		if !rows.Next() {
+			return r, false, rows.Err()
 		}
-		ids, raws = append(ids, id), append(raws, raw)
+		err := rows.Scan(&r.id, &r.raw)
+		return r, err == nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return decodeAll[T](kind, ids, raws)
+	return parallel.Stream(next, func(r stored, out *T) error {
+		return decode(kind, r.id, r.raw, out)
+	}, parallel.Fault("reading a shared register"))
 }
 
 // Last decodes the record of a kind with the highest ID: the newest audit
