@@ -85,7 +85,7 @@ func BenchmarkDistance(b *testing.B) {
 }
 
 // findingCount lists the findings, as the app does when a register opens.
-func findingCount(b *testing.B, s model.Store) int {
+func findingCount(b testing.TB, s model.Store) int {
 	var n int
 	err := s.View(context.Background(), func(tx model.ReadTx) error {
 		fs, err := tx.Findings()
@@ -99,7 +99,7 @@ func findingCount(b *testing.B, s model.Store) int {
 }
 
 // saveOne saves one edit to finding id, as the finding screen does.
-func saveOne(b *testing.B, s model.Store, id model.ID, i int) {
+func saveOne(b testing.TB, s model.Store, id model.ID, i int) {
 	err := s.Update(context.Background(), model.Actor{Who: "bench"}, func(tx model.Tx) error {
 		f, err := tx.Finding(id)
 		if err != nil {
@@ -115,7 +115,7 @@ func saveOne(b *testing.B, s model.Store, id model.ID, i int) {
 
 // returnFrom reads the register for the Q3 2025/26 return and writes the
 // workbook to nowhere, as BenchmarkReturnExport does.
-func returnFrom(b *testing.B, s model.Store) {
+func returnFrom(b testing.TB, s model.Store) {
 	opts := export.ReturnOptions{Period: model.Quarter{StartYear: 2025, Q: 3}, Marking: model.Marking{Classification: model.OfficialSensitive},
 		Now: fixedNow()}
 	var src export.Source

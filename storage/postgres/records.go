@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"improvementtracker/internal/parallel"
 	"improvementtracker/internal/recjson"
@@ -27,6 +28,38 @@ type records struct {
 	// changed gathers what a save writes, for its notification
 	// (notify.go); nil when nobody is to be told.
 	changed *changeSet
+	// ahead is what a save read when it took the lock and has read or
+	// written since (pipeline.go); nil outside a save through the rules.
+	ahead *readAhead
+}
+
+// exec runs a write, or, in a save made in few round trips (pipeTx),
+// queues it for the next one; check, if not nil, looks at what it did and
+// gives the write's error.
+func (r *records) exec(check func(pgconn.CommandTag, error) error, sql string, args ...any) error {
+	if p, ok := r.tx.(*pipeTx); ok {
+		return p.queue(r.ctx, check, sql, args...)
+	}
+	tag, err := r.tx.Exec(r.ctx, sql, args...)
+	if check != nil {
+		err = check(tag, err)
+	}
+	return err
+}
+
+// mayChangeFinding says whether this save's login may change the finding
+// stored as old, as row-level security will decide it (createV3): an
+// improvement lead any, a delivery lead only one they lead. Where it may
+// not, the change is sent at once, so that the server refuses it in its
+// own words.
+func (r *records) mayChangeFinding(old []byte) bool {
+	if r.s.acc.admin || r.s.acc.role == RoleImprovementLead {
+		return true
+	}
+	var f struct {
+		Lead model.ID `json:"delivery_lead_id"`
+	}
+	return r.s.acc.person != 0 && json.Unmarshal(old, &f) == nil && f.Lead == r.s.acc.person
 }
 
 var (
@@ -69,6 +102,12 @@ func decode(kind model.Kind, id int64, raw []byte, v any) error {
 
 // LoadSettings decodes the settings, if any have been saved.
 func (r *records) LoadSettings(s *model.Settings) (bool, error) {
+	if r.ahead != nil {
+		if r.ahead.settings == nil {
+			return false, nil
+		}
+		return true, decode("settings", 1, r.ahead.settings, s)
+	}
 	var raw []byte
 	err := r.tx.QueryRow(r.ctx, `SELECT body FROM `+table("settings")+` WHERE id = 1`).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -85,6 +124,11 @@ func (r *records) Load(kind model.Kind, id model.ID, v any) error {
 	if err != nil {
 		return err
 	}
+	if raw, ok := r.ahead.known(kind, int64(id)); ok {
+		return decode(kind, int64(id), raw, v)
+	} else if r.ahead != nil && r.ahead.whole[kind] {
+		return model.ErrNotFound
+	}
 	var raw []byte
 	err = r.tx.QueryRow(r.ctx, `SELECT body FROM `+t+` WHERE id = $1`, int64(id)).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -92,6 +136,7 @@ func (r *records) Load(kind model.Kind, id model.ID, v any) error {
 	} else if err != nil {
 		return err
 	}
+	r.ahead.keep(kind, int64(id), raw)
 	return decode(kind, int64(id), raw, v)
 }
 
@@ -172,6 +217,12 @@ func (r *records) Last(kind model.Kind, v any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if kind == model.KindAudit && r.ahead != nil {
+		if r.ahead.lastAudit == 0 {
+			return false, nil
+		}
+		return true, decode(kind, r.ahead.lastAudit, r.ahead.lastRaw, v)
+	}
 	var id int64
 	var raw []byte
 	err = r.tx.QueryRow(r.ctx, `SELECT id, body FROM `+t+` ORDER BY id DESC LIMIT 1`).Scan(&id, &raw)
@@ -226,6 +277,11 @@ func (r *records) NextID(kind model.Kind) (model.ID, error) {
 	if _, err := kindTable(kind); err != nil {
 		return 0, err
 	}
+	if kind == model.KindAudit && r.ahead != nil && r.ahead.nextAuditID != 0 {
+		n := r.ahead.nextAuditID
+		r.ahead.nextAuditID = 0
+		return model.ID(n), nil
+	}
 	var n int64
 	err := r.tx.QueryRow(r.ctx, `SELECT nextval($1::regclass)`, sequence(kind)).Scan(&n)
 	return model.ID(n), err
@@ -278,14 +334,17 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 		// createV2). The finding a record belongs to, and an event's
 		// time, are columns the database derives from the record itself
 		// (createV3), so the app does not send them.
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, body, at) VALUES ($1, $2, $3)`, int64(id), raw, k.At)
+		err = r.exec(nil, `INSERT INTO `+t+` (id, body, at) VALUES ($1, $2, $3)`, int64(id), raw, k.At)
 	case model.KindUpdate:
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)`, int64(id), raw)
+		err = r.exec(nil, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)`, int64(id), raw)
 	case model.KindFinding:
 		err = r.putFinding(t, id, raw)
 	default:
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)
+		err = r.exec(nil, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)
 			ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body`, int64(id), raw)
+	}
+	if err == nil {
+		r.ahead.keep(kind, int64(id), raw)
 	}
 	return err
 }
@@ -296,6 +355,20 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 // does not have. The finding's reference is a column of its own, derived
 // from the record and unique, so there is no index to keep beside it.
 func (r *records) putFinding(t string, id model.ID, raw []byte) error {
+	if old, ok := r.ahead.known(model.KindFinding, int64(id)); ok && r.mayChangeFinding(old) {
+		// Read or written by this save, under the lock, and the login may
+		// change it: the change can wait for the next round trip. Should
+		// the row be gone after all (changed outside the app's saves), the
+		// statement fails, dividing by the count of rows changed, so that
+		// nothing sent after it (the COMMIT) runs.
+		return r.exec(func(_ pgconn.CommandTag, err error) error {
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) && pe.Code == "22012" { // division_by_zero
+				return fmt.Errorf("finding #%d %w", id, errGone)
+			}
+			return err
+		}, `WITH u AS (UPDATE `+t+` SET body = $2 WHERE id = $1 RETURNING id) SELECT 1 / count(*) FROM u`, int64(id), raw)
+	}
 	tag, err := r.tx.Exec(r.ctx, `UPDATE `+t+` SET body = $2 WHERE id = $1`, int64(id), raw)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err
@@ -317,6 +390,7 @@ func (r *records) Delete(kind model.Kind, id model.ID) error {
 	if err != nil {
 		return err
 	}
+	r.ahead.forget(kind, int64(id))
 	if tag.RowsAffected() == 0 {
 		return model.ErrNotFound
 	}
@@ -345,8 +419,11 @@ func (r *records) PutSettings(s model.Settings) error {
 		return err
 	}
 	r.note(model.KindSettings, 0)
-	_, err = r.tx.Exec(r.ctx, `INSERT INTO `+table("settings")+` (id, body) VALUES (1, $1)
+	err = r.exec(nil, `INSERT INTO `+table("settings")+` (id, body) VALUES (1, $1)
 		ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body`, raw)
+	if err == nil && r.ahead != nil {
+		r.ahead.settings = raw
+	}
 	return err
 }
 
@@ -385,7 +462,6 @@ func (r *records) SetRefCounter(report model.ID, code string, n uint64) error {
 	if err := r.mustWrite(); err != nil {
 		return err
 	}
-	_, err := r.tx.Exec(r.ctx, `INSERT INTO `+table("ref_counters")+` (report_id, type_code, n) VALUES ($1, $2, $3)
+	return r.exec(nil, `INSERT INTO `+table("ref_counters")+` (report_id, type_code, n) VALUES ($1, $2, $3)
 		ON CONFLICT (report_id, type_code) DO UPDATE SET n = EXCLUDED.n`, int64(report), code, int64(n))
-	return err
 }
