@@ -30,6 +30,13 @@ import (
 // same statements in the same order, in the same transaction, after the
 // lock; only the waits between them are gone.
 
+// oneTrip, given as a query's first argument, sends the query and runs it
+// in one round trip, with its parameters and results as text: for reads
+// whose parameters are plain numbers and words, on a connection that may
+// not have met them before (the statement cache would first ask the server
+// to describe each, a round trip of its own).
+const oneTrip = pgx.QueryExecModeExec
+
 // pipeTx is a read-committed transaction on one connection whose writes
 // can be queued (queue) and are sent with the next statement. It is begun
 // and committed inside batches, which pgx's own transaction cannot be.

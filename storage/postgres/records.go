@@ -168,11 +168,14 @@ func loadInto[T any](r *records, kind model.Kind, findingID model.ID, dst *[]T) 
 	if err != nil {
 		return err
 	}
+	// Sent and run in one round trip (oneTrip), where the statement
+	// cache first asks the server to describe a query new to the
+	// connection: a register just opened lists its findings on a new one.
 	var rows pgx.Rows
 	if findingID == 0 {
-		rows, err = r.tx.Query(r.ctx, `SELECT id, body FROM `+t+` ORDER BY id`)
+		rows, err = r.tx.Query(r.ctx, `SELECT id, body FROM `+t+` ORDER BY id`, oneTrip)
 	} else {
-		rows, err = r.tx.Query(r.ctx, `SELECT id, body FROM `+t+` WHERE finding_id = $1 ORDER BY id`, int64(findingID))
+		rows, err = r.tx.Query(r.ctx, `SELECT id, body FROM `+t+` WHERE finding_id = $1 ORDER BY id`, oneTrip, int64(findingID))
 	}
 	if err != nil {
 		return err
