@@ -32,6 +32,7 @@ type slowLink struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	conns  []net.Conn
+	closed bool
 }
 
 // newSlowLink starts a proxy to the test server with delay each way.
@@ -74,6 +75,12 @@ func (p *slowLink) accept() {
 			continue
 		}
 		p.mu.Lock()
+		if p.closed { // close has already closed the others
+			p.mu.Unlock()
+			c.Close()
+			s.Close()
+			return
+		}
 		p.conns = append(p.conns, c, s)
 		p.mu.Unlock()
 		var asked atomic.Bool // the program has sent since the server last answered
@@ -137,6 +144,7 @@ func (p *slowLink) pipe(dst, src net.Conn, seen func()) {
 func (p *slowLink) close() {
 	_ = p.ln.Close()
 	p.mu.Lock()
+	p.closed = true
 	for _, c := range p.conns {
 		_ = c.Close()
 	}
