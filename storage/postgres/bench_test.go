@@ -145,7 +145,7 @@ func BenchmarkSaveFinding(b *testing.B) {
 // finding lifecycle, and some of the generator's closed findings lack what
 // the lifecycle now asks of a closed one (the date closure was proposed),
 // so only open findings are edited.
-func openFindings(b *testing.B, s model.Store) []model.ID {
+func openFindings(b testing.TB, s model.Store) []model.ID {
 	b.Helper()
 	var ids []model.ID
 	err := s.View(context.Background(), func(tx model.ReadTx) error {

@@ -3,20 +3,7 @@ package postgres
 import (
 	"bytes"
 	"errors"
-
-	"improvementtracker/internal/parallel"
-	"improvementtracker/model"
 )
-
-// decodeAll decodes stored records into a slice in the same order, on
-// every core when there are enough of them: decoding JSON is most of the
-// time it takes to list a large register. The first record in that order
-// that cannot be read gives the error.
-func decodeAll[T any](kind model.Kind, ids []int64, raws [][]byte) ([]T, error) {
-	return parallel.Decode(len(raws), func(i int, out *T) error {
-		return decode(kind, ids[i], raws[i], out)
-	}, parallel.Fault("reading a shared register"))
-}
 
 // ErrNulText: PostgreSQL's jsonb cannot hold the NUL character, which the
 // file can. It comes into text pasted from some PDFs and old systems.

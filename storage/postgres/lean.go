@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"improvementtracker/model"
@@ -95,16 +97,20 @@ func (r *records) AuditSpans(spans []model.AuditSpan, until time.Time) (map[mode
 		ids[i], afters[i] = int64(sp.FindingID), sp.After.Truncate(time.Microsecond)
 		after[sp.FindingID] = sp.After
 	}
+	// No ORDER BY: on a large register the server sorted the events with
+	// their bodies, most of a trail, on disk, and sent none until it had;
+	// unsorted they come as they are found, are decoded meanwhile, and
+	// are put in order of ID here.
 	all, err := r.auditWhere(func(ev model.AuditEvent) bool { return ev.At.After(after[ev.FindingID]) && !ev.At.After(until) }, `
 		SELECT a.id, a.body FROM `+table("audit")+` a
 		JOIN unnest($1::bigint[], $2::timestamptz[]) AS s(finding_id, after)
 			ON a.finding_id = s.finding_id AND a.at >= s.after
-		WHERE a.at <= $3
-		ORDER BY a.id`,
+		WHERE a.at <= $3`,
 		ids, afters, until.Truncate(time.Microsecond).Add(time.Microsecond))
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(all, func(a, b model.AuditEvent) int { return cmp.Compare(a.ID, b.ID) })
 	out := make(map[model.ID][]model.AuditEvent, len(spans))
 	for _, ev := range all {
 		out[ev.FindingID] = append(out[ev.FindingID], ev)

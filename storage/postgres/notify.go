@@ -147,7 +147,11 @@ func (s *Store) announce(ctx context.Context, tx pgx.Tx, by model.Actor, c *chan
 	}
 	// The transaction's number is put in by the server: the listener asks
 	// the log who made that transaction.
-	_, err = tx.Exec(ctx, "SELECT pg_notify($1, jsonb_set($2::jsonb, '{tx}', to_jsonb(txid_current()))::text)", notifyChannel, string(raw))
+	const sql = "SELECT pg_notify($1, jsonb_set($2::jsonb, '{tx}', to_jsonb(txid_current()))::text)"
+	if p, ok := tx.(*pipeTx); ok {
+		return p.queue(ctx, nil, sql, notifyChannel, string(raw)) // sent with the COMMIT
+	}
+	_, err = tx.Exec(ctx, sql, notifyChannel, string(raw))
 	return err
 }
 

@@ -32,7 +32,7 @@ func (s *Store) UpdateRecords(ctx context.Context, fn func(rec model.RecordWrite
 	if err := s.usable(ctx); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx, _ held) error {
+	return s.write(ctx, false, func(tx pgx.Tx, _ held) error {
 		rec := &records{ctx: ctx, tx: tx, s: s, writable: true, changed: newChangeSet()}
 		if err := guard(func() error { return fn(rec) }); err != nil {
 			return err

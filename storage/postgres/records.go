@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
+	"improvementtracker/internal/parallel"
 	"improvementtracker/internal/recjson"
 	"improvementtracker/model"
 )
@@ -26,6 +28,38 @@ type records struct {
 	// changed gathers what a save writes, for its notification
 	// (notify.go); nil when nobody is to be told.
 	changed *changeSet
+	// ahead is what a save read when it took the lock and has read or
+	// written since (pipeline.go); nil outside a save through the rules.
+	ahead *readAhead
+}
+
+// exec runs a write, or, in a save made in few round trips (pipeTx),
+// queues it for the next one; check, if not nil, looks at what it did and
+// gives the write's error.
+func (r *records) exec(check func(pgconn.CommandTag, error) error, sql string, args ...any) error {
+	if p, ok := r.tx.(*pipeTx); ok {
+		return p.queue(r.ctx, check, sql, args...)
+	}
+	tag, err := r.tx.Exec(r.ctx, sql, args...)
+	if check != nil {
+		err = check(tag, err)
+	}
+	return err
+}
+
+// mayChangeFinding says whether this save's login may change the finding
+// stored as old, as row-level security will decide it (createV3): an
+// improvement lead any, a delivery lead only one they lead. Where it may
+// not, the change is sent at once, so that the server refuses it in its
+// own words.
+func (r *records) mayChangeFinding(old []byte) bool {
+	if r.s.acc.admin || r.s.acc.role == RoleImprovementLead {
+		return true
+	}
+	var f struct {
+		Lead model.ID `json:"delivery_lead_id"`
+	}
+	return r.s.acc.person != 0 && json.Unmarshal(old, &f) == nil && f.Lead == r.s.acc.person
 }
 
 var (
@@ -68,6 +102,12 @@ func decode(kind model.Kind, id int64, raw []byte, v any) error {
 
 // LoadSettings decodes the settings, if any have been saved.
 func (r *records) LoadSettings(s *model.Settings) (bool, error) {
+	if r.ahead != nil {
+		if r.ahead.settings == nil {
+			return false, nil
+		}
+		return true, decode("settings", 1, r.ahead.settings, s)
+	}
 	var raw []byte
 	err := r.tx.QueryRow(r.ctx, `SELECT body FROM `+table("settings")+` WHERE id = 1`).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -84,6 +124,11 @@ func (r *records) Load(kind model.Kind, id model.ID, v any) error {
 	if err != nil {
 		return err
 	}
+	if raw, ok := r.ahead.known(kind, int64(id)); ok {
+		return decode(kind, int64(id), raw, v)
+	} else if r.ahead != nil && r.ahead.whole[kind] {
+		return model.ErrNotFound
+	}
 	var raw []byte
 	err = r.tx.QueryRow(r.ctx, `SELECT body FROM `+t+` WHERE id = $1`, int64(id)).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -91,6 +136,7 @@ func (r *records) Load(kind model.Kind, id model.ID, v any) error {
 	} else if err != nil {
 		return err
 	}
+	r.ahead.keep(kind, int64(id), raw)
 	return decode(kind, int64(id), raw, v)
 }
 
@@ -122,11 +168,14 @@ func loadInto[T any](r *records, kind model.Kind, findingID model.ID, dst *[]T) 
 	if err != nil {
 		return err
 	}
+	// Sent and run in one round trip (oneTrip), where the statement
+	// cache first asks the server to describe a query new to the
+	// connection: a register just opened lists its findings on a new one.
 	var rows pgx.Rows
 	if findingID == 0 {
-		rows, err = r.tx.Query(r.ctx, `SELECT id, body FROM `+t+` ORDER BY id`)
+		rows, err = r.tx.Query(r.ctx, `SELECT id, body FROM `+t+` ORDER BY id`, oneTrip)
 	} else {
-		rows, err = r.tx.Query(r.ctx, `SELECT id, body FROM `+t+` WHERE finding_id = $1 ORDER BY id`, int64(findingID))
+		rows, err = r.tx.Query(r.ctx, `SELECT id, body FROM `+t+` WHERE finding_id = $1 ORDER BY id`, oneTrip, int64(findingID))
 	}
 	if err != nil {
 		return err
@@ -139,25 +188,28 @@ func loadInto[T any](r *records, kind model.Kind, findingID model.ID, dst *[]T) 
 	return nil
 }
 
-// collect decodes rows of (id, body). The rows are read off the connection
-// first and decoded afterwards on every core: on a large register the
-// decoding, not the server, is most of the time a list takes.
+// collect decodes rows of (id, body) while they arrive: the rows are
+// decoded on the other cores, a chunk at a time, as the next are read off
+// the connection. On a large register decoding, not the server, is most
+// of the time a list takes, and over a network so is the wait for the
+// rows: overlapped, the two cost little more than the longer of them.
 func collect[T any](kind model.Kind, rows pgx.Rows) ([]T, error) {
-	var ids []int64
-	var raws [][]byte
-	for rows.Next() {
-		var id int64
-		var raw []byte
-		if err := rows.Scan(&id, &raw); err != nil {
-			rows.Close()
-			return nil, err
+	defer rows.Close()
+	type stored struct {
+		id  int64
+		raw []byte
+	}
+	next := func() (stored, bool, error) {
+		var r stored
+		if !rows.Next() {
+			return r, false, rows.Err()
 		}
-		ids, raws = append(ids, id), append(raws, raw)
+		err := rows.Scan(&r.id, &r.raw)
+		return r, err == nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return decodeAll[T](kind, ids, raws)
+	return parallel.Stream(next, func(r stored, out *T) error {
+		return decode(kind, r.id, r.raw, out)
+	}, parallel.Fault("reading a shared register"))
 }
 
 // Last decodes the record of a kind with the highest ID: the newest audit
@@ -167,6 +219,12 @@ func (r *records) Last(kind model.Kind, v any) (bool, error) {
 	t, err := kindTable(kind)
 	if err != nil {
 		return false, err
+	}
+	if kind == model.KindAudit && r.ahead != nil {
+		if r.ahead.lastAudit == 0 {
+			return false, nil
+		}
+		return true, decode(kind, r.ahead.lastAudit, r.ahead.lastRaw, v)
 	}
 	var id int64
 	var raw []byte
@@ -222,6 +280,11 @@ func (r *records) NextID(kind model.Kind) (model.ID, error) {
 	if _, err := kindTable(kind); err != nil {
 		return 0, err
 	}
+	if kind == model.KindAudit && r.ahead != nil && r.ahead.nextAuditID != 0 {
+		n := r.ahead.nextAuditID
+		r.ahead.nextAuditID = 0
+		return model.ID(n), nil
+	}
 	var n int64
 	err := r.tx.QueryRow(r.ctx, `SELECT nextval($1::regclass)`, sequence(kind)).Scan(&n)
 	return model.ID(n), err
@@ -274,14 +337,17 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 		// createV2). The finding a record belongs to, and an event's
 		// time, are columns the database derives from the record itself
 		// (createV3), so the app does not send them.
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, body, at) VALUES ($1, $2, $3)`, int64(id), raw, k.At)
+		err = r.exec(nil, `INSERT INTO `+t+` (id, body, at) VALUES ($1, $2, $3)`, int64(id), raw, k.At)
 	case model.KindUpdate:
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)`, int64(id), raw)
+		err = r.exec(nil, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)`, int64(id), raw)
 	case model.KindFinding:
 		err = r.putFinding(t, id, raw)
 	default:
-		_, err = r.tx.Exec(r.ctx, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)
+		err = r.exec(nil, `INSERT INTO `+t+` (id, body) VALUES ($1, $2)
 			ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body`, int64(id), raw)
+	}
+	if err == nil {
+		r.ahead.keep(kind, int64(id), raw)
 	}
 	return err
 }
@@ -292,6 +358,20 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 // does not have. The finding's reference is a column of its own, derived
 // from the record and unique, so there is no index to keep beside it.
 func (r *records) putFinding(t string, id model.ID, raw []byte) error {
+	if old, ok := r.ahead.known(model.KindFinding, int64(id)); ok && r.mayChangeFinding(old) {
+		// Read or written by this save, under the lock, and the login may
+		// change it: the change can wait for the next round trip. Should
+		// the row be gone after all (changed outside the app's saves), the
+		// statement fails, dividing by the count of rows changed, so that
+		// nothing sent after it (the COMMIT) runs.
+		return r.exec(func(_ pgconn.CommandTag, err error) error {
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) && pe.Code == "22012" { // division_by_zero
+				return fmt.Errorf("finding #%d %w", id, errGone)
+			}
+			return err
+		}, `WITH u AS (UPDATE `+t+` SET body = $2 WHERE id = $1 RETURNING id) SELECT 1 / count(*) FROM u`, int64(id), raw)
+	}
 	tag, err := r.tx.Exec(r.ctx, `UPDATE `+t+` SET body = $2 WHERE id = $1`, int64(id), raw)
 	if err != nil || tag.RowsAffected() > 0 {
 		return err
@@ -313,6 +393,7 @@ func (r *records) Delete(kind model.Kind, id model.ID) error {
 	if err != nil {
 		return err
 	}
+	r.ahead.forget(kind, int64(id))
 	if tag.RowsAffected() == 0 {
 		return model.ErrNotFound
 	}
@@ -341,8 +422,11 @@ func (r *records) PutSettings(s model.Settings) error {
 		return err
 	}
 	r.note(model.KindSettings, 0)
-	_, err = r.tx.Exec(r.ctx, `INSERT INTO `+table("settings")+` (id, body) VALUES (1, $1)
+	err = r.exec(nil, `INSERT INTO `+table("settings")+` (id, body) VALUES (1, $1)
 		ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body`, raw)
+	if err == nil && r.ahead != nil {
+		r.ahead.settings = raw
+	}
 	return err
 }
 
@@ -381,7 +465,6 @@ func (r *records) SetRefCounter(report model.ID, code string, n uint64) error {
 	if err := r.mustWrite(); err != nil {
 		return err
 	}
-	_, err := r.tx.Exec(r.ctx, `INSERT INTO `+table("ref_counters")+` (report_id, type_code, n) VALUES ($1, $2, $3)
+	return r.exec(nil, `INSERT INTO `+table("ref_counters")+` (report_id, type_code, n) VALUES ($1, $2, $3)
 		ON CONFLICT (report_id, type_code) DO UPDATE SET n = EXCLUDED.n`, int64(report), code, int64(n))
-	return err
 }

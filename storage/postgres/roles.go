@@ -332,7 +332,7 @@ func (s *Store) identify(ctx context.Context, tx pgx.Tx) (access, error) {
 			(SELECT rolsuper FROM pg_roles WHERE rolname = session_user) OR pg_has_role(session_user, n.nspowner, 'USAGE'),
 			l.role, l.person_id
 		FROM pg_namespace n LEFT JOIN `+table("logins")+` l ON l.login = session_user
-		WHERE n.nspname = $1`, schema).Scan(&a.login, &a.admin, &role, &person)
+		WHERE n.nspname = $1`, oneTrip, schema).Scan(&a.login, &a.admin, &role, &person)
 	if err != nil {
 		return a, err
 	}

@@ -114,13 +114,13 @@ func createV1(ctx context.Context, tx pgx.Tx) error {
 // a version.
 func schemaState(ctx context.Context, q pgx.Tx) (version int, err error) {
 	var exists bool
-	if err := q.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, schema+".meta").Scan(&exists); err != nil {
+	if err := q.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, oneTrip, schema+".meta").Scan(&exists); err != nil {
 		return 0, err
 	}
 	if !exists {
 		return 0, nil
 	}
-	rows, err := q.Query(ctx, `SELECT key, value FROM `+table("meta")+` WHERE key IN ('app', 'schema_version')`)
+	rows, err := q.Query(ctx, `SELECT key, value FROM `+table("meta")+` WHERE key IN ('app', 'schema_version')`, oneTrip)
 	if err != nil {
 		return 0, err
 	}

@@ -206,7 +206,7 @@ func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx)
 	if err := s.mayChange(); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx, lk held) error {
+	return s.write(ctx, true, func(tx pgx.Tx, lk held) error {
 		// The database holds a login's changes to its own person and to
 		// the server's clock (createV3), so the save is made as them: the
 		// owner alone is outside those rules, and keeps an injected clock
@@ -218,7 +218,7 @@ func (s *Store) Update(ctx context.Context, by model.Actor, fn func(tx model.Tx)
 		if lk.who != "" {
 			by.Who, by.Signed = lk.who, true
 		}
-		rec := &records{ctx: ctx, tx: tx, s: s, writable: true, changed: newChangeSet()}
+		rec := &records{ctx: ctx, tx: tx, s: s, writable: true, changed: newChangeSet(), ahead: lk.ahead}
 		if err := guard(func() error { return fn(model.NewWriter(rec, by, at)) }); err != nil {
 			return err
 		}
@@ -255,8 +255,9 @@ func (s *Store) read(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // which the save's records are dated by, and the name of the login's
 // person (empty for the owner when it is tied to no one).
 type held struct {
-	at  time.Time
-	who string
+	at    time.Time
+	who   string
+	ahead *readAhead
 }
 
 // write runs fn in a read-committed transaction holding the register's
@@ -264,22 +265,40 @@ type held struct {
 // that may change the register can take. Read committed, not repeatable
 // read: a repeatable-read snapshot would be taken when the lock is asked
 // for, before the save it waits for has committed, and fn would not see
-// that save.
-func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, lk held) error) error {
-	return s.inWrite(ctx, func(tx pgx.Tx) error {
-		var lk held
-		var who *string
-		if err := tx.QueryRow(ctx, `SELECT at, who FROM `+fnLockReg+`()`).Scan(&lk.at, &who); err != nil {
-			if isLockTimeout(err) {
-				return s.lockBusy(ctx, err)
-			}
-			return err
+// that save. The transaction is a pipeTx (pipeline.go), in as few round
+// trips as its reads allow; ahead reads ahead what a save through the
+// rules reads, into lk.ahead.
+func (s *Store) write(ctx context.Context, ahead bool, fn func(tx pgx.Tx, lk held) error) error {
+	c, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return s.wordsFor("change", err, false)
+	}
+	// A connection left in a transaction (a failure half-way) is closed
+	// by the pool rather than given to the next caller.
+	defer c.Release()
+	tx := &pipeTx{conn: c.Conn()}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
-		if who != nil {
-			lk.who = *who
+	}()
+	lk, ra, err := tx.begin(ctx, s.lockWait.Milliseconds(), ahead)
+	if err != nil {
+		if isLockTimeout(err) {
+			return s.lockBusy(ctx, err)
 		}
-		return fn(tx, lk)
-	})
+		return s.wordsFor("change", err, false)
+	}
+	lk.ahead = ra
+	if err := fn(tx, lk); err != nil {
+		return s.wordsFor("change", err, false)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return s.wordsFor("change", err, true)
+	}
+	committed = true
+	return nil
 }
 
 // adminWrite runs fn as write does, for setting the register up and giving
