@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -163,7 +164,9 @@ func ListBackups(dbPath string) ([]BackupInfo, error) {
 
 // writeBackup writes a consistent copy of the file as tx sees it to path,
 // through a temporary file renamed into place, so that a backup with a
-// backup's name is always whole.
+// backup's name is always whole. The copy is compacted (compactTo): it
+// holds what the register holds, without the pages the register has given
+// up and with every page full.
 //
 // The copy is checked before it takes a backup's name (its structure and
 // every record's checksum, see quickCheck): a damaged register is never
@@ -177,15 +180,17 @@ func writeBackup(tx *bolt.Tx, path string) (int64, error) {
 		return 0, err
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	n, err := tx.WriteTo(tmp)
+	// bbolt lays out the empty file itself, under its own lock.
+	err = tmp.Close()
 	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+		err = compactTo(tx, tmp.Name())
 	}
 	if err == nil {
 		err = os.Chmod(tmp.Name(), 0o600)
+	}
+	var n int64
+	if info, serr := os.Stat(tmp.Name()); serr == nil {
+		n = info.Size()
 	}
 	if err != nil {
 		return n, errors.New(plainOSError(err))
@@ -197,6 +202,150 @@ func writeBackup(tx *bolt.Tx, path string) (int64, error) {
 		return n, errors.New(plainOSError(err))
 	}
 	return n, nil
+}
+
+// compactBatch is how many bytes of entries compactTo writes in one
+// transaction of the copy: bbolt keeps a transaction's pages in memory
+// until it commits, and a whole register in one would hold all of it.
+const compactBatch = 32 << 20
+
+// compactTo writes every section tx sees, in key order with full pages,
+// into a new bbolt file at path (an empty file bbolt lays out), synced on
+// each commit. The register's own file keeps the pages it has given up
+// (bbolt never gives them back to the disk, and reuses them) and the room
+// left in pages split by saves; the copy has neither. A crash part way
+// leaves a file under the temporary name only, which is never taken for a
+// backup.
+func compactTo(src *bolt.Tx, path string) error {
+	// Unsynced commits, and one sync of the whole file at the end: the
+	// copy is a temporary file until it is whole, synced and checked, so
+	// a sync at each commit would protect nothing and (measured) doubled
+	// the time of the copy.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: DefaultTimeout, NoSync: true, NoGrowSync: true})
+	if err != nil {
+		return err
+	}
+	c := &compactor{db: db}
+	err = src.ForEach(func(name []byte, b *bolt.Bucket) error {
+		return c.bucket(nil, name, b)
+	})
+	if err == nil && c.tx != nil {
+		err = c.tx.Commit()
+		c.tx = nil
+	}
+	if c.tx != nil {
+		_ = c.tx.Rollback()
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = syncFile(path)
+	}
+	return err
+}
+
+// syncFile makes a closed file's bytes durable.
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// compactor is the copy compactTo is writing: the open transaction, the
+// bytes written in it, and the section being written (found again only
+// when a commit has closed the transaction it was found in).
+type compactor struct {
+	db      *bolt.DB
+	tx      *bolt.Tx
+	written int
+	cur     *bolt.Bucket
+}
+
+// bucket copies the section b, found under name in the section at path
+// (nil for the top level), with its sequence and any sections within it.
+func (c *compactor) bucket(path [][]byte, name []byte, b *bolt.Bucket) error {
+	var err error
+	if c.cur, err = c.dst(path, name, true); err != nil {
+		return err
+	}
+	inner := append(slices.Clone(path), name)
+	if err := b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			if sub := b.Bucket(k); sub != nil {
+				err := c.bucket(inner, k, sub)
+				c.cur = nil // the nested section was being written
+				return err
+			}
+		}
+		if c.written > compactBatch {
+			if err := c.tx.Commit(); err != nil {
+				return err
+			}
+			c.tx, c.written, c.cur = nil, 0, nil
+		}
+		if c.cur == nil {
+			var err error
+			if c.cur, err = c.dst(path, name, false); err != nil {
+				return err
+			}
+		}
+		c.written += len(k) + len(v)
+		return c.cur.Put(k, v)
+	}); err != nil {
+		return err
+	}
+	dst, err := c.dst(path, name, false)
+	if err != nil {
+		return err
+	}
+	c.cur = nil
+	return dst.SetSequence(b.Sequence())
+}
+
+// dst finds (or, with create, makes) the copy's section at path/name in
+// the open transaction, beginning one when none is open.
+func (c *compactor) dst(path [][]byte, name []byte, create bool) (*bolt.Bucket, error) {
+	if c.tx == nil {
+		tx, err := c.db.Begin(true)
+		if err != nil {
+			return nil, err
+		}
+		c.tx = tx
+	}
+	var b *bolt.Bucket
+	for i, n := range append(slices.Clone(path), name) {
+		last := i == len(path)
+		var next *bolt.Bucket
+		switch {
+		case b == nil && last && create:
+			var err error
+			if next, err = c.tx.CreateBucket(n); err != nil {
+				return nil, err
+			}
+		case b == nil:
+			next = c.tx.Bucket(n)
+		case last && create:
+			var err error
+			if next, err = b.CreateBucket(n); err != nil {
+				return nil, err
+			}
+		default:
+			next = b.Bucket(n)
+		}
+		if next == nil {
+			return nil, fmt.Errorf("the copy lost its section %s", n)
+		}
+		b = next
+	}
+	b.FillPercent = fullFill
+	return b, nil
 }
 
 // makeBackupDir makes the backups folder, readable by the user alone, and
