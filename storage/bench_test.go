@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -128,4 +129,58 @@ func privateCopy(b *testing.B) string {
 	path := s.Path()
 	s.Close()
 	return filepath.Clean(path)
+}
+
+// BenchmarkForceRegister measures the disk a force's register takes: 300
+// findings (with 1,500 milestones and 600 evidence references) given a
+// progress update each quarter for five years, every update its own save
+// as the app makes them, then its backup. It reports the register's file
+// and one backup in MB, and the most the backups folder can hold: every
+// kept copy (KeepBackups daily, KeepWeeks weekly, KeepMonths monthly) as
+// large as the newest.
+//
+//	go test -tags ci -run '^$' -bench ForceRegister -benchtime 1x ./storage/
+func BenchmarkForceRegister(b *testing.B) {
+	for b.Loop() {
+		path := filepath.Join(b.TempDir(), "register.db")
+		s, err := storage.Open(path, storage.Options{Now: fixedNow, NoBackup: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		size := synthetic.Size{Findings: 300, Milestones: 1_500, Evidence: 600}
+		if err := synthetic.Generate(s, size); err != nil {
+			b.Fatal(err)
+		}
+		const quarters = 20
+		narrative := "Recruitment to the domestic abuse investigation team continues: four of the twelve posts are filled, " +
+			"training is booked for the new starters, and the backlog of cases awaiting allocation has fallen again this quarter."
+		for q := range quarters {
+			date := model.DateOf(synthetic.Clock).AddDays(-91 * (quarters - 1 - q))
+			for f := 1; f <= size.Findings; f++ {
+				u := model.Update{FindingID: model.ID(f), Date: date, Narrative: fmt.Sprintf("Q%d: %s", q+1, narrative),
+					Status: model.InProgress, RAG: model.Amber}
+				if err := s.Update(context.Background(), model.Actor{Who: "bench"}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		backup, err := s.Backup()
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+		reg, bk := fileMB(b, path), fileMB(b, backup)
+		b.ReportMetric(reg, "register-MB")
+		b.ReportMetric(bk, "backup-MB")
+		b.ReportMetric(reg+bk*(storage.KeepBackups+storage.KeepWeeks+storage.KeepMonths), "with-all-backups-MB")
+	}
+}
+
+func fileMB(b *testing.B, path string) float64 {
+	b.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return float64(info.Size()) / 1e6
 }
