@@ -75,6 +75,10 @@ func stem(dbPath string) string {
 //	register-manual-2025-11-24-153012.db                 made by hand
 //	register-before-restore-2025-11-24-153012.db         kept by Restore
 //	register-before-upgrade-v1-2025-11-24-153012.db      kept by a migration
+//
+// The daily and hand-made backups, written by writeBackup, are compressed
+// and take zstExt after that (compressedName); the copies kept before a
+// restore or an upgrade are the file as it was, byte for byte.
 func backupName(dbPath, kind string, at time.Time, version int) string {
 	at = at.Local()
 	var name string
@@ -92,6 +96,7 @@ func backupName(dbPath, kind string, at time.Time, version int) string {
 // parseBackupName reads a backup's kind and time from its file name.
 func parseBackupName(dbPath, file string) (kind string, at time.Time, ok bool) {
 	prefix := stem(dbPath) + "-"
+	file = strings.TrimSuffix(file, zstExt)
 	if !strings.HasPrefix(file, prefix) || !strings.HasSuffix(file, ".db") {
 		return "", time.Time{}, false
 	}
@@ -171,7 +176,10 @@ func ListBackups(dbPath string) ([]BackupInfo, error) {
 // The copy is checked before it takes a backup's name (its structure and
 // every record's checksum, see quickCheck): a damaged register is never
 // kept as a backup, so it can never push the last good one out.
-func writeBackup(tx *bolt.Tx, path string) (int64, error) {
+//
+// stop, when not nil, is asked between steps and between batches of the
+// copy: true gives the backup up with errStopped.
+func writeBackup(tx *bolt.Tx, path string, stop func() bool) (int64, error) {
 	if err := makeBackupDir(filepath.Dir(path)); err != nil {
 		return 0, err
 	}
@@ -183,7 +191,10 @@ func writeBackup(tx *bolt.Tx, path string) (int64, error) {
 	// bbolt lays out the empty file itself, under its own lock.
 	err = tmp.Close()
 	if err == nil {
-		err = compactTo(tx, tmp.Name())
+		err = compactTo(tx, tmp.Name(), stop)
+	}
+	if errors.Is(err, errStopped) {
+		return 0, err
 	}
 	if err == nil {
 		err = os.Chmod(tmp.Name(), 0o600)
@@ -197,6 +208,18 @@ func writeBackup(tx *bolt.Tx, path string) (int64, error) {
 	}
 	if err := quickCheck(tmp.Name()); err != nil {
 		return n, fmt.Errorf("the copy fails its check, so the register itself is damaged (%v); the existing backups were kept", err)
+	}
+	if stop != nil && stop() {
+		return n, errStopped
+	}
+	if compressed(path) {
+		if err := writeCompressed(tmp.Name(), path, commits(tx)); err != nil {
+			return n, errors.New(plainOSError(err))
+		}
+		if info, err := os.Stat(path); err == nil {
+			n = info.Size()
+		}
+		return n, nil
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return n, errors.New(plainOSError(err))
@@ -216,7 +239,7 @@ const compactBatch = 32 << 20
 // left in pages split by saves; the copy has neither. A crash part way
 // leaves a file under the temporary name only, which is never taken for a
 // backup.
-func compactTo(src *bolt.Tx, path string) error {
+func compactTo(src *bolt.Tx, path string, stop func() bool) error {
 	// Unsynced commits, and one sync of the whole file at the end: the
 	// copy is a temporary file until it is whole, synced and checked, so
 	// a sync at each commit would protect nothing and (measured) doubled
@@ -225,7 +248,7 @@ func compactTo(src *bolt.Tx, path string) error {
 	if err != nil {
 		return err
 	}
-	c := &compactor{db: db}
+	c := &compactor{db: db, stop: stop}
 	err = src.ForEach(func(name []byte, b *bolt.Bucket) error {
 		return c.bucket(nil, name, b)
 	})
@@ -266,7 +289,11 @@ type compactor struct {
 	tx      *bolt.Tx
 	written int
 	cur     *bolt.Bucket
+	stop    func() bool
 }
+
+// errStopped is a backup given up because the register was being closed.
+var errStopped = errors.New("the backup was given up: the register was closed first")
 
 // bucket copies the section b, found under name in the section at path
 // (nil for the top level), with its sequence and any sections within it.
@@ -285,6 +312,9 @@ func (c *compactor) bucket(path [][]byte, name []byte, b *bolt.Bucket) error {
 			}
 		}
 		if c.written > compactBatch {
+			if c.stop != nil && c.stop() {
+				return errStopped
+			}
 			if err := c.tx.Commit(); err != nil {
 				return err
 			}
@@ -366,6 +396,14 @@ func makeBackupDir(dir string) error {
 // of a full check. A file from an older version (a copy kept before an
 // upgrade) has no checksums: its pages are checked.
 func quickCheck(path string) error {
+	if compressed(path) {
+		plain, done, err := unpacked(path)
+		if err != nil {
+			return err
+		}
+		defer done()
+		return quickCheck(plain)
+	}
 	info, err := os.Stat(path)
 	if err != nil {
 		return err
@@ -455,6 +493,9 @@ func newestCleanBackup(dbPath string) (BackupInfo, bool) {
 // backupCommits reads the commit counter of a register file that is not
 // open.
 func backupCommits(path string) (n uint64, err error) {
+	if compressed(path) {
+		return compressedCommits(path)
+	}
 	err = guard(path, func() error {
 		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: DefaultTimeout, ReadOnly: true})
 		if err != nil {
@@ -532,10 +573,10 @@ func CleanTempFiles(dir string) {
 // Backup writes a backup copy now, whatever backups exist already, and
 // returns its path. Older hand-made backups beyond KeepBackups are removed.
 func (s *Store) Backup() (string, error) {
-	name := backupName(s.path, kindManual, s.now(), 0)
+	name := compressedName(backupName(s.path, kindManual, s.now(), 0))
 	if err := s.guard(func() error {
 		return s.db.View(func(tx *bolt.Tx) error {
-			_, err := writeBackup(tx, name)
+			_, err := writeBackup(tx, name, nil)
 			return err
 		})
 	}); err != nil {
@@ -569,7 +610,7 @@ func (s *Store) dailyBackup() (string, error) {
 	if !backupDue(s.path, now) {
 		return "", nil
 	}
-	name := backupName(s.path, kindDaily, now, 0)
+	name := compressedName(backupName(s.path, kindDaily, now, 0))
 	written := false
 	if err := s.guard(func() error {
 		return s.db.View(func(tx *bolt.Tx) error {
@@ -580,10 +621,12 @@ func (s *Store) dailyBackup() (string, error) {
 				return nil
 			}
 			written = true
-			_, err := writeBackup(tx, name)
+			_, err := writeBackup(tx, name, s.stopping.Load)
 			return err
 		})
-	}); err != nil {
+	}); errors.Is(err, errStopped) {
+		return "", err
+	} else if err != nil {
 		return "", fmt.Errorf("the daily backup of %s could not be written to %s: %w. The register is open; make a backup by hand once this is put right", s.path, backupDir(s.path), err)
 	}
 	if !written {

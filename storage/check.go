@@ -107,6 +107,19 @@ func (s *Store) CheckReport() ([]ProblemGroup, error) {
 // CheckReport does. A file from an older version is checked for its
 // structure only: its records are read when it is upgraded.
 func CheckFile(path string) ([]ProblemGroup, error) {
+	if compressed(path) {
+		plain, done, err := unpacked(path)
+		if errors.Is(err, errBadPack) {
+			rep := report{}
+			rep.add(groupStructure, "%v", err)
+			return rep.groups(), nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot unpack %s to check it: %s", path, plainOSError(err))
+		}
+		defer done()
+		return CheckFile(plain)
+	}
 	rep := report{}
 	info, err := os.Stat(path)
 	if err != nil {

@@ -55,7 +55,7 @@ func TestCompactTo(t *testing.T) {
 	if err := os.WriteFile(out, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.View(func(tx *bolt.Tx) error { return compactTo(tx, out) }); err != nil {
+	if err := db.View(func(tx *bolt.Tx) error { return compactTo(tx, out, nil) }); err != nil {
 		t.Fatal(err)
 	}
 	cp, err := bolt.Open(out, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})

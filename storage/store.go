@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -64,6 +65,13 @@ type Options struct {
 	// ReadOnly opens the register for reading only, as Open does by
 	// itself when the file or its folder cannot be written.
 	ReadOnly bool
+	// BackupInBackground makes the day's backup after Open has returned,
+	// so that the first open of a day is no slower than the others (the
+	// window's choice; a command waits for it). BackupDone gives its
+	// result. The check of every page that a due backup asks for on
+	// opening is then the backup's own check of its copy, which refuses a
+	// damaged register in the same words.
+	BackupInBackground bool
 }
 
 // Store is the register in a bbolt file. It is safe for concurrent use: bbolt
@@ -82,6 +90,13 @@ type Store struct {
 	cleanOnce sync.Once
 	clean     BackupInfo
 	cleanOK   bool
+
+	// backupDone yields the result of a backup made in the background
+	// (BackupInBackground), then is closed; stopping asks that backup to
+	// give up, and backingUp is waited for by Close.
+	backupDone chan error
+	stopping   atomic.Bool
+	backingUp  sync.WaitGroup
 }
 
 var (
@@ -132,7 +147,7 @@ func Open(path string, opts Options) (*Store, error) {
 		// Read the file without taking it for writing first: a file from a
 		// newer version must be left exactly as it is, and a damaged one
 		// must be found out before bbolt is asked to write to it.
-		full := opts.NoBackup || backupDue(path, opts.Now())
+		full := opts.NoBackup || !opts.BackupInBackground && backupDue(path, opts.Now())
 		if err := inspect(path, opts.Timeout, opts.Now, full); err != nil {
 			return nil, err
 		}
@@ -194,15 +209,45 @@ func Open(path string, opts Options) (*Store, error) {
 	if b := s.rollback(); b != "" {
 		s.warnings = append(s.warnings, b)
 	}
-	if !opts.NoBackup {
+	s.backupDone = make(chan error, 1)
+	switch {
+	case opts.NoBackup:
+		close(s.backupDone)
+	case opts.BackupInBackground:
+		s.backingUp.Add(1)
+		go func() {
+			defer s.backingUp.Done()
+			_, err := s.dailyBackup()
+			if errors.Is(err, errStopped) {
+				err = nil // closed first: the next open makes it
+			}
+			s.backupDone <- err
+			close(s.backupDone)
+		}()
+	default:
 		// Reading never depends on writing: a backup that cannot be
 		// written (a full disk, a read-only backups folder) is said, and
 		// the register opens all the same.
 		if _, err := s.dailyBackup(); err != nil {
 			s.warnings = append(s.warnings, err.Error())
 		}
+		close(s.backupDone)
 	}
 	return s, nil
+}
+
+// BackupDone yields, once, the error of the day's backup made in the
+// background (nil when it was made, not due, or given up because the
+// register was closed first), then is closed. For a register opened
+// without BackupInBackground it is closed from the start: Warnings says
+// how the backup went.
+func (s *Store) BackupDone() <-chan error {
+	if s.backupDone == nil {
+		done := make(chan error)
+		close(done)
+		return done
+	}
+	return s.backupDone
 }
 
 // cannotWrite reports whether opening for writing failed because the file
@@ -406,6 +451,10 @@ func (s *Store) Now() time.Time { return s.now() }
 
 // Close closes the file and lets go of the lock.
 func (s *Store) Close() error {
+	// A backup still being made is given up (its temporary file is
+	// removed; no backup takes its name) rather than waited for.
+	s.stopping.Store(true)
+	s.backingUp.Wait()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("closing the register %s: %w", s.path, err)
 	}
