@@ -237,7 +237,8 @@ func newestBackup(path string) (storage.BackupInfo, bool) {
 }
 
 // showOpenNotes says what went wrong on opening without stopping it: the
-// register is read-only here, or the day's backup could not be written.
+// register is read-only here, or the day's backup could not be written
+// (said when the backup, made in the background, has failed).
 // The register stays open behind the note.
 func showOpenNotes(w fyne.Window, store *storage.Store) {
 	var notes []string
@@ -250,6 +251,15 @@ func showOpenNotes(w fyne.Window, store *storage.Store) {
 	if len(notes) > 0 {
 		dialog.ShowInformation("Opened, with a warning", strings.Join(notes, "\n\n"), w)
 	}
+	// The day's backup, being made in the background: said only if it
+	// could not be made.
+	go func() {
+		if err := <-store.BackupDone(); err != nil {
+			fyne.Do(func() {
+				dialog.ShowInformation("The day's backup was not made", model.UpperFirst(err.Error()), w)
+			})
+		}
+	}()
 }
 
 // onRestore puts backup b in place of the damaged file, after a warning,

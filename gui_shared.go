@@ -28,7 +28,9 @@ func openLocation(loc string) (model.Store, error) {
 		}
 		return s, nil
 	}
-	s, err := storage.Open(loc, storage.Options{})
+	// The day's backup is made once the window is up (showOpenNotes
+	// says if it fails), so the first open of a day is not slower.
+	s, err := storage.Open(loc, storage.Options{BackupInBackground: true})
 	if err != nil {
 		return nil, err // not a nil *Store inside the interface
 	}
