@@ -510,34 +510,42 @@ func backupCommits(path string) (n uint64, err error) {
 	return n, err
 }
 
-// rollback says, in words, when the register holds fewer saves than the
-// newest of its daily or hand-made backups: it was put back to an older
-// copy behind the app's back, or saves were lost. "" when not.
-func (s *Store) rollback() string {
-	all, err := ListBackups(s.path)
+// newestBackupSaves is the newest daily or hand-made backup of the
+// register at dbPath and its count of saves; false when there is none or
+// its count cannot be read.
+func newestBackupSaves(dbPath string) (BackupInfo, uint64, bool) {
+	all, err := ListBackups(dbPath)
 	if err != nil {
-		return ""
+		return BackupInfo{}, 0, false
 	}
 	for _, b := range all {
 		if b.Kind != KindDaily && b.Kind != KindManual {
 			continue
 		}
-		theirs, err := backupCommits(b.Path)
-		if err != nil {
-			return ""
-		}
-		var ours uint64
-		_ = s.guard(func() error {
-			return s.db.View(func(tx *bolt.Tx) error {
-				ours = commits(tx)
-				return nil
-			})
-		})
-		if theirs > ours {
-			return fmt.Sprintf("%s holds %s, fewer than its backup %s made %s (%s): it has been put back to an older copy, or saves have been lost. Run \"improvement-tracker check\", or restore the backup",
-				s.path, saves(ours), b.Path, b.Time.Local().Format("on 02/01/2006 at 15:04"), saves(theirs))
-		}
+		n, err := backupCommits(b.Path)
+		return b, n, err == nil
+	}
+	return BackupInfo{}, 0, false
+}
+
+// rollback says, in words, when the register holds fewer saves than the
+// newest of its daily or hand-made backups: it was put back to an older
+// copy behind the app's back, or saves were lost. "" when not.
+func (s *Store) rollback() string {
+	b, theirs, ok := newestBackupSaves(s.path)
+	if !ok {
 		return ""
+	}
+	var ours uint64
+	_ = s.guard(func() error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			ours = commits(tx)
+			return nil
+		})
+	})
+	if theirs > ours {
+		return fmt.Sprintf("%s holds %s, fewer than its backup %s made %s (%s): it has been put back to an older copy, or saves have been lost. Run \"improvement-tracker check\", or restore the backup",
+			s.path, saves(ours), b.Path, b.Time.Local().Format("on 02/01/2006 at 15:04"), saves(theirs))
 	}
 	return ""
 }
