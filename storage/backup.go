@@ -168,9 +168,13 @@ func ListBackups(dbPath string) ([]BackupInfo, error) {
 
 // writeBackup writes a consistent copy of the file as tx sees it to path,
 // through a temporary file renamed into place, so that a backup with a
-// backup's name is always whole. The copy is compacted (compactTo): it
-// holds what the register holds, without the pages the register has given
-// up and with every page full.
+// backup's name is always whole. When much of the file is pages it has
+// given up (after an upgrade, or deletions), the copy is compacted
+// (compactTo): it holds what the register holds, without those pages and
+// with every page full. Otherwise the file is copied as it is, which takes
+// a fraction of the time (1.4 s against 18 s at 10,000 findings, measured
+// at a busy moment) for a compressed backup hardly larger (93 MB against
+// 90 MB): the room left in half-full pages is zeros, which compress away.
 //
 // The copy is checked before it takes a backup's name (its structure and
 // every record's checksum, see quickCheck): a damaged register is never
@@ -187,10 +191,20 @@ func writeBackup(tx *bolt.Tx, path string, stop func() bool) (int64, error) {
 		return 0, err
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	// bbolt lays out the empty file itself, under its own lock.
-	err = tmp.Close()
-	if err == nil {
-		err = compactTo(tx, tmp.Name(), stop)
+	if mostlyFree(tx) {
+		// bbolt lays out the empty file itself, under its own lock.
+		err = tmp.Close()
+		if err == nil {
+			err = compactTo(tx, tmp.Name(), stop)
+		}
+	} else {
+		_, err = tx.WriteTo(tmp)
+		if err == nil {
+			err = tmp.Sync()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if errors.Is(err, errStopped) {
 		return 0, err

@@ -62,24 +62,29 @@ func writeCompressed(plain, dst string, commits uint64) error {
 		return err
 	}
 	defer in.Close()
-	h := sha256.New()
-	size, err := io.Copy(h, in)
-	if err != nil {
-		return err
-	}
-	head := backupHeader{commits: commits, size: size}
-	h.Sum(head.sum[:0])
-	if _, err := in.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(dst), ".writing-*.tmp")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	// The header's size and SHA-256 are known once the register has been
+	// read: it is written first with room kept, then filled in, so the
+	// register is read once.
+	head := backupHeader{commits: commits}
 	err = writeHeader(tmp, head)
+	h := sha256.New()
+	counted := &countingReader{r: io.TeeReader(in, h)}
 	if err == nil {
-		err = compressTo(tmp, in)
+		err = compressTo(tmp, counted)
+	}
+	if err == nil {
+		head.size = counted.n
+		h.Sum(head.sum[:0])
+		var b bytes.Buffer
+		err = writeHeader(&b, head)
+		if err == nil {
+			_, err = tmp.WriteAt(b.Bytes(), 0)
+		}
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -99,9 +104,23 @@ func writeCompressed(plain, dst string, commits uint64) error {
 	return os.Rename(tmp.Name(), dst)
 }
 
-// compressTo writes r to w as one zstd stream.
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// compressTo writes r to w as one zstd stream, at zstd's fastest level:
+// on the 10,000-finding synthetic register 2.9 s for 96 MB, against 4.9 s
+// for 93 MB at its default (measured at a busy moment).
 func compressTo(w io.Writer, r io.Reader) error {
-	enc, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedDefault))
+	enc, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedFastest))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,15 @@ import (
 // A backup is a compacted copy of the register (writeBackup): what follows
 // writes it.
 
+// mostlyFree reports whether a quarter or more of the file tx sees is
+// pages given up, which a plain copy would carry (they hold old data,
+// which does not compress away) and a compacted one leaves out.
+func mostlyFree(tx *bolt.Tx) bool {
+	st := tx.DB().Stats()
+	free := int64(st.FreePageN+st.PendingPageN) * int64(tx.DB().Info().PageSize)
+	return free*4 >= tx.Size()
+}
+
 // compactBatch is how many bytes of entries compactTo writes in one
 // transaction of the copy: bbolt keeps a transaction's pages in memory
 // until it commits, and a whole register in one would hold all of it.

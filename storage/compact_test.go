@@ -96,3 +96,52 @@ func TestCompactTo(t *testing.T) {
 		t.Errorf("the copy fails bbolt's check: %v", err)
 	}
 }
+
+// TestBackupCompactsWhenMostlyFree: a register a quarter or more of which
+// is pages given up is backed up compacted; one without is copied as it
+// is (quicker, and compressed nearly as small).
+func TestBackupCompactsWhenMostlyFree(t *testing.T) {
+	for _, junk := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "register.db")
+		s, err := Open(path, Options{NoBackup: true, Now: func() time.Time { return fixtureTime }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if junk {
+			value := make([]byte, 1000)
+			if err := s.db.Update(func(tx *bolt.Tx) error {
+				b, err := tx.CreateBucket([]byte("scratch"))
+				for i := range 2000 {
+					if err == nil {
+						err = b.Put(itob(uint64(i)), value)
+					}
+				}
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("scratch")) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var size int64
+		_ = s.db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil })
+		backup, err := s.Backup()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		plain, done, err := unpacked(backup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := os.Stat(plain)
+		done()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if compacted := info.Size()*4 < size*3; compacted != junk {
+			t.Errorf("register of %d bytes (pages given up: %v) backed up as %d bytes: compacted %v, want %v", size, junk, info.Size(), compacted, junk)
+		}
+	}
+}
