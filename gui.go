@@ -251,8 +251,9 @@ func showOpenNotes(w fyne.Window, store *storage.Store) {
 	if len(notes) > 0 {
 		dialog.ShowInformation("Opened, with a warning", strings.Join(notes, "\n\n"), w)
 	}
-	// The day's backup, being made in the background: said only if it
-	// could not be made.
+	// The day's backup, made in the background now that the register is
+	// shown: said only if it could not be made.
+	store.StartBackup()
 	go func() {
 		if err := <-store.BackupDone(); err != nil {
 			fyne.Do(func() {

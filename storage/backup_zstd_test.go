@@ -131,6 +131,7 @@ func TestBackupInBackground(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.StartBackup()
 	if err := <-s.BackupDone(); err != nil {
 		t.Fatalf("the background backup: %v", err)
 	}
@@ -152,6 +153,7 @@ func TestBackupInBackground(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.StartBackup()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -193,9 +195,38 @@ func TestBackupInBackgroundFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.StartBackup()
 	defer s.Close()
 	err = <-s.BackupDone()
 	if err == nil || !strings.Contains(err.Error(), "daily backup") {
 		t.Fatalf("BackupDone gave %v, want the daily backup's failure in words", err)
+	}
+}
+
+// TestBackupNeverStarted: a register opened to make its backup in the
+// background but closed before StartBackup makes none, and BackupDone is
+// closed with nothing to say; StartBackup after Close does nothing.
+func TestBackupNeverStarted(t *testing.T) {
+	c := newClock()
+	path := tempPath(t)
+	s, err := storage.Open(path, storage.Options{Now: c.Now, NoBackup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, s)
+	s.Close()
+	s, err = storage.Open(path, storage.Options{Now: c.Now, BackupInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s.StartBackup()
+	if err, open := <-s.BackupDone(); err != nil || open {
+		t.Errorf("BackupDone gave %v (open %v), want it closed", err, open)
+	}
+	if all, _ := storage.ListBackups(path); len(all) != 0 {
+		t.Errorf("backups %+v made though none was started", all)
 	}
 }

@@ -65,12 +65,14 @@ type Options struct {
 	// ReadOnly opens the register for reading only, as Open does by
 	// itself when the file or its folder cannot be written.
 	ReadOnly bool
-	// BackupInBackground makes the day's backup after Open has returned,
-	// so that the first open of a day is no slower than the others (the
-	// window's choice; a command waits for it). BackupDone gives its
-	// result. The check of every page that a due backup asks for on
-	// opening is then the backup's own check of its copy, which refuses a
-	// damaged register in the same words.
+	// BackupInBackground leaves the day's backup to StartBackup, which
+	// makes it in the background once the caller has what it opened the
+	// register for (the window, once it shows the register), so that the
+	// first open of a day is no slower than the others; a command waits
+	// for it instead. BackupDone gives its result. The check of every
+	// page that a due backup asks for on opening is then the backup's own
+	// check of its copy, which refuses a damaged register in the same
+	// words.
 	BackupInBackground bool
 }
 
@@ -92,9 +94,11 @@ type Store struct {
 	cleanOK   bool
 
 	// backupDone yields the result of a backup made in the background
-	// (BackupInBackground), then is closed; stopping asks that backup to
-	// give up, and backingUp is waited for by Close.
+	// (BackupInBackground), then is closed; startOnce starts it, or
+	// closes backupDone when Close comes first; stopping asks that backup
+	// to give up, and backingUp is waited for by Close.
 	backupDone chan error
+	startOnce  sync.Once
 	stopping   atomic.Bool
 	backingUp  sync.WaitGroup
 }
@@ -214,6 +218,30 @@ func Open(path string, opts Options) (*Store, error) {
 	case opts.NoBackup:
 		close(s.backupDone)
 	case opts.BackupInBackground:
+		// StartBackup makes it.
+	default:
+		// Reading never depends on writing: a backup that cannot be
+		// written (a full disk, a read-only backups folder) is said, and
+		// the register opens all the same.
+		if _, err := s.dailyBackup(); err != nil {
+			s.warnings = append(s.warnings, err.Error())
+		}
+		close(s.backupDone)
+	}
+	if opts.NoBackup || !opts.BackupInBackground {
+		s.startOnce.Do(func() {}) // nothing for StartBackup to start
+	}
+	return s, nil
+}
+
+// StartBackup makes the day's backup, if it is due, in the background, for
+// a register opened with BackupInBackground; BackupDone gives the result.
+// Only the first call does anything, and none after Close.
+func (s *Store) StartBackup() {
+	if s.backupDone == nil {
+		return // opened for reading only: no backups
+	}
+	s.startOnce.Do(func() {
 		s.backingUp.Add(1)
 		go func() {
 			defer s.backingUp.Done()
@@ -224,16 +252,7 @@ func Open(path string, opts Options) (*Store, error) {
 			s.backupDone <- err
 			close(s.backupDone)
 		}()
-	default:
-		// Reading never depends on writing: a backup that cannot be
-		// written (a full disk, a read-only backups folder) is said, and
-		// the register opens all the same.
-		if _, err := s.dailyBackup(); err != nil {
-			s.warnings = append(s.warnings, err.Error())
-		}
-		close(s.backupDone)
-	}
-	return s, nil
+	})
 }
 
 // BackupDone yields, once, the error of the day's backup made in the
@@ -454,6 +473,11 @@ func (s *Store) Close() error {
 	// A backup still being made is given up (its temporary file is
 	// removed; no backup takes its name) rather than waited for.
 	s.stopping.Store(true)
+	s.startOnce.Do(func() { // never started
+		if s.backupDone != nil {
+			close(s.backupDone)
+		}
+	})
 	s.backingUp.Wait()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("closing the register %s: %w", s.path, err)
