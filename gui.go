@@ -228,7 +228,8 @@ func newestBackup(path string) (bolt.BackupInfo, bool) {
 }
 
 // showOpenNotes says what went wrong on opening without stopping it: the
-// register is read-only here, or the day's backup could not be written.
+// register is read-only here, or the day's backup could not be written
+// (said when the backup, made in the background, has failed).
 // The register stays open behind the note.
 func showOpenNotes(w fyne.Window, store model.Store) {
 	var notes []string
@@ -242,6 +243,27 @@ func showOpenNotes(w fyne.Window, store model.Store) {
 	if len(notes) > 0 {
 		dialog.ShowInformation("Opened, with a warning", strings.Join(notes, "\n\n"), w)
 	}
+	// The day's backup of a file, made in the background now that the
+	// register is shown: said only if it could not be made.
+	b, ok := store.(backgroundBackup)
+	if !ok {
+		return
+	}
+	b.StartBackup()
+	go func() {
+		if err := <-b.BackupDone(); err != nil {
+			fyne.Do(func() {
+				dialog.ShowInformation("The day's backup was not made", model.UpperFirst(err.Error()), w)
+			})
+		}
+	}()
+}
+
+// backgroundBackup is a register file whose day's backup is made after it
+// opens (storage.Options.BackupInBackground).
+type backgroundBackup interface {
+	StartBackup()
+	BackupDone() <-chan error
 }
 
 // onRestore puts backup b in place of the damaged file, after a warning,

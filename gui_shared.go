@@ -20,7 +20,10 @@ const openTimeout = 45 * time.Second
 func openLocation(loc storage.Location) (model.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
 	defer cancel()
-	return storage.Open(ctx, loc, storage.Options{})
+	// The day's backup of a file is made once the window is up
+	// (showOpenNotes says if it fails), so the first open of a day is
+	// not slower.
+	return storage.Open(ctx, loc, storage.Options{BackupInBackground: true})
 }
 
 // openShared opens a shared register for File → Open shared register….

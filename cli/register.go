@@ -250,7 +250,8 @@ func runRestore(env *Env) error {
 }
 
 // listBackups prints the backups there are to restore, newest first, each
-// with the result of its check, so that a damaged one is not chosen.
+// with its size and the result of its check, so that a damaged one is not
+// chosen.
 func listBackups(w io.Writer, dbPath string) {
 	all, err := bolt.ListBackups(dbPath)
 	if err != nil || len(all) == 0 {
@@ -265,8 +266,19 @@ func listBackups(w io.Writer, dbPath string) {
 		} else if len(groups) > 0 {
 			verdict = "DAMAGED: " + bolt.Flatten(groups)[0]
 		}
-		fmt.Fprintf(w, "  %s  (%s, %s): %s\n", b.Path, b.Kind, b.Time.Format("02/01/2006 15:04"), verdict)
+		fmt.Fprintf(w, "  %s  (%s, %s, %s): %s\n", b.Path, b.Kind, b.Time.Format("02/01/2006 15:04"), sizeText(b.Size), verdict)
 	}
+}
+
+// sizeText is a file's size in words, as the window's restore list says it.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func runCheck(env *Env) (err error) {

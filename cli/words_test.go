@@ -245,8 +245,10 @@ func TestRestoreListsChecks(t *testing.T) {
 			good = b.Path
 		}
 	}
+	// A plain copy, as earlier versions made backups (the day's are
+	// compressed), with a record spoilt.
 	bad := filepath.Join(dir, "backups", "register-manual-2020-01-01-120000.db")
-	raw, _ := os.ReadFile(good)
+	raw, _ := os.ReadFile(db)
 	if err := os.WriteFile(bad, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -254,8 +256,8 @@ func TestRestoreListsChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := run(t, "restore", "--db", db)
-	if code != 2 || !strings.Contains(stderr, good+"  (manual, ") || !strings.Contains(stderr, "): checks clean") ||
-		!strings.Contains(stderr, bad+"  (manual, 01/01/2020 12:00): DAMAGED: Damaged records: ") {
+	if code != 2 || !strings.Contains(stderr, good+"  (manual, ") || !strings.Contains(stderr, " KB): checks clean") ||
+		!strings.Contains(stderr, bad+"  (manual, 01/01/2020 12:00, "+sizeText(int64(len(raw)))+"): DAMAGED: Damaged records: ") {
 		t.Errorf("restore listing: exit %d\n%s", code, stderr)
 	}
 	code, _, stderr = run(t, "restore", bad, "--db", db)

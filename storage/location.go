@@ -137,6 +137,10 @@ type Options struct {
 	MustExist bool
 	// ReadOnly opens a file for reading only.
 	ReadOnly bool
+	// BackupInBackground makes a file's daily backup after the open
+	// returns (the window, which shows the register at once); the
+	// store's BackupDone says how it went.
+	BackupInBackground bool
 	// Timeout is how long to wait for a file another window holds; 0 is
 	// the file store's default.
 	Timeout time.Duration
@@ -170,7 +174,7 @@ func OpenFile(l Location, what string, o Options) (*bolt.Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("%w: a register file was opened with no path", model.ErrProgram)
 	}
-	return bolt.Open(path, bolt.Options{Now: o.Now, NoBackup: o.NoBackup, MustExist: o.MustExist, ReadOnly: o.ReadOnly, Timeout: o.Timeout})
+	return bolt.Open(path, bolt.Options{Now: o.Now, NoBackup: o.NoBackup, MustExist: o.MustExist, ReadOnly: o.ReadOnly, Timeout: o.Timeout, BackupInBackground: o.BackupInBackground})
 }
 
 // OpenServer opens a shared register for what only a server has (the

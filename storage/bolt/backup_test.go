@@ -60,8 +60,16 @@ func TestDailyBackups(t *testing.T) {
 	if info, err := os.Stat(filepath.Dir(backups[0].Path)); err != nil || (runtime.GOOS != "windows" && info.Mode().Perm() != 0o700) {
 		t.Errorf("the backups folder is not private: %v %v", info.Mode(), err)
 	}
-	// Each backup is a sound register.
-	checkFile(t, backups[0].Path)
+	// Each backup is compressed, and unpacks to a sound register.
+	if !strings.HasSuffix(backups[0].Path, ".db.zst") {
+		t.Errorf("the newest backup %s is not compressed", backups[0].Path)
+	}
+	plain, done, err := storage.Unpacked(backups[0].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	checkFile(t, plain)
 }
 
 // TestRestore backs up, changes the register, restores, and checks that the

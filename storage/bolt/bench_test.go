@@ -3,6 +3,7 @@ package bolt_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -32,6 +33,38 @@ func BenchmarkOpenAndListFullCheck(b *testing.B) {
 	benchOpenAndList(b, privateCopy(b), storage.Options{Now: fixedNow, NoBackup: true})
 }
 
+// BenchmarkFirstOpenOfDay is the window's first start of a day: the
+// day's backup is due, and is started in the background once the finding
+// list is loaded, as the window starts it once it shows the register; it
+// is then waited for, untimed, and removed so that the next start is a
+// first one again.
+func BenchmarkFirstOpenOfDay(b *testing.B) {
+	path := privateCopy(b)
+	for b.Loop() {
+		s, err := storage.Open(path, storage.Options{Now: fixedNow, BackupInBackground: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		err = s.View(context.Background(), func(tx model.ReadTx) error {
+			_, err := tx.Findings()
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.StartBackup()
+		if err := <-s.BackupDone(); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+		if err := os.RemoveAll(filepath.Join(filepath.Dir(path), "backups")); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
 func benchOpenAndList(b *testing.B, path string, opts storage.Options) {
 	// The first open makes the day's backup; it is not what is measured.
 	s, err := storage.Open(path, storage.Options{Now: fixedNow})
@@ -59,13 +92,17 @@ func benchOpenAndList(b *testing.B, path string, opts storage.Options) {
 }
 
 // BenchmarkSaveFinding saves one edit to a finding: one transaction with
-// its audit event, synced to disk.
+// its audit event, synced to disk. The findings edited are open ones: a
+// finding in the closure process carries dates of its closure, and the
+// synthetic register's may fall after its clock's today, which the rules
+// rightly refuse on any save of it.
 func BenchmarkSaveFinding(b *testing.B) {
 	s := synthetic.Open(b)
+	ids := openFindings(b, s)
 	i := 0
 	for b.Loop() {
 		i++
-		id := model.ID(i%synthetic.Default.Findings + 1)
+		id := ids[i%len(ids)]
 		err := s.Update(context.Background(), model.Actor{Who: "bench"}, func(tx model.Tx) error {
 			f, err := tx.Finding(id)
 			if err != nil {
@@ -97,6 +134,25 @@ func BenchmarkAppendUpdate(b *testing.B) {
 
 func fixedNow() time.Time { return synthetic.Clock }
 
+// openFindings lists the findings neither in nor past the closure process.
+func openFindings(b *testing.B, s *storage.Store) []model.ID {
+	b.Helper()
+	var ids []model.ID
+	err := s.View(context.Background(), func(tx model.ReadTx) error {
+		fs, err := tx.Findings()
+		for _, f := range fs {
+			if !f.Status.InClosure() && !f.Status.IsFinal() {
+				ids = append(ids, f.ID)
+			}
+		}
+		return err
+	})
+	if err != nil || len(ids) == 0 {
+		b.Fatalf("no open finding to edit (%v)", err)
+	}
+	return ids
+}
+
 // privateCopy copies the cached register into the benchmark's temporary
 // folder, where its backups will go too.
 func privateCopy(b *testing.B) string {
@@ -105,4 +161,58 @@ func privateCopy(b *testing.B) string {
 	path := s.Path()
 	s.Close()
 	return filepath.Clean(path)
+}
+
+// BenchmarkForceRegister measures the disk a force's register takes: 300
+// findings (with 1,500 milestones and 600 evidence references) given a
+// progress update each quarter for five years, every update its own save
+// as the app makes them, then its backup. It reports the register's file
+// and one backup in MB, and the most the backups folder can hold: every
+// kept copy (KeepBackups daily, KeepWeeks weekly, KeepMonths monthly) as
+// large as the newest.
+//
+//	go test -tags ci -run '^$' -bench ForceRegister -benchtime 1x ./storage/
+func BenchmarkForceRegister(b *testing.B) {
+	for b.Loop() {
+		path := filepath.Join(b.TempDir(), "register.db")
+		s, err := storage.Open(path, storage.Options{Now: fixedNow, NoBackup: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		size := synthetic.Size{Findings: 300, Milestones: 1_500, Evidence: 600}
+		if err := synthetic.Generate(s, size); err != nil {
+			b.Fatal(err)
+		}
+		const quarters = 20
+		narrative := "Recruitment to the domestic abuse investigation team continues: four of the twelve posts are filled, " +
+			"training is booked for the new starters, and the backlog of cases awaiting allocation has fallen again this quarter."
+		for q := range quarters {
+			date := model.DateOf(synthetic.Clock).AddDays(-91 * (quarters - 1 - q))
+			for f := 1; f <= size.Findings; f++ {
+				u := model.Update{FindingID: model.ID(f), Date: date, Narrative: fmt.Sprintf("Q%d: %s", q+1, narrative),
+					Status: model.InProgress, RAG: model.Amber}
+				if err := s.Update(context.Background(), model.Actor{Who: "bench"}, func(tx model.Tx) error { return tx.AppendUpdate(&u) }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		backup, err := s.Backup()
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+		reg, bk := fileMB(b, path), fileMB(b, backup)
+		b.ReportMetric(reg, "register-MB")
+		b.ReportMetric(bk, "backup-MB")
+		b.ReportMetric(reg+bk*(storage.KeepBackups+storage.KeepWeeks+storage.KeepMonths), "with-all-backups-MB")
+	}
+}
+
+func fileMB(b *testing.B, path string) float64 {
+	b.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return float64(info.Size()) / 1e6
 }

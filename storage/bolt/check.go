@@ -88,8 +88,12 @@ func (s *Store) CheckReport() ([]ProblemGroup, error) {
 		defer tx.Rollback()
 		checkTx(s.path, tx, &records{tx: tx}, rep)
 		if len(rep) == 0 {
-			if b, ok := s.cleanBackup(); ok {
-				if n, err := backupCommits(b.Path); err == nil && n > commits(tx) {
+			// The newest daily or hand-made backup's count of saves, as
+			// opening compares it (rollback): read from a compressed
+			// backup's header, not by unpacking and checking the whole
+			// copy while writers wait.
+			if b, n, ok := newestBackupSaves(s.path); ok {
+				if n > commits(tx) {
 					rep.add(groupSaves, "the register holds %s, fewer than its backup %s made %s (%s): it has been put back to an older copy, or saves have been lost",
 						saves(commits(tx)), b.Path, b.Time.Local().Format("on 02/01/2006 at 15:04"), saves(n))
 				}
@@ -107,6 +111,19 @@ func (s *Store) CheckReport() ([]ProblemGroup, error) {
 // CheckReport does. A file from an older version is checked for its
 // structure only: its records are read when it is upgraded.
 func CheckFile(path string) ([]ProblemGroup, error) {
+	if compressed(path) {
+		plain, done, err := unpacked(path)
+		if errors.Is(err, errBadPack) {
+			rep := report{}
+			rep.add(groupStructure, "%v", err)
+			return rep.groups(), nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot unpack %s to check it: %s", path, plainOSError(err))
+		}
+		defer done()
+		return CheckFile(plain)
+	}
 	rep := report{}
 	info, err := os.Stat(path)
 	if err != nil {
@@ -231,24 +248,9 @@ func decodeAll[T any](r *records, name []byte, rep report) loaded[T] {
 // checkRecords is the register's own check: every record decoded, the
 // indexes against the records, the references, the chain and the files.
 func checkRecords(tx *bolt.Tx, r *records, rep report) {
-	meta := tx.Bucket(bucketMeta)
-	switch {
-	case meta == nil:
-		rep.add(groupLayout, "the meta section is missing")
-	case !bytes.Equal(meta.Get(keyApp), []byte(appMarker)):
-		rep.add(groupLayout, "it is not marked as an Improvement Tracker register")
-	case btoi(meta.Get(keySchema)) != SchemaVersion:
-		rep.add(groupLayout, "the schema version is %d, not %d", btoi(meta.Get(keySchema)), SchemaVersion)
-	}
-	for _, name := range allBuckets {
-		if tx.Bucket(name) == nil && !isLeanIndex(name) {
-			rep.add(groupLayout, "the %s section is missing", name)
-		}
-	}
-	if len(rep[groupLayout]) > 0 {
+	if !checkLayout(tx, rep) {
 		return
 	}
-
 	if raw := tx.Bucket(bucketSettings).Get(keySettings); raw != nil {
 		var set model.Settings
 		if err := r.decode(bucketSettings, keySettings, raw, &set); err != nil {
@@ -264,6 +266,63 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 	audit := decodeAll[model.AuditEvent](r, bucketAudit, rep)
 	subs := decodeAll[model.Submission](r, bucketSubmissions, rep)
 
+	c := checked{tx: tx, rep: rep, reports: reports, people: people, findings: findings, byID: map[model.ID]model.Finding{}}
+	for _, f := range findings.recs {
+		c.byID[f.ID] = f
+	}
+	c.checkFindings()
+	c.checkChildren(milestones, updates, evidence)
+	c.checkHistoryIndex(audit)
+	checkLeanIndexes(tx, r, updates, audit, c.refName, rep)
+	c.checkChain(audit, subs)
+	c.checkFiles(evidence)
+}
+
+// checkLayout checks the sections and the marks of a register; the records
+// are read only when it passes.
+func checkLayout(tx *bolt.Tx, rep report) bool {
+	meta := tx.Bucket(bucketMeta)
+	switch {
+	case meta == nil:
+		rep.add(groupLayout, "the meta section is missing")
+	case !bytes.Equal(meta.Get(keyApp), []byte(appMarker)):
+		rep.add(groupLayout, "it is not marked as an Improvement Tracker register")
+	case btoi(meta.Get(keySchema)) != SchemaVersion:
+		rep.add(groupLayout, "the schema version is %d, not %d", btoi(meta.Get(keySchema)), SchemaVersion)
+	}
+	for _, name := range allBuckets {
+		if tx.Bucket(name) == nil && !isLeanIndex(name) {
+			rep.add(groupLayout, "the %s section is missing", name)
+		}
+	}
+
+	return len(rep[groupLayout]) == 0
+}
+
+// checked is what checkRecords has read, for its steps.
+type checked struct {
+	tx       *bolt.Tx
+	rep      report
+	reports  loaded[model.Report]
+	people   loaded[model.Person]
+	findings loaded[model.Finding]
+	byID     map[model.ID]model.Finding
+}
+
+// refName names a finding in a problem: its reference, or its record
+// number when there is no such finding.
+func (c *checked) refName(id model.ID) string {
+	if f, ok := c.byID[id]; ok {
+		return f.Ref
+	}
+	return fmt.Sprintf("finding %d", id)
+}
+
+// checkFindings checks that each record is stored under its own ID, and
+// each finding's reference index entry, report, leads, parent and
+// successor.
+func (c *checked) checkFindings() {
+	tx, rep, reports, people, findings, byID := c.tx, c.rep, c.reports, c.people, c.findings, c.byID
 	// Each record's ID is the key it is stored under.
 	idMismatch := func(what string, key uint64, id model.ID) {
 		if uint64(id) != key {
@@ -280,16 +339,6 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 		idMismatch("finding "+findings.recs[k].Ref, k, findings.recs[k].ID)
 	}
 
-	byID := map[model.ID]model.Finding{}
-	for _, f := range findings.recs {
-		byID[f.ID] = f
-	}
-	refName := func(id model.ID) string {
-		if f, ok := byID[id]; ok {
-			return f.Ref
-		}
-		return fmt.Sprintf("finding %d", id)
-	}
 	refs := tx.Bucket(bucketFindingRefs)
 	for _, k := range findings.ids {
 		f := findings.recs[k]
@@ -320,8 +369,13 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 		return nil
 	})
 
-	// Child records: each belongs to an existing finding and is in that
-	// finding's index; each index entry names an existing record.
+}
+
+// checkChildren checks that milestones, updates and evidence each belong
+// to an existing finding and are in that finding's index, and that each
+// index entry names an existing record.
+func (c *checked) checkChildren(milestones loaded[model.Milestone], updates loaded[model.Update], evidence loaded[model.Evidence]) {
+	tx, rep, findings, byID, refName := c.tx, c.rep, c.findings, c.byID, c.refName
 	type child struct {
 		what  string
 		index []byte
@@ -362,8 +416,13 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 		})
 	}
 
-	// The history index: each entry names an event of that finding, at
-	// that event's time; each event of a finding is in it.
+}
+
+// checkHistoryIndex checks that each entry of the history index names an
+// event of that finding, at that event's time, and that each event of a
+// finding is in it.
+func (c *checked) checkHistoryIndex(audit loaded[model.AuditEvent]) {
+	tx, rep, refName := c.tx, c.rep, c.refName
 	auditIdx := tx.Bucket(bucketAuditByFinding)
 	_ = auditIdx.ForEach(func(k, v []byte) error {
 		if len(k) != 16 {
@@ -391,9 +450,12 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 		}
 	}
 
-	checkLeanIndexes(tx, r, updates, audit, refName, rep)
+}
 
-	// The audit trail as a chain, and the states submissions name.
+// checkChain checks the audit trail as a chain, and the states submissions
+// name.
+func (c *checked) checkChain(audit loaded[model.AuditEvent], subs loaded[model.Submission]) {
+	rep := c.rep
 	if audit.bad > 0 {
 		rep.add(groupHistory, "the history cannot be verified as a chain while %d of its entries are damaged", audit.bad)
 	} else {
@@ -413,7 +475,12 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 		}
 	}
 
-	// Attached files against their digests.
+}
+
+// checkFiles checks attached files against their digests, and that every
+// stored file belongs to evidence that records one.
+func (c *checked) checkFiles(evidence loaded[model.Evidence]) {
+	tx, rep, refName := c.tx, c.rep, c.refName
 	files := tx.Bucket(bucketEvidenceFiles)
 	withFile := map[uint64]bool{}
 	for _, id := range evidence.ids {

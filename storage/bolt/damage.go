@@ -64,9 +64,15 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 			}
 			if v < SchemaVersion {
 				// The copy keeps the file as the older version left it,
-				// in case the upgrade goes wrong or the older app is needed.
-				name := backupName(path, kindBeforeUpgrade, now(), v)
-				if err := copyFile(path, name); err != nil {
+				// in case the upgrade goes wrong or the older app is
+				// needed: compressed, it unpacks to the file byte for
+				// byte (`zstd -d`, or a restore).
+				name := compressedName(backupName(path, kindBeforeUpgrade, now(), v))
+				err := makeBackupDir(filepath.Dir(name))
+				if err == nil {
+					err = writeCompressed(path, name, commits(tx))
+				}
+				if err != nil {
 					return fmt.Errorf("cannot upgrade the register %s: the copy made before upgrading could not be written (%s)", path, plainOSError(err))
 				}
 			}

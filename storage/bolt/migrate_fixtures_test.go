@@ -29,6 +29,10 @@ var shippedFixtures = map[int]string{
 	2: "testdata/register-v2.bolt",
 	3: "testdata/register-v3.bolt",
 	4: "testdata/register-v4.bolt",
+	// Versions 5 and 6 were written by the version 6 app from version
+	// 4's: version 5's by the step to 5 alone, version 6's by opening.
+	5: "testdata/register-v5.bolt",
+	6: "testdata/register-v6.bolt",
 }
 
 // fixtureTime is when the fixtures' records were made.

@@ -129,7 +129,12 @@ func TestMigrateFromV1(t *testing.T) {
 	if before == "" || !strings.Contains(before, "before-upgrade-v1") {
 		t.Fatalf("no copy kept before the upgrade: %+v", backups)
 	}
-	if !bytes.Equal(fileBytes(t, before), orig) {
+	plain, done, err := storage.Unpacked(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	if !bytes.Equal(fileBytes(t, plain), orig) {
 		t.Errorf("the copy kept before the upgrade differs from the old file")
 	}
 	// Writing works on the upgraded file and uses the new index.

@@ -232,6 +232,13 @@ func (r *records) NextID(kind model.Kind) (model.ID, error) {
 // appendFill is the page fill for buckets whose keys are sequence numbers.
 const appendFill = 0.9
 
+// fullFill is the page fill for sections whose entries are never made
+// longer once written and whose keys arrive in order (the trail; the
+// history by time within each group; an index written afresh in key
+// order): a page is split only when nothing more fits, and the page left
+// behind is never added to again, so any room kept in it would be lost.
+const fullFill = 1.0
+
 // indexed is what a record tells its indexes: the finding it belongs to, its
 // reference (findings) and its time (audit events).
 type indexed struct {
@@ -254,6 +261,10 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	// pages before splitting them (bbolt splits at half by default)
 	// nearly halves the file.
 	b.FillPercent = appendFill
+	if kind == model.KindAudit {
+		// Events are never changed once written.
+		b.FillPercent = fullFill
+	}
 	key := itob(uint64(id))
 	if err := r.putLeanIndexes(kind, b, key, raw); err != nil {
 		return err

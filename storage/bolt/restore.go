@@ -65,16 +65,29 @@ func RestoreWith(dbPath, backupPath string, now time.Time, force bool) error {
 		}
 	}
 	defer release()
-	if err := checkBackup(backupPath, force); err != nil {
-		return err
-	}
 	// The restored file is made whole beside the register, then renamed
-	// over it, so a failure at any point leaves the register as it was.
-	tmp, err := copyToTemp(backupPath, filepath.Dir(dbPath))
-	if err != nil {
-		return fmt.Errorf("cannot restore from %s: %s; the register was not changed", backupPath, plainOSError(err))
+	// over it, so a failure at any point leaves the register as it was. A
+	// compressed backup is unpacked there first and checked unpacked.
+	var tmp string
+	if compressed(backupPath) {
+		if tmp, err = unpackToTemp(backupPath, filepath.Dir(dbPath)); errors.Is(err, errBadPack) {
+			return fmt.Errorf("cannot restore from %s: %w (%v). Choose a backup that checks clean", backupPath, model.ErrDamaged, err)
+		} else if err != nil {
+			return fmt.Errorf("cannot restore from %s: %s; the register was not changed", backupPath, plainOSError(err))
+		}
+		defer os.Remove(tmp) // fails harmlessly once renamed
+		if err := checkBackupAs(tmp, backupPath, force); err != nil {
+			return err
+		}
+	} else {
+		if err := checkBackupAs(backupPath, backupPath, force); err != nil {
+			return err
+		}
+		if tmp, err = copyToTemp(backupPath, filepath.Dir(dbPath)); err != nil {
+			return fmt.Errorf("cannot restore from %s: %s; the register was not changed", backupPath, plainOSError(err))
+		}
+		defer os.Remove(tmp) // fails harmlessly once renamed
 	}
-	defer os.Remove(tmp) // fails harmlessly once renamed
 	if statErr == nil {
 		kept := uniqueName(backupName(dbPath, kindBeforeRestore, now, 0))
 		if err := copyFile(dbPath, kept); err != nil {
@@ -135,36 +148,38 @@ func markRestored(dbPath, tmp string) {
 	})
 }
 
-// checkBackup refuses a file that is not a register this version can open
-// or, unless force is set, that has any problem CheckFile finds.
-func checkBackup(path string, force bool) error {
+// checkBackupAs refuses a file that is not a register this version can
+// open or, unless force is set, that has any problem CheckFile finds. It
+// names the file as shown: the backup a person chose, where path is its
+// unpacked copy.
+func checkBackupAs(path, shown string, force bool) error {
 	info, err := os.Stat(path)
 	if err != nil {
-		return fmt.Errorf("cannot restore from %s: %s", path, plainOSError(err))
+		return fmt.Errorf("cannot restore from %s: %s", shown, plainOSError(err))
 	}
 	if err := notRegular(path, info); err != nil {
 		return fmt.Errorf("cannot restore from it: %w", err)
 	}
 	if info.Size() == 0 {
-		return fmt.Errorf("cannot restore from %s: it is empty, so it holds no register", path)
+		return fmt.Errorf("cannot restore from %s: it is empty, so it holds no register", shown)
 	}
 	groups, err := CheckFile(path)
 	if err != nil {
-		return fmt.Errorf("cannot restore from %s: %w", path, err)
+		return fmt.Errorf("cannot restore from %s: %w", shown, err)
 	}
 	if len(groups) == 0 {
 		return nil
 	}
 	first := Flatten(groups)[0]
 	if !force {
-		return fmt.Errorf("cannot restore from %s: %w (%s). Choose a backup that checks clean; to restore this one all the same, give --force", path, model.ErrDamaged, first)
+		return fmt.Errorf("cannot restore from %s: %w (%s). Choose a backup that checks clean; to restore this one all the same, give --force", shown, model.ErrDamaged, first)
 	}
 	// Even by force, the file must be one the app can open.
 	if st, err := readMetas(path); err != nil || st.newest < 0 {
-		return fmt.Errorf("cannot restore from %s: %w (%s)", path, model.ErrDamaged, first)
+		return fmt.Errorf("cannot restore from %s: %w (%s)", shown, model.ErrDamaged, first)
 	}
 	if err := verifyFile(path); err != nil {
-		return fmt.Errorf("cannot restore from %s: %w (%v)", path, model.ErrDamaged, err)
+		return fmt.Errorf("cannot restore from %s: %w (%v)", shown, model.ErrDamaged, err)
 	}
 	return nil
 }

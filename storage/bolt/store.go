@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -37,6 +38,15 @@ import (
 // file. It is kept well under the two seconds after which a person would
 // think the app has hung.
 const DefaultTimeout = time.Second
+
+// growStep is how much room the file is given beyond its last page when
+// a save needs more. bbolt's default, 16 MB, is half of a force's
+// register (a register of 300 findings with five years of quarterly
+// updates uses 19 MB of pages and was 34 MB on disk), and is copied into
+// nothing but is counted against the laptop's disk all the same; a
+// megabyte costs one more sync of the file's size in every megabyte of
+// growth.
+const growStep = 1 << 20
 
 // Options change how Open behaves. The zero value is what the app uses.
 type Options struct {
@@ -55,6 +65,15 @@ type Options struct {
 	// ReadOnly opens the register for reading only, as Open does by
 	// itself when the file or its folder cannot be written.
 	ReadOnly bool
+	// BackupInBackground leaves the day's backup to StartBackup, which
+	// makes it in the background once the caller has what it opened the
+	// register for (the window, once it shows the register), so that the
+	// first open of a day is no slower than the others; a command waits
+	// for it instead. BackupDone gives its result. The check of every
+	// page that a due backup asks for on opening is then the backup's own
+	// check of its copy, which refuses a damaged register in the same
+	// words.
+	BackupInBackground bool
 }
 
 // Store is the register in a bbolt file. It is safe for concurrent use: bbolt
@@ -73,6 +92,15 @@ type Store struct {
 	cleanOnce sync.Once
 	clean     BackupInfo
 	cleanOK   bool
+
+	// backupDone yields the result of a backup made in the background
+	// (BackupInBackground), then is closed; startOnce starts it, or
+	// closes backupDone when Close comes first; stopping asks that backup
+	// to give up, and backingUp is waited for by Close.
+	backupDone chan error
+	startOnce  sync.Once
+	stopping   atomic.Bool
+	backingUp  sync.WaitGroup
 }
 
 var (
@@ -123,7 +151,7 @@ func Open(path string, opts Options) (*Store, error) {
 		// Read the file without taking it for writing first: a file from a
 		// newer version must be left exactly as it is, and a damaged one
 		// must be found out before bbolt is asked to write to it.
-		full := opts.NoBackup || backupDue(path, opts.Now())
+		full := opts.NoBackup || !opts.BackupInBackground && backupDue(path, opts.Now())
 		if err := inspect(path, opts.Timeout, opts.Now, full); err != nil {
 			return nil, err
 		}
@@ -143,6 +171,9 @@ func Open(path string, opts Options) (*Store, error) {
 	s := &Store{path: path, now: opts.Now, readOnly: opts.ReadOnly}
 	if !s.readOnly {
 		s.db, _, err = openBolt(path, bolt.Options{Timeout: opts.Timeout})
+		if err == nil {
+			s.db.AllocSize = growStep
+		}
 		if err != nil && statErr == nil && cannotWrite(err) {
 			// Read-only media, or a file this user may only read: open
 			// it for reading rather than call it damaged.
@@ -182,15 +213,60 @@ func Open(path string, opts Options) (*Store, error) {
 	if b := s.rollback(); b != "" {
 		s.warnings = append(s.warnings, b)
 	}
-	if !opts.NoBackup {
+	s.backupDone = make(chan error, 1)
+	switch {
+	case opts.NoBackup:
+		close(s.backupDone)
+	case opts.BackupInBackground:
+		// StartBackup makes it.
+	default:
 		// Reading never depends on writing: a backup that cannot be
 		// written (a full disk, a read-only backups folder) is said, and
 		// the register opens all the same.
 		if _, err := s.dailyBackup(); err != nil {
 			s.warnings = append(s.warnings, err.Error())
 		}
+		close(s.backupDone)
+	}
+	if opts.NoBackup || !opts.BackupInBackground {
+		s.startOnce.Do(func() {}) // nothing for StartBackup to start
 	}
 	return s, nil
+}
+
+// StartBackup makes the day's backup, if it is due, in the background, for
+// a register opened with BackupInBackground; BackupDone gives the result.
+// Only the first call does anything, and none after Close.
+func (s *Store) StartBackup() {
+	if s.backupDone == nil {
+		return // opened for reading only: no backups
+	}
+	s.startOnce.Do(func() {
+		s.backingUp.Add(1)
+		go func() {
+			defer s.backingUp.Done()
+			_, err := s.dailyBackup()
+			if errors.Is(err, errStopped) {
+				err = nil // closed first: the next open makes it
+			}
+			s.backupDone <- err
+			close(s.backupDone)
+		}()
+	})
+}
+
+// BackupDone yields, once, the error of the day's backup made in the
+// background (nil when it was made, not due, or given up because the
+// register was closed first), then is closed. For a register opened
+// without BackupInBackground it is closed from the start: Warnings says
+// how the backup went.
+func (s *Store) BackupDone() <-chan error {
+	if s.backupDone == nil {
+		done := make(chan error)
+		close(done)
+		return done
+	}
+	return s.backupDone
 }
 
 // cannotWrite reports whether opening for writing failed because the file
@@ -394,6 +470,15 @@ func (s *Store) Now() time.Time { return s.now() }
 
 // Close closes the file and lets go of the lock.
 func (s *Store) Close() error {
+	// A backup still being made is given up (its temporary file is
+	// removed; no backup takes its name) rather than waited for.
+	s.stopping.Store(true)
+	s.startOnce.Do(func() { // never started
+		if s.backupDone != nil {
+			close(s.backupDone)
+		}
+	})
+	s.backingUp.Wait()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("closing the register %s: %w", s.path, err)
 	}

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"improvementtracker/export"
-	"improvementtracker/testkit/synthetic"
 	"improvementtracker/model"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/synthetic"
 )
 
 // BenchmarkDistance runs what a person waits for on a shared register (open

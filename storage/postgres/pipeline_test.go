@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"improvementtracker/testkit/pgtest"
 	"improvementtracker/model"
 	"improvementtracker/sample"
 	"improvementtracker/storage/postgres"
+	"improvementtracker/testkit/pgtest"
 )
 
 // A save through the rules on a register already open takes three round
