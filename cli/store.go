@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"improvementtracker/model"
 	"improvementtracker/storage"
@@ -66,6 +67,35 @@ func openStore(env *Env, db string) (model.Store, error) {
 // (A shared register is never created by opening it.)
 func openExisting(env *Env, db string) (model.Store, error) {
 	return openStoreWith(env, db, storage.Options{MustExist: true})
+}
+
+// openForReading is openExisting for the commands that only read (list,
+// summary, reports, submissions, the exports): a register file that a
+// window has open for saving is read from a copy of it as it was at one
+// moment (storage.OpenSnapshot), said on stderr, rather than refused.
+// Commands that save keep the refusal, from openExisting.
+func openForReading(env *Env, db string) (model.Store, error) {
+	loc, isURL, err := locate(env, db)
+	if err != nil {
+		return nil, err
+	}
+	if isURL {
+		return openServer(loc, storage.Options{})
+	}
+	// Waiting for the window to let go is pointless: it holds the file
+	// until it closes. A short wait still lets another command finish.
+	opts := storage.Options{MustExist: true, Timeout: 200 * time.Millisecond}
+	s, err := openFileAt(env, loc, opts)
+	if errors.Is(err, model.ErrLocked) {
+		s, err = storage.OpenSnapshot(loc, storage.Options{})
+		if err == nil {
+			fmt.Fprintf(env.Stderr, "Note: %s.\n", s.ReadOnlyNotice())
+		}
+	}
+	if err != nil {
+		return nil, err // not a nil *Store inside the interface
+	}
+	return s, nil
 }
 
 // openStoreWith is openStore with the file's options.
