@@ -337,7 +337,7 @@ func (s *registerScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject
 		b.SetText("")
 		return
 	}
-	if h.pos == -1 && !slices.Contains(s.headers, h) {
+	if !slices.Contains(s.headers, h) {
 		s.headers = append(s.headers, h)
 	}
 	h.pos = id.Col

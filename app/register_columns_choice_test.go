@@ -59,6 +59,9 @@ func TestRegisterColumnsChosenAndKept(t *testing.T) {
 	r := h.u.register
 	h.u.win.Resize(fyne.NewSize(1280, 720))
 	r.onColumns()
+	if cut := h.cutTexts(); len(cut) > 0 {
+		t.Errorf("the Columns dialog cuts text at 1280 × 720: %q", cut)
+	}
 	objs := h.overlay()
 	area, _, _, _ := columnControls(t, objs, "Area")
 	test.Tap(area)
@@ -115,34 +118,40 @@ func TestRegisterColumnsChosenAndKept(t *testing.T) {
 	}
 }
 
-// Dragging the edge of a column's header (Fyne's own resizing) changes
-// the column's width, and the width is kept for the next run; the title
-// gives up the room, so the columns still fit the window.
+// Dragging the grip at the right edge of a column's header changes the
+// column's width as the pointer moves, and the width is kept for the next
+// run; the title gives up the room, so the columns still fit the window.
 func TestRegisterColumnResizedByDraggingIsKept(t *testing.T) {
 	h := newHarness(t, true)
 	r := h.u.register
 	h.u.win.Resize(fyne.NewSize(1280, 720))
 	status := slices.Index(r.order, colStatus)
 	before, title := r.widths[status], r.widths[slices.Index(r.order, colTitle)]
-	// The gap right of the Status header, as the pointer finds it.
-	x := float32(0)
-	for i := 0; i <= status; i++ {
-		x += r.widths[i] + theme.Padding()
+	var grip *colGrip
+	for _, hd := range r.headers {
+		if hd.pos == status && hd.Visible() {
+			grip = hd.grip
+		}
 	}
-	x -= theme.Padding() / 2
-	rel := fyne.NewPos(x, r.headers[0].Size().Height/2)
-	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(r.table).Add(rel)
-	ev := &desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: rel, AbsolutePosition: abs}, Button: desktop.MouseButtonPrimary}
-	// What the window does as the pointer comes to the edge, goes down,
-	// moves 15 pixels right and comes up.
-	r.table.MouseMoved(ev)
-	if r.table.Cursor() != desktop.HResizeCursor {
-		t.Fatal("the pointer on the header's edge does not show the resize cursor")
+	if grip == nil {
+		t.Fatal("no header for Status")
 	}
-	r.table.MouseDown(ev)
-	r.table.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: rel.AddXY(15, 0)}, Dragged: fyne.Delta{DX: 15}})
-	r.table.DragEnd()
-	r.table.MouseUp(ev)
+	if grip.Cursor() != desktop.HResizeCursor {
+		t.Error("the header's edge does not show the resize cursor")
+	}
+	// What the window sends as the pointer is dragged 15 pixels right.
+	grip.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 10}})
+	grip.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 5}})
+	var live float32
+	for _, hd := range r.headers {
+		if hd.pos == status && hd.Visible() {
+			live = hd.Size().Width
+		}
+	}
+	if live != before+15 {
+		t.Errorf("while dragging, Status is %v wide, want %v", live, before+15)
+	}
+	grip.DragEnd()
 
 	if got := r.widths[status]; got != before+15 {
 		t.Fatalf("Status is %v wide after dragging its edge 15 pixels from %v", got, before)

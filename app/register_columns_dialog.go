@@ -96,8 +96,8 @@ func (s *registerScreen) onColumns() {
 		}
 		layout()
 	})
-	help := widget.NewLabel("Tick the columns to show and put them in order with the arrows; the reference is always first and stays in view when the table scrolls sideways. " +
-		"A width is in pixels, or empty to fit the entries; you can also drag the edge of a column's header. The default columns fit a 1280-pixel window.")
+	help := widget.NewLabel("Tick the columns to show and order them with the arrows; Ref is always first and stays in view. " +
+		"A width is in pixels (empty fits the entries); you can also drag a header's edge. The default columns fit 1280 pixels.")
 	help.Wrapping = fyne.TextWrapWord
 	help.TextStyle = fyne.TextStyle{Italic: true}
 	problem := newFieldError()

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -17,14 +19,13 @@ import (
 // column by dragging the edge of its header (Fyne's own resizing); the
 // table notices the new width when the button is let go and keeps it.
 
-// regTable is the register's widget.Table, watching the mouse so that a
-// column resized by dragging its header is kept.
+// regTable is the register's widget.Table. Column widths are changed by
+// dragging a grip at the right edge of each header (colGrip), not by
+// Fyne's own resizing: with a frozen column, Fyne measured the drag from
+// the wrong edge (a column dragged 60 pixels wider became 110 narrower).
 type regTable struct {
 	widget.Table
 	s *registerScreen
-	// before holds each header's width when a button went down on the
-	// table, nil otherwise.
-	before map[*regHeader]float32
 }
 
 func newRegTable(s *registerScreen) *regTable {
@@ -32,9 +33,7 @@ func newRegTable(s *registerScreen) *regTable {
 	t.Length = func() (int, int) { return len(s.shown), len(s.order) }
 	t.CreateCell = func() fyne.CanvasObject { return newRegisterCell(s) }
 	t.UpdateCell = s.updateCell
-	// Fyne also makes headers only to measure them, so a header joins
-	// s.headers when it is first shown (updateHeader).
-	t.CreateHeader = func() fyne.CanvasObject { return newRegHeader() }
+	t.CreateHeader = func() fyne.CanvasObject { return newRegHeader(s) }
 	t.UpdateHeader = s.updateHeader
 	t.OnSelected = s.onSelected
 	t.ShowHeaderRow = true
@@ -44,70 +43,96 @@ func newRegTable(s *registerScreen) *regTable {
 	return t
 }
 
-// MouseDown notes the headers' widths before a possible drag.
-func (t *regTable) MouseDown(e *desktop.MouseEvent) {
-	t.before = make(map[*regHeader]float32, len(t.s.headers))
-	for _, h := range t.s.headers {
-		t.before[h] = h.Size().Width
-	}
-	t.Table.MouseDown(e)
-}
+// MouseDown does not start Fyne's resizing (see regTable).
+func (t *regTable) MouseDown(*desktop.MouseEvent) {}
 
-// MouseUp keeps a width changed by dragging a header's edge.
-func (t *regTable) MouseUp(e *desktop.MouseEvent) {
-	t.Table.MouseUp(e)
-	t.noteResized()
-}
+// Cursor is the arrow: Fyne's resize cursor between headers offered
+// Fyne's resizing; the grips show their own.
+func (t *regTable) Cursor() desktop.Cursor { return desktop.DefaultCursor }
 
-// MouseMoved and MouseOut also look, for a drag let go outside the table,
-// where the button's release goes to another widget.
-func (t *regTable) MouseMoved(e *desktop.MouseEvent) {
-	t.noteResized()
-	t.Table.MouseMoved(e)
-}
-
-// MouseOut: see MouseMoved.
-func (t *regTable) MouseOut() {
-	t.noteResized()
-	t.Table.MouseOut()
-}
-
-// noteResized finds the header whose width changed since the button went
-// down: the one dragged (the others only move).
-func (t *regTable) noteResized() {
-	if t.before == nil {
-		return
-	}
-	before := t.before
-	t.before = nil
-	for h, w := range before {
-		if got := h.Size().Width; got != w && h.pos >= 0 && h.pos < len(t.s.order) {
-			t.s.setColumnWidth(t.s.order[h.pos], got)
-			return
-		}
-	}
-}
-
-// regHeader is a column header: a button that sorts by the column, with
-// the grid line at its right edge.
+// regHeader is a column header: a button that sorts by the column, a grip
+// at its right edge to drag it wider or narrower, and the grid line.
 type regHeader struct {
 	widget.BaseWidget
 	btn   *widget.Button
+	grip  *colGrip
 	lines gridLines
 	pos   int // the column's position, -1 until shown
 }
 
-func newRegHeader() *regHeader {
+func newRegHeader(s *registerScreen) *regHeader {
 	h := &regHeader{btn: widget.NewButton("", nil), pos: -1}
 	h.btn.Importance = widget.LowImportance
 	h.btn.Alignment = widget.ButtonAlignLeading
+	h.grip = &colGrip{s: s, h: h}
+	h.grip.ExtendBaseWidget(h.grip)
 	h.lines = newGridLines()
 	h.ExtendBaseWidget(h)
 	return h
 }
 
 func (h *regHeader) CreateRenderer() fyne.WidgetRenderer {
-	return &gridRenderer{box: container.NewStack(h.btn), lines: h.lines}
+	box := container.New(&gripLayout{}, h.btn, h.grip)
+	return &gridRenderer{box: box, lines: h.lines}
+}
+
+// gripWidth is how much of a header's right edge takes a drag.
+const gripWidth = 8
+
+// gripLayout gives the button the header and the grip its right edge.
+type gripLayout struct{}
+
+func (gripLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
+	objs[1].Move(fyne.NewPos(size.Width-gripWidth, 0))
+	objs[1].Resize(fyne.NewSize(gripWidth, size.Height))
+}
+
+func (gripLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+// colGrip is the right edge of a header: dragged, it makes the column
+// wider or narrower as the pointer moves, and the width is kept when the
+// button is let go.
+type colGrip struct {
+	widget.BaseWidget
+	s *registerScreen
+	h *regHeader
+	// dragging is set during a drag; from is the width it started at and
+	// moved how far the pointer has gone since.
+	dragging    bool
+	from, moved float32
+}
+
+func (g *colGrip) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// Cursor shows that the edge can be dragged.
+func (g *colGrip) Cursor() desktop.Cursor { return desktop.HResizeCursor }
+
+// Dragged resizes the column as the pointer moves.
+func (g *colGrip) Dragged(e *fyne.DragEvent) {
+	pos := g.h.pos
+	if pos < 0 || pos >= len(g.s.widths) {
+		return
+	}
+	if !g.dragging {
+		g.dragging, g.from, g.moved = true, g.s.widths[pos], 0
+	}
+	g.moved += e.Dragged.DX
+	g.s.table.SetColumnWidth(pos, max(minColWidth, g.from+g.moved))
+}
+
+// DragEnd keeps the width.
+func (g *colGrip) DragEnd() {
+	if !g.dragging {
+		return
+	}
+	g.dragging = false
+	if pos := g.h.pos; pos >= 0 && pos < len(g.s.order) {
+		g.s.setColumnWidth(g.s.order[pos], max(minColWidth, g.from+g.moved))
+	}
 }
 
 // gridLines are the line right of a cell and the line below it, drawn in
