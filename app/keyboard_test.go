@@ -124,6 +124,9 @@ func (h *harness) replaceTyping(s string) {
 func (h *harness) chooseByKeys(option string) {
 	h.t.Helper()
 	sel, ok := h.focused().(*widget.Select)
+	if fs, isForm := h.focused().(*formSelect); isForm {
+		sel, ok = &fs.Select, true
+	}
 	if !ok {
 		h.t.Fatalf("%T has the keyboard, not a choice", h.focused())
 	}
@@ -531,8 +534,8 @@ func TestRefusedSaveShowsTheField(t *testing.T) {
 	}
 }
 
-// Tab through the finding's details at 1280 × 720: each text field that
-// takes the keyboard is scrolled into view, all of it where it fits, so
+// Tab through the finding's details at 1280 × 720: each text field and
+// drop-down list that takes the keyboard is scrolled into view, all of it where it fits, so
 // that nobody types into a field they cannot see.
 func TestTabScrollsTheFieldIntoView(t *testing.T) {
 	h := newHarness(t, true)
@@ -547,7 +550,7 @@ func TestTabScrollsTheFieldIntoView(t *testing.T) {
 		f := h.focused()
 		o, ok := f.(fyne.CanvasObject)
 		switch f.(type) {
-		case *lineEntry, *textArea, *dateEntry:
+		case *lineEntry, *textArea, *dateEntry, *formSelect:
 		default:
 			continue
 		}

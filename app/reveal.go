@@ -31,6 +31,26 @@ func (e *dateEntry) FocusGained() {
 	reveal(e)
 }
 
+// formSelect is a drop-down list of the finding's form that scrolls
+// itself into view when it takes the keyboard.
+type formSelect struct {
+	widget.Select
+}
+
+func newFormSelect(options []string, changed func(string)) *formSelect {
+	s := &formSelect{}
+	s.Options, s.OnChanged = options, changed
+	s.PlaceHolder = widget.NewSelect(nil, nil).PlaceHolder // Fyne's "(Select one)"
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// FocusGained scrolls the list into view.
+func (s *formSelect) FocusGained() {
+	s.Select.FocusGained()
+	reveal(s)
+}
+
 // reveal scrolls the innermost vertical scroll holding o so that all of o
 // (or as much as fits, its top first) is in view. It does nothing for an
 // object in no scroll, or already in view.
