@@ -41,33 +41,33 @@ type editorScreen struct {
 
 	ref             *widget.Label
 	inspectorateRef *lineEntry
-	report          *widget.Select
-	typ             *widget.Select
-	parent          *widget.Select
+	report          *formSelect
+	typ             *formSelect
+	parent          *formSelect
 	area            *widget.SelectEntry
-	grade           *widget.Select
+	grade           *formSelect
 	title           *lineEntry
 	verbatim        *textArea
 	verbatimView    *widget.Label // the wording as read-only text while locked
 	editWording     *widget.Button
 	wordingMissing  *widget.Check
 	interpretation  *textArea
-	chief           *widget.Select
-	delivery        *widget.Select
+	chief           *formSelect
+	delivery        *formSelect
 	board           *lineEntry
-	classification  *widget.Select
+	classification  *formSelect
 	descriptor      *lineEntry
 	originalTarget  *dateEntry
 	currentTarget   *dateEntry
 	revisions       *widget.Label
-	status          *widget.Select
+	status          *formSelect
 	statusHelp      *widget.Label
-	rag             *widget.Select
+	rag             *formSelect
 	ragChip         *ragChip
 	rationale       *textArea
 	proposedDate    *dateEntry
 	closedDate      *dateEntry
-	supersededBy    *widget.Select
+	supersededBy    *formSelect
 	related         *lineEntry // references of related findings, comma-separated
 	position        *textArea
 
@@ -431,8 +431,8 @@ func (e *editorScreen) refreshRelated() {
 		e.u.showError(err)
 		return
 	}
-	keep := map[*widget.Select]string{}
-	for _, s := range []*widget.Select{e.report, e.parent, e.chief, e.delivery, e.supersededBy} {
+	keep := map[*formSelect]string{}
+	for _, s := range []*formSelect{e.report, e.parent, e.chief, e.delivery, e.supersededBy} {
 		keep[s] = s.Selected
 	}
 	e.fillChoices()

@@ -212,8 +212,12 @@ func (e *editorScreen) showConflict(c *model.ConflictError, m *findingMerge, by 
 		"Nothing is saved until you press Save with my changes.")
 	intro.Wrapping = fyne.TextWrapWord
 
+	// Headings wrap: a colleague's name and the time of their save do
+	// not fit a quarter of the dialog's width on one line.
 	heading := func(s string) fyne.CanvasObject {
-		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Wrapping = fyne.TextWrapWord
+		return l
 	}
 	savedAt := ""
 	if !c.At.IsZero() {
@@ -223,7 +227,10 @@ func (e *editorScreen) showConflict(c *model.ConflictError, m *findingMerge, by 
 	// run to paragraphs while most values are a word.
 	rows := container.NewVBox(container.NewGridWithColumns(4, heading("Field"), heading("Yours"), heading(theirs+savedAt), heading("What is saved")))
 	choices := map[string]*widget.RadioGroup{}
-	keepYours, takeTheirs := "Keep yours", "Take "+theirs
+	// The choices are short: a choice's words do not wrap, and "Take"
+	// with a colleague's name was cut at a laptop's width ("Take
+	// Impro…"). The column above names whose "theirs" is.
+	keepYours, takeTheirs := "Keep yours", "Take theirs"
 	value := func(s string) fyne.CanvasObject {
 		l := widget.NewLabel(s)
 		l.Wrapping = fyne.TextWrapWord

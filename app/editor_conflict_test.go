@@ -2,10 +2,14 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -84,7 +88,7 @@ func TestEditorConflict(t *testing.T) {
 
 	// The field both changed must be chosen.
 	radios := h.dialogRadios()
-	if len(radios) != 1 || !slices.Contains(radios[0].Options, "Keep yours") || !slices.Contains(radios[0].Options, "Take Jane Smith's") {
+	if len(radios) != 1 || !slices.Contains(radios[0].Options, "Keep yours") || !slices.Contains(radios[0].Options, "Take theirs") {
 		t.Fatalf("the dialog offers %d choices, want one for the title: %+v", len(radios), radios)
 	}
 	h.tapDialog("Save with my changes")
@@ -129,7 +133,7 @@ func TestEditorConflict(t *testing.T) {
 	typeInto(e.title, "My second title")
 	typeInto(e.interpretation, "My interpretation.")
 	test.Tap(e.save)
-	h.dialogRadios()[0].SetSelected("Take Jane Smith's")
+	h.dialogRadios()[0].SetSelected("Take theirs")
 	h.tapDialog("Save with my changes")
 	h.noDialog()
 	if got := h.finding(opened.Ref); got.Title != "Jane's second title" || got.Interpretation != "My interpretation." {
@@ -253,4 +257,68 @@ func TestMergeMovedTargets(t *testing.T) {
 	if got := h.finding(base.Ref); got.CurrentTarget != mine.CurrentTarget || len(got.TargetRevisions) != n+1 {
 		t.Errorf("stored %s with %d revisions", got.CurrentTarget, len(got.TargetRevisions))
 	}
+}
+
+// At a laptop's 1280 × 720 the conflict dialog fits the window and no
+// word of it is cut short: a colleague with a long name once gave a choice
+// that read "Take Impro…".
+func TestConflictDialogFitsAt1280(t *testing.T) {
+	h := newHarness(t, true)
+	h.u.win.Resize(fyne.NewSize(1280, 720))
+	e := h.openRUI()
+	who := "Improvement Lead, Public Protection Unit"
+	h.colleagueSaves(e.orig.ID, who, func(f *model.Finding) { f.Title = "Their title for the RUI finding" })
+	typeInto(e.title, "My title for the RUI finding")
+	test.Tap(e.save)
+	if len(h.dialogRadios()) != 1 {
+		t.Fatal("no choice for the title both changed")
+	}
+	cut := h.cutTexts()
+	if len(cut) > 0 {
+		t.Errorf("cut short or outside the window at 1280 × 720: %q", cut)
+	}
+}
+
+// cutTexts are the texts of the topmost dialog drawn cut short (ending in
+// "…" where the words do not, or wider than the space they are given) or
+// reaching past the window's sides. (A scrolled list may run below the
+// window: only the sides are checked.)
+func (h *harness) cutTexts() []string {
+	h.t.Helper()
+	top := h.u.win.Canvas().Overlays().Top()
+	if top == nil {
+		h.t.Fatal("no dialog is showing")
+	}
+	width := h.u.win.Canvas().Size().Width
+	var out []string
+	var walk func(o fyne.CanvasObject, at fyne.Position)
+	walk = func(o fyne.CanvasObject, at fyne.Position) {
+		if !o.Visible() {
+			return
+		}
+		at = at.Add(o.Position())
+		switch v := o.(type) {
+		case *canvas.Text:
+			w := fyne.MeasureText(v.Text, v.TextSize, v.TextStyle).Width
+			switch {
+			case v.Text == "":
+			case strings.HasSuffix(v.Text, "…"):
+				out = append(out, v.Text)
+			case at.X < 0 || at.X+w > width+1:
+				out = append(out, fmt.Sprintf("%s (at x=%v, %v wide)", v.Text, at.X, w))
+			case w > v.Size().Width+1:
+				out = append(out, fmt.Sprintf("%s (%v wide in %v)", v.Text, w, v.Size().Width))
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c, at)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c, at)
+			}
+		}
+	}
+	walk(top, fyne.NewPos(0, 0))
+	return out
 }

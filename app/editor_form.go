@@ -27,12 +27,12 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	e.ref = widget.NewLabel("")
 	e.ref.TextStyle = fyne.TextStyle{Monospace: true}
 	e.inspectorateRef = newLineEntry()
-	e.report = widget.NewSelect(nil, func(string) {})
+	e.report = newFormSelect(nil, func(string) {})
 	types := make([]string, len(model.FindingTypes))
 	for i, t := range model.FindingTypes {
 		types[i] = string(t)
 	}
-	e.typ = widget.NewSelect(types, func(v string) {
+	e.typ = newFormSelect(types, func(v string) {
 		if e.parent != nil {
 			if v == string(model.Recommendation) {
 				e.parent.Enable()
@@ -42,13 +42,13 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 			}
 		}
 	})
-	e.parent = widget.NewSelect(nil, func(string) {})
+	e.parent = newFormSelect(nil, func(string) {})
 	e.area = widget.NewSelectEntry(nil)
 	grades := []string{noneChoice}
 	for _, g := range model.Grades {
 		grades = append(grades, string(g))
 	}
-	e.grade = widget.NewSelect(grades, func(string) {})
+	e.grade = newFormSelect(grades, func(string) {})
 	e.title = newLineEntry()
 	e.title.SetPlaceHolder("short title (optional)")
 
@@ -65,8 +65,8 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	e.interpretation.SetMinRowsVisible(4)
 	e.interpretation.SetPlaceHolder("what the force takes the finding to ask")
 
-	e.chief = widget.NewSelect(nil, func(string) {})
-	e.delivery = widget.NewSelect(nil, func(string) {})
+	e.chief = newFormSelect(nil, func(string) {})
+	e.delivery = newFormSelect(nil, func(string) {})
 	addChief := widget.NewButtonWithIcon("Add person…", theme.ContentAddIcon(), func() {
 		e.u.addPersonDialog(func(p model.Person) { e.refreshPeople(); e.chief.SetSelected(p.Label()) })
 	})
@@ -79,7 +79,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	for i, c := range model.Classifications {
 		classes[i] = string(c)
 	}
-	e.classification = widget.NewSelect(classes, func(string) {})
+	e.classification = newFormSelect(classes, func(string) {})
 	e.descriptor = newLineEntry()
 	e.descriptor.SetPlaceHolder("e.g. PERSONAL")
 
@@ -95,13 +95,13 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	e.statusHelp = widget.NewLabel("")
 	e.statusHelp.Wrapping = fyne.TextWrapWord
 	e.statusHelp.TextStyle = fyne.TextStyle{Italic: true}
-	e.status = widget.NewSelect(statuses, func(v string) { e.statusHelp.SetText(statusRule(model.Status(v))) })
+	e.status = newFormSelect(statuses, func(v string) { e.statusHelp.SetText(statusRule(model.Status(v))) })
 	rags := []string{noneChoice}
 	for _, r := range model.RAGs {
 		rags = append(rags, string(r))
 	}
 	e.ragChip = newRAGChip()
-	e.rag = widget.NewSelect(rags, func(v string) {
+	e.rag = newFormSelect(rags, func(v string) {
 		if v == noneChoice {
 			v = ""
 		}
@@ -113,7 +113,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	e.rationale.SetPlaceHolder("what was done, and the evidence that shows it")
 	e.proposedDate = newDateEntry()
 	e.closedDate = newDateEntry()
-	e.supersededBy = widget.NewSelect(nil, func(string) {})
+	e.supersededBy = newFormSelect(nil, func(string) {})
 	e.related = newLineEntry()
 	e.related.SetPlaceHolder("references, separated by commas")
 	e.position = newTextArea()

@@ -99,6 +99,8 @@ func (e *editorScreen) watchProblems(fields map[string]fyne.CanvasObject) {
 			w.OnChanged = chain(w.OnChanged, recheck)
 		case *widget.Select:
 			w.OnChanged = chain(w.OnChanged, recheck)
+		case *formSelect:
+			w.OnChanged = chain(w.OnChanged, recheck)
 		}
 	}
 }

@@ -278,7 +278,7 @@ func TestFlowOverdueFilter(t *testing.T) {
 	}
 	for _, idx := range r.shown {
 		row := r.data.rows[idx]
-		if !row.isOver || cellText(&row, colOverdue) != fmt.Sprint(model.DaysOverdue(row.f, today)) {
+		if !row.isOver || cellText(&row, colOverdue) != fmt.Sprint(model.DaysOverdue(row.f, today))+" days" {
 			t.Errorf("%s shown as overdue with %q days", row.f.Ref, cellText(&row, colOverdue))
 		}
 	}

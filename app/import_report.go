@@ -1,7 +1,11 @@
 package app
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"improvementtracker/importer/report"
+	"improvementtracker/internal/infile"
 	"improvementtracker/model"
 )
 
@@ -31,10 +36,12 @@ type importReportScreen struct {
 	// or typed where the text gives none; deadlines counted from it
 	// ("within six months") get their targets from it.
 	published *dateEntry
-	summary   *widget.Label
-	rows      *fyne.Container
-	doImport  *widget.Button
-	bar       *fyne.Container // the dialog's buttons, laid out again when a label changes
+	// path takes a report file's path typed or pasted.
+	path     *lineEntry
+	summary  *widget.Label
+	rows     *fyne.Container
+	doImport *widget.Button
+	bar      *fyne.Container // the dialog's buttons, laid out again when a label changes
 
 	plan *report.Plan
 }
@@ -70,8 +77,15 @@ func newImportReportScreen(u *ui) *importReportScreen {
 	s.doImport.Importance = widget.HighImportance
 	s.doImport.Disable()
 
+	// A path typed or pasted is quicker than walking folders in the file
+	// dialog (Explorer's "Copy as path" included).
+	s.path = newLineEntry()
+	s.path.SetPlaceHolder("Type or paste the report file's path and press Enter")
+	s.path.OnSubmitted = s.openPath
+	pathRow := container.NewBorder(nil, nil, nil, widget.NewButton("Open", func() { s.openPath(s.path.Text) }), s.path)
 	source := container.NewBorder(nil,
-		container.NewHBox(widget.NewButton("Open a file…", s.onOpenFile), widget.NewButton("Read the pasted text", s.onReadPasted)),
+		container.NewVBox(pathRow,
+			container.NewHBox(widget.NewButton("Choose a file…", s.onOpenFile), widget.NewButton("Read the pasted text", s.onReadPasted))),
 		nil, nil, s.paste)
 	dates := container.NewBorder(nil, nil, widget.NewLabel("Publication date"), nil, s.published)
 	top := container.NewVBox(heading("Import findings from an inspection report"), source, container.NewGridWithColumns(2, s.title, dates), s.summary)
@@ -92,6 +106,13 @@ func (s *importReportScreen) onReadPasted() {
 	s.load(report.PastedText, s.paste.Text)
 }
 
+// prefReportFolder is the folder a report was last read from, where the
+// file dialog opens next time.
+const prefReportFolder = "report.folder"
+
+// onOpenFile chooses a report file in Fyne's file dialog, made nearly as
+// large as the window (its own size shows a handful of files) and opened
+// in the folder of the last report read.
 func (s *importReportScreen) onOpenFile() {
 	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
@@ -101,33 +122,68 @@ func (s *importReportScreen) onOpenFile() {
 		if r == nil {
 			return
 		}
-		b, over, err := readCapped(r, report.MaxFileBytes)
-		if err != nil {
-			s.u.showError(fmt.Errorf("cannot read %s: %w", r.URI().Name(), err))
-			return
+		if r.URI().Scheme() == "file" {
+			s.u.prefs.SetString(prefReportFolder, filepath.Dir(r.URI().Path()))
 		}
-		if over {
-			s.u.showError(fmt.Errorf("%s is larger than a report can be (%d MB at most)", r.URI().Name(), report.MaxFileBytes>>20))
-			return
-		}
-		name := r.URI().Name()
-		var text string
-		s.summary.SetText("Reading " + name + "…")
-		s.u.background(func() error {
-			var err error
-			text, err = report.Decode(name, b)
-			return err
-		}, func(err error) {
-			if err != nil {
-				s.summary.SetText("")
-				s.u.showError(err)
-				return
-			}
-			s.load(name, text)
-		})
+		s.readFrom(r.URI().Name(), r)
 	}, s.u.win)
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".pdf", ".html", ".htm", ".TXT", ".PDF", ".HTML", ".HTM"}))
+	if dir := s.u.prefs.String(prefReportFolder); dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			fd.SetLocation(l)
+		}
+	}
+	fd.Resize(s.u.win.Canvas().Size().Subtract(fyne.NewSize(80, 80)))
 	fd.Show()
+}
+
+// openPath reads the report file at a path typed or pasted. Quotes around
+// it and a file:// address are accepted.
+func (s *importReportScreen) openPath(p string) {
+	p = strings.Trim(strings.TrimSpace(p), `"'`)
+	if p == "" {
+		s.u.showError(errors.New("type or paste the path of the report file (.txt, .pdf, .html or .htm) to open"))
+		return
+	}
+	if u, err := url.Parse(p); err == nil && u.Scheme == "file" {
+		p = filepath.FromSlash(u.Path)
+	}
+	p = expandPath(p)
+	// Only a regular file is read, and its size is known first.
+	f, err := infile.Open(p, "the report file", report.MaxFileBytes)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.u.prefs.SetString(prefReportFolder, filepath.Dir(p))
+	s.readFrom(filepath.Base(p), f)
+}
+
+// readFrom reads a report file and previews its findings.
+func (s *importReportScreen) readFrom(name string, r io.ReadCloser) {
+	b, over, err := readCapped(r, report.MaxFileBytes)
+	if err != nil {
+		s.u.showError(fmt.Errorf("cannot read %s: %w", name, err))
+		return
+	}
+	if over {
+		s.u.showError(fmt.Errorf("%s is larger than a report can be (%d MB at most)", name, report.MaxFileBytes>>20))
+		return
+	}
+	var text string
+	s.summary.SetText("Reading " + name + "…")
+	s.u.background(func() error {
+		var err error
+		text, err = report.Decode(name, b)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.summary.SetText("")
+			s.u.showError(err)
+			return
+		}
+		s.load(name, text)
+	})
 }
 
 // load parses the text and shows the preview. Reading a long report

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"improvementtracker/importer/report"
@@ -132,5 +133,48 @@ func TestImportReportDatesAndSource(t *testing.T) {
 	row := labelsIn(s.rows.Objects[1])
 	if !strings.Contains(row, "Deadline: within six months, target 14/04/2025") || !strings.Contains(row, "[lines 15–15]\n• answers its calls within its standard; and") {
 		t.Errorf("row shows %q", row)
+	}
+}
+
+// A report's path typed or pasted (in quotes, as Explorer's "Copy as path"
+// gives it) opens it, and its folder is where the file dialog opens next;
+// a path with no file is refused in words; the file dialog is nearly as
+// large as the window, not the few rows Fyne gives it.
+func TestImportReportFromATypedPath(t *testing.T) {
+	h := newHarness(t, false)
+	h.u.win.Resize(fyne.NewSize(1280, 720))
+	abs, err := filepath.Abs(filepath.Join("..", "importer", "report", "testdata", "kent-peel-2021-22.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newImportReportScreen(h.u)
+	s.dlg.Show()
+	s.path.SetText(`"` + abs + `"`)
+	s.path.OnSubmitted(s.path.Text)
+	h.u.wait()
+	if s.plan == nil || len(s.plan.Rows) != 21 {
+		t.Fatalf("the typed path gave no preview of the report's 21 findings: %q", s.summary.Text)
+	}
+	if got := h.u.prefs.String(prefReportFolder); got != filepath.Dir(abs) {
+		t.Errorf("the folder kept is %q, want %q", got, filepath.Dir(abs))
+	}
+
+	missing := filepath.Join(t.TempDir(), "PEEL 2025 report.pdf")
+	s.openPath(missing)
+	if !h.dialogShows("PEEL 2025 report.pdf") {
+		t.Error("a path with no file is not refused in words naming it")
+	}
+	h.tapDialog("OK")
+
+	s.onOpenFile()
+	top := h.u.win.Canvas().Overlays().Top()
+	var biggest fyne.Size
+	for _, o := range test.LaidOutObjects(top) {
+		if sz := o.Size(); sz.Width < 1280 && sz.Width*sz.Height > biggest.Width*biggest.Height {
+			biggest = sz
+		}
+	}
+	if biggest.Width < 1150 || biggest.Height < 600 {
+		t.Errorf("the file dialog is %v in a 1280 × 720 window", biggest)
 	}
 }

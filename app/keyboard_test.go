@@ -124,6 +124,9 @@ func (h *harness) replaceTyping(s string) {
 func (h *harness) chooseByKeys(option string) {
 	h.t.Helper()
 	sel, ok := h.focused().(*widget.Select)
+	if fs, isForm := h.focused().(*formSelect); isForm {
+		sel, ok = &fs.Select, true
+	}
 	if !ok {
 		h.t.Fatalf("%T has the keyboard, not a choice", h.focused())
 	}
@@ -528,5 +531,41 @@ func TestRefusedSaveShowsTheField(t *testing.T) {
 	y := d.AbsolutePositionForObject(e.errs["closed_date"]).Y - d.AbsolutePositionForObject(e.detailsScroll).Y
 	if y < 0 || y > e.detailsScroll.Size().Height {
 		t.Errorf("the problem is %v below the top of a form %v high: out of sight", y, e.detailsScroll.Size().Height)
+	}
+}
+
+// Tab through the finding's details at 1280 × 720: each text field and
+// drop-down list that takes the keyboard is scrolled into view, all of it where it fits, so
+// that nobody types into a field they cannot see.
+func TestTabScrollsTheFieldIntoView(t *testing.T) {
+	h := newHarness(t, true)
+	h.u.win.Resize(fyne.NewSize(1280, 720))
+	e := h.openRUI()
+	s := e.detailsScroll
+	h.u.win.Canvas().Focus(e.inspectorateRef)
+	d := fyne.CurrentApp().Driver()
+	checked, lowest := 0, float32(0)
+	for range 40 {
+		h.press(fyne.KeyTab)
+		f := h.focused()
+		o, ok := f.(fyne.CanvasObject)
+		switch f.(type) {
+		case *lineEntry, *textArea, *dateEntry, *formSelect:
+		default:
+			continue
+		}
+		if !ok {
+			continue
+		}
+		top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s).Y
+		bottom := top + min(o.Size().Height, s.Size().Height)
+		if top < 0 || bottom > s.Size().Height+1 {
+			t.Errorf("Tab reached a field %v–%v in a view 0–%v high (scrolled %v)", top, bottom, s.Size().Height, s.Offset.Y)
+		}
+		checked++
+		lowest = max(lowest, s.Offset.Y)
+	}
+	if checked < 5 || lowest == 0 {
+		t.Errorf("%d fields checked, the form scrolled at most %v: the test proves nothing", checked, lowest)
 	}
 }

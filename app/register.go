@@ -36,7 +36,7 @@ type registerScreen struct {
 	overdue *widget.Check
 	due30   *widget.Check
 	mine    *widget.Check // My work (mywork.go)
-	table   *widget.Table
+	table   *regTable
 	empty   *widget.Label
 	emptyBg *canvas.Rectangle // the panel behind empty
 
@@ -50,15 +50,19 @@ type registerScreen struct {
 
 	editor *editorScreen
 
-	texts  [numCols][]string // the longest entries of each column, for sizing
-	widths [numCols]float32  // the column widths set, by position
-	tableW float32           // the table width they were set for
-	full   *widget.Label     // the full text of a cut cell under the pointer
+	texts   [numCols][]string // the longest entries of each column, for sizing
+	order   []int             // the columns shown, by position (register_columns.go)
+	setW    map[int]float32   // the widths the person set, by column
+	widths  []float32         // the column widths set on the table, by position
+	tableW  float32           // the table width they were set for
+	full    *widget.Label     // the full text of a cut cell under the pointer
+	headers []*regHeader      // every header the table made (register_table.go)
 }
 
 func newRegisterScreen(u *ui) *registerScreen {
 	s := &registerScreen{u: u, data: &registerData{}}
 	s.view = s.loadView()
+	s.order, s.setW = parseColumns(u.prefs.String(prefColumns))
 
 	s.search = newLineEntry()
 	s.search.SetPlaceHolder("Search references, titles, wording, interpretation and updates")
@@ -120,20 +124,8 @@ func newRegisterScreen(u *ui) *registerScreen {
 	s.newBtn = newBtn
 	newBtn.Importance = widget.HighImportance
 
-	s.table = &widget.Table{
-		Length:       func() (int, int) { return len(s.shown), numCols },
-		CreateCell:   func() fyne.CanvasObject { return newRegisterCell(s) },
-		UpdateCell:   s.updateCell,
-		CreateHeader: func() fyne.CanvasObject { return widget.NewButton("", nil) },
-		UpdateHeader: s.updateHeader,
-		OnSelected:   s.onSelected,
-	}
-	s.table.ShowHeaderRow = true
-	s.table.StickyColumnCount = 1
-	s.table.ExtendBaseWidget(s.table)
-	for i, col := range colOrder {
-		s.table.SetColumnWidth(i, colWidths[col])
-	}
+	s.table = newRegTable(s)
+	columns := widget.NewButtonWithIcon("Columns…", theme.ListIcon(), s.onColumns)
 	s.full = widget.NewLabel(fullHint)
 	s.full.Wrapping = fyne.TextWrapWord
 	s.full.TextStyle = fyne.TextStyle{Italic: true}
@@ -148,7 +140,7 @@ func newRegisterScreen(u *ui) *registerScreen {
 
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.count, newBtn), s.search)
 	filters := container.NewGridWithColumns(6, s.report, s.area, s.typ, s.status, s.rag, s.lead)
-	checks := container.NewHBox(s.overdue, s.due30, s.mine, spacer(), clear)
+	checks := container.NewHBox(s.overdue, s.due30, s.mine, spacer(), columns, clear)
 	table := container.New(&fitLayout{s: s}, s.table)
 	s.list = container.NewBorder(container.NewVBox(top, filters, checks), s.full, nil, nil,
 		container.NewStack(table, container.NewCenter(container.NewStack(s.emptyBg, container.NewPadded(s.empty)))))
@@ -159,14 +151,17 @@ func newRegisterScreen(u *ui) *registerScreen {
 }
 
 // registerCell is the template of every table cell: a tinted background
-// for overdue rows, a label, and a RAG chip used in the RAG column only.
-// With the pointer over it, a cell cut short shows its full text below
-// the table (Fyne has no tooltips).
+// for overdue rows, a label, a RAG chip used in the RAG column only, and
+// its grid lines (register_table.go). With the pointer over it, the cell
+// is highlighted and, if cut short, shows its full text below the table
+// (Fyne has no tooltips).
 type registerCell struct {
 	widget.BaseWidget
-	s   *registerScreen
-	id  widget.TableCellID
-	box *fyne.Container
+	s     *registerScreen
+	id    widget.TableCellID
+	box   *fyne.Container
+	hover *canvas.Rectangle
+	lines gridLines
 }
 
 func newRegisterCell(s *registerScreen) fyne.CanvasObject {
@@ -175,12 +170,18 @@ func newRegisterCell(s *registerScreen) fyne.CanvasObject {
 	l.Truncation = fyne.TextTruncateEllipsis
 	chip := newRAGChip()
 	chip.Hide()
-	c := &registerCell{s: s, box: container.NewStack(bg, l, container.NewPadded(chip))}
+	hover := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+	hover.CornerRadius = theme.SelectionRadiusSize()
+	hover.Hide()
+	c := &registerCell{s: s, box: container.NewStack(bg, l, container.NewPadded(chip), hover),
+		hover: hover, lines: newGridLines()}
 	c.ExtendBaseWidget(c)
 	return c
 }
 
-func (c *registerCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(c.box) }
+func (c *registerCell) CreateRenderer() fyne.WidgetRenderer {
+	return &gridRenderer{box: c.box, lines: c.lines}
+}
 
 // MinSize makes every row two lines high: a title and a status wrap onto
 // a second line, so that at a laptop's width they read in full words
@@ -191,25 +192,29 @@ func (c *registerCell) MinSize() fyne.Size {
 	return fyne.NewSize(m.Width, max(m.Height, 2*line+2*theme.InnerPadding()))
 }
 
-// wrapped reports whether a column's entries wrap onto the row's second
-// line.
-func wrapped(col int) bool { return col == colTitle || col == colStatus }
-
-// MouseIn shows the cell's full text if it is cut.
-func (c *registerCell) MouseIn(*desktop.MouseEvent) { c.s.showFull(c.id.Row, c.id.Col) }
+// MouseIn highlights the cell, and shows its full text if it is cut.
+func (c *registerCell) MouseIn(*desktop.MouseEvent) {
+	c.hover.FillColor = theme.Color(theme.ColorNameHover)
+	c.hover.Show()
+	c.hover.Refresh()
+	c.s.showFull(c.id.Row, c.id.Col)
+}
 
 // MouseMoved does nothing: the cell is the same until the pointer leaves.
 func (c *registerCell) MouseMoved(*desktop.MouseEvent) {}
 
 // MouseOut puts the hint back.
-func (c *registerCell) MouseOut() { c.s.showFull(-1, -1) }
+func (c *registerCell) MouseOut() {
+	c.hover.Hide()
+	c.s.showFull(-1, -1)
+}
 
 func (s *registerScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	if id.Row >= len(s.shown) {
+	if id.Row >= len(s.shown) || id.Col >= len(s.order) {
 		return
 	}
 	row := &s.data.rows[s.shown[id.Row]]
-	col := colOrder[id.Col]
+	col := s.order[id.Col]
 	cell := o.(*registerCell)
 	cell.id = id
 	stack := cell.box
@@ -268,9 +273,11 @@ func (s *registerScreen) fitColumns() {
 		return fyne.MeasureText(t, size, fyne.TextStyle{Bold: bold}).Width
 	}
 	pad := 2*theme.InnerPadding() + theme.Padding()
-	// Room for the scroll bar, and for the header's sort arrow.
-	ws := fitColumns(s.texts, measure, pad, theme.IconInlineSize()+theme.Padding(), s.tableW-theme.ScrollBarSize(), s.view.SortCol)
-	if ws == s.widths {
+	// Room for the scroll bar, the gaps between columns, and the header's
+	// sort arrow.
+	wide := s.tableW - theme.ScrollBarSize() - theme.Padding()*float32(len(s.order)-1)
+	ws := fitColumns(s.texts, measure, pad, theme.IconInlineSize()+theme.Padding(), wide, s.view.SortCol, s.order, s.setW)
+	if slices.Equal(ws, s.widths) {
 		return
 	}
 	s.widths = ws
@@ -298,12 +305,12 @@ func (l *fitLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0]
 
 // showFull shows the whole text of a cell cut short, below the table.
 func (s *registerScreen) showFull(row, col int) {
-	if row < 0 || row >= len(s.shown) || col < 0 || col >= numCols {
+	if row < 0 || row >= len(s.shown) || col < 0 || col >= len(s.order) || col >= len(s.widths) {
 		s.full.SetText(fullHint)
 		return
 	}
 	r := &s.data.rows[s.shown[row]]
-	c := colOrder[col]
+	c := s.order[col]
 	t := cellText(r, c)
 	w := fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{Bold: c == colRef}).Width + 2*theme.InnerPadding()
 	room := s.widths[col]
@@ -323,14 +330,18 @@ const fullHint = "Entries cut short with … are shown here in full when the poi
 // updateHeader shows the column title with an arrow on the sorted column;
 // tapping a header sorts by it, tapping again reverses.
 func (s *registerScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
-	b := o.(*widget.Button)
-	if id.Col < 0 || id.Col >= numCols {
+	h := o.(*regHeader)
+	b := h.btn
+	if id.Col < 0 || id.Col >= len(s.order) {
+		h.pos = -1
 		b.SetText("")
 		return
 	}
-	b.Importance = widget.LowImportance
-	b.Alignment = widget.ButtonAlignLeading
-	col := colOrder[id.Col]
+	if !slices.Contains(s.headers, h) {
+		s.headers = append(s.headers, h)
+	}
+	h.pos = id.Col
+	col := s.order[id.Col]
 	b.OnTapped = func() { s.onSort(col) }
 	b.SetIcon(nil)
 	if col == s.view.SortCol {

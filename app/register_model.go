@@ -32,21 +32,11 @@ const (
 	numCols
 )
 
-var colTitles = [numCols]string{"Ref", "Type", "Area", "Grade", "Title", "Chief officer lead",
-	"Delivery lead", "Status", "RAG", "Current target", "Days overdue"}
-
-// colWidths are chosen so that the columns a person scans first read in
-// full in a 1280-pixel window; the rest are a scroll away. The chief
-// officer column is narrow because ranks are abbreviated there (ACC, DCC).
-var colWidths = [numCols]float32{
-	colRef: 182, colType: 150, colArea: 210, colGrade: 170, colTitle: 295, colChief: 170,
-	colDelivery: 215, colStatus: 290, colRAG: 95, colTarget: 115, colOverdue: 110}
-
-// colOrder is the order columns appear in: what is late and who owns it
-// first, the classification of the finding after. The reference stays put
-// while the rest scroll.
-var colOrder = [numCols]int{colRef, colTitle, colStatus, colRAG, colTarget, colOverdue,
-	colChief, colDelivery, colArea, colType, colGrade}
+// colTitles head the columns. They are short so that the default columns
+// fit a laptop's width: "Target" is the current target date, "Overdue"
+// counts days ("12 days").
+var colTitles = [numCols]string{"Ref", "Type", "Area", "Grade", "Title", "Chief officer",
+	"Delivery lead", "Status", "RAG", "Target", "Overdue"}
 
 // Filter choices meaning "no filter".
 const (
@@ -392,7 +382,10 @@ func cellText(r *regRow, col int) string {
 		return f.CurrentTarget.String()
 	case colOverdue:
 		if r.isOver {
-			return strconv.Itoa(r.overdue)
+			if r.overdue == 1 {
+				return "1 day"
+			}
+			return strconv.Itoa(r.overdue) + " days"
 		}
 	}
 	return ""

@@ -131,7 +131,7 @@ func TestCellText(t *testing.T) {
 	r.f = model.Finding{Ref: "KEN-PEEL2122-AFI-16", Title: "Bail and RUI", Status: model.InProgress,
 		RAG: model.Amber, CurrentTarget: model.MustDate("31/12/2026"), Area: "Managing offenders"}
 	want := map[int]string{colRef: "KEN-PEEL2122-AFI-16", colTitle: "Bail and RUI", colStatus: string(model.InProgress),
-		colRAG: "Amber", colTarget: "31/12/2026", colOverdue: "12", colChief: "ACC (Crime)",
+		colRAG: "Amber", colTarget: "31/12/2026", colOverdue: "12 days", colChief: "ACC (Crime)",
 		colDelivery: "Ch Supt Dan Hollands", colArea: "Managing offenders"}
 	for col, w := range want {
 		if got := cellText(&r, col); got != w {

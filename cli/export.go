@@ -187,7 +187,13 @@ type exportKind struct {
 // open the register, settle the shared flags, read the register as at the
 // workbook's date, build the workbook, then save and record it.
 func (x *exportFlags) export(env *Env, kind exportKind) (err error) {
-	s, err := openExisting(env, *x.db)
+	// A workbook to be recorded as submitted is refused up front while a
+	// window has the register open, rather than written and not recorded.
+	open := openForReading
+	if *x.record {
+		open = openExisting
+	}
+	s, err := open(env, *x.db)
 	if err != nil {
 		return err
 	}
@@ -325,7 +331,7 @@ func runSubmissions(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("submissions takes no arguments, got %q", args[0])
 	}
-	s, err := openExisting(env, *db)
+	s, err := openForReading(env, *db)
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,10 @@ func init() {
 type paperFlags struct {
 	db, asAt, marking, descriptor, out *string
 	force                              *bool
+	// records is set for a paper recorded in the register once written
+	// (a closure pack): it is refused up front while a window has the
+	// register open, rather than written and then not recorded.
+	records bool
 }
 
 func addPaperFlags(fs *flag.FlagSet) *paperFlags {
@@ -59,7 +63,11 @@ func addPaperFlags(fs *flag.FlagSet) *paperFlags {
 // more in the same transaction.
 func (x *paperFlags) read(env *Env, look func(tx model.ReadTx, snap *model.Snapshot) error) (*model.Snapshot, export.PaperOptions, error) {
 	var opts export.PaperOptions
-	s, err := openExisting(env, *x.db)
+	open := openForReading
+	if x.records {
+		open = openExisting
+	}
+	s, err := open(env, *x.db)
 	if err != nil {
 		return nil, opts, err
 	}
@@ -224,6 +232,7 @@ func runExportPack(env *Env) (err error) {
 	// the transaction the register is read in.
 	files := map[model.ID][]byte{}
 	fileErrs := map[model.ID]error{}
+	x.records = true
 	snap, opts, err := x.read(env, func(tx model.ReadTx, snap *model.Snapshot) error {
 		for _, f := range snap.Findings {
 			if f.Ref != po.Ref {

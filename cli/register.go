@@ -71,7 +71,7 @@ func runList(env *Env) (err error) {
 	if err != nil {
 		return usageError("--as-at: %s", err)
 	}
-	s, err := openExisting(env, *db)
+	s, err := openForReading(env, *db)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func runReports(env *Env) (err error) {
 	if len(args) > 0 {
 		return usageError("reports takes no arguments, got %q", args[0])
 	}
-	s, err := openExisting(env, *db)
+	s, err := openForReading(env, *db)
 	if err != nil {
 		return err
 	}

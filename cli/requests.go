@@ -51,7 +51,7 @@ func runExportRequests(env *Env) (err error) {
 		}
 	}
 	opts := export.ReturnOptions{Period: q}
-	s, err := openExisting(env, *x.db)
+	s, err := openForReading(env, *x.db)
 	if err != nil {
 		return err
 	}

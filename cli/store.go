@@ -48,6 +48,15 @@ func openExisting(env *Env, db string) (model.Store, error) {
 	return openDB(env, db, storage.Options{MustExist: true})
 }
 
+// openForReading is openExisting for the commands that only read (list,
+// summary, reports, submissions, the exports): a register file that a
+// window has open for saving is read from a copy of it as it was at one
+// moment, said on stderr, rather than refused. Commands that save keep
+// the refusal, from openExisting.
+func openForReading(env *Env, db string) (model.Store, error) {
+	return openDB(env, db, storage.Options{MustExist: true, SnapshotIfHeld: true})
+}
+
 // openDB opens the register --db names with the options given.
 func openDB(env *Env, db string, opts storage.Options) (model.Store, error) {
 	loc, err := storage.Locate(db, env.Getenv)

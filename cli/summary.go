@@ -59,7 +59,7 @@ func runSummary(env *Env) (err error) {
 	if err != nil {
 		return usageError("--as-at: %s", err)
 	}
-	s, err := openExisting(env, *db)
+	s, err := openForReading(env, *db)
 	if err != nil {
 		return err
 	}

@@ -144,6 +144,11 @@ type Options struct {
 	// Timeout is how long to wait for a file another window holds; 0 is
 	// the file store's default.
 	Timeout time.Duration
+	// SnapshotIfHeld reads a file that another window holds for saving
+	// from a copy of it as it was at one moment (bolt.OpenSnapshot),
+	// rather than waiting for the window, which holds it until it closes:
+	// for commands that only read. Its read-only notice says when.
+	SnapshotIfHeld bool
 }
 
 // Open opens the register at l. A file is made when there is none (unless
@@ -174,7 +179,20 @@ func OpenFile(l Location, what string, o Options) (*bolt.Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("%w: a register file was opened with no path", model.ErrProgram)
 	}
-	return bolt.Open(path, bolt.Options{Now: o.Now, NoBackup: o.NoBackup, MustExist: o.MustExist, ReadOnly: o.ReadOnly, Timeout: o.Timeout, BackupInBackground: o.BackupInBackground})
+	bo := bolt.Options{Now: o.Now, NoBackup: o.NoBackup, MustExist: o.MustExist, ReadOnly: o.ReadOnly, Timeout: o.Timeout, BackupInBackground: o.BackupInBackground}
+	if !o.SnapshotIfHeld {
+		return bolt.Open(path, bo)
+	}
+	// A short wait still lets another command finish; a window never
+	// lets go.
+	if bo.Timeout == 0 {
+		bo.Timeout = 200 * time.Millisecond
+	}
+	s, err := bolt.Open(path, bo)
+	if errors.Is(err, model.ErrLocked) {
+		return bolt.OpenSnapshot(path, bolt.Options{Now: o.Now})
+	}
+	return s, err
 }
 
 // OpenServer opens a shared register for what only a server has (the

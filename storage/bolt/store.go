@@ -89,6 +89,12 @@ type Store struct {
 	// backup): the window and the command line show them.
 	warnings []string
 
+	// snapshotDir holds the copy a register open in another window was
+	// read from (snapshot.go), removed on Close; snapshotAt is when it
+	// was read. Both are zero for the register itself.
+	snapshotDir string
+	snapshotAt  time.Time
+
 	cleanOnce sync.Once
 	clean     BackupInfo
 	cleanOK   bool
@@ -288,6 +294,10 @@ func (s *Store) Warnings() []string { return slices.Clone(s.warnings) }
 // ReadOnlyNotice is the line shown when a register is opened for reading
 // only.
 func (s *Store) ReadOnlyNotice() string {
+	if s.snapshotDir != "" {
+		return fmt.Sprintf("%s is open in another Improvement Tracker window, so what follows is the register as it was at %s, when it was read; anything saved in the window since is not in it",
+			s.path, s.snapshotAt.Format("15:04:05 on 02/01/2006"))
+	}
 	return fmt.Sprintf("%s is read-only here (read-only media, or you may not change it): it was opened for reading, and nothing can be saved to it", s.path)
 }
 
@@ -479,7 +489,12 @@ func (s *Store) Close() error {
 		}
 	})
 	s.backingUp.Wait()
-	if err := s.db.Close(); err != nil {
+	err := s.db.Close()
+	if s.snapshotDir != "" {
+		// The copy was this store's alone; it goes whatever happens.
+		_ = os.RemoveAll(s.snapshotDir)
+	}
+	if err != nil {
 		return fmt.Errorf("closing the register %s: %w", s.path, err)
 	}
 	return nil

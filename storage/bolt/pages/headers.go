@@ -1,6 +1,9 @@
 package pages
 
-import "os"
+import (
+	"errors"
+	"os"
+)
 
 // ErrLastSaveLost is the detail of the damage of a file whose newest header
 // page is damaged.
@@ -63,4 +66,28 @@ func ReadHeaders(path string) (Headers, error) {
 		}
 	}
 	return st, nil
+}
+
+// HeaderBytes reads the file's two header pages, byte for byte. It fails
+// when the first does not read as a header (it may be being written),
+// since its page size is needed to find the second.
+func HeaderBytes(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head := make([]byte, pageHeaderSize+64)
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return nil, err
+	}
+	m := readMeta(head)
+	if !m.valid {
+		return nil, errors.New(m.problem)
+	}
+	buf := make([]byte, 2*int64(m.pageSize))
+	if _, err := f.ReadAt(buf, 0); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
