@@ -44,13 +44,13 @@ type editorScreen struct {
 	report          *formSelect
 	typ             *formSelect
 	parent          *formSelect
-	area            *widget.SelectEntry
+	area            *formSelectEntry
 	grade           *formSelect
 	title           *lineEntry
 	verbatim        *textArea
 	verbatimView    *widget.Label // the wording as read-only text while locked
-	editWording     *widget.Button
-	wordingMissing  *widget.Check
+	editWording     *formButton
+	wordingMissing  *formCheck
 	interpretation  *textArea
 	chief           *formSelect
 	delivery        *formSelect

@@ -43,7 +43,7 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 		}
 	})
 	e.parent = newFormSelect(nil, func(string) {})
-	e.area = widget.NewSelectEntry(nil)
+	e.area = newFormSelectEntry()
 	grades := []string{noneChoice}
 	for _, g := range model.Grades {
 		grades = append(grades, string(g))
@@ -58,8 +58,8 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 	e.verbatimView = widget.NewLabel("")
 	e.verbatimView.Wrapping = fyne.TextWrapWord
 	e.verbatimView.Selectable = true
-	e.editWording = widget.NewButtonWithIcon("Edit wording…", theme.DocumentCreateIcon(), e.onEditWording)
-	e.wordingMissing = widget.NewCheck("Wording missing from the source", func(bool) {})
+	e.editWording = newFormButton("Edit wording…", theme.DocumentCreateIcon(), e.onEditWording)
+	e.wordingMissing = newFormCheck("Wording missing from the source", func(bool) {})
 	e.interpretation = newTextArea()
 	e.interpretation.Wrapping = fyne.TextWrapWord
 	e.interpretation.SetMinRowsVisible(4)
@@ -67,10 +67,10 @@ func (e *editorScreen) buildDetails() fyne.CanvasObject {
 
 	e.chief = newFormSelect(nil, func(string) {})
 	e.delivery = newFormSelect(nil, func(string) {})
-	addChief := widget.NewButtonWithIcon("Add person…", theme.ContentAddIcon(), func() {
+	addChief := newFormButton("Add person…", theme.ContentAddIcon(), func() {
 		e.u.addPersonDialog(func(p model.Person) { e.refreshPeople(); e.chief.SetSelected(p.Label()) })
 	})
-	addDelivery := widget.NewButtonWithIcon("Add person…", theme.ContentAddIcon(), func() {
+	addDelivery := newFormButton("Add person…", theme.ContentAddIcon(), func() {
 		e.u.addPersonDialog(func(p model.Person) { e.refreshPeople(); e.delivery.SetSelected(p.Label()) })
 	})
 	e.board = newLineEntry()

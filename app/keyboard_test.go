@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -534,9 +535,10 @@ func TestRefusedSaveShowsTheField(t *testing.T) {
 	}
 }
 
-// Tab through the finding's details at 1280 × 720: each text field and
-// drop-down list that takes the keyboard is scrolled into view, all of it where it fits, so
-// that nobody types into a field they cannot see.
+// Tab through the finding's details at 1280 × 720: each text field,
+// drop-down list, tick box and button that takes the keyboard is scrolled
+// into view, all of it where it fits, so that nobody types into (or ticks,
+// or presses) a field they cannot see.
 func TestTabScrollsTheFieldIntoView(t *testing.T) {
 	h := newHarness(t, true)
 	h.u.win.Resize(fyne.NewSize(1280, 720))
@@ -545,12 +547,21 @@ func TestTabScrollsTheFieldIntoView(t *testing.T) {
 	h.u.win.Canvas().Focus(e.inspectorateRef)
 	d := fyne.CurrentApp().Driver()
 	checked, lowest := 0, float32(0)
-	for range 40 {
+	kinds := map[string]bool{}
+	for range 60 {
 		h.press(fyne.KeyTab)
 		f := h.focused()
 		o, ok := f.(fyne.CanvasObject)
 		switch f.(type) {
-		case *lineEntry, *textArea, *dateEntry, *formSelect:
+		case *lineEntry, *textArea, *dateEntry, *formSelect, *formSelectEntry, *formCheck, *formButton:
+			kinds[fmt.Sprintf("%T", f)] = true
+		case *widget.Check, *widget.Button, *widget.SelectEntry, *widget.Entry, *widget.Select:
+			// Inside the scrolled form, every kind that takes the
+			// keyboard must be one of the app's, which reveal themselves.
+			if _, in := scrollAround(s, o, nil); in {
+				t.Errorf("Tab reached a %T inside the form that does not scroll itself into view", f)
+			}
+			continue
 		default:
 			continue
 		}
@@ -567,5 +578,10 @@ func TestTabScrollsTheFieldIntoView(t *testing.T) {
 	}
 	if checked < 5 || lowest == 0 {
 		t.Errorf("%d fields checked, the form scrolled at most %v: the test proves nothing", checked, lowest)
+	}
+	for _, k := range []string{"*app.formSelectEntry", "*app.formCheck", "*app.formButton"} {
+		if !kinds[k] {
+			t.Errorf("Tab never reached a %s in the form: %v", k, kinds)
+		}
 	}
 }

@@ -51,6 +51,63 @@ func (s *formSelect) FocusGained() {
 	reveal(s)
 }
 
+// formSelectEntry is the finding's Area box (a list to choose from or
+// type into), which scrolls itself into view when it takes the keyboard.
+type formSelectEntry struct {
+	widget.SelectEntry
+}
+
+func newFormSelectEntry() *formSelectEntry {
+	s := &formSelectEntry{}
+	s.ExtendBaseWidget(s)
+	s.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as NewSelectEntry
+	return s
+}
+
+// FocusGained scrolls the box into view.
+func (s *formSelectEntry) FocusGained() {
+	s.SelectEntry.FocusGained()
+	reveal(s)
+}
+
+// formCheck is a tick box of the finding's form that scrolls itself into
+// view when it takes the keyboard.
+type formCheck struct {
+	widget.Check
+}
+
+func newFormCheck(label string, changed func(bool)) *formCheck {
+	c := &formCheck{}
+	c.Text, c.OnChanged = label, changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// FocusGained scrolls the tick box into view.
+func (c *formCheck) FocusGained() {
+	c.Check.FocusGained()
+	reveal(c)
+}
+
+// formButton is a button inside the finding's form that scrolls itself
+// into view when it takes the keyboard.
+type formButton struct {
+	widget.Button
+}
+
+func newFormButton(label string, icon fyne.Resource, tapped func()) *formButton {
+	b := &formButton{}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// FocusGained scrolls the button into view.
+func (b *formButton) FocusGained() {
+	b.Button.FocusGained()
+	reveal(b)
+}
+
 // reveal scrolls the innermost vertical scroll holding o so that all of o
 // (or as much as fits, its top first) is in view. It does nothing for an
 // object in no scroll, or already in view.
