@@ -131,7 +131,7 @@ func (h *harness) noDialog() {
 func (h *harness) tapIn(objs []fyne.CanvasObject, text string) {
 	h.t.Helper()
 	for _, o := range objs {
-		if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
+		if b, ok := buttonOf(o); ok && b.Text == text && b.Visible() {
 			if b.Disabled() {
 				h.t.Fatalf("button %q is disabled", text)
 			}

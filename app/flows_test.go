@@ -544,11 +544,23 @@ func TestFlowDashboardCounts(t *testing.T) {
 	}
 }
 
+// buttonOf is the button o is: Fyne's own, or one of the form's that
+// scrolls itself into view (formButton).
+func buttonOf(o any) (*widget.Button, bool) {
+	switch b := o.(type) {
+	case *widget.Button:
+		return b, true
+	case *formButton:
+		return &b.Button, true
+	}
+	return nil, false
+}
+
 // findButton finds a visible button by its text within o.
 func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
 	for _, x := range test.LaidOutObjects(o) {
-		if b, ok := x.(*widget.Button); ok && b.Text == text && b.Visible() {
+		if b, ok := buttonOf(x); ok && b.Text == text && b.Visible() {
 			return b
 		}
 	}

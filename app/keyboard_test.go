@@ -103,7 +103,7 @@ func (h *harness) tabTo(what string, match func(fyne.Focusable) bool) {
 func (h *harness) tabToButton(text string) {
 	h.t.Helper()
 	h.tabTo("the button "+text, func(f fyne.Focusable) bool {
-		b, ok := f.(*widget.Button)
+		b, ok := buttonOf(f)
 		return ok && b.Text == text
 	})
 }
