@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -136,5 +138,39 @@ func TestReadingWhileTheWindowSavesIsNeverTorn(t *testing.T) {
 	}
 	if last == 0 {
 		t.Error("no read saw a save made while the window had the register: the test proves nothing")
+	}
+}
+
+// A command that only reads changes nothing, so it does not make the day's
+// backup (seconds at 10,000 findings); a command that saves does, on the
+// first open of the day.
+func TestOnlyCommandsThatSaveMakeTheDaysBackup(t *testing.T) {
+	path := registerWith(t)
+	backups := filepath.Join(filepath.Dir(path), "backups")
+	if err := os.RemoveAll(backups); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		all, err := bolt.ListBackups(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(all)
+	}
+	for _, args := range [][]string{{"list"}, {"summary"}, {"reports"}, {"export", "return", "--quarter", "Q3 2025/26", "--out", filepath.Join(t.TempDir(), "r.xlsx")}} {
+		if code, _, errOut := run(t, append(args, "--db", path)...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if n := count(); n != 0 {
+			t.Fatalf("%v made %d backup(s): a command that only reads made the day's backup", args, n)
+		}
+	}
+	code, _, errOut := run(t, "report", "record", "--db", path, "--report", "PEEL", "--event", "pcc-response",
+		"--date", "01/06/2022", "--link", "https://www.example.org/pcc-response", "--summary", "The PCC published a response.")
+	if code != 0 {
+		t.Fatalf("report record: exit %d: %s", code, errOut)
+	}
+	if n := count(); n != 1 {
+		t.Errorf("a command that saves made %d backups on the day's first open, want 1", n)
 	}
 }
