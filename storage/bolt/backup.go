@@ -596,19 +596,30 @@ func copyFile(src, dst string) error {
 // copyToTemp copies src, whole and synced, to a new temporary file in dir
 // (made, readable by the user alone, if needed) and returns its path.
 func copyToTemp(src, dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
 	in, err := os.Open(src)
 	if err != nil {
 		return "", err
 	}
 	defer in.Close()
-	out, err := os.CreateTemp(dir, ".copying-*.tmp")
+	return writeTemp(dir, ".copying-*.tmp", func(f *os.File) error {
+		_, err := io.Copy(f, in)
+		return err
+	})
+}
+
+// writeTemp makes a new temporary file in dir named by pattern (one of
+// tempPatterns, so that a crash leaves nothing cleanTemp misses), has fill
+// write it, syncs it, makes it readable by the user alone and returns its
+// path; on any failure nothing is left behind. dir is made if needed.
+func writeTemp(dir, pattern string, fill func(*os.File) error) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	out, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return "", err
 	}
-	_, err = io.Copy(out, in)
+	err = fill(out)
 	if err == nil {
 		err = out.Sync()
 	}

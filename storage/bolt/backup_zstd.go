@@ -62,46 +62,36 @@ func writeCompressed(plain, dst string, commits uint64) error {
 		return err
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".writing-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
 	// The header's size and SHA-256 are known once the register has been
 	// read: it is written first with room kept, then filled in, so the
 	// register is read once.
-	head := backupHeader{commits: commits}
-	err = writeHeader(tmp, head)
-	h := sha256.New()
-	counted := &countingReader{r: io.TeeReader(in, h)}
-	if err == nil {
-		err = compressTo(tmp, counted)
-	}
-	if err == nil {
+	tmp, err := writeTemp(filepath.Dir(dst), ".writing-*.tmp", func(f *os.File) error {
+		head := backupHeader{commits: commits}
+		if err := writeHeader(f, head); err != nil {
+			return err
+		}
+		h := sha256.New()
+		counted := &countingReader{r: io.TeeReader(in, h)}
+		if err := compressTo(f, counted); err != nil {
+			return err
+		}
 		head.size = counted.n
 		h.Sum(head.sum[:0])
 		var b bytes.Buffer
-		err = writeHeader(&b, head)
-		if err == nil {
-			_, err = tmp.WriteAt(b.Bytes(), 0)
+		if err := writeHeader(&b, head); err != nil {
+			return err
 		}
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o600)
-	}
+		_, err := f.WriteAt(b.Bytes(), 0)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	if err := verifyCompressed(tmp.Name(), io.Discard); err != nil {
+	defer os.Remove(tmp) // fails harmlessly once renamed
+	if err := verifyCompressed(tmp, io.Discard); err != nil {
 		return fmt.Errorf("the compressed copy does not read back as the register (%v)", err)
 	}
-	return os.Rename(tmp.Name(), dst)
+	return os.Rename(tmp, dst)
 }
 
 // countingReader counts the bytes read through it.
@@ -215,28 +205,7 @@ func compressedCommits(path string) (uint64, error) {
 // file in dir, synced, checked against the header, and returns its path.
 // The caller removes it (or renames it into place, as a restore does).
 func unpackToTemp(path, dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	out, err := os.CreateTemp(dir, ".copying-*.tmp")
-	if err != nil {
-		return "", err
-	}
-	err = verifyCompressed(path, out)
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(out.Name(), 0o600)
-	}
-	if err != nil {
-		_ = os.Remove(out.Name())
-		return "", err
-	}
-	return out.Name(), nil
+	return writeTemp(dir, ".copying-*.tmp", func(f *os.File) error { return verifyCompressed(path, f) })
 }
 
 // unpacked gives a plain register file for the backup at path: path
