@@ -42,11 +42,24 @@ var layers = []struct {
 
 func rankOf(pkg string) int {
 	for _, l := range layers {
-		if pkg == l.prefix || strings.HasPrefix(pkg, l.prefix) && (strings.HasSuffix(l.prefix, "/") || strings.HasPrefix(pkg, l.prefix+"/")) || l.prefix == "" {
+		if within(pkg, l.prefix) {
 			return l.rank
 		}
 	}
 	return -1
+}
+
+// within reports whether the package pkg is under prefix: a folder given
+// with its slash holds its sub-folders only; one without, itself and its
+// sub-folders; the empty prefix holds everything.
+func within(pkg, prefix string) bool {
+	switch {
+	case prefix == "" || pkg == prefix:
+		return true
+	case strings.HasSuffix(prefix, "/"):
+		return strings.HasPrefix(pkg, prefix)
+	}
+	return strings.HasPrefix(pkg, prefix+"/")
 }
 
 // family is the top of a package's folder tree within its layer, so that
