@@ -33,6 +33,11 @@ var shippedFixtures = map[int]string{
 	// 4's: version 5's by the step to 5 alone, version 6's by opening.
 	5: "testdata/register-v5.bolt",
 	6: "testdata/register-v6.bolt",
+	// Version 7's was written by the version 7 app from version 6's,
+	// opened a day later: the finding's title changed and changed back,
+	// and the same file attached to two evidence
+	// records, so that later steps meet a trail with changes and files.
+	7: "testdata/register-v7.bolt",
 }
 
 // fixtureTime is when the fixtures' records were made.
