@@ -89,12 +89,25 @@ var _ model.AuditSpanner = (*records)(nil)
 // AuditSpans answers many AuditBetween questions in one query, where one
 // each would cost a round trip to the server: a 10,000-finding return asks
 // thousands.
+//
+// A span starts at the recording of a finding's latest progress update,
+// and the events recorded in the same save (the update's own) are at that
+// very instant, not after it. Where the instant is a whole microsecond, as
+// the server's clock gives, such an event is told apart on the server: one
+// at the span's microsecond whose recorded time has no finer digits (its
+// body's "at" has at most six decimals) is at the start, not after it, and
+// is not sent. On a register imported in one go every event is at one
+// instant, and they were most of the trail; the app dropped them all after
+// receiving and decoding them. An event with finer digits, or a start
+// with them, is sent, and judged here as every event is.
 func (r *records) AuditSpans(spans []model.AuditSpan, until time.Time) (map[model.ID][]model.AuditEvent, error) {
 	ids := make([]int64, len(spans))
 	afters := make([]time.Time, len(spans))
+	exact := make([]bool, len(spans))
 	after := make(map[model.ID]time.Time, len(spans))
 	for i, sp := range spans {
 		ids[i], afters[i] = int64(sp.FindingID), sp.After.Truncate(time.Microsecond)
+		exact[i] = afters[i].Equal(sp.After)
 		after[sp.FindingID] = sp.After
 	}
 	// No ORDER BY: on a large register the server sorted the events with
@@ -103,10 +116,11 @@ func (r *records) AuditSpans(spans []model.AuditSpan, until time.Time) (map[mode
 	// are put in order of ID here.
 	all, err := r.auditWhere(func(ev model.AuditEvent) bool { return ev.At.After(after[ev.FindingID]) && !ev.At.After(until) }, `
 		SELECT a.id, a.body FROM `+table("audit")+` a
-		JOIN unnest($1::bigint[], $2::timestamptz[]) AS s(finding_id, after)
-			ON a.finding_id = s.finding_id AND a.at >= s.after
+		JOIN unnest($1::bigint[], $2::timestamptz[], $4::boolean[]) AS s(finding_id, after, exact)
+			ON a.finding_id = s.finding_id AND (a.at > s.after
+				OR a.at = s.after AND NOT (s.exact AND a.body->>'at' !~ '\.[0-9]{7}'))
 		WHERE a.at <= $3`,
-		ids, afters, until.Truncate(time.Microsecond).Add(time.Microsecond))
+		ids, afters, until.Truncate(time.Microsecond).Add(time.Microsecond), exact)
 	if err != nil {
 		return nil, err
 	}

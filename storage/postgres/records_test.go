@@ -335,6 +335,28 @@ func TestAuditSinceAndBetween(t *testing.T) {
 				}
 			}
 		}
+		// The same questions asked many at once: each finding's span
+		// starts at another of the instants, so that one query holds
+		// starts on a whole microsecond and between two, and events at
+		// a span's very start with and without finer digits.
+		for i := range instants {
+			for _, until := range []time.Time{instants[i], instants[i].Add(time.Hour), base.Add(72 * time.Hour)} {
+				spans := []model.AuditSpan{{FindingID: 1, After: instants[i]}, {FindingID: 2, After: instants[(i+7)%len(instants)]}}
+				got := must(tx.(model.AuditSpanner).AuditSpans(spans, until))
+				for _, sp := range spans {
+					var want []model.AuditEvent
+					for _, ev := range events {
+						if ev.FindingID == sp.FindingID && ev.At.After(sp.After) && !ev.At.After(until) {
+							want = append(want, ev)
+						}
+					}
+					if !slices.Equal(ids(got[sp.FindingID]), ids(want)) {
+						t.Errorf("AuditSpans(#%d after %s, until %s) = %v, want %v", sp.FindingID, sp.After.Format(time.RFC3339Nano),
+							until.Format(time.RFC3339Nano), ids(got[sp.FindingID]), ids(want))
+					}
+				}
+			}
+		}
 		return nil
 	})
 }
