@@ -172,33 +172,106 @@ func TestAuditSpansMatchAuditBetween(t *testing.T) {
 // TestUpdateHeadsMatchFile: the server lists progress updates with their
 // narratives as the file does, for a quarter and for every narrative to a
 // date (the register's search), which it answers without looking for each
-// finding's latest.
+// finding's latest; and, given a cut (from), only the updates
+// model.LatestBefore keeps of that list, which the server chooses itself:
+// the cut at the quarter's start (a return), a day after its end, before
+// it, and later than the day after (which LatestBefore answers with
+// updates dated after last).
 func TestUpdateHeadsMatchFile(t *testing.T) {
 	ctx := context.Background()
 	file, server, _ := storesOf(t, synthetic.Small)
-	for _, span := range [][2]model.Date{
-		{{}, {Year: 9999, Month: 12, Day: 31}},
-		{{}, model.MustDate("30/06/2022")},
-		{model.MustDate("01/10/2025"), model.MustDate("31/12/2025")},
+	q3, end := model.MustDate("01/10/2025"), model.MustDate("31/12/2025")
+	for _, span := range [][3]model.Date{
+		{{}, {Year: 9999, Month: 12, Day: 31}, {}},
+		{{}, model.MustDate("30/06/2022"), {}},
+		{q3, end, {}},
+		{q3, end, q3},
+		{q3, end, end.AddDays(1)},
+		{q3, end, model.MustDate("01/07/2024")},
+		{q3, end, model.MustDate("01/07/2026")},
+		{{}, end, q3},
+		{{}, model.MustDate("30/06/2022"), model.MustDate("01/04/2022")},
 	} {
-		var lists [2][]model.Update
-		for i, s := range []model.Store{file, server} {
-			if err := s.View(ctx, func(tx model.ReadTx) (err error) {
-				lists[i], err = tx.(model.UpdateHeader).UpdateHeads(span[0], span[1], model.Date{})
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
+		first, last, from := span[0], span[1], span[2]
+		var want, got []model.Update
+		if err := file.View(ctx, func(tx model.ReadTx) (err error) {
+			want, err = tx.(model.UpdateHeader).UpdateHeads(first, last, model.Date{})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !from.IsZero() {
+			want = model.LatestBefore(want, from, last)
+		}
+		if err := server.View(ctx, func(tx model.ReadTx) (err error) {
+			got, err = tx.(model.UpdateHeader).UpdateHeads(first, last, from)
+			return err
+		}); err != nil {
+			t.Fatal(err)
 		}
 		narratives := 0
-		for _, u := range lists[0] {
+		for _, u := range want {
 			if u.Narrative != "" {
 				narratives++
 			}
 		}
-		if narratives == 0 || !reflect.DeepEqual(lists[0], lists[1]) {
-			t.Errorf("%s to %s: the server lists %d updates, the file %d (%d with narratives), or they differ",
-				span[0], span[1], len(lists[1]), len(lists[0]), narratives)
+		if narratives == 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s to %s from %s: the server lists %d updates, the file %d (%d with narratives), or they differ",
+				first, last, from, len(got), len(want), narratives)
 		}
 	}
+}
+
+// TestUpdateHeadsLatestBeforeTies: of a finding's updates dated before the
+// cut, the server keeps the one LatestBefore keeps where dates tie (the
+// last recorded) or an update recorded later speaks for an earlier date,
+// and an update without a date counts as the earliest.
+func TestUpdateHeadsLatestBeforeTies(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openNew(t, newClock().Now)
+	at := time.Date(2025, 11, 24, 10, 0, 0, 0, time.UTC)
+	dates := []struct {
+		finding model.ID
+		date    string
+	}{
+		{1, "01/06/2025"}, {1, "01/06/2025"}, {1, "01/05/2025"}, {1, "05/10/2025"}, {1, "01/06/2025"},
+		{2, ""}, {2, "03/03/2024"}, {2, ""},
+		{3, ""},
+		{4, "02/10/2025"}, {4, "30/09/2025"}, {4, "31/12/2025"}, {4, "01/01/2026"},
+	}
+	err := s.UpdateRecords(ctx, func(rec model.RecordWriter) error {
+		for i, d := range dates {
+			u := model.Update{ID: model.ID(i + 1), FindingID: d.finding, Narrative: "N" + d.date, Status: model.InProgress,
+				Author: "x", Recorded: at}
+			if d.date != "" {
+				u.Date = model.MustDate(d.date)
+			}
+			if err := rec.Put(model.KindUpdate, u.ID, &u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q3, end := model.MustDate("01/10/2025"), model.MustDate("31/12/2025")
+	mustView(t, s, func(tx model.ReadTx) error {
+		for _, from := range []model.Date{q3, end.AddDays(1), model.MustDate("01/06/2025"), model.MustDate("01/01/2027")} {
+			all := must(tx.(model.UpdateHeader).UpdateHeads(q3, end, model.Date{}))
+			want := model.LatestBefore(all, from, end)
+			got := must(tx.(model.UpdateHeader).UpdateHeads(q3, end, from))
+			if !reflect.DeepEqual(got, want) {
+				var g, w []model.ID
+				for _, u := range got {
+					g = append(g, u.ID)
+				}
+				for _, u := range want {
+					w = append(w, u.ID)
+				}
+				t.Errorf("from %s: the server keeps %v, LatestBefore %v (or their narratives differ)", from, g, w)
+			}
+		}
+		return nil
+	})
 }
