@@ -31,6 +31,11 @@ type records struct {
 	// ahead is what a save read when it took the lock and has read or
 	// written since (pipeline.go); nil outside a save through the rules.
 	ahead *readAhead
+	// mayReadAside: a view, which reads some lists on a second
+	// connection once it is seen to take a snapshot (aside.go); aside
+	// is that reading, once begun.
+	mayReadAside bool
+	aside        *asideReads
 }
 
 // exec runs a write, or, in a save made in few round trips (pipeTx),
@@ -150,10 +155,16 @@ func (r *records) LoadAll(kind model.Kind, findingID model.ID, dst any) error {
 	case *[]model.Finding:
 		return loadInto(r, kind, findingID, d)
 	case *[]model.Milestone:
+		if findingID == 0 && r.aside.take(d) {
+			return nil
+		}
 		return loadInto(r, kind, findingID, d)
 	case *[]model.Update:
 		return loadInto(r, kind, findingID, d)
 	case *[]model.Evidence:
+		if findingID == 0 && r.aside.take(d) {
+			return nil
+		}
 		return loadInto(r, kind, findingID, d)
 	case *[]model.AuditEvent:
 		return loadInto(r, kind, findingID, d)

@@ -179,7 +179,9 @@ func (s *Store) View(ctx context.Context, fn func(tx model.ReadTx) error) (err e
 		return s.wordsFor("read", err, false) // a deadline already passed, in words
 	}
 	return s.read(ctx, func(tx pgx.Tx) error {
-		return guard(func() error { return fn(model.NewReader(&records{ctx: ctx, tx: tx, s: s})) })
+		rec := &records{ctx: ctx, tx: tx, s: s, mayReadAside: true}
+		defer func() { rec.aside.stop() }()
+		return guard(func() error { return fn(model.NewReader(rec)) })
 	})
 }
 

@@ -1,0 +1,115 @@
+package postgres
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"improvementtracker/model"
+	"improvementtracker/model/storetest"
+	"improvementtracker/testkit/pgtest"
+)
+
+// TestAsideReadsTheViewsSnapshot: the milestones and evidence a snapshot
+// reads on a second connection are those of the view's own snapshot,
+// though a colleague saves a change to a milestone, a new milestone and new
+// evidence after the view began and before the second connection begins
+// its transaction; the next view sees them, so the save did commit.
+func TestAsideReadsTheViewsSnapshot(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	if _, err := Init(ctx, url, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return time.Date(2025, 11, 24, 10, 0, 0, 0, time.UTC) }
+	open := func() *Store {
+		s, err := Open(ctx, url, Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}
+	s, colleague := open(), open()
+	seeded := storetest.Seed(t, s)
+	m := model.Milestone{FindingID: seeded.Finding.ID, Title: "Recruit two investigators", OriginalDue: model.MustDate("31/01/2026"),
+		CurrentDue: model.MustDate("31/01/2026")}
+	e := model.Evidence{FindingID: seeded.Finding.ID, Title: "Workforce plan", Location: "DMS 1234", EffectiveDate: model.MustDate("01/11/2025")}
+	if err := s.Update(ctx, model.Actor{Who: "Test Lead"}, func(tx model.Tx) error {
+		if err := tx.SaveMilestone(&m); err != nil {
+			return err
+		}
+		return tx.AddEvidence(&e, nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	saved := false
+	asideHook = func() {
+		err := colleague.Update(ctx, model.Actor{Who: "Colleague"}, func(tx model.Tx) error {
+			changed := m
+			changed.Title = "Recruit three investigators"
+			if err := tx.SaveMilestone(&changed); err != nil {
+				return err
+			}
+			added := model.Milestone{FindingID: m.FindingID, Title: "Train the new team", OriginalDue: model.MustDate("30/04/2026"),
+				CurrentDue: model.MustDate("30/04/2026")}
+			if err := tx.SaveMilestone(&added); err != nil {
+				return err
+			}
+			more := e
+			more.ID, more.Title = 0, "Recruitment campaign"
+			return tx.AddEvidence(&more, nil)
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		saved = err == nil
+	}
+	defer func() { asideHook = nil }()
+
+	lists := func(rec *records) (ms []model.Milestone, es []model.Evidence) {
+		t.Helper()
+		if err := rec.LoadAll(model.KindMilestone, 0, &ms); err != nil {
+			t.Fatal(err)
+		}
+		if err := rec.LoadAll(model.KindEvidence, 0, &es); err != nil {
+			t.Fatal(err)
+		}
+		return ms, es
+	}
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		rec := &records{ctx: ctx, tx: tx, s: s, mayReadAside: true}
+		defer func() { rec.aside.stop() }()
+		if _, err := rec.HistorySince(now().Add(-time.Hour)); err != nil {
+			return err
+		}
+		ms, es := lists(rec)
+		if rec.aside == nil || rec.aside.err != nil || rec.aside.taken != 2 {
+			t.Fatalf("the lists were not read aside: %+v", rec.aside)
+		}
+		if !saved {
+			t.Fatal("the colleague's save did not run between the view's beginning and the reading aside")
+		}
+		if len(ms) != 1 || ms[0].Title != m.Title || len(es) != 1 {
+			t.Errorf("read aside: %d milestones (the first %q) and %d evidence, want the 1 and 1 of the view's snapshot, %q", len(ms), ms[0].Title, len(es), m.Title)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asideHook = nil
+	err = s.read(ctx, func(tx pgx.Tx) error {
+		ms, es := lists(&records{ctx: ctx, tx: tx, s: s})
+		if len(ms) != 2 || len(es) != 2 {
+			t.Errorf("the next view has %d milestones and %d evidence, want 2 and 2", len(ms), len(es))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
