@@ -117,41 +117,57 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 
 var _ model.AuditSpanner = (*records)(nil)
 
+// spanStart says whether event a was recorded after the instant s.after
+// (a whole microsecond) plus s.nanos nanoseconds. The event's at column is
+// its time to the microsecond, rounded as the server rounds; its body's
+// "at" keeps every digit Go wrote. So its time is taken from both: its
+// microsecond is at's, or the one before when at was rounded up (the
+// microseconds differ from the body's first six decimals), and its
+// nanoseconds are the body's seventh to ninth decimals. Only events within
+// two microseconds of a span's start are asked; those later are after it.
+const spanStart = `(a.at - CASE WHEN left(` + atDecimals + `, 6)::int = extract(microseconds FROM a.at)::bigint % 1000000
+		THEN interval '0' ELSE interval '1 microsecond' END, right(` + atDecimals + `, 3)::int) > (s.after, s.nanos)`
+
+// auditSpansQuery lists the events of findings $1 recorded after the
+// instants $2 plus $4 nanoseconds and by $3.
+var auditSpansQuery = `
+	SELECT a.id, a.body FROM ` + table("audit") + ` a
+	JOIN unnest($1::bigint[], $2::timestamptz[], $4::int[]) AS s(finding_id, after, nanos)
+		ON a.finding_id = s.finding_id AND a.at >= s.after
+			AND (a.at >= s.after + interval '2 microseconds' OR ` + spanStart + `)
+	WHERE a.at <= $3`
+
+// atDecimals is the nine decimals of the seconds of an audit event's
+// recorded time, as its body holds it (Go writes up to nine, and drops
+// trailing zeros).
+const atDecimals = `rpad(coalesce(substring(a.body->>'at' from '\.([0-9]{1,9})'), ''), 9, '0')`
+
 // AuditSpans answers many AuditBetween questions in one query, where one
 // each would cost a round trip to the server: a 10,000-finding return asks
 // thousands.
 //
 // A span starts at the recording of a finding's latest progress update,
 // and the events recorded in the same save (the update's own) are at that
-// very instant, not after it. Where the instant is a whole microsecond, as
-// the server's clock gives, such an event is told apart on the server: one
-// at the span's microsecond whose recorded time has no finer digits (its
-// body's "at" has at most six decimals) is at the start, not after it, and
-// is not sent. On a register imported in one go every event is at one
-// instant, and they were most of the trail; the app dropped them all after
-// receiving and decoding them. An event with finer digits, or a start
-// with them, is sent, and judged here as every event is.
+// very instant, not after it. The server tells them apart itself (see
+// spanStart) and does not send them: on a register imported in one go
+// every event is at one instant, and the app received and decoded most of
+// the trail only to drop it.
 func (r *records) AuditSpans(spans []model.AuditSpan, until time.Time) (map[model.ID][]model.AuditEvent, error) {
 	ids := make([]int64, len(spans))
-	afters := make([]time.Time, len(spans))
-	exact := make([]bool, len(spans))
+	starts := make([]time.Time, len(spans))
+	nanos := make([]int32, len(spans))
 	after := make(map[model.ID]time.Time, len(spans))
 	for i, sp := range spans {
-		ids[i], afters[i] = int64(sp.FindingID), sp.After.Truncate(time.Microsecond)
-		exact[i] = afters[i].Equal(sp.After)
+		ids[i], starts[i] = int64(sp.FindingID), sp.After.Truncate(time.Microsecond)
+		nanos[i] = int32(sp.After.Sub(starts[i]))
 		after[sp.FindingID] = sp.After
 	}
 	// No ORDER BY: on a large register the server sorted the events with
 	// their bodies, most of a trail, on disk, and sent none until it had;
 	// unsorted they come as they are found, are decoded meanwhile, and
 	// are put in order of ID here.
-	all, err := r.auditWhere(func(ev model.AuditEvent) bool { return ev.At.After(after[ev.FindingID]) && !ev.At.After(until) }, `
-		SELECT a.id, a.body FROM `+table("audit")+` a
-		JOIN unnest($1::bigint[], $2::timestamptz[], $4::boolean[]) AS s(finding_id, after, exact)
-			ON a.finding_id = s.finding_id AND (a.at > s.after
-				OR a.at = s.after AND NOT (s.exact AND a.body->>'at' !~ '\.[0-9]{7}'))
-		WHERE a.at <= $3`,
-		ids, afters, until.Truncate(time.Microsecond).Add(time.Microsecond), exact)
+	all, err := r.auditWhere(func(ev model.AuditEvent) bool { return ev.At.After(after[ev.FindingID]) && !ev.At.After(until) },
+		auditSpansQuery, ids, starts, until.Truncate(time.Microsecond).Add(time.Microsecond), nanos)
 	if err != nil {
 		return nil, err
 	}
