@@ -13,10 +13,13 @@ import (
 // event as this package defines it is hashed, not the bytes a store keeps,
 // so every store chains events the same way.
 func AuditHash(ev AuditEvent) string {
-	raw, err := json.Marshal(ev)
-	if err != nil {
-		// AuditEvent has no type json cannot encode.
-		panic(err)
+	raw, ok := appendAuditJSON(make([]byte, 0, 512), &ev)
+	if !ok {
+		// A time json cannot encode (a year past 9999): json says why.
+		var err error
+		if raw, err = json.Marshal(ev); err != nil {
+			panic(err)
+		}
 	}
 	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:])
