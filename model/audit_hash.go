@@ -80,12 +80,12 @@ func appendBase64(b []byte, name string, data []byte) []byte {
 	return append(b, '"')
 }
 
-// appendJSONString appends s as a JSON string: as it is when every byte is
-// printable ASCII that json writes unescaped, else as json.Marshal writes
-// it.
+// appendJSONString appends s as a JSON string: as json.Marshal writes it
+// when every byte is printable ASCII (a quote or backslash escaped with a
+// backslash, as json does), else by json.Marshal itself.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&' {
 			raw, err := json.Marshal(s)
 			if err != nil {
 				// A string always encodes.
@@ -95,6 +95,14 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 	}
 	b = append(b, '"')
-	b = append(b, s...)
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', c)
+			start = i + 1
+		}
+	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }

@@ -26,6 +26,7 @@ func auditJSONCases() []AuditEvent {
 				{Field: "bad", Before: string([]byte{0xff, 'a', 0x80}), After: "\x00\x1f\x7f"},
 			},
 			Note: "reason: <script>alert(1)</script>", Prev: "ab12"},
+		{ID: 4, Summary: `Milestone "Recruit 12" added`, Who: `C:\Users\"jane"\`, Changes: []FieldChange{{Field: "x", Before: `""`, After: `\`}}},
 		{ID: 2, At: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), Changes: []FieldChange{}, Note: "", Prev: ""},
 		{ID: 3, At: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -(9*3600+30*60)))},
 	}
