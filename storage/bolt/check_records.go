@@ -52,6 +52,9 @@ type checked struct {
 	subsRep             report // the submissions' problems, said after the trail's
 	late                *model.LateFinder
 
+	release func() // gives back the pages of the file read so far
+	read    int    // bytes of records read since
+
 	lean    bool // the indexes of schema version 5 are all there
 	leans   leanSeen
 	pending []func() // problems to put in words once the walks are done
@@ -70,7 +73,7 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) (tally, error) {
 			rep.add(groupRecords, "%s", err)
 		}
 	}
-	c := &checked{tx: tx, r: r, rep: rep, byID: map[model.ID]int{}, subsRep: report{}}
+	c := &checked{tx: tx, r: r, rep: rep, byID: map[model.ID]int{}, subsRep: report{}, release: releaser(tx)}
 	c.milestones.what, c.updates.what, c.evidenceOwned.what = "milestone", "progress update", "evidence"
 	c.evidence.recs = map[uint64]model.Evidence{}
 	c.lean = checkLeanPresent(tx, rep)

@@ -75,6 +75,10 @@ func walk[T any](c *checked, name []byte, decode decodeFunc[T], fn func(id uint6
 	}
 	done := func(in []stored, out []decoded[T]) {
 		for i, s := range in {
+			if c.read += len(s.v); c.read >= releaseStep {
+				c.release()
+				c.read = 0
+			}
 			rec := &out[i].rec
 			if !out[i].ok {
 				var again T

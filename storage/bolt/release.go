@@ -50,3 +50,19 @@ func releaseWhile(tx *bolt.Tx, every time.Duration) (stop func()) {
 		<-finished
 	}
 }
+
+// releaseStep is how many bytes of records a walk of a section reads
+// between two releases of its own, so that a busy machine, which may run
+// the timed release late, does not let the pages read pile up.
+const releaseStep = 32 << 20
+
+// releaser gives back the pages of tx's file read so far, when the system
+// allows it.
+func releaser(tx *bolt.Tx) func() {
+	size := tx.Size()
+	if !releaseSupported || size <= 0 {
+		return func() {}
+	}
+	data := tx.DB().Info().Data
+	return func() { releasePages(data, size) }
+}
