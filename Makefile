@@ -145,7 +145,8 @@ faults:
 # made on first use (about half a minute) and cached in the temporary folder.
 # Saves are timed over 100 runs because each one waits for the disk to sync.
 # The window's first start of a day is timed over 3 (each makes the day's
-# backup in the background, waited for untimed). Then it prints how the register file's bytes are spent, section by
+# backup in the background, waited for untimed). The full check is timed
+# over 3, with its peak heap. Then it prints how the register file's bytes are spent, section by
 # section: entries, pages, bytes in use and how full the pages are
 # (bench/boltsize).
 .PHONY: bench-storage
@@ -153,6 +154,7 @@ bench-storage:
 	$(GO) test -tags ci -run '^$$' -bench 'OpenAndList' -benchtime 10x ./storage/bolt/
 	$(GO) test -tags ci -run '^$$' -bench 'FirstOpenOfDay' -benchtime 3x ./storage/bolt/
 	$(GO) test -tags ci -run '^$$' -bench 'SaveFinding|AppendUpdate' -benchtime 100x ./storage/bolt/
+	$(GO) test -tags ci -run '^$$' -bench '^BenchmarkFullCheck$$' -benchtime 3x ./storage/bolt/
 	$(GO) run ./bench/boltsize "$$(ls -t "$${TMPDIR:-/tmp}"/improvement-tracker-synthetic/register-g*-10000-50000-200000-20000.db | head -1)"
 
 # bench-postgres runs the same operations on the file and on a shared

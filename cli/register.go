@@ -311,24 +311,17 @@ func runCheck(env *Env) (err error) {
 	}
 	sayNotes(env, s)
 	defer closeStore(s, &err)
-	groups, err := s.CheckReport()
+	// The check reads each section once and counts what it read; the
+	// updates recorded late are found in the same pass, so the register
+	// is not read again (nor held) to say so.
+	res, err := s.CheckRegister()
 	if err != nil {
 		return err
 	}
-	if n := printGroups(env.Stdout, groups); n > 0 {
+	if n := printGroups(env.Stdout, res.Groups); n > 0 {
 		return fmt.Errorf("%s has %d problem(s); restore a backup that checks clean (\"improvement-tracker restore\" lists them) or keep the file for inspection", s.Path(), n)
 	}
-	var nf, nu, ne int
-	var late []model.LateUpdate
-	_ = s.View(context.Background(), func(tx model.ReadTx) error {
-		fs, _ := tx.Findings()
-		us, _ := tx.Updates(0)
-		es, _ := tx.Audit(0)
-		subs, _ := tx.Submissions()
-		nf, nu, ne = len(fs), len(us), len(es)
-		late = model.LateUpdates(fs, us, subs)
-		return nil
-	})
+	nf, nu, ne, late := res.Findings, res.Updates, res.Events, res.Late
 	printLate(env.Stdout, late)
 	fmt.Fprintf(env.Stdout, "%s is sound: %d findings, %d progress updates and %d history entries read and checked, no problems found.\n", s.Path(), nf, nu, ne)
 	return nil

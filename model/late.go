@@ -33,6 +33,31 @@ func (l LateUpdate) String() string {
 // LateUpdates lists the progress updates recorded after a submitted return
 // that should have included them, oldest update first.
 func LateUpdates(findings []Finding, updates []Update, subs []Submission) []LateUpdate {
+	l := NewLateFinder(subs)
+	if l == nil {
+		return nil
+	}
+	refs := make(map[ID]string, len(findings))
+	for _, f := range findings {
+		refs[f.ID] = f.Ref
+	}
+	for _, u := range updates {
+		l.Add(u, refs[u.FindingID])
+	}
+	return l.Late()
+}
+
+// LateFinder is LateUpdates one update at a time, so that a register's
+// updates need not all be held to find the few recorded late.
+type LateFinder struct {
+	returns []Submission
+	out     []LateUpdate
+}
+
+// NewLateFinder starts looking for updates recorded after the returns among
+// subs; nil when no return has been submitted, so none can be late (Add
+// and Late take a nil LateFinder).
+func NewLateFinder(subs []Submission) *LateFinder {
 	var returns []Submission
 	for _, s := range subs {
 		if s.Kind == SubmissionReturn && !s.Recorded.IsZero() {
@@ -45,23 +70,31 @@ func LateUpdates(findings []Finding, updates []Update, subs []Submission) []Late
 	// The earliest "as at" first: an update is named against the first
 	// return that should have held it.
 	sort.SliceStable(returns, func(i, j int) bool { return returns[i].AsAt.Before(returns[j].AsAt) })
-	refs := make(map[ID]string, len(findings))
-	for _, f := range findings {
-		refs[f.ID] = f.Ref
+	return &LateFinder{returns: returns}
+}
+
+// Add looks at one update; ref is its finding's reference ("" when there
+// is no such finding).
+func (l *LateFinder) Add(u Update, ref string) {
+	if l == nil {
+		return
 	}
-	var out []LateUpdate
-	for _, u := range updates {
-		for _, r := range returns {
-			if !u.Date.After(r.AsAt) && u.Recorded.After(r.Recorded) {
-				ref := refs[u.FindingID]
-				if ref == "" {
-					ref = fmt.Sprintf("finding record %d", u.FindingID)
-				}
-				out = append(out, LateUpdate{Update: u, Ref: ref, Return: r})
-				break
+	for _, r := range l.returns {
+		if !u.Date.After(r.AsAt) && u.Recorded.After(r.Recorded) {
+			if ref == "" {
+				ref = fmt.Sprintf("finding record %d", u.FindingID)
 			}
+			l.out = append(l.out, LateUpdate{Update: u, Ref: ref, Return: r})
+			return
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Update.Date.Before(out[j].Update.Date) })
-	return out
+}
+
+// Late lists the late updates found, oldest update first.
+func (l *LateFinder) Late() []LateUpdate {
+	if l == nil {
+		return nil
+	}
+	sort.SliceStable(l.out, func(i, j int) bool { return l.out[i].Update.Date.Before(l.out[j].Update.Date) })
+	return l.out
 }

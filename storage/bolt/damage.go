@@ -136,9 +136,11 @@ func checkFile(path string, tx *bolt.Tx) []string {
 	// bbolt's own findings are in its words ("page expected to be…"):
 	// they are counted, and said as what they mean.
 	n := 0
+	stop := releaseWhile(tx, releaseFast)
 	for range tx.Check() {
 		n++
 	}
+	stop()
 	if n == 0 {
 		return nil
 	}

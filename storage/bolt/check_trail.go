@@ -1,0 +1,184 @@
+package bolt
+
+import (
+	"hash/maphash"
+	"reflect"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"improvementtracker/model"
+)
+
+// trail is what the check keeps of the history (audit trail) as it reads
+// it: each entry's record number and finding, and a digest of its key in
+// the history by time; the chain and the submissions' states are followed
+// as the entries go by, each entry hashed on another core.
+type trail struct {
+	owned
+	keys  []uint64 // a digest of each entry's key in the history by time
+	seed  maphash.Seed
+	chain model.AuditChain
+	heads *model.SubmissionHeads
+}
+
+// hashedEvent is a history entry with its model.AuditHash, which the next
+// entry holds.
+type hashedEvent struct {
+	ev   model.AuditEvent
+	hash string
+}
+
+// hashedDecode decodes a history entry as every read does, and hashes it.
+func hashedDecode(r *records, k, v []byte, out *hashedEvent) error {
+	if err := r.decode(bucketAudit, k, v, &out.ev); err != nil {
+		return err
+	}
+	out.hash = model.AuditHash(out.ev)
+	return nil
+}
+
+// readTrail reads the history in order: each entry against its entries in
+// the history index and the history by time, and as a link of the chain;
+// then both indexes are walked for entries that name no entry of the
+// history or name one wrongly.
+func (c *checked) readTrail() error {
+	t := &c.events
+	t.seed = maphash.MakeSeed()
+	byFinding := c.tx.Bucket(bucketAuditByFinding)
+	var byTime *bolt.Bucket
+	if c.lean {
+		byTime = c.tx.Bucket(bucketAuditByTime)
+	}
+	var err error
+	t.bad, err = walk(c, bucketAudit, hashedDecode, func(id uint64, he *hashedEvent) {
+		ev := &he.ev
+		t.add(id, ev.FindingID)
+		t.chain.Add(*ev, he.hash)
+		t.heads.Add(he.hash)
+		c.eventIndexed(byFinding, id, ev)
+		if byTime != nil {
+			t.keys = append(t.keys, c.eventByTime(byTime, id, ev))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	c.checkHistoryIndex(byFinding)
+	if byTime != nil {
+		c.checkHistoryByTime(byTime)
+	}
+	t.keys = nil
+	return nil
+}
+
+// eventIndexed checks an entry's place in the history index of its
+// finding, and the time that place gives.
+func (c *checked) eventIndexed(idx *bolt.Bucket, id uint64, ev *model.AuditEvent) {
+	v := idx.Get(pairKey(ev.FindingID, model.ID(id)))
+	if v != nil {
+		if at, ok := readAuditTime(v); !ok || !at.Equal(ev.At) {
+			c.rep.add(groupIndexes, "the history index gives the wrong time for %s", strings.TrimPrefix(eventName(*ev), "the "))
+		}
+	}
+	present := v != nil
+	if ev.ID != model.ID(id) {
+		present = idx.Get(pairKey(ev.FindingID, ev.ID)) != nil
+	}
+	if ev.FindingID != 0 && !present {
+		c.rep.add(groupIndexes, "%s is missing from the history index of %s", eventName(*ev), c.refName(ev.FindingID))
+	}
+}
+
+// eventByTime checks an entry's place in the history by time, and what it
+// says of the entry there; it returns the digest of the key the entry
+// should have there (0 when it can have none).
+func (c *checked) eventByTime(idx *bolt.Bucket, id uint64, ev *model.AuditEvent) uint64 {
+	k, err := historyKey(model.ID(id), ev.At, ev.Entity, ev.Action)
+	var v []byte
+	if err == nil {
+		v = idx.Get(k)
+	}
+	if err != nil || v == nil {
+		c.rep.add(groupIndexes, "%s is missing from %s", eventName(*ev), historyIndexName)
+	}
+	if err != nil {
+		return 0
+	}
+	if len(v) > 0 {
+		e, _ := readHistoryKey(k)
+		var got model.AuditEvent
+		payload, err := unseal(bucketAuditByTime, k, v)
+		whole := err == nil && len(payload) > 0 && payload[0] == eventWholeFormat
+		if err == nil {
+			_, err = readEventEntry(e, payload, whole, false, &got)
+		}
+		if err != nil {
+			c.rep.add(groupIndexes, "%s", c.r.indexDamage(historyIndexName, id, err).Error())
+		} else if !sameEventHead(*ev, got) || whole && !reflect.DeepEqual(ev.Changes, got.Changes) {
+			c.rep.add(groupIndexes, "%s gives another account of %s than the entry's own", historyIndexName, eventName(*ev))
+		}
+	}
+	return maphash.Bytes(c.events.seed, k)
+}
+
+// checkHistoryIndex checks that each entry of the history index names an
+// entry of the history of that finding (each entry's own place, and the
+// time there, were checked as it was read).
+func (c *checked) checkHistoryIndex(idx *bolt.Bucket) {
+	t := &c.events
+	_ = idx.ForEach(func(k, _ []byte) error {
+		if len(k) != 16 {
+			c.rep.add(groupIndexes, "the history index has a malformed entry")
+			return nil
+		}
+		id := btoi(k[8:])
+		fid, ok := t.owner(id)
+		switch {
+		case !ok && t.bad == 0:
+			c.rep.add(groupIndexes, "the history index names entry %d, which does not exist", id)
+		case ok && uint64(fid) != btoi(k):
+			later(c, bucketAudit, id, func(ev *model.AuditEvent) {
+				c.rep.add(groupIndexes, "the history index lists entry %d under %s, but it belongs to %s", ev.ID, c.refName(model.ID(btoi(k))), c.refName(ev.FindingID))
+			})
+		}
+		return nil
+	})
+}
+
+// checkHistoryByTime checks that each entry of the history by time names
+// an entry of the history at its time, action and kind of record: its key
+// is the one the entry has (each entry's own place, and what it says
+// there, were checked as it was read).
+func (c *checked) checkHistoryByTime(idx *bolt.Bucket) {
+	t := &c.events
+	_ = idx.ForEach(func(k, v []byte) error {
+		e, ok := readHistoryKey(k)
+		if !ok {
+			c.rep.add(groupIndexes, "%s has a malformed entry", historyIndexName)
+			return nil
+		}
+		i, found := t.find(uint64(e.id))
+		switch {
+		case !found && t.bad == 0:
+			c.rep.add(groupIndexes, "%s names history entry %d, which does not exist", historyIndexName, e.id)
+		case found && t.keys[i] != maphash.Bytes(t.seed, k):
+			later(c, bucketAudit, uint64(e.id), func(ev *model.AuditEvent) {
+				c.rep.add(groupIndexes, "%s gives another time, action or kind of record for %s", historyIndexName, eventName(*ev))
+			})
+		case !found && len(v) > 0:
+			// Perhaps an entry of a damaged record: only the entry's own
+			// form can be checked.
+			var got model.AuditEvent
+			payload, err := unseal(bucketAuditByTime, k, v)
+			whole := err == nil && len(payload) > 0 && payload[0] == eventWholeFormat
+			if err == nil {
+				_, err = readEventEntry(e, payload, whole, false, &got)
+			}
+			if err != nil {
+				c.rep.add(groupIndexes, "%s", c.r.indexDamage(historyIndexName, uint64(e.id), err).Error())
+			}
+		}
+		return nil
+	})
+}
