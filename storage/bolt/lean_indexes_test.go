@@ -106,8 +106,8 @@ func indexesMatch(t *testing.T, db *bolt.DB) (updates, events int) {
 			if err != nil {
 				return err
 			}
-			var ev model.AuditEvent
-			if err := json.Unmarshal(payload, &ev); err != nil {
+			ev, err := eventOf(payload)
+			if err != nil {
 				return err
 			}
 			hk, err := historyKey(model.ID(btoi(k)), ev.At, ev.Entity, ev.Action)

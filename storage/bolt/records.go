@@ -261,15 +261,17 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	// pages before splitting them (bbolt splits at half by default)
 	// nearly halves the file.
 	b.FillPercent = appendFill
+	stored := raw
 	if kind == model.KindAudit {
 		// Events are never changed once written.
 		b.FillPercent = fullFill
+		stored = leanEvent(raw)
 	}
 	key := itob(uint64(id))
-	if err := r.putLeanIndexes(kind, b, key, raw); err != nil {
+	if err := r.putLeanIndexes(kind, b, key, stored); err != nil {
 		return err
 	}
-	if err := b.Put(key, seal(kindBuckets[kind].records, key, raw)); err != nil {
+	if err := b.Put(key, seal(kindBuckets[kind].records, key, stored)); err != nil {
 		return err
 	}
 	if kind != model.KindFinding && idx == nil {
