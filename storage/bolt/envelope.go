@@ -120,6 +120,8 @@ func (r *records) decode(bucket, key, raw []byte, v any) error {
 	payload, err := unseal(bucket, key, raw)
 	if err == nil && isLeanEvent(payload) {
 		err = decodeLeanInto(payload, v)
+	} else if err == nil && isApartUpdate(payload) {
+		err = r.decodeApart(key, payload, v)
 	} else if err == nil && !recjson.Decode(payload, v) {
 		err = json.Unmarshal(payload, v)
 		if err != nil {

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"reflect"
 
 	bolt "go.etcd.io/bbolt"
@@ -16,7 +17,11 @@ import (
 func checkLeanIndexes(tx *bolt.Tx, r *records, updates loaded[model.Update], audit loaded[model.AuditEvent], refName func(model.ID) string, rep report) {
 	missing := false
 	for _, ix := range leanIndexes() {
-		if tx.Bucket(ix.name) == nil {
+		if tx.Bucket(ix.name) == nil && bytes.Equal(ix.name, bucketNarrativesByDate) {
+			// From version 8 the narratives are kept there (update_apart.go).
+			rep.add(groupIndexes, "the %s section is missing: it holds the progress narratives, which are lost with it; restore the newest backup that checks clean", ix.name)
+			missing = true
+		} else if tx.Bucket(ix.name) == nil {
 			rep.add(groupIndexes, "the %s section is missing: opening the register for writing builds it again from the records", ix.name)
 			missing = true
 		}

@@ -35,6 +35,7 @@ var migrations = []migration{
 	{To: 6, What: "index progress narratives by date", Run: buildNarrativesByDate},
 	{To: 7, What: "write the indexes again with their pages full", Run: fillIndexPages},
 	{To: 8, What: "store the history in its lean form", Run: leanTrail},
+	{To: 8, What: "store each progress narrative once", Run: narrativesOnce},
 }
 
 // migrate applies every migration above the file's version, then makes any

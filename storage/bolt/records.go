@@ -271,6 +271,10 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	if err := r.putLeanIndexes(kind, b, key, stored); err != nil {
 		return err
 	}
+	if kind == model.KindUpdate {
+		// The narrative is in its entry by date now (putLeanIndexes).
+		stored = apartUpdate(raw)
+	}
 	if err := b.Put(key, seal(kindBuckets[kind].records, key, stored)); err != nil {
 		return err
 	}

@@ -215,6 +215,15 @@ func (r *records) LoadUpdateTexts(dst *[]model.UpdateText) error {
 
 func (r *records) decodeUpdateHead(key, raw []byte, first, last model.Date, u *model.Update) error {
 	payload, err := unseal(bucketUpdates, key, raw)
+	if err == nil && isApartUpdate(payload) {
+		if err = r.decode(bucketUpdates, key, raw, u); err != nil {
+			return err
+		}
+		if u.Date.Before(first) || u.Date.After(last) {
+			u.Narrative = ""
+		}
+		return nil
+	}
 	if err == nil {
 		if recjson.UpdateHead(payload, first, last, u) {
 			return nil

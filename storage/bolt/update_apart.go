@@ -1,0 +1,161 @@
+package bolt
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"improvementtracker/internal/recjson"
+	"improvementtracker/model"
+)
+
+// From schema version 8 a progress update's narrative is stored once: in
+// the index of narratives by date (narratives_by_date.go), where a return
+// reads a quarter's together, and not also in the update's record. The
+// record is then
+//
+//	updateApartFormat, then the update's JSON with an empty narrative
+//
+// and reading it gives the narrative back from its entry by date (the
+// record's date and ID make the key). On the 10,000-finding synthetic
+// register the second copy was 66 MB. Reading the narratives from the
+// records instead (keeping the entries by date as keys only) was tried
+// first: a quarter's records lie all over their section, and the return's
+// peak memory rose from about 230 to 317 MB.
+//
+// The entries by date of such records are no longer an index that can be
+// written again from the records: a missing entry is damage, said in
+// words wherever the update is read, and check names it.
+const updateApartFormat = 0xB8 // not '{', nor the whitespace JSON may start with
+
+// isApartUpdate reports whether an update's stored payload keeps its
+// narrative apart.
+func isApartUpdate(payload []byte) bool {
+	return len(payload) > 0 && payload[0] == updateApartFormat
+}
+
+// apartUpdate is what the updates section stores for an update whose JSON
+// is raw: the record without its narrative when that, with the narrative
+// put back, reads as raw does; else raw itself.
+func apartUpdate(raw []byte) []byte {
+	u, err := updateOf(raw)
+	if err != nil || u.Narrative == "" {
+		return raw
+	}
+	want, err := json.Marshal(u)
+	if err != nil {
+		return raw
+	}
+	narrative := u.Narrative
+	u.Narrative = ""
+	js, err := json.Marshal(u)
+	if err != nil {
+		return raw
+	}
+	back, err := updateOf(js)
+	if err != nil {
+		return raw
+	}
+	back.Narrative = narrative
+	if again, err := json.Marshal(back); err != nil || !bytes.Equal(again, want) {
+		return raw
+	}
+	return append([]byte{updateApartFormat}, js...)
+}
+
+// errNoByDate is why an update kept apart cannot be read in a file that
+// has lost its narratives by date.
+var errNoByDate = errors.New("its narrative is kept in the index of progress narratives by date, which the file no longer has")
+
+// decodeApart reads an update stored apart into v, its narrative from the
+// entry by date when v is an update.
+func (r *records) decodeApart(key, payload []byte, v any) error {
+	js := payload[1:]
+	if !recjson.Decode(js, v) {
+		if err := json.Unmarshal(js, v); err != nil {
+			return fmt.Errorf("it cannot be read as a record (%s)", jsonProblem(err))
+		}
+	}
+	u, ok := v.(*model.Update)
+	if !ok {
+		return nil
+	}
+	var err error
+	u.Narrative, err = r.narrativeOf(key, u.Date)
+	return err
+}
+
+// narrativeOf reads the narrative of the update stored under key, dated d,
+// from its entry by date.
+func (r *records) narrativeOf(key []byte, d model.Date) (string, error) {
+	if r.tx == nil {
+		return "", errNoByDate
+	}
+	idx := r.tx.Bucket(bucketNarrativesByDate)
+	if idx == nil {
+		return "", errNoByDate
+	}
+	k := byDateKey(d, model.ID(btoi(key)))
+	raw := idx.Get(k)
+	if raw == nil {
+		return "", errors.New("its narrative is missing from the index of progress narratives by date")
+	}
+	text, err := unseal(bucketNarrativesByDate, k, raw)
+	if err != nil {
+		return "", fmt.Errorf("its narrative, kept in the index of progress narratives by date, fails its check: %w", err)
+	}
+	return string(text), nil
+}
+
+// narrativesOnce (version 8) stores each update's record without its
+// narrative, which its entry by date keeps (written again from the record
+// where the two differ: the record is what the app read until now). A
+// record the form would not give back as it was, and one that fails its
+// checksum, are left as they are.
+func narrativesOnce(tx *bolt.Tx) error {
+	updates, idx := tx.Bucket(bucketUpdates), tx.Bucket(bucketNarrativesByDate)
+	if updates == nil || idx == nil {
+		return nil
+	}
+	seq := updates.Sequence()
+	r := &records{tx: tx}
+	var keys, vals [][]byte
+	if err := updates.ForEach(func(k, v []byte) error {
+		stored := bytes.Clone(v)
+		payload, err := unseal(bucketUpdates, k, v)
+		if err == nil && !isApartUpdate(payload) {
+			if apart := apartUpdate(payload); isApartUpdate(apart) {
+				u, err := updateOf(payload)
+				if err != nil {
+					return err
+				}
+				if n, err := r.narrativeOf(k, u.Date); err != nil || n != u.Narrative {
+					bk := byDateKey(u.Date, model.ID(btoi(k)))
+					idx.FillPercent = appendFill
+					if err := idx.Put(bk, seal(bucketNarrativesByDate, bk, []byte(u.Narrative))); err != nil {
+						return err
+					}
+				}
+				stored = seal(bucketUpdates, k, apart)
+			}
+		}
+		keys, vals = append(keys, bytes.Clone(k)), append(vals, stored)
+		return nil
+	}); err != nil {
+		return err
+	}
+	b, err := freshBucket(tx, bucketUpdates)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = appendFill
+	for i, k := range keys {
+		if err := b.Put(k, vals[i]); err != nil {
+			return err
+		}
+	}
+	return b.SetSequence(seq)
+}
