@@ -18,6 +18,11 @@ import (
 type records struct {
 	tx *bolt.Tx
 	s  *Store
+	// byDate is the section of narratives by date, found once before
+	// updates are decoded on every core (withByDate): finding a section
+	// in a transaction for writing records it in the transaction, which
+	// the workers must not all do at once.
+	byDate *bolt.Bucket
 }
 
 var (

@@ -91,23 +91,57 @@ func (r *records) decodeApart(key, payload []byte, v any) error {
 // narrativeOf reads the narrative of the update stored under key, dated d,
 // from its entry by date.
 func (r *records) narrativeOf(key []byte, d model.Date) (string, error) {
-	if r.tx == nil {
-		return "", errNoByDate
+	text, err := r.narrativeBytes(key, d)
+	return string(text), err
+}
+
+// narrativeBytes is narrativeOf as the file's own bytes, valid until the
+// transaction ends.
+func (r *records) narrativeBytes(key []byte, d model.Date) ([]byte, error) {
+	idx := r.byDate
+	if idx == nil && r.tx != nil {
+		idx = r.tx.Bucket(bucketNarrativesByDate)
 	}
-	idx := r.tx.Bucket(bucketNarrativesByDate)
 	if idx == nil {
-		return "", errNoByDate
+		return nil, errNoByDate
 	}
 	k := byDateKey(d, model.ID(btoi(key)))
 	raw := idx.Get(k)
 	if raw == nil {
-		return "", errors.New("its narrative is missing from the index of progress narratives by date")
+		return nil, errors.New("its narrative is missing from the index of progress narratives by date")
 	}
 	text, err := unseal(bucketNarrativesByDate, k, raw)
 	if err != nil {
-		return "", fmt.Errorf("its narrative, kept in the index of progress narratives by date, fails its check: %w", err)
+		return nil, fmt.Errorf("its narrative, kept in the index of progress narratives by date, fails its check: %w", err)
 	}
-	return string(text), nil
+	return text, nil
+}
+
+// withByDate is r with the section of narratives by date found, for
+// decoding updates on every core.
+func (r *records) withByDate() *records {
+	c := *r
+	if c.byDate == nil && c.tx != nil {
+		c.byDate = c.tx.Bucket(bucketNarrativesByDate)
+	}
+	return &c
+}
+
+// apartText reads the finding and narrative of an update stored apart,
+// the narrative as the file's own bytes, without decoding the rest: the
+// register's search reads every narrative. ok is false when the record is
+// not in that form, or its narrative cannot be read: it is then decoded as
+// any record is, which says what is wrong.
+func (r *records) apartText(key, payload []byte) (model.UpdateText, bool) {
+	var u model.Update
+	if !isApartUpdate(payload) || !recjson.Decode(payload[1:], &u) {
+		return model.UpdateText{}, false
+	}
+	text, err := r.narrativeBytes(key, u.Date)
+	if err != nil {
+		return model.UpdateText{}, false
+	}
+	return model.UpdateText{FindingID: u.FindingID, Text: text}, true
 }
 
 // narrativesOnce (version 8) stores each update's record without its

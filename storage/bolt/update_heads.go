@@ -166,6 +166,7 @@ func (r *records) loadUpdateHeadsFromRecords(first, last model.Date, dst *[]mode
 	if err != nil {
 		return err
 	}
+	r = r.withByDate()
 	*dst, err = parallel.Decode(len(vals), func(i int, u *model.Update) error {
 		return r.decodeUpdateHead(keys[i], vals[i], first, last, u)
 	}, unreadable(bucketUpdates))
@@ -193,9 +194,14 @@ func (r *records) LoadUpdateTexts(dst *[]model.UpdateText) error {
 	if err != nil {
 		return err
 	}
+	r = r.withByDate()
 	*dst, err = parallel.Decode(len(vals), func(i int, t *model.UpdateText) error {
 		var u model.Update
 		if payload, err := unseal(bucketUpdates, keys[i], vals[i]); err == nil {
+			if text, ok := r.apartText(keys[i], payload); ok {
+				*t = text
+				return nil
+			}
 			if text, ok := recjson.UpdateText(payload, &u); ok {
 				*t = model.UpdateText{FindingID: u.FindingID, Text: text}
 				return nil
