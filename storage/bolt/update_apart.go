@@ -2,9 +2,11 @@ package bolt
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -127,21 +129,61 @@ func (r *records) withByDate() *records {
 	return &c
 }
 
-// apartText reads the finding and narrative of an update stored apart,
-// the narrative as the file's own bytes, without decoding the rest: the
-// register's search reads every narrative. ok is false when the record is
-// not in that form, or its narrative cannot be read: it is then decoded as
-// any record is, which says what is wrong.
-func (r *records) apartText(key, payload []byte) (model.UpdateText, bool) {
+// datedText is an update's narrative as its entry by date holds it: the
+// file's own bytes, checked against the entry's checksum, and the date of
+// the entry.
+type datedText struct {
+	date uint32 // dateBits; 0 when there is no entry
+	text []byte
+}
+
+// narrativesInOrder reads the entries by date in one walk and gives, for
+// each update key in keys (in key order), its entry: a walk in order
+// costs far less than a search of the section for every update. An entry
+// that fails its checksum, or a second one for the same update, is left
+// out: the update is then read as any record is, which says what is
+// wrong.
+func (r *records) narrativesInOrder(keys [][]byte) []datedText {
+	out := make([]datedText, len(keys))
+	if r.byDate == nil {
+		return out
+	}
+	seen := make([]bool, len(keys))
+	_ = r.byDate.ForEach(func(k, v []byte) error {
+		date, id, ok := readByDateKey(k)
+		if !ok {
+			return nil
+		}
+		i, found := slices.BinarySearchFunc(keys, uint64(id), func(key []byte, id uint64) int { return cmp.Compare(btoi(key), id) })
+		if !found {
+			return nil
+		}
+		text, err := unseal(bucketNarrativesByDate, k, v)
+		if err != nil || seen[i] {
+			out[i] = datedText{}
+			return nil
+		}
+		seen[i] = true
+		out[i] = datedText{date: date, text: text}
+		return nil
+	})
+	return out
+}
+
+// apartText reads the finding of an update stored apart without decoding
+// the rest, and gives it with its narrative from its entry by date (the
+// register's search reads every narrative). ok is false when the record
+// is not in that form or its entry is not under its date: it is then
+// decoded as any record is, which says what is wrong.
+func apartText(payload []byte, entry datedText) (model.UpdateText, bool) {
 	var u model.Update
-	if !isApartUpdate(payload) || !recjson.Decode(payload[1:], &u) {
+	if !isApartUpdate(payload) || entry.date == 0 {
 		return model.UpdateText{}, false
 	}
-	text, err := r.narrativeBytes(key, u.Date)
-	if err != nil {
+	if _, ok := recjson.UpdateText(payload[1:], &u); !ok || dateBits(u.Date) != entry.date {
 		return model.UpdateText{}, false
 	}
-	return model.UpdateText{FindingID: u.FindingID, Text: text}, true
+	return model.UpdateText{FindingID: u.FindingID, Text: entry.text}, true
 }
 
 // narrativesOnce (version 8) stores each update's record without its

@@ -136,3 +136,46 @@ func TestApartUpdateRoundTrip(t *testing.T) {
 		t.Errorf("the search's texts hold %d of the two narratives looked for", found)
 	}
 }
+
+// TestSearchTextsSayDamage: the search's texts, read from the entries by
+// date in one walk, fall back to reading the record when an update's entry
+// is damaged, missing or under another date, so the damage is said rather
+// than the narrative left out.
+func TestSearchTextsSayDamage(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		change func(b *bolt.Bucket, k []byte, v []byte) error
+		want   string
+	}{
+		{"damaged", func(b *bolt.Bucket, k, v []byte) error {
+			v = append([]byte(nil), v...)
+			v[len(v)-1] ^= 1
+			return b.Put(k, v)
+		}, "fails its check"},
+		{"missing", func(b *bolt.Bucket, k, v []byte) error { return b.Delete(k) }, "is missing from the index of progress narratives by date"},
+		{"under another date", func(b *bolt.Bucket, k, v []byte) error {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+			date, id, _ := readByDateKey(k)
+			other := byDateKey(model.Date{Year: int(date >> 9), Month: 1, Day: 1}, id)
+			return b.Put(other, seal(bucketNarrativesByDate, other, v[envelopeSize:]))
+		}, "is missing from the index of progress narratives by date"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := openFixtureAt(t, 7)
+			if err := s.db.Update(func(tx *bolt.Tx) error {
+				b := tx.Bucket(bucketNarrativesByDate)
+				k, v := b.Cursor().First()
+				return c.change(b, append([]byte(nil), k...), append([]byte(nil), v...))
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var all []model.UpdateText
+			err := s.db.View(func(tx *bolt.Tx) error { return (&records{s: s, tx: tx}).LoadUpdateTexts(&all) })
+			if !errors.Is(err, model.ErrDamaged) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("reading the search texts: %v", err)
+			}
+		})
+	}
+}

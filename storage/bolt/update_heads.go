@@ -195,10 +195,11 @@ func (r *records) LoadUpdateTexts(dst *[]model.UpdateText) error {
 		return err
 	}
 	r = r.withByDate()
+	byDate := r.narrativesInOrder(keys)
 	*dst, err = parallel.Decode(len(vals), func(i int, t *model.UpdateText) error {
 		var u model.Update
 		if payload, err := unseal(bucketUpdates, keys[i], vals[i]); err == nil {
-			if text, ok := r.apartText(keys[i], payload); ok {
+			if text, ok := apartText(payload, byDate[i]); ok {
 				*t = text
 				return nil
 			}
