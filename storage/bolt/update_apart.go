@@ -2,11 +2,11 @@ package bolt
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -149,12 +149,13 @@ func (r *records) narrativesInOrder(keys [][]byte) []datedText {
 		return out
 	}
 	seen := make([]bool, len(keys))
+	find := updatePlaces(keys)
 	_ = r.byDate.ForEach(func(k, v []byte) error {
 		date, id, ok := readByDateKey(k)
 		if !ok {
 			return nil
 		}
-		i, found := slices.BinarySearchFunc(keys, uint64(id), func(key []byte, id uint64) int { return cmp.Compare(btoi(key), id) })
+		i, found := find(uint64(id))
 		if !found {
 			return nil
 		}
@@ -170,20 +171,57 @@ func (r *records) narrativesInOrder(keys [][]byte) []datedText {
 	return out
 }
 
+// updatePlaces gives a function that finds an update's place in keys (in
+// key order) by its ID: from a table when the IDs are nearly all used, as
+// they are (numbers are given in turn, and few updates are deleted), else
+// by a binary search.
+func updatePlaces(keys [][]byte) func(id uint64) (int, bool) {
+	ids := make([]uint64, len(keys))
+	for i, k := range keys {
+		ids[i] = btoi(k)
+	}
+	if len(ids) == 0 {
+		return func(uint64) (int, bool) { return 0, false }
+	}
+	lo, hi := ids[0], ids[len(ids)-1]
+	if hi-lo >= uint64(4*len(ids)) {
+		return func(id uint64) (int, bool) { return slices.BinarySearch(ids, id) }
+	}
+	place := make([]int32, hi-lo+1)
+	for i, id := range ids {
+		place[id-lo] = int32(i + 1)
+	}
+	return func(id uint64) (int, bool) {
+		if id < lo || id > hi || place[id-lo] == 0 {
+			return 0, false
+		}
+		return int(place[id-lo] - 1), true
+	}
+}
+
 // apartText reads the finding of an update stored apart without decoding
 // the rest, and gives it with its narrative from its entry by date (the
 // register's search reads every narrative). ok is false when the record
 // is not in that form or its entry is not under its date: it is then
 // decoded as any record is, which says what is wrong.
 func apartText(payload []byte, entry datedText) (model.UpdateText, bool) {
-	var u model.Update
 	if !isApartUpdate(payload) || entry.date == 0 {
 		return model.UpdateText{}, false
 	}
-	if _, ok := recjson.UpdateText(payload[1:], &u); !ok || dateBits(u.Date) != entry.date {
+	// The two fields alone, as the app writes them (in JSON a string
+	// cannot hold a quote that is not escaped, so `"date":` is a key):
+	// most of the time of reading the search's texts was decoding the
+	// rest of each record.
+	js := payload[1:]
+	finding, err := strconv.ParseUint(field(js, "finding_id"), 10, 64)
+	if err != nil || finding == 0 {
 		return model.UpdateText{}, false
 	}
-	return model.UpdateText{FindingID: u.FindingID, Text: entry.text}, true
+	d, err := model.ParseDate(field(js, "date"))
+	if err != nil || dateBits(d) != entry.date {
+		return model.UpdateText{}, false
+	}
+	return model.UpdateText{FindingID: model.ID(finding), Text: entry.text}, true
 }
 
 // narrativesOnce (version 8) stores each update's record without its

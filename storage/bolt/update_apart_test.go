@@ -179,3 +179,24 @@ func TestSearchTextsSayDamage(t *testing.T) {
 		})
 	}
 }
+
+// TestApartTextFastPath: the search reads an update kept apart without
+// decoding it, and only when its entry is under the record's date.
+func TestApartTextFastPath(t *testing.T) {
+	u := model.Update{ID: 9, FindingID: 4, Date: model.MustDate("14/03/2026"), Narrative: "Done.", Status: model.InProgress, RAG: model.Green,
+		Author: `Jo "finding_id":7 Bloggs`, Source: `"date":"2020-01-01"`}
+	payload := apartUpdate(mustMarshal(t, u))
+	if !isApartUpdate(payload) {
+		t.Fatal("not stored apart")
+	}
+	got, ok := apartText(payload, datedText{date: dateBits(u.Date), text: []byte("Done.")})
+	if !ok || got.FindingID != 4 || string(got.Text) != "Done." {
+		t.Errorf("apartText = %+v %v", got, ok)
+	}
+	if _, ok := apartText(payload, datedText{date: dateBits(u.Date.AddDays(1)), text: []byte("Done.")}); ok {
+		t.Error("an entry under another date was taken")
+	}
+	if _, ok := apartText(payload, datedText{}); ok {
+		t.Error("no entry was taken")
+	}
+}
