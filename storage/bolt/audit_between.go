@@ -58,6 +58,9 @@ var eventPrefix = []byte(`{"id":`)
 // record's payload (inside its envelope) without decoding the rest; ok is false when the record does not
 // start as the encoder writes it, and the caller decodes it in full.
 func eventTime(raw []byte) (t time.Time, ok bool) {
+	if isLeanEvent(raw) {
+		return leanEventTime(raw)
+	}
 	if !bytes.HasPrefix(raw, eventPrefix) {
 		return time.Time{}, false
 	}

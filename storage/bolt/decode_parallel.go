@@ -47,6 +47,7 @@ func entries(b *bolt.Bucket) (keys, vals [][]byte, err error) {
 // gives the error. Damage and bugs in a worker become errors as they do in
 // Store.View.
 func decodeParallel[T any](r *records, name []byte, keys, vals [][]byte) ([]T, error) {
+	r = r.withByDate()
 	return parallel.Decode(len(vals), func(i int, out *T) error {
 		return r.decode(name, keys[i], vals[i], out)
 	}, unreadable(name))

@@ -118,7 +118,11 @@ func (e *RecordDamage) Unwrap() error { return model.ErrDamaged }
 // bbolt's memory.
 func (r *records) decode(bucket, key, raw []byte, v any) error {
 	payload, err := unseal(bucket, key, raw)
-	if err == nil && !recjson.Decode(payload, v) {
+	if err == nil && isLeanEvent(payload) {
+		err = decodeLeanInto(payload, v)
+	} else if err == nil && isApartUpdate(payload) {
+		err = r.decodeApart(key, payload, v)
+	} else if err == nil && !recjson.Decode(payload, v) {
 		err = json.Unmarshal(payload, v)
 		if err != nil {
 			err = fmt.Errorf("it cannot be read as a record (%s)", jsonProblem(err))
@@ -226,6 +230,9 @@ func (r *records) describe(bucket, key, payload []byte) string {
 	case "audit":
 		label = when(field(payload, "at"))
 		on = r.findingRef(field(payload, "finding_id"))
+		if isLeanEvent(payload) {
+			label, on = r.describeLean(payload)
+		}
 	case "submissions":
 		if p := field(payload, "period"); p != "" {
 			label = "for " + p

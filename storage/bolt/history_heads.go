@@ -104,6 +104,9 @@ func snapshotEventOf(payload []byte) (model.AuditEvent, error) {
 // eventOf decodes an event's stored JSON as reading the record does.
 func eventOf(payload []byte) (model.AuditEvent, error) {
 	var ev model.AuditEvent
+	if isLeanEvent(payload) {
+		return ev, decodeLeanEvent(payload, &ev)
+	}
 	if recjson.Decode(payload, &ev) {
 		return ev, nil
 	}

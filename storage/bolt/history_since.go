@@ -39,7 +39,9 @@ func (r *records) historySinceByWalk(t time.Time) ([]model.AuditEvent, error) {
 // as decode does.
 func (r *records) decodeHistory(key, raw []byte, e *model.AuditEvent) error {
 	payload, err := unseal(bucketAudit, key, raw)
-	if err == nil {
+	if err == nil && isLeanEvent(payload) {
+		err = decodeLeanEvent(payload, e)
+	} else if err == nil {
 		if recjson.EventHeads(payload, e) {
 			return nil
 		}

@@ -1,6 +1,8 @@
 package bolt
 
 import (
+	"bytes"
+
 	bolt "go.etcd.io/bbolt"
 
 	"improvementtracker/model"
@@ -21,7 +23,11 @@ import (
 func checkLeanPresent(tx *bolt.Tx, rep report) bool {
 	missing := false
 	for _, ix := range leanIndexes() {
-		if tx.Bucket(ix.name) == nil {
+		if tx.Bucket(ix.name) == nil && bytes.Equal(ix.name, bucketNarrativesByDate) {
+			// From version 8 the narratives are kept there (update_apart.go).
+			rep.add(groupIndexes, "the %s section is missing: it holds the progress narratives, which are lost with it; restore the newest backup that checks clean", ix.name)
+			missing = true
+		} else if tx.Bucket(ix.name) == nil {
 			rep.add(groupIndexes, "the %s section is missing: opening the register for writing builds it again from the records", ix.name)
 			missing = true
 		}

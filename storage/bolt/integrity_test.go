@@ -98,17 +98,34 @@ func TestFlipsInRecordsFound(t *testing.T) {
 }
 
 // flipInUpdate flips a bit in the narrative of the stored update whose
-// narrative is text (in its record: a finding's latest narrative is kept in
-// an index too).
+// narrative starts with text: in its entry by date, where the narrative is
+// kept from version 8 (a finding's latest narrative is kept in an index
+// too, so the entry is found by its whole stored value).
 func flipInUpdate(t *testing.T, path, text string) {
 	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entry []byte
+	err = db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("narratives_by_date")).ForEach(func(k, v []byte) error {
+			if bytes.HasPrefix(v[5:], []byte(text)) {
+				entry = bytes.Clone(v)
+			}
+			return nil
+		})
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 	raw := fileBytes(t, path)
-	inRecord := []byte(`"narrative":"` + text)
-	i := bytes.Index(raw, inRecord)
-	if i < 0 || bytes.Count(raw, inRecord) != 1 {
+	i := bytes.Index(raw, entry)
+	if entry == nil || i < 0 || bytes.Count(raw, entry) != 1 {
 		t.Fatalf("%q is not stored once in the file", text)
 	}
-	if err := corrupt.FlipBit(path, int64(i+len(inRecord)-len(text)+2), 1); err != nil {
+	if err := corrupt.FlipBit(path, int64(i+5+2), 1); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -147,7 +164,7 @@ func TestDamagedRecordNamed(t *testing.T) {
 		return err
 	})
 	wantIs(t, err, model.ErrDamaged)
-	want := "progress update 14/03/2026 on KEN-PEEL2122-AFI-01 (record 1) is damaged: its stored bytes no longer match their checksum. The register is " +
+	want := "progress update 14/03/2026 on KEN-PEEL2122-AFI-01 (record 1) is damaged: its narrative, kept in the index of progress narratives by date, fails its check: its stored bytes no longer match their checksum. The register is " +
 		path + ". The newest backup that checks clean is " + filepath.Base(backup) + ", made on 24/11/2025 at 10:00: restore it with Restore backup in the app or \"improvement-tracker restore " + backup + "\""
 	if err.Error() != want {
 		t.Errorf("message:\n%s\nwant:\n%s", err, want)
@@ -164,8 +181,12 @@ func TestDamagedRecordNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(groups) != 1 || groups[0].Title != "Damaged records" || len(groups[0].Problems) != 1 ||
-		!strings.HasPrefix(groups[0].Problems[0], "progress update 14/03/2026 on KEN-PEEL2122-AFI-01 (record 1) is damaged: its stored bytes no longer match their checksum") {
+	// The update named as damaged, and the entry where its narrative is
+	// kept.
+	if len(groups) != 2 || groups[0].Title != "Damaged records" || len(groups[0].Problems) != 1 ||
+		!strings.HasPrefix(groups[0].Problems[0], "progress update 14/03/2026 on KEN-PEEL2122-AFI-01 (record 1) is damaged: its narrative, kept in the index of progress narratives by date, fails its check") ||
+		groups[1].Title != "Indexes" || len(groups[1].Problems) != 1 ||
+		!strings.Contains(groups[1].Problems[0], "in the index of progress narratives by date is damaged: its stored bytes no longer match their checksum") {
 		t.Errorf("check: %+v", groups)
 	}
 }
@@ -278,8 +299,14 @@ func storedEvent(t *testing.T, path string, id uint64, edit func(ev map[string]a
 		b := tx.Bucket([]byte("audit"))
 		key := binary.BigEndian.AppendUint64(nil, id)
 		raw := b.Get(key)
+		// Edited as JSON, the form events were stored in before version
+		// 8 and still are when the lean form cannot give them back.
+		js, err := storage.EventJSON(raw[5:])
+		if err != nil {
+			return err
+		}
 		var ev map[string]any
-		if err := json.Unmarshal(raw[5:], &ev); err != nil {
+		if err := json.Unmarshal(js, &ev); err != nil {
 			return err
 		}
 		edit(ev)
@@ -400,7 +427,7 @@ func TestBackupsNeverCopyDamage(t *testing.T) {
 	warnings := s.Warnings()
 	s.Close()
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "the copy fails its check, so the register itself is damaged") ||
-		!strings.Contains(warnings[0], "progress update 14/03/2026 on KEN-PEEL2122-AFI-01") {
+		!strings.Contains(warnings[0], "the entry for record 1 in the index of progress narratives by date is damaged") {
 		t.Errorf("warnings: %q", warnings)
 	}
 	backups, _ := storage.ListBackups(path)

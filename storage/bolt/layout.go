@@ -53,8 +53,10 @@ var (
 	bucketMilestones          = []byte("milestones")
 	bucketMilestonesByFinding = []byte("milestones_by_finding")
 
-	// bucketUpdates: updateID -> Update; bucketUpdatesByFinding:
-	// findingID|updateID -> nothing. Added by schema version 2.
+	// bucketUpdates: updateID -> Update, from version 8 without its
+	// narrative, which bucketNarrativesByDate keeps (update_apart.go);
+	// bucketUpdatesByFinding: findingID|updateID -> nothing. Added by
+	// schema version 2.
 	bucketUpdates          = []byte("updates")
 	bucketUpdatesByFinding = []byte("updates_by_finding")
 

@@ -91,7 +91,8 @@ func isLeanIndex(name []byte) bool {
 }
 
 // putLeanIndexes writes the index entries of a record about to be stored
-// under key in b, its bucket, as raw JSON.
+// under key in b, its bucket, as raw: an update's JSON, an event's JSON
+// or lean form (event_lean.go).
 func (r *records) putLeanIndexes(kind model.Kind, b *bolt.Bucket, key, raw []byte) error {
 	switch kind {
 	case model.KindUpdate:

@@ -175,17 +175,19 @@ func runMigration(t *testing.T, to int) (before, after map[string]map[string]str
 	}
 	defer db.Close()
 	before = dump(t, db)
-	var m *migration
-	for i := range migrations {
-		if migrations[i].To == to {
-			m = &migrations[i]
+	// A version may take more than one step, in the order listed.
+	ran := 0
+	for _, m := range migrations {
+		if m.To != to {
+			continue
 		}
+		if err := db.Update(m.Run); err != nil {
+			t.Fatalf("migration to %d (%s): %v", to, m.What, err)
+		}
+		ran++
 	}
-	if m == nil {
+	if ran == 0 {
 		t.Fatalf("no migration to version %d", to)
-	}
-	if err := db.Update(m.Run); err != nil {
-		t.Fatalf("migration to %d (%s): %v", to, m.What, err)
 	}
 	return before, dump(t, db)
 }

@@ -23,7 +23,9 @@ import (
 // page read from the file brings its neighbours with it, so reading a
 // quarter's came to reading nearly the whole section (about 100 MB of the
 // 10,000-finding synthetic register). Kept here in date order, a quarter's
-// narratives lie together however they were recorded.
+// narratives lie together however they were recorded. From version 8 this
+// is the only copy of a narrative: the update's record leaves it out
+// (update_apart.go).
 var bucketNarrativesByDate = []byte("narratives_by_date")
 
 // byDateIndexName is the index in words.

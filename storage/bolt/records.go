@@ -18,6 +18,11 @@ import (
 type records struct {
 	tx *bolt.Tx
 	s  *Store
+	// byDate is the section of narratives by date, found once before
+	// updates are decoded on every core (withByDate): finding a section
+	// in a transaction for writing records it in the transaction, which
+	// the workers must not all do at once.
+	byDate *bolt.Bucket
 }
 
 var (
@@ -261,15 +266,21 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	// pages before splitting them (bbolt splits at half by default)
 	// nearly halves the file.
 	b.FillPercent = appendFill
+	stored := raw
 	if kind == model.KindAudit {
 		// Events are never changed once written.
 		b.FillPercent = fullFill
+		stored = leanEvent(raw)
 	}
 	key := itob(uint64(id))
-	if err := r.putLeanIndexes(kind, b, key, raw); err != nil {
+	if err := r.putLeanIndexes(kind, b, key, stored); err != nil {
 		return err
 	}
-	if err := b.Put(key, seal(kindBuckets[kind].records, key, raw)); err != nil {
+	if kind == model.KindUpdate {
+		// The narrative is in its entry by date now (putLeanIndexes).
+		stored = apartUpdate(raw)
+	}
+	if err := b.Put(key, seal(kindBuckets[kind].records, key, stored)); err != nil {
 		return err
 	}
 	if kind != model.KindFinding && idx == nil {

@@ -88,6 +88,9 @@ type Store struct {
 	// daily backup could not be written, the register is older than a
 	// backup): the window and the command line show them.
 	warnings []string
+	// upgraded is set when opening brought the file up from an older
+	// schema version (it is then compacted: upgrade_compact.go).
+	upgraded bool
 
 	// snapshotDir holds the copy a register open in another window was
 	// read from (snapshot.go), removed on Close; snapshotAt is when it
@@ -214,6 +217,13 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	if s.readOnly {
 		return s, nil
+	}
+	if s.upgraded {
+		if _, err := s.compactAfterUpgrade(opts.Timeout); err != nil && s.db == nil {
+			return nil, openError(path, err)
+		} else if err != nil {
+			s.warnings = append(s.warnings, fmt.Sprintf("The register was upgraded, but could not be written again without the room the upgrade left unused (%s): it works as it is, only larger on disk", plainOSError(err)))
+		}
 	}
 	cleanTemp(path)
 	if b := s.rollback(); b != "" {
@@ -359,9 +369,11 @@ func (s *Store) prepare() error {
 			}
 			// Go by the version the file holds now: inspect read it
 			// before the lock for writing was taken.
-			if err := migrate(tx, int(btoi(meta.Get(keySchema)))); err != nil {
+			from := int(btoi(meta.Get(keySchema)))
+			if err := migrate(tx, from); err != nil {
 				return err
 			}
+			s.upgraded = from < SchemaVersion
 			return bumpCommits(tx)
 		})
 	})

@@ -166,6 +166,7 @@ func (r *records) loadUpdateHeadsFromRecords(first, last model.Date, dst *[]mode
 	if err != nil {
 		return err
 	}
+	r = r.withByDate()
 	*dst, err = parallel.Decode(len(vals), func(i int, u *model.Update) error {
 		return r.decodeUpdateHead(keys[i], vals[i], first, last, u)
 	}, unreadable(bucketUpdates))
@@ -193,9 +194,15 @@ func (r *records) LoadUpdateTexts(dst *[]model.UpdateText) error {
 	if err != nil {
 		return err
 	}
+	r = r.withByDate()
+	byDate := r.narrativesInOrder(keys)
 	*dst, err = parallel.Decode(len(vals), func(i int, t *model.UpdateText) error {
 		var u model.Update
 		if payload, err := unseal(bucketUpdates, keys[i], vals[i]); err == nil {
+			if text, ok := apartText(payload, byDate[i]); ok {
+				*t = text
+				return nil
+			}
 			if text, ok := recjson.UpdateText(payload, &u); ok {
 				*t = model.UpdateText{FindingID: u.FindingID, Text: text}
 				return nil
@@ -215,6 +222,15 @@ func (r *records) LoadUpdateTexts(dst *[]model.UpdateText) error {
 
 func (r *records) decodeUpdateHead(key, raw []byte, first, last model.Date, u *model.Update) error {
 	payload, err := unseal(bucketUpdates, key, raw)
+	if err == nil && isApartUpdate(payload) {
+		if err = r.decode(bucketUpdates, key, raw, u); err != nil {
+			return err
+		}
+		if u.Date.Before(first) || u.Date.After(last) {
+			u.Narrative = ""
+		}
+		return nil
+	}
 	if err == nil {
 		if recjson.UpdateHead(payload, first, last, u) {
 			return nil

@@ -156,6 +156,9 @@ func inZone(t time.Time, off int) time.Time {
 // gives them.
 func headOf(payload []byte) (model.Update, error) {
 	var u model.Update
+	if isApartUpdate(payload) {
+		payload = payload[1:] // the narrative is left out anyway
+	}
 	// No date is on or after the latest and on or before the zero date:
 	// the narrative is passed over.
 	if recjson.UpdateHead(payload, model.Date{Year: 1 << 30}, model.Date{}, &u) {
