@@ -2,8 +2,6 @@ package bolt
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -87,6 +85,7 @@ func (s *Store) CheckReport() ([]ProblemGroup, error) {
 		}
 		defer tx.Rollback()
 		checkTx(s.path, tx, &records{tx: tx}, rep)
+		s.checkFiles(tx, rep) // files_check.go
 		if len(rep) == 0 {
 			// The newest daily or hand-made backup's count of saves, as
 			// opening compares it (rollback): read from a compressed
@@ -275,7 +274,6 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) {
 	c.checkHistoryIndex(audit)
 	checkLeanIndexes(tx, r, updates, audit, c.refName, rep)
 	c.checkChain(audit, subs)
-	c.checkFiles(evidence)
 }
 
 // checkLayout checks the sections and the marks of a register; the records
@@ -475,36 +473,6 @@ func (c *checked) checkChain(audit loaded[model.AuditEvent], subs loaded[model.S
 		}
 	}
 
-}
-
-// checkFiles checks attached files against their digests, and that every
-// stored file belongs to evidence that records one.
-func (c *checked) checkFiles(evidence loaded[model.Evidence]) {
-	tx, rep, refName := c.tx, c.rep, c.refName
-	files := tx.Bucket(bucketEvidenceFiles)
-	withFile := map[uint64]bool{}
-	for _, id := range evidence.ids {
-		e := evidence.recs[id]
-		if !e.HasFile() {
-			continue
-		}
-		withFile[id] = true
-		raw := files.Get(itob(id))
-		if raw == nil {
-			rep.add(groupFiles, "evidence %q on %s: the attached file %s is missing", e.Title, refName(e.FindingID), e.FileName)
-			continue
-		}
-		sum := sha256.Sum256(raw)
-		if hex.EncodeToString(sum[:]) != e.SHA256 {
-			rep.add(groupFiles, "evidence %q on %s: the attached file %s does not match its SHA-256 digest", e.Title, refName(e.FindingID), e.FileName)
-		}
-	}
-	_ = files.ForEach(func(k, _ []byte) error {
-		if !withFile[btoi(k)] && evidence.bad == 0 {
-			rep.add(groupFiles, "an attached file is stored for evidence record %d, which has no file recorded", btoi(k))
-		}
-		return nil
-	})
 }
 
 // eventName names an audit event in words.

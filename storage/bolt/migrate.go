@@ -14,7 +14,7 @@ import (
 // SchemaVersion is the layout this version of the app writes. A file with a
 // higher version is refused untouched; a file with a lower one is copied to
 // the backups folder and then brought up to date by migrations.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // migration brings a file from version To-1 to version To. Migrations run in
 // order, all in one transaction with the final version write, so a file is
@@ -34,6 +34,7 @@ var migrations = []migration{
 	{To: 5, What: "index progress updates without their narratives, each finding's latest narrative, and the history by time", Run: buildLeanIndexes},
 	{To: 6, What: "index progress narratives by date", Run: buildNarrativesByDate},
 	{To: 7, What: "write the indexes again with their pages full", Run: fillIndexPages},
+	{To: filesOutside, What: "keep attached files beside the register, once each", Run: moveFilesOut},
 }
 
 // migrate applies every migration above the file's version, then makes any
