@@ -87,7 +87,11 @@ func readFileList(r *bufio.Reader) (refs []fileRef, listed bool, err error) {
 }
 
 // backupFileRefs lists the attached files the backup at path refers to;
-// listed is false for a backup that carries its files inside it.
+// listed is false for a backup that carries its files inside it. A plain
+// copy that cannot be read (a copy kept before restoring a damaged
+// register) is passed over, as referring to nothing that can be known:
+// its own check refuses it for a restore, and a compressed backup, which
+// the app made and checked, is the one whose damaged list is an error.
 func backupFileRefs(path string) (refs []fileRef, listed bool, err error) {
 	if compressed(path) {
 		f, err := os.Open(path)
@@ -100,6 +104,15 @@ func backupFileRefs(path string) (refs []fileRef, listed bool, err error) {
 		}
 		return readFileList(bufio.NewReader(f))
 	}
+	if refs, listed, err = plainFileRefs(path); err != nil {
+		return nil, false, nil
+	}
+	return refs, listed, nil
+}
+
+// plainFileRefs lists the attached files a register file that is not open
+// refers to (fileRefs).
+func plainFileRefs(path string) (refs []fileRef, listed bool, err error) {
 	err = guard(path, func() error {
 		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: DefaultTimeout, ReadOnly: true})
 		if err != nil {

@@ -199,7 +199,7 @@ func (f fileStore) list() (map[string]int64, error) {
 // before the copy takes its name, so that the register is never there
 // without its files.
 func (s *Store) CopyFiles(copyPath, dstPath string) error {
-	refs, _, err := backupFileRefs(copyPath)
+	refs, _, err := plainFileRefs(copyPath)
 	if err != nil {
 		return fmt.Errorf("the copy's list of attached files cannot be read: %s", plainOSError(err))
 	}

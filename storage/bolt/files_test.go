@@ -367,3 +367,43 @@ func TestCopiesCarryFiles(t *testing.T) {
 		t.Errorf("check of the saved copy: %v %v", problems, err)
 	}
 }
+
+// TestDamagedFileList: a compressed backup whose list of files is damaged
+// is named by check, and the sweep then removes nothing, since it cannot
+// tell what that backup needs.
+func TestDamagedFileList(t *testing.T) {
+	c := newClock()
+	path := filepath.Join(t.TempDir(), "register.db")
+	s := openAt(t, path, c.Now)
+	base := seed(t, s)
+	e := attach(t, s, base.finding.ID, "Minutes", "minutes.txt", []byte("Board minutes: approved."))
+	backup, err := s.Backup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := fileBytes(t, backup)
+	// The header frame is 62 bytes; the list frame's JSON starts 48
+	// bytes into the next (magic, size, tag, SHA-256).
+	body := 62 + 8 + 8 + 32
+	if !bytes.HasPrefix(raw[body:], []byte(`[{"sha256":"`+e.SHA256)) {
+		t.Fatalf("the list is not where the test expects it: %q", raw[:body+80])
+	}
+	raw[body+3] ^= 0x20 // "sha256" becomes "Sha256"
+	if err := os.WriteFile(backup, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	problems, err := s.Check()
+	if err != nil || len(problems) != 1 || !strings.Contains(problems[0], filepath.Base(backup)) || !strings.Contains(problems[0], "list of attached files") {
+		t.Fatalf("check: %v %v", problems, err)
+	}
+	if err := s.Update(context.Background(), model.Actor{}, func(tx model.Tx) error { return tx.DeleteEvidence(e.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	c.Advance(time.Minute)
+	if _, err := s.Backup(); err == nil || !strings.Contains(err.Error(), "were not removed") {
+		t.Errorf("the sweep with a backup it cannot read: %v", err)
+	}
+	if len(keptFiles(t, path)) != 1 {
+		t.Error("a file was removed though a backup's list could not be read")
+	}
+}
