@@ -32,7 +32,11 @@ import (
 
 // filesDir is the folder of attached files of the register at dbPath.
 func filesDir(dbPath string) string {
-	return strings.TrimSuffix(dbPath, filepath.Ext(dbPath)) + ".files"
+	dir := strings.TrimSuffix(dbPath, filepath.Ext(dbPath)) + ".files"
+	if dir == dbPath { // a register named something.files
+		dir += ".files"
+	}
+	return dir
 }
 
 // FilesDir is the folder beside the register at dbPath where its attached
