@@ -120,6 +120,11 @@ func (u *ui) saveCopyIn(store model.Store, dir string) (string, error) {
 	if err := tmp.Close(); err != nil {
 		return "", fmt.Errorf("the copy could not be written in %s: %w", dir, err)
 	}
+	// The attached files go beside the copy first, so that it is never
+	// there without them.
+	if err := fs.CopyFiles(tmp.Name(), path); err != nil {
+		return "", fmt.Errorf("the copy could not be written in %s: %w", dir, err)
+	}
 	// The copy holds what the register holds: readable by its owner only.
 	// (On Windows this sets nothing; the folder's permissions apply.)
 	if err := os.Chmod(tmp.Name(), 0o600); err != nil {

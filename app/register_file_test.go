@@ -96,6 +96,46 @@ func TestSaveCopy(t *testing.T) {
 	}
 }
 
+// TestSaveCopyCarriesFiles: a saved copy gets the attached files its
+// evidence refers to in the folder beside it, and reads them back without
+// the register's own folder.
+func TestSaveCopyCarriesFiles(t *testing.T) {
+	h := newFileHarness(t, true)
+	data := []byte("%PDF the force's action plan")
+	e := model.Evidence{Title: "Action plan", FileName: "plan.pdf", EffectiveDate: model.MustDate("01/10/2026")}
+	if err := h.store.Update(context.Background(), model.Actor{Who: "Test"}, func(tx model.Tx) error {
+		fs, err := tx.Findings()
+		if err != nil || len(fs) == 0 {
+			return errors.Join(err, errors.New("the sample has no findings"))
+		}
+		e.FindingID = fs[0].ID
+		return tx.AddEvidence(&e, data)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	path, err := h.u.saveCopyIn(h.u.store, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, ok := h.store.(model.FileStore)
+	if !ok {
+		t.Fatal("the harness's register is not a file")
+	}
+	if err := os.RemoveAll(bolt.FilesDir(fs.Path())); err != nil {
+		t.Fatal(err)
+	}
+	c := openCopy(t, path)
+	if err := c.View(context.Background(), func(tx model.ReadTx) error {
+		got, err := tx.EvidenceFile(e.ID)
+		if err == nil && string(got) != string(data) {
+			t.Errorf("the copy's file reads back as %q", got)
+		}
+		return err
+	}); err != nil {
+		t.Fatalf("the copy's attached file: %v", err)
+	}
+}
+
 // TestSaveCopyWhileWriting saves copies while another goroutine keeps
 // writing: each copy is a consistent register at some moment.
 func TestSaveCopyWhileWriting(t *testing.T) {

@@ -56,6 +56,12 @@ func runCopy(env *Env) (err error) {
 	// A new target file that the copy does not fill is removed again, so
 	// that a failed copy leaves nothing behind to be mistaken for one.
 	madeFile := !toLoc.Exists()
+	// So is the folder of attached files beside it, if the copy made it.
+	madeFiles := false
+	if dir := toLoc.FilesDir(); dir != "" {
+		_, err := os.Stat(dir)
+		madeFiles = errors.Is(err, os.ErrNotExist)
+	}
 
 	src, err := open(env, fromLoc, storage.Options{NoBackup: true})
 	if err != nil {
@@ -85,6 +91,9 @@ func runCopy(env *Env) (err error) {
 	if err != nil {
 		if madeFile {
 			_ = os.Remove(toLoc.Path())
+		}
+		if madeFiles {
+			_ = os.RemoveAll(toLoc.FilesDir())
 		}
 		return err
 	}

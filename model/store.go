@@ -168,6 +168,10 @@ type FileStore interface {
 	// WriteCopy writes a consistent copy of the register to w while it
 	// stays open: for "Save a copy…" and backups.
 	WriteCopy(w io.Writer) (int64, error)
+	// CopyFiles gives a copy written by WriteCopy to copyPath, to be
+	// named dstPath, the attached files it refers to, which a register
+	// keeps beside its file: call it before the copy takes its name.
+	CopyFiles(copyPath, dstPath string) error
 	// Check runs the file's consistency check and returns the problems
 	// found, in words; none means the file is sound.
 	Check() ([]string, error)

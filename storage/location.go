@@ -103,6 +103,15 @@ func (l Location) Exists() bool {
 	return err == nil
 }
 
+// FilesDir is the folder beside a register file where its attached files
+// are kept; empty for a shared register, which keeps them on the server.
+func (l Location) FilesDir() string {
+	if l.Server() {
+		return ""
+	}
+	return bolt.FilesDir(l.path)
+}
+
 // FileFor is the register file's path for what works on a file only (its
 // backups, its restore); a shared register is refused in words saying what
 // does the same for it.

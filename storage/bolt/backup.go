@@ -226,7 +226,13 @@ func writeBackup(tx *bolt.Tx, path string, stop func() bool) (int64, error) {
 		return n, errStopped
 	}
 	if compressed(path) {
-		if err := writeCompressed(tmp.Name(), path, commits(tx)); err != nil {
+		// The files the copy refers to, as this transaction sees them:
+		// kept while the backup is.
+		refs, _, err := fileRefs(tx)
+		if err != nil {
+			return n, fmt.Errorf("the evidence records cannot be read to list their files (%v); the existing backups were kept", err)
+		}
+		if err := writeCompressed(tmp.Name(), path, commits(tx), refs); err != nil {
 			return n, errors.New(plainOSError(err))
 		}
 		if info, err := os.Stat(path); err == nil {
@@ -425,6 +431,7 @@ var tempPatterns = []string{".writing-*.tmp", ".copying-*.tmp", ".register-copy-
 func cleanTemp(dbPath string) {
 	CleanTempFiles(filepath.Dir(dbPath))
 	CleanTempFiles(backupDir(dbPath))
+	CleanTempFiles(filesDir(dbPath))
 }
 
 // CleanTempFiles removes, from dir, the app's temporary files older than a
@@ -455,7 +462,7 @@ func (s *Store) Backup() (string, error) {
 	if err := rotate(s.path, KindManual); err != nil {
 		return name, err
 	}
-	return name, nil
+	return name, s.sweepFiles()
 }
 
 // backupDue reports whether no backup of the register has been made on
@@ -502,7 +509,10 @@ func (s *Store) dailyBackup() (string, error) {
 	if !written {
 		return "", nil
 	}
-	return name, rotate(s.path, KindDaily)
+	if err := rotate(s.path, KindDaily); err != nil {
+		return name, err
+	}
+	return name, s.sweepFiles()
 }
 
 // empty reports whether a register holds no reports, people, findings or

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -21,7 +22,8 @@ import (
 // (`zstd -d` gives the register back) that starts with a skippable frame
 // holding what the app reads without unpacking it: the register's count of
 // saves (for "fewer saves than its backup", on every open) and the size
-// and SHA-256 of the register inside. Backups made by earlier versions
+// and SHA-256 of the register inside; the list of attached files the
+// register refers to follows it (backup_files.go). Backups made by earlier versions
 // (plain .db files) are read as they always were.
 
 // zstExt ends a compressed backup's name: register-2025-11-24-093012.db.zst.
@@ -55,8 +57,9 @@ func compressed(path string) bool { return strings.HasSuffix(path, ".db"+zstExt)
 // temporary file beside it: header, then the zstd stream, synced, then
 // read back whole and compared with plain's SHA-256 before it is renamed
 // into place, so that a backup with a backup's name is always whole and
-// unpacks to the register that was checked.
-func writeCompressed(plain, dst string, commits uint64) error {
+// unpacks to the register that was checked. refs, when not nil, is the
+// list of attached files the register refers to (backup_files.go).
+func writeCompressed(plain, dst string, commits uint64, refs []fileRef) error {
 	in, err := os.Open(plain)
 	if err != nil {
 		return err
@@ -69,6 +72,11 @@ func writeCompressed(plain, dst string, commits uint64) error {
 		head := backupHeader{commits: commits}
 		if err := writeHeader(f, head); err != nil {
 			return err
+		}
+		if refs != nil {
+			if err := writeFileList(f, refs); err != nil {
+				return err
+			}
 		}
 		h := sha256.New()
 		counted := &countingReader{r: io.TeeReader(in, h)}
@@ -170,7 +178,11 @@ func verifyCompressed(path string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dec, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1))
+	br := bufio.NewReader(f)
+	if _, _, err := readFileList(br); err != nil {
+		return err
+	}
+	dec, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
 	if err != nil {
 		return err
 	}

@@ -114,6 +114,7 @@ func (s *Store) CheckRegister() (CheckResult, error) {
 			return err
 		}
 		res.Findings, res.Updates, res.Events, res.Late = t.findings, t.updates, t.events, t.late.Late()
+		s.checkFiles(tx, rep) // files_check.go
 		if len(rep) == 0 {
 			// The newest daily or hand-made backup's count of saves, as
 			// opening compares it (rollback): read from a compressed

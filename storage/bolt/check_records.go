@@ -1,8 +1,6 @@
 package bolt
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -25,14 +23,6 @@ type findingSeen struct {
 	report, chief, lead, parent, supersedes model.ID
 }
 
-// loaded is a section's records that decoded, in key order: kept whole only
-// for evidence, whose attached files are checked against them at the end.
-type loaded[T any] struct {
-	ids  []uint64
-	recs map[uint64]T
-	bad  int
-}
-
 // checked is what checkRecords has read so far, for its steps.
 type checked struct {
 	tx  *bolt.Tx
@@ -45,7 +35,7 @@ type checked struct {
 	byID            map[model.ID]int // a place in findings, by the finding's own ID
 
 	milestones, updates owned
-	evidence            loaded[model.Evidence]
+	evidenceBad         int // evidence records that did not decode
 	evidenceOwned       owned
 	events              trail
 	subs                []model.Submission
@@ -75,7 +65,6 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) (tally, error) {
 	}
 	c := &checked{tx: tx, r: r, rep: rep, byID: map[model.ID]int{}, subsRep: report{}, release: releaser(tx)}
 	c.milestones.what, c.updates.what, c.evidenceOwned.what = "milestone", "progress update", "evidence"
-	c.evidence.recs = map[uint64]model.Evidence{}
 	c.lean = checkLeanPresent(tx, rep)
 	for _, step := range []func() error{c.readOwners, c.readFindings, c.readSubmissions, c.readChildren, c.readTrail} {
 		if err := step(); err != nil {
@@ -88,7 +77,6 @@ func checkRecords(tx *bolt.Tx, r *records, rep report) (tally, error) {
 		}
 	}
 	c.checkChain()
-	c.checkFiles(c.evidence)
 	for _, say := range c.pending {
 		say()
 	}
@@ -268,15 +256,13 @@ func (c *checked) readChildren() error {
 	}
 
 	idx = c.tx.Bucket(bucketEvidenceByFinding)
-	c.evidence.bad, err = walk(c, bucketEvidence, plainDecode[model.Evidence](bucketEvidence), func(id uint64, e *model.Evidence) {
+	c.evidenceBad, err = walk(c, bucketEvidence, plainDecode[model.Evidence](bucketEvidence), func(id uint64, e *model.Evidence) {
 		c.child(&c.evidenceOwned, idx, id, e.FindingID)
-		c.evidence.ids = append(c.evidence.ids, id)
-		c.evidence.recs[id] = *e
 	})
 	if err != nil {
 		return err
 	}
-	c.evidenceOwned.bad = c.evidence.bad
+	c.evidenceOwned.bad = c.evidenceBad
 	c.checkChildIndex(&c.evidenceOwned, idx)
 	return nil
 }
@@ -295,34 +281,4 @@ func (c *checked) checkChain() {
 	for _, p := range c.events.heads.Problems() {
 		rep.add(groupHistory, "%s", p)
 	}
-}
-
-// checkFiles checks attached files against their digests, and that every
-// stored file belongs to evidence that records one.
-func (c *checked) checkFiles(evidence loaded[model.Evidence]) {
-	tx, rep, refName := c.tx, c.rep, c.refName
-	files := tx.Bucket(bucketEvidenceFiles)
-	withFile := map[uint64]bool{}
-	for _, id := range evidence.ids {
-		e := evidence.recs[id]
-		if !e.HasFile() {
-			continue
-		}
-		withFile[id] = true
-		raw := files.Get(itob(id))
-		if raw == nil {
-			rep.add(groupFiles, "evidence %q on %s: the attached file %s is missing", e.Title, refName(e.FindingID), e.FileName)
-			continue
-		}
-		sum := sha256.Sum256(raw)
-		if hex.EncodeToString(sum[:]) != e.SHA256 {
-			rep.add(groupFiles, "evidence %q on %s: the attached file %s does not match its SHA-256 digest", e.Title, refName(e.FindingID), e.FileName)
-		}
-	}
-	_ = files.ForEach(func(k, _ []byte) error {
-		if !withFile[btoi(k)] && evidence.bad == 0 {
-			rep.add(groupFiles, "an attached file is stored for evidence record %d, which has no file recorded", btoi(k))
-		}
-		return nil
-	})
 }

@@ -68,9 +68,12 @@ func inspect(path string, timeout time.Duration, now func() time.Time, full bool
 				// needed: compressed, it unpacks to the file byte for
 				// byte (`zstd -d`, or a restore).
 				name := compressedName(backupName(path, kindBeforeUpgrade, now(), v))
-				err := makeBackupDir(filepath.Dir(name))
+				refs, _, err := fileRefs(tx) // from version filesOutside on
 				if err == nil {
-					err = writeCompressed(path, name, commits(tx))
+					err = makeBackupDir(filepath.Dir(name))
+				}
+				if err == nil {
+					err = writeCompressed(path, name, commits(tx), refs)
 				}
 				if err != nil {
 					return fmt.Errorf("cannot upgrade the register %s: the copy made before upgrading could not be written (%s)", path, plainOSError(err))

@@ -62,7 +62,9 @@ var (
 
 	// bucketEvidence: evidenceID -> Evidence; bucketEvidenceByFinding:
 	// findingID|evidenceID -> nothing; bucketEvidenceFiles: evidenceID ->
-	// the attached file's bytes, checked against Evidence.SHA256 on read.
+	// the attached file's bytes, up to schema version 7: from version
+	// filesOutside the files are kept beside the register (files.go) and
+	// the section is gone.
 	bucketEvidence          = []byte("evidence")
 	bucketEvidenceByFinding = []byte("evidence_by_finding")
 	bucketEvidenceFiles     = []byte("evidence_files")
@@ -88,7 +90,7 @@ var allBuckets = [][]byte{
 	bucketFindings, bucketFindingRefs, bucketRefCounters,
 	bucketMilestones, bucketMilestonesByFinding,
 	bucketUpdates, bucketUpdatesByFinding,
-	bucketEvidence, bucketEvidenceByFinding, bucketEvidenceFiles,
+	bucketEvidence, bucketEvidenceByFinding,
 	bucketAudit, bucketAuditByFinding,
 	bucketSubmissions,
 	bucketUpdateHeads, bucketLatestNarratives, bucketAuditByTime, // schema version 5

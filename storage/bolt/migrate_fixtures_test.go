@@ -38,6 +38,10 @@ var shippedFixtures = map[int]string{
 	// and the same file attached to two evidence
 	// records, so that later steps meet a trail with changes and files.
 	7: "testdata/register-v7.bolt",
+	// Version 8's was written by the version 8 app from version 7's, by
+	// opening: its trail is lean and its narratives are kept once, and
+	// the attached file is still inside the register.
+	8: "testdata/register-v8.bolt",
 }
 
 // fixtureTime is when the fixtures' records were made.

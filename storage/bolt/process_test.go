@@ -37,6 +37,8 @@ func TestHelperProcess(t *testing.T) {
 		os.Exit(0)
 	case "crash":
 		crashWriter(path)
+	case "crash-attach":
+		crashAttacher(path)
 	case "contend":
 		contendWriter(path)
 	}
@@ -163,7 +165,13 @@ func TestCrashSafety(t *testing.T) {
 // finding and update IDs it acknowledged.
 func killWriterAtRandom(t *testing.T, path string, rnd *rand.Rand) [][2]model.ID {
 	t.Helper()
-	cmd := helperCmd("crash", path)
+	return killAtRandom(t, "crash", path, rnd)
+}
+
+// killAtRandom is killWriterAtRandom for the helper process of kind.
+func killAtRandom(t *testing.T, kind, path string, rnd *rand.Rand) [][2]model.ID {
+	t.Helper()
+	cmd := helperCmd(kind, path)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

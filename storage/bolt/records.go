@@ -211,17 +211,18 @@ func (r *records) CountByFinding(kind model.Kind, findingID model.ID) (int, erro
 	return n, nil
 }
 
-// File returns a copy of an attached file's bytes.
+// File returns an attached file's bytes, read from the folder beside the
+// register by the SHA-256 its evidence records; the rules check them
+// against it.
 func (r *records) File(evidenceID model.ID) ([]byte, error) {
-	b, err := r.bucket(bucketEvidenceFiles)
-	if err != nil {
+	var e model.Evidence
+	if err := r.Load(model.KindEvidence, evidenceID, &e); err != nil {
 		return nil, err
 	}
-	raw := b.Get(itob(uint64(evidenceID)))
-	if raw == nil {
+	if !e.HasFile() {
 		return nil, model.ErrNotFound
 	}
-	return bytes.Clone(raw), nil
+	return r.s.files.read(e.SHA256)
 }
 
 // NextID takes the next ID of a record bucket.
@@ -306,7 +307,9 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 	return idx.Put(pairKey(ix.FindingID, id), nil)
 }
 
-// Delete removes a record with its index entries and attached file.
+// Delete removes a record with its index entries. An attached file stays
+// in the folder beside the register while a backup refers to it
+// (sweepFiles).
 func (r *records) Delete(kind model.Kind, id model.ID) error {
 	b, idx, err := r.kindBucket(kind)
 	if err != nil {
@@ -339,12 +342,6 @@ func (r *records) Delete(kind model.Kind, id model.ID) error {
 			return err
 		}
 		return refs.Delete([]byte(old.Ref))
-	case model.KindEvidence:
-		files, err := r.bucket(bucketEvidenceFiles)
-		if err != nil {
-			return err
-		}
-		return files.Delete(key)
 	}
 	return nil
 }
@@ -362,13 +359,20 @@ func (r *records) PutSettings(s model.Settings) error {
 	return b.Put(keySettings, seal(bucketSettings, keySettings, raw))
 }
 
-// PutFile stores an attached file's bytes.
+// PutFile keeps an attached file's bytes in the folder beside the register,
+// on the disk before the transaction that records the evidence commits
+// (files.go). The evidence must be stored first: its SHA-256 is the file's
+// name, and a file that is not the one its record names is refused.
 func (r *records) PutFile(evidenceID model.ID, data []byte) error {
-	files, err := r.bucket(bucketEvidenceFiles)
-	if err != nil {
-		return err
+	var e model.Evidence
+	if err := r.Load(model.KindEvidence, evidenceID, &e); err != nil {
+		return fmt.Errorf("the file attached to evidence %d cannot be kept: %w", evidenceID, err)
 	}
-	return files.Put(itob(uint64(evidenceID)), data)
+	sum := model.Digest(data)
+	if e.SHA256 != sum {
+		return fmt.Errorf("%w: the file given for evidence %d is not the one its record names", model.ErrProgram, evidenceID)
+	}
+	return r.s.files.put(sum, data)
 }
 
 // refCounterKey is the ref_counters key: reportID (8 bytes) + type code.

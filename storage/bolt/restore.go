@@ -88,6 +88,9 @@ func RestoreWith(dbPath, backupPath string, now time.Time, force bool) error {
 		}
 		defer os.Remove(tmp) // fails harmlessly once renamed
 	}
+	if err := checkBackupFiles(dbPath, backupPath, force); err != nil {
+		return err
+	}
 	if statErr == nil {
 		kept := uniqueName(backupName(dbPath, kindBeforeRestore, now, 0))
 		if err := copyFile(dbPath, kept); err != nil {

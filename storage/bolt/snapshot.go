@@ -83,6 +83,7 @@ func OpenSnapshot(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("the register %s, open in another window, was copied to be read, but the copy could not be read: %w", abs, err)
 	}
 	s.path = abs
+	s.files = fileStore{dir: filesDir(abs)} // the files stay where they are
 	s.snapshotDir = dir
 	s.snapshotAt = at
 	return s, nil

@@ -81,7 +81,9 @@ type Options struct {
 type Store struct {
 	db   *bolt.DB
 	path string
-	now  func() time.Time
+	// files is the folder of attached files beside the register.
+	files fileStore
+	now   func() time.Time
 	// readOnly is set when the register was opened for reading only.
 	readOnly bool
 	// warnings are what went wrong on opening without stopping it (the
@@ -177,7 +179,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("cannot open the register %s: %s", path, plainOSError(statErr))
 	}
 
-	s := &Store{path: path, now: opts.Now, readOnly: opts.ReadOnly}
+	s := &Store{path: path, files: fileStore{dir: filesDir(path)}, now: opts.Now, readOnly: opts.ReadOnly}
 	if !s.readOnly {
 		s.db, _, err = openBolt(path, bolt.Options{Timeout: opts.Timeout})
 		if err == nil {

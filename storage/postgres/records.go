@@ -269,10 +269,12 @@ func (r *records) CountByFinding(kind model.Kind, findingID model.ID) (int, erro
 	return n, err
 }
 
-// File returns an attached file's bytes.
+// File returns an attached file's bytes, kept once however many records
+// refer to them (files.go).
 func (r *records) File(evidenceID model.ID) ([]byte, error) {
 	var data []byte
-	err := r.tx.QueryRow(r.ctx, `SELECT data FROM `+table("evidence_files")+` WHERE evidence_id = $1`, int64(evidenceID)).Scan(&data)
+	err := r.tx.QueryRow(r.ctx, `SELECT c.data FROM `+table("evidence_files")+` f JOIN `+table("file_contents")+` c ON c.sha256 = f.sha256
+		WHERE f.evidence_id = $1`, int64(evidenceID)).Scan(&data)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, model.ErrNotFound
 	}
@@ -450,13 +452,20 @@ func (r *records) PutFile(evidenceID model.ID, data []byte) error {
 		data = []byte{} // an empty file is a file, not a NULL
 	}
 	// The rules never replace an attached file; adding one needs only the
-	// right to add, which a delivery lead has for their own findings'.
-	tag, err := r.tx.Exec(r.ctx, `INSERT INTO `+table("evidence_files")+` (evidence_id, data) VALUES ($1, $2)
-		ON CONFLICT (evidence_id) DO NOTHING`, int64(evidenceID), data)
+	// right to add, which a delivery lead has for their own findings'. The
+	// bytes are kept once by their SHA-256: a file attached again is
+	// already there.
+	sum := model.Digest(data)
+	if _, err := r.tx.Exec(r.ctx, `INSERT INTO `+table("file_contents")+` (sha256, data) VALUES ($1, $2)
+		ON CONFLICT (sha256) DO NOTHING`, sum, data); err != nil {
+		return err
+	}
+	tag, err := r.tx.Exec(r.ctx, `INSERT INTO `+table("evidence_files")+` (evidence_id, sha256) VALUES ($1, $2)
+		ON CONFLICT (evidence_id) DO NOTHING`, int64(evidenceID), sum)
 	if err != nil || tag.RowsAffected() == 1 {
 		return err
 	}
-	_, err = r.tx.Exec(r.ctx, `UPDATE `+table("evidence_files")+` SET data = $2 WHERE evidence_id = $1`, int64(evidenceID), data)
+	_, err = r.tx.Exec(r.ctx, `UPDATE `+table("evidence_files")+` SET sha256 = $2 WHERE evidence_id = $1`, int64(evidenceID), sum)
 	return err
 }
 

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func TestUpgradeToRoles(t *testing.T) {
 	if err != nil || res.From != 1 || res.To != SchemaVersion {
 		t.Fatalf("init: %+v, %v", res, err)
 	}
-	if got := res.String(); got != "upgraded the register from schema version 1 to 3" {
+	if got, want := res.String(), fmt.Sprintf("upgraded the register from schema version 1 to %d", SchemaVersion); got != want {
 		t.Errorf("init says %q", got)
 	}
 	name, password := pgtest.NewLogin(t, "jo")

@@ -13,7 +13,7 @@ import (
 
 // SchemaVersion is the layout this version of the app writes. Init brings a
 // database to it; Open refuses any other.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // schema is the PostgreSQL schema (namespace) that holds the register, so
 // that its tables stand apart from anything else in the database and every
@@ -53,6 +53,10 @@ const appMarker = "Improvement Tracker register"
 // of changes (changes), the write lock (write_lock) and the functions and
 // triggers that check every write come.
 //
+// Version 4 keeps each attached file's bytes once, by SHA-256
+// (file_contents(sha256, data)); evidence_files names the file of each
+// evidence record (createV4 in files.go).
+//
 // The JSON is the stored format the file uses too (see model.Kind): a
 // record read from either store decodes the same, which is what lets
 // "copy" move a register between them unchanged.
@@ -74,6 +78,7 @@ var migrations = []func(ctx context.Context, tx pgx.Tx) error{
 	createV1,
 	createV2, // roles: roles.go
 	createV3, // the database holds the rules: rules.go
+	createV4, // each attached file kept once: files.go
 }
 
 func createV1(ctx context.Context, tx pgx.Tx) error {

@@ -107,7 +107,7 @@ func TestRulesOverServer(t *testing.T) {
 		t.Errorf("changing an update: %v, want ErrAppendOnly", err)
 	}
 	// A file altered on the server fails its check.
-	if _, err := pgtest.Exec(context.Background(), dbName(url), `UPDATE improvement_tracker.evidence_files SET data = 'altered'`); err != nil {
+	if _, err := pgtest.Exec(context.Background(), dbName(url), `UPDATE improvement_tracker.file_contents SET data = 'altered'`); err != nil {
 		t.Fatal(err)
 	}
 	err = s.View(context.Background(), func(tx model.ReadTx) error { _, err := tx.EvidenceFile(ev.ID); return err })

@@ -14,8 +14,9 @@ import (
 )
 
 // TestUpgradeFromVersion2 brings a register of schema version 2, holding
-// the Kent sample with its whole history and a delivery lead's login, to
-// version 3: every record, history entry, reference counter, attached file
+// the Kent sample with its whole history, one file attached to two
+// records and a delivery lead's login, to the current version (the file
+// then kept once): every record, history entry, reference counter, attached file
 // and login stays as it was, check calls the register sound, and the
 // delivery lead saves through the new rules at once.
 //
@@ -37,6 +38,23 @@ func TestUpgradeFromVersion2(t *testing.T) {
 	}
 	defer src.Close()
 	if err := sample.Load(src); err != nil {
+		t.Fatal(err)
+	}
+	// One file attached to two records: kept twice up to version 3, once
+	// from version 4.
+	if err := src.Update(ctx, model.Actor{}, func(tx model.Tx) error {
+		fs, err := tx.Findings()
+		if err != nil || len(fs) < 2 {
+			return fmt.Errorf("the sample's findings: %d, %v", len(fs), err)
+		}
+		for _, f := range fs[:2] {
+			e := model.Evidence{FindingID: f.ID, Title: "Force policy", FileName: "policy.pdf", EffectiveDate: model.MustDate("01/10/2025")}
+			if err := tx.AddEvidence(&e, []byte("%PDF the force policy")); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	before := dumpRecords(t, srcURL)
@@ -67,11 +85,14 @@ func TestUpgradeFromVersion2(t *testing.T) {
 	}
 
 	res, err := Init(ctx, url, Options{})
-	if err != nil || res.From != 2 || res.To != 3 {
+	if err != nil || res.From != 2 || res.To != SchemaVersion {
 		t.Fatalf("upgrade: %+v, %v", res, err)
 	}
 	if after := dumpRecords(t, url); after != before {
 		t.Errorf("the records changed in the upgrade:\nbefore %d bytes, after %d bytes", len(before), len(after))
+	}
+	if _, err := pgtest.Exec(ctx, db, `DO $$ BEGIN IF (SELECT count(*) FROM `+table("file_contents")+`) <> 1 THEN RAISE EXCEPTION 'not kept once'; END IF; END $$`); err != nil {
+		t.Errorf("the file attached to two records after the upgrade: %v", err)
 	}
 	logins, err := Logins(ctx, url, Options{})
 	if err != nil || len(logins) != 1 || logins[0].Login != login || logins[0].Role != RoleDeliveryLead || logins[0].Person != "Superintendent, Criminal Justice" {
@@ -155,7 +176,7 @@ func dumpRecords(t *testing.T, url string) string {
 	}
 	for _, q := range []string{`SELECT body::text FROM ` + table("settings"),
 		`SELECT coalesce(string_agg(report_id || type_code || n, ',' ORDER BY report_id, type_code), '') FROM ` + table("ref_counters"),
-		`SELECT coalesce(string_agg(evidence_id || encode(sha256(data), 'hex'), ',' ORDER BY evidence_id), '') FROM ` + table("evidence_files")} {
+		filesQuery(t, conn)} {
 		var s string
 		if err := conn.QueryRow(ctx, q).Scan(&s); err != nil {
 			t.Fatal(err)
@@ -163,6 +184,22 @@ func dumpRecords(t *testing.T, url string) string {
 		b.WriteString(s + "\n")
 	}
 	return b.String()
+}
+
+// filesQuery lists each evidence record's file by the SHA-256 of its
+// bytes, in the layout the database has: the bytes beside each record up
+// to version 3, kept once by SHA-256 from version 4.
+func filesQuery(t *testing.T, conn *pgx.Conn) string {
+	t.Helper()
+	var once bool
+	if err := conn.QueryRow(context.Background(), `SELECT to_regclass($1) IS NOT NULL`, schema+".file_contents").Scan(&once); err != nil {
+		t.Fatal(err)
+	}
+	if once {
+		return `SELECT coalesce(string_agg(f.evidence_id || encode(sha256(c.data), 'hex'), ',' ORDER BY f.evidence_id), '')
+			FROM ` + table("evidence_files") + ` f JOIN ` + table("file_contents") + ` c ON c.sha256 = f.sha256`
+	}
+	return `SELECT coalesce(string_agg(evidence_id || encode(sha256(data), 'hex'), ',' ORDER BY evidence_id), '') FROM ` + table("evidence_files")
 }
 
 // storeAsVersion2 copies the records at srcURL into the version 2 layout
@@ -211,7 +248,8 @@ func storeAsVersion2(ctx context.Context, tx pgx.Tx, srcURL, login string) error
 		{`SELECT ref, id FROM ` + table("findings"), `INSERT INTO ` + table("finding_refs") + ` (ref, finding_id) VALUES ($1, $2)`},
 		{`SELECT id, body FROM ` + table("settings"), `INSERT INTO ` + table("settings") + ` (id, body) VALUES ($1, $2)`},
 		{`SELECT report_id, type_code, n FROM ` + table("ref_counters"), `INSERT INTO ` + table("ref_counters") + ` VALUES ($1, $2, $3)`},
-		{`SELECT evidence_id, data FROM ` + table("evidence_files"), `INSERT INTO ` + table("evidence_files") + ` VALUES ($1, $2)`},
+		{`SELECT f.evidence_id, c.data FROM ` + table("evidence_files") + ` f JOIN ` + table("file_contents") + ` c ON c.sha256 = f.sha256`,
+			`INSERT INTO ` + table("evidence_files") + ` VALUES ($1, $2)`},
 	} {
 		if err := copyRows(c.sel, c.ins); err != nil {
 			return err

@@ -87,6 +87,13 @@ func upgrade(dir, old, path string) error {
 	if err := s.Close(); err != nil {
 		return err
 	}
+	// Attached files are kept beside the register (bolt.FilesDir): they
+	// move with it.
+	if _, err := os.Stat(bolt.FilesDir(tmp)); err == nil {
+		if err := os.Rename(bolt.FilesDir(tmp), bolt.FilesDir(path)); err != nil {
+			return err
+		}
+	}
 	return os.Rename(tmp, path)
 }
 
