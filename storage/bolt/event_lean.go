@@ -377,14 +377,23 @@ func leanEventTime(p []byte) (time.Time, bool) {
 	return t, f.i > 0
 }
 
-// decodeLeanInto reads a lean event into v, which must be an event: a
-// lean payload where another kind of record is stored is damage.
+// decodeLeanInto reads a lean event into v, which must be an event or the
+// fields its index entries are made from (indexed, which Put and Delete
+// read of any record): a lean payload read as another kind of record is
+// damage.
 func decodeLeanInto(p []byte, v any) error {
-	ev, ok := v.(*model.AuditEvent)
-	if !ok {
-		return errLeanForm
+	switch out := v.(type) {
+	case *model.AuditEvent:
+		return decodeLeanEvent(p, out)
+	case *indexed:
+		var ev model.AuditEvent
+		if err := decodeLeanEvent(p, &ev); err != nil {
+			return err
+		}
+		*out = indexed{FindingID: ev.FindingID, At: ev.At}
+		return nil
 	}
-	return decodeLeanEvent(p, ev)
+	return errLeanForm
 }
 
 // describeLean gives the time and finding of a lean event in words, for
