@@ -3,6 +3,7 @@ package bolt_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -155,6 +156,36 @@ func TestHistorySinceAsWalk(t *testing.T) {
 				t.Errorf("after %s: %d events, want %d, or they differ", cut, len(got), len(want))
 			}
 			t.Logf("after %s: %d events", cut, len(got))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestUpdateHeadsFromAnyDate: listing the heads from a date (each finding's
+// latest before it, and all after) gives what the whole list gives cut down
+// by LatestBefore, whatever the date, including one inside the period or
+// after its end: an entry by date of an update left out is not damage.
+func TestUpdateHeadsFromAnyDate(t *testing.T) {
+	s := synthetic.OpenSize(t, synthetic.Small)
+	err := s.ViewRecords(context.Background(), func(rec model.Records) error {
+		hl := rec.(model.UpdateHeadLister)
+		first, last := model.MustDate("01/10/2025"), model.MustDate("31/12/2025")
+		var whole []model.Update
+		if err := hl.LoadUpdateHeads(first, last, model.Date{}, &whole); err != nil {
+			return err
+		}
+		for _, from := range []model.Date{first, first.AddDays(45), last, last.AddDays(1), last.AddDays(183)} {
+			var got []model.Update
+			if err := hl.LoadUpdateHeads(first, last, from, &got); err != nil {
+				t.Errorf("from %s: %v", from, err)
+				continue
+			}
+			if want := model.LatestBefore(slices.Clone(whole), from, last); !reflect.DeepEqual(got, want) {
+				t.Errorf("from %s: %d updates listed, want %d, or they differ", from, len(got), len(want))
+			}
 		}
 		return nil
 	})

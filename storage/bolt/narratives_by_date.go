@@ -116,8 +116,11 @@ func buildNarrativesByDate(tx *bolt.Tx) error {
 // update heads, in ID order) dated from first to last their narratives from
 // the index, and clears want for them. false when the file has no such
 // index (one opened for reading only that has lost it): the narratives are
-// then read from the updates' records.
-func (r *records) readNarrativesByDate(out []model.Update, want []bool, first, last model.Date) (bool, error) {
+// then read from the updates' records. When kept is not zero, out holds of
+// the updates dated before kept only each finding's latest (LatestBefore),
+// so an entry dated before kept may name an update out leaves out; every
+// entry from kept on must name one out holds.
+func (r *records) readNarrativesByDate(out []model.Update, want []bool, first, last, kept model.Date) (bool, error) {
 	idx := r.tx.Bucket(bucketNarrativesByDate)
 	if idx == nil {
 		return false, nil
@@ -135,6 +138,9 @@ func (r *records) readNarrativesByDate(out []model.Update, want []bool, first, l
 			break
 		}
 		j, found := slices.BinarySearchFunc(out, id, func(u model.Update, id model.ID) int { return cmp.Compare(u.ID, id) })
+		if !found && !kept.IsZero() && date < dateBits(kept) {
+			continue // left out as not its finding's latest before kept
+		}
 		if !found {
 			return true, r.indexDamage(byDateIndexName, uint64(id), errors.New("it names a progress update that is not in the register"))
 		}

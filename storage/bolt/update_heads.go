@@ -129,7 +129,7 @@ func (r *records) LoadUpdateHeads(first, last, from model.Date, dst *[]model.Upd
 	if err := r.readLatestNarratives(out, latest, want); err != nil {
 		return err
 	}
-	if _, err := r.readNarrativesByDate(out, want, first, last); err != nil {
+	if _, err := r.readNarrativesByDate(out, want, first, last, from); err != nil {
 		return err
 	}
 	// The rest (a finding's latest by last when it is not its newest, or
