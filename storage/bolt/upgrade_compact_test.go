@@ -42,8 +42,11 @@ func TestUpgradeCompacts(t *testing.T) {
 		t.Errorf("the upgraded register is %d bytes, %d upgraded without compacting: want smaller", info.Size(), plainInfo.Size())
 	}
 	if err := s.db.View(func(tx *bolt.Tx) error {
-		if mostlyFree(tx) {
-			t.Error("a quarter or more of the upgraded register is free pages")
+		// A file bbolt has committed to keeps a page or two free (the
+		// freelist's last place), which in a fixture of eight pages is
+		// already a quarter: those are allowed.
+		if st := tx.DB().Stats(); mostlyFree(tx) && st.FreePageN+st.PendingPageN > 2 {
+			t.Errorf("a quarter or more of the upgraded register is free pages: %d free, %d pending, of %d bytes", st.FreePageN, st.PendingPageN, tx.Size())
 		}
 		return nil
 	}); err != nil {
