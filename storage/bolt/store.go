@@ -350,6 +350,7 @@ func (s *Store) prepare() error {
 		_ = s.db.View(func(tx *bolt.Tx) error {
 			meta := tx.Bucket(bucketMeta)
 			current = meta != nil && btoi(meta.Get(keySchema)) == SchemaVersion
+			loadDicts(tx)
 			for _, name := range allBuckets {
 				// A file opened for reading only is read without an
 				// index of version 5 it has lost; opening it for writing

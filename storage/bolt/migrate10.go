@@ -1,0 +1,108 @@
+package bolt
+
+import (
+	"bytes"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// packTexts (version 10) trains a dictionary for the narratives and one
+// for the trail's events from the register's own values, keeps them in the
+// meta section, and writes the narratives by date, the trail and the
+// history by time's copies of events again compressed (pack.go). A
+// section with too few values to train from is left as it is, and its
+// values are written plain until the register is upgraded again. A value
+// that fails its checksum is copied as it is, for check to name; every
+// other reads back as the same bytes, so no event's hash changes.
+func packTexts(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return nil
+	}
+	for _, dict := range [][]byte{keyDictNarratives, keyDictEvents} {
+		if meta.Get(dict) != nil {
+			continue // trained before
+		}
+		var from []byte // the section trained from
+		for _, s := range packedSections {
+			if bytes.Equal(s.dict, dict) {
+				from = s.bucket
+				break
+			}
+		}
+		d, err := trainDict(sectionPayloads(tx, from))
+		if err != nil || d == nil {
+			return err
+		}
+		if err := meta.Put(dict, d); err != nil {
+			return err
+		}
+	}
+	for _, s := range packedSections {
+		c, err := packerOf(tx, s.dict)
+		if err != nil || c == nil {
+			return err
+		}
+		if err := repack(tx, s.bucket, c); err != nil {
+			return fmt.Errorf("%s: %w", s.bucket, err)
+		}
+	}
+	return nil
+}
+
+// sectionPayloads are the payloads of a section's sound values, in key
+// order (an index's heads, which are never compressed, left out).
+func sectionPayloads(tx *bolt.Tx, name []byte) [][]byte {
+	b := tx.Bucket(name)
+	if b == nil {
+		return nil
+	}
+	var out [][]byte
+	_ = b.ForEach(func(k, v []byte) error {
+		payload, err := unseal(name, k, v)
+		if err == nil && len(payload) >= packMin && packable(name, payload) {
+			out = append(out, bytes.Clone(payload))
+		}
+		return nil
+	})
+	return out
+}
+
+// packable says whether a value of a section is compressed: every
+// narrative and event, and of the history by time only the whole copies.
+func packable(name, payload []byte) bool {
+	return !bytes.Equal(name, bucketAuditByTime) || len(payload) > 0 && payload[0] == eventWholeFormat
+}
+
+// repack writes a section again, in key order with full pages, each sound
+// value compressed with c.
+func repack(tx *bolt.Tx, name []byte, c *codec) error {
+	old := tx.Bucket(name)
+	if old == nil {
+		return nil
+	}
+	seq := old.Sequence()
+	var keys, vals [][]byte
+	if err := old.ForEach(func(k, v []byte) error {
+		stored := bytes.Clone(v)
+		if payload, err := unseal(name, k, v); err == nil && len(v) > 0 && v[0] == envelopeMark && packable(name, payload) {
+			stored = sealPacked(c, name, k, payload)
+		}
+		keys, vals = append(keys, bytes.Clone(k)), append(vals, stored)
+		return nil
+	}); err != nil {
+		return err
+	}
+	b, err := freshBucket(tx, name)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = fullFill
+	for i, k := range keys {
+		if err := b.Put(k, vals[i]); err != nil {
+			return err
+		}
+	}
+	return b.SetSequence(seq)
+}
