@@ -20,35 +20,55 @@ func packTexts(tx *bolt.Tx) error {
 	if meta == nil {
 		return nil
 	}
-	for _, dict := range [][]byte{keyDictNarratives, keyDictEvents} {
-		if meta.Get(dict) != nil {
-			continue // trained before
+	// The first section listed with a dictionary is trained from; the
+	// sections of each dictionary trained now are written again.
+	trained := map[string]bool{}
+	for _, s := range packedSections {
+		if trained[string(s.dict)] || meta.Get(s.dict) != nil {
+			continue
 		}
-		var from []byte // the section trained from
-		for _, s := range packedSections {
-			if bytes.Equal(s.dict, dict) {
-				from = s.bucket
-				break
-			}
+		trained[string(s.dict)] = true
+		d, err := trainDict(sectionPayloads(tx, s.bucket))
+		if err == nil && d != nil {
+			err = meta.Put(s.dict, d)
 		}
-		d, err := trainDict(sectionPayloads(tx, from))
-		if err != nil || d == nil {
-			return err
-		}
-		if err := meta.Put(dict, d); err != nil {
+		if err != nil {
 			return err
 		}
 	}
 	for _, s := range packedSections {
 		c, err := packerOf(tx, s.dict)
-		if err != nil || c == nil {
+		if err != nil {
 			return err
+		}
+		if c == nil || !trained[string(s.dict)] {
+			continue
 		}
 		if err := repack(tx, s.bucket, c); err != nil {
 			return fmt.Errorf("%s: %w", s.bucket, err)
 		}
 	}
 	return nil
+}
+
+// packTrainAt is how many events or updates a register made by this
+// version holds when its dictionaries are trained, on the open after
+// (untrained): a register starts empty, with nothing to train from.
+const packTrainAt = 2000
+
+// untrained says whether a register holds enough to train a dictionary it
+// lacks from.
+func untrained(tx *bolt.Tx) bool {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return false
+	}
+	for _, s := range []struct{ dict, counted []byte }{{keyDictNarratives, bucketUpdates}, {keyDictEvents, bucketAudit}} {
+		if b := tx.Bucket(s.counted); b != nil && meta.Get(s.dict) == nil && b.Sequence() >= packTrainAt {
+			return true
+		}
+	}
+	return false
 }
 
 // sectionPayloads are the payloads of a section's sound values, in key

@@ -288,3 +288,71 @@ func TestPackedDamageNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestNewRegisterTrained: a register made by this version has nothing to
+// train from when made; once it holds packTrainAt updates, the next open
+// trains its dictionaries and compresses what it holds, which reads back
+// the same and checks clean.
+func TestNewRegisterTrained(t *testing.T) {
+	s := openFixtureAt(t, 9)
+	path := s.path
+	ctx := context.Background()
+	r := rand.New(rand.NewSource(11))
+	if err := s.Update(ctx, model.Actor{Who: "Improvement Team"}, func(tx model.Tx) error {
+		for i := 0; i < packTrainAt; i++ {
+			u := model.Update{FindingID: 1, Date: model.NewDate(2000+i/300, time.Month(1+i%12), 1+i%28),
+				Narrative: fmt.Sprintf("%s and %s: %d actions complete.", packWords[r.Intn(len(packWords))], packWords[r.Intn(len(packWords))], r.Intn(30)),
+				Status:    model.InProgress, RAG: model.Amber}
+			if err := tx.AppendUpdate(&u); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	events, updates := storedTexts(t, s.db)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path, Options{Now: func() time.Time { return fixtureTime.Add(72 * time.Hour) }, NoBackup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	eventsNow, updatesNow := storedTexts(t, s.db)
+	if len(eventsNow) != len(events) || len(updatesNow) != len(updates) || len(updates) < packTrainAt {
+		t.Fatalf("%d events and %d updates read back, %d and %d before", len(eventsNow), len(updatesNow), len(events), len(updates))
+	}
+	for k, e := range events {
+		if eventsNow[k] != e {
+			t.Errorf("event %d reads back as %s, was %s", btoi([]byte(k)), eventsNow[k], e)
+		}
+	}
+	for k, u := range updates {
+		if updatesNow[k] != u {
+			t.Errorf("update %d reads back as %s, was %s", btoi([]byte(k)), updatesNow[k], u)
+		}
+	}
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketNarrativesByDate, bucketAudit} {
+			all, packed := 0, 0
+			_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
+				all++
+				if v[0] == packedMark {
+					packed++
+				}
+				return nil
+			})
+			if packed*10 < all*9 {
+				t.Errorf("%s: %d of %d values compressed", name, packed, all)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := s.Check(); err != nil || len(problems) > 0 {
+		t.Errorf("check after training: %v %v", problems, err)
+	}
+}
