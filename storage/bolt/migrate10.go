@@ -7,10 +7,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// packTexts (version 10) trains a dictionary for the narratives and one
-// for the trail's events from the register's own values, keeps them in the
-// meta section, and writes the narratives by date, the trail and the
-// history by time's copies of events again compressed (pack.go). A
+// packTexts (version 10) trains a dictionary for the trail's events from
+// the register's own events, keeps it in the meta section, and writes the
+// trail and the history by time's copies of events again compressed
+// (pack.go). A
 // section with too few values to train from is left as it is, and its
 // values are written plain until the register is upgraded again. A value
 // that fails its checksum is copied as it is, for check to name; every
@@ -51,24 +51,20 @@ func packTexts(tx *bolt.Tx) error {
 	return nil
 }
 
-// packTrainAt is how many events or updates a register made by this
-// version holds when its dictionaries are trained, on the open after
+// packTrainAt is how many events a register made by this version holds
+// when its dictionary is trained, on the open after
 // (untrained): a register starts empty, with nothing to train from.
 const packTrainAt = 2000
 
-// untrained says whether a register holds enough to train a dictionary it
-// lacks from.
+// untrained says whether a register holds enough events to train the
+// dictionary it lacks from.
 func untrained(tx *bolt.Tx) bool {
 	meta := tx.Bucket(bucketMeta)
 	if meta == nil {
 		return false
 	}
-	for _, s := range []struct{ dict, counted []byte }{{keyDictNarratives, bucketUpdates}, {keyDictEvents, bucketAudit}} {
-		if b := tx.Bucket(s.counted); b != nil && meta.Get(s.dict) == nil && b.Sequence() >= packTrainAt {
-			return true
-		}
-	}
-	return false
+	b := tx.Bucket(bucketAudit)
+	return b != nil && meta.Get(keyDictEvents) == nil && b.Sequence() >= packTrainAt
 }
 
 // sectionPayloads are the payloads of a section's sound values, in key
@@ -89,8 +85,8 @@ func sectionPayloads(tx *bolt.Tx, name []byte) [][]byte {
 	return out
 }
 
-// packable says whether a value of a section is compressed: every
-// narrative and event, and of the history by time only the whole copies.
+// packable says whether a value of a section is compressed: every event,
+// and of the history by time only the whole copies.
 func packable(name, payload []byte) bool {
 	return !bytes.Equal(name, bucketAuditByTime) || len(payload) > 0 && payload[0] == eventWholeFormat
 }

@@ -67,12 +67,8 @@ func (r *records) putByDate(u, old *model.Update) error {
 			return err
 		}
 	}
-	c, err := packerOf(r.tx, keyDictNarratives)
-	if err != nil {
-		return err
-	}
 	k := byDateKey(u.Date, u.ID)
-	return idx.Put(k, sealPacked(c, bucketNarrativesByDate, k, []byte(u.Narrative)))
+	return idx.Put(k, seal(bucketNarrativesByDate, k, []byte(u.Narrative)))
 }
 
 // deleteByDate removes the entry of u, which is about to be deleted.
@@ -108,12 +104,8 @@ func buildNarrativesByDate(tx *bolt.Tx) error {
 	// In key order, so that the pages are filled as they are appended.
 	slices.SortFunc(entries, func(a, b entry) int { return bytes.Compare(a.key, b.key) })
 	idx.FillPercent = appendFill
-	c, err := packerOf(tx, keyDictNarratives)
-	if err != nil {
-		return err
-	}
 	for _, e := range entries {
-		if err := idx.Put(e.key, sealPacked(c, bucketNarrativesByDate, e.key, e.narrative)); err != nil {
+		if err := idx.Put(e.key, seal(bucketNarrativesByDate, e.key, e.narrative)); err != nil {
 			return err
 		}
 	}

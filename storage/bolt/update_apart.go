@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
 
-	"improvementtracker/internal/parallel"
 	"improvementtracker/internal/recjson"
 	"improvementtracker/model"
 )
@@ -152,7 +150,6 @@ func (r *records) narrativesInOrder(keys [][]byte) []datedText {
 	}
 	seen := make([]bool, len(keys))
 	find := updatePlaces(keys)
-	var packed []int // the places of compressed entries
 	_ = r.byDate.ForEach(func(k, v []byte) error {
 		date, id, ok := readByDateKey(k)
 		if !ok {
@@ -162,45 +159,15 @@ func (r *records) narrativesInOrder(keys [][]byte) []datedText {
 		if !found {
 			return nil
 		}
-		text, isPacked, err := unsealStored(bucketNarrativesByDate, k, v)
+		text, err := unseal(bucketNarrativesByDate, k, v)
 		if err != nil || seen[i] {
 			out[i] = datedText{}
 			return nil
 		}
 		seen[i] = true
 		out[i] = datedText{date: date, text: text}
-		if isPacked {
-			packed = append(packed, i)
-		}
 		return nil
 	})
-	// Checked in the walk, decompressed after it on every core (one core
-	// took about 0.4 s for 200,000 narratives), each core's into blocks
-	// of its own rather than one allocation a narrative: a text keeps
-	// the block it was written in when the next one is begun.
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(packed)/512))
-	chunk := (len(packed) + workers - 1) / workers
-	var works []func() error
-	for lo := 0; lo < len(packed); lo += chunk {
-		part := packed[lo:min(lo+chunk, len(packed))]
-		works = append(works, func() error {
-			var block []byte
-			for _, i := range part {
-				if cap(block)-len(block) < 4<<10 {
-					block = make([]byte, 0, 256<<10)
-				}
-				start := len(block)
-				grown, err := unpackTo(out[i].text, block)
-				if err != nil {
-					out[i] = datedText{} // read as any record, which names the damage
-					continue
-				}
-				out[i].text, block = grown[start:len(grown):len(grown)], grown
-			}
-			return nil
-		})
-	}
-	_ = parallel.Run(unreadable(bucketNarrativesByDate), works...)
 	return out
 }
 
