@@ -236,6 +236,7 @@ func checkTx(path string, tx *bolt.Tx, r *records, rep report) (tally, error) {
 		// The records cannot be trusted on a damaged structure.
 		return tally{}, nil
 	}
+	checkDicts(tx, rep)
 	return checkRecords(tx, r, rep)
 }
 

@@ -118,6 +118,7 @@ func readVersion(path string, tx *bolt.Tx, fileSize int64) (int, error) {
 		return 0, damagedError(path, "it is another program's database")
 	}
 	v := int(btoi(meta.Get(keySchema)))
+	loadDicts(tx)
 	if v <= 0 {
 		return 0, damagedError(path, "its schema version is missing")
 	}

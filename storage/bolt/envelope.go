@@ -71,13 +71,23 @@ var (
 
 // unseal checks a stored value's envelope and returns its payload, which
 // points into raw.
+//
+// A compressed value (pack.go) is checked as stored and then decompressed:
+// its payload is then a copy, and the one it was sealed from.
 func unseal(bucket, key, raw []byte) ([]byte, error) {
-	if len(raw) < envelopeSize || raw[0] != envelopeMark {
+	if len(raw) < envelopeSize || raw[0] != envelopeMark && raw[0] != packedMark {
 		return nil, errNoEnvelope
 	}
 	payload := raw[envelopeSize:]
 	if binary.BigEndian.Uint32(raw[1:]) != envelopeSum(bucket, key, payload) {
+		if raw[0] == packedMark {
+			// Only to name the value: its words may still be readable.
+			payload, _ = unpack(payload)
+		}
 		return payload, errChecksum
+	}
+	if raw[0] == packedMark {
+		return unpack(payload)
 	}
 	return payload, nil
 }

@@ -108,7 +108,8 @@ func readHistoryKey(k []byte) (e historyEntry, ok bool) {
 
 // historyEntryOf is the index entry of an event stored under key as
 // payload: its key, and its head when it keeps one (history_heads.go).
-func historyEntryOf(key, payload []byte) (k, v []byte, err error) {
+// Whole copies are compressed with c (nil: not compressed).
+func historyEntryOf(c *codec, key, payload []byte) (k, v []byte, err error) {
 	id := model.ID(btoi(key))
 	var ev model.AuditEvent
 	if recjson.EventHeads(payload, &ev) {
@@ -117,7 +118,7 @@ func historyEntryOf(key, payload []byte) (k, v []byte, err error) {
 			if k, err = historyKey(id, ev.At, ev.Entity, ev.Action); err != nil {
 				return nil, nil, err
 			}
-			return k, seal(bucketAuditByTime, k, append([]byte{eventWholeFormat}, payload...)), nil
+			return k, sealPacked(c, bucketAuditByTime, k, append([]byte{eventWholeFormat}, payload...)), nil
 		}
 		if keepsEventHead(ev.Action, ev.Entity) {
 			// Decoded in full but for the changes.
@@ -141,7 +142,7 @@ func historyEntryOf(key, payload []byte) (k, v []byte, err error) {
 	}
 	switch {
 	case keepsEventWhole(ev.Action, ev.Entity):
-		v = seal(bucketAuditByTime, k, append([]byte{eventWholeFormat}, payload...))
+		v = sealPacked(c, bucketAuditByTime, k, append([]byte{eventWholeFormat}, payload...))
 	case keepsEventHead(ev.Action, ev.Entity):
 		ev.Changes = nil
 		v = seal(bucketAuditByTime, k, appendEventHead(nil, &ev))
@@ -152,13 +153,13 @@ func historyEntryOf(key, payload []byte) (k, v []byte, err error) {
 // putHistory indexes an event stored under key as payload, replacing the
 // entry of the event it replaces, old (nil for a new event, as nearly all
 // are: the trail is only added to).
-func putHistory(idx *bolt.Bucket, key, payload, old []byte) error {
+func putHistory(c *codec, idx *bolt.Bucket, key, payload, old []byte) error {
 	if old != nil {
 		if err := deleteHistory(idx, key, old); err != nil {
 			return err
 		}
 	}
-	k, v, err := historyEntryOf(key, payload)
+	k, v, err := historyEntryOf(c, key, payload)
 	if err != nil {
 		return err
 	}
@@ -176,7 +177,7 @@ func deleteHistory(idx *bolt.Bucket, key, raw []byte) error {
 	if err != nil {
 		return err
 	}
-	k, _, err := historyEntryOf(key, payload)
+	k, _, err := historyEntryOf(nil, key, payload)
 	if err != nil {
 		return err
 	}
@@ -203,11 +204,15 @@ func buildHistoryIndex(tx *bolt.Tx) error {
 	type entry struct{ k, v []byte }
 	var entries []entry
 	r := &records{tx: tx}
+	c, err := packerOf(tx, keyDictEvents)
+	if err != nil {
+		return err
+	}
 	if err := audit.ForEach(func(k, v []byte) error {
 		payload, err := unseal(bucketAudit, k, v)
 		if err == nil {
 			var e entry
-			if e.k, e.v, err = historyEntryOf(k, payload); err == nil {
+			if e.k, e.v, err = historyEntryOf(c, k, payload); err == nil {
 				entries = append(entries, e)
 				return nil
 			}
@@ -302,7 +307,9 @@ func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
 	// too short to say, which reading it reports as damage).
 	for i, f := range found {
 		keys[i] = itob(uint64(f.id))
-		if len(f.head) > 0 && (len(f.head) <= envelopeSize || f.head[envelopeSize] == eventWholeFormat) {
+		// A compressed entry is always a whole copy: heads are never
+		// compressed (historyEntryOf).
+		if len(f.head) > 0 && (len(f.head) <= envelopeSize || f.head[0] == packedMark || f.head[envelopeSize] == eventWholeFormat) {
 			continue // read from the entry
 		}
 		found[i].head = nil

@@ -136,7 +136,11 @@ func (r *records) putLeanIndexes(kind model.Kind, b *bolt.Bucket, key, raw []byt
 		if err != nil {
 			return err
 		}
-		return putHistory(idx, key, raw, b.Get(key))
+		c, err := packerOf(r.tx, keyDictEvents)
+		if err != nil {
+			return err
+		}
+		return putHistory(c, idx, key, raw, b.Get(key))
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 // SchemaVersion is the layout this version of the app writes. A file with a
 // higher version is refused untouched; a file with a lower one is copied to
 // the backups folder and then brought up to date by migrations.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 // migration brings a file from version To-1 to version To. Migrations run in
 // order, all in one transaction with the final version write, so a file is
@@ -37,6 +37,7 @@ var migrations = []migration{
 	{To: 8, What: "store the history in its lean form", Run: leanTrail},
 	{To: 8, What: "store each progress narrative once", Run: narrativesOnce},
 	{To: filesOutside, What: "keep attached files beside the register, once each", Run: moveFilesOut},
+	{To: 10, What: "compress the narratives and the history", Run: packTexts},
 }
 
 // migrate applies every migration above the file's version, then makes any

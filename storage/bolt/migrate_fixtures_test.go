@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +43,10 @@ var shippedFixtures = map[int]string{
 	// opening: its trail is lean and its narratives are kept once, and
 	// the attached file is still inside the register.
 	8: "testdata/register-v8.bolt",
+	// Version 9's was written by the version 9 app from version 8's, by
+	// opening: the attached file moved beside the register, into
+	// register-v9.files, which copyFixture copies with it.
+	9: "testdata/register-v9.bolt",
 }
 
 // fixtureTime is when the fixtures' records were made.
@@ -144,6 +149,13 @@ func copyFixture(t *testing.T, version int) string {
 	path := filepath.Join(t.TempDir(), fmt.Sprintf("register-v%d.db", version))
 	if err := os.WriteFile(path, raw, 0o600); err != nil {
 		t.Fatal(err)
+	}
+	// From version 9 attached files are kept beside the register.
+	files := strings.TrimSuffix(shippedFixtures[version], ".bolt") + ".files"
+	if _, err := os.Stat(files); err == nil {
+		if err := os.CopyFS(filesDir(path), os.DirFS(files)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return path
 }

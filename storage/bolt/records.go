@@ -281,7 +281,13 @@ func (r *records) Put(kind model.Kind, id model.ID, v any) error {
 		// The narrative is in its entry by date now (putLeanIndexes).
 		stored = apartUpdate(raw)
 	}
-	if err := b.Put(key, seal(kindBuckets[kind].records, key, stored)); err != nil {
+	var c *codec
+	if kind == model.KindAudit {
+		if c, err = packerOf(r.tx, keyDictEvents); err != nil {
+			return err
+		}
+	}
+	if err := b.Put(key, sealPacked(c, kindBuckets[kind].records, key, stored)); err != nil {
 		return err
 	}
 	if kind != model.KindFinding && idx == nil {

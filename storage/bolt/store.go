@@ -346,10 +346,12 @@ func (s *Store) prepare() error {
 		// Most opens find the file up to date: check that in a read
 		// transaction, which costs no sync to disk. A register opened for
 		// reading only must already be.
-		current := false
+		current, train := false, false
 		_ = s.db.View(func(tx *bolt.Tx) error {
 			meta := tx.Bucket(bucketMeta)
 			current = meta != nil && btoi(meta.Get(keySchema)) == SchemaVersion
+			loadDicts(tx)
+			train = !s.readOnly && current && untrained(tx)
 			for _, name := range allBuckets {
 				// A file opened for reading only is read without an
 				// index of version 5 it has lost; opening it for writing
@@ -358,6 +360,18 @@ func (s *Store) prepare() error {
 			}
 			return nil
 		})
+		if current && train {
+			// A register made by this version, now large enough to
+			// train its compression from: written again compressed,
+			// and then compacted as after an upgrade.
+			s.upgraded = true
+			return s.db.Update(func(tx *bolt.Tx) error {
+				if err := packTexts(tx); err != nil {
+					return err
+				}
+				return bumpCommits(tx)
+			})
+		}
 		if current {
 			return nil
 		}

@@ -118,6 +118,15 @@ func build(dir, path string, size Size) error {
 	if err := s.Close(); err != nil {
 		return err
 	}
+	// Opened once more, as the app would next: a register made in one
+	// go trains its compression then (bolt's packTrainAt), and each copy
+	// opened from the cache would otherwise do it again.
+	if s, err = bolt.Open(tmp, bolt.Options{Now: func() time.Time { return Clock }, NoBackup: true}); err != nil {
+		return err
+	}
+	if err := s.Close(); err != nil {
+		return err
+	}
 	return os.Rename(tmp, path)
 }
 
