@@ -131,7 +131,11 @@ func (r *reader) EvidenceFile(evidenceID ID) ([]byte, error) {
 		return nil, err
 	}
 	if !MatchesDigest(data, e.SHA256) {
-		return nil, fmt.Errorf("%s (evidence %q): %w. Restore a backup or attach the file again", e.FileName, e.Title, ErrDigestMismatch)
+		// Backups share the one copy of each file (they list the files
+		// they need rather than carry them), so restoring one does not
+		// bring a sound copy back: attaching the file again does, for
+		// every record that carries it.
+		return nil, fmt.Errorf("%s (evidence %q): %w. Attach the same file again (to any evidence) to put it right", e.FileName, e.Title, ErrDigestMismatch)
 	}
 	return data, nil
 }
