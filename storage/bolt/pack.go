@@ -163,11 +163,6 @@ func sealPacked(c *codec, bucket, key, payload []byte) []byte {
 
 // unpack decompresses a packed value's stored bytes.
 func unpack(z []byte) ([]byte, error) {
-	return unpackTo(z, nil)
-}
-
-// unpackTo decompresses a packed value's stored bytes, appended to dst.
-func unpackTo(z, dst []byte) ([]byte, error) {
 	var h zstd.Header
 	if err := h.Decode(z); err != nil {
 		return nil, errors.New("its compressed bytes cannot be read")
@@ -178,7 +173,7 @@ func unpackTo(z, dst []byte) ([]byte, error) {
 	if c == nil {
 		return nil, errDictUnknown
 	}
-	out, err := c.dec.DecodeAll(z, dst)
+	out, err := c.dec.DecodeAll(z, nil)
 	if err != nil {
 		return nil, fmt.Errorf("its compressed bytes cannot be read (%v)", err)
 	}
@@ -231,19 +226,4 @@ func checkDicts(tx *bolt.Tx, rep report) {
 	if _, err := packerOf(tx, keyDictEvents); err != nil {
 		rep.add(groupRecords, "the compression dictionary %s in the meta section: %v; the values compressed with it cannot be read. Restore a backup", keyDictEvents, err)
 	}
-}
-
-// unsealStored checks a stored value's envelope as unseal does, but gives
-// a compressed value's stored bytes (packed true) for unpack to
-// decompress later, on another core.
-func unsealStored(bucket, key, raw []byte) (payload []byte, packed bool, err error) {
-	if len(raw) < envelopeSize || raw[0] != packedMark {
-		payload, err = unseal(bucket, key, raw)
-		return payload, false, err
-	}
-	payload = raw[envelopeSize:]
-	if binary.BigEndian.Uint32(raw[1:]) != envelopeSum(bucket, key, payload) {
-		return nil, false, errChecksum
-	}
-	return payload, true, nil
 }
