@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"fmt"
-	"sort"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -87,20 +86,6 @@ func findingName(tx *bolt.Tx, r *records, names map[model.ID]string, id model.ID
 	}
 	names[id] = n
 	return n
-}
-
-// sums is the set of SHA-256s refs name, sorted.
-func sums(refs []fileRef) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, r := range refs {
-		if !seen[r.SHA256] {
-			seen[r.SHA256] = true
-			out = append(out, r.SHA256)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // moveFilesOut (schema version filesOutside) moves every attached file
