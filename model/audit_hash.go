@@ -82,27 +82,51 @@ func appendBase64(b []byte, name string, data []byte) []byte {
 
 // appendJSONString appends s as a JSON string: as json.Marshal writes it
 // when every byte is printable ASCII (a quote or backslash escaped with a
-// backslash, as json does), else by json.Marshal itself.
+// backslash, as json does), else by json.Marshal itself. It reads s once,
+// a byte's class from a table, as the check hashes every string of the
+// trail.
 func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	mark := len(b) - 1
+	start := 0
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&' {
+		switch jsonClass[s[i]] {
+		case jsonPlain:
+			continue
+		case jsonEscaped:
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', s[i])
+			start = i + 1
+		default:
 			raw, err := json.Marshal(s)
 			if err != nil {
 				// A string always encodes.
 				panic(err)
 			}
-			return append(b, raw...)
-		}
-	}
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '"' || c == '\\' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', c)
-			start = i + 1
+			return append(b[:mark], raw...)
 		}
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// The classes of a byte in a string appendJSONString writes.
+const (
+	jsonPlain   = iota // written as it is
+	jsonEscaped        // a quote or backslash, written after a backslash
+	jsonOther          // anything else: the string is json.Marshal's
+)
+
+// jsonClass is each byte's class: printable ASCII is plain but for the
+// quote and backslash, and for <, > and &, which json escapes as HTML.
+var jsonClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&':
+			t[c] = jsonOther
+		case c == '"' || c == '\\':
+			t[c] = jsonEscaped
+		}
+	}
+	return t
+}()
