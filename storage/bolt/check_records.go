@@ -196,11 +196,17 @@ func (c *checked) readSubmissions() error {
 // existing finding and is in that finding's index, and keeps it for the
 // index's own check.
 func (c *checked) child(o *owned, index *bolt.Bucket, id uint64, finding model.ID) {
+	c.childSeen(o, id, finding, index.Get(pairKey(finding, model.ID(id))) != nil)
+}
+
+// childSeen is child with the record's place in its finding's index
+// already looked up: inIndex.
+func (c *checked) childSeen(o *owned, id uint64, finding model.ID, inIndex bool) {
 	o.add(id, finding)
 	if _, ok := c.byID[finding]; !ok && c.findingsBad == 0 {
 		c.rep.add(groupReferences, "%s record %d belongs to finding record %d, which does not exist", o.what, id, finding)
 	}
-	if index.Get(pairKey(finding, model.ID(id))) == nil {
+	if !inIndex {
 		c.rep.add(groupIndexes, "%s record %d on %s is missing from its finding's index", o.what, id, c.refName(finding))
 	}
 }
@@ -236,15 +242,20 @@ func (c *checked) readChildren() error {
 
 	idx = c.tx.Bucket(bucketUpdatesByFinding)
 	c.leans.start(c)
-	c.updates.bad, err = walk(c, bucketUpdates, plainDecode[model.Update](bucketUpdates), func(id uint64, u *model.Update) {
-		c.child(&c.updates, idx, id, u.FindingID)
+	look := updateLookups{index: idx}
+	if c.lean {
+		look.heads, look.byDate = c.leans.heads, c.leans.byDate
+	}
+	c.updates.bad, err = walk(c, bucketUpdates, look.decode, func(id uint64, cu *checkedUpdate) {
+		u := &cu.u
+		c.childSeen(&c.updates, id, u.FindingID, cu.inIndex)
 		ref := ""
 		if i, ok := c.byID[u.FindingID]; ok {
 			ref = c.findings[i].ref
 		}
 		c.late.Add(*u, ref)
 		if c.lean {
-			c.leans.update(c, id, u)
+			c.leans.update(c, id, cu)
 		}
 	})
 	if err != nil {

@@ -23,19 +23,92 @@ type trail struct {
 }
 
 // hashedEvent is a history entry with its model.AuditHash, which the next
-// entry holds.
+// entry holds, and what its entries in the two history indexes say of it:
+// the lookups and the decoding of the copies kept there are most of the
+// check's work on the trail, so the workers do them, and the entries'
+// order is all that is left to the goroutine that reads them.
 type hashedEvent struct {
 	ev   model.AuditEvent
 	hash string
+
+	// inIndex is whether the history index of the entry's finding lists
+	// it; indexTime whether that place gives the entry's own time.
+	inIndex, indexTime bool
+	// byTime is the digest of the entry's key in the history by time (0
+	// when it can have none); byTimeHeld whether the history by time
+	// holds that key, byTimeErr what is wrong with the account kept there
+	// and byTimeOther whether that account is another than the entry's.
+	byTime      uint64
+	byTimeHeld  bool
+	byTimeErr   error
+	byTimeOther bool
 }
 
-// hashedDecode decodes a history entry as every read does, and hashes it.
-func hashedDecode(r *records, k, v []byte, out *hashedEvent) error {
+// trailLookups are the sections a worker reads beside the history,
+// found before the walk: finding a section records it in the
+// transaction, which the workers must not all do at once, while reading
+// a section found is only reading pages.
+type trailLookups struct {
+	byFinding, byTime *bolt.Bucket
+	seed              maphash.Seed
+}
+
+// hashedDecode decodes a history entry as every read does, hashes it, and
+// looks it up in the history indexes.
+func (l trailLookups) hashedDecode(r *records, k, v []byte, out *hashedEvent) error {
 	if err := r.decode(bucketAudit, k, v, &out.ev); err != nil {
 		return err
 	}
 	out.hash = model.AuditHash(out.ev)
+	if len(k) == 8 {
+		l.indexed(btoi(k), out)
+		if l.byTime != nil {
+			l.timed(btoi(k), out)
+		}
+	}
 	return nil
+}
+
+// indexed finds an entry's place in the history index of its finding,
+// and the time that place gives.
+func (l trailLookups) indexed(id uint64, he *hashedEvent) {
+	ev := &he.ev
+	v := l.byFinding.Get(pairKey(ev.FindingID, model.ID(id)))
+	if v != nil {
+		at, ok := readAuditTime(v)
+		he.indexTime = ok && at.Equal(ev.At)
+	} else {
+		he.indexTime = true // nothing there to give a time
+	}
+	he.inIndex = v != nil
+	if ev.ID != model.ID(id) {
+		he.inIndex = l.byFinding.Get(pairKey(ev.FindingID, ev.ID)) != nil
+	}
+}
+
+// timed finds an entry's place in the history by time, and what it says
+// of the entry there.
+func (l trailLookups) timed(id uint64, he *hashedEvent) {
+	ev := &he.ev
+	k, err := historyKey(model.ID(id), ev.At, ev.Entity, ev.Action)
+	if err != nil {
+		return
+	}
+	he.byTime = maphash.Bytes(l.seed, k)
+	v := l.byTime.Get(k)
+	he.byTimeHeld = v != nil
+	if len(v) == 0 {
+		return
+	}
+	e, _ := readHistoryKey(k)
+	var got model.AuditEvent
+	payload, err := unseal(bucketAuditByTime, k, v)
+	whole := err == nil && len(payload) > 0 && payload[0] == eventWholeFormat
+	if err == nil {
+		_, err = readEventEntry(e, payload, whole, false, &got)
+	}
+	he.byTimeErr = err
+	he.byTimeOther = err == nil && (!sameEventHead(*ev, got) || whole && !reflect.DeepEqual(ev.Changes, got.Changes))
 }
 
 // readTrail reads the history in order: each entry against its entries in
@@ -45,81 +118,60 @@ func hashedDecode(r *records, k, v []byte, out *hashedEvent) error {
 func (c *checked) readTrail() error {
 	t := &c.events
 	t.seed = maphash.MakeSeed()
-	byFinding := c.tx.Bucket(bucketAuditByFinding)
-	var byTime *bolt.Bucket
+	look := trailLookups{byFinding: c.tx.Bucket(bucketAuditByFinding), seed: t.seed}
 	if c.lean {
-		byTime = c.tx.Bucket(bucketAuditByTime)
+		look.byTime = c.tx.Bucket(bucketAuditByTime)
 	}
 	var err error
-	t.bad, err = walk(c, bucketAudit, hashedDecode, func(id uint64, he *hashedEvent) {
+	t.bad, err = walk(c, bucketAudit, look.hashedDecode, func(id uint64, he *hashedEvent) {
 		ev := &he.ev
 		t.add(id, ev.FindingID)
 		t.chain.Add(*ev, he.hash)
 		t.heads.Add(he.hash)
-		c.eventIndexed(byFinding, id, ev)
-		if byTime != nil {
-			t.keys = append(t.keys, c.eventByTime(byTime, id, ev))
+		c.eventIndexed(he)
+		if look.byTime != nil {
+			t.keys = append(t.keys, c.eventByTime(id, he))
 		}
 	})
 	if err != nil {
 		return err
 	}
-	c.checkHistoryIndex(byFinding)
-	if byTime != nil {
-		c.checkHistoryByTime(byTime)
+	c.checkHistoryIndex(look.byFinding)
+	if look.byTime != nil {
+		c.checkHistoryByTime(look.byTime)
 	}
 	t.keys = nil
 	return nil
 }
 
-// eventIndexed checks an entry's place in the history index of its
-// finding, and the time that place gives.
-func (c *checked) eventIndexed(idx *bolt.Bucket, id uint64, ev *model.AuditEvent) {
-	v := idx.Get(pairKey(ev.FindingID, model.ID(id)))
-	if v != nil {
-		if at, ok := readAuditTime(v); !ok || !at.Equal(ev.At) {
-			c.rep.add(groupIndexes, "the history index gives the wrong time for %s", strings.TrimPrefix(eventName(*ev), "the "))
-		}
+// eventIndexed reports what is wrong with an entry's place in the history
+// index of its finding.
+func (c *checked) eventIndexed(he *hashedEvent) {
+	ev := &he.ev
+	if !he.indexTime {
+		c.rep.add(groupIndexes, "the history index gives the wrong time for %s", strings.TrimPrefix(eventName(*ev), "the "))
 	}
-	present := v != nil
-	if ev.ID != model.ID(id) {
-		present = idx.Get(pairKey(ev.FindingID, ev.ID)) != nil
-	}
-	if ev.FindingID != 0 && !present {
+	if ev.FindingID != 0 && !he.inIndex {
 		c.rep.add(groupIndexes, "%s is missing from the history index of %s", eventName(*ev), c.refName(ev.FindingID))
 	}
 }
 
-// eventByTime checks an entry's place in the history by time, and what it
-// says of the entry there; it returns the digest of the key the entry
-// should have there (0 when it can have none).
-func (c *checked) eventByTime(idx *bolt.Bucket, id uint64, ev *model.AuditEvent) uint64 {
-	k, err := historyKey(model.ID(id), ev.At, ev.Entity, ev.Action)
-	var v []byte
-	if err == nil {
-		v = idx.Get(k)
-	}
-	if err != nil || v == nil {
+// eventByTime reports what is wrong with an entry's place in the history
+// by time, and with what it says of the entry there; it returns the
+// digest of the key the entry should have there (0 when it can have
+// none).
+func (c *checked) eventByTime(id uint64, he *hashedEvent) uint64 {
+	ev := &he.ev
+	if !he.byTimeHeld {
 		c.rep.add(groupIndexes, "%s is missing from %s", eventName(*ev), historyIndexName)
 	}
-	if err != nil {
-		return 0
+	switch {
+	case he.byTimeErr != nil:
+		c.rep.add(groupIndexes, "%s", c.r.indexDamage(historyIndexName, id, he.byTimeErr).Error())
+	case he.byTimeOther:
+		c.rep.add(groupIndexes, "%s gives another account of %s than the entry's own", historyIndexName, eventName(*ev))
 	}
-	if len(v) > 0 {
-		e, _ := readHistoryKey(k)
-		var got model.AuditEvent
-		payload, err := unseal(bucketAuditByTime, k, v)
-		whole := err == nil && len(payload) > 0 && payload[0] == eventWholeFormat
-		if err == nil {
-			_, err = readEventEntry(e, payload, whole, false, &got)
-		}
-		if err != nil {
-			c.rep.add(groupIndexes, "%s", c.r.indexDamage(historyIndexName, id, err).Error())
-		} else if !sameEventHead(*ev, got) || whole && !reflect.DeepEqual(ev.Changes, got.Changes) {
-			c.rep.add(groupIndexes, "%s gives another account of %s than the entry's own", historyIndexName, eventName(*ev))
-		}
-	}
-	return maphash.Bytes(c.events.seed, k)
+	return he.byTime
 }
 
 // checkHistoryIndex checks that each entry of the history index names an

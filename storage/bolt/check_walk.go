@@ -61,9 +61,11 @@ func walk[T any](c *checked, name []byte, decode decodeFunc[T], fn func(id uint6
 		return stored{k, v}, k != nil
 	}
 	// A worker's records have no transaction (bbolt's are not to be shared
-	// between goroutines): a record that fails is decoded again below, on
-	// this goroutine, for the words that name it.
-	worker := &records{}
+	// between goroutines), only the section of narratives by date, found
+	// here, from which the workers read each update's narrative as the
+	// register's loads do (withByDate). A record that fails is decoded
+	// again below, on this goroutine, for the words that name it.
+	worker := &records{byDate: c.tx.Bucket(bucketNarrativesByDate)}
 	work := func(in []stored, out []decoded[T]) error {
 		// A fault reading a value the file no longer holds becomes an
 		// error, as it does on the goroutine that guards the check.

@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"bytes"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -55,24 +56,90 @@ func (c *checked) updateName(u *model.Update) string {
 	return "the progress update of " + u.Date.String() + " on " + c.refName(u.FindingID)
 }
 
-// update checks one update's entries in the index of progress updates and
-// of narratives by date, and keeps its finding's newest.
-func (l *leanSeen) update(c *checked, id uint64, u *model.Update) {
-	rep := c.rep
-	l.dates = append(l.dates, dateBits(u.Date))
-	key := itob(id)
-	if v := l.heads.Get(key); v == nil {
-		rep.add(groupIndexes, "%s (record %d) is missing from %s", c.updateName(u), id, updateIndexName)
-	} else {
+// checkedUpdate is a progress update with what its entries in the
+// indexes say of it, looked up by the worker that decoded it: the
+// lookups are most of the check's work on the updates.
+type checkedUpdate struct {
+	u model.Update
+	// inIndex is whether its finding's index of updates lists it.
+	inIndex bool
+	// headHeld is whether the index of progress updates holds it, and
+	// headOther what that entry gives otherwise ("" when the same, or
+	// when the entry is damaged, which the walk of the index reports).
+	headHeld  bool
+	headOther string
+	// byDateHeld is whether the narratives by date hold it, and
+	// byDateOther whether that entry gives another narrative.
+	byDateHeld, byDateOther bool
+}
+
+// updateLookups are the sections a worker reads beside the updates, found
+// before the walk (as trailLookups); the indexes of version 5 are nil
+// when any is missing, which is reported instead.
+type updateLookups struct {
+	index, heads, byDate *bolt.Bucket
+}
+
+// headReaders lends each worker a headReader, which keeps the strings it
+// has read and so is not to be shared.
+var headReaders = sync.Pool{New: func() any { return new(headReader) }}
+
+// decode decodes an update as every read does and looks it up in its
+// indexes.
+func (l updateLookups) decode(r *records, k, v []byte, out *checkedUpdate) error {
+	if err := r.decode(bucketUpdates, k, v, &out.u); err != nil {
+		return err
+	}
+	if len(k) != 8 {
+		return nil // reported by the walk
+	}
+	u, id := &out.u, btoi(k)
+	out.inIndex = l.index.Get(pairKey(u.FindingID, model.ID(id))) != nil
+	if l.heads == nil {
+		return nil
+	}
+	hv := l.heads.Get(k)
+	out.headHeld = hv != nil
+	if hv != nil {
 		// A damaged entry is reported by the walk of the index.
 		var head model.Update
-		payload, err := unseal(bucketUpdateHeads, key, v)
+		h := headReaders.Get().(*headReader)
+		payload, err := unseal(bucketUpdateHeads, k, hv)
 		if err == nil {
-			err = l.h.read(key, payload, &head)
+			err = h.read(k, payload, &head)
 		}
+		headReaders.Put(h)
 		if err == nil && !sameHead(*u, head) {
-			rep.add(groupIndexes, "%s gives another %s for %s (record %d) than the update's own", updateIndexName, headsDiffer(*u, head), c.updateName(u), id)
+			out.headOther = headsDiffer(*u, head)
 		}
+	}
+	// An update stored apart has just been read from its entry by date,
+	// under the key its date and number give, so that entry is there and
+	// gives its narrative; an update stored whole is compared with it.
+	if payload, err := unseal(bucketUpdates, k, v); err == nil && isApartUpdate(payload) {
+		out.byDateHeld = true
+		return nil
+	}
+	dk := byDateKey(u.Date, model.ID(id))
+	dv := l.byDate.Get(dk)
+	out.byDateHeld = dv != nil
+	if dv != nil {
+		payload, err := unseal(bucketNarrativesByDate, dk, dv)
+		out.byDateOther = err == nil && u.Narrative != string(payload)
+	}
+	return nil
+}
+
+// update reports what is wrong with one update's entries in the index of
+// progress updates and of narratives by date, and keeps its finding's
+// newest.
+func (l *leanSeen) update(c *checked, id uint64, cu *checkedUpdate) {
+	rep, u := c.rep, &cu.u
+	l.dates = append(l.dates, dateBits(u.Date))
+	if !cu.headHeld {
+		rep.add(groupIndexes, "%s (record %d) is missing from %s", c.updateName(u), id, updateIndexName)
+	} else if cu.headOther != "" {
+		rep.add(groupIndexes, "%s gives another %s for %s (record %d) than the update's own", updateIndexName, cu.headOther, c.updateName(u), id)
 	}
 
 	cand := model.Update{ID: model.ID(id), FindingID: u.FindingID, Date: u.Date, Narrative: u.Narrative}
@@ -80,10 +147,9 @@ func (l *leanSeen) update(c *checked, id uint64, u *model.Update) {
 		l.newest[u.FindingID] = cand
 	}
 
-	k := byDateKey(u.Date, model.ID(id))
-	if v := l.byDate.Get(k); v == nil {
+	if !cu.byDateHeld {
 		rep.add(groupIndexes, "%s (record %d) is missing from %s", c.updateName(u), id, byDateIndexName)
-	} else if payload, err := unseal(bucketNarrativesByDate, k, v); err == nil && u.Narrative != string(payload) {
+	} else if cu.byDateOther {
 		rep.add(groupIndexes, "%s gives another date or narrative for %s (record %d) than the update's own", byDateIndexName, c.updateName(u), id)
 	}
 }
