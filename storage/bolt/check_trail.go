@@ -61,9 +61,9 @@ func (l trailLookups) hashedDecode(r *records, k, v []byte, out *hashedEvent) er
 	}
 	out.hash = model.AuditHash(out.ev)
 	if len(k) == 8 {
-		l.indexed(btoi(k), out)
+		l.indexed(r, btoi(k), out)
 		if l.byTime != nil {
-			l.timed(btoi(k), out)
+			l.timed(r, btoi(k), out)
 		}
 	}
 	return nil
@@ -71,9 +71,9 @@ func (l trailLookups) hashedDecode(r *records, k, v []byte, out *hashedEvent) er
 
 // indexed finds an entry's place in the history index of its finding,
 // and the time that place gives.
-func (l trailLookups) indexed(id uint64, he *hashedEvent) {
+func (l trailLookups) indexed(r *records, id uint64, he *hashedEvent) {
 	ev := &he.ev
-	v := l.byFinding.Get(pairKey(ev.FindingID, model.ID(id)))
+	v := r.get(l.byFinding, pairKey(ev.FindingID, model.ID(id)))
 	if v != nil {
 		at, ok := readAuditTime(v)
 		he.indexTime = ok && at.Equal(ev.At)
@@ -82,20 +82,20 @@ func (l trailLookups) indexed(id uint64, he *hashedEvent) {
 	}
 	he.inIndex = v != nil
 	if ev.ID != model.ID(id) {
-		he.inIndex = l.byFinding.Get(pairKey(ev.FindingID, ev.ID)) != nil
+		he.inIndex = r.get(l.byFinding, pairKey(ev.FindingID, ev.ID)) != nil
 	}
 }
 
 // timed finds an entry's place in the history by time, and what it says
 // of the entry there.
-func (l trailLookups) timed(id uint64, he *hashedEvent) {
+func (l trailLookups) timed(r *records, id uint64, he *hashedEvent) {
 	ev := &he.ev
 	k, err := historyKey(model.ID(id), ev.At, ev.Entity, ev.Action)
 	if err != nil {
 		return
 	}
 	he.byTime = maphash.Bytes(l.seed, k)
-	v := l.byTime.Get(k)
+	v := r.get(l.byTime, k)
 	he.byTimeHeld = v != nil
 	if len(v) == 0 {
 		return

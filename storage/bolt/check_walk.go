@@ -4,6 +4,8 @@ import (
 	"runtime/debug"
 	"slices"
 
+	bolt "go.etcd.io/bbolt"
+
 	"improvementtracker/internal/parallel"
 	"improvementtracker/model"
 )
@@ -65,8 +67,10 @@ func walk[T any](c *checked, name []byte, decode decodeFunc[T], fn func(id uint6
 	// here, from which the workers read each update's narrative as the
 	// register's loads do (withByDate). A record that fails is decoded
 	// again below, on this goroutine, for the words that name it.
-	worker := &records{byDate: c.tx.Bucket(bucketNarrativesByDate)}
+	byDate := c.tx.Bucket(bucketNarrativesByDate)
 	work := func(in []stored, out []decoded[T]) error {
+		// The batch is this worker's alone, and so are its cursors.
+		worker := &records{byDate: byDate, cursors: map[*bolt.Bucket]*bolt.Cursor{}}
 		// A fault reading a value the file no longer holds becomes an
 		// error, as it does on the goroutine that guards the check.
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))

@@ -94,11 +94,11 @@ func (l updateLookups) decode(r *records, k, v []byte, out *checkedUpdate) error
 		return nil // reported by the walk
 	}
 	u, id := &out.u, btoi(k)
-	out.inIndex = l.index.Get(pairKey(u.FindingID, model.ID(id))) != nil
+	out.inIndex = r.get(l.index, pairKey(u.FindingID, model.ID(id))) != nil
 	if l.heads == nil {
 		return nil
 	}
-	hv := l.heads.Get(k)
+	hv := r.get(l.heads, k)
 	out.headHeld = hv != nil
 	if hv != nil {
 		// A damaged entry is reported by the walk of the index.
@@ -121,7 +121,7 @@ func (l updateLookups) decode(r *records, k, v []byte, out *checkedUpdate) error
 		return nil
 	}
 	dk := byDateKey(u.Date, model.ID(id))
-	dv := l.byDate.Get(dk)
+	dv := r.get(l.byDate, dk)
 	out.byDateHeld = dv != nil
 	if dv != nil {
 		payload, err := unseal(bucketNarrativesByDate, dk, dv)

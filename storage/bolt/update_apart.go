@@ -108,7 +108,7 @@ func (r *records) narrativeBytes(key []byte, d model.Date) ([]byte, error) {
 		return nil, errNoByDate
 	}
 	k := byDateKey(d, model.ID(btoi(key)))
-	raw := idx.Get(k)
+	raw := r.get(idx, k)
 	if raw == nil {
 		return nil, errors.New("its narrative is missing from the index of progress narratives by date")
 	}
