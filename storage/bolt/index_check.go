@@ -40,7 +40,11 @@ func checkLeanPresent(tx *bolt.Tx, rep report) bool {
 // date (beside c.updates, in the same order), and each finding's newest
 // update with its narrative.
 type leanSeen struct {
-	dates                 []uint32
+	dates []uint32
+	// sound is, beside dates, whether the update's entries in the index
+	// of progress updates and of narratives by date were read sound as
+	// the update was: the walks of those indexes need not read them again.
+	sound                 []entriesSound
 	newest                map[model.ID]model.Update // only ID, Date and Narrative
 	heads, latest, byDate *bolt.Bucket
 	h                     headReader
@@ -56,6 +60,9 @@ func (c *checked) updateName(u *model.Update) string {
 	return "the progress update of " + u.Date.String() + " on " + c.refName(u.FindingID)
 }
 
+// entriesSound says which of an update's index entries were read sound.
+type entriesSound struct{ head, byDate bool }
+
 // checkedUpdate is a progress update with what its entries in the
 // indexes say of it, looked up by the worker that decoded it: the
 // lookups are most of the check's work on the updates.
@@ -68,6 +75,7 @@ type checkedUpdate struct {
 	// when the entry is damaged, which the walk of the index reports).
 	headHeld  bool
 	headOther string
+	sound     entriesSound
 	// byDateHeld is whether the narratives by date hold it, and
 	// byDateOther whether that entry gives another narrative.
 	byDateHeld, byDateOther bool
@@ -109,6 +117,7 @@ func (l updateLookups) decode(r *records, k, v []byte, out *checkedUpdate) error
 			err = h.read(k, payload, &head)
 		}
 		headReaders.Put(h)
+		out.sound.head = err == nil
 		if err == nil && !sameHead(*u, head) {
 			out.headOther = headsDiffer(*u, head)
 		}
@@ -117,7 +126,7 @@ func (l updateLookups) decode(r *records, k, v []byte, out *checkedUpdate) error
 	// under the key its date and number give, so that entry is there and
 	// gives its narrative; an update stored whole is compared with it.
 	if payload, err := unseal(bucketUpdates, k, v); err == nil && isApartUpdate(payload) {
-		out.byDateHeld = true
+		out.byDateHeld, out.sound.byDate = true, true
 		return nil
 	}
 	dk := byDateKey(u.Date, model.ID(id))
@@ -136,6 +145,7 @@ func (l updateLookups) decode(r *records, k, v []byte, out *checkedUpdate) error
 func (l *leanSeen) update(c *checked, id uint64, cu *checkedUpdate) {
 	rep, u := c.rep, &cu.u
 	l.dates = append(l.dates, dateBits(u.Date))
+	l.sound = append(l.sound, cu.sound)
 	if !cu.headHeld {
 		rep.add(groupIndexes, "%s (record %d) is missing from %s", c.updateName(u), id, updateIndexName)
 	} else if cu.headOther != "" {
@@ -164,6 +174,9 @@ func (l *leanSeen) checkUpdateIndexes(c *checked) {
 			return nil
 		}
 		id := btoi(k)
+		if i, ok := updates.find(id); ok && l.sound[i].head {
+			return nil
+		}
 		var head model.Update
 		payload, err := unseal(bucketUpdateHeads, k, v)
 		if err == nil {
@@ -207,11 +220,14 @@ func (l *leanSeen) checkUpdateIndexes(c *checked) {
 			rep.add(groupIndexes, "%s has an entry whose key is not a date and a record number", byDateIndexName)
 			return nil
 		}
+		i, ok := updates.find(uint64(id))
+		if ok && l.dates[i] == date && l.sound[i].byDate {
+			return nil // read as its update was
+		}
 		if _, err := unseal(bucketNarrativesByDate, k, v); err != nil {
 			rep.add(groupIndexes, "%s", r.indexDamage(byDateIndexName, uint64(id), err).Error())
 			return nil
 		}
-		i, ok := updates.find(uint64(id))
 		switch {
 		case !ok && updates.bad == 0:
 			rep.add(groupIndexes, "%s lists record %d, which is not a progress update in the register", byDateIndexName, id)
@@ -224,5 +240,5 @@ func (l *leanSeen) checkUpdateIndexes(c *checked) {
 		}
 		return nil
 	})
-	l.newest, l.dates = nil, nil
+	l.newest, l.dates, l.sound = nil, nil, nil
 }
