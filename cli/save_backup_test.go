@@ -109,8 +109,8 @@ func TestSavingCommandsBackupThatFailsIsSaid(t *testing.T) {
 // give the backup up.
 func TestSavingCommandWaitsForTheDaysBackup(t *testing.T) {
 	db := firstOfTheDay(t)
-	if errOut := recordResponse(t, db); errOut != "" {
-		t.Errorf("a backup that was made said %q", errOut)
+	if errOut := recordResponse(t, db); strings.Contains(errOut, "Warning") {
+		t.Errorf("a backup that was made gave a warning: %q", errOut)
 	}
 	b := daily(t, db)
 	if groups, err := bolt.CheckFile(b.Path); err != nil || len(groups) > 0 {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"improvementtracker/model"
 	"improvementtracker/storage"
@@ -126,6 +127,11 @@ func sayNotes(env *Env, s model.Store) {
 	}
 }
 
+// backupNoticeAfter is how long a command waits for the day's backup
+// before it says that it is waiting for it: long enough that a force's
+// register (a tenth of a second) never says it.
+const backupNoticeAfter = time.Second
+
 // where names a register in messages: the file's path, or the database
 // and server of a shared register (never a password).
 func where(s model.Store) string {
@@ -148,7 +154,17 @@ func where(s model.Store) string {
 // what it saved is in the register either way.
 func closeStore(env *Env, s model.Store, err *error) {
 	if b, ok := s.(backgroundBackup); ok {
-		if berr := <-b.BackupDone(); berr != nil {
+		var berr error
+		select {
+		case berr = <-b.BackupDone():
+		case <-time.After(backupNoticeAfter):
+			// The command has said what it did; a person waiting on
+			// a large register's backup is told why it has not ended,
+			// so as not to take it for hung and stop it.
+			fmt.Fprintf(env.Stderr, "Finishing the day's backup of %s…\n", where(s))
+			berr = <-b.BackupDone()
+		}
+		if berr != nil {
 			fmt.Fprintf(env.Stderr, "Warning: %s\n", berr)
 		}
 	}
