@@ -127,6 +127,28 @@ func sayNotes(env *Env, s model.Store) {
 	}
 }
 
+// waitForBackup waits for the day's backup to end and returns its error.
+// The command has said what it did by then; a person waiting on a large
+// register's backup is told why it has not ended, so as not to take it
+// for hung and stop it. The clock is started only when the backup is
+// still being written, as it is only on the day's first command.
+func waitForBackup(env *Env, s model.Store, done <-chan error) error {
+	select {
+	case err := <-done:
+		return err
+	default:
+	}
+	t := time.NewTimer(backupNoticeAfter)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		fmt.Fprintf(env.Stderr, "Finishing the day's backup of %s…\n", where(s))
+		return <-done
+	}
+}
+
 // backupNoticeAfter is how long a command waits for the day's backup
 // before it says that it is waiting for it: long enough that a force's
 // register (a tenth of a second) never says it.
@@ -154,17 +176,7 @@ func where(s model.Store) string {
 // what it saved is in the register either way.
 func closeStore(env *Env, s model.Store, err *error) {
 	if b, ok := s.(backgroundBackup); ok {
-		var berr error
-		select {
-		case berr = <-b.BackupDone():
-		case <-time.After(backupNoticeAfter):
-			// The command has said what it did; a person waiting on
-			// a large register's backup is told why it has not ended,
-			// so as not to take it for hung and stop it.
-			fmt.Fprintf(env.Stderr, "Finishing the day's backup of %s…\n", where(s))
-			berr = <-b.BackupDone()
-		}
-		if berr != nil {
+		if berr := waitForBackup(env, s, b.BackupDone()); berr != nil {
 			fmt.Fprintf(env.Stderr, "Warning: %s\n", berr)
 		}
 	}
