@@ -67,7 +67,7 @@ func runCopy(env *Env) (err error) {
 	if err != nil {
 		return err
 	}
-	defer closeStore(src, &err)
+	defer closeStore(env, src, &err)
 	dst, err := open(env, toLoc, storage.Options{NoBackup: true})
 	if err != nil {
 		// Opening a new file that cannot be made (a full disk) removes

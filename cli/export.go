@@ -158,7 +158,7 @@ func (x *exportFlags) save(env *Env, w *export.Workbook, password string) (err e
 		if err != nil {
 			return fmt.Errorf("%s was saved, but not recorded as submitted: %w. To record it, export it again with --record", saved.Path, err)
 		}
-		defer closeStore(s, &err)
+		defer closeStore(&quiet, s, &err)
 		sub := w.Submission(saved, "", s.Now())
 		if err := export.RecordSubmission(s, &sub); err != nil {
 			return err
@@ -202,7 +202,7 @@ func (x *exportFlags) export(env *Env, kind exportKind) (err error) {
 	// from what was read, and a large register's file is then neither
 	// held in memory (it is mapped into it) nor locked against the app
 	// while the workbook is made and written.
-	closeStore(s, &err)
+	closeStore(env, s, &err)
 	if err != nil {
 		return err
 	}
@@ -335,7 +335,7 @@ func runSubmissions(env *Env) (err error) {
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 	var subs []model.Submission
 	if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { subs, err = tx.Submissions(); return }); err != nil {
 		return err

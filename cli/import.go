@@ -110,7 +110,7 @@ func runImportReport(env *Env) (err error) {
 		return err
 	}
 	if s != nil {
-		defer closeStore(s, &err)
+		defer closeStore(env, s, &err)
 	}
 	pl, err := report.NewPlan(s, parsed, filepath.Base(file), *title)
 	if err != nil {
@@ -305,7 +305,7 @@ func runImportReturn(env *Env) (err error) {
 		// mistyped --db must not make an empty one and its folders.
 		return err
 	}
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 	d, err := returns.Compare(s, ret)
 	if err != nil {
 		return err

@@ -74,7 +74,7 @@ func (x *paperFlags) read(env *Env, look func(tx model.ReadTx, snap *model.Snaps
 	ef := exportFlags{marking: x.marking, descriptor: x.descriptor, asAt: x.asAt, password: new(string), passwordFile: new(string)}
 	typed, marking, _, err := ef.settle(env, s)
 	if err != nil {
-		closeStore(s, &err)
+		closeStore(env, s, &err)
 		return nil, opts, err
 	}
 	opts = export.PaperOptions{Marking: marking, AsAt: typed, Now: s.Now()}
@@ -89,7 +89,7 @@ func (x *paperFlags) read(env *Env, look func(tx model.ReadTx, snap *model.Snaps
 		}
 		return nil
 	})
-	closeStore(s, &err)
+	closeStore(env, s, &err)
 	return snap, opts, err
 }
 
@@ -267,7 +267,7 @@ func runExportPack(env *Env) (err error) {
 	if err != nil {
 		return fmt.Errorf("%s was saved, but not recorded against %s: %w", saved.Path, po.Ref, err)
 	}
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 	sub := pack.Submission(saved, s.Now())
 	if err := export.RecordSubmission(s, &sub); err != nil {
 		return fmt.Errorf("%s was saved, but %w", saved.Path, err)

@@ -75,7 +75,7 @@ func runList(env *Env) (err error) {
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 	if asAt.IsZero() {
 		asAt = model.Today(s.Now())
 	}
@@ -201,7 +201,7 @@ func runBackup(env *Env) (err error) {
 		return err
 	}
 	sayNotes(env, s)
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 	path, err := s.Backup()
 	if err != nil {
 		return err
@@ -310,7 +310,7 @@ func runCheck(env *Env) (err error) {
 		return err
 	}
 	sayNotes(env, s)
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 	// The check reads each section once and counts what it read; the
 	// updates recorded late are found in the same pass, so the register
 	// is not read again (nor held) to say so.
@@ -334,7 +334,7 @@ func checkServer(env *Env, loc storage.Location) (err error) {
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 	res, err := s.Check(context.Background())
 	if err != nil {
 		return err

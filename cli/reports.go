@@ -56,7 +56,7 @@ func runReports(env *Env) (err error) {
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 	var reports []model.Report
 	if err := s.View(context.Background(), func(tx model.ReadTx) (err error) { reports, err = tx.Reports(); return }); err != nil {
 		return err
@@ -149,7 +149,7 @@ func runReportRecord(env *Env) (err error) {
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 	var said []string
 	err = s.Update(context.Background(), model.Actor{Note: e.Describe()}, func(tx model.Tx) error {
 		reports, err := tx.Reports()

@@ -70,7 +70,7 @@ func runExportRequests(env *Env) (err error) {
 		},
 		narrativesFrom: func() model.Date { return opts.Period.FirstDay() },
 	})
-	closeStore(s, &err)
+	closeStore(env, s, &err)
 	if err != nil {
 		return err
 	}

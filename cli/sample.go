@@ -34,7 +34,7 @@ func runSample(env *Env) (err error) {
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 
 	if err := sample.Load(s); err != nil {
 		return fmt.Errorf("%s: %w", where(s), err)

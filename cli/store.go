@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"improvementtracker/model"
 	"improvementtracker/storage"
@@ -37,15 +38,22 @@ func (v *dbValue) Set(s string) error {
 // errors already say, in words, which register and what went wrong: locked
 // by a window, damaged (with the backup to restore), from a newer version,
 // or a server that cannot be reached or refuses the login.
+//
+// A command that saves makes the day's backup of a file, when it is due,
+// alongside its own work rather than before it (storage.Options
+// BackupInBackground): open starts it, holding the register as it was
+// before the command's first save, and closeStore waits for it, so the
+// command never ends with the backup half written.
 func openStore(env *Env, db string) (model.Store, error) {
-	return openDB(env, db, storage.Options{})
+	return openDB(env, db, storage.Options{BackupInBackground: true})
 }
 
 // openExisting is openStore for commands that only read (or write to a
 // register that must already be there): a path with no register is
 // refused, so that a mistyped --db never quietly gives an empty register.
+// The day's backup is made alongside the command's work, as openStore's.
 func openExisting(env *Env, db string) (model.Store, error) {
-	return openDB(env, db, storage.Options{MustExist: true})
+	return openDB(env, db, storage.Options{MustExist: true, BackupInBackground: true})
 }
 
 // openForReading is openExisting for the commands that only read (list,
@@ -71,14 +79,29 @@ func openDB(env *Env, db string, opts storage.Options) (model.Store, error) {
 
 // open opens the register at loc. What went wrong on opening without
 // stopping it (a daily backup that could not be written, a register opened
-// for reading only) is said on stderr, one line each.
+// for reading only) is said on stderr, one line each. A file's day's
+// backup left to the background (opts.BackupInBackground) is started
+// before open returns, so that it holds the register as it was before
+// anything the command saves; closeStore waits for it and says if it
+// failed.
 func open(env *Env, loc storage.Location, opts storage.Options) (model.Store, error) {
 	s, err := storage.Open(context.Background(), loc, opts)
 	if err != nil {
 		return nil, err
 	}
 	sayNotes(env, s)
+	if b, ok := s.(backgroundBackup); ok && opts.BackupInBackground {
+		b.StartBackup()
+	}
 	return s, nil
+}
+
+// backgroundBackup is a register file whose day's backup is made
+// alongside the command's work (storage.Options.BackupInBackground). A
+// shared register on a server has no daily backup, and is not one.
+type backgroundBackup interface {
+	StartBackup()
+	BackupDone() <-chan error
 }
 
 // openIfThere opens the register for a dry run, which reads a register to
@@ -104,6 +127,33 @@ func sayNotes(env *Env, s model.Store) {
 	}
 }
 
+// waitForBackup waits for the day's backup to end and returns its error.
+// The command has said what it did by then; a person waiting on a large
+// register's backup is told why it has not ended, so as not to take it
+// for hung and stop it. The clock is started only when the backup is
+// still being written, as it is only on the day's first command.
+func waitForBackup(env *Env, s model.Store, done <-chan error) error {
+	select {
+	case err := <-done:
+		return err
+	default:
+	}
+	t := time.NewTimer(backupNoticeAfter)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		fmt.Fprintf(env.Stderr, "Finishing the day's backup of %s…\n", where(s))
+		return <-done
+	}
+}
+
+// backupNoticeAfter is how long a command waits for the day's backup
+// before it says that it is waiting for it: long enough that a force's
+// register (a tenth of a second) never says it.
+const backupNoticeAfter = time.Second
+
 // where names a register in messages: the file's path, or the database
 // and server of a shared register (never a password).
 func where(s model.Store) string {
@@ -117,8 +167,19 @@ func where(s model.Store) string {
 }
 
 // closeStore closes s, reporting a failure to close only when the command
-// itself succeeded.
-func closeStore(s model.Store, err *error) {
+// itself succeeded. The day's backup of a file, when one is being made
+// alongside the command, is waited for first, whether the command
+// succeeded or not: closing would give it up, to be made again by the
+// next command, and the process must not end with it half written. A
+// backup that could not be made is said on stderr as the line an open
+// that makes it says (sayNotes); the command's own outcome stands, since
+// what it saved is in the register either way.
+func closeStore(env *Env, s model.Store, err *error) {
+	if b, ok := s.(backgroundBackup); ok {
+		if berr := waitForBackup(env, s, b.BackupDone()); berr != nil {
+			fmt.Fprintf(env.Stderr, "Warning: %s\n", berr)
+		}
+	}
 	if cerr := s.Close(); cerr != nil && *err == nil {
 		*err = fmt.Errorf("%w", cerr)
 	}

@@ -63,7 +63,7 @@ func runSummary(env *Env) (err error) {
 	if err != nil {
 		return err
 	}
-	defer closeStore(s, &err)
+	defer closeStore(env, s, &err)
 	if asAt.IsZero() {
 		asAt = model.Today(s.Now())
 	}

@@ -147,8 +147,10 @@ type Options struct {
 	// ReadOnly opens a file for reading only.
 	ReadOnly bool
 	// BackupInBackground makes a file's daily backup after the open
-	// returns (the window, which shows the register at once); the
-	// store's BackupDone says how it went.
+	// returns, once the store's StartBackup is called (the window, which
+	// shows the register at once; a command that saves, which waits for
+	// it before closing); the store's BackupDone says how it went. A
+	// shared register has no daily backup and no StartBackup.
 	BackupInBackground bool
 	// Timeout is how long to wait for a file another window holds; 0 is
 	// the file store's default.

@@ -480,41 +480,6 @@ func backupDue(dbPath string, now time.Time) bool {
 	return true
 }
 
-// dailyBackup writes the day's backup unless one was made today (by Open or
-// by hand). It returns the new backup's path, or "" when none was needed.
-func (s *Store) dailyBackup() (string, error) {
-	now := s.now().Local()
-	if !backupDue(s.path, now) {
-		return "", nil
-	}
-	name := compressedName(backupName(s.path, kindDaily, now, 0))
-	written := false
-	if err := s.guard(func() error {
-		return s.db.View(func(tx *bolt.Tx) error {
-			// A register with nothing in it yet (the first day of a new
-			// one) is not worth a backup: the day's backup is made once
-			// it holds something.
-			if empty(tx) {
-				return nil
-			}
-			written = true
-			_, err := writeBackup(tx, name, s.stopping.Load)
-			return err
-		})
-	}); errors.Is(err, errStopped) {
-		return "", err
-	} else if err != nil {
-		return "", fmt.Errorf("the daily backup of %s could not be written to %s: %w. The register is open; make a backup by hand once this is put right", s.path, backupDir(s.path), err)
-	}
-	if !written {
-		return "", nil
-	}
-	if err := rotate(s.path, KindDaily); err != nil {
-		return name, err
-	}
-	return name, s.sweepFiles()
-}
-
 // empty reports whether a register holds no reports, people, findings or
 // settings yet.
 func empty(tx *bolt.Tx) bool {

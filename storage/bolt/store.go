@@ -67,9 +67,11 @@ type Options struct {
 	ReadOnly bool
 	// BackupInBackground leaves the day's backup to StartBackup, which
 	// makes it in the background once the caller has what it opened the
-	// register for (the window, once it shows the register), so that the
-	// first open of a day is no slower than the others; a command waits
-	// for it instead. BackupDone gives its result. The check of every
+	// register for (the window, once it shows the register; a command
+	// that saves, at once, before its first save), so that the first
+	// open of a day is no slower than the others. BackupDone gives its
+	// result; a command waits for it before it closes the register, which
+	// would otherwise give the backup up. The check of every
 	// page that a due backup asks for on opening is then the backup's own
 	// check of its copy, which refuses a damaged register in the same
 	// words.
@@ -250,27 +252,6 @@ func Open(path string, opts Options) (*Store, error) {
 		s.startOnce.Do(func() {}) // nothing for StartBackup to start
 	}
 	return s, nil
-}
-
-// StartBackup makes the day's backup, if it is due, in the background, for
-// a register opened with BackupInBackground; BackupDone gives the result.
-// Only the first call does anything, and none after Close.
-func (s *Store) StartBackup() {
-	if s.backupDone == nil {
-		return // opened for reading only: no backups
-	}
-	s.startOnce.Do(func() {
-		s.backingUp.Add(1)
-		go func() {
-			defer s.backingUp.Done()
-			_, err := s.dailyBackup()
-			if errors.Is(err, errStopped) {
-				err = nil // closed first: the next open makes it
-			}
-			s.backupDone <- err
-			close(s.backupDone)
-		}()
-	})
 }
 
 // BackupDone yields, once, the error of the day's backup made in the
