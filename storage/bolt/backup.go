@@ -166,6 +166,10 @@ func ListBackups(dbPath string) ([]BackupInfo, error) {
 	return out, nil
 }
 
+// errCopyFails is a backup's copy failing its check: the register it was
+// copied from is damaged.
+var errCopyFails = errors.New("the copy fails its check")
+
 // writeBackup writes a consistent copy of the file as tx sees it to path,
 // through a temporary file renamed into place, so that a backup with a
 // backup's name is always whole. When much of the file is pages it has
@@ -220,7 +224,7 @@ func writeBackup(tx *bolt.Tx, path string, stop func() bool) (int64, error) {
 		return n, errors.New(plainOSError(err))
 	}
 	if err := quickCheck(tmp.Name()); err != nil {
-		return n, fmt.Errorf("the copy fails its check, so the register itself is damaged (%v); the existing backups were kept", err)
+		return n, fmt.Errorf("%w, so the register itself is damaged (%v); the existing backups were kept", errCopyFails, err)
 	}
 	if stop != nil && stop() {
 		return n, errStopped

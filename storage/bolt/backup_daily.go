@@ -101,6 +101,12 @@ func (b *dayBackup) write() (string, error) {
 
 // dailyBackupError says, in words, that the day's backup was not made.
 func (s *Store) dailyBackupError(err error) error {
+	if errors.Is(err, errCopyFails) {
+		// Made in the background, the day's backup is where damage a
+		// page check on opening would have refused is found: the
+		// advice is the damage's, not to make a backup by hand.
+		return fmt.Errorf("the daily backup of %s was not made: %w. Save nothing more to it until it is put right: \"improvement-tracker check\" says what is damaged. %s", s.path, err, restoreAdvice(s.path))
+	}
 	return fmt.Errorf("the daily backup of %s could not be written to %s: %w. The register is open; make a backup by hand once this is put right", s.path, backupDir(s.path), err)
 }
 

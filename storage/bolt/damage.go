@@ -154,6 +154,12 @@ func checkFile(path string, tx *bolt.Tx) []string {
 // damagedError says the file cannot be used, names it, and offers the
 // newest backup that checks clean.
 func damagedError(path, detail string) error {
+	return fmt.Errorf("cannot open %s: %w (%s). %s", path, model.ErrDamaged, detail, restoreAdvice(path))
+}
+
+// restoreAdvice offers the newest backup of the register at path that
+// checks clean, or says to keep the damaged file when there is none.
+func restoreAdvice(path string) string {
 	msg := ""
 	dir := backupDir(path)
 	if b, ok := newestCleanBackup(path); ok {
@@ -165,5 +171,5 @@ func damagedError(path, detail string) error {
 	} else {
 		msg += fmt.Sprintf("No backups exist yet (they are kept in %s). Keep the damaged file: do not delete it", dir)
 	}
-	return fmt.Errorf("cannot open %s: %w (%s). %s", path, model.ErrDamaged, detail, msg)
+	return msg
 }

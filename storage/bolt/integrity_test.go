@@ -430,6 +430,13 @@ func TestBackupsNeverCopyDamage(t *testing.T) {
 		!strings.Contains(warnings[0], "the entry for record 1 in the index of progress narratives by date is damaged") {
 		t.Errorf("warnings: %q", warnings)
 	}
+	// The advice is the damage's: check, and the backup to restore; not
+	// to make a backup by hand, which would fail the same way.
+	if len(warnings) == 1 && (!strings.Contains(warnings[0], "Save nothing more to it until it is put right") ||
+		!strings.Contains(warnings[0], "The newest backup that checks clean is "+filepath.Base(good)) ||
+		strings.Contains(warnings[0], "make a backup by hand")) {
+		t.Errorf("the warning does not say what to do with a damaged register: %q", warnings[0])
+	}
 	backups, _ := storage.ListBackups(path)
 	if len(backups) != 1 || backups[0].Path != good {
 		t.Fatalf("backups after the damaged day: %+v", backups)
