@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"hash/maphash"
 	"reflect"
 	"strings"
@@ -56,14 +57,15 @@ type trailLookups struct {
 // hashedDecode decodes a history entry as every read does, hashes it, and
 // looks it up in the history indexes.
 func (l trailLookups) hashedDecode(r *records, k, v []byte, out *hashedEvent) error {
-	if err := r.decode(bucketAudit, k, v, &out.ev); err != nil {
+	payload, err := r.decodeKept(bucketAudit, k, v, &out.ev)
+	if err != nil {
 		return err
 	}
 	out.hash = model.AuditHash(out.ev)
 	if len(k) == 8 {
 		l.indexed(r, btoi(k), out)
 		if l.byTime != nil {
-			l.timed(r, btoi(k), out)
+			l.timed(r, btoi(k), payload, out)
 		}
 	}
 	return nil
@@ -87,8 +89,8 @@ func (l trailLookups) indexed(r *records, id uint64, he *hashedEvent) {
 }
 
 // timed finds an entry's place in the history by time, and what it says
-// of the entry there.
-func (l trailLookups) timed(r *records, id uint64, he *hashedEvent) {
+// of the entry there; stored is the entry's own payload.
+func (l trailLookups) timed(r *records, id uint64, stored []byte, he *hashedEvent) {
 	ev := &he.ev
 	k, err := historyKey(model.ID(id), ev.At, ev.Entity, ev.Action)
 	if err != nil {
@@ -104,6 +106,11 @@ func (l trailLookups) timed(r *records, id uint64, he *hashedEvent) {
 	var got model.AuditEvent
 	payload, err := unseal(bucketAuditByTime, k, v)
 	whole := err == nil && len(payload) > 0 && payload[0] == eventWholeFormat
+	if whole && bytes.Equal(payload[1:], stored) {
+		// A whole copy is the entry's own payload (historyEntryOf):
+		// the same bytes give the same account.
+		return
+	}
 	if err == nil {
 		_, err = readEventEntry(e, payload, whole, false, &got)
 	}

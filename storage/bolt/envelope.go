@@ -127,6 +127,14 @@ func (e *RecordDamage) Unwrap() error { return model.ErrDamaged }
 // v. json.Unmarshal copies what it keeps, so nothing returned points into
 // bbolt's memory.
 func (r *records) decode(bucket, key, raw []byte, v any) error {
+	_, err := r.decodeKept(bucket, key, raw, v)
+	return err
+}
+
+// decodeKept is decode that also gives the payload it decoded: the
+// file's own bytes, or the unpacked ones, valid until the transaction
+// ends.
+func (r *records) decodeKept(bucket, key, raw []byte, v any) ([]byte, error) {
 	payload, err := unseal(bucket, key, raw)
 	if err == nil && isLeanEvent(payload) {
 		err = decodeLeanInto(payload, v)
@@ -139,9 +147,9 @@ func (r *records) decode(bucket, key, raw []byte, v any) error {
 		}
 	}
 	if err != nil {
-		return r.damage(bucket, key, payload, err)
+		return nil, r.damage(bucket, key, payload, err)
 	}
-	return nil
+	return payload, nil
 }
 
 // jsonProblem says in words what json found wrong, without its internals.
