@@ -59,6 +59,11 @@ type verifier struct {
 	pageSize int64
 	hwm      uint64
 	state    []byte // per page: 0 unseen, 1 in use, 2 free
+	// bufs holds a page read at each depth of the tree, reused for the
+	// next page read at that depth: a page is needed only until the walk
+	// leaves it, and a new buffer for each was as many bytes of garbage
+	// as the file has.
+	bufs [][]byte
 }
 
 type meta struct {
@@ -155,13 +160,18 @@ func (v *verifier) run() error {
 	return nil
 }
 
-// page reads page id with its overflow pages and marks them in use.
-func (v *verifier) page(id uint64, want uint16) ([]byte, error) {
+// page reads page id with its overflow pages and marks them in use, into
+// the buffer of the depth it is read at (valid until the next page read
+// at that depth).
+func (v *verifier) page(id uint64, want uint16, depth int) ([]byte, error) {
 	if id < 2 || id >= v.hwm {
 		return nil, fmt.Errorf("a page number (%d) is outside the file", id)
 	}
+	for len(v.bufs) <= depth {
+		v.bufs = append(v.bufs, make([]byte, v.pageSize))
+	}
 	// Read one page; most pages have no overflow, so this is usually all.
-	hdr := make([]byte, v.pageSize)
+	hdr := v.bufs[depth][:v.pageSize]
 	if _, err := v.f.ReadAt(hdr, int64(id)*v.pageSize); err != nil {
 		return nil, fmt.Errorf("page %d cannot be read: %v", id, err)
 	}
@@ -185,7 +195,11 @@ func (v *verifier) page(id uint64, want uint16) ([]byte, error) {
 	if overflow == 0 {
 		return hdr, nil
 	}
-	buf := make([]byte, int64(overflow+1)*v.pageSize)
+	size := int64(overflow+1) * v.pageSize
+	if int64(cap(v.bufs[depth])) < size {
+		v.bufs[depth] = make([]byte, size)
+	}
+	buf := v.bufs[depth][:size]
 	if _, err := v.f.ReadAt(buf, int64(id)*v.pageSize); err != nil {
 		return nil, fmt.Errorf("page %d cannot be read: %v", id, err)
 	}
@@ -193,7 +207,7 @@ func (v *verifier) page(id uint64, want uint16) ([]byte, error) {
 }
 
 func (v *verifier) freelist(id uint64) error {
-	buf, err := v.page(id, freelistPageFlag)
+	buf, err := v.page(id, freelistPageFlag, 0)
 	if err != nil {
 		return err
 	}
@@ -226,7 +240,7 @@ func (v *verifier) tree(id uint64, depth int) error {
 	if v.state[min(id, uint64(len(v.state)-1))] == 2 {
 		return fmt.Errorf("page %d is both free and in use", id)
 	}
-	buf, err := v.page(id, branchPageFlag|leafPageFlag)
+	buf, err := v.page(id, branchPageFlag|leafPageFlag, depth)
 	if err != nil {
 		return err
 	}
