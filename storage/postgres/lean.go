@@ -143,11 +143,14 @@ func historyEntities() (keep []string) {
 // uses (model.ForHistory: no creations), oldest first, with what
 // model.ForHistory keeps of each.
 func (r *records) HistorySince(t time.Time) ([]model.AuditEvent, error) {
-	// A snapshot begins here, and goes on to read every milestone and
-	// evidence reference: they are read aside meanwhile (aside.go).
-	if r.mayReadAside && r.aside == nil && r.s.roomAside() {
-		if err := r.readAside(); err != nil {
-			return nil, err
+	// A snapshot begins here, and goes on to read every finding,
+	// milestone and evidence reference: they are read aside meanwhile
+	// (aside.go).
+	if r.mayReadAside && r.aside == nil {
+		if room := r.s.roomAside(); room > 0 {
+			if err := r.readAside(room); err != nil {
+				return nil, err
+			}
 		}
 	}
 	events, err := r.auditWhere(func(ev model.AuditEvent) bool { return ev.At.After(t) }, `
