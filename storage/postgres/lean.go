@@ -96,11 +96,12 @@ var latestBeforeQuery = `
 //     latestBeforeQuery chooses;
 //   - audit.at_nanos, the nanoseconds of the second of an event's
 //     recorded time as its record holds them (the at column keeps only
-//     microseconds), kept with the event's ID in the index of the history
-//     by finding and time, which AuditSpans then reads alone: the events
-//     at a span's very start, most of a large register's trail when it
-//     was recorded in one go, are told apart in the index, where the
-//     server used to read each one's record to find its time.
+//     microseconds), after the time in the index of the history by
+//     finding and time, with the event's ID, which AuditSpans then reads
+//     alone: the events at a span's very start, most of a large
+//     register's trail when it was recorded in one go, are passed over in
+//     the index, where the server used to read each one's record to find
+//     its time.
 //
 // Adding a generated column writes each table again, once.
 func createV5(ctx context.Context, tx pgx.Tx) error {
@@ -112,7 +113,7 @@ func createV5(ctx context.Context, tx pgx.Tx) error {
 		// The index of version 3 by finding and time, made again with
 		// what AuditSpans reads.
 		`DROP INDEX IF EXISTS ` + pgx.Identifier{schema, "audit_finding_id_at_idx"}.Sanitize(),
-		`CREATE INDEX audit_spans ON ` + table("audit") + ` (finding_id, at) INCLUDE (at_nanos, id) WHERE finding_id IS NOT NULL`,
+		`CREATE INDEX audit_spans ON ` + table("audit") + ` (finding_id, at, at_nanos) INCLUDE (id) WHERE finding_id IS NOT NULL`,
 	} {
 		if _, err := tx.Exec(ctx, stmt); err != nil {
 			return err
@@ -177,13 +178,19 @@ const spanStart = `(a.at - CASE WHEN a.at_nanos / 1000 = extract(microseconds FR
 
 // auditSpansQuery lists the events of findings $1 recorded after the
 // instants $2 plus $4 nanoseconds and by $3. The events are chosen in the
-// index by finding and time, which holds every column the choice reads
-// (createV5), and only those chosen are then read.
+// index by finding, time and nanoseconds (createV5), which holds every
+// column the choice reads, and only those chosen are then read. The index
+// is searched from (start, its nanoseconds of the second): every event
+// after the start is there or later, and the events of the start's very
+// instant, most of a trail recorded in one go, are not even passed over.
+// An event whose time was rounded up to the start's microsecond may be
+// there too; spanStart leaves it out.
 var auditSpansQuery = `
 	SELECT id, body FROM ` + table("audit") + ` WHERE id = ANY (ARRAY(
 		SELECT a.id FROM ` + table("audit") + ` a
 		JOIN unnest($1::bigint[], $2::timestamptz[], $4::int[]) AS s(finding_id, after, nanos)
-			ON a.finding_id = s.finding_id AND a.at >= s.after
+			ON a.finding_id = s.finding_id
+				AND (a.at, a.at_nanos) > (s.after, (extract(microseconds FROM s.after)::bigint % 1000000 * 1000 + s.nanos)::int)
 				AND (a.at >= s.after + interval '2 microseconds' OR ` + spanStart + `)
 		WHERE a.at <= $3))`
 
