@@ -25,13 +25,17 @@ import (
 // security.
 
 // asideGroups are the lists read aside, each group in order on a
-// connection of its own: the findings, which a snapshot asks for right
-// after the updates, so that the server sends both at once; and the
-// milestones and evidence, asked for next. With room in the pool for one
-// connection only, the last group alone is read aside: the findings on
-// the same connection would hold up the milestones until the updates were
-// read, and the view reads the findings as soon, itself.
-var asideGroups = [][]model.Kind{{model.KindFinding}, {model.KindMilestone, model.KindEvidence}}
+// connection of its own: the findings and evidence, and the milestones, of
+// about the same size together. A snapshot asks for the findings right
+// after the updates, so that the server sends both at once, then the
+// milestones and evidence. With room in the pool for one connection only,
+// asideAlone is read aside: the findings on the same connection would hold
+// up the milestones until the updates were read, and the view reads the
+// findings as soon, itself.
+var (
+	asideGroups = [][]model.Kind{{model.KindFinding, model.KindEvidence}, {model.KindMilestone}}
+	asideAlone  = [][]model.Kind{{model.KindMilestone, model.KindEvidence}}
+)
 
 // snapshotID is the form of an exported snapshot's name, checked before it
 // is written into SET TRANSACTION SNAPSHOT, which takes no parameters.
@@ -81,7 +85,7 @@ func (r *records) readAside(room int) error {
 	}
 	groups := asideGroups
 	if room < len(groups) {
-		groups = groups[len(groups)-room:]
+		groups = asideAlone
 	}
 	a := &asideReads{parts: map[model.Kind]*asidePart{}}
 	for _, kinds := range groups {
