@@ -48,7 +48,7 @@ func TestSharedRegisterCommands(t *testing.T) {
 		t.Errorf("list before server init: exit %d, %q", code, errOut)
 	}
 	out := mustRun(t, "server", "init", "--db", url)
-	if !strings.Contains(out, "made a new, empty register (schema version 4)") {
+	if !strings.Contains(out, "made a new, empty register (schema version 5)") {
 		t.Errorf("server init says %q", out)
 	}
 	if out := mustRun(t, "server", "init", "--db", url); !strings.Contains(out, "already up to date") {

@@ -126,9 +126,6 @@ func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, er
 	if d.people, err = tx.People(); err != nil {
 		return nil, fmt.Errorf("reading people: %w", err)
 	}
-	if d.findings, err = tx.Findings(); err != nil {
-		return nil, fmt.Errorf("reading findings: %w", err)
-	}
 	// An update dated after as-at is never held, so the latest before
 	// the cut is one dated by as-at.
 	cut := opts.UpdatesFrom
@@ -149,6 +146,11 @@ func TakeSnapshotWith(tx ReadTx, asAt Date, opts SnapshotOptions) (*Snapshot, er
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading progress updates: %w", err)
+	}
+	// The findings after the updates: a store that reads lists at once
+	// (a server, on several connections) then has both under way together.
+	if d.findings, err = tx.Findings(); err != nil {
+		return nil, fmt.Errorf("reading findings: %w", err)
 	}
 	if d.milestones, err = tx.Milestones(0); err != nil {
 		return nil, fmt.Errorf("reading milestones: %w", err)

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,11 +13,12 @@ import (
 	"improvementtracker/testkit/pgtest"
 )
 
-// TestAsideReadsTheViewsSnapshot: the milestones and evidence a snapshot
-// reads on a second connection are those of the view's own snapshot,
-// though a colleague saves a change to a milestone, a new milestone and new
-// evidence after the view began and before the second connection begins
-// its transaction; the next view sees them, so the save did commit.
+// TestAsideReadsTheViewsSnapshot: the findings, milestones and evidence a
+// snapshot reads on other connections are those of the view's own
+// snapshot, though a colleague saves a change to the finding and to a
+// milestone, a new milestone and new evidence after the view began and
+// before the other connections begin their transactions; the next view
+// sees them, so the save did commit.
 func TestAsideReadsTheViewsSnapshot(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.NewDatabase(t)
@@ -47,8 +49,19 @@ func TestAsideReadsTheViewsSnapshot(t *testing.T) {
 	}
 
 	saved := false
-	asideHook = func() {
+	var colleagueSaves func()
+	var once sync.Once
+	asideHook = func() { once.Do(colleagueSaves) }
+	colleagueSaves = func() {
 		err := colleague.Update(ctx, model.Actor{Who: "Colleague"}, func(tx model.Tx) error {
+			f, err := tx.Finding(seeded.Finding.ID)
+			if err != nil {
+				return err
+			}
+			f.Interpretation = "Read again by the colleague."
+			if err := tx.SaveFinding(&f); err != nil {
+				return err
+			}
 			changed := m
 			changed.Title = "Recruit three investigators"
 			if err := tx.SaveMilestone(&changed); err != nil {
@@ -70,15 +83,18 @@ func TestAsideReadsTheViewsSnapshot(t *testing.T) {
 	}
 	defer func() { asideHook = nil }()
 
-	lists := func(rec *records) (ms []model.Milestone, es []model.Evidence) {
+	lists := func(rec *records) (fs []model.Finding, ms []model.Milestone, es []model.Evidence) {
 		t.Helper()
+		if err := rec.LoadAll(model.KindFinding, 0, &fs); err != nil {
+			t.Fatal(err)
+		}
 		if err := rec.LoadAll(model.KindMilestone, 0, &ms); err != nil {
 			t.Fatal(err)
 		}
 		if err := rec.LoadAll(model.KindEvidence, 0, &es); err != nil {
 			t.Fatal(err)
 		}
-		return ms, es
+		return fs, ms, es
 	}
 	err := s.read(ctx, func(tx pgx.Tx) error {
 		rec := &records{ctx: ctx, tx: tx, s: s, mayReadAside: true}
@@ -86,15 +102,18 @@ func TestAsideReadsTheViewsSnapshot(t *testing.T) {
 		if _, err := rec.HistorySince(now().Add(-time.Hour)); err != nil {
 			return err
 		}
-		ms, es := lists(rec)
-		if rec.aside == nil || rec.aside.err != nil || rec.aside.taken != 2 {
-			t.Fatalf("the lists were not read aside: %+v", rec.aside)
+		fs, ms, es := lists(rec)
+		if rec.aside == nil || rec.aside.failed() != nil || rec.aside.taken() != 3 {
+			t.Fatalf("the lists were not all read aside: %+v", rec.aside)
 		}
 		if !saved {
 			t.Fatal("the colleague's save did not run between the view's beginning and the reading aside")
 		}
 		if len(ms) != 1 || ms[0].Title != m.Title || len(es) != 1 {
 			t.Errorf("read aside: %d milestones (the first %q) and %d evidence, want the 1 and 1 of the view's snapshot, %q", len(ms), ms[0].Title, len(es), m.Title)
+		}
+		if len(fs) != 1 || fs[0].Interpretation != seeded.Finding.Interpretation {
+			t.Errorf("read aside: %d findings (%+v), want the view's one, interpreted %q", len(fs), fs, seeded.Finding.Interpretation)
 		}
 		return nil
 	})
@@ -103,9 +122,9 @@ func TestAsideReadsTheViewsSnapshot(t *testing.T) {
 	}
 	asideHook = nil
 	err = s.read(ctx, func(tx pgx.Tx) error {
-		ms, es := lists(&records{ctx: ctx, tx: tx, s: s})
-		if len(ms) != 2 || len(es) != 2 {
-			t.Errorf("the next view has %d milestones and %d evidence, want 2 and 2", len(ms), len(es))
+		fs, ms, es := lists(&records{ctx: ctx, tx: tx, s: s})
+		if len(ms) != 2 || len(es) != 2 || len(fs) != 1 || fs[0].Interpretation != "Read again by the colleague." {
+			t.Errorf("the next view has %d milestones and %d evidence, want 2 and 2, and %d findings (%+v), want the one the colleague changed", len(ms), len(es), len(fs), fs)
 		}
 		return nil
 	})

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"improvementtracker/export"
 	"improvementtracker/internal/recjson"
 	"improvementtracker/model"
 	"improvementtracker/testkit/synthetic"
@@ -274,4 +276,44 @@ func TestUpdateHeadsLatestBeforeTies(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestReturnMatchesFile: the quarterly return read from the server, as the
+// app reads it (the updates and history events the server chooses, the
+// lists read aside on other connections), is the file's, byte for byte,
+// for quarters before, during and at the end of the register's history.
+func TestReturnMatchesFile(t *testing.T) {
+	file, server, _ := storesOf(t, synthetic.Small)
+	for _, q := range []model.Quarter{{StartYear: 2018, Q: 1}, {StartYear: 2023, Q: 3}, {StartYear: 2025, Q: 3}} {
+		opts := export.ReturnOptions{Period: q, Marking: model.Marking{Classification: model.OfficialSensitive}, Now: fixedNow()}
+		var books [2][]byte
+		var rows [2]int
+		for i, s := range []model.Store{file, server} {
+			var src export.Source
+			if err := s.View(context.Background(), func(tx model.ReadTx) (err error) {
+				src, err = export.ReadSourceFrom(tx, opts.AsAtDate(), q.FirstDay())
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			w, err := export.BuildReturn(src, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if _, err := w.Write(&buf, ""); err != nil {
+				t.Fatal(err)
+			}
+			books[i], rows[i] = buf.Bytes(), len(w.Rows())
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if rows[0] == 0 {
+			t.Errorf("%s: the return has no rows: nothing was compared", q)
+		}
+		if rows[0] != rows[1] || !bytes.Equal(books[0], books[1]) {
+			t.Errorf("%s: the server's return (%d rows, %d bytes) is not the file's (%d rows, %d bytes)", q, rows[1], len(books[1]), rows[0], len(books[0]))
+		}
+	}
 }

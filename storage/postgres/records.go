@@ -31,8 +31,8 @@ type records struct {
 	// ahead is what a save read when it took the lock and has read or
 	// written since (pipeline.go); nil outside a save through the rules.
 	ahead *readAhead
-	// mayReadAside: a view, which reads some lists on a second
-	// connection once it is seen to take a snapshot (aside.go); aside
+	// mayReadAside: a view, which reads some lists on other
+	// connections once it is seen to take a snapshot (aside.go); aside
 	// is that reading, once begun.
 	mayReadAside bool
 	aside        *asideReads
@@ -153,16 +153,19 @@ func (r *records) LoadAll(kind model.Kind, findingID model.ID, dst any) error {
 	case *[]model.Person:
 		return loadInto(r, kind, findingID, d)
 	case *[]model.Finding:
+		if findingID == 0 && r.aside.take(kind, d) {
+			return nil
+		}
 		return loadInto(r, kind, findingID, d)
 	case *[]model.Milestone:
-		if findingID == 0 && r.aside.take(d) {
+		if findingID == 0 && r.aside.take(kind, d) {
 			return nil
 		}
 		return loadInto(r, kind, findingID, d)
 	case *[]model.Update:
 		return loadInto(r, kind, findingID, d)
 	case *[]model.Evidence:
-		if findingID == 0 && r.aside.take(d) {
+		if findingID == 0 && r.aside.take(kind, d) {
 			return nil
 		}
 		return loadInto(r, kind, findingID, d)
