@@ -141,9 +141,9 @@ func TestReadingWhileTheWindowSavesIsNeverTorn(t *testing.T) {
 	}
 }
 
-// A command that only reads changes nothing, so it does not make the day's
-// backup (seconds at 10,000 findings); a command that saves does, on the
-// first open of the day.
+// A command that only reads (check among them) changes nothing, so it does
+// not make the day's backup (seconds at 10,000 findings); a command that
+// saves does, on the first open of the day.
 func TestOnlyCommandsThatSaveMakeTheDaysBackup(t *testing.T) {
 	path := registerWith(t)
 	backups := filepath.Join(filepath.Dir(path), "backups")
@@ -157,7 +157,7 @@ func TestOnlyCommandsThatSaveMakeTheDaysBackup(t *testing.T) {
 		}
 		return len(all)
 	}
-	for _, args := range [][]string{{"list"}, {"summary"}, {"reports"}, {"export", "return", "--quarter", "Q3 2025/26", "--out", filepath.Join(t.TempDir(), "r.xlsx")}} {
+	for _, args := range [][]string{{"list"}, {"summary"}, {"reports"}, {"check"}, {"export", "return", "--quarter", "Q3 2025/26", "--out", filepath.Join(t.TempDir(), "r.xlsx")}} {
 		if code, _, errOut := run(t, append(args, "--db", path)...); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}
@@ -172,5 +172,47 @@ func TestOnlyCommandsThatSaveMakeTheDaysBackup(t *testing.T) {
 	}
 	if n := count(); n != 1 {
 		t.Errorf("a command that saves made %d backups on the day's first open, want 1", n)
+	}
+}
+
+// check on the day's first run, which makes no backup and so leaves the
+// check of every page to the check itself, still finds a damaged page,
+// and says so in words with a failing exit.
+func TestCheckFindsADamagedPageOnTheDaysFirstRun(t *testing.T) {
+	path := registerWith(t)
+	if err := os.RemoveAll(filepath.Join(filepath.Dir(path), "backups")); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first leaf page past the headers with entries: its entries'
+	// headers overwritten point outside the page.
+	const pageSize = 4096
+	damaged := -1
+	for id := 2; (id+1)*pageSize <= len(raw); id++ {
+		p := raw[id*pageSize:]
+		if int(p[0])|int(p[1])<<8 == id && p[8] == 0x02 && p[10] > 1 {
+			for i := 16; i < 16+32; i++ {
+				p[i] = 0xEE
+			}
+			damaged = id
+			break
+		}
+	}
+	if damaged < 0 {
+		t.Fatal("no leaf page to damage")
+	}
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "check", "--db", path)
+	if code != 1 || !strings.Contains(out+errOut, fmt.Sprintf("page %d", damaged)) || !strings.Contains(errOut, path) {
+		t.Errorf("check of a register with page %d damaged: exit %d\n%s\n%s", damaged, code, out, errOut)
+	}
+	t.Logf("check says:\n%s%s", out, errOut)
+	if all, _ := bolt.ListBackups(path); len(all) != 0 {
+		t.Errorf("check made %d backup(s) of a damaged register", len(all))
 	}
 }
