@@ -210,10 +210,10 @@ func CheckFile(path string) ([]ProblemGroup, error) {
 			case v == 0:
 				rep.add(groupLayout, "it is an empty database, not a register")
 			case v < SchemaVersion:
-				checkPages(path, tx, rep)
+				checkPages(path, rep)
 			default:
 				// The header pages were read above.
-				checkPages(path, tx, rep)
+				checkPages(path, rep)
 				if len(rep[groupStructure]) == 0 {
 					defer releaseWhile(tx, releaseEvery)()
 					if _, err := checkRecords(tx, &records{tx: tx}, rep); err != nil {
@@ -251,7 +251,7 @@ func checkTx(path string, tx *bolt.Tx, r *records, rep report) (tally, error) {
 	if p := metaProblem(path); p != "" {
 		rep.add(groupHeader, "%s", p)
 	}
-	checkPages(path, tx, rep)
+	checkPages(path, rep)
 	if len(rep[groupStructure]) > 0 {
 		// The records cannot be trusted on a damaged structure.
 		return tally{}, nil
@@ -261,8 +261,8 @@ func checkTx(path string, tx *bolt.Tx, r *records, rep report) (tally, error) {
 }
 
 // checkPages adds what checkFile finds to the structure group.
-func checkPages(path string, tx *bolt.Tx, rep report) {
-	for _, p := range checkFile(path, tx) {
+func checkPages(path string, rep report) {
+	for _, p := range checkFile(path) {
 		rep.add(groupStructure, "%s", p)
 	}
 }

@@ -129,26 +129,17 @@ func readVersion(path string, tx *bolt.Tx, fileSize int64) (int, error) {
 	return v, nil
 }
 
-// checkFile checks the structure of the file that tx reads: first by
-// reading every page itself (verifyFile), then, once that has shown every
-// offset to be safe to follow, with bbolt's own tx.Check. It returns the
-// problems in words.
-func checkFile(path string, tx *bolt.Tx) []string {
+// checkFile checks the structure of the file that tx reads, by reading
+// every page itself (verifyFile), and returns the problems in words. bbolt's
+// own check (tx.Check) is not run after it: it finds nothing the page walk
+// does not (TestChildrenOutOfTheirRange, in pages, holds the one thing the
+// walk once left to it), and it read every page of the file a second time,
+// alone, before the records could be read: a tenth of the check's time.
+func checkFile(path string) []string {
 	if err := verifyFile(path); err != nil {
 		return []string{err.Error()}
 	}
-	// bbolt's own findings are in its words ("page expected to be…"):
-	// they are counted, and said as what they mean.
-	n := 0
-	stop := releaseWhile(tx, releaseFast)
-	for range tx.Check() {
-		n++
-	}
-	stop()
-	if n == 0 {
-		return nil
-	}
-	return []string{fmt.Sprintf("the database's own check finds %d page(s) out of place or unaccounted for", n)}
+	return nil
 }
 
 // damagedError says the file cannot be used, names it, and offers the

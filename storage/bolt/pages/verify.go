@@ -36,9 +36,11 @@ const (
 //
 // It checks the meta pages (magic, version, checksum), that the file holds
 // every page the meta page counts, that every branch and leaf page has the
-// right id and type and elements inside it, that keys within a page are in
-// order, that no page is referred to twice, and that every page is either
-// in use or on the freelist.
+// right id and type and elements inside it, that the keys of each tree are
+// in order (within a page, and each page's within the range the page above
+// it gives), that no page is referred to twice, that no page is both free
+// and in use, and that every page is either in use or on the freelist:
+// all that bbolt's own check (tx.Check) finds.
 func Verify(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -149,7 +151,7 @@ func (v *verifier) run() error {
 			return err
 		}
 	}
-	if err := v.tree(m.root, 0); err != nil {
+	if err := v.tree(m.root, 0, nil, nil); err != nil {
 		return err
 	}
 	for id := uint64(2); id < v.hwm; id++ {
@@ -232,8 +234,9 @@ func (v *verifier) freelist(id uint64) error {
 	return nil
 }
 
-// tree checks the B+tree rooted at page id.
-func (v *verifier) tree(id uint64, depth int) error {
+// tree checks the B+tree rooted at page id, whose keys must be at least
+// lo and below hi (nil: no bound), as its parent's keys say.
+func (v *verifier) tree(id uint64, depth int, lo, hi []byte) error {
 	if depth > 64 {
 		return errors.New("the tree of pages loops back on itself")
 	}
@@ -244,18 +247,26 @@ func (v *verifier) tree(id uint64, depth int) error {
 	if err != nil {
 		return err
 	}
-	return v.nodes(buf, id, depth)
+	return v.nodes(buf, id, depth, lo, hi)
 }
 
 // nodes checks the elements of a page (or of an inline bucket's page) held
-// in buf.
-func (v *verifier) nodes(buf []byte, id uint64, depth int) error {
+// in buf, whose keys must be at least lo and below hi. A branch element's
+// key is the least its child's keys may be, and the next element's the
+// bound they must stay below: so the keys of the whole tree are in order,
+// as bbolt's own check (tx.Check) holds them to.
+func (v *verifier) nodes(buf []byte, id uint64, depth int, lo, hi []byte) error {
 	le := binary.LittleEndian
 	flags, count := le.Uint16(buf[8:]), int(le.Uint16(buf[10:]))
 	if pageHeaderSize+count*elementSize > len(buf) {
 		return fmt.Errorf("page %d claims more entries than it can hold", id)
 	}
 	var prev []byte
+	// A branch element's child is checked once the next element's key,
+	// its bound, is known.
+	var child uint64
+	var childLo []byte
+	pending := false
 	for i := range count {
 		off := pageHeaderSize + i*elementSize
 		e := buf[off : off+elementSize]
@@ -273,11 +284,17 @@ func (v *verifier) nodes(buf []byte, id uint64, depth int) error {
 		if i > 0 && bytes.Compare(prev, key) >= 0 {
 			return fmt.Errorf("the keys of page %d are out of order", id)
 		}
+		if lo != nil && bytes.Compare(key, lo) < 0 || hi != nil && bytes.Compare(key, hi) >= 0 {
+			return fmt.Errorf("the keys of page %d are outside the range the page above it gives them", id)
+		}
 		prev = key
 		if flags&branchPageFlag != 0 {
-			if err := v.tree(le.Uint64(e[8:]), depth+1); err != nil {
-				return err
+			if pending {
+				if err := v.tree(child, depth+1, childLo, key); err != nil {
+					return err
+				}
 			}
+			child, childLo, pending = le.Uint64(e[8:]), key, true
 			continue
 		}
 		if le.Uint32(e[0:])&bucketLeafFlag == 0 {
@@ -288,7 +305,7 @@ func (v *verifier) nodes(buf []byte, id uint64, depth int) error {
 			return fmt.Errorf("a bucket header in page %d is cut short", id)
 		}
 		if root := le.Uint64(val); root != 0 {
-			if err := v.tree(root, depth+1); err != nil {
+			if err := v.tree(root, depth+1, nil, nil); err != nil {
 				return err
 			}
 			continue
@@ -297,9 +314,12 @@ func (v *verifier) nodes(buf []byte, id uint64, depth int) error {
 		if len(inline) < pageHeaderSize || le.Uint16(inline[8:])&leafPageFlag == 0 {
 			return fmt.Errorf("a small bucket stored in page %d is damaged", id)
 		}
-		if err := v.nodes(inline, id, depth+1); err != nil {
+		if err := v.nodes(inline, id, depth+1, nil, nil); err != nil {
 			return err
 		}
+	}
+	if pending {
+		return v.tree(child, depth+1, childLo, hi)
 	}
 	return nil
 }
