@@ -70,7 +70,7 @@ func walk[T any](c *checked, name []byte, decode decodeFunc[T], fn func(id uint6
 	byDate := c.tx.Bucket(bucketNarrativesByDate)
 	work := func(in []stored, out []decoded[T]) error {
 		// The batch is this worker's alone, and so are its cursors.
-		worker := &records{byDate: byDate, cursors: map[*bolt.Bucket]*bolt.Cursor{}}
+		worker := &records{byDate: byDate, cursors: map[*bolt.Bucket]*lookupCursor{}}
 		// A fault reading a value the file no longer holds becomes an
 		// error, as it does on the goroutine that guards the check.
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))

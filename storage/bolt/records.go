@@ -28,25 +28,50 @@ type records struct {
 	// goroutine alone (a worker of the check decoding a batch): bbolt's
 	// Get makes a cursor and grows its stack every time, which was a
 	// fifth of the check's work.
-	cursors map[*bolt.Bucket]*bolt.Cursor
+	cursors map[*bolt.Bucket]*lookupCursor
 }
 
-// get is b.Get(key), on the section's own cursor when r keeps cursors.
+// lookupCursor is a cursor kept for lookups, with the entry it is on.
+type lookupCursor struct {
+	c      *bolt.Cursor
+	at, on []byte // the key and value the cursor is on; at is nil before the first
+}
+
+// get is b.Get(key), on the section's own cursor when r keeps cursors. A
+// batch's records often look up keys in order (the index of updates by
+// number, a finding's entries one after another): a key just after the
+// one the cursor is on is found by a step, not a search from the root.
 func (r *records) get(b *bolt.Bucket, key []byte) []byte {
 	if r.cursors == nil {
 		return b.Get(key)
 	}
-	c := r.cursors[b]
-	if c == nil {
-		c = b.Cursor()
-		r.cursors[b] = c
+	lc := r.cursors[b]
+	if lc == nil {
+		lc = &lookupCursor{c: b.Cursor()}
+		r.cursors[b] = lc
+	}
+	if lc.at != nil {
+		switch c := bytes.Compare(key, lc.at); {
+		case c == 0:
+			return lc.on
+		case c > 0:
+			lc.at, lc.on = lc.c.Next()
+			switch {
+			case lc.at == nil:
+				return nil // past the last entry
+			case bytes.Equal(key, lc.at):
+				return lc.on
+			case bytes.Compare(key, lc.at) < 0:
+				return nil // between two entries side by side
+			}
+		}
 	}
 	// Seek gives no value for a nested section, as Get does.
-	k, v := c.Seek(key)
-	if !bytes.Equal(k, key) {
+	lc.at, lc.on = lc.c.Seek(key)
+	if !bytes.Equal(lc.at, key) {
 		return nil
 	}
-	return v
+	return lc.on
 }
 
 var (
