@@ -204,16 +204,32 @@ func fillIndexPages(tx *bolt.Tx) error {
 // to make.
 func rewriteFull(tx *bolt.Tx, name []byte) error {
 	old := tx.Bucket(name)
+	return rewriteSection(tx, name, func(k, v []byte) ([]byte, error) {
+		if v == nil && old.Bucket(k) != nil {
+			return nil, fmt.Errorf("%w: the %s section holds a section of its own (%q), which no version of the app writes", model.ErrDamaged, name, k)
+		}
+		return bytes.Clone(v), nil
+	})
+}
+
+// rewriteSection writes the named section afresh, in key order with full
+// pages and its sequence kept, each value as value gives it from the old
+// one (valid only until the section is gone: value copies what it keeps).
+// bbolt has no renaming of a section, so the new values are held until
+// the old section is gone. A section the file lacks is left as it is.
+func rewriteSection(tx *bolt.Tx, name []byte, value func(k, v []byte) ([]byte, error)) error {
+	old := tx.Bucket(name)
 	if old == nil {
 		return nil
 	}
 	seq := old.Sequence()
 	var keys, vals [][]byte
 	if err := old.ForEach(func(k, v []byte) error {
-		if v == nil && old.Bucket(k) != nil {
-			return fmt.Errorf("%w: the %s section holds a section of its own (%q), which no version of the app writes", model.ErrDamaged, name, k)
+		stored, err := value(k, v)
+		if err != nil {
+			return err
 		}
-		keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
+		keys, vals = append(keys, bytes.Clone(k)), append(vals, stored)
 		return nil
 	}); err != nil {
 		return err

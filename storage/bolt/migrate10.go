@@ -94,31 +94,10 @@ func packable(name, payload []byte) bool {
 // repack writes a section again, in key order with full pages, each sound
 // value compressed with c.
 func repack(tx *bolt.Tx, name []byte, c *codec) error {
-	old := tx.Bucket(name)
-	if old == nil {
-		return nil
-	}
-	seq := old.Sequence()
-	var keys, vals [][]byte
-	if err := old.ForEach(func(k, v []byte) error {
-		stored := bytes.Clone(v)
+	return rewriteSection(tx, name, func(k, v []byte) ([]byte, error) {
 		if payload, err := unseal(name, k, v); err == nil && len(v) > 0 && v[0] == envelopeMark && packable(name, payload) {
-			stored = sealPacked(c, name, k, payload)
+			return sealPacked(c, name, k, payload), nil
 		}
-		keys, vals = append(keys, bytes.Clone(k)), append(vals, stored)
-		return nil
-	}); err != nil {
-		return err
-	}
-	b, err := freshBucket(tx, name)
-	if err != nil {
-		return err
-	}
-	b.FillPercent = fullFill
-	for i, k := range keys {
-		if err := b.Put(k, vals[i]); err != nil {
-			return err
-		}
-	}
-	return b.SetSequence(seq)
+		return bytes.Clone(v), nil
+	})
 }

@@ -13,49 +13,27 @@ import (
 // checksum is copied as it is, for check to name: the upgrade changes no
 // event's hash, so every chain verifies as before.
 func leanTrail(tx *bolt.Tx) error {
-	audit := tx.Bucket(bucketAudit)
-	if audit == nil {
+	if tx.Bucket(bucketAudit) == nil {
 		return nil
 	}
-	seq := audit.Sequence()
-	// The section is written afresh, in key order with full pages: bbolt
-	// has no renaming of a section, so the new values are held until the
-	// old section is gone. They are about 40% of the old.
-	var keys, vals [][]byte
+	// The section is written afresh (the new values are about 40% of the
+	// old, and are dropped before the index is written).
 	damaged := false
-	if err := audit.ForEach(func(k, v []byte) error {
-		stored := bytes.Clone(v)
+	err := rewriteSection(tx, bucketAudit, func(k, v []byte) ([]byte, error) {
 		payload, err := unseal(bucketAudit, k, v)
 		damaged = damaged || err != nil
 		if err == nil && !isLeanEvent(payload) {
 			if lean := leanEvent(payload); isLeanEvent(lean) {
-				stored = seal(bucketAudit, k, lean)
+				return seal(bucketAudit, k, lean), nil
 			}
 		}
-		keys, vals = append(keys, bytes.Clone(k)), append(vals, stored)
-		return nil
-	}); err != nil {
-		return err
-	}
-	b, err := freshBucket(tx, bucketAudit)
-	if err != nil {
-		return err
-	}
-	b.FillPercent = fullFill
-	for i, k := range keys {
-		if err := b.Put(k, vals[i]); err != nil {
-			return err
-		}
-	}
-	if err := b.SetSequence(seq); err != nil {
-		return err
-	}
-	keys, vals = nil, nil
-	if damaged {
+		return bytes.Clone(v), nil
+	})
+	if err != nil || damaged {
 		// The index cannot be written from a damaged trail; its
 		// entries as they are read as before (an entry's copy of an
 		// event may be in either form).
-		return nil
+		return err
 	}
 	return buildHistoryIndex(tx)
 }
