@@ -204,7 +204,7 @@ func fillIndexPages(tx *bolt.Tx) error {
 // to make.
 func rewriteFull(tx *bolt.Tx, name []byte) error {
 	old := tx.Bucket(name)
-	return rewriteSection(tx, name, func(k, v []byte) ([]byte, error) {
+	return rewriteSection(tx, name, fullFill, func(k, v []byte) ([]byte, error) {
 		if v == nil && old.Bucket(k) != nil {
 			return nil, fmt.Errorf("%w: the %s section holds a section of its own (%q), which no version of the app writes", model.ErrDamaged, name, k)
 		}
@@ -212,12 +212,12 @@ func rewriteFull(tx *bolt.Tx, name []byte) error {
 	})
 }
 
-// rewriteSection writes the named section afresh, in key order with full
-// pages and its sequence kept, each value as value gives it from the old
+// rewriteSection writes the named section afresh, in key order with its
+// pages filled to fill and its sequence kept, each value as value gives it from the old
 // one (valid only until the section is gone: value copies what it keeps).
 // bbolt has no renaming of a section, so the new values are held until
 // the old section is gone. A section the file lacks is left as it is.
-func rewriteSection(tx *bolt.Tx, name []byte, value func(k, v []byte) ([]byte, error)) error {
+func rewriteSection(tx *bolt.Tx, name []byte, fill float64, value func(k, v []byte) ([]byte, error)) error {
 	old := tx.Bucket(name)
 	if old == nil {
 		return nil
@@ -238,7 +238,7 @@ func rewriteSection(tx *bolt.Tx, name []byte, value func(k, v []byte) ([]byte, e
 	if err != nil {
 		return err
 	}
-	b.FillPercent = fullFill
+	b.FillPercent = fill
 	for i, k := range keys {
 		if err := b.Put(k, vals[i]); err != nil {
 			return err

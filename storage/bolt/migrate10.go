@@ -94,7 +94,7 @@ func packable(name, payload []byte) bool {
 // repack writes a section again, in key order with full pages, each sound
 // value compressed with c.
 func repack(tx *bolt.Tx, name []byte, c *codec) error {
-	return rewriteSection(tx, name, func(k, v []byte) ([]byte, error) {
+	return rewriteSection(tx, name, fullFill, func(k, v []byte) ([]byte, error) {
 		if payload, err := unseal(name, k, v); err == nil && len(v) > 0 && v[0] == envelopeMark && packable(name, payload) {
 			return sealPacked(c, name, k, payload), nil
 		}

@@ -19,7 +19,7 @@ func leanTrail(tx *bolt.Tx) error {
 	// The section is written afresh (the new values are about 40% of the
 	// old, and are dropped before the index is written).
 	damaged := false
-	err := rewriteSection(tx, bucketAudit, func(k, v []byte) ([]byte, error) {
+	err := rewriteSection(tx, bucketAudit, fullFill, func(k, v []byte) ([]byte, error) {
 		payload, err := unseal(bucketAudit, k, v)
 		damaged = damaged || err != nil
 		if err == nil && !isLeanEvent(payload) {

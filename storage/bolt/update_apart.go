@@ -234,42 +234,29 @@ func narrativesOnce(tx *bolt.Tx) error {
 	if updates == nil || idx == nil {
 		return nil
 	}
-	seq := updates.Sequence()
 	r := &records{tx: tx}
-	var keys, vals [][]byte
-	if err := updates.ForEach(func(k, v []byte) error {
-		stored := bytes.Clone(v)
+	// Updates are added at the end: their pages are left room as a save
+	// leaves them (appendFill).
+	return rewriteSection(tx, bucketUpdates, appendFill, func(k, v []byte) ([]byte, error) {
 		payload, err := unseal(bucketUpdates, k, v)
-		if err == nil && !isApartUpdate(payload) {
-			if apart := apartUpdate(payload); isApartUpdate(apart) {
-				u, err := updateOf(payload)
-				if err != nil {
-					return err
-				}
-				if n, err := r.narrativeOf(k, u.Date); err != nil || n != u.Narrative {
-					bk := byDateKey(u.Date, model.ID(btoi(k)))
-					idx.FillPercent = appendFill
-					if err := idx.Put(bk, seal(bucketNarrativesByDate, bk, []byte(u.Narrative))); err != nil {
-						return err
-					}
-				}
-				stored = seal(bucketUpdates, k, apart)
+		if err != nil || isApartUpdate(payload) {
+			return bytes.Clone(v), nil
+		}
+		apart := apartUpdate(payload)
+		if !isApartUpdate(apart) {
+			return bytes.Clone(v), nil
+		}
+		u, err := updateOf(payload)
+		if err != nil {
+			return nil, err
+		}
+		if n, err := r.narrativeOf(k, u.Date); err != nil || n != u.Narrative {
+			bk := byDateKey(u.Date, model.ID(btoi(k)))
+			idx.FillPercent = appendFill
+			if err := idx.Put(bk, seal(bucketNarrativesByDate, bk, []byte(u.Narrative))); err != nil {
+				return nil, err
 			}
 		}
-		keys, vals = append(keys, bytes.Clone(k)), append(vals, stored)
-		return nil
-	}); err != nil {
-		return err
-	}
-	b, err := freshBucket(tx, bucketUpdates)
-	if err != nil {
-		return err
-	}
-	b.FillPercent = appendFill
-	for i, k := range keys {
-		if err := b.Put(k, vals[i]); err != nil {
-			return err
-		}
-	}
-	return b.SetSequence(seq)
+		return seal(bucketUpdates, k, apart), nil
+	})
 }
