@@ -324,28 +324,11 @@ func TestMigrationTo8(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	readAll := func() map[string]string {
-		out := map[string]string{}
-		if err := db.View(func(tx *bolt.Tx) error {
-			r := &records{tx: tx}
-			return tx.Bucket(bucketUpdates).ForEach(func(k, v []byte) error {
-				var u model.Update
-				if err := r.decode(bucketUpdates, k, v, &u); err != nil {
-					return err
-				}
-				out[string(k)] = string(mustMarshal(t, u))
-				return nil
-			})
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	was := readAll()
+	_, was := storedTexts(t, db)
 	if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, 7) }); err != nil {
 		t.Fatal(err)
 	}
-	if now := readAll(); len(now) != len(was) {
+	if _, now := storedTexts(t, db); len(now) != len(was) {
 		t.Errorf("%d updates read after, %d before", len(now), len(was))
 	} else {
 		for k, u := range was {

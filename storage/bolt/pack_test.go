@@ -55,6 +55,22 @@ func registerToPack(t *testing.T) string {
 	return path
 }
 
+// sameTexts reports each event and update that reads back otherwise than
+// it did (storedTexts before and after).
+func sameTexts(t *testing.T, events, updates, eventsNow, updatesNow map[string]string) {
+	t.Helper()
+	for k, e := range events {
+		if eventsNow[k] != e {
+			t.Errorf("event %d reads back as %s, was %s", btoi([]byte(k)), eventsNow[k], e)
+		}
+	}
+	for k, u := range updates {
+		if updatesNow[k] != u {
+			t.Errorf("update %d reads back as %s, was %s", btoi([]byte(k)), updatesNow[k], u)
+		}
+	}
+}
+
 // storedTexts reads every event (its JSON, whose hash chains the trail)
 // and every update (with its narrative) through the record readers.
 func storedTexts(t *testing.T, db *bolt.DB) (events, updates map[string]string) {
@@ -127,16 +143,7 @@ func TestMigrationTo10(t *testing.T) {
 		t.Fatal("no dictionary kept in the meta section")
 	}
 	eventsNow, updatesNow := storedTexts(t, db)
-	for k, e := range events {
-		if eventsNow[k] != e {
-			t.Errorf("event %d reads back as %s, was %s", btoi([]byte(k)), eventsNow[k], e)
-		}
-	}
-	for k, u := range updates {
-		if updatesNow[k] != u {
-			t.Errorf("update %d reads back as %s, was %s", btoi([]byte(k)), updatesNow[k], u)
-		}
-	}
+	sameTexts(t, events, updates, eventsNow, updatesNow)
 	for _, name := range []string{"audit"} {
 		packed, size := packedShare(now[name])
 		_, had := packedShare(was[name])
@@ -329,16 +336,7 @@ func TestNewRegisterTrained(t *testing.T) {
 	if len(eventsNow) != len(events) || len(updatesNow) != len(updates) || len(updates) < packTrainAt {
 		t.Fatalf("%d events and %d updates read back, %d and %d before", len(eventsNow), len(updatesNow), len(events), len(updates))
 	}
-	for k, e := range events {
-		if eventsNow[k] != e {
-			t.Errorf("event %d reads back as %s, was %s", btoi([]byte(k)), eventsNow[k], e)
-		}
-	}
-	for k, u := range updates {
-		if updatesNow[k] != u {
-			t.Errorf("update %d reads back as %s, was %s", btoi([]byte(k)), updatesNow[k], u)
-		}
-	}
+	sameTexts(t, events, updates, eventsNow, updatesNow)
 	if err := s.db.View(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketAudit} {
 			all, packed := 0, 0
