@@ -226,29 +226,6 @@ func give[T any](dst *[]T, list any) bool {
 	return ok
 }
 
-// failed is the first error of the reading aside, if any.
-func (a *asideReads) failed() error {
-	for _, p := range a.parts {
-		if p.err != nil {
-			return p.err
-		}
-	}
-	return nil
-}
-
-// taken counts the lists the view has taken.
-func (a *asideReads) taken() int {
-	n := 0
-	for k, p := range a.parts {
-		p.mu.Lock()
-		if p.took[k] {
-			n++
-		}
-		p.mu.Unlock()
-	}
-	return n
-}
-
 // stop ends the reading aside when the view ends: a list the view did not
 // take is not waited for.
 func (a *asideReads) stop() {

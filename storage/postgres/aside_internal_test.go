@@ -132,3 +132,26 @@ func TestAsideReadsTheViewsSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// failed is the first error of the reading aside, if any.
+func (a *asideReads) failed() error {
+	for _, p := range a.parts {
+		if p.err != nil {
+			return p.err
+		}
+	}
+	return nil
+}
+
+// taken counts the lists the view has taken.
+func (a *asideReads) taken() int {
+	n := 0
+	for k, p := range a.parts {
+		p.mu.Lock()
+		if p.took[k] {
+			n++
+		}
+		p.mu.Unlock()
+	}
+	return n
+}
