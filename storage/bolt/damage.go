@@ -129,19 +129,6 @@ func readVersion(path string, tx *bolt.Tx, fileSize int64) (int, error) {
 	return v, nil
 }
 
-// checkFile checks the structure of the file that tx reads, by reading
-// every page itself (verifyFile), and returns the problems in words. bbolt's
-// own check (tx.Check) is not run after it: it finds nothing the page walk
-// does not (TestChildrenOutOfTheirRange, in pages, holds the one thing the
-// walk once left to it), and it read every page of the file a second time,
-// alone, before the records could be read: a tenth of the check's time.
-func checkFile(path string) []string {
-	if err := verifyFile(path); err != nil {
-		return []string{err.Error()}
-	}
-	return nil
-}
-
 // damagedError says the file cannot be used, names it, and offers the
 // newest backup that checks clean.
 func damagedError(path, detail string) error {

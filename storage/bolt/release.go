@@ -7,12 +7,8 @@ import (
 )
 
 // releaseEvery is how often a check gives back the pages of the file it
-// has read; releaseFast is how often while bbolt's own check runs, which
-// reads a page of every few in a tenth of a second.
-const (
-	releaseEvery = 50 * time.Millisecond
-	releaseFast  = 5 * time.Millisecond
-)
+// has read.
+const releaseEvery = 50 * time.Millisecond
 
 // releaseWhile gives back to the system, every so often (every) until the
 // returned stop is called, the pages of the file that the process has read

@@ -31,8 +31,7 @@ const (
 )
 
 // Verify checks a bbolt file's structure by reading its pages itself, so
-// that nothing of bbolt's reads a page this has not checked first (tx.Check
-// runs in a goroutine of bbolt's own).
+// that nothing of bbolt's reads a page this has not checked first.
 //
 // It checks the meta pages (magic, version, checksum), that the file holds
 // every page the meta page counts, that every branch and leaf page has the
