@@ -95,7 +95,8 @@ var headReaders = sync.Pool{New: func() any { return new(headReader) }}
 // decode decodes an update as every read does and looks it up in its
 // indexes.
 func (l updateLookups) decode(r *records, k, v []byte, out *checkedUpdate) error {
-	if err := r.decode(bucketUpdates, k, v, &out.u); err != nil {
+	stored, err := r.decodeKept(bucketUpdates, k, v, &out.u)
+	if err != nil {
 		return err
 	}
 	if len(k) != 8 {
@@ -125,7 +126,7 @@ func (l updateLookups) decode(r *records, k, v []byte, out *checkedUpdate) error
 	// An update stored apart has just been read from its entry by date,
 	// under the key its date and number give, so that entry is there and
 	// gives its narrative; an update stored whole is compared with it.
-	if payload, err := unseal(bucketUpdates, k, v); err == nil && isApartUpdate(payload) {
+	if isApartUpdate(stored) {
 		out.byDateHeld, out.sound.byDate = true, true
 		return nil
 	}
