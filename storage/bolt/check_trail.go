@@ -103,19 +103,28 @@ func (l trailLookups) timed(r *records, id uint64, stored []byte, he *hashedEven
 		return
 	}
 	e, _ := readHistoryKey(k)
-	var got model.AuditEvent
-	payload, err := unseal(bucketAuditByTime, k, v)
-	whole := err == nil && len(payload) > 0 && payload[0] == eventWholeFormat
-	if whole && bytes.Equal(payload[1:], stored) {
-		// A whole copy is the entry's own payload (historyEntryOf):
-		// the same bytes give the same account.
+	got, whole, same, err := byTimeAccount(e, k, v, stored)
+	if same {
 		return
+	}
+	he.byTimeErr = err
+	he.byTimeOther = err == nil && (!sameEventHead(*ev, got) || whole && !reflect.DeepEqual(ev.Changes, got.Changes))
+}
+
+// byTimeAccount reads the account of an entry e that the history by time
+// keeps as v under k: the entry's head, or the entry whole. A whole copy
+// that is the entry's own stored payload (own), byte for byte, is the
+// same account (historyEntryOf), said by same without decoding it.
+func byTimeAccount(e historyEntry, k, v, own []byte) (got model.AuditEvent, whole, same bool, err error) {
+	payload, err := unseal(bucketAuditByTime, k, v)
+	whole = err == nil && len(payload) > 0 && payload[0] == eventWholeFormat
+	if whole && own != nil && bytes.Equal(payload[1:], own) {
+		return got, whole, true, nil
 	}
 	if err == nil {
 		_, err = readEventEntry(e, payload, whole, false, &got)
 	}
-	he.byTimeErr = err
-	he.byTimeOther = err == nil && (!sameEventHead(*ev, got) || whole && !reflect.DeepEqual(ev.Changes, got.Changes))
+	return got, whole, false, err
 }
 
 // readTrail reads the history in order: each entry against its entries in
@@ -228,13 +237,7 @@ func (c *checked) checkHistoryByTime(idx *bolt.Bucket) {
 		case !found && len(v) > 0:
 			// Perhaps an entry of a damaged record: only the entry's own
 			// form can be checked.
-			var got model.AuditEvent
-			payload, err := unseal(bucketAuditByTime, k, v)
-			whole := err == nil && len(payload) > 0 && payload[0] == eventWholeFormat
-			if err == nil {
-				_, err = readEventEntry(e, payload, whole, false, &got)
-			}
-			if err != nil {
+			if _, _, _, err := byTimeAccount(e, k, v, nil); err != nil {
 				c.rep.add(groupIndexes, "%s", c.r.indexDamage(historyIndexName, uint64(e.id), err).Error())
 			}
 		}
