@@ -180,7 +180,9 @@ func (v *verifier) page(id uint64, want uint16, depth int) ([]byte, error) {
 	if got := le.Uint64(hdr); got != id {
 		return nil, fmt.Errorf("page %d is labelled as page %d", id, got)
 	}
-	if flags := le.Uint16(hdr[8:]); flags&want == 0 {
+	// One type, and one wanted: bbolt takes a page with any other bit set
+	// for no type at all.
+	if flags := le.Uint16(hdr[8:]); flags == 0 || flags&(flags-1) != 0 || flags&^want != 0 {
 		return nil, fmt.Errorf("page %d has the wrong type (%#x)", id, flags)
 	}
 	overflow := uint64(le.Uint32(hdr[12:]))
@@ -310,7 +312,7 @@ func (v *verifier) nodes(buf []byte, id uint64, depth int, lo, hi []byte) error 
 			continue
 		}
 		inline := val[16:]
-		if len(inline) < pageHeaderSize || le.Uint16(inline[8:])&leafPageFlag == 0 {
+		if len(inline) < pageHeaderSize || le.Uint16(inline[8:]) != leafPageFlag {
 			return fmt.Errorf("a small bucket stored in page %d is damaged", id)
 		}
 		if err := v.nodes(inline, id, depth+1, nil, nil); err != nil {
